@@ -1,0 +1,1 @@
+"""The headset-side engine (Panda3D). Never imports Qt."""

@@ -1,0 +1,365 @@
+"""The headset-side engine: one Panda3D application, several display backends.
+
+Per-frame order (task sorts; Panda3D runs lower sorts first):
+
+====  ==============  =====================================================
+sort  stage           what happens
+====  ==============  =====================================================
+ 10   input           the backend moves the head and hand anchors
+ 20   commands        queued control commands are applied (never waits)
+ 30   scene           parameter ramps advance, the scene animates
+ 40   safety          fades and the safe-place fallback advance
+ 45   telemetry       frame observers read state (they must not block)
+ 50   render          Panda3D's own ``igLoop`` draws and flips
+====  ==============  =====================================================
+
+Time: scenes get ``(t, dt)`` from :class:`FrameClock`, never the wall clock.
+Offscreen runs use a fixed ``dt`` so a frame's image depends only on the
+commands given, which keeps tests and screenshots deterministic.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.backends import DisplayBackend, make_backend
+from engine.fader import Fader
+from scenes import registry
+from scenes.api import ParamValue, SceneDecl
+from scenes.base import Scene, SceneContext
+
+log = logging.getLogger(__name__)
+
+SORT_INPUT = 10
+SORT_COMMANDS = 20
+SORT_SCENE = 30
+SORT_SAFETY = 40
+SORT_TELEMETRY = 45
+
+FADE_OUT_S = 0.4
+FADE_IN_S = 0.6
+
+
+class EngineError(RuntimeError):
+    """The engine cannot start or cannot do what it was asked."""
+
+
+@dataclass(slots=True)
+class EngineConfig:
+    backend: str = "offscreen"
+    size: tuple[int, int] = (1280, 720)
+    scene: str = "spiders"
+    params: dict[str, ParamValue] = field(default_factory=dict)
+    language: str = "en"
+    sim_dt: float = 1.0 / 90.0
+    """Fixed step of the simulated clock (offscreen backend)."""
+    eye_height: float = 1.2
+    """Seated eye height in metres; the desktop backend puts the head here."""
+    seed: int = 1234
+    multisamples: int = 4
+    fov_deg: float = 90.0
+    realtime: bool | None = None
+    """Wall-clock time instead of the fixed step. None: the backend decides
+    (desktop and headset real, offscreen simulated). An offscreen engine
+    serving a console runs in real time so heartbeats and fades are real."""
+    fps_cap: float = 0.0
+    """Pace the loop to at most this many frames a second (0: no cap; the
+    desktop window is paced by vsync, a headset by its runtime)."""
+
+
+@dataclass(slots=True)
+class FrameClock:
+    simulated: bool
+    sim_dt: float
+    t: float = 0.0
+    dt: float = 0.0
+    frame: int = 0
+    _last_wall: float = field(default_factory=time.perf_counter)
+
+    def tick(self) -> None:
+        if self.simulated:
+            self.dt = self.sim_dt
+        else:
+            now = time.perf_counter()
+            # Clamp so a stall (window drag, debugger) never makes a ramp jump.
+            self.dt = min(now - self._last_wall, 0.1)
+            self._last_wall = now
+        self.t += self.dt
+        self.frame += 1
+
+
+class Engine:
+    """Owns the window, the anchors, the active scene and the frame loop."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self.backend: DisplayBackend = make_backend(config.backend)
+        self.base = self.backend.open(config)
+        simulated = (
+            self.backend.simulated_clock if config.realtime is None else not config.realtime
+        )
+        self.clock = FrameClock(simulated=simulated, sim_dt=config.sim_dt)
+        self.language = config.language
+        base = self.base
+        base.disableMouse()
+        base.setBackgroundColor(0.0, 0.0, 0.0, 1.0)
+
+        # Tracking space: the rig is the floor origin under the patient; the
+        # head and hands are its children, driven by the backend.
+        self.rig = base.render.attachNewNode("rig")
+        self.head = self.rig.attachNewNode("head")
+        self.left_hand = self.rig.attachNewNode("left_hand")
+        self.right_hand = self.rig.attachNewNode("right_hand")
+        self.head.setPos(0.0, 0.0, config.eye_height)
+        base.camera.reparentTo(self.head)
+        base.camera.setPos(0, 0, 0)
+        base.camLens.setNearFar(0.03, 500.0)
+        base.camLens.setFov(config.fov_deg)
+
+        self.scene_parent = base.render.attachNewNode("scenes")
+        self.scene: Scene | None = None
+        self._paused_scene: Scene | None = None
+        self.paused = False
+        self.pause_reason = ""
+        self.fader = Fader(base, self.head)
+        self._pending_swap: Callable[[], None] | None = None
+        self._quit = False
+
+        self._commands: deque[Callable[[Engine], None]] = deque()
+        self.command_sources: list[Callable[[Engine], None]] = []
+        self.frame_observers: list[Callable[[Engine], None]] = []
+        self.frame_times: deque[float] = deque(maxlen=512)
+        self._frame_start = time.perf_counter()
+
+        self._stages: list[tuple[str, int, Callable[[], None]]] = [
+            ("palier-input", SORT_INPUT, self._stage_input),
+            ("palier-commands", SORT_COMMANDS, self._stage_commands),
+            ("palier-scene", SORT_SCENE, self._stage_scene),
+            ("palier-safety", SORT_SAFETY, self._stage_safety),
+            ("palier-telemetry", SORT_TELEMETRY, self._stage_telemetry),
+        ]
+        for name, sort, fn in self._stages:
+            base.taskMgr.add(self._as_task(fn), name, sort=sort)
+        self.backend.attach(self)
+        self.load_scene(config.scene, config.params)
+
+    # -- tasks --------------------------------------------------------------
+    @staticmethod
+    def _as_task(fn: Callable[[], None]) -> Callable[[Any], int]:
+        def task(_task: Any) -> int:
+            fn()
+            return 1  # Task.cont
+
+        return task
+
+    def _stage_input(self) -> None:
+        now = time.perf_counter()
+        self.frame_times.append(now - self._frame_start)
+        self._frame_start = now
+        self.clock.tick()
+        self.backend.update_input(self, self.clock.dt)
+
+    def _stage_commands(self) -> None:
+        for source in self.command_sources:
+            source(self)
+        while self._commands:
+            self._commands.popleft()(self)
+
+    def _stage_scene(self) -> None:
+        if self.scene is not None:
+            self.scene.update(self.clock.t, self.clock.dt)
+
+    def _stage_safety(self) -> None:
+        swap_now = self.fader.update(self.clock.dt)
+        if swap_now and self._pending_swap is not None:
+            swap, self._pending_swap = self._pending_swap, None
+            swap()
+            self.fader.fade_in(FADE_IN_S)
+
+    def _stage_telemetry(self) -> None:
+        for observer in self.frame_observers:
+            observer(self)
+
+    # -- public API ----------------------------------------------------------
+    def submit(self, command: Callable[[Engine], None]) -> None:
+        """Queue work for the next commands stage (thread-safe: deque append)."""
+        self._commands.append(command)
+
+    @property
+    def frame(self) -> int:
+        return self.clock.frame
+
+    @property
+    def time(self) -> float:
+        return self.clock.t
+
+    def scene_declaration(self) -> SceneDecl | None:
+        return self.scene.declaration if self.scene else None
+
+    def _new_scene(self, scene_id: str, values: Mapping[str, object] | None) -> Scene:
+        cls = registry.scene_class(scene_id)
+        decl = registry.declaration(scene_id)
+        checked = decl.validate_values(values or {})  # raise before touching the graph
+        root = self.scene_parent.attachNewNode(f"scene-{scene_id}")
+        ctx = SceneContext(
+            root=root,
+            head=self.head,
+            left_hand=self.left_hand,
+            right_hand=self.right_hand,
+            loader=self.base.loader,
+            audio=self.base.sfxManagerList[0] if self.base.sfxManagerList else None,
+            language=self.language,
+            seed=self.config.seed,
+            eye_height=self.config.eye_height,
+        )
+        scene = cls(ctx)
+        try:
+            scene.build(checked)
+            scene.update(self.clock.t, 0.0)
+        except Exception:
+            scene.teardown()
+            root.removeNode()
+            raise
+        return scene
+
+    def _drop(self, scene: Scene | None) -> None:
+        if scene is not None:
+            scene.teardown()
+            scene.root.removeNode()
+
+    def load_scene(self, scene_id: str, values: Mapping[str, object] | None = None) -> Scene:
+        """Replace the exposure scene at once (validated first; a bad value
+        leaves the current scene untouched). Cancels a pause."""
+        new = self._new_scene(scene_id, values)
+        self._drop(self.scene)
+        self._drop(self._paused_scene)
+        self._paused_scene = None
+        self.scene = new
+        self.paused = False
+        self.pause_reason = ""
+        return new
+
+    def set_params(self, values: Mapping[str, object], ramp_s: float | None = None) -> None:
+        target = self._paused_scene if self.paused else self.scene
+        if target is None:
+            raise EngineError("no scene is loaded")
+        target.set_params(values, ramp_s)
+
+    def fire(self, event: str, **options: Any) -> None:
+        if self.paused or self.scene is None:
+            raise EngineError("events cannot be fired while paused in the safe place")
+        self.scene.fire(event, **options)
+
+    def pause(self, reason: str = "therapist") -> bool:
+        """Fade to black, then show the safe place. Returns False if already
+        paused. The exposure scene is kept (hidden) so resume restores it."""
+        if self.paused:
+            return False
+        self.paused = True
+        self.pause_reason = reason
+
+        def swap() -> None:
+            self._paused_scene = self.scene
+            if self._paused_scene is not None:
+                self._paused_scene.root.stash()
+            self.scene = self._new_scene(registry.SAFE_PLACE_ID, {"breathing_guide": True})
+
+        self._pending_swap = swap
+        self.fader.fade_out(FADE_OUT_S)
+        return True
+
+    def resume(self) -> bool:
+        if not self.paused:
+            return False
+
+        def swap() -> None:
+            safe, self.scene = self.scene, self._paused_scene
+            self._paused_scene = None
+            self._drop(safe)
+            if self.scene is not None:
+                self.scene.root.unstash()
+            self.paused = False
+            self.pause_reason = ""
+
+        self._pending_swap = swap
+        self.fader.fade_out(FADE_OUT_S)
+        return True
+
+    # -- loop -----------------------------------------------------------------
+    def step(self) -> None:
+        """Run one whole frame (all stages, then render)."""
+        self.base.taskMgr.step()
+
+    def simulate(self, seconds: float, dt: float | None = None) -> None:
+        """Advance the simulation without rendering (for screenshots after
+        S seconds: the scene state is the same as if every frame was drawn)."""
+        step_dt = dt or self.config.sim_dt
+        steps = max(0, round(seconds / step_dt))
+        saved = self.clock.simulated, self.clock.sim_dt
+        self.clock.simulated, self.clock.sim_dt = True, step_dt
+        try:
+            for _ in range(steps):
+                for _name, _sort, fn in self._stages:
+                    fn()
+        finally:
+            self.clock.simulated, self.clock.sim_dt = saved
+
+    def run(self, frames: int | None = None) -> int:
+        """Run until quit (Esc, window closed) or ``frames`` frames; returns
+        the number of frames run."""
+        start = self.frame
+        period = 1.0 / self.config.fps_cap if self.config.fps_cap > 0 else 0.0
+        next_due = time.perf_counter()
+        while not self._quit and (frames is None or self.frame - start < frames):
+            self.step()
+            if self.backend.window_closed(self):
+                break
+            if period:
+                # Pacing happens between frames, like vsync; never inside one.
+                next_due += period
+                delay = next_due - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                else:
+                    next_due = time.perf_counter()
+        return self.frame - start
+
+    def quit(self) -> None:
+        self._quit = True
+
+    def render_frame(self) -> None:
+        """Draw the current state without advancing time (for screenshots)."""
+        self.base.graphicsEngine.renderFrame()
+        self.base.graphicsEngine.renderFrame()  # double-buffered: second flip shows it
+
+    def capture(self) -> Any:
+        """The last rendered frame as an (H, W, 3) uint8 numpy array."""
+        import numpy as np
+
+        tex = self.base.win.getScreenshot()
+        if tex is None:
+            raise EngineError("the window has no frame to capture yet")
+        data = tex.getRamImageAs("RGB")
+        w, h = tex.getXSize(), tex.getYSize()
+        return np.frombuffer(bytes(data), dtype=np.uint8).reshape(h, w, 3)[::-1].copy()
+
+    def save_png(self, path: str) -> None:
+        from panda3d.core import Filename
+
+        if not self.base.win.saveScreenshot(Filename.fromOsSpecific(path)):
+            raise EngineError(f"could not write screenshot to {path}")
+
+    def close(self) -> None:
+        """Tear everything down; the process may create a new Engine after."""
+        self._drop(self.scene)
+        self._drop(self._paused_scene)
+        self.scene = self._paused_scene = None
+        for name, _sort, _fn in self._stages:
+            self.base.taskMgr.remove(name)
+        self.backend.close(self)
+        self.base.destroy()

@@ -1,0 +1,338 @@
+"""Display backends: where frames go and what moves the head and hands.
+
+Every backend drives the same anchors (``engine.head``, ``engine.left_hand``,
+``engine.right_hand``), so scenes never know which one is active.
+
+* ``desktop``: a window; the mouse looks around, the keyboard walks and moves
+  the hands (see :data:`DESKTOP_HELP`).
+* ``offscreen``: headless rendering into a buffer (EGL on Mesa), a simulated
+  clock, the head at rest. Used by tests and ``palier scenes shot``.
+* ``openxr``: a headset through OpenXR (not in this release).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from panda3d.core import (
+    ClockObject,
+    KeyboardButton,
+    MouseButton,
+    WindowProperties,
+    loadPrcFileData,
+    unloadPrcFile,
+)
+
+if TYPE_CHECKING:
+    from engine.app import Engine, EngineConfig
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("desktop", "offscreen", "openxr")
+
+PatientInput = Callable[[str, float], None]
+"""Callback for the patient's own input: (kind, value). Kinds: ``adjust``
+(value -1 or +1, a step on a rating scale), ``point`` (value 0..1 along a
+scale), ``confirm`` and ``stop`` (the patient asks to stop)."""
+
+
+DESKTOP_HELP = {
+    "en": (
+        "Desktop simulation: the keyboard and mouse stand in for the headset\n"
+        "  Mouse (hold right button or press Tab to lock): look around\n"
+        "  W A S D: step around   R / F: stand up / sit down\n"
+        "  Space (hold): reach the right hand forward\n"
+        "  Left / Right arrows: move a rating   Enter or left click: confirm\n"
+        "  Backspace: patient stop   F1: this help   Esc: quit"
+    ),
+    "fr": (
+        "Simulation sur écran : clavier et souris remplacent le casque\n"
+        "  Souris (bouton droit maintenu, ou Tab pour verrouiller) : regarder\n"
+        "  Z Q S D / W A S D : se déplacer   R / F : se lever / s'asseoir\n"
+        "  Espace (maintenu) : tendre la main droite\n"
+        "  Flèches gauche / droite : régler une note   Entrée ou clic : valider\n"
+        "  Retour arrière : arrêt demandé par le patient   F1 : aide   Échap : quitter"
+    ),
+}
+
+
+class BackendError(RuntimeError):
+    pass
+
+
+class DisplayBackend:
+    """Opens the ShowBase with the right configuration and moves anchors."""
+
+    name = "base"
+    simulated_clock = False
+
+    def __init__(self) -> None:
+        self._prc: Any = None
+        self.patient_input: list[PatientInput] = []
+
+    def prc_lines(self, config: EngineConfig) -> list[str]:
+        w, h = config.size
+        return [
+            f"win-size {w} {h}",
+            "sync-video false",
+            "framebuffer-multisample 1" if config.multisamples else "",
+            f"multisamples {config.multisamples}" if config.multisamples else "",
+            "textures-power-2 none",
+            "notify-level-display error",
+            "notify-level-device fatal",  # no /dev/input in containers: harmless noise
+            "default-directnotify-level warning",
+            "show-frame-rate-meter false",
+        ]
+
+    def open(self, config: EngineConfig) -> Any:
+        from direct.showbase.ShowBase import ShowBase
+
+        self._prc = loadPrcFileData(f"palier-{self.name}", "\n".join(self.prc_lines(config)))
+        try:
+            base = ShowBase()
+        except Exception as exc:  # Panda3D raises plain Exception when no pipe opens
+            self.close(None)
+            raise BackendError(self.open_failure_hint(exc)) from exc
+        if base.win is None:
+            base.destroy()
+            self.close(None)
+            raise BackendError(self.open_failure_hint(None))
+        return base
+
+    def open_failure_hint(self, exc: Exception | None) -> str:
+        return f"could not open a {self.name} window ({exc})"
+
+    def attach(self, engine: Engine) -> None:
+        place_hands(engine, 0.0)
+
+    def emit(self, kind: str, value: float = 0.0) -> None:
+        for handler in self.patient_input:
+            handler(kind, value)
+
+    def update_input(self, engine: Engine, dt: float) -> None:
+        """Input stage: move head/hands for this frame."""
+
+    def window_closed(self, engine: Engine) -> bool:
+        return False
+
+    def close(self, engine: Engine | None) -> None:
+        if self._prc is not None:
+            unloadPrcFile(self._prc)
+            self._prc = None
+
+
+class OffscreenBackend(DisplayBackend):
+    name = "offscreen"
+    simulated_clock = True
+
+    def prc_lines(self, config: EngineConfig) -> list[str]:
+        return [
+            *super().prc_lines(config),
+            "window-type offscreen",
+            "audio-library-name null",
+        ]
+
+    def open(self, config: EngineConfig) -> Any:
+        base = super().open(config)
+        # Panda's own clock follows ours so intervals and shaders using
+        # osg_FrameTime are deterministic too.
+        if not config.realtime:
+            clock = ClockObject.getGlobalClock()
+            clock.setMode(ClockObject.MNonRealTime)
+            clock.setDt(config.sim_dt)
+        return base
+
+    def open_failure_hint(self, exc: Exception | None) -> str:
+        return (
+            "could not open an offscreen OpenGL buffer"
+            + (f" ({exc})" if exc else "")
+            + ". Install Mesa's EGL (Debian: libegl1 libegl-mesa0 libgl1-mesa-dri) "
+            "or run with a display."
+        )
+
+    def close(self, engine: Engine | None) -> None:
+        ClockObject.getGlobalClock().setMode(ClockObject.MNormal)
+        super().close(engine)
+
+
+class DesktopBackend(DisplayBackend):
+    """Mouse-look and keyboard in a window: the headset stand-in."""
+
+    name = "desktop"
+    MOUSE_SENSITIVITY = 0.15  # degrees per pixel
+    WALK_SPEED = 1.2  # m/s
+    TURN_SPEED = 90.0  # deg/s for the arrow keys when nothing asks for a rating
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heading = 0.0
+        self.pitch = -10.0
+        self.locked = False
+        self.reach = 0.0
+        self.help_node: Any = None
+        self._keys: dict[str, Any] = {}
+
+    def prc_lines(self, config: EngineConfig) -> list[str]:
+        return [
+            *super().prc_lines(config),
+            "window-type onscreen",
+            "window-title Palier engine (desktop simulation)",
+            "sync-video true",
+        ]
+
+    def open(self, config: EngineConfig) -> Any:
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            raise BackendError(
+                "no display found (DISPLAY is not set): the desktop backend needs a screen. "
+                "Use --backend offscreen to render headless, or run under Xvfb."
+            )
+        return super().open(config)
+
+    def open_failure_hint(self, exc: Exception | None) -> str:
+        return (
+            "could not open a desktop window"
+            + (f" ({exc})" if exc else "")
+            + "; check the display and OpenGL drivers, or use --backend offscreen."
+        )
+
+    def attach(self, engine: Engine) -> None:
+        from direct.gui.OnscreenText import OnscreenText
+        from panda3d.core import TextNode
+
+        super().attach(engine)
+        base = engine.base
+        self.help_node = OnscreenText(
+            text=DESKTOP_HELP.get(engine.language, DESKTOP_HELP["en"]),
+            parent=base.a2dTopLeft,
+            pos=(0.05, -0.08),
+            scale=0.045,
+            align=TextNode.ALeft,
+            fg=(1, 1, 1, 1),
+            bg=(0, 0, 0, 0.55),
+            mayChange=False,
+        )
+        base.accept("escape", engine.quit)
+        base.accept("f1", self.toggle_help)
+        base.accept("tab", self.toggle_lock, [base])
+        base.accept("mouse1", self.emit, ["confirm", 1.0])
+        base.accept("enter", self.emit, ["confirm", 1.0])
+        base.accept("arrow_left", self.emit, ["adjust", -1.0])
+        base.accept("arrow_left-repeat", self.emit, ["adjust", -1.0])
+        base.accept("arrow_right", self.emit, ["adjust", 1.0])
+        base.accept("arrow_right-repeat", self.emit, ["adjust", 1.0])
+        base.accept("backspace", self.emit, ["stop", 1.0])
+        base.accept("r", self._seat, [engine, False])
+        base.accept("f", self._seat, [engine, True])
+        self._keys = {
+            k: KeyboardButton.asciiKey(k) for k in ("w", "a", "s", "d", "z", "q")
+        }
+        self._keys["space"] = KeyboardButton.space()
+        self._rmb = MouseButton.three()
+        self.pitch = -10.0
+
+    def _seat(self, engine: Engine, seated: bool) -> None:
+        engine.head.setZ(engine.config.eye_height if seated else 1.65)
+
+    def toggle_help(self) -> None:
+        if self.help_node is not None:
+            if self.help_node.isHidden():
+                self.help_node.show()
+            else:
+                self.help_node.hide()
+
+    def toggle_lock(self, base: Any) -> None:
+        self.locked = not self.locked
+        props = WindowProperties()
+        props.setCursorHidden(self.locked)
+        base.win.requestProperties(props)
+        self._recenter(base)
+
+    def _recenter(self, base: Any) -> None:
+        win = base.win
+        win.movePointer(0, win.getXSize() // 2, win.getYSize() // 2)
+
+    def update_input(self, engine: Engine, dt: float) -> None:
+        base = engine.base
+        watcher = base.mouseWatcherNode
+        if watcher is None or base.win is None:
+            return
+        look = self.locked or watcher.isButtonDown(self._rmb)
+        if look:
+            pointer = base.win.getPointer(0)
+            cx, cy = base.win.getXSize() // 2, base.win.getYSize() // 2
+            if getattr(self, "_was_looking", False):
+                self.heading -= (pointer.getX() - cx) * self.MOUSE_SENSITIVITY
+                self.pitch -= (pointer.getY() - cy) * self.MOUSE_SENSITIVITY
+                self.pitch = max(-85.0, min(85.0, self.pitch))
+            self._recenter(base)
+        self._was_looking = look
+        engine.head.setHpr(self.heading, self.pitch, 0)
+
+        down = watcher.isButtonDown
+        k = self._keys
+        forward = (down(k["w"]) or down(k["z"])) - down(k["s"])
+        strafe = down(k["d"]) - (down(k["a"]) or down(k["q"]))
+        if forward or strafe:
+            h = math.radians(self.heading)
+            step = self.WALK_SPEED * dt
+            dx = (strafe * math.cos(h) - forward * math.sin(h)) * step
+            dy = (strafe * math.sin(h) + forward * math.cos(h)) * step
+            engine.head.setPos(engine.head.getX() + dx, engine.head.getY() + dy, engine.head.getZ())
+        target_reach = 1.0 if down(k["space"]) else 0.0
+        self.reach += (target_reach - self.reach) * min(1.0, dt * 6.0)
+        place_hands(engine, self.heading, self.reach)
+
+    def window_closed(self, engine: Engine) -> bool:
+        win = engine.base.win
+        return win is None or win.isClosed()
+
+    def close(self, engine: Engine | None) -> None:
+        if self.help_node is not None:
+            self.help_node.destroy()
+            self.help_node = None
+        super().close(engine)
+
+
+def place_hands(engine: Engine, heading: float, reach: float = 0.0) -> None:
+    """Resting hands for backends without hand tracking: on the lap/table in
+    front of the body, turned with the head's heading; ``reach`` (0..1)
+    stretches the right hand forward."""
+    head = engine.head
+    h = math.radians(heading)
+    cos_h, sin_h = math.cos(h), math.sin(h)
+    base_z = engine.config.eye_height - 0.42
+    for node, side, extra in ((engine.left_hand, -1.0, 0.0), (engine.right_hand, 1.0, reach)):
+        lx, ly = 0.2 * side, 0.38 + 0.25 * extra
+        node.setPos(
+            head.getX() + lx * cos_h - ly * sin_h,
+            head.getY() + lx * sin_h + ly * cos_h,
+            base_z + 0.1 * extra,
+        )
+        node.setHpr(heading, 0, 0)
+
+
+class OpenXRBackend(DisplayBackend):
+    name = "openxr"
+
+    def open(self, config: EngineConfig) -> Any:
+        raise BackendError(
+            "the OpenXR headset backend is not in this release yet; use --backend desktop "
+            "(keyboard and mouse stand in for the headset) or --backend offscreen"
+        )
+
+
+def make_backend(name: str) -> DisplayBackend:
+    if name == "desktop":
+        return DesktopBackend()
+    if name == "offscreen":
+        return OffscreenBackend()
+    if name == "openxr":
+        return OpenXRBackend()
+    raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")

@@ -1,0 +1,1 @@
+"""Clinical exposure protocols and fear hierarchies (pure Python)."""

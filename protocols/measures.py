@@ -1,0 +1,103 @@
+"""SUDS: validation, anchors, and per-step measures. The one place these live.
+
+Used by the engine's in-headset rating panel (anchors), the console's SUDS
+entry and summary, the progression rules and the reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SUDS_MIN = 0
+SUDS_MAX = 100
+
+SUDS_ANCHORS: tuple[tuple[int, str, str], ...] = (
+    # value, English, French
+    (0, "none", "aucune"),
+    (25, "mild", "légère"),
+    (50, "significant", "notable"),
+    (75, "high", "élevée"),
+    (100, "extreme", "extrême"),
+)
+
+
+def suds_anchor_labels(lang: str) -> list[tuple[int, str]]:
+    return [(v, fr if lang == "fr" else en) for v, en, fr in SUDS_ANCHORS]
+
+
+class SudsError(ValueError):
+    """A SUDS rating that is not a whole number from 0 to 100."""
+
+
+def validate_suds(value: object) -> int:
+    """Return the rating as an int, or raise :class:`SudsError` saying why.
+
+    Accepts ints and digit strings (what a therapist types); refuses bools,
+    fractions, NaN, and anything outside 0..100.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit():
+            raise SudsError(
+                f"SUDS must be a whole number from 0 to 100, got {value!r}"
+            )
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SudsError(
+            f"SUDS must be a whole number from 0 to 100, got {type(value).__name__} {value!r}"
+        )
+    if not SUDS_MIN <= value <= SUDS_MAX:
+        raise SudsError(f"SUDS must be between 0 and 100, got {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SudsPoint:
+    t: float
+    """Seconds on any monotone timeline (the session's, usually)."""
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class StepMeasures:
+    ratings: int
+    peak: int
+    peak_t: float
+    end: int
+    end_t: float
+    fall: int
+    """Peak minus end (never negative)."""
+    fall_fraction: float
+    """Fall as a fraction of the peak (0 when the peak is 0)."""
+    time_to_half_fall: float | None
+    """Seconds from the peak to the first rating at or below half the peak,
+    None if that never happened during the step."""
+
+
+def step_measures(points: Sequence[SudsPoint]) -> StepMeasures | None:
+    """Peak, end, fall from peak and time to a 50 % fall of one step's
+    ratings (in time order). None when the step has no rating."""
+    if not points:
+        return None
+    ordered = sorted(points, key=lambda p: p.t)
+    peak_i = max(range(len(ordered)), key=lambda i: (ordered[i].value, -i))
+    peak = ordered[peak_i]
+    end = ordered[-1]
+    fall = max(0, peak.value - end.value)
+    half: float | None = None
+    if peak.value > 0:
+        for p in ordered[peak_i + 1 :]:
+            if p.value <= peak.value / 2:
+                half = p.t - peak.t
+                break
+    return StepMeasures(
+        ratings=len(ordered),
+        peak=peak.value,
+        peak_t=peak.t,
+        end=end.value,
+        end_t=end.t,
+        fall=fall,
+        fall_fraction=fall / peak.value if peak.value else 0.0,
+        time_to_half_fall=half,
+    )

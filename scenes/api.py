@@ -1,0 +1,411 @@
+"""Scene declarations: what a scene offers, in plain Python (no Panda3D).
+
+A scene plugin declares its parameters and events here; the engine validates
+every outside value against the declaration, the console builds its controls
+from it (it travels over the wire as ``SceneDecl.to_dict()``), and the protocol
+library checks step presets against it. Nothing in this module touches the
+renderer, so the console and ``palier protocols check`` can import it freely.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+ParamValue = float | int | str | bool
+Intensifies = Literal["higher", "lower", "order"]
+"""Which way a parameter is "more intense": higher or lower numbers, or, for a
+choice or a toggle, the declared order (first choice least intense)."""
+
+LANGUAGES = ("en", "fr")
+
+
+class SceneError(ValueError):
+    """Base of every error about scenes, their parameters and events."""
+
+
+class UnknownSceneError(SceneError):
+    pass
+
+
+class UnknownParameterError(SceneError):
+    pass
+
+
+class ParameterValueError(SceneError):
+    pass
+
+
+class UnknownEventError(SceneError):
+    pass
+
+
+class DeclarationError(SceneError):
+    """A scene's own declaration is inconsistent (a bug in the plugin)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A user-visible text in both languages Palier ships."""
+
+    en: str
+    fr: str
+
+    def get(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def to_dict(self) -> dict[str, str]:
+        return {"en": self.en, "fr": self.fr}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Text:
+        return cls(en=str(data["en"]), fr=str(data["fr"]))
+
+
+class ParamKind(StrEnum):
+    FLOAT = "float"
+    INT = "int"
+    CHOICE = "choice"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: Text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "label": self.label.to_dict()}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """One scene parameter: its type, range, unit, default and labels."""
+
+    name: str
+    kind: ParamKind
+    label: Text
+    default: ParamValue
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str = ""
+    step: float | None = None
+    choices: tuple[Choice, ...] = ()
+    intensifies: Intensifies = "higher"
+    help: Text | None = None
+
+    def __post_init__(self) -> None:
+        where = f"parameter {self.name!r}"
+        if not self.name.isidentifier():
+            raise DeclarationError(f"{where}: name must be an identifier")
+        if self.kind in (ParamKind.FLOAT, ParamKind.INT):
+            if self.minimum is None or self.maximum is None or not self.minimum < self.maximum:
+                raise DeclarationError(f"{where}: numeric parameters need minimum < maximum")
+            if self.intensifies not in ("higher", "lower"):
+                raise DeclarationError(f"{where}: numeric parameters intensify 'higher' or 'lower'")
+        elif self.kind is ParamKind.CHOICE:
+            if len(self.choices) < 2:
+                raise DeclarationError(f"{where}: a choice needs at least two choices")
+            if self.intensifies != "order":
+                raise DeclarationError(f"{where}: choices intensify in declared 'order'")
+        elif self.kind is ParamKind.BOOL and self.intensifies not in ("higher", "lower"):
+            raise DeclarationError(f"{where}: a toggle intensifies 'higher' (on) or 'lower' (off)")
+        # The default must itself be valid; this catches typos in plugins early.
+        self.validate(self.default, scene="(declaration)")
+
+    # -- validation ---------------------------------------------------------
+    def describe_range(self) -> str:
+        if self.kind in (ParamKind.FLOAT, ParamKind.INT):
+            unit = f" {self.unit}" if self.unit else ""
+            assert self.minimum is not None and self.maximum is not None
+            return f"{_fmt(self.minimum)} to {_fmt(self.maximum)}{unit}"
+        if self.kind is ParamKind.CHOICE:
+            return "one of " + ", ".join(repr(c.value) for c in self.choices)
+        return "true or false"
+
+    def validate(self, value: object, scene: str = "") -> ParamValue:
+        """Return ``value`` coerced to this parameter's type, or raise.
+
+        Accepts what comes from msgpack or a command line after parsing:
+        ints for floats, integral floats for ints. Rejects bools for numbers
+        (``True`` is not a distance), NaN and infinities.
+        """
+        where = f"{scene}: parameter {self.name!r}" if scene else f"parameter {self.name!r}"
+        expected = f"expected {self.kind.value} ({self.describe_range()})"
+        if self.kind in (ParamKind.FLOAT, ParamKind.INT):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ParameterValueError(f"{where}: {expected}, got {type(value).__name__} {value!r}")
+            if not math.isfinite(value):
+                raise ParameterValueError(f"{where}: {expected}, got {value!r}")
+            if self.kind is ParamKind.INT:
+                if isinstance(value, float) and not value.is_integer():
+                    raise ParameterValueError(f"{where}: {expected}, got non-integer {value!r}")
+                value = int(value)
+            else:
+                value = float(value)
+            assert self.minimum is not None and self.maximum is not None
+            if not self.minimum <= value <= self.maximum:
+                raise ParameterValueError(
+                    f"{where}: {_fmt(value)} is out of range; use {self.describe_range()}"
+                )
+            return value
+        if self.kind is ParamKind.CHOICE:
+            if not isinstance(value, str) or value not in self.choice_values:
+                raise ParameterValueError(f"{where}: {expected}, got {value!r}")
+            return value
+        if not isinstance(value, bool):
+            raise ParameterValueError(f"{where}: {expected}, got {type(value).__name__} {value!r}")
+        return value
+
+    def parse(self, text: str, scene: str = "") -> ParamValue:
+        """Parse a command-line string (``--set distance=0.5``) then validate."""
+        where = f"{scene}: parameter {self.name!r}" if scene else f"parameter {self.name!r}"
+        raw: object
+        if self.kind in (ParamKind.FLOAT, ParamKind.INT):
+            try:
+                raw = float(text)
+            except ValueError:
+                raise ParameterValueError(
+                    f"{where}: {text!r} is not a number; use {self.describe_range()}"
+                ) from None
+        elif self.kind is ParamKind.BOOL:
+            lowered = text.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                raw = True
+            elif lowered in ("0", "false", "no", "off"):
+                raw = False
+            else:
+                raise ParameterValueError(f"{where}: {text!r} is not true or false")
+        else:
+            raw = text
+        return self.validate(raw, scene)
+
+    # -- intensity ----------------------------------------------------------
+    @property
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def intensity(self, value: ParamValue) -> float:
+        """Map a valid value to 0 (least intense) .. 1 (most intense)."""
+        if self.kind in (ParamKind.FLOAT, ParamKind.INT):
+            assert self.minimum is not None and self.maximum is not None
+            frac = (float(value) - self.minimum) / (self.maximum - self.minimum)
+            return frac if self.intensifies == "higher" else 1.0 - frac
+        if self.kind is ParamKind.CHOICE:
+            return self.choice_values.index(str(value)) / (len(self.choices) - 1)
+        on = 1.0 if value else 0.0
+        return on if self.intensifies == "higher" else 1.0 - on
+
+    @property
+    def least_intense(self) -> ParamValue:
+        if self.kind is ParamKind.CHOICE:
+            return self.choices[0].value
+        if self.kind is ParamKind.BOOL:
+            return self.intensifies == "lower"
+        low, high = self._bounds()
+        return low if self.intensifies == "higher" else high
+
+    @property
+    def most_intense(self) -> ParamValue:
+        if self.kind is ParamKind.CHOICE:
+            return self.choices[-1].value
+        if self.kind is ParamKind.BOOL:
+            return self.intensifies == "higher"
+        low, high = self._bounds()
+        return high if self.intensifies == "higher" else low
+
+    def _bounds(self) -> tuple[ParamValue, ParamValue]:
+        assert self.minimum is not None and self.maximum is not None
+        if self.kind is ParamKind.INT:
+            return int(self.minimum), int(self.maximum)
+        return float(self.minimum), float(self.maximum)
+
+    # -- wire ---------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind.value,
+            "label": self.label.to_dict(),
+            "default": self.default,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "unit": self.unit,
+            "step": self.step,
+            "choices": [c.to_dict() for c in self.choices],
+            "intensifies": self.intensifies,
+            "help": self.help.to_dict() if self.help else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ParamSpec:
+        return cls(
+            name=data["name"],
+            kind=ParamKind(data["kind"]),
+            label=Text.from_dict(data["label"]),
+            default=data["default"],
+            minimum=data.get("minimum"),
+            maximum=data.get("maximum"),
+            unit=data.get("unit", ""),
+            step=data.get("step"),
+            choices=tuple(
+                Choice(c["value"], Text.from_dict(c["label"])) for c in data.get("choices", ())
+            ),
+            intensifies=data.get("intensifies", "higher"),
+            help=Text.from_dict(data["help"]) if data.get("help") else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    """A one-shot stimulus the therapist can fire (e.g. "spider drops")."""
+
+    name: str
+    label: Text
+    help: Text | None = None
+    duration_s: float = 2.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label.to_dict(),
+            "help": self.help.to_dict() if self.help else None,
+            "duration_s": self.duration_s,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EventSpec:
+        return cls(
+            name=data["name"],
+            label=Text.from_dict(data["label"]),
+            help=Text.from_dict(data["help"]) if data.get("help") else None,
+            duration_s=float(data.get("duration_s", 2.0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SceneDecl:
+    """Everything outside the renderer needs to know about one scene."""
+
+    id: str
+    name: Text
+    description: Text
+    conditions: tuple[str, ...]
+    params: tuple[ParamSpec, ...] = ()
+    events: tuple[EventSpec, ...] = ()
+    _by_name: dict[str, ParamSpec] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names):
+            raise DeclarationError(f"scene {self.id!r}: duplicate parameter names")
+        events = [e.name for e in self.events]
+        if len(set(events)) != len(events):
+            raise DeclarationError(f"scene {self.id!r}: duplicate event names")
+        self._by_name.update({p.name: p for p in self.params})
+
+    def param(self, name: str) -> ParamSpec:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            known = ", ".join(self._by_name) or "(none)"
+            raise UnknownParameterError(
+                f"{self.id}: no parameter {name!r}; this scene has: {known}"
+            ) from None
+
+    def event(self, name: str) -> EventSpec:
+        for ev in self.events:
+            if ev.name == name:
+                return ev
+        known = ", ".join(e.name for e in self.events) or "(none)"
+        raise UnknownEventError(f"{self.id}: no event {name!r}; this scene has: {known}")
+
+    def validate_values(self, values: Mapping[str, object]) -> dict[str, ParamValue]:
+        """Validate a partial set of values; all-or-nothing."""
+        return {name: self.param(name).validate(v, self.id) for name, v in values.items()}
+
+    def parse_assignments(self, assignments: Iterable[str]) -> dict[str, ParamValue]:
+        """Parse ``NAME=VALUE`` strings from a command line."""
+        out: dict[str, ParamValue] = {}
+        for item in assignments:
+            name, sep, text = item.partition("=")
+            if not sep or not name:
+                raise ParameterValueError(
+                    f"{self.id}: {item!r} is not NAME=VALUE (for example distance=0.5)"
+                )
+            out[name.strip()] = self.param(name.strip()).parse(text.strip(), self.id)
+        return out
+
+    def defaults(self) -> dict[str, ParamValue]:
+        return {p.name: p.default for p in self.params}
+
+    def least_intense(self) -> dict[str, ParamValue]:
+        return {p.name: p.least_intense for p in self.params}
+
+    def most_intense(self) -> dict[str, ParamValue]:
+        return {p.name: p.most_intense for p in self.params}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name.to_dict(),
+            "description": self.description.to_dict(),
+            "conditions": list(self.conditions),
+            "params": [p.to_dict() for p in self.params],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SceneDecl:
+        return cls(
+            id=data["id"],
+            name=Text.from_dict(data["name"]),
+            description=Text.from_dict(data["description"]),
+            conditions=tuple(data.get("conditions", ())),
+            params=tuple(ParamSpec.from_dict(p) for p in data.get("params", ())),
+            events=tuple(EventSpec.from_dict(e) for e in data.get("events", ())),
+        )
+
+
+def smoothstep(x: float) -> float:
+    """Ease in and out on 0..1; clamps outside."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    return x * x * (3.0 - 2.0 * x)
+
+
+@dataclass(slots=True)
+class Ramp:
+    """A smooth change of one parameter from ``start`` to ``target``.
+
+    Numbers ease between the two values. Choices and toggles cannot take
+    in-between values, so they expose ``progress`` (0..1) and the scene blends
+    the two states (a spider walks to its new place, a light cross-fades).
+    """
+
+    start: ParamValue
+    target: ParamValue
+    t0: float
+    duration: float
+
+    def progress(self, t: float) -> float:
+        if self.duration <= 0.0:
+            return 1.0
+        return smoothstep((t - self.t0) / self.duration)
+
+    def value(self, t: float) -> ParamValue:
+        p = self.progress(t)
+        if isinstance(self.target, bool) or isinstance(self.target, str):
+            return self.target if p >= 1.0 else self.start
+        return float(self.start) + (float(self.target) - float(self.start)) * p
+
+    def done(self, t: float) -> bool:
+        return self.progress(t) >= 1.0
