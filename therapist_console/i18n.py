@@ -70,6 +70,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "timeline.step": ("Step", "Palier"),
     "timeline.session": ("Session", "Séance"),
     "timeline.suggestion": ("Suggestion", "Suggestion"),
+    "timeline.session.started": ("Session {id} started", "Début de la séance {id}"),
+    "timeline.session.ended": ("Session {id} ended", "Fin de la séance {id}"),
     "link.up": ("connected to the engine", "connecté au moteur"),
     "link.lost": ("link to the engine lost", "liaison avec le moteur perdue"),
     "link.reconnected": ("link to the engine restored", "liaison avec le moteur rétablie"),

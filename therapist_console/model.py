@@ -1,0 +1,988 @@
+"""The session model: everything the console knows, with no Qt in sight.
+
+Napari-style: :class:`SessionModel` holds the state and emits events through
+:class:`Signal` (a tiny callback list); widgets take the model in their
+constructor, subscribe to ``model.events.<name>``, and call model methods to
+act. Every clinical action goes through the :class:`SessionRecord` and has
+committed before the method returns, so what a widget shows as recorded is
+on disk.
+
+Threading: the model is not thread-safe by itself (the record is). Call its
+methods from one thread, the GUI thread in the app. The link client calls
+back from its own thread, so :meth:`SessionModel.attach_link` wraps every
+callback in ``call_soon`` (the app passes a function that queues onto the Qt
+event loop; the default calls at once, which suits tests).
+
+Times: ``clock()`` gives console wall-clock seconds (epoch). The default is
+:func:`anchored_clock`: wall time read once, then advanced by the monotonic
+clock, so a system clock change mid-session cannot make time run backwards.
+Engine times are converted with the link's clock-offset estimate
+(``console = engine + offset``); without an estimate the receive time is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
+
+from protocols.measures import SudsError, validate_suds
+from therapist_console.heart_rate import HeartRateSample, HeartRateSource
+from therapist_console.i18n import tr
+from therapist_console.record import (
+    Patient,
+    SessionInfo,
+    SessionRecord,
+    StepRow,
+)
+from therapist_console.summary import SessionSummary, summarize
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Clock = Callable[[], float]
+
+DEFAULT_REMINDER_S = 300.0
+HEAD_POSE_FLUSH_S = 1.0
+
+__all__ = [
+    "DEFAULT_REMINDER_S",
+    "CommandFailed",
+    "CurrentStep",
+    "EngineLink",
+    "LinkState",
+    "ModelError",
+    "NoSessionError",
+    "NotConnectedError",
+    "Plan",
+    "PlanStep",
+    "Reminder",
+    "SessionModel",
+    "Signal",
+    "SudsEntry",
+    "SudsError",
+    "TimelineEntry",
+    "anchored_clock",
+    "quat_to_hpr",
+]
+
+
+# -- small pieces -------------------------------------------------------------------
+
+
+def anchored_clock() -> Clock:
+    """Wall-clock seconds that never jump: wall time at creation + monotonic delta."""
+    wall0 = time.time()
+    mono0 = time.monotonic()
+    return lambda: wall0 + (time.monotonic() - mono0)
+
+
+class Signal(Generic[T]):
+    """A list of callbacks. A failing subscriber is logged and skipped: a widget
+    bug must never stop a rating from being recorded or shown elsewhere."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self._callbacks: list[Callable[[T], Any]] = []
+
+    def connect(self, callback: Callable[[T], Any]) -> Callable[[T], Any]:
+        if callback not in self._callbacks:
+            self._callbacks.append(callback)
+        return callback
+
+    def disconnect(self, callback: Callable[[T], Any]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def emit(self, value: T) -> None:
+        for cb in list(self._callbacks):
+            try:
+                cb(value)
+            except Exception:
+                log.exception("subscriber %r of model event %r failed", cb, self.name)
+
+
+class ModelError(RuntimeError):
+    """An action the model refuses (message says what to do instead)."""
+
+
+class NoSessionError(ModelError):
+    pass
+
+
+class NotConnectedError(ModelError):
+    pass
+
+
+class CommandFailed(ModelError):
+    """The link raised while sending; the command is recorded as failed."""
+
+
+class LinkState(StrEnum):
+    DISCONNECTED = "disconnected"
+    UP = "up"
+    LOST = "lost"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One rung of the fear hierarchy, as the session plans it."""
+
+    key: str
+    label: Any
+    """``scenes.api.Text``, ``{"en":..., "fr":...}`` or plain text."""
+    scene: str
+    params: Mapping[str, Any]
+    expected_suds: int | None = None
+
+    def label_dict(self) -> Any:
+        if hasattr(self.label, "to_dict"):
+            return self.label.to_dict()
+        return self.label
+
+    def label_text(self, lang: str) -> str:
+        if hasattr(self.label, "get") and not isinstance(self.label, dict):
+            return str(self.label.get(lang))
+        if isinstance(self.label, dict):
+            return str(self.label.get(lang) or self.label.get("en") or self.key)
+        return str(self.label or self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The protocol and hierarchy chosen for a session."""
+
+    protocol_id: str | None
+    steps: tuple[PlanStep, ...]
+    ladder_version_id: int | None = None
+    title: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "protocol_id": self.protocol_id,
+            "ladder_version_id": self.ladder_version_id,
+            "title": self.title.to_dict() if hasattr(self.title, "to_dict") else self.title,
+            "steps": [
+                {"key": s.key, "label": s.label_dict(), "scene": s.scene,
+                 "params": dict(s.params), "expected_suds": s.expected_suds}
+                for s in self.steps
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        return cls(
+            protocol_id=data.get("protocol_id"),
+            ladder_version_id=data.get("ladder_version_id"),
+            title=data.get("title"),
+            steps=tuple(
+                PlanStep(key=s["key"], label=s.get("label"), scene=s["scene"],
+                         params=dict(s.get("params") or {}), expected_suds=s.get("expected_suds"))
+                for s in data.get("steps", ())
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentStep:
+    index: int
+    """Position in the plan's steps."""
+    plan_step: PlanStep
+    row: StepRow
+    params: Mapping[str, Any]
+    """Current target values (the step's preset plus the therapist's changes)."""
+
+    @property
+    def started_at(self) -> float:
+        return self.row.started_at
+
+
+TIMELINE_KINDS = ("session", "step", "command", "event", "suds", "note", "link", "suggestion")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of the session timeline. ``text(lang)`` renders it."""
+
+    t: float
+    elapsed_s: float
+    kind: str
+    """One of TIMELINE_KINDS."""
+    name: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    record_id: int | None = None
+
+    def text(self, lang: str) -> str:
+        d = self.detail
+        if self.kind == "suds":
+            src = tr(f"suds.source.{d.get('source', 'therapist')}", lang)
+            return f"SUDS {d.get('value')} ({src})"
+        if self.kind == "note":
+            return str(d.get("text", ""))
+        if self.kind == "link":
+            text = tr(f"link.{self.name}", lang)
+            return f"{text}: {d['detail']}" if d.get("detail") else text
+        if self.kind == "step":
+            return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}: {d.get('label', '')}"
+        if self.kind == "command":
+            status = tr(f"command.{d.get('status', 'sent')}", lang)
+            args = d.get("args") or {}
+            brief = ", ".join(f"{k}={v}" for k, v in args.items() if k != "params")
+            if "params" in args:
+                brief = ", ".join(filter(None, [brief, ", ".join(
+                    f"{k}={v}" for k, v in dict(args["params"]).items())]))
+            error = f": {d['error']}" if d.get("error") else ""
+            return f"{self.name}({brief}) {status}{error}"
+        if self.kind == "event":
+            key = f"event.{self.name}"
+            try:
+                base = tr(key, lang)
+            except KeyError:
+                base = tr("event.scene_event", lang)
+            label = d.get("label") or d.get("event") or ""
+            return f"{base}: {label}" if label else base
+        if self.kind == "session":
+            return tr(f"timeline.session.{self.name}", lang, id=d.get("id", ""))
+        return str(d.get("text") or self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class SudsEntry:
+    record_id: int
+    t: float
+    elapsed_s: float
+    value: int
+    source: str
+    step_index: int | None
+    engine_t: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    reason: str
+    """'first' (none yet), 'interval' (none for the interval) or 'step' (new step)."""
+    since: float
+    """Console time of the last rating (or step start / session start)."""
+    interval_s: float
+
+    def text(self, lang: str) -> str:
+        if self.reason == "interval":
+            return tr("model.reminder.interval", lang, minutes=round(self.interval_s / 60))
+        return tr(f"model.reminder.{self.reason}", lang)
+
+
+# -- the link, as the model sees it ---------------------------------------------------
+
+
+class EngineLink(Protocol):
+    """What the model needs from the link client (``therapist_console.client``).
+
+    Each command method sends one command and returns either the engine's
+    reply (``palier.wire.Ack`` or ``palier.wire.Error``), a
+    ``concurrent.futures.Future`` that resolves to one, or None (the reply
+    comes later through :meth:`SessionModel.on_command_result`). A method
+    raises if the command could not be sent at all.
+    """
+
+    def load_scene(self, scene: str, params: Mapping[str, Any]) -> Any: ...
+    def set_params(self, params: Mapping[str, Any], ramp_s: float = 0.0) -> Any: ...
+    def fire(self, event: str, options: Mapping[str, Any] | None = None) -> Any: ...
+    def pause(self, reason: str = "therapist") -> Any: ...
+    def resume(self) -> Any: ...
+    def ask_suds(self, request: int, prompt: str | None = None) -> Any: ...
+
+
+def quat_to_hpr(w: float, x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Panda3D heading, pitch, roll (degrees, Z up, Y forward) of a unit quaternion."""
+    n = math.sqrt(w * w + x * x + y * y + z * z) or 1.0
+    w, x, y, z = w / n, x / n, y / n, z / n
+    # Columns of the rotation matrix: images of the right, forward and up axes.
+    fx, fy, fz = 2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x)
+    rz = 2 * (x * z - w * y)
+    uz = 1 - 2 * (x * x + y * y)
+    heading = math.degrees(math.atan2(-fx, fy))
+    pitch = math.degrees(math.asin(max(-1.0, min(1.0, fz))))
+    roll = math.degrees(math.atan2(-rz, uz))
+    return heading, pitch, roll
+
+
+class ModelEvents:
+    """Every signal the model emits; each carries one value (see the attribute docs)."""
+
+    def __init__(self) -> None:
+        self.language: Signal[str] = Signal("language")
+        self.patient: Signal[Patient | None] = Signal("patient")
+        self.plan: Signal[Plan | None] = Signal("plan")
+        self.session: Signal[SessionInfo | None] = Signal("session")
+        """Started, resumed or closed (then ``status == 'closed'``); None when cleared."""
+        self.step: Signal[CurrentStep | None] = Signal("step")
+        self.params: Signal[Mapping[str, Any]] = Signal("params")
+        """Current target values after a set_params command was sent."""
+        self.suds: Signal[SudsEntry] = Signal("suds")
+        self.heart_rate: Signal[HeartRateSample] = Signal("heart_rate")
+        self.timeline: Signal[TimelineEntry] = Signal("timeline")
+        self.link: Signal[LinkState] = Signal("link")
+        self.engine_state: Signal[Mapping[str, Any]] = Signal("engine_state")
+        """Latest engine state (``palier.wire.StateFields`` as a dict), for the mirror panel."""
+        self.paused: Signal[bool] = Signal("paused")
+        self.reminder: Signal[Reminder | None] = Signal("reminder")
+        """A SUDS reminder became due (Reminder) or was cleared (None)."""
+        self.tick: Signal[float] = Signal("tick")
+        """Emitted by :meth:`SessionModel.tick` with the current console time."""
+
+
+# -- the model ---------------------------------------------------------------------------
+
+
+class SessionModel:
+    """State of one console: patient, plan, session, step, link, ratings, timers."""
+
+    def __init__(
+        self,
+        record: SessionRecord,
+        *,
+        clock: Clock | None = None,
+        language: str = "en",
+        reminder_interval_s: float = DEFAULT_REMINDER_S,
+        heart_rate: HeartRateSource | None = None,
+        call_soon: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
+        self.record = record
+        self.clock: Clock = clock or anchored_clock()
+        self.language = language if language in ("en", "fr") else "en"
+        self.reminder_interval_s = float(reminder_interval_s)
+        self.call_soon = call_soon or (lambda fn: fn())
+        self.events = ModelEvents()
+
+        self.patient: Patient | None = None
+        self.plan: Plan | None = None
+        self.session: SessionInfo | None = None
+        self.current_step: CurrentStep | None = None
+        self.link_state = LinkState.DISCONNECTED
+        self.link: EngineLink | None = None
+        self.clock_offset: Callable[[], float | None] = lambda: None
+        self.engine_state: Mapping[str, Any] = {}
+        self.paused = False
+        self.reminder: Reminder | None = None
+        self.heart_rate_source = heart_rate
+
+        self.timeline: list[TimelineEntry] = []
+        self.suds_history: list[SudsEntry] = []
+        self.heart_rate_history: list[HeartRateSample] = []
+        self.step_history: list[StepRow] = []
+
+        self._last_suds_t: float | None = None
+        self._reminder_snoozed_until: float | None = None
+        self._step_reminder_pending = False
+        self._suds_request = 0
+        self._head_poses: list[tuple[float, ...]] = []
+        self._head_flushed_at = 0.0
+        self._was_lost = False
+        self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
+        """Commands sent and not yet answered: id -> (kind, args)."""
+
+    # -- time ----------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock()
+
+    def elapsed_s(self, now: float | None = None) -> float:
+        """Seconds since the session started (0 with no session)."""
+        if self.session is None:
+            return 0.0
+        end = self.session.ended_at if self.session.ended_at is not None else (
+            self.now() if now is None else now)
+        return max(0.0, end - self.session.started_at)
+
+    def step_elapsed_s(self, now: float | None = None) -> float:
+        if self.current_step is None:
+            return 0.0
+        return max(0.0, (self.now() if now is None else now) - self.current_step.started_at)
+
+    def engine_to_console(self, engine_t: float | None) -> float:
+        """Console time of an engine timestamp (receive time if no offset known)."""
+        offset = self.clock_offset()
+        if engine_t is None or offset is None:
+            return self.now()
+        return engine_t + offset
+
+    def _elapsed_at(self, t: float) -> float:
+        return 0.0 if self.session is None else t - self.session.started_at
+
+    # -- language ------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        if lang not in ("en", "fr"):
+            raise ValueError(f"language must be 'en' or 'fr', got {lang!r}")
+        if lang != self.language:
+            self.language = lang
+            self.events.language.emit(lang)
+
+    # -- before the session ----------------------------------------------------
+    def patients(self) -> list[Patient]:
+        return self.record.patients()
+
+    def create_patient(self, pseudonym: str, notes: str = "") -> Patient:
+        """Create (and choose) a patient. Raises ``DuplicatePseudonymError``."""
+        patient = self.record.add_patient(pseudonym, notes, t=self.now())
+        self.choose_patient(patient.id)
+        return patient
+
+    def choose_patient(self, patient_id: int) -> Patient:
+        if self.session is not None and self.session.status == "open":
+            raise ModelError("end the current session before choosing another patient")
+        self.patient = self.record.patient(patient_id)
+        self.events.patient.emit(self.patient)
+        return self.patient
+
+    def set_plan(self, plan: Plan) -> None:
+        if self.session is not None and self.session.status == "open":
+            raise ModelError("the plan is fixed once the session has started")
+        if not plan.steps:
+            raise ModelError("the hierarchy has no step; add steps to the patient's ladder")
+        for s in plan.steps:
+            if s.expected_suds is not None:
+                validate_suds(s.expected_suds)
+        self.plan = plan
+        self.events.plan.emit(plan)
+
+    def start_session(self, *, meta: Mapping[str, Any] | None = None) -> SessionInfo:
+        if self.patient is None:
+            raise ModelError("choose or create a patient (pseudonym) before starting")
+        if self.session is not None and self.session.status == "open":
+            raise ModelError(f"session {self.session.id} is still open; end it first")
+        plan = self.plan
+        self._reset_session_state()
+        t = self.now()
+        self.session = self.record.start_session(
+            self.patient.id,
+            t=t,
+            language=self.language,
+            protocol_id=plan.protocol_id if plan else None,
+            ladder_version_id=plan.ladder_version_id if plan else None,
+            plan=plan.to_json() if plan else None,
+            meta=meta,
+        )
+        self._last_suds_t = None
+        self._add_timeline(t, "session", "started", {"id": self.session.id})
+        self.events.session.emit(self.session)
+        self._update_reminder(t)
+        return self.session
+
+    def _reset_session_state(self) -> None:
+        self.session = None
+        self.current_step = None
+        self.timeline = []
+        self.suds_history = []
+        self.heart_rate_history = []
+        self.step_history = []
+        self.reminder = None
+        self._reminder_snoozed_until = None
+        self._step_reminder_pending = False
+        self._head_poses = []
+        self.paused = False
+
+    def _require_session(self) -> SessionInfo:
+        if self.session is None or self.session.status != "open":
+            raise NoSessionError(tr("model.error.no_session", self.language))
+        return self.session
+
+    def add_questionnaire(self, name: str, phase: str, answers: Any, scores: Any) -> int:
+        session = self._require_session()
+        rid = self.record.add_questionnaire(session.id, name=name, phase=phase, answers=answers,
+                                            scores=scores, t=self.now())
+        return rid
+
+    # -- interrupted sessions ------------------------------------------------------
+    def interrupted_sessions(self) -> list[SessionInfo]:
+        return self.record.interrupted_sessions()
+
+    def close_interrupted(self, session_id: int) -> SessionInfo:
+        return self.record.close_interrupted(session_id)
+
+    def resume_session(self, session_id: int) -> SessionInfo:
+        """Reopen an interrupted session and reload its state from the record."""
+        info = self.record.resume_session(session_id, t=self.now())
+        self._reset_session_state()
+        self.patient = self.record.patient(info.patient_id)
+        self.plan = Plan.from_json(info.plan) if info.plan else None
+        self.session = info
+        self._reload_history()
+        self.events.patient.emit(self.patient)
+        self.events.plan.emit(self.plan)
+        self.events.session.emit(self.session)
+        self.events.step.emit(self.current_step)
+        self._update_reminder(self.now())
+        return info
+
+    def _reload_history(self) -> None:
+        assert self.session is not None
+        sid = self.session.id
+        t0 = self.session.started_at
+        self.step_history = self.record.steps(sid)
+        by_row = {s.id: s for s in self.step_history}
+        self.suds_history = [
+            SudsEntry(r.id, r.t, r.t - t0, r.value, r.source,
+                      by_row[r.step_id].step_index if r.step_id in by_row else None, r.engine_t)
+            for r in self.record.suds(sid)
+        ]
+        self._last_suds_t = self.suds_history[-1].t if self.suds_history else None
+        self.heart_rate_history = [
+            HeartRateSample(r["t"], r["bpm"], (), r["source"])
+            for r in self.record.rows("heart_rate", sid)
+        ]
+        entries: list[TimelineEntry] = []
+        for st in self.step_history:
+            entries.append(TimelineEntry(st.started_at, st.started_at - t0, "step", st.step_key, {
+                "index": st.step_index, "label": _label_text(st.label, self.language),
+                "scene": st.scene}, st.id))
+        for s in self.suds_history:
+            entries.append(TimelineEntry(s.t, s.elapsed_s, "suds", s.source,
+                                         {"value": s.value, "source": s.source}, s.record_id))
+        for r in self.record.rows("notes", sid):
+            entries.append(TimelineEntry(r["t"], r["t"] - t0, "note", "note",
+                                         {"text": r["text"]}, r["id"]))
+        for r in self.record.rows("events", sid):
+            entries.append(TimelineEntry(r["t"], r["t"] - t0, "event", r["kind"],
+                                         {**_loads(r["detail"]), "name": r["name"]}, r["id"]))
+        for r in self.record.rows("commands", sid):
+            entries.append(TimelineEntry(r["t"], r["t"] - t0, "command", r["kind"], {
+                "args": _loads(r["args"]), "status": r["status"], "error": r["error"]}, r["id"]))
+        for r in self.record.rows("link_events", sid):
+            entries.append(TimelineEntry(r["t"], r["t"] - t0, "link", r["kind"],
+                                         {"detail": r["detail"]}, r["id"]))
+        entries.sort(key=lambda e: e.t)
+        self.timeline = entries
+        # The last step is where the session stood; the engine must be told
+        # again (go_to_step) once connected: the scene may not be loaded.
+        if self.step_history and self.plan is not None:
+            last = self.step_history[-1]
+            index = next((i for i, s in enumerate(self.plan.steps) if s.key == last.step_key),
+                         last.step_index)
+            plan_step = (self.plan.steps[index] if 0 <= index < len(self.plan.steps) else
+                         PlanStep(last.step_key, last.label, last.scene, last.params,
+                                  last.expected_suds))
+            self.current_step = CurrentStep(index, plan_step, last, dict(last.params))
+
+    # -- during the session: steps and commands ----------------------------------------
+    def go_to_step(self, index: int, params: Mapping[str, Any] | None = None) -> CurrentStep:
+        """Move to step ``index`` of the plan: record it, load its scene and values.
+
+        ``params`` overrides the step's preset values (the therapist adjusted
+        them before moving). A SUDS reminder is raised for the new step.
+        """
+        session = self._require_session()
+        if self.plan is None:
+            raise ModelError("no hierarchy chosen for this session")
+        if not 0 <= index < len(self.plan.steps):
+            raise ModelError(
+                f"step {index + 1} does not exist; the hierarchy has {len(self.plan.steps)} steps")
+        self._require_link()
+        plan_step = self.plan.steps[index]
+        values = {**dict(plan_step.params), **dict(params or {})}
+        t = self.now()
+        row = self.record.start_step(
+            session.id, t=t, step_index=index, step_key=plan_step.key, scene=plan_step.scene,
+            params=values, label=plan_step.label_dict(), expected_suds=plan_step.expected_suds)
+        self.step_history.append(row)
+        self.current_step = CurrentStep(index, plan_step, row, values)
+        self._add_timeline(t, "step", plan_step.key, {
+            "index": index, "label": plan_step.label_text(self.language),
+            "scene": plan_step.scene}, row.id)
+        self.events.step.emit(self.current_step)
+        self._step_reminder_pending = True
+        self._update_reminder(t)
+        self._send("load_scene", {"scene": plan_step.scene, "params": values},
+                   lambda link: link.load_scene(plan_step.scene, values))
+        return self.current_step
+
+    def set_params(self, values: Mapping[str, Any], ramp_s: float = 0.0) -> int:
+        """Change parameters of the current scene (validate with its SceneDecl first)."""
+        if not values:
+            raise ModelError("no parameter to change")
+        values = dict(values)
+        cid = self._send("set_params", {"params": values, "ramp_s": ramp_s},
+                         lambda link: link.set_params(values, ramp_s))
+        if self.current_step is not None:
+            merged = {**dict(self.current_step.params), **values}
+            self.current_step = replace(self.current_step, params=merged)
+            self.record.update_step_params(self.current_step.row.id, merged)
+            self.events.params.emit(merged)
+        return cid
+
+    def fire(self, event: str, options: Mapping[str, Any] | None = None) -> int:
+        opts = dict(options or {})
+        return self._send("fire", {"event": event, "options": opts},
+                          lambda link: link.fire(event, opts))
+
+    def pause(self, reason: str = "therapist") -> int:
+        """Fade the patient to the safe place (the exposure scene is kept)."""
+        return self._send("pause", {"reason": reason}, lambda link: link.pause(reason))
+
+    def resume(self) -> int:
+        return self._send("resume", {}, lambda link: link.resume())
+
+    def ask_suds(self, prompt: str | None = None) -> int:
+        """Show the rating panel in the headset; the answer arrives as a clinical event."""
+        self._suds_request += 1
+        request = self._suds_request
+        return self._send("ask_suds", {"request": request, "prompt": prompt},
+                          lambda link: link.ask_suds(request, prompt))
+
+    def _require_link(self) -> EngineLink:
+        if self.link is None or self.link_state is not LinkState.UP:
+            raise NotConnectedError(tr("model.error.no_link", self.language))
+        return self.link
+
+    def _send(self, kind: str, args: Mapping[str, Any], call: Callable[[EngineLink], Any]) -> int:
+        """Record a command as sent, send it, then record the engine's answer."""
+        session = self._require_session()
+        link = self._require_link()
+        t = self.now()
+        step_id = self.current_step.row.id if self.current_step else None
+        cid = self.record.add_command(session.id, t=t, kind=kind, args=args, step_id=step_id)
+        self._add_timeline(t, "command", kind, {"args": dict(args), "status": "sent"}, cid)
+        self._pending[cid] = (kind, dict(args))
+        try:
+            result = call(link)
+        except Exception as exc:
+            self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
+            raise CommandFailed(f"{kind} was not sent: {exc}") from exc
+        if isinstance(result, Future):
+            result.add_done_callback(
+                lambda fut: self.call_soon(lambda: self._future_done(cid, fut)))
+        elif result is not None:
+            self._apply_reply(cid, result)
+        return cid
+
+    def _future_done(self, cid: int, fut: Future[Any]) -> None:
+        exc = fut.exception()
+        if exc is not None:
+            self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
+        else:
+            self._apply_reply(cid, fut.result())
+
+    def _apply_reply(self, cid: int, reply: Any) -> None:
+        # palier.wire.Ack has frame and t_engine; palier.wire.Error has code and message.
+        if hasattr(reply, "code") and hasattr(reply, "message"):
+            self.on_command_result(cid, ok=False, error=f"{reply.code}: {reply.message}")
+        elif hasattr(reply, "frame"):
+            self.on_command_result(cid, ok=True, engine_frame=int(reply.frame),
+                                   engine_t=float(getattr(reply, "t_engine", 0.0)))
+        elif isinstance(reply, Mapping):
+            self.on_command_result(cid, ok=bool(reply.get("ok", True)), error=reply.get("error"),
+                                   engine_frame=reply.get("frame"),
+                                   engine_t=reply.get("t_engine"))
+        else:
+            log.warning("unrecognised reply %r to command %d", reply, cid)
+
+    def on_command_result(
+        self,
+        command_id: int,
+        *,
+        ok: bool,
+        error: str | None = None,
+        engine_frame: int | None = None,
+        engine_t: float | None = None,
+    ) -> None:
+        """The engine acknowledged (or refused) command ``command_id``."""
+        t = self.now()
+        self.record.command_result(command_id, ok=ok, t=t, error=error,
+                                   engine_frame=engine_frame, engine_t=engine_t)
+        kind, args = self._pending.pop(command_id, ("", {}))
+        self._add_timeline(t, "command", kind or "command", {
+            "args": args, "status": "ack" if ok else "error", "error": error}, command_id)
+        if not ok or self.session is None or self.session.status != "open":
+            return
+        at = self.engine_to_console(engine_t)
+        step_id = self.current_step.row.id if self.current_step else None
+        if kind == "fire":
+            self._record_event("scene_event", args.get("event"), {
+                "event": args.get("event"), "options": args.get("options", {})},
+                at, engine_t, engine_frame, step_id)
+        elif kind in ("pause", "resume"):
+            self._record_event(kind, args.get("reason"), {"reason": args.get("reason", "")},
+                               at, engine_t, engine_frame, step_id)
+            self._set_paused(kind == "pause")
+
+    def _record_event(
+        self,
+        kind: str,
+        name: str | None,
+        detail: Mapping[str, Any],
+        t: float,
+        engine_t: float | None,
+        engine_frame: int | None,
+        step_id: int | None,
+        engine_id: tuple[str, int] | None = None,
+    ) -> int:
+        assert self.session is not None
+        rid = self.record.add_event(self.session.id, t=t, kind=kind, name=name, detail=detail,
+                                    step_id=step_id, engine_t=engine_t,
+                                    engine_frame=engine_frame, engine_id=engine_id)
+        self._add_timeline(t, "event", kind, {**detail, "name": name}, rid)
+        return rid
+
+    def _set_paused(self, paused: bool) -> None:
+        if paused != self.paused:
+            self.paused = paused
+            self.events.paused.emit(paused)
+
+    # -- SUDS ----------------------------------------------------------------------
+    def enter_suds(
+        self,
+        value: object,
+        source: str = "therapist",
+        *,
+        engine_t: float | None = None,
+        engine_id: tuple[str, int] | None = None,
+    ) -> SudsEntry:
+        """Record a SUDS rating. Raises ``SudsError`` (nothing recorded) unless it
+        is a whole number 0..100 (``protocols.measures.validate_suds``)."""
+        session = self._require_session()
+        rating = validate_suds(value)
+        t = self.engine_to_console(engine_t) if engine_t is not None else self.now()
+        step = self.current_step
+        rid = self.record.add_suds(session.id, value=rating, source=source, t=t,
+                                   engine_t=engine_t, step_id=step.row.id if step else None,
+                                   engine_id=engine_id)
+        if any(e.record_id == rid for e in self.suds_history):  # a re-sent headset rating
+            return next(e for e in self.suds_history if e.record_id == rid)
+        entry = SudsEntry(rid, t, self._elapsed_at(t), rating, source,
+                          step.index if step else None, engine_t)
+        self.suds_history.append(entry)
+        self._last_suds_t = max(t, self._last_suds_t or t)
+        self._step_reminder_pending = False
+        self._reminder_snoozed_until = None
+        self._add_timeline(t, "suds", source, {"value": rating, "source": source}, rid)
+        self.events.suds.emit(entry)
+        self._update_reminder(self.now())
+        return entry
+
+    # -- notes ----------------------------------------------------------------------
+    def add_note(self, text: str) -> TimelineEntry:
+        session = self._require_session()
+        if not isinstance(text, str) or not text.strip():
+            raise ModelError(tr("model.error.empty_note", self.language))
+        t = self.now()
+        step_id = self.current_step.row.id if self.current_step else None
+        rid = self.record.add_note(session.id, text=text, t=t, step_id=step_id)
+        return self._add_timeline(t, "note", "note", {"text": text.strip()}, rid)
+
+    # -- reminders -------------------------------------------------------------------
+    def _update_reminder(self, now: float) -> None:
+        due = self._reminder_due(now)
+        if due != self.reminder:
+            self.reminder = due
+            self.events.reminder.emit(due)
+
+    def _reminder_due(self, now: float) -> Reminder | None:
+        if self.session is None or self.session.status != "open":
+            return None
+        if self._reminder_snoozed_until is not None and now < self._reminder_snoozed_until:
+            return None
+        interval = self.reminder_interval_s
+        if self._step_reminder_pending and self.current_step is not None:
+            return Reminder("step", self.current_step.started_at, interval)
+        if self._last_suds_t is None:
+            since = self.session.started_at
+            reason = "first"
+        else:
+            since = self._last_suds_t
+            reason = "interval"
+        if now - since >= interval:
+            return Reminder(reason, since, interval)
+        return None
+
+    def dismiss_reminder(self) -> None:
+        """The therapist saw the reminder and chose to wait: ask again an interval later."""
+        now = self.now()
+        self._step_reminder_pending = False
+        self._reminder_snoozed_until = now + self.reminder_interval_s
+        self._update_reminder(now)
+
+    # -- heart rate -------------------------------------------------------------------
+    def attach_heart_rate(self, source: HeartRateSource | None) -> None:
+        self.heart_rate_source = source
+
+    def ingest_heart_rate(self, sample: HeartRateSample) -> None:
+        """Record one sample (and its RR intervals) into the open session."""
+        if self.session is None or self.session.status != "open":
+            return  # before/after a session a sensor may run; nothing to record
+        self.record.add_heart_rate(self.session.id, t=sample.t, bpm=sample.bpm,
+                                   source=sample.source or "unknown", rr_ms=sample.rr_ms)
+        self.heart_rate_history.append(sample)
+        self.events.heart_rate.emit(sample)
+
+    def poll_heart_rate(self) -> int:
+        if self.heart_rate_source is None:
+            return 0
+        samples = self.heart_rate_source.poll()
+        for s in samples:
+            self.ingest_heart_rate(s)
+        return len(samples)
+
+    def exposure_intensity(self) -> float:
+        """0..1: how intense the current scene is (0 paused or with no step).
+
+        Mean of the parameters' intensities from the scene's declaration; a
+        simulated heart rate follows it.
+        """
+        step = self.current_step
+        if step is None or self.paused:
+            return 0.0
+        try:
+            from scenes import registry
+
+            decl = registry.declaration(step.plan_step.scene)
+        except Exception:
+            return 0.5
+        levels = []
+        for p in decl.params:
+            value = step.params.get(p.name, p.default)
+            try:
+                levels.append(p.intensity(p.validate(value)))
+            except ValueError:
+                continue
+        return sum(levels) / len(levels) if levels else 0.5
+
+    # -- the link -----------------------------------------------------------------------
+    def attach_link(
+        self, link: EngineLink | None, clock_offset: Callable[[], float | None] | None = None
+    ) -> None:
+        """Use ``link`` for commands. The app wires the client's callbacks to
+        :meth:`on_link_up`, :meth:`on_link_lost`, :meth:`on_state`,
+        :meth:`on_clinical_event` and :meth:`on_head_pose` (through call_soon)."""
+        self.link = link
+        self.clock_offset = clock_offset or (lambda: None)
+
+    def on_link_up(self, detail: str = "") -> None:
+        kind = "reconnected" if self._was_lost else "up"
+        self.link_state = LinkState.UP
+        self._record_link(kind, detail)
+        self.events.link.emit(self.link_state)
+
+    def on_link_lost(self, detail: str = "") -> None:
+        if self.link_state is LinkState.LOST:
+            return
+        self.link_state = LinkState.LOST
+        self._was_lost = True
+        self._record_link("lost", detail)
+        self.events.link.emit(self.link_state)
+
+    def _record_link(self, kind: str, detail: str) -> None:
+        t = self.now()
+        sid = self.session.id if self.session and self.session.status == "open" else None
+        rid = self.record.add_link_event(sid, kind=kind, t=t, detail=detail)
+        if sid is not None:
+            self._add_timeline(t, "link", kind, {"detail": detail}, rid)
+
+    def on_state(self, state: Any) -> None:
+        """An engine state (``palier.wire.StateFields`` or its dict): mirror, pause."""
+        data = state.as_dict() if hasattr(state, "as_dict") else dict(state)
+        self.engine_state = data
+        if "paused" in data:
+            self._set_paused(bool(data["paused"]))
+        self.events.engine_state.emit(data)
+
+    def on_clinical_event(self, event: Any) -> bool:
+        """A ``palier.wire.ClinicalEvent`` (or its dict): record it, idempotently.
+
+        Returns True once it is committed (the client may then acknowledge it
+        to the engine); False if no session is open to hold it (the client
+        must not acknowledge: the engine keeps it and re-sends it).
+        """
+        e = event.as_dict() if hasattr(event, "as_dict") else dict(event)
+        if self.session is None or self.session.status != "open":
+            return False
+        engine_id = (str(e["instance"]), int(e["seq"]))
+        engine_t = e.get("t_engine")
+        kind = e["kind"]
+        if kind == "suds":
+            try:
+                self.enter_suds(e.get("value"), "headset", engine_t=engine_t, engine_id=engine_id)
+            except SudsError:
+                log.error("headset sent an invalid SUDS rating %r; recorded as an event", e)
+                self._record_event("engine", "invalid_suds", {"raw": repr(e.get("value"))},
+                                   self.engine_to_console(engine_t), engine_t, e.get("frame"),
+                                   self.current_step.row.id if self.current_step else None,
+                                   engine_id)
+            return True
+        mapped = {"stop": "patient_stop", "failsafe": "failsafe"}.get(kind, "engine")
+        detail = {k: e[k] for k in ("t_ref", "request") if e.get(k) is not None}
+        if self.record.find_engine_event(*engine_id) is None:
+            self._record_event(mapped, kind, detail, self.engine_to_console(engine_t), engine_t,
+                               e.get("frame"),
+                               self.current_step.row.id if self.current_step else None,
+                               engine_id)
+        if mapped in ("patient_stop", "failsafe"):
+            self._set_paused(True)
+        return True
+
+    def on_head_pose(self, t_engine: float, pos: Sequence[float], quat: Sequence[float]) -> None:
+        """30 Hz head pose: buffered, written about once a second (not clinical)."""
+        if self.session is None or self.session.status != "open":
+            return
+        h, p, r = quat_to_hpr(*quat)
+        self._head_poses.append((self.engine_to_console(t_engine), *pos, h, p, r))
+        if len(self._head_poses) >= 90:
+            self.flush_head_poses()
+
+    def flush_head_poses(self) -> None:
+        if self._head_poses and self.session is not None:
+            batch, self._head_poses = self._head_poses, []
+            self.record.add_head_poses(self.session.id, batch)
+        self._head_flushed_at = self.now()
+
+    # -- periodic work ---------------------------------------------------------------------
+    def tick(self) -> None:
+        """Call a few times a second (the app's timer): heart rate, head poses,
+        reminders, and the ``tick`` event that refreshes clocks."""
+        now = self.now()
+        self.poll_heart_rate()
+        if now - self._head_flushed_at >= HEAD_POSE_FLUSH_S:
+            self.flush_head_poses()
+        self._update_reminder(now)
+        self.events.tick.emit(now)
+
+    # -- the end ---------------------------------------------------------------------------
+    def end_session(self) -> SessionSummary:
+        session = self._require_session()
+        self.flush_head_poses()
+        t = self.now()
+        self._add_timeline(t, "session", "ended", {"id": session.id})
+        self.session = self.record.end_session(session.id, t=t)
+        self.events.session.emit(self.session)
+        self._update_reminder(t)
+        return self.summary()
+
+    def summary(self) -> SessionSummary:
+        if self.session is None:
+            raise NoSessionError(tr("model.error.no_session", self.language))
+        return summarize(self.record, self.session.id, now=self.now())
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _add_timeline(
+        self, t: float, kind: str, name: str, detail: Mapping[str, Any],
+        record_id: int | None = None,
+    ) -> TimelineEntry:
+        entry = TimelineEntry(t, self._elapsed_at(t), kind, name, dict(detail), record_id)
+        self.timeline.append(entry)
+        self.events.timeline.emit(entry)
+        return entry
+
+
+def _label_text(label: Any, lang: str) -> str:
+    if isinstance(label, dict):
+        return str(label.get(lang) or label.get("en") or "")
+    return "" if label is None else str(label)
+
+
+def _loads(text: str | None) -> dict[str, Any]:
+    import json
+
+    value = json.loads(text) if text else {}
+    return value if isinstance(value, dict) else {"value": value}

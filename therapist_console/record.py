@@ -1,0 +1,1049 @@
+"""The session record: one SQLite file that never loses what was shown as recorded.
+
+Durability contract: every clinical write method (patients, sessions, steps,
+commands, events, SUDS, heart rate, notes, link events, questionnaires,
+suggestions) runs in its own transaction and has committed, with the WAL
+fsynced, before it returns. "Shown as recorded" in the console means "the call
+returned"; a console killed at any later instant loses none of it
+(``tests/console/test_durability.py`` kills a writer with SIGKILL to check).
+Head-pose samples (30 Hz, not clinical) are written in batches.
+
+Settings and why:
+
+- WAL journal: readers (an export, ``palier sessions list``) never block the
+  writer, and a commit is one sequential append.
+- ``synchronous=FULL``: in WAL mode ``NORMAL`` is already safe against a
+  crash of the process, but a power cut or OS crash may roll back the last
+  commits. These are clinical data a therapist saw recorded, so each commit
+  fsyncs the WAL. ``bench/record_throughput.py`` measures what that costs.
+- ``foreign_keys=ON``: a SUDS row cannot point to a session that is not there.
+- One writer connection per file, guarded by an exclusive lock file
+  (``<db>.lock``) so two consoles cannot both believe they own the open
+  sessions; a read-only open takes no lock.
+- Files (database, -wal, -shm, lock) are created 0600 and the default folder
+  0700: the record holds health data.
+- Schema versioned with ``PRAGMA user_version`` and an ordered list of
+  migrations, each applied in its own transaction.
+
+Times: ``t`` columns are console wall-clock seconds since the Unix epoch (UTC);
+``engine_t`` columns are the engine's own clock as it reported it (the model
+converts with the link's clock-offset estimate into ``t``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import sqlite3
+import stat
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from protocols.measures import validate_suds
+
+log = logging.getLogger(__name__)
+
+RECORD_FILENAME = "sessions.sqlite3"
+
+SudsSource = Literal["therapist", "headset"]
+SUDS_SOURCES: tuple[str, ...] = ("therapist", "headset")
+SessionStatus = Literal["open", "closed", "interrupted"]
+LINK_KINDS: tuple[str, ...] = ("up", "lost", "reconnected")
+EVENT_KINDS: tuple[str, ...] = (
+    "scene_event",  # a scene event fired (spider drops, dog barks, ...)
+    "patient_stop",  # the patient asked to stop (headset button, gesture)
+    "pause",  # safe place
+    "resume",
+    "failsafe",  # engine-side safety (tracking lost, watchdog, ...)
+    "session",  # session-level markers (resumed after interruption, ...)
+    "engine",  # other engine-reported clinical state changes
+)
+
+
+class RecordError(RuntimeError):
+    """Base of errors about the session record (file, lock, schema)."""
+
+
+class RecordLockedError(RecordError):
+    """Another console holds the record's write lock."""
+
+
+class RecordSchemaError(RecordError):
+    """The file's schema is newer than this program, or cannot be migrated."""
+
+
+class RecordValueError(ValueError):
+    """A value refused before anything was written (what, where, how to fix)."""
+
+
+class NotFoundError(RecordValueError, LookupError):
+    """A patient, session or row id that is not in the record."""
+
+
+class DuplicatePseudonymError(RecordValueError):
+    pass
+
+
+class SessionNotOpenError(RecordValueError):
+    """A write to a session that is closed (or interrupted and not resumed)."""
+
+
+def default_record_path() -> Path:
+    """``sessions.sqlite3`` in the user's data directory for Palier."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("palier", appauthor=False)) / RECORD_FILENAME
+
+
+# -- schema ------------------------------------------------------------------
+
+_SCHEMA_V1 = """
+CREATE TABLE patients (
+    id          INTEGER PRIMARY KEY,
+    pseudonym   TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(pseudonym)) > 0),
+    notes       TEXT NOT NULL DEFAULT '',
+    created_at  REAL NOT NULL
+);
+CREATE TABLE sessions (
+    id                 INTEGER PRIMARY KEY,
+    patient_id         INTEGER NOT NULL REFERENCES patients(id),
+    protocol_id        TEXT,
+    ladder_version_id  INTEGER,
+    plan               TEXT,          -- JSON: the hierarchy as planned (snapshot)
+    language           TEXT NOT NULL CHECK (language IN ('en', 'fr')),
+    started_at         REAL NOT NULL,
+    ended_at           REAL,
+    status             TEXT NOT NULL DEFAULT 'open'
+                       CHECK (status IN ('open', 'closed', 'interrupted')),
+    meta               TEXT NOT NULL DEFAULT '{}'  -- JSON: app version, engine, ...
+);
+CREATE INDEX sessions_patient ON sessions(patient_id, started_at);
+CREATE INDEX sessions_status ON sessions(status);
+CREATE TABLE steps (
+    id             INTEGER PRIMARY KEY,
+    session_id     INTEGER NOT NULL REFERENCES sessions(id),
+    step_index     INTEGER NOT NULL,
+    step_key       TEXT NOT NULL,
+    label          TEXT,                 -- JSON {"en":..., "fr":...} or plain text
+    scene          TEXT NOT NULL,
+    params         TEXT NOT NULL,        -- JSON
+    expected_suds  INTEGER CHECK (expected_suds BETWEEN 0 AND 100),
+    started_at     REAL NOT NULL,
+    ended_at       REAL
+);
+CREATE INDEX steps_session ON steps(session_id, started_at);
+CREATE TABLE commands (
+    id            INTEGER PRIMARY KEY,
+    session_id    INTEGER NOT NULL REFERENCES sessions(id),
+    step_id       INTEGER REFERENCES steps(id),
+    t             REAL NOT NULL,
+    kind          TEXT NOT NULL,
+    args          TEXT NOT NULL,         -- JSON
+    seq           INTEGER,               -- link sequence number, if any
+    status        TEXT NOT NULL DEFAULT 'sent' CHECK (status IN ('sent', 'ack', 'error')),
+    error         TEXT,
+    result_t      REAL,
+    engine_frame  INTEGER,
+    engine_t      REAL
+);
+CREATE INDEX commands_session ON commands(session_id, t);
+CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    session_id    INTEGER NOT NULL REFERENCES sessions(id),
+    step_id       INTEGER REFERENCES steps(id),
+    t             REAL NOT NULL,
+    kind          TEXT NOT NULL,
+    name          TEXT,
+    detail        TEXT NOT NULL DEFAULT '{}',   -- JSON
+    engine_frame  INTEGER,
+    engine_t      REAL,
+    engine_instance TEXT,            -- with engine_seq: the engine's clinical event id;
+    engine_seq      INTEGER          -- the engine re-sends until acked, so dedupe on it
+);
+CREATE INDEX events_session ON events(session_id, t);
+CREATE UNIQUE INDEX events_engine_seq ON events(engine_instance, engine_seq)
+    WHERE engine_seq IS NOT NULL;
+CREATE TABLE suds (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    step_id     INTEGER REFERENCES steps(id),
+    t           REAL NOT NULL,
+    engine_t    REAL,
+    value       INTEGER NOT NULL CHECK (typeof(value) = 'integer' AND value BETWEEN 0 AND 100),
+    source      TEXT NOT NULL CHECK (source IN ('therapist', 'headset')),
+    engine_instance TEXT,
+    engine_seq      INTEGER
+);
+CREATE INDEX suds_session ON suds(session_id, t);
+CREATE UNIQUE INDEX suds_engine_seq ON suds(engine_instance, engine_seq)
+    WHERE engine_seq IS NOT NULL;
+CREATE TABLE heart_rate (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    t           REAL NOT NULL,
+    bpm         REAL NOT NULL CHECK (bpm > 0),
+    source      TEXT NOT NULL
+);
+CREATE INDEX heart_rate_session ON heart_rate(session_id, t);
+CREATE TABLE rr_intervals (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    t           REAL NOT NULL,
+    ms          REAL NOT NULL CHECK (ms > 0)
+);
+CREATE INDEX rr_session ON rr_intervals(session_id, t);
+CREATE TABLE head_pose (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    t           REAL NOT NULL,
+    x REAL NOT NULL, y REAL NOT NULL, z REAL NOT NULL,
+    h REAL NOT NULL, p REAL NOT NULL, r REAL NOT NULL
+);
+CREATE INDEX head_pose_session ON head_pose(session_id, t);
+CREATE TABLE notes (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    step_id     INTEGER REFERENCES steps(id),
+    t           REAL NOT NULL,
+    text        TEXT NOT NULL CHECK (length(trim(text)) > 0)
+);
+CREATE INDEX notes_session ON notes(session_id, t);
+CREATE TABLE link_events (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER REFERENCES sessions(id),
+    t           REAL NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('up', 'lost', 'reconnected')),
+    detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX link_events_session ON link_events(session_id, t);
+CREATE TABLE questionnaires (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    t           REAL NOT NULL,
+    name        TEXT NOT NULL,
+    phase       TEXT NOT NULL CHECK (phase IN ('pre', 'post')),
+    answers     TEXT NOT NULL,   -- JSON
+    scores      TEXT NOT NULL    -- JSON
+);
+CREATE INDEX questionnaires_session ON questionnaires(session_id, t);
+CREATE TABLE suggestions (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    step_id     INTEGER REFERENCES steps(id),
+    t           REAL NOT NULL,        -- shown at
+    kind        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT '{}',
+    taken       INTEGER CHECK (taken IN (0, 1)),   -- NULL: not answered
+    decided_at  REAL
+);
+CREATE INDEX suggestions_session ON suggestions(session_id, t);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _migrate_v1(conn: sqlite3.Connection) -> None:
+    for statement in _split_sql(_SCHEMA_V1):
+        conn.execute(statement)
+
+
+def _split_sql(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction; run statements one by one.
+    lines = [ln.split("--", 1)[0] for ln in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core session record", _migrate_v1),
+)
+"""Ordered; a migration is never edited once released, only appended to."""
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+STREAM_TABLES: tuple[str, ...] = (
+    "steps",
+    "commands",
+    "events",
+    "suds",
+    "heart_rate",
+    "rr_intervals",
+    "head_pose",
+    "notes",
+    "link_events",
+    "questionnaires",
+    "suggestions",
+)
+"""Tables holding per-session rows (each has ``session_id``), in export order."""
+
+
+# -- row types -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    id: int
+    pseudonym: str
+    notes: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    id: int
+    patient_id: int
+    pseudonym: str
+    protocol_id: str | None
+    ladder_version_id: int | None
+    plan: Any
+    language: str
+    started_at: float
+    ended_at: float | None
+    status: str
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    id: int
+    session_id: int
+    step_index: int
+    step_key: str
+    label: Any
+    scene: str
+    params: dict[str, Any]
+    expected_suds: int | None
+    started_at: float
+    ended_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SudsRow:
+    id: int
+    session_id: int
+    step_id: int | None
+    t: float
+    engine_t: float | None
+    value: int
+    source: str
+    engine_instance: str | None = None
+    engine_seq: int | None = None
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _to_json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise RecordValueError(
+            f"{what} must be JSON data (numbers, text, lists, dicts; no NaN): {exc}"
+        ) from None
+
+
+def _from_json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _check_time(t: float, what: str) -> float:
+    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t):
+        raise RecordValueError(f"{what}: time must be a finite number of seconds, got {t!r}")
+    return float(t)
+
+
+def _optional_time(t: float | None, what: str) -> float | None:
+    return None if t is None else _check_time(t, what)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` 0600 if absent; tighten it if group/others can read it."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    _tighten(path)
+
+
+def _tighten(path: Path) -> None:
+    if sys.platform == "win32" or not path.exists():
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("%s was readable by others (mode %o); setting it to 0600", path, mode)
+        os.chmod(path, 0o600)
+
+
+class _FileLock:
+    """An exclusive advisory lock on ``path`` held while the record is open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise RecordLockedError(
+                f"the session record {self.path.with_suffix('')} is in use by another "
+                "Palier console; close it first (or pass --db to use another file)"
+            ) from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
+
+
+# -- the record ----------------------------------------------------------------
+
+
+class SessionRecord:
+    """One SQLite session record, one writer connection.
+
+    Thread-safe: every call takes an internal lock, so the link client's
+    thread and the GUI thread may both write. Use as a context manager or
+    call :meth:`close`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False):
+        self.path = Path(path) if path is not None else default_record_path()
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._file_lock: _FileLock | None = None
+        if readonly:
+            if not self.path.exists():
+                raise RecordError(
+                    f"no session record at {self.path}; pass --db with the right file"
+                )
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA query_only = ON")
+            version = self.schema_version
+            if version != SCHEMA_VERSION:
+                self._conn.close()
+                raise RecordSchemaError(
+                    f"{self.path} has schema version {version}, this Palier reads "
+                    f"{SCHEMA_VERSION}; open it once with the console to migrate it"
+                    if version < SCHEMA_VERSION
+                    else f"{self.path} was written by a newer Palier (schema {version}); "
+                    "upgrade Palier to read it"
+                )
+            return
+        self._prepare_files()
+        self._file_lock = _FileLock(Path(str(self.path) + ".lock"))
+        self._file_lock.acquire()
+        try:
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+            self._configure()
+            self._migrate()
+            for suffix in ("-wal", "-shm"):
+                _tighten(Path(str(self.path) + suffix))
+            self._interrupted_at_open = self._mark_open_sessions_interrupted()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._file_lock.release()
+            raise
+
+    # -- opening -------------------------------------------------------------
+    def _prepare_files(self) -> None:
+        folder = self.path.parent
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+            if sys.platform != "win32":
+                os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+        elif self.path == default_record_path() and sys.platform != "win32":
+            os.chmod(folder, 0o700)
+        # Created by us, 0600, before SQLite opens it: SQLite then gives the
+        # -wal and -shm files the database file's permissions.
+        _create_private_file(self.path)
+
+    def _configure(self) -> None:
+        c = self._conn
+        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise RecordError(
+                f"{self.path}: SQLite refused WAL mode (got {mode!r}); "
+                "the record must live on a local disk, not a network share"
+            )
+        c.execute("PRAGMA synchronous = FULL")
+        c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA busy_timeout = 10000")
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise RecordSchemaError(
+                f"{self.path} was written by a newer Palier (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade Palier to open it"
+            )
+        for migration in MIGRATIONS:
+            if migration.version <= version:
+                continue
+            log.info("session record %s: migrating to %d (%s)",
+                     self.path, migration.version, migration.description)
+            with self._tx():
+                migration.apply(self._conn)
+                self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+    def _mark_open_sessions_interrupted(self) -> list[int]:
+        # We hold the file lock, so no other console is writing: a session
+        # still 'open' belongs to a console that stopped without closing it.
+        with self._tx():
+            ids = [r[0] for r in self._conn.execute(
+                "SELECT id FROM sessions WHERE status = 'open' ORDER BY id")]
+            self._conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'open'")
+        if ids:
+            log.warning("session record %s: sessions %s were interrupted", self.path, ids)
+        return ids
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None  # type: ignore[assignment]
+            if self._file_lock is not None:
+                self._file_lock.release()
+                self._file_lock = None
+
+    def __enter__(self) -> SessionRecord:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The writer connection, for modules that keep their own tables in
+        this file (``protocols.ladders.LadderStore``). Do not hold it across
+        threads without going through this record."""
+        return self._conn
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed (WAL fsynced) before it exits."""
+        if self.readonly:
+            raise RecordError(f"{self.path} is open read-only")
+        with self._lock:
+            if self._conn is None:
+                raise RecordError("the session record is closed")
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            if self._conn is None:
+                raise RecordError("the session record is closed")
+            cur = self._conn.cursor()
+            cur.row_factory = sqlite3.Row
+            return cur.execute(sql, params).fetchall()
+
+    def integrity_check(self) -> list[str]:
+        """``PRAGMA integrity_check`` rows: ``['ok']`` for a sound file."""
+        return [r[0] for r in self._query("PRAGMA integrity_check")]
+
+    # -- patients ------------------------------------------------------------
+    def add_patient(self, pseudonym: str, notes: str = "", *, t: float) -> Patient:
+        name = pseudonym.strip() if isinstance(pseudonym, str) else ""
+        if not name:
+            raise RecordValueError(
+                "a patient needs a pseudonym (any non-empty label; never a real name)"
+            )
+        try:
+            with self._tx() as c:
+                cur = c.execute(
+                    "INSERT INTO patients (pseudonym, notes, created_at) VALUES (?, ?, ?)",
+                    (name, notes or "", _check_time(t, "patient")),
+                )
+        except sqlite3.IntegrityError:
+            raise DuplicatePseudonymError(
+                f"a patient with the pseudonym {name!r} already exists; choose them "
+                "from the list or pick another pseudonym"
+            ) from None
+        return self.patient(int(cur.lastrowid or 0))
+
+    def patient(self, patient_id: int) -> Patient:
+        rows = self._query("SELECT * FROM patients WHERE id = ?", (patient_id,))
+        if not rows:
+            raise NotFoundError(f"no patient with id {patient_id} in {self.path}")
+        return Patient(**dict(rows[0]))
+
+    def find_patient(self, pseudonym: str) -> Patient | None:
+        rows = self._query("SELECT * FROM patients WHERE pseudonym = ?", (pseudonym.strip(),))
+        return Patient(**dict(rows[0])) if rows else None
+
+    def patients(self) -> list[Patient]:
+        return [Patient(**dict(r)) for r in
+                self._query("SELECT * FROM patients ORDER BY pseudonym COLLATE NOCASE")]
+
+    def set_patient_notes(self, patient_id: int, notes: str) -> None:
+        with self._tx() as c:
+            if c.execute("UPDATE patients SET notes = ? WHERE id = ?",
+                         (notes, patient_id)).rowcount != 1:
+                raise NotFoundError(f"no patient with id {patient_id}")
+
+    # -- sessions ------------------------------------------------------------
+    def start_session(
+        self,
+        patient_id: int,
+        *,
+        t: float,
+        language: str,
+        protocol_id: str | None = None,
+        ladder_version_id: int | None = None,
+        plan: Any = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> SessionInfo:
+        if language not in ("en", "fr"):
+            raise RecordValueError(f"session language must be 'en' or 'fr', got {language!r}")
+        self.patient(patient_id)
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO sessions (patient_id, protocol_id, ladder_version_id, plan,"
+                " language, started_at, meta) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (patient_id, protocol_id, ladder_version_id,
+                 None if plan is None else _to_json(plan, "session plan"),
+                 language, _check_time(t, "session start"), _to_json(dict(meta or {}), "meta")),
+            )
+        return self.session(int(cur.lastrowid or 0))
+
+    def session(self, session_id: int) -> SessionInfo:
+        rows = self._query(
+            "SELECT s.*, p.pseudonym FROM sessions s JOIN patients p ON p.id = s.patient_id"
+            " WHERE s.id = ?", (session_id,))
+        if not rows:
+            raise NotFoundError(
+                f"no session {session_id} in {self.path}; `palier sessions list` shows them"
+            )
+        return self._session_info(rows[0])
+
+    @staticmethod
+    def _session_info(row: sqlite3.Row) -> SessionInfo:
+        d = dict(row)
+        d["plan"] = _from_json(d["plan"])
+        d["meta"] = _from_json(d["meta"]) or {}
+        return SessionInfo(**d)
+
+    def sessions(self, patient_id: int | None = None) -> list[SessionInfo]:
+        sql = ("SELECT s.*, p.pseudonym FROM sessions s JOIN patients p ON p.id = s.patient_id")
+        params: tuple[Any, ...] = ()
+        if patient_id is not None:
+            sql += " WHERE s.patient_id = ?"
+            params = (patient_id,)
+        return [self._session_info(r) for r in self._query(sql + " ORDER BY s.started_at, s.id",
+                                                            params)]
+
+    def interrupted_sessions(self) -> list[SessionInfo]:
+        """Sessions a console left open when it stopped: offer resume or close."""
+        return [s for s in self.sessions() if s.status == "interrupted"]
+
+    def _require_open(self, c: sqlite3.Connection, session_id: int) -> None:
+        row = c.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id} in {self.path}")
+        if row[0] != "open":
+            raise SessionNotOpenError(
+                f"session {session_id} is {row[0]}; resume it before recording into it"
+            )
+
+    def end_session(self, session_id: int, *, t: float) -> SessionInfo:
+        t = _check_time(t, "session end")
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            c.execute("UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
+                      (t, session_id))
+            c.execute("UPDATE sessions SET status = 'closed', ended_at = ? WHERE id = ?",
+                      (t, session_id))
+        return self.session(session_id)
+
+    def resume_session(self, session_id: int, *, t: float) -> SessionInfo:
+        """Reopen an interrupted session; the gap stays visible as an event."""
+        t = _check_time(t, "session resume")
+        with self._tx() as c:
+            row = c.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no session {session_id} in {self.path}")
+            if row[0] != "interrupted":
+                raise SessionNotOpenError(
+                    f"session {session_id} is {row[0]}; only an interrupted session resumes")
+            c.execute("UPDATE sessions SET status = 'open' WHERE id = ?", (session_id,))
+            c.execute(
+                "INSERT INTO events (session_id, t, kind, name, detail) VALUES (?, ?, ?, ?, ?)",
+                (session_id, t, "session", "resumed_after_interruption",
+                 _to_json({"last_recorded_t": self._last_t(c, session_id)}, "detail")),
+            )
+        return self.session(session_id)
+
+    def close_interrupted(self, session_id: int) -> SessionInfo:
+        """Close an interrupted session at the time of its last recorded row."""
+        with self._tx() as c:
+            row = c.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no session {session_id} in {self.path}")
+            if row[0] != "interrupted":
+                raise SessionNotOpenError(f"session {session_id} is {row[0]}, not interrupted")
+            end = self._last_t(c, session_id)
+            c.execute("UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
+                      (end, session_id))
+            c.execute("UPDATE sessions SET status = 'closed', ended_at = ? WHERE id = ?",
+                      (end, session_id))
+        return self.session(session_id)
+
+    def _last_t(self, c: sqlite3.Connection, session_id: int) -> float:
+        parts = [f"SELECT max(t) AS v FROM {tbl} WHERE session_id = ?"
+                 for tbl in STREAM_TABLES if tbl != "steps"]
+        parts.append("SELECT max(started_at) AS v FROM steps WHERE session_id = ?")
+        parts.append("SELECT started_at AS v FROM sessions WHERE id = ?")
+        sql = "SELECT max(v) FROM (" + " UNION ALL ".join(parts) + ")"
+        return float(c.execute(sql, [session_id] * len(parts)).fetchone()[0])
+
+    def last_recorded_t(self, session_id: int) -> float:
+        with self._lock:
+            return self._last_t(self._conn, session_id)
+
+    # -- steps ---------------------------------------------------------------
+    def start_step(
+        self,
+        session_id: int,
+        *,
+        t: float,
+        step_index: int,
+        step_key: str,
+        scene: str,
+        params: Mapping[str, Any],
+        label: Any = None,
+        expected_suds: int | None = None,
+    ) -> StepRow:
+        """Begin a step (ending the one in progress at the same instant)."""
+        t = _check_time(t, "step start")
+        if expected_suds is not None:
+            expected_suds = validate_suds(expected_suds)
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            c.execute("UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
+                      (t, session_id))
+            cur = c.execute(
+                "INSERT INTO steps (session_id, step_index, step_key, label, scene, params,"
+                " expected_suds, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, int(step_index), str(step_key),
+                 None if label is None else _to_json(label, "step label"),
+                 str(scene), _to_json(dict(params), "step parameters"), expected_suds, t),
+            )
+        return self.steps(session_id, step_id=int(cur.lastrowid or 0))[0]
+
+    def update_step_params(self, step_id: int, params: Mapping[str, Any]) -> None:
+        """Parameters changed during the step (the commands table keeps each change)."""
+        with self._tx() as c:
+            c.execute("UPDATE steps SET params = ? WHERE id = ?",
+                      (_to_json(dict(params), "step parameters"), step_id))
+
+    def steps(self, session_id: int, *, step_id: int | None = None) -> list[StepRow]:
+        sql = "SELECT * FROM steps WHERE session_id = ?"
+        params: list[Any] = [session_id]
+        if step_id is not None:
+            sql += " AND id = ?"
+            params.append(step_id)
+        out = []
+        for r in self._query(sql + " ORDER BY started_at, id", params):
+            d = dict(r)
+            d["label"] = _from_json(d["label"])
+            d["params"] = _from_json(d["params"])
+            out.append(StepRow(**d))
+        return out
+
+    # -- commands and events ---------------------------------------------------
+    def add_command(
+        self,
+        session_id: int,
+        *,
+        t: float,
+        kind: str,
+        args: Mapping[str, Any],
+        step_id: int | None = None,
+        seq: int | None = None,
+    ) -> int:
+        """Record a command as sent (before it goes on the wire)."""
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO commands (session_id, step_id, t, kind, args, seq)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, step_id, _check_time(t, "command"), str(kind),
+                 _to_json(dict(args), f"command {kind!r} arguments"), seq),
+            )
+        return int(cur.lastrowid or 0)
+
+    def command_result(
+        self,
+        command_id: int,
+        *,
+        ok: bool,
+        t: float,
+        error: str | None = None,
+        engine_frame: int | None = None,
+        engine_t: float | None = None,
+        seq: int | None = None,
+    ) -> None:
+        """The engine's answer to a command: acknowledged, or the error it gave."""
+        with self._tx() as c:
+            n = c.execute(
+                "UPDATE commands SET status = ?, error = ?, result_t = ?, engine_frame = ?,"
+                " engine_t = ?, seq = coalesce(?, seq) WHERE id = ?",
+                ("ack" if ok else "error", error, _check_time(t, "command result"),
+                 engine_frame, _optional_time(engine_t, "engine time"), seq, command_id),
+            ).rowcount
+            if n != 1:
+                raise NotFoundError(f"no command {command_id} in {self.path}")
+
+    def add_event(
+        self,
+        session_id: int,
+        *,
+        t: float,
+        kind: str,
+        name: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+        step_id: int | None = None,
+        engine_t: float | None = None,
+        engine_frame: int | None = None,
+        engine_id: tuple[str, int] | None = None,
+    ) -> int:
+        """Record an event. ``engine_id`` (instance, seq) makes the write
+        idempotent: the engine re-sends a clinical event until the console
+        acknowledges it, and a second copy returns the first row's id."""
+        if kind not in EVENT_KINDS:
+            raise RecordValueError(f"event kind must be one of {EVENT_KINDS}, got {kind!r}")
+        instance, seq = engine_id if engine_id is not None else (None, None)
+        with self._tx() as c:
+            if engine_id is not None:
+                row = c.execute(
+                    "SELECT id FROM events WHERE engine_instance = ? AND engine_seq = ?",
+                    (instance, seq)).fetchone()
+                if row is not None:
+                    return int(row[0])
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO events (session_id, step_id, t, kind, name, detail, engine_frame,"
+                " engine_t, engine_instance, engine_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, step_id, _check_time(t, "event"), kind, name,
+                 _to_json(dict(detail or {}), "event detail"), engine_frame,
+                 _optional_time(engine_t, "engine time"), instance, seq),
+            )
+        return int(cur.lastrowid or 0)
+
+    def find_engine_event(self, instance: str, seq: int) -> tuple[str, int] | None:
+        """('events'|'suds', row id) already recorded for this engine event, if any."""
+        for table in ("events", "suds"):
+            rows = self._query(
+                f"SELECT id FROM {table} WHERE engine_instance = ? AND engine_seq = ?",
+                (instance, seq))
+            if rows:
+                return table, int(rows[0][0])
+        return None
+
+    # -- SUDS ----------------------------------------------------------------
+    def add_suds(
+        self,
+        session_id: int,
+        *,
+        value: object,
+        source: str,
+        t: float,
+        engine_t: float | None = None,
+        step_id: int | None = None,
+        engine_id: tuple[str, int] | None = None,
+    ) -> int:
+        """Record a SUDS rating (validated by ``protocols.measures.validate_suds``).
+        ``engine_id`` as in :meth:`add_event` (a headset rating is an engine event)."""
+        rating = validate_suds(value)
+        if source not in SUDS_SOURCES:
+            raise RecordValueError(f"SUDS source must be one of {SUDS_SOURCES}, got {source!r}")
+        instance, seq = engine_id if engine_id is not None else (None, None)
+        with self._tx() as c:
+            if engine_id is not None:
+                row = c.execute("SELECT id FROM suds WHERE engine_instance = ? AND engine_seq = ?",
+                                (instance, seq)).fetchone()
+                if row is not None:
+                    return int(row[0])
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO suds (session_id, step_id, t, engine_t, value, source,"
+                " engine_instance, engine_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, step_id, _check_time(t, "SUDS"),
+                 _optional_time(engine_t, "engine time"), rating, source, instance, seq),
+            )
+        return int(cur.lastrowid or 0)
+
+    def suds(self, session_id: int) -> list[SudsRow]:
+        return [SudsRow(**dict(r)) for r in self._query(
+            "SELECT * FROM suds WHERE session_id = ? ORDER BY t, id", (session_id,))]
+
+    # -- physiology ------------------------------------------------------------
+    def add_heart_rate(
+        self,
+        session_id: int,
+        *,
+        t: float,
+        bpm: float,
+        source: str,
+        rr_ms: Sequence[float] = (),
+    ) -> int:
+        """One heart-rate sample and the RR intervals that came with it."""
+        t = _check_time(t, "heart rate")
+        if isinstance(bpm, bool) or not isinstance(bpm, int | float) or not (
+            math.isfinite(bpm) and 0 < bpm < 400
+        ):
+            raise RecordValueError(f"heart rate must be a number of bpm in (0, 400), got {bpm!r}")
+        rr = [float(x) for x in rr_ms]
+        if any(not (math.isfinite(x) and 0 < x < 5000) for x in rr):
+            raise RecordValueError(f"RR intervals must be milliseconds in (0, 5000), got {rr}")
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO heart_rate (session_id, t, bpm, source) VALUES (?, ?, ?, ?)",
+                (session_id, t, float(bpm), str(source)),
+            )
+            # RR intervals timestamped at the sample (a sensor reports them in
+            # a batch with the heart rate); the export keeps their order.
+            c.executemany(
+                "INSERT INTO rr_intervals (session_id, t, ms) VALUES (?, ?, ?)",
+                [(session_id, t, x) for x in rr],
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_head_poses(
+        self, session_id: int, rows: Iterable[Sequence[float]]
+    ) -> int:
+        """A batch of head poses ``(t, x, y, z, h, p, r)`` in one transaction."""
+        batch = [(session_id, *map(float, r)) for r in rows]
+        if any(len(r) != 8 for r in batch):
+            raise RecordValueError("a head pose is (t, x, y, z, h, p, r)")
+        if not batch:
+            return 0
+        with self._tx() as c:
+            c.executemany(
+                "INSERT INTO head_pose (session_id, t, x, y, z, h, p, r)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        return len(batch)
+
+    # -- notes, link, questionnaires, suggestions --------------------------------
+    def add_note(
+        self, session_id: int, *, text: str, t: float, step_id: int | None = None
+    ) -> int:
+        if not isinstance(text, str) or not text.strip():
+            raise RecordValueError("a note cannot be empty")
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO notes (session_id, step_id, t, text) VALUES (?, ?, ?, ?)",
+                (session_id, step_id, _check_time(t, "note"), text.strip()),
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_link_event(
+        self, session_id: int | None, *, kind: str, t: float, detail: str = ""
+    ) -> int:
+        if kind not in LINK_KINDS:
+            raise RecordValueError(f"link event kind must be one of {LINK_KINDS}, got {kind!r}")
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO link_events (session_id, t, kind, detail) VALUES (?, ?, ?, ?)",
+                (session_id, _check_time(t, "link event"), kind, detail),
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_questionnaire(
+        self,
+        session_id: int,
+        *,
+        name: str,
+        phase: str,
+        answers: Any,
+        scores: Any,
+        t: float,
+    ) -> int:
+        if phase not in ("pre", "post"):
+            raise RecordValueError(f"questionnaire phase must be 'pre' or 'post', got {phase!r}")
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO questionnaires (session_id, t, name, phase, answers, scores)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, _check_time(t, "questionnaire"), str(name), phase,
+                 _to_json(answers, f"{name} answers"), _to_json(scores, f"{name} scores")),
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_suggestion(
+        self,
+        session_id: int,
+        *,
+        kind: str,
+        text: str,
+        t: float,
+        step_id: int | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> int:
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO suggestions (session_id, step_id, t, kind, text, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, step_id, _check_time(t, "suggestion"), kind, text,
+                 _to_json(dict(detail or {}), "suggestion detail")),
+            )
+        return int(cur.lastrowid or 0)
+
+    def decide_suggestion(self, suggestion_id: int, *, taken: bool, t: float) -> None:
+        with self._tx() as c:
+            if c.execute(
+                "UPDATE suggestions SET taken = ?, decided_at = ? WHERE id = ?",
+                (1 if taken else 0, _check_time(t, "suggestion decision"), suggestion_id),
+            ).rowcount != 1:
+                raise NotFoundError(f"no suggestion {suggestion_id}")
+
+    # -- generic reads (exports) ---------------------------------------------------
+    def rows(self, table: str, session_id: int) -> list[dict[str, Any]]:
+        """Every row of one per-session table, in time order, JSON columns decoded."""
+        if table not in STREAM_TABLES:
+            raise RecordValueError(f"unknown stream table {table!r}; one of {STREAM_TABLES}")
+        order = "started_at, id" if table == "steps" else "t, id"
+        return [dict(r) for r in self._query(
+            f"SELECT * FROM {table} WHERE session_id = ? ORDER BY {order}", (session_id,))]

@@ -1,0 +1,207 @@
+"""After the session: the figures a therapist reads and files.
+
+Computed from the session record (so a resumed, exported or command-line
+session gets the same figures as the live one). Per-step SUDS figures come
+from :func:`protocols.measures.step_measures`, the one place they are defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.measures import StepMeasures, SudsPoint, step_measures
+from therapist_console.record import SessionInfo, SessionRecord, StepRow
+
+
+@dataclass(frozen=True, slots=True)
+class StepSummary:
+    """One visit to a step (a step visited twice appears twice)."""
+
+    row_id: int
+    step_index: int
+    step_key: str
+    label: Any
+    """``{"en": ..., "fr": ...}`` from the protocol, or plain text, or None."""
+    scene: str
+    start_s: float
+    """Seconds since the session start."""
+    end_s: float
+    expected_suds: int | None
+    measures: StepMeasures | None
+    """Peak, end, fall from peak, time to half fall (None: no rating)."""
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def label_text(self, lang: str) -> str:
+        return label_text(self.label, lang) or self.step_key
+
+
+def label_text(label: Any, lang: str) -> str:
+    if isinstance(label, dict):
+        return str(label.get(lang) or label.get("en") or "")
+    return "" if label is None else str(label)
+
+
+@dataclass(frozen=True, slots=True)
+class HeartRateRange:
+    low: float
+    high: float
+    mean: float
+    samples: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    session: SessionInfo
+    duration_s: float
+    steps: tuple[StepSummary, ...]
+    steps_reached: int
+    """Distinct hierarchy steps entered."""
+    highest_step_index: int | None
+    suds_count: int
+    peak_suds: int | None
+    end_suds: int | None
+    heart_rate: HeartRateRange | None
+    pauses: int
+    link_losses: int
+    notes: int
+    questionnaires: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+    """Cybersickness and similar warnings a clinician must see."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session.id,
+            "duration_s": round(self.duration_s, 3),
+            "steps_reached": self.steps_reached,
+            "highest_step_index": self.highest_step_index,
+            "suds_count": self.suds_count,
+            "peak_suds": self.peak_suds,
+            "end_suds": self.end_suds,
+            "heart_rate": None if self.heart_rate is None else {
+                "low_bpm": round(self.heart_rate.low, 1),
+                "high_bpm": round(self.heart_rate.high, 1),
+                "mean_bpm": round(self.heart_rate.mean, 1),
+                "samples": self.heart_rate.samples,
+            },
+            "pauses": self.pauses,
+            "link_losses": self.link_losses,
+            "notes": self.notes,
+            "steps": [
+                {
+                    "step_index": s.step_index,
+                    "step_key": s.step_key,
+                    "label": s.label,
+                    "scene": s.scene,
+                    "start_s": round(s.start_s, 3),
+                    "end_s": round(s.end_s, 3),
+                    "expected_suds": s.expected_suds,
+                    "ratings": s.measures.ratings if s.measures else 0,
+                    "peak_suds": s.measures.peak if s.measures else None,
+                    "end_suds": s.measures.end if s.measures else None,
+                    "fall_from_peak": s.measures.fall if s.measures else None,
+                    "fall_fraction": round(s.measures.fall_fraction, 4) if s.measures else None,
+                    "time_to_half_fall_s": (
+                        None if s.measures is None or s.measures.time_to_half_fall is None
+                        else round(s.measures.time_to_half_fall, 3)
+                    ),
+                }
+                for s in self.steps
+            ],
+            "questionnaires": list(self.questionnaires),
+            "warnings": list(self.warnings),
+        }
+
+
+def _session_end(record: SessionRecord, session: SessionInfo) -> float:
+    if session.ended_at is not None:
+        return session.ended_at
+    return record.last_recorded_t(session.id)
+
+
+def summarize(
+    record: SessionRecord, session_id: int, *, now: float | None = None
+) -> SessionSummary:
+    """The summary of one session. ``now`` ends an open session's clock (live view)."""
+    session = record.session(session_id)
+    t0 = session.started_at
+    end = _session_end(record, session)
+    if now is not None and session.ended_at is None:
+        end = max(end, now)
+    steps: list[StepRow] = record.steps(session_id)
+    suds = record.suds(session_id)
+
+    step_summaries = []
+    for i, st in enumerate(steps):
+        st_end = st.ended_at if st.ended_at is not None else (
+            steps[i + 1].started_at if i + 1 < len(steps) else end)
+        mine = [SudsPoint(r.t - t0, r.value) for r in suds if _suds_in_step(r, st, st_end)]
+        step_summaries.append(StepSummary(
+            row_id=st.id,
+            step_index=st.step_index,
+            step_key=st.step_key,
+            label=st.label,
+            scene=st.scene,
+            start_s=st.started_at - t0,
+            end_s=st_end - t0,
+            expected_suds=st.expected_suds,
+            measures=step_measures(mine),
+        ))
+
+    hr = record.rows("heart_rate", session_id)
+    hr_range = None
+    if hr:
+        values = [r["bpm"] for r in hr]
+        hr_range = HeartRateRange(min(values), max(values), sum(values) / len(values), len(values))
+    events = record.rows("events", session_id)
+    links = record.rows("link_events", session_id)
+    questionnaires = tuple(
+        {"name": q["name"], "phase": q["phase"], "scores": _json(q["scores"]),
+         "t_s": round(q["t"] - t0, 3)}
+        for q in record.rows("questionnaires", session_id)
+    )
+    return SessionSummary(
+        session=session,
+        duration_s=max(0.0, end - t0),
+        steps=tuple(step_summaries),
+        steps_reached=len({s.step_key for s in steps}),
+        highest_step_index=max((s.step_index for s in steps), default=None),
+        suds_count=len(suds),
+        peak_suds=max((r.value for r in suds), default=None),
+        end_suds=suds[-1].value if suds else None,
+        heart_rate=hr_range,
+        pauses=sum(1 for e in events if e["kind"] == "pause"),
+        link_losses=sum(1 for e in links if e["kind"] == "lost"),
+        notes=len(record.rows("notes", session_id)),
+        questionnaires=questionnaires,
+        warnings=tuple(_warnings(questionnaires, events)),
+    )
+
+
+def _suds_in_step(r: Any, st: StepRow, st_end: float) -> bool:
+    if r.step_id is not None:
+        return bool(r.step_id == st.id)
+    return bool(st.started_at <= r.t < st_end)
+
+
+def _json(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+def _warnings(
+    questionnaires: tuple[dict[str, Any], ...], events: list[dict[str, Any]]
+) -> list[str]:
+    out = []
+    for q in questionnaires:
+        scores = q["scores"]
+        if isinstance(scores, dict) and scores.get("warning"):
+            out.append(f"{q['name']} ({q['phase']}): {scores['warning']}")
+    for e in events:
+        if e["kind"] == "failsafe":
+            out.append(f"failsafe: {e['name'] or ''}".strip())
+    return out
