@@ -131,11 +131,11 @@ class OffscreenBackend(DisplayBackend):
     simulated_clock = True
 
     def prc_lines(self, config: EngineConfig) -> list[str]:
-        return [
-            *super().prc_lines(config),
-            "window-type offscreen",
-            "audio-library-name null",
-        ]
+        lines = [*super().prc_lines(config), "window-type offscreen", "audio-library-name null"]
+        if sys.platform.startswith("linux"):
+            # Go straight to EGL: no X11 attempt (and its error) on a headless box.
+            lines.append("load-display p3headlessgl")
+        return lines
 
     def open(self, config: EngineConfig) -> Any:
         base = super().open(config)

@@ -118,7 +118,10 @@ class ParamSpec:
         elif self.kind is ParamKind.BOOL and self.intensifies not in ("higher", "lower"):
             raise DeclarationError(f"{where}: a toggle intensifies 'higher' (on) or 'lower' (off)")
         # The default must itself be valid; this catches typos in plugins early.
-        self.validate(self.default, scene="(declaration)")
+        try:
+            self.validate(self.default)
+        except ParameterValueError as exc:
+            raise DeclarationError(f"{where}: default is invalid: {exc}") from None
 
     # -- validation ---------------------------------------------------------
     def describe_range(self) -> str:

@@ -1,0 +1,136 @@
+"""The engine core: anchors, task order, deterministic clock, pause/resume."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from engine.app import (
+    SORT_COMMANDS,
+    SORT_INPUT,
+    SORT_SAFETY,
+    SORT_SCENE,
+    SORT_TELEMETRY,
+    Engine,
+    EngineConfig,
+    EngineError,
+)
+from engine.backends import BackendError, make_backend
+from scenes import registry
+from scenes.api import ParameterValueError, UnknownSceneError
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=(160, 90)))
+    yield eng
+    eng.close()
+
+
+def test_anchors_exist_under_one_rig(engine: Engine) -> None:
+    for node in (engine.head, engine.left_hand, engine.right_hand):
+        assert node.getParent() == engine.rig
+    assert engine.head.getZ() == pytest.approx(engine.config.eye_height)
+    assert engine.base.camera.getParent() == engine.head
+    # Resting hands: ahead of the head and below it, left and right of it.
+    assert engine.right_hand.getY() > 0 > engine.left_hand.getX()
+    assert engine.right_hand.getZ() < engine.head.getZ()
+
+
+def test_stage_order_is_fixed(engine: Engine) -> None:
+    order: list[str] = []
+    sorts = {t.getName(): t.getSort() for t in engine.base.taskMgr.getAllTasks()}
+    assert sorts["palier-input"] == SORT_INPUT < sorts["palier-commands"] == SORT_COMMANDS
+    assert SORT_COMMANDS < sorts["palier-scene"] == SORT_SCENE < sorts["palier-safety"] == SORT_SAFETY
+    assert SORT_SAFETY < sorts["palier-telemetry"] == SORT_TELEMETRY < sorts["igLoop"]
+    engine.command_sources.append(lambda e: order.append("commands"))
+    engine.frame_observers.append(lambda e: order.append("telemetry"))
+    engine.submit(lambda e: order.append("submitted"))
+    try:
+        engine.step()
+    finally:
+        engine.command_sources.clear()
+        engine.frame_observers.clear()
+    assert order == ["commands", "submitted", "telemetry"]
+
+
+def test_simulated_clock_is_fixed_step_and_deterministic(engine: Engine) -> None:
+    engine.load_scene("spiders")
+    t0, f0 = engine.time, engine.frame
+    for _ in range(9):
+        engine.step()
+    assert engine.frame - f0 == 9
+    assert engine.time - t0 == pytest.approx(9 * engine.config.sim_dt)
+
+    def run_once() -> np.ndarray:
+        engine.clock.t = 0.0
+        engine.load_scene("spiders", registry.declaration("spiders").most_intense())
+        engine.simulate(1.0)
+        engine.render_frame()
+        return engine.capture()
+
+    assert np.array_equal(run_once(), run_once())
+
+
+def test_bad_values_leave_the_scene_untouched(engine: Engine) -> None:
+    scene = engine.load_scene("spiders")
+    before = scene.targets()
+    with pytest.raises(ParameterValueError):
+        engine.set_params({"distance": 0.5, "count": 1000})
+    assert engine.scene is scene and scene.targets() == before
+    with pytest.raises(ParameterValueError):
+        engine.load_scene("spiders", {"distance": float("nan")})
+    assert engine.scene is scene
+    with pytest.raises(UnknownSceneError):
+        engine.load_scene("nowhere")
+    assert engine.scene is scene
+
+
+def test_parameter_change_ramps_without_jump(engine: Engine) -> None:
+    engine.load_scene("spiders", {"distance": 3.0})
+    engine.set_params({"distance": 0.5}, ramp_s=1.0)
+    assert engine.scene is not None
+    values = []
+    for _ in range(100):
+        engine.simulate(engine.config.sim_dt)
+        values.append(float(engine.scene.value("distance")))
+    steps = np.abs(np.diff(values))
+    assert values[-1] == pytest.approx(0.5)
+    assert steps.max() < 0.1, "a 1 s ramp must not jump"
+
+
+def test_pause_fades_to_safe_place_and_resume_restores(engine: Engine) -> None:
+    scene = engine.load_scene("spiders", {"distance": 1.0})
+    assert engine.pause("test")
+    assert not engine.pause("again"), "pausing twice is a no-op"
+    engine.simulate(0.2)
+    assert engine.scene is scene and 0 < engine.fader.alpha < 1  # fading out
+    engine.simulate(0.4)
+    assert engine.scene is not None and engine.scene.declaration.id == registry.SAFE_PLACE_ID
+    with pytest.raises(EngineError):
+        engine.fire(registry.declaration("spiders").events[0].name)
+    engine.set_params({"distance": 2.0}, ramp_s=0)  # goes to the paused exposure scene
+    engine.simulate(1.0)
+    assert engine.fader.alpha == 0.0 and engine.paused
+    assert engine.resume()
+    engine.simulate(1.2)
+    assert not engine.paused and engine.scene is scene
+    assert scene.value("distance") == pytest.approx(2.0)
+    assert not scene.root.isStashed()
+
+
+def test_openxr_and_unknown_backends_explain_themselves() -> None:
+    with pytest.raises(BackendError, match="not in this release yet; use --backend desktop"):
+        make_backend("openxr").open(EngineConfig())
+    with pytest.raises(BackendError, match="choose one of desktop, offscreen, openxr"):
+        make_backend("vr9000")
+
+
+def test_desktop_backend_without_display_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    with pytest.raises(BackendError, match="no display found"):
+        make_backend("desktop").open(EngineConfig(backend="desktop"))

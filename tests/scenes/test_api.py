@@ -1,0 +1,146 @@
+"""Scene declarations: validation, parsing, intensity and ramps (no renderer)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scenes import registry
+from scenes.api import (
+    Choice,
+    DeclarationError,
+    EventSpec,
+    ParameterValueError,
+    ParamKind,
+    ParamSpec,
+    Ramp,
+    SceneDecl,
+    Text,
+    UnknownEventError,
+    UnknownParameterError,
+    UnknownSceneError,
+)
+
+T = Text("x", "x")
+DECL = SceneDecl(
+    id="demo",
+    name=T,
+    description=T,
+    conditions=("test",),
+    params=(
+        ParamSpec("distance", ParamKind.FLOAT, T, 1.0, 0.15, 3.0, "m", intensifies="lower"),
+        ParamSpec("count", ParamKind.INT, T, 1, 1, 10),
+        ParamSpec(
+            "activity",
+            ParamKind.CHOICE,
+            T,
+            "still",
+            choices=(Choice("still", T), Choice("walk", T), Choice("run", T)),
+            intensifies="order",
+        ),
+        ParamSpec("lights", ParamKind.BOOL, T, True, intensifies="lower"),
+    ),
+    events=(EventSpec("jump", T),),
+)
+
+
+def test_valid_values_are_coerced() -> None:
+    out = DECL.validate_values({"distance": 1, "count": 3.0, "activity": "walk", "lights": False})
+    assert out == {"distance": 1.0, "count": 3, "activity": "walk", "lights": False}
+    assert isinstance(out["distance"], float) and isinstance(out["count"], int)
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "needle"),
+    [
+        ({"distanse": 1.0}, UnknownParameterError, "no parameter 'distanse'; this scene has: distance"),
+        ({"distance": "near"}, ParameterValueError, "expected float (0.15 to 3 m), got str"),
+        ({"distance": True}, ParameterValueError, "got bool"),
+        ({"distance": 5.0}, ParameterValueError, "5 is out of range; use 0.15 to 3 m"),
+        ({"distance": float("nan")}, ParameterValueError, "got nan"),
+        ({"distance": math.inf}, ParameterValueError, "got inf"),
+        ({"count": 2.5}, ParameterValueError, "non-integer 2.5"),
+        ({"count": 0}, ParameterValueError, "0 is out of range; use 1 to 10"),
+        ({"activity": "fly"}, ParameterValueError, "one of 'still', 'walk', 'run'"),
+        ({"lights": 1}, ParameterValueError, "expected bool"),
+    ],
+)
+def test_bad_values_are_clear_errors(values: dict, error: type, needle: str) -> None:
+    with pytest.raises(error) as info:
+        DECL.validate_values(values)
+    assert needle in str(info.value)
+    assert str(info.value).startswith("demo: ")
+
+
+def test_validation_is_all_or_nothing_and_errors_are_value_errors() -> None:
+    with pytest.raises(ValueError):
+        DECL.validate_values({"distance": 1.0, "count": 99})
+
+
+def test_parse_assignments() -> None:
+    assert DECL.parse_assignments(["distance=0.5", "lights=off", "activity=run"]) == {
+        "distance": 0.5,
+        "lights": False,
+        "activity": "run",
+    }
+    with pytest.raises(ParameterValueError, match="is not NAME=VALUE"):
+        DECL.parse_assignments(["distance"])
+    with pytest.raises(ParameterValueError, match="'far' is not a number"):
+        DECL.parse_assignments(["distance=far"])
+    with pytest.raises(ParameterValueError, match="'maybe' is not true or false"):
+        DECL.parse_assignments(["lights=maybe"])
+
+
+def test_intensity_direction() -> None:
+    dist = DECL.param("distance")
+    assert dist.intensity(3.0) == 0.0 and dist.intensity(0.15) == 1.0
+    assert DECL.least_intense() == {"distance": 3.0, "count": 1, "activity": "still", "lights": True}
+    assert DECL.most_intense() == {"distance": 0.15, "count": 10, "activity": "run", "lights": False}
+
+
+def test_event_lookup() -> None:
+    assert DECL.event("jump").name == "jump"
+    with pytest.raises(UnknownEventError, match="no event 'fly'; this scene has: jump"):
+        DECL.event("fly")
+
+
+def test_declaration_round_trips_through_dict() -> None:
+    assert SceneDecl.from_dict(DECL.to_dict()) == DECL
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"kind": ParamKind.FLOAT, "default": 1.0, "minimum": 2.0, "maximum": 1.0},
+        {"kind": ParamKind.FLOAT, "default": 9.0, "minimum": 0.0, "maximum": 1.0},
+        {"kind": ParamKind.CHOICE, "default": "a", "choices": (Choice("a", T),), "intensifies": "order"},
+    ],
+)
+def test_inconsistent_declarations_are_refused(kwargs: dict) -> None:
+    with pytest.raises(DeclarationError):
+        ParamSpec("p", label=T, **kwargs)
+
+
+def test_ramp_is_smooth_and_ends_exactly() -> None:
+    ramp = Ramp(0.0, 1.0, t0=10.0, duration=2.0)
+    samples = [float(ramp.value(10.0 + i * 0.01)) for i in range(201)]
+    steps = [b - a for a, b in zip(samples, samples[1:], strict=False)]
+    assert samples[0] == 0.0 and samples[-1] == 1.0
+    assert all(s >= 0 for s in steps) and max(steps) < 0.02  # no jump anywhere
+    assert Ramp("a", "b", 0.0, 1.0).value(0.5) == "a" and Ramp("a", "b", 0.0, 1.0).value(1.0) == "b"
+    assert Ramp(0.0, 1.0, 0.0, 0.0).value(0.0) == 1.0
+
+
+def test_registry_declares_the_shipped_scenes() -> None:
+    ids = registry.scene_ids()
+    assert {"safe_place", "spiders"} <= set(ids)
+    for decl in registry.declarations():
+        assert decl.name.en and decl.name.fr and decl.description.en and decl.description.fr
+        assert decl.params and decl.events
+        for p in decl.params:
+            assert p.label.en and p.label.fr
+        for e in decl.events:
+            assert e.label.en and e.label.fr
+    with pytest.raises(UnknownSceneError, match="no scene 'zombies'"):
+        registry.declaration("zombies")

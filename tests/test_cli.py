@@ -1,0 +1,89 @@
+"""The ``palier`` command, run as a user would (subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+PALIER = [sys.executable, "-m", "palier.cli"]
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PALIER, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_help_for_every_subcommand() -> None:
+    top = run("--help")
+    assert top.returncode == 0 and "engine" in top.stdout and "scenes" in top.stdout
+    for args in (["engine"], ["scenes"], ["scenes", "list"], ["scenes", "shot"], ["demo"]):
+        out = run(*args, "--help")
+        assert out.returncode == 0, out.stderr
+        assert "usage: palier" in out.stdout
+
+
+def test_scenes_list_json_has_full_declarations() -> None:
+    out = run("scenes", "list", "--json")
+    assert out.returncode == 0, out.stderr
+    catalogue = json.loads(out.stdout)
+    ids = [s["id"] for s in catalogue]
+    assert "spiders" in ids and "safe_place" in ids
+    spiders = catalogue[ids.index("spiders")]
+    distance = next(p for p in spiders["params"] if p["name"] == "distance")
+    assert distance["unit"] == "m" and distance["intensifies"] == "lower"
+    assert {"minimum", "maximum", "default", "label"} <= set(distance)
+    assert spiders["events"]
+
+
+def test_scenes_list_text_in_french() -> None:
+    out = run("scenes", "list", "--lang", "fr")
+    assert out.returncode == 0 and "param distance" in out.stdout
+
+
+def test_engine_offscreen_runs_n_frames_and_exits() -> None:
+    out = run("engine", "--backend", "offscreen", "--scene", "spiders", "--frames", "5",
+              "--size", "160x90", "--set", "distance=0.5")
+    assert out.returncode == 0, out.stderr
+    assert "5 frames run" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--set", "distance=far"], "'far' is not a number"),
+        (["--set", "distance=9"], "out of range"),
+        (["--set", "legs=8"], "no parameter 'legs'"),
+        (["--set", "distance"], "is not NAME=VALUE"),
+        (["--scene", "zombies"], "no scene 'zombies'"),
+    ],
+)
+def test_engine_bad_input_is_a_clear_error(args: list[str], needle: str) -> None:
+    out = run("engine", "--backend", "offscreen", "--frames", "1", *args)
+    assert out.returncode == 2
+    assert needle in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_openxr_backend_message() -> None:
+    out = run("engine", "--backend", "openxr", "--frames", "1")
+    assert out.returncode == 2 and "not in this release yet" in out.stderr
+
+
+def test_scenes_shot_writes_the_picture(tmp_path: Path) -> None:
+    target = tmp_path / "spider.png"
+    out = run("scenes", "shot", "spiders", "--set", "distance=0.5", "--event", "run_toward",
+              "--size", "320x180", "--seconds", "1", "--out", str(target))
+    assert out.returncode == 0, out.stderr
+    from panda3d.core import PNMImage
+
+    img = PNMImage()
+    assert img.read(str(target))
+    assert (img.getXSize(), img.getYSize()) == (320, 180)
+    pixels = np.array([[img.getGray(x, y) for x in range(0, 320, 8)] for y in range(0, 180, 8)])
+    assert pixels.std() > 0.02, "the shot must show something"
+    bad = run("scenes", "shot", "spiders", "--event", "explode", "--out", str(tmp_path / "x.png"))
+    assert bad.returncode == 2 and "no event 'explode'" in bad.stderr
