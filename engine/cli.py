@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+from pathlib import Path
 from typing import Any
 
 from engine.backends import BACKENDS
@@ -42,17 +44,66 @@ def register(sub: Any) -> None:
     add_scene_arguments(p)
     p.add_argument("--frames", type=int, metavar="N", help="exit cleanly after N frames")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH")
+    link = p.add_argument_group("console link")
+    link.add_argument(
+        "--bind",
+        metavar="tcp://HOST:PORT",
+        help="serve consoles here (default tcp://127.0.0.1:7770, loopback only; use the "
+        "headset PC's LAN address to reach another machine; port 0: any free port). "
+        "Telemetry uses PORT+1.",
+    )
+    link.add_argument("--keys", type=Path, metavar="DIR",
+                      help="keys directory (default: per-user, see `palier keys show`)")
+    link.add_argument("--no-link", action="store_true", help="do not serve consoles")
+    link.add_argument("--realtime", action=argparse.BooleanOptionalAction, default=None,
+                      help="wall-clock time (default: on for desktop, and for offscreen "
+                      "when serving a console)")
+    link.add_argument("--fps", type=float, default=None, metavar="HZ",
+                      help="cap the frame rate (default: 60 offscreen with a link, else none)")
+    # Test-only switches, kept out of --help.
+    link.add_argument("--clock-shift-s", type=float, default=0.0, help=argparse.SUPPRESS)
+    link.add_argument("--test-hooks", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
+
+
+log = logging.getLogger(__name__)
+
+
+def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
+    """Serve consoles when asked (--bind), or by default when this machine
+    has a key pair; without keys and without --bind, run standalone."""
+    from palier.keys import OWN_SECRET
+
+    if getattr(args, "no_link", False):
+        return False
+    if getattr(args, "bind", None):
+        return True
+    if (keys_dir / OWN_SECRET).exists():
+        return True
+    print(f"engine: console link off (no key pair in {keys_dir}; `palier keys init` "
+          "creates one)")
+    return False
 
 
 def run(args: argparse.Namespace) -> int:
     from engine.app import Engine, EngineConfig
+    from palier.keys import default_keys_dir
     from scenes import registry
 
     if args.frames is not None and args.frames < 1:
         raise ValueError(f"--frames must be at least 1, got {args.frames}")
     decl = registry.declaration(args.scene)
     params = decl.parse_assignments(args.assignments)
+    keys_dir = Path(args.keys) if getattr(args, "keys", None) else default_keys_dir()
+    serve = _link_wanted(args, keys_dir)
+    realtime = getattr(args, "realtime", None)
+    fps = getattr(args, "fps", None)
+    if serve and args.backend == "offscreen":
+        # Heartbeats and fades are wall-clock things: a served engine runs in real time.
+        realtime = True if realtime is None else realtime
+        fps = 60.0 if fps is None else fps
+    if fps is not None and fps < 0:
+        raise ValueError(f"--fps must be positive, got {fps}")
     engine = Engine(
         EngineConfig(
             backend=args.backend,
@@ -60,11 +111,35 @@ def run(args: argparse.Namespace) -> int:
             params=params,
             size=args.size,
             language=args.lang,
+            realtime=realtime,
+            fps_cap=fps or 0.0,
         )
     )
+    link = None
     try:
+        if serve:
+            from engine.link import DEFAULT_BIND, EngineLink, LinkConfig, start_test_hooks
+
+            link = EngineLink(
+                engine,
+                LinkConfig(
+                    keys_dir=keys_dir,
+                    bind=args.bind or DEFAULT_BIND,
+                    clock_shift_s=args.clock_shift_s,
+                ),
+            )
+            if args.test_hooks:
+                start_test_hooks(engine, link)
+            # One parseable line for scripts and tests that start the engine.
+            print(
+                f"palier-link ready command={link.command_endpoint} "
+                f"telemetry={link.telemetry_endpoint} instance={link.instance}",
+                flush=True,
+            )
         frames = engine.run(args.frames)
     finally:
+        if link is not None:
+            link.close()
         engine.close()
     print(f"engine: {frames} frames run, scene {args.scene}")
     return 0

@@ -20,6 +20,8 @@ from palier import __version__
 COMMAND_MODULES = (
     "palier.demo_cli",
     "engine.cli",
+    "palier.keys_cli",
+    "palier.link_cli",
     "scenes.cli",
 )
 

@@ -1,0 +1,720 @@
+"""Engine side of the control link: command and telemetry sockets.
+
+Threads and who owns what:
+
+* The **I/O thread** owns every ZeroMQ socket (sockets are not thread-safe).
+  It decodes and validates incoming messages, answers what needs no frame
+  (``cmd.hello``, ``cmd.ping``, the event outbox), tracks console liveness,
+  sends heartbeats and encodes everything outgoing.
+* The **frame** (Panda3D's thread) applies commands in the commands stage
+  and builds state, head pose and frame statistics in the telemetry stage.
+  It never blocks and never encodes: it swaps records with the I/O thread
+  through deques (appends and pops are atomic) and wakes it with one byte on
+  a pipe.
+* The **mirror encoder** thread (engine.mirror) hands JPEG frames over the
+  same way.
+
+Replies to frame commands are released in the telemetry stage, after the
+state update they caused has been queued, so a console that sees an ack
+never reads an older state afterwards.
+
+Safety: once a controlling console has said hello, the engine expects to hear
+from it at least every ``dead_after_s``. When it does not, the frame fades the
+patient to the safe place itself, records a ``failsafe`` clinical event and
+reports ``console_connected: false``; it does not resume on its own when the
+console comes back (the therapist decides).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import select
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import zmq
+
+from palier import __version__, wire
+from palier.keys import CONSOLES, allowed_keys, load_own
+from scenes.api import (
+    ParameterValueError,
+    SceneError,
+    UnknownEventError,
+    UnknownParameterError,
+    UnknownSceneError,
+)
+
+if TYPE_CHECKING:
+    from engine.app import Engine
+    from scenes.base import Scene
+
+log = logging.getLogger(__name__)
+
+ZAP_DOMAIN = b"palier"
+DEFAULT_BIND = "tcp://127.0.0.1:7770"
+MAX_CMDS_PER_FRAME = 64
+"""A flood of commands is spread over frames rather than stalling one."""
+MAX_PEERS = 32
+REPLY_CACHE = 128
+"""Replies remembered per console so a retried command is answered, not re-run."""
+EVENT_RESEND_S = 1.0
+HEAD_RATE_HZ = 30.0
+
+
+class LinkError(RuntimeError):
+    """The link cannot start (bad endpoint, port in use, keys missing)."""
+
+
+@dataclass(slots=True)
+class LinkConfig:
+    keys_dir: Path
+    bind: str = DEFAULT_BIND
+    telemetry_port: int | None = None
+    """None: the command port + 1 (or any free port when the command port is 0)."""
+    heartbeat_s: float = wire.HEARTBEAT_S
+    dead_after_s: float = wire.DEAD_AFTER_S
+    mirror_fps: float = 15.0
+    mirror_size: tuple[int, int] = (640, 360)
+    mirror_quality: int = 70
+    clock_shift_s: float = 0.0
+    """Test only: added to the engine clock on the wire (clock-offset tests)."""
+
+
+@dataclass(slots=True)
+class _Peer:
+    role: str = ""
+    last_heard: float = 0.0
+    replies: OrderedDict[int, list[bytes] | None] = field(default_factory=OrderedDict)
+
+
+def split_endpoint(endpoint: str) -> tuple[str, int]:
+    try:
+        return wire.split_endpoint(endpoint)
+    except ValueError as exc:
+        raise LinkError(str(exc)) from None
+
+
+def harden(sock: zmq.Socket, max_msg: int) -> None:
+    """Options every link socket gets: no hang at exit, bounded messages."""
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.setsockopt(zmq.MAXMSGSIZE, max_msg)
+
+
+def exposure_scene(engine: Engine) -> Scene | None:
+    """The exposure scene, also while the safe place is shown in its stead."""
+    hidden = getattr(engine, "_paused_scene", None)
+    return hidden if engine.paused and hidden is not None else engine.scene
+
+
+class EngineLink:
+    """Serve consoles for one :class:`Engine`. Create after the engine, call
+    :meth:`close` before closing the engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: LinkConfig,
+        *,
+        patient_ui: Any | None = None,
+        mirror: Any | None = None,
+        framestats: Any | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.instance = uuid.uuid4().hex[:16]
+        self._shift = config.clock_shift_s
+        own = load_own(config.keys_dir)
+        consoles_dir = Path(config.keys_dir) / CONSOLES
+        consoles_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not allowed_keys(consoles_dir):
+            log.warning(
+                "no console is paired with this engine (%s is empty): every console will be "
+                "refused; pair one with `palier keys allow FILE`",
+                consoles_dir,
+            )
+        from scenes import registry
+
+        self.catalogue = tuple(d.to_dict() for d in registry.declarations())
+
+        # Patient-side parts (written alongside; the link only uses their API).
+        if patient_ui is None:
+            from engine.patient_ui import PatientUI
+
+            patient_ui = PatientUI(engine)
+        if mirror is None:
+            from engine.mirror import MirrorStreamer
+
+            mirror = MirrorStreamer(
+                engine, fps=config.mirror_fps, size=config.mirror_size,
+                quality=config.mirror_quality,
+            )
+            mirror.enabled = False  # only while a console asks for it
+        if framestats is None:
+            from engine.framestats import FrameStats
+
+            framestats = FrameStats(engine)
+        self.patient_ui = patient_ui
+        self.mirror = mirror
+        self.framestats = framestats
+        patient_ui.on_suds = self._on_suds
+        patient_ui.on_stop = self._on_stop
+        mirror.on_frame = self._on_mirror_frame
+
+        # -- sockets (created here so bind errors surface in the constructor) --
+        self.ctx = zmq.Context()
+        from zmq.auth.thread import ThreadAuthenticator
+
+        self.auth: ThreadAuthenticator | None = ThreadAuthenticator(self.ctx, log=log)
+        self.auth.start()
+        self.auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(consoles_dir))
+        host, port = split_endpoint(config.bind)
+        try:
+            self.router = self._server_socket(zmq.ROUTER, own.public, own.secret,
+                                              wire.MAX_COMMAND_BYTES)
+            self.router.setsockopt(zmq.ROUTER_HANDOVER, 1)
+            self.router.bind(f"tcp://{host}:{port or '*'}")
+            self.command_endpoint = self.router.getsockopt_string(zmq.LAST_ENDPOINT)
+            cmd_port = split_endpoint(self.command_endpoint)[1]
+            tport = config.telemetry_port
+            if tport is None:
+                tport = cmd_port + 1 if port else 0
+            # Consoles only send subscriptions on the PUB socket: tiny messages.
+            self.pub = self._server_socket(zmq.PUB, own.public, own.secret, 4096)
+            self.pub.setsockopt(zmq.SNDHWM, 200)  # a stuck console drops frames, not memory
+            self.pub.bind(f"tcp://{host}:{tport or '*'}")
+            self.telemetry_endpoint = self.pub.getsockopt_string(zmq.LAST_ENDPOINT)
+            self.telemetry_port = split_endpoint(self.telemetry_endpoint)[1]
+        except zmq.ZMQError as exc:
+            self._close_sockets()
+            raise LinkError(f"cannot bind {config.bind}: {exc} (is another engine running?)") from None
+
+        # -- shared state (see the module docstring for the threads) --
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+        self._inbox: deque[tuple[bytes, wire.Message]] = deque()
+        self._replies: deque[tuple[bytes, wire.Message]] = deque()
+        self._publish: deque[wire.Message] = deque()
+        self._mirror_frames: deque[tuple[bytes, int, float]] = deque(maxlen=2)
+        self._frame_replies: list[tuple[bytes, wire.Message]] = []
+        self._state_requests: list[tuple[bytes, int]] = []
+        self._peers: OrderedDict[bytes, _Peer] = OrderedDict()
+        self._armed = False
+        self._control_heard = 0.0
+        self._console_connected = False
+        self._events_lock = threading.Lock()
+        self._outbox: list[wire.ClinicalEvent] = []
+        self._event_seq = 0
+        self._events_acked = 0
+        self._state: wire.StateUpdate | None = None
+        self._state_key: tuple[Any, ...] = ()
+        self._params_dirty = True
+        self._state_seq = 0
+        self._suds_shown: dict[int, float] = {}
+        self._frame_clock: list[tuple[int, float]] = [(-1, 0.0)] * 128
+        self._last_head = 0.0
+        self._last_stats = 0.0
+        self.stats = {"received": 0, "rejected": 0, "dropped": 0}
+
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._io_loop, name="palier-link", daemon=True)
+        engine.command_sources.append(self._frame_commands)
+        engine.frame_observers.append(self._frame_telemetry)
+        self._thread.start()
+        log.info("link: commands on %s, telemetry on %s", self.command_endpoint,
+                 self.telemetry_endpoint)
+
+    # -- helpers -------------------------------------------------------------
+    def clock(self) -> float:
+        """The engine time on the wire: this process's monotonic clock."""
+        return time.monotonic() + self._shift
+
+    def _server_socket(self, kind: int, public: bytes, secret: bytes, max_msg: int) -> zmq.Socket:
+        sock = self.ctx.socket(kind)
+        harden(sock, max_msg)
+        sock.setsockopt(zmq.CURVE_SERVER, 1)
+        sock.setsockopt(zmq.CURVE_PUBLICKEY, public)
+        sock.setsockopt(zmq.CURVE_SECRETKEY, secret)
+        sock.setsockopt(zmq.ZAP_DOMAIN, ZAP_DOMAIN)
+        # Without a live ZAP handler a CURVE handshake is refused, so a dead
+        # authenticator fails closed instead of letting any key in.
+        sock.setsockopt(zmq.ZAP_ENFORCE_DOMAIN, 1)
+        return sock
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_w, b"x")
+        except (BlockingIOError, OSError):
+            pass  # pipe full: the I/O thread is already due to wake
+
+    def stop_authenticator(self) -> None:
+        """Test hook: stop the ZAP handler (new handshakes are then refused)."""
+        if self.auth is not None:
+            self.auth.stop()
+            self.auth = None
+
+    # -- patient-side callbacks (frame thread) ------------------------------------
+    def _add_event(self, kind: str, *, request: int | None = None, value: int | None = None,
+                   t_ref: float | None = None) -> wire.ClinicalEvent:
+        with self._events_lock:
+            self._event_seq += 1
+            ev = wire.ClinicalEvent(
+                seq=self._event_seq, instance=self.instance, kind=kind,
+                frame=self.engine.frame, t_engine=self.clock(), request=request,
+                value=value, t_ref=t_ref,
+            )
+            self._outbox.append(ev)
+        self._publish.append(ev)
+        self._wake()
+        log.info("clinical event %d: %s request=%s value=%s", ev.seq, kind, request, value)
+        return ev
+
+    def _on_suds(self, request_id: int, value: int) -> None:
+        self._add_event("suds", request=request_id, value=int(value),
+                        t_ref=self._suds_shown.pop(request_id, None))
+
+    def _on_stop(self) -> None:
+        # The patient's own stop is a safety action: fade to the safe place now.
+        self.engine.pause("patient_stop")
+        self._add_event("stop")
+
+    def _on_mirror_frame(self, jpeg: bytes, frame: int, _scene_time: float) -> None:
+        self._mirror_frames.append((jpeg, frame, self._time_of_frame(frame)))
+        self._wake()
+
+    def _time_of_frame(self, frame: int) -> float:
+        f, t = self._frame_clock[frame % len(self._frame_clock)]
+        return t if f == frame else self.clock()
+
+    # -- frame thread: commands stage --------------------------------------------------
+    def _frame_commands(self, engine: Engine) -> None:
+        now = self.clock()
+        if self._armed:
+            alive = now - self._control_heard <= self.config.dead_after_s
+            if self._console_connected and not alive:
+                self._console_connected = False
+                log.warning("link: console silent for %.2f s; fading to the safe place",
+                            now - self._control_heard)
+                engine.pause("link_lost")
+                self._add_event("failsafe", t_ref=self._control_heard)
+            elif alive and not self._console_connected:
+                self._console_connected = True
+                log.info("link: console connected")
+        for _ in range(MAX_CMDS_PER_FRAME):
+            if not self._inbox:
+                break
+            rid, msg = self._inbox.popleft()
+            if isinstance(msg, wire.GetState):
+                self._state_requests.append((rid, msg.id))
+                continue
+            try:
+                self._apply(msg)
+            except Exception as exc:
+                self._frame_replies.append((rid, self._error_for(msg, exc)))
+            else:
+                self._frame_replies.append(
+                    (rid, wire.Ack(id=msg.id, frame=engine.frame, t_engine=self.clock()))  # type: ignore[attr-defined]
+                )
+
+    def _apply(self, msg: wire.Message) -> None:
+        e = self.engine
+        if isinstance(msg, wire.SetParams):
+            e.set_params(msg.params, msg.ramp_s)
+            self._params_dirty = True
+        elif isinstance(msg, wire.LoadScene):
+            e.load_scene(msg.scene, msg.params)
+            self._params_dirty = True
+        elif isinstance(msg, wire.Fire):
+            e.fire(msg.event, **msg.options)
+        elif isinstance(msg, wire.Pause):
+            e.pause(msg.reason)
+        elif isinstance(msg, wire.Resume):
+            e.resume()
+        elif isinstance(msg, wire.ShowText):
+            self.patient_ui.show_text(msg.text, msg.seconds)
+        elif isinstance(msg, wire.AskSuds):
+            pending = self.patient_ui.suds_pending
+            if pending is not None and pending != msg.request:
+                raise _Busy(f"rating request {pending} is still showing; "
+                            "cancel it (cmd.cancel_suds) or wait for the answer")
+            self.patient_ui.ask_suds(msg.request, msg.prompt)
+            self._suds_shown[msg.request] = self.clock()
+        elif isinstance(msg, wire.CancelSuds):
+            self.patient_ui.cancel_suds()
+        elif isinstance(msg, wire.SetMirror):
+            self.mirror.enabled = msg.enabled
+        else:  # the I/O thread only forwards the kinds above
+            raise _NotAllowed(f"{msg.SUBJECT} is not a frame command")
+
+    @staticmethod
+    def _error_for(msg: wire.Message, exc: Exception) -> wire.Error:
+        from engine.app import EngineError
+
+        code = "internal"
+        if isinstance(exc, _Busy):
+            code = "busy"
+        elif isinstance(exc, _NotAllowed | EngineError):
+            code = "not_allowed"
+        elif isinstance(exc, UnknownSceneError):
+            code = "unknown_scene"
+        elif isinstance(exc, UnknownParameterError):
+            code = "unknown_parameter"
+        elif isinstance(exc, UnknownEventError):
+            code = "unknown_event"
+        elif isinstance(exc, ParameterValueError | SceneError):
+            code = "bad_value"
+        elif isinstance(exc, TypeError) and isinstance(msg, wire.Fire):
+            code = "bad_value"  # options the scene's event does not take
+        else:
+            log.exception("link: %s failed", msg.SUBJECT)
+        text = str(exc) or type(exc).__name__
+        if code == "internal":
+            text = f"engine error while applying {msg.SUBJECT}: {type(exc).__name__}: {text}"
+        return wire.Error(id=msg.id, code=code, message=text[:1000])  # type: ignore[attr-defined]
+
+    # -- frame thread: telemetry stage ----------------------------------------------
+    def _frame_telemetry(self, engine: Engine) -> None:
+        now = self.clock()
+        frame = engine.frame
+        self._frame_clock[frame % len(self._frame_clock)] = (frame, now)
+        exposure = exposure_scene(engine)
+        key = (
+            id(engine.scene), id(exposure), engine.paused, engine.pause_reason,
+            engine.fader.busy, self.patient_ui.suds_pending, bool(self.mirror.enabled),
+            self._console_connected,
+        )
+        if key != self._state_key or self._params_dirty or self._state is None:
+            self._state_key = key
+            self._params_dirty = False
+            self._state_seq += 1
+            showing = engine.scene.declaration.id if engine.scene else ""
+            self._state = wire.StateUpdate(
+                seq=self._state_seq, instance=self.instance, frame=frame, t_engine=now,
+                scene=exposure.declaration.id if exposure else showing or "none",
+                showing=showing or "none",
+                params=exposure.targets() if exposure else {},
+                paused=engine.paused, pause_reason=engine.pause_reason,
+                fading=engine.fader.busy, suds_pending=self.patient_ui.suds_pending,
+                mirror=bool(self.mirror.enabled), console_connected=self._console_connected,
+            )
+            self._publish.append(self._state)
+        if self._state_requests:
+            s = self._state
+            for rid, req_id in self._state_requests:
+                self._frame_replies.append((rid, wire.StateReply(
+                    id=req_id, seq=s.seq, instance=s.instance, frame=s.frame,
+                    t_engine=s.t_engine, scene=s.scene, showing=s.showing, params=s.params,
+                    paused=s.paused, pause_reason=s.pause_reason, fading=s.fading,
+                    suds_pending=s.suds_pending, mirror=s.mirror,
+                    console_connected=s.console_connected,
+                )))
+            self._state_requests.clear()
+        if now - self._last_head >= 1.0 / HEAD_RATE_HZ:
+            self._last_head = now
+            p = engine.head.getPos(engine.rig)
+            q = engine.head.getQuat(engine.rig)
+            self._publish.append(wire.HeadPose(
+                frame=frame, t_engine=now, pos=(p.x, p.y, p.z),
+                quat=tuple(max(-1.0, min(1.0, c)) for c in (q.getR(), q.getI(), q.getJ(), q.getK())),
+            ))
+        if now - self._last_stats >= 1.0:
+            self._last_stats = now
+            median, p99, count = self.framestats.snapshot()
+            self._publish.append(wire.FrameStats(
+                frame=frame, t_engine=now, median_ms=float(median), p99_ms=float(p99),
+                frames=int(count),
+            ))
+        if self._frame_replies:
+            self._replies.extend(self._frame_replies)
+            self._frame_replies.clear()
+        if self._replies or self._publish:
+            self._wake()
+
+    # -- I/O thread --------------------------------------------------------------------
+    def _io_loop(self) -> None:
+        poller = zmq.Poller()
+        poller.register(self.router, zmq.POLLIN)
+        poller.register(self._wake_r, zmq.POLLIN)
+        next_hb = 0.0
+        next_resend = time.monotonic() + EVENT_RESEND_S
+        try:
+            while not self._stop.is_set():
+                now = time.monotonic()
+                timeout = max(0.0, min(next_hb, next_resend) - now)
+                ready = dict(poller.poll(timeout * 1000.0))
+                if self.router in ready:
+                    self._receive()
+                if self._wake_r in ready:
+                    try:
+                        while os.read(self._wake_r, 4096):
+                            pass
+                    except BlockingIOError:
+                        pass
+                self._flush()
+                now = time.monotonic()
+                if now >= next_hb:
+                    next_hb = now + self.config.heartbeat_s
+                    self._send_pub(wire.EngineHeartbeat(
+                        instance=self.instance, frame=self.engine.frame, t_engine=self.clock(),
+                        state_seq=self._state_seq, event_seq=self._event_seq,
+                    ))
+                if now >= next_resend:
+                    next_resend = now + EVENT_RESEND_S
+                    with self._events_lock:
+                        pending = self._outbox[:64]
+                    for ev in pending:
+                        self._send_pub(ev)
+        except Exception:
+            log.exception("link: I/O thread failed; consoles will see the link as lost")
+        finally:
+            self._close_sockets()
+
+    def _receive(self) -> None:
+        for _ in range(256):
+            try:
+                frames = self.router.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            self.stats["received"] += 1
+            rid = frames[0]
+            try:
+                msg = wire.decode(frames[1:])
+            except wire.WireError as exc:
+                self.stats["rejected"] += 1
+                self._send_reply(rid, wire.Error(
+                    id=exc.request_id or 0, code=exc.code, message=str(exc)[:1000]))
+                continue
+            self._handle(rid, msg)
+
+    def _peer(self, rid: bytes) -> _Peer:
+        peer = self._peers.get(rid)
+        if peer is None:
+            peer = self._peers[rid] = _Peer()
+            while len(self._peers) > MAX_PEERS:
+                self._peers.popitem(last=False)
+        else:
+            self._peers.move_to_end(rid)
+        return peer
+
+    def _handle(self, rid: bytes, msg: wire.Message) -> None:
+        now = self.clock()
+        peer = self._peers.get(rid)
+        if isinstance(msg, wire.ConsoleHeartbeat):
+            if peer is not None:
+                peer.last_heard = now
+                if peer.role == "control":
+                    self._control_heard = now
+            return
+        req_id: int = msg.id  # type: ignore[attr-defined]
+        if isinstance(msg, wire.Hello):
+            if msg.protocol != wire.PROTOCOL_VERSION:
+                self._send_reply(rid, wire.Error(
+                    id=req_id, code="version_mismatch",
+                    message=f"this engine speaks protocol {wire.PROTOCOL_VERSION}, the console "
+                    f"{msg.protocol}; install matching Palier versions on both machines"))
+                return
+            peer = self._peer(rid)
+            peer.role = msg.role
+            peer.last_heard = now
+            peer.replies.clear()
+            if msg.role == "control":
+                self._control_heard = now
+                self._armed = True
+            log.info("link: hello from %r (%s)", msg.client, msg.role)
+            self._send_reply(rid, self._hello_reply(req_id))
+            return
+        if isinstance(msg, wire.Ping):
+            self._send_reply(rid, wire.Pong(id=req_id, frame=self.engine.frame, t_engine=now))
+            if peer is not None:
+                peer.last_heard = now
+                if peer.role == "control":
+                    self._control_heard = now
+            return
+        if peer is None or not peer.role:
+            self._send_reply(rid, wire.Error(
+                id=req_id, code="not_allowed",
+                message=f"{msg.SUBJECT} before cmd.hello: say hello first (the engine may "
+                "have restarted)"))
+            return
+        peer.last_heard = now
+        if peer.role == "control":
+            self._control_heard = now
+        if req_id in peer.replies:  # a retry: answer again, never apply twice
+            cached = peer.replies[req_id]
+            if cached is not None:
+                self._send_frames(rid, cached)
+            return
+        if not isinstance(msg, wire.Command):
+            self._send_reply(rid, wire.Error(
+                id=req_id, code="not_allowed",
+                message=f"{msg.SUBJECT} is sent by the engine, not to it"))
+            return
+        if isinstance(msg, wire.GetEvents):
+            self._send_reply(rid, self._events_reply(req_id), peer)
+            return
+        if isinstance(msg, wire.AckEvents):
+            self._send_reply(rid, self._ack_events(msg), peer)
+            return
+        peer.replies[req_id] = None  # pending: a retry arriving now is ignored
+        while len(peer.replies) > REPLY_CACHE:
+            peer.replies.popitem(last=False)
+        self._inbox.append((rid, msg))
+
+    def _hello_reply(self, req_id: int) -> wire.HelloReply:
+        return wire.HelloReply(
+            id=req_id, frame=self.engine.frame, t_engine=self.clock(),
+            protocol=wire.PROTOCOL_VERSION, engine=f"palier-engine {__version__}",
+            host=socket.gethostname()[:128], instance=self.instance,
+            backend=self.engine.backend.name, language=self.engine.language,
+            telemetry_port=self.telemetry_port, heartbeat_s=self.config.heartbeat_s,
+            dead_after_s=self.config.dead_after_s, events_acked=self._events_acked,
+            catalogue=self.catalogue,
+        )
+
+    def _events_reply(self, req_id: int) -> wire.EventsReply:
+        with self._events_lock:
+            pending = tuple(self._outbox[:256])
+            more = len(self._outbox) > 256
+        return wire.EventsReply(id=req_id, instance=self.instance, events=pending, more=more)
+
+    def _ack_events(self, msg: wire.AckEvents) -> wire.Message:
+        if msg.instance != self.instance:
+            return wire.Error(
+                id=msg.id, code="bad_value",
+                message=f"events of engine instance {msg.instance} cannot be acknowledged here "
+                f"(this is instance {self.instance}; the engine restarted)")
+        with self._events_lock:
+            if msg.up_to > self._event_seq:
+                return wire.Error(
+                    id=msg.id, code="bad_value",
+                    message=f"up_to {msg.up_to} is beyond the last event {self._event_seq}")
+            if msg.up_to > self._events_acked:
+                self._events_acked = msg.up_to
+                self._outbox = [e for e in self._outbox if e.seq > msg.up_to]
+        return wire.Ack(id=msg.id, frame=self.engine.frame, t_engine=self.clock())
+
+    def _flush(self) -> None:
+        while self._replies:
+            rid, msg = self._replies.popleft()
+            self._send_reply(rid, msg, self._peers.get(rid))
+        while self._publish:
+            self._send_pub(self._publish.popleft())
+        while self._mirror_frames:
+            jpeg, frame, t = self._mirror_frames.popleft()
+            w, h = self.mirror_size()
+            self._send_pub(wire.MirrorFrame(frame=frame, t_engine=t, width=w, height=h,
+                                            jpeg=jpeg))
+
+    def mirror_size(self) -> tuple[int, int]:
+        size = getattr(self.mirror, "size", None) or self.config.mirror_size
+        return int(size[0]), int(size[1])
+
+    def _send_reply(self, rid: bytes, msg: wire.Message, peer: _Peer | None = None) -> None:
+        try:
+            frames = wire.encode(msg)
+        except wire.WireError:
+            log.exception("link: refusing to send an invalid %s", msg.SUBJECT)
+            return
+        req_id = getattr(msg, "id", 0)
+        if peer is not None and req_id and req_id in peer.replies:
+            peer.replies[req_id] = frames
+        self._send_frames(rid, frames)
+
+    def _send_frames(self, rid: bytes, frames: list[bytes]) -> None:
+        try:
+            self.router.send_multipart([rid, *frames], zmq.NOBLOCK)
+        except zmq.ZMQError:  # peer gone or its queue full: it will retry
+            self.stats["dropped"] += 1
+
+    def _send_pub(self, msg: wire.Message) -> None:
+        try:
+            frames = wire.encode(msg, check=not isinstance(msg, wire.MirrorFrame))
+            self.pub.send_multipart(frames, zmq.NOBLOCK)
+        except zmq.ZMQError:
+            self.stats["dropped"] += 1
+        except wire.WireError:
+            log.exception("link: refusing to publish an invalid %s", msg.SUBJECT)
+
+    # -- shutdown --------------------------------------------------------------------------
+    def _close_sockets(self) -> None:
+        for name in ("router", "pub"):
+            sock = getattr(self, name, None)
+            if sock is not None and not sock.closed:
+                sock.close(linger=0)
+
+    def close(self) -> None:
+        """Stop the I/O thread, close sockets (linger 0), stop the parts."""
+        self._stop.set()
+        self._wake()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+        for fn in (self._frame_commands, self._frame_telemetry):
+            for lst in (self.engine.command_sources, self.engine.frame_observers):
+                if fn in lst:
+                    lst.remove(fn)
+        for part in (self.mirror, self.patient_ui):
+            try:
+                part.close()
+            except Exception:
+                log.exception("link: closing %s failed", type(part).__name__)
+        if self.auth is not None:
+            self.auth.stop()
+            self.auth = None
+        self._close_sockets()
+        self.ctx.term()
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class _Busy(RuntimeError):
+    pass
+
+
+class _NotAllowed(RuntimeError):
+    pass
+
+
+def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
+    """Test only (``palier engine --test-hooks``): read lines from stdin.
+
+    ``input KIND VALUE``  patient input as the backend would emit it
+    ``stop-auth``         stop the ZAP authenticator (fail-closed test)
+    """
+
+    def apply(line: str) -> None:
+        parts = line.split()
+        if parts[:1] == ["input"] and len(parts) >= 2:
+            kind, value = parts[1], float(parts[2]) if len(parts) > 2 else 1.0
+            engine.submit(lambda e: e.backend.emit(kind, value))
+        elif parts == ["stop-auth"]:
+            link.stop_authenticator()
+        else:
+            print(f"test-hooks: unknown line {line!r}", file=sys.stderr)
+            return
+        print(f"test-hooks: ok {line}", flush=True)
+
+    def loop() -> None:
+        while True:
+            r, _, _ = select.select([sys.stdin], [], [], 0.5)
+            if not r:
+                continue
+            line = sys.stdin.readline()
+            if not line:
+                return
+            if line.strip():
+                apply(line.strip())
+
+    t = threading.Thread(target=loop, name="palier-test-hooks", daemon=True)
+    t.start()
+    return t
+

@@ -1,0 +1,93 @@
+"""``palier keys``: this machine's CURVE key pair and pairing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_keys_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--keys",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keys directory (default: the per-user config dir, see `palier keys show`)",
+    )
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "keys",
+        help="encryption keys: create, show, pair consoles and engines",
+        description="Manage this machine's CURVE key pair and its paired machines.",
+    )
+    ksub = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+
+    q = ksub.add_parser("init", help="create this machine's key pair")
+    add_keys_dir(q)
+    q.add_argument("--name", help="label stored in the key (default: host name)")
+    q.add_argument("--force", action="store_true", help="replace an existing pair")
+    q.set_defaults(handler=run_init)
+
+    q = ksub.add_parser("show", help="print the public key and its fingerprint")
+    add_keys_dir(q)
+    q.set_defaults(handler=run_show)
+
+    q = ksub.add_parser(
+        "allow",
+        help="pair: trust another machine's public key file",
+        description="On an engine: allow a console (its this.key). On a console: "
+        "trust an engine (its this.key) with --engine.",
+    )
+    add_keys_dir(q)
+    q.add_argument("file", type=Path, metavar="FILE", help="the other machine's this.key")
+    q.add_argument("--engine", action="store_true", help="FILE is an engine's key (on a console)")
+    q.add_argument("--name", help="file name for the key (default: its fingerprint)")
+    q.set_defaults(handler=run_allow)
+
+
+def _dir(args: argparse.Namespace) -> Path:
+    from palier.keys import default_keys_dir
+
+    return Path(args.keys) if args.keys else default_keys_dir()
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from palier.keys import OWN_PUBLIC, fingerprint, init_keys
+
+    d = _dir(args)
+    pair = init_keys(d, name=args.name, force=args.force)
+    print(f"created a key pair in {d}")
+    print(f"  public key file: {d / OWN_PUBLIC} (copy it to the machine to pair with)")
+    print(f"  fingerprint:     {fingerprint(pair.public)}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from palier.keys import CONSOLES, ENGINES, allowed_keys, fingerprint, load_own
+
+    d = _dir(args)
+    pair = load_own(d)
+    print(f"keys directory: {d}")
+    print(f"public key:     {pair.public.decode('ascii')}")
+    print(f"fingerprint:    {fingerprint(pair.public)}")
+    for label, folder in (("paired consoles", CONSOLES), ("trusted engines", ENGINES)):
+        keys = allowed_keys(d / folder) if (d / folder).is_dir() else []
+        shown = ", ".join(fingerprint(k) for k in keys) or "none"
+        print(f"{label + ':':16s}{shown}")
+    return 0
+
+
+def run_allow(args: argparse.Namespace) -> int:
+    from palier.keys import allow as do_allow
+    from palier.keys import fingerprint, read_key_file
+
+    d = _dir(args)
+    dest = do_allow(d, args.file, engine=args.engine, name=args.name)
+    public, _ = read_key_file(dest)
+    what = "engine trusted" if args.engine else "console allowed"
+    print(f"{what}: fingerprint {fingerprint(public)} (check it with the other machine)")
+    print(f"  stored as {dest}")
+    return 0

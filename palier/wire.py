@@ -1,0 +1,881 @@
+"""Wire messages between the therapist console and the engine.
+
+Pure Python (msgpack only): the engine, the console, tests, benchmarks and the
+protocol document all import this one module, so the two sides cannot drift.
+
+Every message is a frozen dataclass with a ``SUBJECT`` string (``cmd.hello``,
+``tel.state``, ...). On the wire a message is two ZeroMQ frames::
+
+    [subject (ASCII), payload (msgpack map)]
+
+The payload map holds ``v`` (the protocol version) and exactly the record's
+fields: nothing missing, nothing extra. Decoding checks every field against its
+declared type and range and raises a :class:`WireError` subclass (never
+anything else) for bad input, so a receiver can answer with an error code and
+carry on. msgpack's own size limits are set on every decode so hostile bytes
+cannot make the receiver allocate without bound, and ``unpackb`` builds a
+fresh unpacker per message, so no state survives a bad one.
+
+The field declarations double as documentation: :func:`protocol_table`
+renders them as the Markdown tables in docs/protocol.md (a test checks that
+the document lists every subject with exactly these fields).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar, TypeVar
+
+import msgpack
+
+PROTOCOL_VERSION = 1
+"""Bumped on any change to a message (fields are strict both ways)."""
+
+HEARTBEAT_S = 0.25
+"""Both sides send a heartbeat this often."""
+DEAD_AFTER_S = 1.0
+"""A peer silent this long is gone: the engine fades to the safe place, the
+console shows the link as lost."""
+
+MAX_FRAME_BYTES = 1 << 20
+"""Largest payload frame accepted (a mirror JPEG is the biggest message)."""
+MAX_COMMAND_BYTES = 64 * 1024
+"""Largest frame the engine accepts on its command socket (ZMQ_MAXMSGSIZE)."""
+MAX_STR = 4096
+MAX_ARRAY = 1024
+MAX_MAP = 256
+MAX_DEPTH = 10
+"""Deepest nesting of maps and arrays, the payload map counting 1 (the scene
+catalogue in ``rep.hello`` needs 8)."""
+
+SUBJECT_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+INT64_MAX = (1 << 63) - 1
+
+
+# -- errors ------------------------------------------------------------------
+class WireError(ValueError):
+    """Base of every decoding or validation error. ``code`` is the error code
+    sent back in ``rep.error``; ``request_id`` is the id of the command when it
+    could be read (so the sender can match the error to its request)."""
+
+    code = "bad_message"
+
+    def __init__(self, message: str, request_id: int | None = None) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+
+
+class MalformedMessage(WireError):
+    """Not two frames, not msgpack, not a map, over a size limit, too deep."""
+
+    code = "bad_message"
+
+
+class UnknownSubject(WireError):
+    code = "unknown_subject"
+
+
+class VersionMismatch(WireError):
+    code = "version_mismatch"
+
+
+class InvalidField(WireError):
+    """A field is missing, extra, of the wrong type or out of range."""
+
+    code = "invalid_field"
+
+
+# -- field types ---------------------------------------------------------------
+class Spec:
+    """One field's wire type: checks a decoded value and returns it
+    normalised (ints accepted for floats, lists for tuples)."""
+
+    type_name = "?"
+
+    def check(self, value: Any, where: str) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return self.type_name
+
+    def _fail(self, where: str, value: Any) -> InvalidField:
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return InvalidField(f"{where}: expected {self.describe()}, got {type(value).__name__} {shown}")
+
+
+@dataclass(frozen=True, slots=True)
+class Int(Spec):
+    lo: int = 0
+    hi: int = INT64_MAX
+    type_name: ClassVar[str] = "int"
+
+    def check(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(where, value)
+        if not self.lo <= value <= self.hi:
+            raise InvalidField(f"{where}: {value} is out of range {self.lo}..{self.hi}")
+        return value
+
+    def describe(self) -> str:
+        hi = "2^63-1" if self.hi == INT64_MAX else str(self.hi)
+        return f"int {self.lo}..{hi}"
+
+
+@dataclass(frozen=True, slots=True)
+class Float(Spec):
+    lo: float = -1e12
+    hi: float = 1e12
+    type_name: ClassVar[str] = "float"
+
+    def check(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(where, value)
+        value = float(value)
+        if not math.isfinite(value):
+            raise InvalidField(f"{where}: {value!r} is not a finite number")
+        if not self.lo <= value <= self.hi:
+            raise InvalidField(f"{where}: {value:g} is out of range {self.lo:g}..{self.hi:g}")
+        return value
+
+    def describe(self) -> str:
+        return f"float {self.lo:g}..{self.hi:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Str(Spec):
+    max_len: int = 64
+    min_len: int = 0
+    choices: tuple[str, ...] = ()
+    type_name: ClassVar[str] = "str"
+
+    def check(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise self._fail(where, value)
+        if not self.min_len <= len(value) <= self.max_len:
+            raise InvalidField(
+                f"{where}: text of {len(value)} characters; allowed {self.min_len}..{self.max_len}"
+            )
+        if self.choices and value not in self.choices:
+            raise InvalidField(f"{where}: {value!r} is not one of {', '.join(self.choices)}")
+        return value
+
+    def describe(self) -> str:
+        if self.choices:
+            return "str, one of " + ", ".join(f"`{c}`" for c in self.choices)
+        return f"str ({self.min_len}..{self.max_len} chars)"
+
+
+@dataclass(frozen=True, slots=True)
+class Bool(Spec):
+    type_name: ClassVar[str] = "bool"
+
+    def check(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self._fail(where, value)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Bin(Spec):
+    max_len: int = MAX_FRAME_BYTES
+    type_name: ClassVar[str] = "bin"
+
+    def check(self, value: Any, where: str) -> bytes:
+        if not isinstance(value, bytes):
+            raise self._fail(where, value)
+        if len(value) > self.max_len:
+            raise InvalidField(f"{where}: {len(value)} bytes; at most {self.max_len}")
+        return value
+
+    def describe(self) -> str:
+        return f"bin (at most {self.max_len} bytes)"
+
+
+@dataclass(frozen=True, slots=True)
+class Opt(Spec):
+    inner: Spec
+
+    def check(self, value: Any, where: str) -> Any:
+        return None if value is None else self.inner.check(value, where)
+
+    def describe(self) -> str:
+        return f"nil or {self.inner.describe()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Array(Spec):
+    inner: Spec
+    max_len: int = MAX_ARRAY
+    min_len: int = 0
+
+    def check(self, value: Any, where: str) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise self._fail(where, value)
+        if not self.min_len <= len(value) <= self.max_len:
+            raise InvalidField(
+                f"{where}: {len(value)} items; allowed {self.min_len}..{self.max_len}"
+            )
+        return tuple(self.inner.check(v, f"{where}[{i}]") for i, v in enumerate(value))
+
+    def describe(self) -> str:
+        n = f"{self.min_len}" if self.min_len == self.max_len else f"{self.min_len}..{self.max_len}"
+        return f"array ({n}) of {self.inner.describe()}"
+
+
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Params(Spec):
+    """Map of parameter name to a scalar (float, int, str or bool). The
+    scene's declaration checks each value's type and range on the engine."""
+
+    max_len: int = 64
+    min_len: int = 0
+
+    def check(self, value: Any, where: str) -> dict[str, float | int | str | bool]:
+        if not isinstance(value, dict):
+            raise self._fail(where, value)
+        if not self.min_len <= len(value) <= self.max_len:
+            raise InvalidField(f"{where}: {len(value)} entries; allowed {self.min_len}..{self.max_len}")
+        out: dict[str, float | int | str | bool] = {}
+        for k, v in value.items():
+            if not isinstance(k, str) or not NAME_RE.match(k):
+                raise InvalidField(f"{where}: key {k!r} is not a parameter name")
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InvalidField(f"{where}.{k}: {v!r} is not a finite number")
+            if isinstance(v, str) and len(v) > 64:
+                raise InvalidField(f"{where}.{k}: text longer than 64 characters")
+            if not isinstance(v, bool | int | float | str):
+                raise InvalidField(f"{where}.{k}: expected a number, text or bool, got {type(v).__name__}")
+            if isinstance(v, int) and not isinstance(v, bool) and abs(v) > INT64_MAX:
+                raise InvalidField(f"{where}.{k}: integer out of range")
+            out[k] = v
+        return out
+
+    def describe(self) -> str:
+        return f"map ({self.min_len}..{self.max_len}) name → float|int|str|bool"
+
+
+@dataclass(frozen=True, slots=True)
+class Doc(Spec):
+    """Plain data (maps with string keys, arrays, scalars), depth-limited:
+    used for scene declarations, which have their own schema in scenes.api."""
+
+    type_name: ClassVar[str] = "map"
+
+    def check(self, value: Any, where: str) -> Any:
+        if not isinstance(value, dict):
+            raise self._fail(where, value)
+        _check_plain(value, where, 2)  # inside the payload map
+        return value
+
+    def describe(self) -> str:
+        return "map (a scene declaration, see below)"
+
+
+def _check_plain(value: Any, where: str, depth: int, allow_bin: bool = False) -> None:
+    """``depth``: how many maps/arrays enclose ``value`` plus one."""
+    if depth > MAX_DEPTH and isinstance(value, dict | list | tuple):
+        raise MalformedMessage(f"{where}: maps and arrays nested deeper than {MAX_DEPTH}")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise InvalidField(f"{where}: map key {k!r} is not text")
+            _check_plain(v, f"{where}.{k}", depth + 1, allow_bin)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _check_plain(v, f"{where}[{i}]", depth + 1, allow_bin)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidField(f"{where}: {value!r} is not a finite number")
+    elif allow_bin and isinstance(value, bytes):
+        return
+    elif value is not None and not isinstance(value, bool | int | str):
+        raise InvalidField(f"{where}: {type(value).__name__} is not allowed here")
+
+
+@dataclass(frozen=True, slots=True)
+class Nested(Spec):
+    """A record nested in another (e.g. the events in ``rep.events``)."""
+
+    cls_name: str
+
+    def check(self, value: Any, where: str) -> Any:
+        cls = MESSAGES[self.cls_name]
+        if not isinstance(value, dict):
+            raise self._fail(where, value)
+        return cls._from_fields(value, where)
+
+    def describe(self) -> str:
+        return f"map (fields of `{self.cls_name}`)"
+
+
+def wire(spec: Spec, doc: str, unit: str = "", default: Any = MISSING) -> Any:
+    """Declare a dataclass field with its wire type, meaning and unit."""
+    meta = {"spec": spec, "doc": doc, "unit": unit}
+    if default is MISSING:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+# -- the record base -------------------------------------------------------------
+M = TypeVar("M", bound="Message")
+
+MESSAGES: dict[str, type[Message]] = {}
+"""The one lookup table: subject → record class."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message:
+    SUBJECT: ClassVar[str] = ""
+    DIRECTION: ClassVar[str] = ""
+    """``console→engine`` or ``engine→console`` (for the document)."""
+    SOCKET: ClassVar[str] = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, Message):
+                v = v.as_dict()
+            elif isinstance(v, tuple) and v and isinstance(v[0], Message):
+                v = [x.as_dict() for x in v]
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def _from_fields(cls: type[M], data: Mapping[str, Any], where: str) -> M:
+        specs = _field_specs(cls)
+        missing = [n for n in specs if n not in data]
+        if missing:
+            raise InvalidField(f"{where}: missing field(s) {', '.join(missing)}")
+        extra = [repr(k) for k in data if k not in specs]
+        if extra:
+            raise InvalidField(f"{where}: unexpected field(s) {', '.join(extra)}")
+        values = {n: spec.check(data[n], f"{where}.{n}") for n, spec in specs.items()}
+        return cls(**values)
+
+    @classmethod
+    def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
+        """Validate a payload map (without ``v``) into this record."""
+        return cls._from_fields(data, cls.SUBJECT)
+
+    def validate(self: M) -> M:
+        """Check this record against its own field types (encode calls it,
+        so a sender never puts a bad message on the wire)."""
+        return type(self)._from_fields(self.as_dict(), self.SUBJECT)
+
+
+_SPECS: dict[type, dict[str, Spec]] = {}
+
+
+def _field_specs(cls: type) -> dict[str, Spec]:
+    specs = _SPECS.get(cls)
+    if specs is None:
+        specs = {f.name: f.metadata["spec"] for f in fields(cls)}
+        _SPECS[cls] = specs
+    return specs
+
+
+def register(cls: type[M]) -> type[M]:
+    subject = cls.SUBJECT
+    if not SUBJECT_RE.match(subject) or subject in MESSAGES:
+        raise RuntimeError(f"bad or duplicate subject {subject!r} on {cls.__name__}")
+    for f in fields(cls):  # type: ignore[arg-type]
+        if "spec" not in f.metadata:
+            raise RuntimeError(f"{cls.__name__}.{f.name} has no wire type")
+    MESSAGES[subject] = cls
+    return cls
+
+
+def _rec(cls: type[M]) -> type[M]:
+    return register(dataclass(frozen=True, slots=True, kw_only=True)(cls))
+
+
+# -- common field types -------------------------------------------------------------
+REQ_ID = Int(1, INT64_MAX)
+FRAME = Int(0, INT64_MAX)
+T_ENGINE = Float(-1e12, 1e12)
+SCENE_ID = Str(64, 1)
+SEQ = Int(0, INT64_MAX)
+INSTANCE = Str(64, 1)
+ROLES = ("control", "observe")
+ERROR_CODES = (
+    "bad_message",
+    "unknown_subject",
+    "version_mismatch",
+    "invalid_field",
+    "unknown_scene",
+    "unknown_parameter",
+    "bad_value",
+    "unknown_event",
+    "not_allowed",
+    "busy",
+    "internal",
+)
+EVENT_KINDS = ("suds", "stop", "failsafe")
+
+
+def _id_field() -> Any:
+    return wire(REQ_ID, "request id chosen by the console, unique per console connection; "
+                "a retry reuses it")
+
+
+# -- commands (console → engine, DEALER → ROUTER) ---------------------------------------
+class Command(Message):
+    DIRECTION = "console→engine"
+    SOCKET = "command"
+
+
+@_rec
+class Hello(Command):
+    """First command on a connection: checks the protocol version, declares the
+    console's role and returns the engine identity and its scene catalogue."""
+
+    SUBJECT = "cmd.hello"
+    id: int = _id_field()
+    protocol: int = wire(Int(0, 65535), "protocol version the console speaks")
+    client: str = wire(Str(64, 1), "console name for logs, e.g. `palier-console 0.1`")
+    role: str = wire(
+        Str(16, 1, ROLES),
+        "`control`: this console drives the session and its silence triggers the failsafe; "
+        "`observe`: read-only watcher (probe, second screen); its silence is ignored",
+    )
+
+
+@_rec
+class Ping(Command):
+    """Clock probe, answered at once by the engine's I/O thread (not at a frame)."""
+
+    SUBJECT = "cmd.ping"
+    id: int = _id_field()
+
+
+@_rec
+class LoadScene(Command):
+    """Replace the exposure scene at once (cancels a pause)."""
+
+    SUBJECT = "cmd.load_scene"
+    id: int = _id_field()
+    scene: str = wire(SCENE_ID, "scene id from the catalogue")
+    params: dict[str, Any] = wire(Params(), "starting values; others take their defaults")
+
+
+@_rec
+class SetParams(Command):
+    """Change several parameters together (all valid or none applied)."""
+
+    SUBJECT = "cmd.set_params"
+    id: int = _id_field()
+    params: dict[str, Any] = wire(Params(64, 1), "new target values")
+    ramp_s: float = wire(Float(0.0, 600.0), "time to ease from the current values to the "
+                         "targets; 0 applies at once", "s")
+
+
+@_rec
+class Fire(Command):
+    """Start a one-shot event of the current scene."""
+
+    SUBJECT = "cmd.fire"
+    id: int = _id_field()
+    event: str = wire(Str(64, 1), "event name from the scene's declaration")
+    options: dict[str, Any] = wire(Params(16), "event options, if the scene documents any")
+
+
+@_rec
+class Pause(Command):
+    """Fade to black and show the safe place; the exposure scene is kept."""
+
+    SUBJECT = "cmd.pause"
+    id: int = _id_field()
+    reason: str = wire(Str(64, 1), "why, for the record (e.g. `therapist`)")
+
+
+@_rec
+class Resume(Command):
+    """Fade back from the safe place to the exposure scene."""
+
+    SUBJECT = "cmd.resume"
+    id: int = _id_field()
+
+
+@_rec
+class ShowText(Command):
+    """Show a short message to the patient in the headset."""
+
+    SUBJECT = "cmd.show_text"
+    id: int = _id_field()
+    text: str = wire(Str(280, 1), "what the patient reads")
+    seconds: float = wire(Float(0.5, 120.0), "how long it stays", "s")
+
+
+@_rec
+class AskSuds(Command):
+    """Show the SUDS rating panel in the headset; the answer comes later as a
+    ``tel.event`` of kind ``suds`` carrying the same ``request``."""
+
+    SUBJECT = "cmd.ask_suds"
+    id: int = _id_field()
+    request: int = wire(Int(1, (1 << 31) - 1), "rating request number, echoed in the answer")
+    prompt: str | None = wire(Opt(Str(200, 1)), "question to show; nil: the standard "
+                              "SUDS question in the engine's language")
+
+
+@_rec
+class CancelSuds(Command):
+    """Withdraw the rating panel if one is showing."""
+
+    SUBJECT = "cmd.cancel_suds"
+    id: int = _id_field()
+
+
+@_rec
+class GetState(Command):
+    """Full state snapshot (the Clone pattern's snapshot; see resync)."""
+
+    SUBJECT = "cmd.get_state"
+    id: int = _id_field()
+
+
+@_rec
+class GetEvents(Command):
+    """Every clinical event the console has not acknowledged yet."""
+
+    SUBJECT = "cmd.get_events"
+    id: int = _id_field()
+
+
+@_rec
+class AckEvents(Command):
+    """The console has recorded every clinical event up to ``up_to``."""
+
+    SUBJECT = "cmd.ack_events"
+    id: int = _id_field()
+    instance: str = wire(INSTANCE, "engine instance the sequence numbers belong to")
+    up_to: int = wire(SEQ, "highest event sequence number recorded (inclusive)")
+
+
+@_rec
+class SetMirror(Command):
+    """Turn the mirror view (patient's view as JPEG) on or off."""
+
+    SUBJECT = "cmd.set_mirror"
+    id: int = _id_field()
+    enabled: bool = wire(Bool(), "true: publish `tel.mirror` frames")
+
+
+@_rec
+class ConsoleHeartbeat(Message):
+    """Sent by the console about 4 times a second on the command socket; no reply."""
+
+    SUBJECT = "hb.console"
+    DIRECTION = "console→engine"
+    SOCKET = "command"
+    t: float = wire(T_ENGINE, "console's monotonic clock when sent (for logs)", "s")
+
+
+# -- replies (engine → console, ROUTER → DEALER) --------------------------------------
+class Reply(Message):
+    DIRECTION = "engine→console"
+    SOCKET = "command"
+
+
+@_rec
+class Ack(Reply):
+    """The command took effect at this frame and engine time."""
+
+    SUBJECT = "rep.ack"
+    id: int = _id_field()
+    frame: int = wire(FRAME, "engine frame at which the command took effect")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock at that moment", "s")
+
+
+@_rec
+class Error(Reply):
+    """The command was refused; nothing changed."""
+
+    SUBJECT = "rep.error"
+    id: int = wire(Int(0, INT64_MAX), "id of the refused command; 0 if it could not be read")
+    code: str = wire(Str(32, 1, ERROR_CODES), "error code (see Error codes)")
+    message: str = wire(Str(1000), "human-readable: what was wrong and how to fix it")
+
+
+@_rec
+class HelloReply(Reply):
+    """Engine identity and catalogue, in answer to ``cmd.hello``."""
+
+    SUBJECT = "rep.hello"
+    id: int = _id_field()
+    frame: int = wire(FRAME, "current engine frame")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock", "s")
+    protocol: int = wire(Int(0, 65535), "protocol version the engine speaks")
+    engine: str = wire(Str(128, 1), "engine software and version, e.g. `palier-engine 0.1.0`")
+    host: str = wire(Str(128), "engine host name")
+    instance: str = wire(INSTANCE, "random id of this engine process; changes on restart "
+                         "(state and event sequence numbers restart with it)")
+    backend: str = wire(Str(32, 1), "display backend: desktop, offscreen or openxr")
+    language: str = wire(Str(8, 1), "patient-facing language (`en`, `fr`)")
+    telemetry_port: int = wire(Int(1, 65535), "TCP port of the telemetry (PUB) socket, "
+                               "same host as the command socket")
+    heartbeat_s: float = wire(Float(0.01, 60.0), "heartbeat interval both sides use", "s")
+    dead_after_s: float = wire(Float(0.05, 600.0), "silence after which a peer is gone", "s")
+    events_acked: int = wire(SEQ, "highest clinical event sequence number already "
+                             "acknowledged by a console")
+    catalogue: tuple[dict[str, Any], ...] = wire(
+        Array(Doc(), 256), "every scene: `SceneDecl.to_dict()` (parameters and events)"
+    )
+
+
+@_rec
+class Pong(Reply):
+    """Answer to ``cmd.ping``: the engine clock when the ping was read."""
+
+    SUBJECT = "rep.pong"
+    id: int = _id_field()
+    frame: int = wire(FRAME, "current engine frame")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock when the ping was received", "s")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateFields(Message):
+    seq: int = wire(SEQ, "state sequence number; +1 on every change, restarts with `instance`")
+    instance: str = wire(INSTANCE, "engine instance (see `rep.hello`)")
+    frame: int = wire(FRAME, "engine frame of this state")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock of this state", "s")
+    scene: str = wire(SCENE_ID, "exposure scene (kept while paused)")
+    showing: str = wire(SCENE_ID, "scene the patient sees now (`safe_place` once a pause "
+                        "has faded)")
+    params: dict[str, Any] = wire(Params(), "target values of the exposure scene's parameters")
+    paused: bool = wire(Bool(), "true from a pause command (or failsafe) until resume")
+    pause_reason: str = wire(Str(64), "`therapist`, `link_lost`, `patient_stop`, ...; "
+                             "empty when not paused")
+    fading: bool = wire(Bool(), "a fade to or from black is under way")
+    suds_pending: int | None = wire(Opt(Int(1, (1 << 31) - 1)), "request number of the "
+                                    "rating panel showing, nil if none")
+    mirror: bool = wire(Bool(), "mirror frames are being published")
+    console_connected: bool = wire(Bool(), "the engine hears its controlling console")
+
+
+@_rec
+class StateReply(StateFields, Reply):
+    """Full state snapshot, in answer to ``cmd.get_state``."""
+
+    SUBJECT = "rep.state"
+    id: int = _id_field()
+
+
+@_rec
+class ClinicalEvent(Message):
+    """Something clinical that happened on the patient side. Kept in the
+    engine's outbox and re-published until a console acknowledges it."""
+
+    SUBJECT = "tel.event"
+    DIRECTION = "engine→console"
+    SOCKET = "telemetry"
+    seq: int = wire(Int(1, INT64_MAX), "event sequence number: 1, 2, 3, ... per instance")
+    instance: str = wire(INSTANCE, "engine instance the number belongs to")
+    kind: str = wire(Str(16, 1, EVENT_KINDS), "`suds`: patient rated in the headset; "
+                     "`stop`: patient pressed stop (engine fades to the safe place); "
+                     "`failsafe`: console link lost, engine faded to the safe place")
+    frame: int = wire(FRAME, "engine frame when it happened")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock when it happened", "s")
+    request: int | None = wire(Opt(Int(1, (1 << 31) - 1)), "for `suds`: the `cmd.ask_suds` "
+                               "request it answers")
+    value: int | None = wire(Opt(Int(0, 100)), "for `suds`: the rating 0..100")
+    t_ref: float | None = wire(Opt(T_ENGINE), "for `suds`: engine time the panel was shown; "
+                               "for `failsafe`: engine time the console was last heard", "s")
+
+
+@_rec
+class EventsReply(Reply):
+    """Answer to ``cmd.get_events``: unacknowledged events, oldest first."""
+
+    SUBJECT = "rep.events"
+    id: int = _id_field()
+    instance: str = wire(INSTANCE, "engine instance")
+    events: tuple[ClinicalEvent, ...] = wire(Array(Nested("tel.event"), 256),
+                                            "pending events in sequence order")
+    more: bool = wire(Bool(), "more are pending: ask again after acknowledging these")
+
+
+# -- telemetry (engine → console, PUB → SUB) --------------------------------------------
+class Telemetry(Message):
+    DIRECTION = "engine→console"
+    SOCKET = "telemetry"
+
+
+@_rec
+class EngineHeartbeat(Telemetry):
+    """About 4 times a second, from the engine's I/O thread."""
+
+    SUBJECT = "tel.hb"
+    instance: str = wire(INSTANCE, "engine instance")
+    frame: int = wire(FRAME, "last frame the render loop started (stuck: the loop hangs)")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock", "s")
+    state_seq: int = wire(SEQ, "latest state sequence number (a console behind it resyncs)")
+    event_seq: int = wire(SEQ, "latest clinical event sequence number produced")
+
+
+@_rec
+class StateUpdate(StateFields, Telemetry):
+    """Published whenever the state changes. Each update is complete."""
+
+    SUBJECT = "tel.state"
+
+
+@_rec
+class FrameStats(Telemetry):
+    """Once a second: how the render loop keeps up."""
+
+    SUBJECT = "tel.frame_stats"
+    frame: int = wire(FRAME, "engine frame")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock", "s")
+    median_ms: float = wire(Float(0.0, 1e6), "median frame time over the last second", "ms")
+    p99_ms: float = wire(Float(0.0, 1e6), "99th percentile frame time, last second", "ms")
+    frames: int = wire(Int(0, 100000), "frames in the last second")
+
+
+@_rec
+class HeadPose(Telemetry):
+    """The patient's head, at most 30 times a second."""
+
+    SUBJECT = "tel.head"
+    frame: int = wire(FRAME, "engine frame")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock", "s")
+    pos: tuple[float, ...] = wire(Array(Float(-1e4, 1e4), 3, 3), "x (right), y (forward), "
+                                  "z (up) in the tracking space, floor origin", "m")
+    quat: tuple[float, ...] = wire(Array(Float(-1.0, 1.0), 4, 4), "orientation quaternion "
+                                   "w, x, y, z (Panda3D convention, Z up)")
+
+
+@_rec
+class MirrorFrame(Telemetry):
+    """The patient's view as JPEG (only while the mirror is on)."""
+
+    SUBJECT = "tel.mirror"
+    frame: int = wire(FRAME, "engine frame the image shows")
+    t_engine: float = wire(T_ENGINE, "engine monotonic clock of that frame", "s")
+    width: int = wire(Int(1, 8192), "image width", "px")
+    height: int = wire(Int(1, 8192), "image height", "px")
+    jpeg: bytes = wire(Bin(MAX_FRAME_BYTES - 1024), "baseline JPEG image")
+
+
+# -- encode and decode --------------------------------------------------------------------
+def encode(msg: Message, check: bool = True) -> list[bytes]:
+    """Return the two frames ``[subject, payload]``. Everything is packed
+    before anything is sent, so a failure never leaves half a message.
+    ``check`` validates the record first (the sender's own bug is caught here,
+    not by the peer)."""
+    if check:
+        msg.validate()
+    payload = {"v": PROTOCOL_VERSION, **msg.as_dict()}
+    return [msg.SUBJECT.encode("ascii"), msgpack.packb(payload, use_bin_type=True)]
+
+
+def unpack_limited(data: bytes) -> Any:
+    """msgpack with every limit set (a fresh unpacker per call)."""
+    if len(data) > MAX_FRAME_BYTES:
+        raise MalformedMessage(f"payload of {len(data)} bytes exceeds {MAX_FRAME_BYTES}")
+    try:
+        return msgpack.unpackb(
+            data,
+            raw=False,
+            use_list=True,
+            strict_map_key=True,
+            max_str_len=MAX_STR,
+            max_bin_len=MAX_FRAME_BYTES,
+            max_array_len=MAX_ARRAY,
+            max_map_len=MAX_MAP,
+            max_ext_len=0,
+        )
+    except RecursionError:
+        raise MalformedMessage("payload is nested too deep") from None
+    except Exception as exc:  # msgpack raises ValueError, TypeError, UnicodeDecodeError...
+        raise MalformedMessage(f"payload is not valid msgpack: {type(exc).__name__}: {exc}") from None
+
+
+def decode(frames: list[bytes] | tuple[bytes, ...]) -> Message:
+    """Validate two frames into a record, or raise a :class:`WireError`."""
+    if len(frames) != 2:
+        raise MalformedMessage(f"expected 2 frames (subject, payload), got {len(frames)}")
+    raw_subject, payload = frames
+    if not isinstance(raw_subject, bytes | bytearray | memoryview) or len(raw_subject) > 64:
+        raise MalformedMessage("subject frame missing or longer than 64 bytes")
+    try:
+        subject = bytes(raw_subject).decode("ascii")
+    except UnicodeDecodeError:
+        raise MalformedMessage("subject is not ASCII") from None
+    data = unpack_limited(bytes(payload))
+    if not isinstance(data, dict):
+        raise MalformedMessage(f"payload is a {type(data).__name__}, expected a map")
+    rid = data.get("id")
+    request_id = rid if isinstance(rid, int) and not isinstance(rid, bool) and 0 < rid <= INT64_MAX else None
+    cls = MESSAGES.get(subject)
+    if cls is None:
+        shown = subject if SUBJECT_RE.match(subject) else repr(subject)
+        raise UnknownSubject(f"unknown subject {shown}", request_id)
+    version = data.pop("v", None)
+    if version != PROTOCOL_VERSION:
+        raise VersionMismatch(
+            f"{subject}: protocol version {version!r}; this side speaks {PROTOCOL_VERSION}",
+            request_id,
+        )
+    try:
+        # Depth and NaN anywhere, before field checks walk the structure.
+        _check_plain(data, subject, 1, allow_bin=True)
+        return cls._from_fields(data, subject)
+    except WireError as exc:
+        exc.request_id = request_id
+        raise
+
+
+def split_endpoint(endpoint: str) -> tuple[str, int]:
+    """``tcp://HOST:PORT`` → (host, port); port ``*`` or 0 means any free one."""
+    if not endpoint.startswith("tcp://"):
+        raise ValueError(f"{endpoint!r}: the link speaks TCP only; use tcp://HOST:PORT")
+    host, sep, port = endpoint[6:].rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"{endpoint!r} has no port; use tcp://HOST:PORT, e.g. tcp://127.0.0.1:7770")
+    if port == "*":
+        return host, 0
+    try:
+        number = int(port)
+    except ValueError:
+        raise ValueError(f"{endpoint!r}: port {port!r} is not a number") from None
+    if not 0 <= number <= 65535:
+        raise ValueError(f"{endpoint!r}: port {number} is out of range")
+    return host, number
+
+
+# -- documentation ----------------------------------------------------------------------
+def protocol_table() -> str:
+    """Markdown: one section per message with its fields (docs/protocol.md)."""
+    out: list[str] = []
+    groups = (
+        ("Commands (console → engine, command socket)", "cmd."),
+        ("Console heartbeat (console → engine, command socket)", "hb."),
+        ("Replies (engine → console, command socket)", "rep."),
+        ("Telemetry (engine → console, telemetry socket)", "tel."),
+    )
+    for title, prefix in groups:
+        out.append(f"### {title}\n")
+        for subject, cls in MESSAGES.items():
+            if not subject.startswith(prefix):
+                continue
+            doc = " ".join((cls.__doc__ or "").split())
+            out.append(f"#### `{subject}`\n\n{doc}\n")
+            out.append("| field | type | unit | meaning |\n|---|---|---|---|")
+            out.append("| `v` | int | | protocol version (always present) |")
+            for f in fields(cls):
+                meta = f.metadata
+                out.append(
+                    f"| `{f.name}` | {meta['spec'].describe()} | {meta['unit']} | {meta['doc']} |"
+                )
+            out.append("")
+    return "\n".join(out)
