@@ -280,21 +280,15 @@ class Reminder:
 
 
 class EngineLink(Protocol):
-    """What the model needs from the link client (``therapist_console.client``).
+    """What the model needs from the link client (``therapist_console.client.LinkClient``).
 
-    Each command method sends one command and returns either the engine's
-    reply (``palier.wire.Ack`` or ``palier.wire.Error``), a
-    ``concurrent.futures.Future`` that resolves to one, or None (the reply
-    comes later through :meth:`SessionModel.on_command_result`). A method
-    raises if the command could not be sent at all.
+    ``submit`` queues one command (a ``palier.wire`` command class and its
+    fields, the request id filled in) and returns at once a Future that
+    resolves to the engine's ``wire.Ack`` or raises (``CommandError``: refused,
+    ``CommandTimeout``, ``LinkDown``). The model never blocks the GUI thread.
     """
 
-    def load_scene(self, scene: str, params: Mapping[str, Any]) -> Any: ...
-    def set_params(self, params: Mapping[str, Any], ramp_s: float = 0.0) -> Any: ...
-    def fire(self, event: str, options: Mapping[str, Any] | None = None) -> Any: ...
-    def pause(self, reason: str = "therapist") -> Any: ...
-    def resume(self) -> Any: ...
-    def ask_suds(self, request: int, prompt: str | None = None) -> Any: ...
+    def submit(self, subject_cls: type[Any], **fields: Any) -> Future[Any]: ...
 
 
 def quat_to_hpr(w: float, x: float, y: float, z: float) -> tuple[float, float, float]:
@@ -580,7 +574,8 @@ class SessionModel:
         if not 0 <= index < len(self.plan.steps):
             raise ModelError(
                 f"step {index + 1} does not exist; the hierarchy has {len(self.plan.steps)} steps")
-        self._require_link()
+        if self.link is not None:
+            self._require_link()
         plan_step = self.plan.steps[index]
         values = {**dict(plan_step.params), **dict(params or {})}
         t = self.now()
@@ -595,8 +590,8 @@ class SessionModel:
         self.events.step.emit(self.current_step)
         self._step_reminder_pending = True
         self._update_reminder(t)
-        self._send("load_scene", {"scene": plan_step.scene, "params": values},
-                   lambda link: link.load_scene(plan_step.scene, values))
+        if self.link is not None:
+            self._send("load_scene", {"scene": plan_step.scene, "params": values})
         return self.current_step
 
     def set_params(self, values: Mapping[str, Any], ramp_s: float = 0.0) -> int:
@@ -604,8 +599,7 @@ class SessionModel:
         if not values:
             raise ModelError("no parameter to change")
         values = dict(values)
-        cid = self._send("set_params", {"params": values, "ramp_s": ramp_s},
-                         lambda link: link.set_params(values, ramp_s))
+        cid = self._send("set_params", {"params": values, "ramp_s": float(ramp_s)})
         if self.current_step is not None:
             merged = {**dict(self.current_step.params), **values}
             self.current_step = replace(self.current_step, params=merged)
@@ -615,69 +609,60 @@ class SessionModel:
 
     def fire(self, event: str, options: Mapping[str, Any] | None = None) -> int:
         opts = dict(options or {})
-        return self._send("fire", {"event": event, "options": opts},
-                          lambda link: link.fire(event, opts))
+        return self._send("fire", {"event": event, "options": opts})
 
     def pause(self, reason: str = "therapist") -> int:
         """Fade the patient to the safe place (the exposure scene is kept)."""
-        return self._send("pause", {"reason": reason}, lambda link: link.pause(reason))
+        return self._send("pause", {"reason": reason})
 
     def resume(self) -> int:
-        return self._send("resume", {}, lambda link: link.resume())
+        return self._send("resume", {})
 
     def ask_suds(self, prompt: str | None = None) -> int:
         """Show the rating panel in the headset; the answer arrives as a clinical event."""
         self._suds_request += 1
         request = self._suds_request
-        return self._send("ask_suds", {"request": request, "prompt": prompt},
-                          lambda link: link.ask_suds(request, prompt))
+        return self._send("ask_suds", {"request": request, "prompt": prompt})
 
     def _require_link(self) -> EngineLink:
         if self.link is None or self.link_state is not LinkState.UP:
             raise NotConnectedError(tr("model.error.no_link", self.language))
         return self.link
 
-    def _send(self, kind: str, args: Mapping[str, Any], call: Callable[[EngineLink], Any]) -> int:
-        """Record a command as sent, send it, then record the engine's answer."""
+    def _send(self, kind: str, args: Mapping[str, Any]) -> int:
+        """Record a command as sent, submit it, record the engine's answer later.
+
+        The command is committed before it leaves, so a crash between the two
+        leaves a 'sent' row (never an unrecorded command that took effect).
+        """
+        from palier import wire
+
         session = self._require_session()
         link = self._require_link()
         t = self.now()
         step_id = self.current_step.row.id if self.current_step else None
         cid = self.record.add_command(session.id, t=t, kind=kind, args=args, step_id=step_id)
-        self._add_timeline(t, "command", kind, {"args": dict(args), "status": "sent"}, cid)
         self._pending[cid] = (kind, dict(args))
+        self._add_timeline(t, "command", kind, {"args": dict(args), "status": "sent"}, cid)
+        cls = _COMMANDS[kind]
         try:
-            result = call(link)
+            fut = link.submit(getattr(wire, cls), **args)
         except Exception as exc:
             self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
             raise CommandFailed(f"{kind} was not sent: {exc}") from exc
-        if isinstance(result, Future):
-            result.add_done_callback(
-                lambda fut: self.call_soon(lambda: self._future_done(cid, fut)))
-        elif result is not None:
-            self._apply_reply(cid, result)
+        fut.add_done_callback(lambda f: self.call_soon(lambda: self._future_done(cid, f)))
         return cid
 
     def _future_done(self, cid: int, fut: Future[Any]) -> None:
         exc = fut.exception()
         if exc is not None:
-            self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
-        else:
-            self._apply_reply(cid, fut.result())
-
-    def _apply_reply(self, cid: int, reply: Any) -> None:
-        # palier.wire.Ack has frame and t_engine; palier.wire.Error has code and message.
-        if hasattr(reply, "code") and hasattr(reply, "message"):
-            self.on_command_result(cid, ok=False, error=f"{reply.code}: {reply.message}")
-        elif hasattr(reply, "frame"):
-            self.on_command_result(cid, ok=True, engine_frame=int(reply.frame),
-                                   engine_t=float(getattr(reply, "t_engine", 0.0)))
-        elif isinstance(reply, Mapping):
-            self.on_command_result(cid, ok=bool(reply.get("ok", True)), error=reply.get("error"),
-                                   engine_frame=reply.get("frame"),
-                                   engine_t=reply.get("t_engine"))
-        else:
-            log.warning("unrecognised reply %r to command %d", reply, cid)
+            # CommandError: refused (nothing changed); CommandTimeout: may or
+            # may not have applied (the next engine state tells); LinkDown.
+            self.on_command_result(cid, ok=False, error=str(exc) or type(exc).__name__)
+            return
+        reply = fut.result()
+        self.on_command_result(cid, ok=True, engine_frame=getattr(reply, "frame", None),
+                               engine_t=getattr(reply, "t_engine", None))
 
     def on_command_result(
         self,
@@ -732,35 +717,32 @@ class SessionModel:
             self.events.paused.emit(paused)
 
     # -- SUDS ----------------------------------------------------------------------
-    def enter_suds(
-        self,
-        value: object,
-        source: str = "therapist",
-        *,
-        engine_t: float | None = None,
-        engine_id: tuple[str, int] | None = None,
-    ) -> SudsEntry:
-        """Record a SUDS rating. Raises ``SudsError`` (nothing recorded) unless it
-        is a whole number 0..100 (``protocols.measures.validate_suds``)."""
+    def enter_suds(self, value: object, source: str = "therapist") -> SudsEntry:
+        """Record a SUDS rating the therapist entered. Raises ``SudsError``
+        (nothing recorded) unless it is a whole number 0..100
+        (``protocols.measures.validate_suds``, the one place)."""
         session = self._require_session()
         rating = validate_suds(value)
-        t = self.engine_to_console(engine_t) if engine_t is not None else self.now()
+        t = self.now()
         step = self.current_step
         rid = self.record.add_suds(session.id, value=rating, source=source, t=t,
-                                   engine_t=engine_t, step_id=step.row.id if step else None,
-                                   engine_id=engine_id)
-        if any(e.record_id == rid for e in self.suds_history):  # a re-sent headset rating
-            return next(e for e in self.suds_history if e.record_id == rid)
+                                   step_id=step.row.id if step else None)
         entry = SudsEntry(rid, t, self._elapsed_at(t), rating, source,
-                          step.index if step else None, engine_t)
+                          step.index if step else None)
+        self._apply_suds(entry)
+        return entry
+
+    def _apply_suds(self, entry: SudsEntry) -> None:
+        if any(e.record_id == entry.record_id for e in self.suds_history):
+            return  # a headset rating the engine sent twice
         self.suds_history.append(entry)
-        self._last_suds_t = max(t, self._last_suds_t or t)
+        self._last_suds_t = max(entry.t, self._last_suds_t or entry.t)
         self._step_reminder_pending = False
         self._reminder_snoozed_until = None
-        self._add_timeline(t, "suds", source, {"value": rating, "source": source}, rid)
+        self._add_timeline(entry.t, "suds", entry.source,
+                           {"value": entry.value, "source": entry.source}, entry.record_id)
         self.events.suds.emit(entry)
         self._update_reminder(self.now())
-        return entry
 
     # -- notes ----------------------------------------------------------------------
     def add_note(self, text: str) -> TimelineEntry:
@@ -850,14 +832,44 @@ class SessionModel:
         return sum(levels) / len(levels) if levels else 0.5
 
     # -- the link -----------------------------------------------------------------------
-    def attach_link(
-        self, link: EngineLink | None, clock_offset: Callable[[], float | None] | None = None
-    ) -> None:
-        """Use ``link`` for commands. The app wires the client's callbacks to
-        :meth:`on_link_up`, :meth:`on_link_lost`, :meth:`on_state`,
-        :meth:`on_clinical_event` and :meth:`on_head_pose` (through call_soon)."""
+    def attach_link(self, link: EngineLink | None) -> None:
+        """Use ``link`` for commands and, if it is a ``LinkClient`` (has
+        ``on_status``/``on_state``/``on_event``/``on_head`` callbacks), take
+        its callbacks. Status, state and head poses reach the model through
+        ``call_soon`` (the GUI thread); clinical events are recorded on the
+        client's thread *before* its callback returns, because the client
+        acknowledges an event to the engine as soon as the callback returns
+        and the engine then forgets it."""
         self.link = link
-        self.clock_offset = clock_offset or (lambda: None)
+        if link is None:
+            self.clock_offset = lambda: None
+            return
+        self.clock_offset = lambda: _client_offset(link, self.clock)
+        if hasattr(link, "on_event"):
+            link.on_event = self.record_clinical_event
+        if hasattr(link, "on_status"):
+            link.on_status = lambda st: self.call_soon(lambda: self.on_link_status(st))
+        if hasattr(link, "on_state"):
+            link.on_state = lambda state: self.call_soon(lambda: self.on_state(state))
+        if hasattr(link, "on_head"):
+            link.on_head = lambda h: self.call_soon(
+                lambda: self.on_head_pose(h.t_engine, h.pos, h.quat))
+        status = getattr(link, "status", None)
+        if status is not None:
+            self.on_link_status(status)
+
+    def on_link_status(self, status: Any) -> None:
+        """A ``LinkStatus`` from the client: connected, lost, refused, ..."""
+        state = str(getattr(status, "state", status))
+        detail = str(getattr(status, "detail", ""))
+        if state == "connected":
+            if self.link_state is not LinkState.UP:
+                self.on_link_up(detail)
+        elif state in ("lost", "refused", "incompatible", "closed"):
+            if self.link_state is LinkState.UP:
+                self.on_link_lost(detail)
+            elif state != "closed" and self.link_state is LinkState.DISCONNECTED:
+                log.warning("link: %s (%s)", state, detail)
 
     def on_link_up(self, detail: str = "") -> None:
         kind = "reconnected" if self._was_lost else "up"
@@ -888,38 +900,60 @@ class SessionModel:
             self._set_paused(bool(data["paused"]))
         self.events.engine_state.emit(data)
 
-    def on_clinical_event(self, event: Any) -> bool:
-        """A ``palier.wire.ClinicalEvent`` (or its dict): record it, idempotently.
-
-        Returns True once it is committed (the client may then acknowledge it
-        to the engine); False if no session is open to hold it (the client
-        must not acknowledge: the engine keeps it and re-sends it).
-        """
+    def record_clinical_event(self, event: Any) -> None:
+        """Record a ``wire.ClinicalEvent`` now, from any thread; raise if it
+        cannot be recorded (the client then does not acknowledge it and the
+        engine keeps it). The model's state and signals follow via call_soon.
+        Idempotent on the event's (instance, seq)."""
         e = event.as_dict() if hasattr(event, "as_dict") else dict(event)
-        if self.session is None or self.session.status != "open":
-            return False
+        session = self.session
+        if session is None or session.status != "open":
+            raise NoSessionError(
+                f"clinical event {e.get('kind')} #{e.get('seq')} arrived with no open session; "
+                "the engine keeps it until a session is open")
+        step = self.current_step
+        step_id = step.row.id if step else None
         engine_id = (str(e["instance"]), int(e["seq"]))
         engine_t = e.get("t_engine")
-        kind = e["kind"]
+        t = self.engine_to_console(engine_t)
+        kind = str(e["kind"])
         if kind == "suds":
             try:
-                self.enter_suds(e.get("value"), "headset", engine_t=engine_t, engine_id=engine_id)
+                rating = validate_suds(e.get("value"))
             except SudsError:
+                rid = self.record.add_event(
+                    session.id, t=t, kind="engine", name="invalid_suds",
+                    detail={"raw": repr(e.get("value"))}, step_id=step_id, engine_t=engine_t,
+                    engine_frame=e.get("frame"), engine_id=engine_id)
                 log.error("headset sent an invalid SUDS rating %r; recorded as an event", e)
-                self._record_event("engine", "invalid_suds", {"raw": repr(e.get("value"))},
-                                   self.engine_to_console(engine_t), engine_t, e.get("frame"),
-                                   self.current_step.row.id if self.current_step else None,
-                                   engine_id)
-            return True
+                return
+            rid = self.record.add_suds(session.id, value=rating, source="headset", t=t,
+                                       engine_t=engine_t, step_id=step_id, engine_id=engine_id)
+            entry = SudsEntry(rid, t, t - session.started_at, rating, "headset",
+                              step.index if step else None, engine_t)
+            self.call_soon(lambda: self._apply_suds(entry))
+            return
         mapped = {"stop": "patient_stop", "failsafe": "failsafe"}.get(kind, "engine")
         detail = {k: e[k] for k in ("t_ref", "request") if e.get(k) is not None}
-        if self.record.find_engine_event(*engine_id) is None:
-            self._record_event(mapped, kind, detail, self.engine_to_console(engine_t), engine_t,
-                               e.get("frame"),
-                               self.current_step.row.id if self.current_step else None,
-                               engine_id)
-        if mapped in ("patient_stop", "failsafe"):
+        rid = self.record.add_event(session.id, t=t, kind=mapped, name=kind, detail=detail,
+                                    step_id=step_id, engine_t=engine_t,
+                                    engine_frame=e.get("frame"), engine_id=engine_id)
+
+        def apply() -> None:
+            if any(x.kind == "event" and x.record_id == rid for x in self.timeline):
+                return
+            self._add_timeline(t, "event", mapped, {**detail, "name": kind}, rid)
             self._set_paused(True)
+
+        self.call_soon(apply)
+
+    def on_clinical_event(self, event: Any) -> bool:
+        """Record a clinical event (see :meth:`record_clinical_event`); False
+        when no session is open to hold it."""
+        try:
+            self.record_clinical_event(event)
+        except NoSessionError:
+            return False
         return True
 
     def on_head_pose(self, t_engine: float, pos: Sequence[float], quat: Sequence[float]) -> None:
@@ -973,6 +1007,29 @@ class SessionModel:
         self.timeline.append(entry)
         self.events.timeline.emit(entry)
         return entry
+
+
+_COMMANDS = {
+    "load_scene": "LoadScene",
+    "set_params": "SetParams",
+    "fire": "Fire",
+    "pause": "Pause",
+    "resume": "Resume",
+    "ask_suds": "AskSuds",
+}
+"""Model command name -> ``palier.wire`` class (the model's names are the record's)."""
+
+
+def _client_offset(link: Any, clock: Clock) -> float | None:
+    """``console clock - engine clock``, from the client's estimate.
+
+    The client places engine times on ``time.monotonic()``; the model's
+    clock is wall time, so add the current wall-minus-monotonic difference.
+    """
+    estimate = getattr(link, "clock", None)
+    if estimate is None:
+        return None
+    return (clock() - time.monotonic()) - float(estimate.offset_s)
 
 
 def _label_text(label: Any, lang: str) -> str:

@@ -878,6 +878,23 @@ class SessionRecord:
                 return table, int(rows[0][0])
         return None
 
+    def last_engine_event(self) -> tuple[str, int] | None:
+        """(engine instance, highest event seq) most recently recorded: give it
+        to ``LinkClient(resume_events=...)`` after a restart so the engine
+        does not deliver again what is already here."""
+        rows = self._query(
+            "SELECT engine_instance, engine_seq, t FROM events WHERE engine_seq IS NOT NULL"
+            " UNION ALL SELECT engine_instance, engine_seq, t FROM suds"
+            " WHERE engine_seq IS NOT NULL ORDER BY t DESC LIMIT 1")
+        if not rows:
+            return None
+        instance = rows[0][0]
+        top = self._query(
+            "SELECT max(s) FROM (SELECT max(engine_seq) AS s FROM events WHERE engine_instance = ?"
+            " UNION ALL SELECT max(engine_seq) FROM suds WHERE engine_instance = ?)",
+            (instance, instance))
+        return str(instance), int(top[0][0])
+
     # -- SUDS ----------------------------------------------------------------
     def add_suds(
         self,

@@ -1,0 +1,301 @@
+"""Session exports: CSV (one file per stream) and JSON (the whole session).
+
+The columns of every CSV file are declared once, in :data:`STREAMS`; the
+documentation (``docs/data-export.md``) is generated from the same table by
+:func:`columns_markdown` and a test keeps the two identical.
+
+Every file starts with the same two time columns: ``t_s`` (seconds since the
+session start, console clock) and ``time_utc`` (ISO 8601 wall time, UTC).
+Exported files are created readable by the user only: they hold health data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from therapist_console.record import SessionRecord
+from therapist_console.summary import summarize
+
+EXPORT_FORMAT = "palier-session"
+EXPORT_VERSION = 1
+
+
+class ExportError(RuntimeError):
+    """An export that could not be written (folder, permissions)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    doc: str
+    get: Callable[[Mapping[str, Any]], Any]
+
+
+def _col(name: str, doc: str, key: str | None = None) -> Column:
+    k = key or name
+    return Column(name, doc, lambda r: r.get(k))
+
+
+def _json_col(name: str, doc: str, key: str | None = None) -> Column:
+    k = key or name
+
+    def get(r: Mapping[str, Any]) -> Any:
+        value = r.get(k)
+        return "" if value is None else value if isinstance(value, str) else json.dumps(
+            value, ensure_ascii=False, sort_keys=True)
+
+    return Column(name, doc, get)
+
+
+def _bool_col(name: str, doc: str, key: str) -> Column:
+    return Column(name, doc, lambda r: "" if r.get(key) is None else int(bool(r[key])))
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    table: str
+    time_key: str
+    doc: str
+    columns: tuple[Column, ...]
+
+
+STREAMS: tuple[Stream, ...] = (
+    Stream("steps", "started_at", "One row per visit to a hierarchy step.", (
+        _col("step_index", "position of the step in the hierarchy, from 0"),
+        _col("step_key", "the step's id in the patient's ladder"),
+        _json_col("label", "the step's label, JSON `{\"en\": ..., \"fr\": ...}` or text"),
+        _col("scene", "scene id loaded for the step"),
+        _json_col("params", "scene parameter values at the end of the step (JSON object)"),
+        _col("expected_suds", "SUDS the ladder expected for the step (0-100, may be empty)"),
+        Column("end_s", "seconds since session start when the step ended (empty: not ended)",
+               lambda r: r.get("end_s")),
+        Column("duration_s", "time spent at the step, seconds", lambda r: r.get("duration_s")),
+    )),
+    Stream("suds", "t", "SUDS ratings (Subjective Units of Distress, 0-100).", (
+        _col("value", "the rating, whole number 0-100"),
+        _col("source", "`therapist` (said aloud, typed by the therapist) or `headset` "
+             "(the patient answered on the in-headset panel)"),
+        _col("step_index", "step the rating belongs to (empty: before the first step)"),
+        _col("engine_t", "engine clock when the patient answered (headset only), seconds"),
+    )),
+    Stream("heart_rate", "t", "Heart-rate samples (about 1 per second).", (
+        _col("bpm", "heart rate, beats per minute"),
+        _col("source", "sensor name (`simulated` in the demo)"),
+    )),
+    Stream("rr_intervals", "t", "Beat-to-beat (RR) intervals, in the order received; "
+           "`t_s` is the time of the heart-rate sample that carried them.", (
+        _col("ms", "RR interval, milliseconds"),
+    )),
+    Stream("events", "t", "Clinical events: scene events fired, patient stop, pause "
+           "(safe place) and resume, failsafe, session markers.", (
+        _col("kind", "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
+             "`session` or `engine`"),
+        _col("name", "event name (scene event, pause reason, marker)"),
+        _json_col("detail", "more about the event (JSON object)"),
+        _col("step_index", "step in progress (empty: none)"),
+        _col("engine_frame", "engine frame when it happened"),
+        _col("engine_t", "engine clock when it happened, seconds"),
+    )),
+    Stream("commands", "t", "Every command the console sent to the engine.", (
+        _col("kind", "`load_scene`, `set_params`, `fire`, `pause`, `resume`, `ask_suds`"),
+        _json_col("args", "the command's arguments (JSON object)"),
+        _col("status", "`ack` (took effect), `error` (refused or not sent), `sent` (no answer)"),
+        _col("error", "the engine's or the link's error message"),
+        Column("result_s", "seconds since session start when the answer came",
+               lambda r: r.get("result_s")),
+        _col("engine_frame", "engine frame at which it took effect"),
+        _col("engine_t", "engine clock at which it took effect, seconds"),
+        _col("step_index", "step in progress"),
+    )),
+    Stream("notes", "t", "The therapist's timestamped notes.", (
+        _col("text", "the note"),
+        _col("step_index", "step in progress"),
+    )),
+    Stream("link_events", "t", "Link to the engine: up, lost, reconnected.", (
+        _col("kind", "`up`, `lost` or `reconnected`"),
+        _col("detail", "why (timeout, engine restarted, ...)"),
+    )),
+    Stream("questionnaires", "t", "Questionnaires answered before or after the session.", (
+        _col("name", "questionnaire id (from the protocols package)"),
+        _col("phase", "`pre` or `post`"),
+        _json_col("answers", "answers, JSON"),
+        _json_col("scores", "scores, JSON"),
+    )),
+    Stream("suggestions", "t", "Suggestions the console showed; the therapist decides.", (
+        _col("kind", "rule that made the suggestion"),
+        _col("text", "what was shown"),
+        _bool_col("taken", "1 taken, 0 declined, empty not answered", "taken"),
+        Column("decided_s", "seconds since session start when the therapist answered",
+               lambda r: r.get("decided_s")),
+        _col("step_index", "step in progress"),
+    )),
+    Stream("head_pose", "t", "The patient's head (about 30 per second).", (
+        _col("x", "metres, right"),
+        _col("y", "metres, forward"),
+        _col("z", "metres, up (floor origin)"),
+        _col("h", "heading, degrees"),
+        _col("p", "pitch, degrees"),
+        _col("r", "roll, degrees"),
+    )),
+)
+
+TIME_COLUMNS = (
+    ("t_s", "seconds since the session start (console clock), 3 decimals"),
+    ("time_utc", "wall-clock time, ISO 8601 UTC with milliseconds"),
+)
+
+
+def iso_utc(t: float) -> str:
+    return dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
+
+
+def _prepared_rows(record: SessionRecord, stream: Stream, session_id: int,
+                   t0: float) -> list[dict[str, Any]]:
+    rows = record.rows(stream.table, session_id)
+    steps = {s.id: s for s in record.steps(session_id)}
+    out = []
+    for r in rows:
+        d = dict(r)
+        t = d[stream.time_key]
+        d["_t_s"] = round(t - t0, 3)
+        d["_time_utc"] = iso_utc(t)
+        if d.get("step_id") in steps:
+            d["step_index"] = steps[d["step_id"]].step_index
+        if stream.table == "steps":
+            end = d.get("ended_at")
+            d["end_s"] = None if end is None else round(end - t0, 3)
+            d["duration_s"] = None if end is None else round(end - d["started_at"], 3)
+        if d.get("result_t") is not None:
+            d["result_s"] = round(d["result_t"] - t0, 3)
+        if d.get("decided_at") is not None:
+            d["decided_s"] = round(d["decided_at"] - t0, 3)
+        out.append(d)
+    return out
+
+
+def _private_open(path: Path, mode: str = "w") -> Any:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, mode, encoding="utf-8", newline="")
+
+
+def _out_dir(out: Path) -> Path:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the export folder {out}: {exc}") from None
+    return out
+
+
+def export_csv(record: SessionRecord, session_id: int, out: str | os.PathLike[str]) -> list[Path]:
+    """Write ``session-<id>/<stream>.csv`` for every stream under ``out``."""
+    session = record.session(session_id)
+    folder = _out_dir(Path(out) / f"session-{session_id}")
+    written = []
+    for stream in STREAMS:
+        path = folder / f"{stream.table}.csv"
+        with _private_open(path) as f:
+            w = csv.writer(f)
+            w.writerow([name for name, _ in TIME_COLUMNS] + [c.name for c in stream.columns])
+            for r in _prepared_rows(record, stream, session_id, session.started_at):
+                w.writerow([r["_t_s"], r["_time_utc"]] + [_cell(c.get(r)) for c in stream.columns])
+        written.append(path)
+    path = folder / "session.csv"
+    with _private_open(path) as f:
+        w = csv.writer(f)
+        w.writerow(["field", "value"])
+        for key, value in _session_fields(record, session_id).items():
+            w.writerow([key, _cell(value)])
+    written.append(path)
+    return written
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _session_fields(record: SessionRecord, session_id: int) -> dict[str, Any]:
+    s = record.session(session_id)
+    return {
+        "session_id": s.id,
+        "pseudonym": s.pseudonym,
+        "protocol_id": s.protocol_id,
+        "ladder_version_id": s.ladder_version_id,
+        "language": s.language,
+        "status": s.status,
+        "started_utc": iso_utc(s.started_at),
+        "ended_utc": None if s.ended_at is None else iso_utc(s.ended_at),
+        "duration_s": None if s.ended_at is None else round(s.ended_at - s.started_at, 3),
+        "meta": s.meta,
+    }
+
+
+def session_document(
+    record: SessionRecord, session_id: int, *, include_head_pose: bool = True
+) -> dict[str, Any]:
+    """The whole session as one JSON-ready dict."""
+    session = record.session(session_id)
+    streams: dict[str, list[dict[str, Any]]] = {}
+    for stream in STREAMS:
+        if stream.table == "head_pose" and not include_head_pose:
+            continue
+        rows = []
+        for r in _prepared_rows(record, stream, session_id, session.started_at):
+            item: dict[str, Any] = {"t_s": r["_t_s"], "time_utc": r["_time_utc"]}
+            for c in stream.columns:
+                value = c.get(r)
+                if c.name in ("label", "params", "detail", "args", "answers", "scores") and \
+                        isinstance(value, str) and value:
+                    value = json.loads(value)
+                item[c.name] = value
+            rows.append(item)
+        streams[stream.table] = rows
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "session": _session_fields(record, session_id),
+        "plan": session.plan,
+        "summary": summarize(record, session_id).to_dict(),
+        "streams": streams,
+    }
+
+
+def export_json(
+    record: SessionRecord, session_id: int, out: str | os.PathLike[str],
+    *, include_head_pose: bool = True,
+) -> Path:
+    doc = session_document(record, session_id, include_head_pose=include_head_pose)
+    path = _out_dir(Path(out)) / f"session-{session_id}.json"
+    with _private_open(path) as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1, allow_nan=False)
+        f.write("\n")
+    return path
+
+
+def columns_markdown() -> str:
+    """The CSV column reference, as it appears in docs/data-export.md."""
+    lines: list[str] = []
+    for stream in STREAMS:
+        lines.append(f"### `{stream.table}.csv`\n")
+        lines.append(stream.doc + "\n")
+        lines.append("| column | meaning |")
+        lines.append("|---|---|")
+        for name, doc in TIME_COLUMNS:
+            lines.append(f"| `{name}` | {doc} |")
+        for c in stream.columns:
+            lines.append(f"| `{c.name}` | {c.doc} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,768 @@
+"""The PDF session report, fit to file in a patient's chart.
+
+Drawn with Qt's ``QPdfWriter`` and ``QPainter`` (PySide6 QtGui, no extra
+dependency): A4 portrait, a header (pseudonym, date, protocol, language),
+the summary, the SUDS and heart-rate chart (two axes, step bands labelled,
+events, pauses and link losses marked), the per-step table, then notes,
+events and questionnaires. English or French.
+
+All geometry is in millimetres (the painter is scaled once), so the layout
+does not depend on the writer's resolution.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from therapist_console.i18n import tr
+from therapist_console.record import SessionRecord
+from therapist_console.summary import SessionSummary, StepSummary, summarize
+
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 16.0
+RESOLUTION_DPI = 300
+
+# Colours chosen to survive black-and-white printing: SUDS dark blue with
+# markers, heart rate red-brown thin line, bands in light greys.
+C_SUDS = "#1f3f8f"
+C_HR = "#b3261e"
+C_TEXT = "#1a1a1a"
+C_MUTED = "#5f6368"
+C_GRID = "#d5d8dc"
+C_BAND = ("#f2f4f7", "#e6eaf0")
+C_PAUSE = "#c9a227"
+C_LINK = "#7a1fa2"
+C_EVENT = "#2e7d32"
+
+
+class ReportError(RuntimeError):
+    """The report could not be written."""
+
+
+_app: Any = None
+
+
+def ensure_qt_gui() -> None:
+    """A QGuiApplication must exist for fonts; create an offscreen one if needed."""
+    global _app
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        return
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _app = QGuiApplication([])
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything the report shows, read from the record once."""
+
+    summary: SessionSummary
+    suds: list[tuple[float, int, str]]
+    """(minutes, value, source)"""
+    heart_rate: list[tuple[float, float]]
+    """(minutes, bpm)"""
+    events: list[dict[str, Any]]
+    notes: list[tuple[float, str, int | None]]
+    """(minutes, text, step index)"""
+    pauses: list[tuple[float, float | None]]
+    """(start min, end min or None: never resumed)"""
+    link_losses: list[tuple[float, float | None]]
+    questionnaires: list[dict[str, Any]]
+    app_version: str
+
+
+def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
+    from palier import __version__
+
+    summary = summarize(record, session_id)
+    t0 = summary.session.started_at
+    steps = {s.id: s.step_index for s in record.steps(session_id)}
+
+    def m(t: float) -> float:
+        return (t - t0) / 60.0
+
+    events = [dict(e, minute=m(e["t"])) for e in record.rows("events", session_id)]
+    pauses: list[tuple[float, float | None]] = []
+    open_pause: float | None = None
+    for e in events:
+        if e["kind"] in ("pause", "patient_stop", "failsafe") and open_pause is None:
+            open_pause = e["minute"]
+        elif e["kind"] == "resume" and open_pause is not None:
+            pauses.append((open_pause, e["minute"]))
+            open_pause = None
+    if open_pause is not None:
+        pauses.append((open_pause, None))
+    losses: list[tuple[float, float | None]] = []
+    lost_at: float | None = None
+    for le in record.rows("link_events", session_id):
+        if le["kind"] == "lost" and lost_at is None:
+            lost_at = m(le["t"])
+        elif le["kind"] in ("up", "reconnected") and lost_at is not None:
+            losses.append((lost_at, m(le["t"])))
+            lost_at = None
+    if lost_at is not None:
+        losses.append((lost_at, None))
+    return ReportData(
+        summary=summary,
+        suds=[(m(r.t), r.value, r.source) for r in record.suds(session_id)],
+        heart_rate=[(m(r["t"]), r["bpm"]) for r in record.rows("heart_rate", session_id)],
+        events=events,
+        notes=[(m(n["t"]), n["text"], steps.get(n["step_id"]))
+               for n in record.rows("notes", session_id)],
+        pauses=pauses,
+        link_losses=losses,
+        questionnaires=[dict(q, scores=json.loads(q["scores"]), minute=m(q["t"]))
+                        for q in record.rows("questionnaires", session_id)],
+        app_version=__version__,
+    )
+
+
+def fmt_duration(seconds: float) -> str:
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    mnt, sec = divmod(rem, 60)
+    return f"{h}:{mnt:02d}:{sec:02d}" if h else f"{mnt}:{sec:02d}"
+
+
+def fmt_minute(minute: float) -> str:
+    return fmt_duration(minute * 60.0)
+
+
+def _fmt_date(t: float, lang: str) -> str:
+    local = dt.datetime.fromtimestamp(t).astimezone()
+    if lang == "fr":
+        months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                  "septembre", "octobre", "novembre", "décembre")
+        return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
+    return f"{local:%d %B %Y, %H:%M}".lstrip("0")
+
+
+def _nice_step(span: float, target: int) -> float:
+    raw = span / max(1, target)
+    for unit in (0.5, 1, 2, 5, 10, 15, 20, 30, 60):
+        if unit >= raw:
+            return unit
+    return 60.0
+
+
+def write_report(
+    record: SessionRecord,
+    session_id: int,
+    path: str | os.PathLike[str],
+    *,
+    lang: str | None = None,
+) -> Path:
+    """Write the PDF report of one session to ``path`` (created 0600)."""
+    data = load_report_data(record, session_id)
+    return render_report(data, Path(path), lang or data.summary.session.language)
+
+
+def render_report(data: ReportData, path: Path, lang: str) -> Path:
+    ensure_qt_gui()
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Pre-create 0600: QPdfWriter would use the umask (health data).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    s = data.summary.session
+    writer.setTitle(f"{tr('report.title', lang)} — {s.pseudonym} — {s.id}")
+    writer.setCreator(f"Palier {data.app_version}")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ReportError(f"cannot write the PDF report to {path}")
+    try:
+        px_per_mm = RESOLUTION_DPI / 25.4
+        painter.scale(px_per_mm, px_per_mm)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        doc = _Doc(painter, writer, lang, data)
+        doc.render()
+    finally:
+        painter.end()
+    if not path.exists() or path.stat().st_size == 0:
+        raise ReportError(f"the PDF report {path} is empty")
+    return path
+
+
+class _Doc:
+    """Flowing layout in mm with page breaks and a footer on every page."""
+
+    def __init__(self, painter: Any, writer: Any, lang: str, data: ReportData) -> None:
+        self.p = painter
+        self.writer = writer
+        self.lang = lang
+        self.d = data
+        self.y = MARGIN
+        self.page = 1
+        self.pages_total = 0  # filled on a dry run
+        self.width = PAGE_W - 2 * MARGIN
+        self.bottom = PAGE_H - MARGIN - 8.0
+
+    # -- primitives ---------------------------------------------------------------------
+    def font(self, size: float, bold: bool = False, italic: bool = False) -> Any:
+        from PySide6.QtGui import QFont
+
+        f = QFont("DejaVu Sans")
+        f.setStyleHint(QFont.StyleHint.SansSerif)
+        # Point sizes follow the painter's device DPI; the painter is scaled to
+        # mm, so convert points to mm (1 pt = 0.3528 mm) via pixel size.
+        f.setPixelSize(max(1, round(size * 0.3528 * 10)))
+        f.setBold(bold)
+        f.setItalic(italic)
+        return f
+
+    def set_font(self, size: float, bold: bool = False, italic: bool = False,
+                 color: str = C_TEXT) -> None:
+        from PySide6.QtGui import QColor
+
+        # Pixel sizes are integers: draw at 10x and scale down for 0.1 mm precision.
+        self.p.setFont(self.font(size, bold, italic))
+        self.p.setPen(QColor(color))
+
+    def text(self, x: float, y: float, w: float, h: float, text: str, *,
+             size: float = 9, bold: bool = False, italic: bool = False, color: str = C_TEXT,
+             align: str = "left", wrap: bool = False) -> float:
+        """Draw text in a box (mm); return the height used (mm)."""
+        from PySide6.QtCore import QRectF, Qt
+
+        self.set_font(size, bold, italic, color)
+        flags = {"left": Qt.AlignmentFlag.AlignLeft, "right": Qt.AlignmentFlag.AlignRight,
+                 "center": Qt.AlignmentFlag.AlignHCenter}[align] | Qt.AlignmentFlag.AlignTop
+        if wrap:
+            flags |= Qt.TextFlag.TextWordWrap
+        self.p.save()
+        self.p.translate(x, y)
+        self.p.scale(0.1, 0.1)
+        rect = QRectF(0, 0, w * 10, h * 10)
+        bound = self.p.boundingRect(rect, int(flags), text)
+        self.p.drawText(rect, int(flags), text)
+        self.p.restore()
+        return float(bound.height()) / 10.0
+
+    def measure(self, w: float, text: str, size: float = 9, bold: bool = False) -> float:
+        from PySide6.QtCore import QRectF, Qt
+
+        self.set_font(size, bold)
+        self.p.save()
+        self.p.scale(0.1, 0.1)
+        bound = self.p.boundingRect(QRectF(0, 0, w * 10, 10000),
+                                    int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                                    text)
+        self.p.restore()
+        return float(bound.height()) / 10.0
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, color: str = C_GRID,
+             width: float = 0.25, dash: bool = False) -> None:
+        from PySide6.QtCore import QPointF, Qt
+        from PySide6.QtGui import QColor, QPen
+
+        pen = QPen(QColor(color))
+        pen.setWidthF(width)
+        if dash:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.p.setPen(pen)
+        self.p.drawLine(QPointF(x1, y1), QPointF(x2, y2))
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str | None,
+             border: str | None = None, width: float = 0.25) -> None:
+        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtGui import QBrush, QColor, QPen
+
+        if border:
+            pen = QPen(QColor(border))
+            pen.setWidthF(width)
+            self.p.setPen(pen)
+        else:
+            self.p.setPen(Qt.PenStyle.NoPen)
+        self.p.setBrush(QBrush(QColor(fill)) if fill else Qt.BrushStyle.NoBrush)
+        self.p.drawRect(QRectF(x, y, w, h))
+        self.p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def ensure(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            self.new_page()
+
+    def new_page(self) -> None:
+        self.footer()
+        self.writer.newPage()
+        self.page += 1
+        self.y = MARGIN
+
+    def footer(self) -> None:
+        s = self.d.summary.session
+        y = PAGE_H - MARGIN - 4.0
+        self.line(MARGIN, y - 1.5, PAGE_W - MARGIN, y - 1.5, C_GRID, 0.3)
+        self.text(MARGIN, y, self.width * 0.7, 5,
+                  tr("report.footer", self.lang, pseudonym=s.pseudonym, session=s.id),
+                  size=7, color=C_MUTED)
+        self.text(MARGIN, y, self.width, 5, tr("report.page", self.lang, page=self.page,
+                                                pages=self.pages_total or "?"),
+                  size=7, color=C_MUTED, align="right")
+
+    def heading(self, text: str, size: float = 11.5) -> None:
+        self.ensure(12)
+        self.y += 2.5
+        self.text(MARGIN, self.y, self.width, 7, text, size=size, bold=True, color=C_SUDS)
+        self.y += 6.0
+        self.line(MARGIN, self.y, PAGE_W - MARGIN, self.y, C_SUDS, 0.3)
+        self.y += 2.5
+
+    # -- the document ---------------------------------------------------------------------
+    def render(self) -> None:
+        self.pages_total = self._count_pages()
+        self.y = MARGIN
+        self.page = 1
+        self.header()
+        self.summary_block()
+        self.chart()
+        self.steps_table()
+        self.notes_block()
+        self.events_block()
+        self.questionnaires_block()
+        self.generated_line()
+        self.footer()
+
+    def _count_pages(self) -> int:
+        # Layout needs the page count for "Page n of N": one pass measuring.
+        return _PageCounter(self).count()
+
+    def header(self) -> None:
+        lang, s, summ = self.lang, self.d.summary.session, self.d.summary
+        self.rect(MARGIN, self.y, self.width, 13, C_SUDS)
+        self.text(MARGIN + 4, self.y + 2.6, self.width - 40, 8, tr("report.title", lang),
+                  size=15, bold=True, color="#ffffff")
+        self.text(MARGIN, self.y + 3.6, self.width - 4, 8, "Palier", size=11, bold=True,
+                  color="#ffffff", align="right")
+        self.y += 17
+        protocol = s.protocol_id or "—"
+        plan_title = ""
+        if isinstance(s.plan, dict) and isinstance(s.plan.get("title"), dict):
+            plan_title = str(s.plan["title"].get(lang) or "")
+        fields = [
+            (tr("report.patient", lang), s.pseudonym),
+            (tr("report.date", lang), _fmt_date(s.started_at, lang)),
+            (tr("report.protocol", lang), f"{plan_title} ({protocol})" if plan_title else protocol),
+            (tr("report.session", lang), f"#{s.id} — {tr(f'status.{s.status}', lang)}"),
+            (tr("summary.duration", lang), fmt_duration(summ.duration_s)),
+            (tr("report.language", lang), tr(f"lang.{s.language}", lang)),
+        ]
+        col_w = self.width / 3
+        for i, (label, value) in enumerate(fields):
+            x = MARGIN + (i % 3) * col_w
+            y = self.y + (i // 3) * 11
+            self.text(x, y, col_w - 3, 4, label.upper(), size=6.5, bold=True, color=C_MUTED)
+            self.text(x, y + 3.6, col_w - 3, 6, value, size=10, bold=(i == 0))
+        self.y += 23
+
+    def summary_block(self) -> None:
+        lang, summ = self.lang, self.d.summary
+        self.heading(tr("summary.title", lang))
+        hr = summ.heart_rate
+        hr_text = (tr("summary.hr_value", lang, low=hr.low, high=hr.high, mean=hr.mean)
+                   if hr else tr("summary.no_data", lang))
+        n_steps = len(summ.session.plan.get("steps", [])) if isinstance(summ.session.plan,
+                                                                          dict) else 0
+        reached = f"{summ.steps_reached}" + (f" / {n_steps}" if n_steps else "")
+        peak = "—" if summ.peak_suds is None else str(summ.peak_suds)
+        end = "—" if summ.end_suds is None else str(summ.end_suds)
+        cells = [
+            (tr("summary.steps_reached", lang), reached),
+            (tr("summary.suds_count", lang), str(summ.suds_count)),
+            (tr("summary.col.peak", lang) + " / " + tr("summary.col.end", lang) + " SUDS",
+             f"{peak} / {end}"),
+            (tr("summary.hr_range", lang), hr_text),
+            (tr("summary.pauses", lang), str(summ.pauses)),
+            (tr("summary.link_losses", lang), str(summ.link_losses)),
+        ]
+        col_w = self.width / 3
+        for i, (label, value) in enumerate(cells):
+            x = MARGIN + (i % 3) * col_w
+            y = self.y + (i // 3) * 11.5
+            self.rect(x, y, col_w - 2.5, 10, "#f5f7fa")
+            self.text(x + 2, y + 1.2, col_w - 6, 4, label, size=6.8, color=C_MUTED)
+            self.text(x + 2, y + 4.6, col_w - 6, 5, value, size=9.5, bold=True)
+        self.y += 23.5
+        for w in summ.warnings:
+            h = self.measure(self.width - 8, w, 8.5, True) + 3
+            self.ensure(h)
+            self.rect(MARGIN, self.y, self.width, h, "#fdecea", C_HR, 0.4)
+            self.text(MARGIN + 3, self.y + 1.5, self.width - 8, h,
+                      tr("report.cybersickness", lang, detail=w) if "ssq" in w.lower()
+                      or "cyber" in w.lower() else w,
+                      size=8.5, bold=True, color=C_HR, wrap=True)
+            self.y += h + 2
+
+    # -- chart -------------------------------------------------------------------------------
+    def chart(self) -> None:
+        from PySide6.QtCore import QPointF, QRectF, Qt
+        from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
+
+        lang, d = self.lang, self.d
+        self.heading(tr("report.chart", lang))
+        height = 78.0
+        self.ensure(height + 20)
+        left, right = MARGIN + 11, PAGE_W - MARGIN - 12
+        top, bottom = self.y + 4, self.y + height - 10
+        w, h = right - left, bottom - top
+        total_min = max(d.summary.duration_s / 60.0, 1.0)
+
+        def X(minute: float) -> float:
+            return left + w * max(0.0, min(1.0, minute / total_min))
+
+        def Ys(v: float) -> float:
+            return bottom - h * v / 100.0
+
+        hr_vals = [b for _, b in d.heart_rate]
+        hr_lo = min(50.0, (min(hr_vals) // 10) * 10) if hr_vals else 50.0
+        hr_hi = max(130.0, (max(hr_vals) // 10 + 1) * 10) if hr_vals else 130.0
+
+        def Yh(b: float) -> float:
+            return bottom - h * (b - hr_lo) / (hr_hi - hr_lo)
+
+        # Step bands, labelled with the step number at the top.
+        for i, st in enumerate(d.summary.steps):
+            x1, x2 = X(st.start_s / 60), X(st.end_s / 60)
+            self.rect(x1, top, max(0.1, x2 - x1), h, C_BAND[i % 2])
+            self.line(x1, top - 1.5, x1, bottom, "#8a94a6", 0.3)
+            if x2 - x1 > 3.5:
+                self.text(x1, top - 4.2, x2 - x1, 4, str(st.step_index + 1), size=7, bold=True,
+                          color="#4a5568", align="center")
+        # Pauses (safe place) and link losses as hatched strips along the bottom.
+        for start, end in d.pauses:
+            x1 = X(start)
+            x2 = X(end if end is not None else total_min)
+            self.p.setPen(Qt.PenStyle.NoPen)
+            brush = QBrush(QColor(C_PAUSE), Qt.BrushStyle.BDiagPattern)
+            self.p.setBrush(brush)
+            self.p.save()
+            self.p.drawRect(QRectF(x1, top, max(0.4, x2 - x1), h))
+            self.p.restore()
+            self.p.setBrush(Qt.BrushStyle.NoBrush)
+            self.rect(x1, bottom - 1.6, max(0.4, x2 - x1), 1.6, C_PAUSE)
+        for start, end in d.link_losses:
+            x1 = X(start)
+            x2 = X(end if end is not None else total_min)
+            self.rect(x1, top, max(0.5, x2 - x1), 1.6, C_LINK)
+        # Grid and axes.
+        for v in range(0, 101, 20):
+            self.line(left, Ys(v), right, Ys(v), C_GRID, 0.2, dash=v not in (0, 100))
+            self.text(left - 9.5, Ys(v) - 1.8, 8, 4, str(v), size=6.5, color=C_SUDS,
+                      align="right")
+        hr_step = 10 if hr_hi - hr_lo <= 100 else 20
+        b = hr_lo
+        while b <= hr_hi + 0.01:
+            self.text(right + 1.3, Yh(b) - 1.8, 10, 4, f"{b:.0f}", size=6.5, color=C_HR)
+            self.line(right, Yh(b), right + 0.9, Yh(b), C_HR, 0.25)
+            b += hr_step
+        tick = _nice_step(total_min, 10)
+        m = 0.0
+        while m <= total_min + 1e-6:
+            self.line(X(m), bottom, X(m), bottom + 1.0, C_TEXT, 0.25)
+            self.text(X(m) - 6, bottom + 1.3, 12, 4, f"{m:g}", size=6.5, color=C_TEXT,
+                      align="center")
+            m += tick
+        self.line(left, bottom, right, bottom, C_TEXT, 0.3)
+        self.line(left, top, left, bottom, C_SUDS, 0.35)
+        self.line(right, top, right, bottom, C_HR, 0.35)
+        self.text(left, bottom + 5.0, w, 4, tr("report.axis.time", lang), size=7,
+                  color=C_MUTED, align="center")
+        self.p.save()
+        self.p.translate(MARGIN - 0.5, (top + bottom) / 2)
+        self.p.rotate(-90)
+        self.text(-20, 0, 40, 4, tr("report.axis.suds", lang), size=7, bold=True, color=C_SUDS,
+                  align="center")
+        self.p.restore()
+        self.p.save()
+        self.p.translate(PAGE_W - MARGIN + 0.5, (top + bottom) / 2)
+        self.p.rotate(90)
+        self.text(-25, 0, 50, 4, tr("report.axis.hr", lang), size=7, bold=True, color=C_HR,
+                  align="center")
+        self.p.restore()
+        # Heart rate: thin line, broken over gaps longer than 10 s.
+        if d.heart_rate:
+            pen = QPen(QColor(C_HR))
+            pen.setWidthF(0.3)
+            self.p.setPen(pen)
+            path = QPainterPath()
+            prev = None
+            for minute, bpm in d.heart_rate:
+                pt = QPointF(X(minute), Yh(bpm))
+                if prev is None or minute - prev > 10 / 60:
+                    path.moveTo(pt)
+                else:
+                    path.lineTo(pt)
+                prev = minute
+            self.p.drawPath(path)
+        # Expected SUDS per step: short dashed line across the band.
+        for st in d.summary.steps:
+            if st.expected_suds is not None:
+                self.line(X(st.start_s / 60) + 0.5, Ys(st.expected_suds),
+                          X(st.end_s / 60) - 0.5, Ys(st.expected_suds), "#8a94a6", 0.35, True)
+        # SUDS: line through the ratings, then markers (filled: therapist, diamond: headset).
+        if d.suds:
+            pen = QPen(QColor(C_SUDS))
+            pen.setWidthF(0.55)
+            self.p.setPen(pen)
+            poly = QPolygonF([QPointF(X(mn), Ys(v)) for mn, v, _ in d.suds])
+            self.p.drawPolyline(poly)
+            for mn, v, src in d.suds:
+                cx, cy = X(mn), Ys(v)
+                if src == "headset":
+                    self.p.setBrush(QBrush(QColor("#ffffff")))
+                    self.p.drawPolygon(QPolygonF([QPointF(cx, cy - 1.4), QPointF(cx + 1.4, cy),
+                                                  QPointF(cx, cy + 1.4), QPointF(cx - 1.4, cy)]))
+                else:
+                    self.p.setBrush(QBrush(QColor(C_SUDS)))
+                    self.p.drawEllipse(QPointF(cx, cy), 1.0, 1.0)
+                self.p.setBrush(Qt.BrushStyle.NoBrush)
+        # Events: small triangles under the top edge.
+        self.p.setPen(Qt.PenStyle.NoPen)
+        for e in d.events:
+            if e["kind"] not in ("scene_event", "patient_stop", "failsafe"):
+                continue
+            color = C_HR if e["kind"] != "scene_event" else C_EVENT
+            self.p.setBrush(QBrush(QColor(color)))
+            cx = X(e["minute"])
+            self.p.drawPolygon(QPolygonF([QPointF(cx - 1.1, top + 0.2), QPointF(cx + 1.1, top + 0.2),
+                                          QPointF(cx, top + 2.2)]))
+        self.p.setBrush(Qt.BrushStyle.NoBrush)
+        self.rect(left, top, w, h, None, "#9aa3b2", 0.25)
+        self.y = bottom + 10
+        self.legend()
+
+    def legend(self) -> None:
+        from PySide6.QtCore import QPointF, Qt
+        from PySide6.QtGui import QBrush, QColor, QPen, QPolygonF
+
+        lang = self.lang
+        items = [
+            ("suds", tr("report.legend.suds_therapist", lang)),
+            ("headset", tr("report.legend.suds_headset", lang)),
+            ("hr", tr("report.legend.hr", lang)),
+            ("expected", tr("summary.col.expected", lang) + " SUDS"),
+            ("event", tr("report.legend.event", lang)),
+            ("pause", tr("report.legend.pause", lang)),
+            ("link", tr("report.legend.link", lang)),
+        ]
+        x = MARGIN + 11
+        y = self.y
+        for kind, label in items:
+            cy = y + 1.8
+            if kind == "suds":
+                self.line(x, cy, x + 6, cy, C_SUDS, 0.55)
+                self.p.setBrush(QBrush(QColor(C_SUDS)))
+                self.p.drawEllipse(QPointF(x + 3, cy), 1.0, 1.0)
+            elif kind == "headset":
+                pen = QPen(QColor(C_SUDS))
+                pen.setWidthF(0.55)
+                self.p.setPen(pen)
+                self.p.setBrush(QBrush(QColor("#ffffff")))
+                self.p.drawPolygon(QPolygonF([QPointF(x + 3, cy - 1.4), QPointF(x + 4.4, cy),
+                                              QPointF(x + 3, cy + 1.4), QPointF(x + 1.6, cy)]))
+            elif kind == "hr":
+                self.line(x, cy, x + 6, cy, C_HR, 0.4)
+            elif kind == "expected":
+                self.line(x, cy, x + 6, cy, "#8a94a6", 0.35, True)
+            elif kind == "event":
+                self.p.setPen(Qt.PenStyle.NoPen)
+                self.p.setBrush(QBrush(QColor(C_EVENT)))
+                self.p.drawPolygon(QPolygonF([QPointF(x + 1.9, cy - 1), QPointF(x + 4.1, cy - 1),
+                                              QPointF(x + 3, cy + 1)]))
+            elif kind == "pause":
+                self.rect(x + 0.5, cy - 1.2, 5, 2.4, C_PAUSE)
+            else:
+                self.rect(x + 0.5, cy - 0.8, 5, 1.6, C_LINK)
+            self.p.setBrush(Qt.BrushStyle.NoBrush)
+            self.text(x + 7, y, 40, 4, label, size=6.8, color=C_TEXT)
+            self.set_font(6.8)
+            x += 7 + self.p.fontMetrics().horizontalAdvance(label) / 10.0 + 4.5
+        self.y += 7
+
+    # -- tables --------------------------------------------------------------------------------
+    def steps_table(self) -> None:
+        lang, steps = self.lang, self.d.summary.steps
+        self.heading(tr("report.suds_by_step", lang))
+        cols = [
+            (tr("summary.col.step", lang), 0.37, "left"),
+            (tr("summary.col.time", lang), 0.12, "right"),
+            (tr("summary.col.expected", lang), 0.09, "right"),
+            (tr("summary.col.peak", lang), 0.08, "right"),
+            (tr("summary.col.end", lang), 0.08, "right"),
+            (tr("summary.col.fall", lang), 0.09, "right"),
+            (tr("summary.col.half", lang), 0.09, "right"),
+            (tr("summary.col.ratings", lang), 0.08, "right"),
+        ]
+        xs = [MARGIN]
+        for _, frac, _ in cols:
+            xs.append(xs[-1] + frac * self.width)
+
+        def header_row() -> None:
+            self.rect(MARGIN, self.y, self.width, 6, "#e8edf5")
+            for (label, _, align), x0, x1 in zip(cols, xs, xs[1:], strict=False):
+                self.text(x0 + 1.5, self.y + 1.3, x1 - x0 - 3, 4, label, size=7, bold=True,
+                          color="#2d3748", align=align)
+            self.y += 6.5
+
+        self.ensure(14)
+        header_row()
+        if not steps:
+            self.text(MARGIN + 1.5, self.y + 1, self.width, 5, tr("report.no_suds", lang),
+                      size=8.5, italic=True, color=C_MUTED)
+            self.y += 7
+            return
+        for i, st in enumerate(steps):
+            label = self._step_label(st)
+            row_h = max(5.5, self.measure(xs[1] - xs[0] - 3, label, 8) + 1.8)
+            if self.y + row_h > self.bottom:
+                self.new_page()
+                header_row()
+            if i % 2:
+                self.rect(MARGIN, self.y, self.width, row_h, "#f7f8fa")
+            ms = st.measures
+            dash = tr("report.not_reached", lang)
+            values = [
+                label,
+                fmt_duration(st.duration_s),
+                dash if st.expected_suds is None else str(st.expected_suds),
+                dash if ms is None else str(ms.peak),
+                dash if ms is None else str(ms.end),
+                dash if ms is None else f"{ms.fall} ({ms.fall_fraction:.0%})",
+                dash if ms is None or ms.time_to_half_fall is None
+                else fmt_duration(ms.time_to_half_fall),
+                "0" if ms is None else str(ms.ratings),
+            ]
+            for j, ((_, _, align), x0, x1) in enumerate(zip(cols, xs, xs[1:], strict=False)):
+                self.text(x0 + 1.5, self.y + 0.9, x1 - x0 - 3, row_h, values[j], size=8,
+                          bold=(j in (3, 5)), align=align, wrap=(j == 0))
+            self.y += row_h
+        self.line(MARGIN, self.y, PAGE_W - MARGIN, self.y, "#9aa3b2", 0.3)
+        self.y += 2
+
+    def _step_label(self, st: StepSummary) -> str:
+        return f"{st.step_index + 1}. {st.label_text(self.lang)}  ·  {st.scene}"
+
+    def notes_block(self) -> None:
+        lang, notes = self.lang, self.d.notes
+        self.heading(tr("report.notes", lang))
+        if not notes:
+            self.text(MARGIN, self.y, self.width, 5, tr("report.no_notes", lang), size=8.5,
+                      italic=True, color=C_MUTED)
+            self.y += 6
+            return
+        self._timed_list([
+            (minute, text, None if step is None else f"{tr('summary.col.step', lang)} {step + 1}")
+            for minute, text, step in notes
+        ])
+
+    def _timed_list(self, items: Sequence[tuple[float, str, str | None]]) -> None:
+        for minute, text, tag in items:
+            body_w = self.width - 32
+            h = self.measure(body_w, text, 8.5) + 1.8
+            self.ensure(h)
+            self.text(MARGIN, self.y, 14, 5, fmt_minute(minute), size=8, bold=True,
+                      color=C_SUDS)
+            if tag:
+                self.text(MARGIN + 14, self.y + 0.3, 17, 5, tag, size=7, color=C_MUTED)
+            self.text(MARGIN + 32, self.y, body_w, h, text, size=8.5, wrap=True)
+            self.y += h
+
+    def events_block(self) -> None:
+        lang = self.lang
+        items = []
+        for e in self.d.events:
+            key = {"scene_event": "event.scene_event", "patient_stop": "event.patient_stop",
+                   "pause": "event.pause", "resume": "event.resume",
+                   "failsafe": "event.failsafe"}.get(e["kind"])
+            if e["kind"] == "session" and e["name"] == "resumed_after_interruption":
+                key = "event.session_resumed"
+            if key is None:
+                continue
+            text = tr(key, lang)
+            if e["kind"] == "scene_event" and e["name"]:
+                text = f"{text}: {e['name']}"
+            items.append((e["minute"], text, None))
+        for start, end in self.d.link_losses:
+            items.append((start, tr("link.lost", lang), None))
+            if end is not None:
+                items.append((end, tr("link.reconnected", lang), None))
+        if not items:
+            return
+        items.sort(key=lambda x: x[0])
+        self.heading(tr("report.events", lang))
+        self._timed_list(items)
+
+    def questionnaires_block(self) -> None:
+        lang, qs = self.lang, self.d.questionnaires
+        if not qs:
+            return
+        self.heading(tr("report.questionnaires", lang))
+        for q in qs:
+            scores = q["scores"]
+            if isinstance(scores, dict):
+                score_text = ", ".join(f"{k}: {v}" for k, v in scores.items() if k != "warning")
+            else:
+                score_text = str(scores)
+            phase = tr(f"report.phase.{q['phase']}", lang)
+            self._timed_list([(q["minute"], f"{q['name']} ({phase}) — {score_text}", None)])
+
+    def generated_line(self) -> None:
+        self.ensure(8)
+        self.y += 3
+        now = dt.datetime.now().astimezone()
+        self.text(MARGIN, self.y, self.width, 5,
+                  tr("report.generated", self.lang, version=self.d.app_version,
+                     date=now.strftime("%Y-%m-%d %H:%M")),
+                  size=6.8, italic=True, color=C_MUTED)
+
+
+class _PageCounter:
+    """Runs the layout against a throwaway PDF to count pages (for "Page n of N")."""
+
+    def __init__(self, doc: _Doc) -> None:
+        self.doc = doc
+
+    def count(self) -> int:
+        import tempfile
+
+        from PySide6.QtCore import QMarginsF
+        from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+        with tempfile.TemporaryDirectory() as tmp:
+            writer = QPdfWriter(str(Path(tmp) / "count.pdf"))
+            writer.setResolution(RESOLUTION_DPI)
+            writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                             QPageLayout.Orientation.Portrait,
+                                             QMarginsF(0, 0, 0, 0)))
+            painter = QPainter()
+            painter.begin(writer)
+            try:
+                painter.scale(RESOLUTION_DPI / 25.4, RESOLUTION_DPI / 25.4)
+                dry = _Doc(painter, writer, self.doc.lang, self.doc.d)
+                dry.pages_total = 1
+                dry.header()
+                dry.summary_block()
+                dry.chart()
+                dry.steps_table()
+                dry.notes_block()
+                dry.events_block()
+                dry.questionnaires_block()
+                dry.generated_line()
+                return dry.page
+            finally:
+                painter.end()
