@@ -37,6 +37,7 @@ C_TEXT = "#1a1a1a"
 C_MUTED = "#5f6368"
 C_GRID = "#d5d8dc"
 C_BAND = ("#f2f4f7", "#e6eaf0")
+C_HR_RAW = "#efb8b4"
 C_PAUSE = "#c9a227"
 C_LINK = "#7a1fa2"
 C_EVENT = "#2e7d32"
@@ -52,6 +53,9 @@ _app: Any = None
 def ensure_qt_gui() -> None:
     """A QGuiApplication must exist for fonts; create an offscreen one if needed."""
     global _app
+    from therapist_console.qt_compat import pin_none
+
+    pin_none()
     from PySide6.QtGui import QGuiApplication
 
     if QGuiApplication.instance() is not None:
@@ -128,8 +132,25 @@ def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
     )
 
 
+def rolling_mean(series: Sequence[tuple[float, float]], window: float) -> list[tuple[float, float]]:
+    """Centred moving average of (x, y) points over ``window`` (same unit as x)."""
+    out = []
+    lo = hi = 0
+    total = 0.0
+    n = len(series)
+    for x, _ in series:
+        while hi < n and series[hi][0] <= x + window / 2:
+            total += series[hi][1]
+            hi += 1
+        while series[lo][0] < x - window / 2:
+            total -= series[lo][1]
+            lo += 1
+        out.append((x, total / (hi - lo)))
+    return out
+
+
 def fmt_duration(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     h, rem = divmod(s, 3600)
     mnt, sec = divmod(rem, 60)
     return f"{h}:{mnt:02d}:{sec:02d}" if h else f"{mnt}:{sec:02d}"
@@ -213,6 +234,8 @@ class _Doc:
         self.pages_total = 0  # filled on a dry run
         self.width = PAGE_W - 2 * MARGIN
         self.bottom = PAGE_H - MARGIN - 8.0
+        self.step_at = {s.row_id: s.step_index for s in data.summary.steps}
+        self.step_scene = {s.row_id: s.scene for s in data.summary.steps}
 
     # -- primitives ---------------------------------------------------------------------
     def font(self, size: float, bold: bool = False, italic: bool = False) -> Any:
@@ -357,7 +380,7 @@ class _Doc:
         fields = [
             (tr("report.patient", lang), s.pseudonym),
             (tr("report.date", lang), _fmt_date(s.started_at, lang)),
-            (tr("report.protocol", lang), f"{plan_title} ({protocol})" if plan_title else protocol),
+            (tr("report.protocol", lang), plan_title or protocol),
             (tr("report.session", lang), f"#{s.id} — {tr(f'status.{s.status}', lang)}"),
             (tr("summary.duration", lang), fmt_duration(summ.duration_s)),
             (tr("report.language", lang), tr(f"lang.{s.language}", lang)),
@@ -365,10 +388,11 @@ class _Doc:
         col_w = self.width / 3
         for i, (label, value) in enumerate(fields):
             x = MARGIN + (i % 3) * col_w
-            y = self.y + (i // 3) * 11
+            y = self.y + (i // 3) * 12.5
             self.text(x, y, col_w - 3, 4, label.upper(), size=6.5, bold=True, color=C_MUTED)
-            self.text(x, y + 3.6, col_w - 3, 6, value, size=10, bold=(i == 0))
-        self.y += 23
+            self.text(x, y + 3.6, col_w - 3, 8, value, size=10 if len(value) < 28 else 8,
+                      bold=(i == 0), wrap=True)
+        self.y += 26
 
     def summary_block(self) -> None:
         lang, summ = self.lang, self.d.summary
@@ -494,21 +518,24 @@ class _Doc:
         self.text(-25, 0, 50, 4, tr("report.axis.hr", lang), size=7, bold=True, color=C_HR,
                   align="center")
         self.p.restore()
-        # Heart rate: thin line, broken over gaps longer than 10 s.
+        # Heart rate: every sample as a faint line, and its 15 s centred mean
+        # as the readable curve; both broken over gaps longer than 10 s.
         if d.heart_rate:
-            pen = QPen(QColor(C_HR))
-            pen.setWidthF(0.3)
-            self.p.setPen(pen)
-            path = QPainterPath()
-            prev = None
-            for minute, bpm in d.heart_rate:
-                pt = QPointF(X(minute), Yh(bpm))
-                if prev is None or minute - prev > 10 / 60:
-                    path.moveTo(pt)
-                else:
-                    path.lineTo(pt)
-                prev = minute
-            self.p.drawPath(path)
+            for series, color, width in ((d.heart_rate, C_HR_RAW, 0.15),
+                                         (rolling_mean(d.heart_rate, 15 / 60), C_HR, 0.45)):
+                pen = QPen(QColor(color))
+                pen.setWidthF(width)
+                self.p.setPen(pen)
+                path = QPainterPath()
+                prev = None
+                for minute, bpm in series:
+                    pt = QPointF(X(minute), Yh(bpm))
+                    if prev is None or minute - prev > 10 / 60:
+                        path.moveTo(pt)
+                    else:
+                        path.lineTo(pt)
+                    prev = minute
+                self.p.drawPath(path)
         # Expected SUDS per step: short dashed line across the band.
         for st in d.summary.steps:
             if st.expected_suds is not None:
@@ -539,8 +566,8 @@ class _Doc:
             color = C_HR if e["kind"] != "scene_event" else C_EVENT
             self.p.setBrush(QBrush(QColor(color)))
             cx = X(e["minute"])
-            self.p.drawPolygon(QPolygonF([QPointF(cx - 1.1, top + 0.2), QPointF(cx + 1.1, top + 0.2),
-                                          QPointF(cx, top + 2.2)]))
+            self.p.drawPolygon(QPolygonF([QPointF(cx - 1.1, top + 0.2),
+                                          QPointF(cx + 1.1, top + 0.2), QPointF(cx, top + 2.2)]))
         self.p.setBrush(Qt.BrushStyle.NoBrush)
         self.rect(left, top, w, h, None, "#9aa3b2", 0.25)
         self.y = bottom + 10
@@ -555,7 +582,8 @@ class _Doc:
             ("suds", tr("report.legend.suds_therapist", lang)),
             ("headset", tr("report.legend.suds_headset", lang)),
             ("hr", tr("report.legend.hr", lang)),
-            ("expected", tr("summary.col.expected", lang) + " SUDS"),
+            ("hr_raw", tr("report.legend.hr_raw", lang)),
+            ("expected", tr("report.legend.expected", lang)),
             ("event", tr("report.legend.event", lang)),
             ("pause", tr("report.legend.pause", lang)),
             ("link", tr("report.legend.link", lang)),
@@ -563,6 +591,12 @@ class _Doc:
         x = MARGIN + 11
         y = self.y
         for kind, label in items:
+            self.set_font(6.8)
+            advance = 7 + self.p.fontMetrics().horizontalAdvance(label) / 10.0 + 4.5
+            if x + advance > PAGE_W - MARGIN:
+                x = MARGIN + 11
+                y += 4.5
+                self.y += 4.5
             cy = y + 1.8
             if kind == "suds":
                 self.line(x, cy, x + 6, cy, C_SUDS, 0.55)
@@ -576,7 +610,9 @@ class _Doc:
                 self.p.drawPolygon(QPolygonF([QPointF(x + 3, cy - 1.4), QPointF(x + 4.4, cy),
                                               QPointF(x + 3, cy + 1.4), QPointF(x + 1.6, cy)]))
             elif kind == "hr":
-                self.line(x, cy, x + 6, cy, C_HR, 0.4)
+                self.line(x, cy, x + 6, cy, C_HR, 0.45)
+            elif kind == "hr_raw":
+                self.line(x, cy, x + 6, cy, C_HR_RAW, 0.6)
             elif kind == "expected":
                 self.line(x, cy, x + 6, cy, "#8a94a6", 0.35, True)
             elif kind == "event":
@@ -589,9 +625,8 @@ class _Doc:
             else:
                 self.rect(x + 0.5, cy - 0.8, 5, 1.6, C_LINK)
             self.p.setBrush(Qt.BrushStyle.NoBrush)
-            self.text(x + 7, y, 40, 4, label, size=6.8, color=C_TEXT)
-            self.set_font(6.8)
-            x += 7 + self.p.fontMetrics().horizontalAdvance(label) / 10.0 + 4.5
+            self.text(x + 7, y, advance, 4, label, size=6.8, color=C_TEXT)
+            x += advance
         self.y += 7
 
     # -- tables --------------------------------------------------------------------------------
@@ -599,14 +634,14 @@ class _Doc:
         lang, steps = self.lang, self.d.summary.steps
         self.heading(tr("report.suds_by_step", lang))
         cols = [
-            (tr("summary.col.step", lang), 0.37, "left"),
-            (tr("summary.col.time", lang), 0.12, "right"),
-            (tr("summary.col.expected", lang), 0.09, "right"),
-            (tr("summary.col.peak", lang), 0.08, "right"),
-            (tr("summary.col.end", lang), 0.08, "right"),
-            (tr("summary.col.fall", lang), 0.09, "right"),
-            (tr("summary.col.half", lang), 0.09, "right"),
-            (tr("summary.col.ratings", lang), 0.08, "right"),
+            (tr("summary.col.step", lang), 0.345, "left"),
+            (tr("summary.col.time", lang), 0.125, "right"),
+            (tr("summary.col.expected", lang), 0.085, "right"),
+            (tr("summary.col.peak", lang), 0.065, "right"),
+            (tr("summary.col.end", lang), 0.065, "right"),
+            (tr("summary.col.fall", lang), 0.12, "right"),
+            (tr("summary.col.half", lang), 0.095, "right"),
+            (tr("summary.col.ratings", lang), 0.09, "right"),
         ]
         xs = [MARGIN]
         for _, frac, _ in cols:
@@ -655,7 +690,10 @@ class _Doc:
         self.y += 2
 
     def _step_label(self, st: StepSummary) -> str:
-        return f"{st.step_index + 1}. {st.label_text(self.lang)}  ·  {st.scene}"
+        label = f"{st.step_index + 1}. {st.label_text(self.lang)}"
+        if len({s.scene for s in self.d.summary.steps}) > 1:
+            label += f"  ·  {st.scene}"  # only when steps use different scenes
+        return label
 
     def notes_block(self) -> None:
         lang, notes = self.lang, self.d.notes
@@ -695,8 +733,10 @@ class _Doc:
                 continue
             text = tr(key, lang)
             if e["kind"] == "scene_event" and e["name"]:
-                text = f"{text}: {e['name']}"
-            items.append((e["minute"], text, None))
+                text = f"{text}: {self._event_label(e)}"
+            step = self.step_at.get(e["step_id"])
+            items.append((e["minute"], text,
+                          None if step is None else f"{tr('summary.col.step', lang)} {step + 1}"))
         for start, end in self.d.link_losses:
             items.append((start, tr("link.lost", lang), None))
             if end is not None:
@@ -706,6 +746,19 @@ class _Doc:
         items.sort(key=lambda x: x[0])
         self.heading(tr("report.events", lang))
         self._timed_list(items)
+
+    def _event_label(self, e: dict[str, Any]) -> str:
+        """The scene's own label for a fired event (both languages live in its
+        declaration), or the event id if the scene is unknown here."""
+        scene = self.step_scene.get(e["step_id"])
+        if scene:
+            try:
+                from scenes import registry
+
+                return registry.declaration(scene).event(e["name"]).label.get(self.lang)
+            except Exception:  # scene not installed on this machine, renamed event
+                pass
+        return str(e["name"])
 
     def questionnaires_block(self) -> None:
         lang, qs = self.lang, self.d.questionnaires
@@ -766,3 +819,28 @@ class _PageCounter:
                 return dry.page
             finally:
                 painter.end()
+
+
+def pdf_page_to_png(pdf: str | os.PathLike[str], page: int, png: str | os.PathLike[str],
+                    *, scale: float = 1.5) -> tuple[int, int]:
+    """Render one page of a PDF with PDFium (``pypdfium2``, a dev dependency) and
+    save it as PNG through Qt. Returns the image size. For tests and docs."""
+    import pypdfium2 as pdfium
+
+    ensure_qt_gui()
+    from PySide6.QtGui import QImage
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        bitmap = doc[page].render(scale=scale, rev_byteorder=True)  # RGB(A) byte order
+        arr = bitmap.to_numpy()
+        h, w = arr.shape[:2]
+        channels = arr.shape[2] if arr.ndim == 3 else 1
+        fmt = {3: QImage.Format.Format_RGB888, 4: QImage.Format.Format_RGBA8888}[channels]
+        data = arr.tobytes()
+        image = QImage(data, w, h, w * channels, fmt).copy()
+        if not image.save(str(png), "PNG"):
+            raise ReportError(f"cannot write {png}")
+        return w, h
+    finally:
+        doc.close()
