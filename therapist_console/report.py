@@ -839,7 +839,7 @@ def pdf_page_to_png(pdf: str | os.PathLike[str], page: int, png: str | os.PathLi
         fmt = {3: QImage.Format.Format_RGB888, 4: QImage.Format.Format_RGBA8888}[channels]
         data = arr.tobytes()
         image = QImage(data, w, h, w * channels, fmt).copy()
-        if not image.save(str(png), "PNG"):
+        if not image.save(str(png)):  # format from the .png suffix
             raise ReportError(f"cannot write {png}")
         return w, h
     finally:
