@@ -36,6 +36,8 @@ class Column:
     name: str
     doc: str
     get: Callable[[Mapping[str, Any]], Any]
+    is_json: bool = False
+    """CSV holds JSON text; the JSON export holds the decoded value."""
 
 
 def _col(name: str, doc: str, key: str | None = None) -> Column:
@@ -51,7 +53,7 @@ def _json_col(name: str, doc: str, key: str | None = None) -> Column:
         return "" if value is None else value if isinstance(value, str) else json.dumps(
             value, ensure_ascii=False, sort_keys=True)
 
-    return Column(name, doc, get)
+    return Column(name, doc, get, is_json=True)
 
 
 def _bool_col(name: str, doc: str, key: str) -> Column:
@@ -153,7 +155,7 @@ TIME_COLUMNS = (
 
 
 def iso_utc(t: float) -> str:
-    return dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="milliseconds").replace(
+    return dt.datetime.fromtimestamp(round(t, 3), dt.UTC).isoformat(timespec="milliseconds").replace(
         "+00:00", "Z")
 
 
@@ -188,7 +190,7 @@ def _private_open(path: Path, mode: str = "w") -> Any:
 
 def _out_dir(out: Path) -> Path:
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise ExportError(f"cannot create the export folder {out}: {exc}") from None
     return out
@@ -257,8 +259,7 @@ def session_document(
             item: dict[str, Any] = {"t_s": r["_t_s"], "time_utc": r["_time_utc"]}
             for c in stream.columns:
                 value = c.get(r)
-                if c.name in ("label", "params", "detail", "args", "answers", "scores") and \
-                        isinstance(value, str) and value:
+                if c.is_json and isinstance(value, str) and value:
                     value = json.loads(value)
                 item[c.name] = value
             rows.append(item)

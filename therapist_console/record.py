@@ -523,6 +523,19 @@ class SessionRecord:
             log.warning("session record %s: sessions %s were interrupted", self.path, ids)
         return ids
 
+    def writer_active(self) -> bool:
+        """True while a console holds this record's write lock (its open
+        sessions are live); False means an 'open' session was interrupted."""
+        if self._file_lock is not None:
+            return True
+        lock = _FileLock(Path(str(self.path) + ".lock"))
+        try:
+            lock.acquire()
+        except (RecordLockedError, OSError):
+            return True
+        lock.release()
+        return False
+
     @property
     def schema_version(self) -> int:
         with self._lock:
