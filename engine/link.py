@@ -195,7 +195,9 @@ class EngineLink:
             self.telemetry_port = split_endpoint(self.telemetry_endpoint)[1]
         except zmq.ZMQError as exc:
             self._close_sockets()
-            raise LinkError(f"cannot bind {config.bind}: {exc} (is another engine running?)") from None
+            raise LinkError(
+                f"cannot bind {config.bind}: {exc} (is another engine running?)"
+            ) from None
 
         # -- shared state (see the module docstring for the threads) --
         self._wake_r, self._wake_w = os.pipe()
@@ -251,10 +253,9 @@ class EngineLink:
         return sock
 
     def _wake(self) -> None:
-        try:
+        # A full pipe means the I/O thread is already due to wake.
+        with contextlib.suppress(OSError):
             os.write(self._wake_w, b"x")
-        except (BlockingIOError, OSError):
-            pass  # pipe full: the I/O thread is already due to wake
 
     def stop_authenticator(self) -> None:
         """Test hook: stop the ZAP handler (new handshakes are then refused)."""
@@ -424,7 +425,8 @@ class EngineLink:
             q = engine.head.getQuat(engine.rig)
             self._publish.append(wire.HeadPose(
                 frame=frame, t_engine=now, pos=(p.x, p.y, p.z),
-                quat=tuple(max(-1.0, min(1.0, c)) for c in (q.getR(), q.getI(), q.getJ(), q.getK())),
+                quat=tuple(max(-1.0, min(1.0, c))
+                           for c in (q.getR(), q.getI(), q.getJ(), q.getK())),
             ))
         if now - self._last_stats >= 1.0:
             self._last_stats = now
@@ -450,7 +452,7 @@ class EngineLink:
             while not self._stop.is_set():
                 now = time.monotonic()
                 timeout = max(0.0, min(next_hb, next_resend) - now)
-                ready = dict(poller.poll(timeout * 1000.0))
+                ready = dict(poller.poll(int(timeout * 1000.0) + 1))
                 if self.router in ready:
                     self._receive()
                 if self._wake_r in ready:

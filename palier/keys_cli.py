@@ -76,7 +76,7 @@ def run_show(args: argparse.Namespace) -> int:
     for label, folder in (("paired consoles", CONSOLES), ("trusted engines", ENGINES)):
         keys = allowed_keys(d / folder) if (d / folder).is_dir() else []
         shown = ", ".join(fingerprint(k) for k in keys) or "none"
-        print(f"{label + ':':16s}{shown}")
+        print(f"{label + ':':17s}{shown}")
     return 0
 
 

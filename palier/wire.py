@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import msgpack
 
@@ -93,7 +93,7 @@ class Spec:
     """One field's wire type: checks a decoded value and returns it
     normalised (ints accepted for floats, lists for tuples)."""
 
-    type_name = "?"
+    type_name: ClassVar[str] = "?"
 
     def check(self, value: Any, where: str) -> Any:
         raise NotImplementedError
@@ -105,7 +105,9 @@ class Spec:
         shown = repr(value)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        return InvalidField(f"{where}: expected {self.describe()}, got {type(value).__name__} {shown}")
+        return InvalidField(
+            f"{where}: expected {self.describe()}, got {type(value).__name__} {shown}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +244,9 @@ class Params(Spec):
         if not isinstance(value, dict):
             raise self._fail(where, value)
         if not self.min_len <= len(value) <= self.max_len:
-            raise InvalidField(f"{where}: {len(value)} entries; allowed {self.min_len}..{self.max_len}")
+            raise InvalidField(
+                f"{where}: {len(value)} entries; allowed {self.min_len}..{self.max_len}"
+            )
         out: dict[str, float | int | str | bool] = {}
         for k, v in value.items():
             if not isinstance(k, str) or not NAME_RE.match(k):
@@ -252,7 +256,9 @@ class Params(Spec):
             if isinstance(v, str) and len(v) > 64:
                 raise InvalidField(f"{where}.{k}: text longer than 64 characters")
             if not isinstance(v, bool | int | float | str):
-                raise InvalidField(f"{where}.{k}: expected a number, text or bool, got {type(v).__name__}")
+                raise InvalidField(
+                    f"{where}.{k}: expected a number, text or bool, got {type(v).__name__}"
+                )
             if isinstance(v, int) and not isinstance(v, bool) and abs(v) > INT64_MAX:
                 raise InvalidField(f"{where}.{k}: integer out of range")
             out[k] = v
@@ -387,13 +393,14 @@ def register(cls: type[M]) -> type[M]:
     subject = cls.SUBJECT
     if not SUBJECT_RE.match(subject) or subject in MESSAGES:
         raise RuntimeError(f"bad or duplicate subject {subject!r} on {cls.__name__}")
-    for f in fields(cls):  # type: ignore[arg-type]
+    for f in fields(cls):
         if "spec" not in f.metadata:
             raise RuntimeError(f"{cls.__name__}.{f.name} has no wire type")
     MESSAGES[subject] = cls
     return cls
 
 
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field, wire))
 def _rec(cls: type[M]) -> type[M]:
     return register(dataclass(frozen=True, slots=True, kw_only=True)(cls))
 
@@ -651,7 +658,7 @@ class StateFields(Message):
     scene: str = wire(SCENE_ID, "exposure scene (kept while paused)")
     showing: str = wire(SCENE_ID, "scene the patient sees now (`safe_place` once a pause "
                         "has faded)")
-    params: dict[str, Any] = wire(Params(), "target values of the exposure scene's parameters")
+    params: dict[str, Any] = wire(Params(), "target values of the exposure scene's parameters")  # noqa: RUF009
     paused: bool = wire(Bool(), "true from a pause command (or failsafe) until resume")
     pause_reason: str = wire(Str(64), "`therapist`, `link_lost`, `patient_stop`, ...; "
                              "empty when not paused")
@@ -797,7 +804,9 @@ def unpack_limited(data: bytes) -> Any:
     except RecursionError:
         raise MalformedMessage("payload is nested too deep") from None
     except Exception as exc:  # msgpack raises ValueError, TypeError, UnicodeDecodeError...
-        raise MalformedMessage(f"payload is not valid msgpack: {type(exc).__name__}: {exc}") from None
+        raise MalformedMessage(
+            f"payload is not valid msgpack: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def decode(frames: list[bytes] | tuple[bytes, ...]) -> Message:
@@ -815,7 +824,8 @@ def decode(frames: list[bytes] | tuple[bytes, ...]) -> Message:
     if not isinstance(data, dict):
         raise MalformedMessage(f"payload is a {type(data).__name__}, expected a map")
     rid = data.get("id")
-    request_id = rid if isinstance(rid, int) and not isinstance(rid, bool) and 0 < rid <= INT64_MAX else None
+    valid_id = isinstance(rid, int) and not isinstance(rid, bool) and 0 < rid <= INT64_MAX
+    request_id = rid if valid_id else None
     cls = MESSAGES.get(subject)
     if cls is None:
         shown = subject if SUBJECT_RE.match(subject) else repr(subject)
@@ -879,3 +889,30 @@ def protocol_table() -> str:
                 )
             out.append("")
     return "\n".join(out)
+
+
+DOC_BEGIN = "<!-- BEGIN GENERATED MESSAGES (python -m palier.wire docs/protocol.md) -->"
+DOC_END = "<!-- END GENERATED MESSAGES -->"
+
+
+def update_doc(path: str) -> bool:
+    """Rewrite the generated part of ``path``; True if it changed."""
+    from pathlib import Path
+
+    p = Path(path)
+    text = p.read_text("utf-8")
+    head, sep, rest = text.partition(DOC_BEGIN)
+    _, sep2, tail = rest.partition(DOC_END)
+    if not sep or not sep2:
+        raise SystemExit(f"{path}: markers {DOC_BEGIN!r} and {DOC_END!r} not found")
+    new = f"{head}{DOC_BEGIN}\n\n{protocol_table()}\n{DOC_END}{tail}"
+    if new != text:
+        p.write_text(new, "utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    import sys
+
+    changed = update_doc(sys.argv[1] if len(sys.argv) > 1 else "docs/protocol.md")
+    print("updated" if changed else "up to date")

@@ -217,7 +217,9 @@ class LinkClient:
         self.on_head: Callable[[wire.HeadPose], None] | None = None
         self.on_mirror: Callable[[wire.MirrorFrame], None] | None = None
 
-        self.status = LinkStatus(LinkState.CONNECTING, f"connecting to {endpoint}", time.monotonic())
+        self.status = LinkStatus(
+            LinkState.CONNECTING, f"connecting to {endpoint}", time.monotonic()
+        )
         self.info: EngineInfo | None = None
         self.state: EngineState | None = None
         self.clock: ClockEstimate | None = None
@@ -244,6 +246,8 @@ class LinkClient:
         self._ack_in_flight = False
         self._events_in_flight = False
         self._early_events: dict[int, wire.ClinicalEvent] = {}
+        self._refused_at = -1e9
+        self._refused_seq = 0
         self._pings: deque[tuple[float, float]] = deque(maxlen=PING_WINDOW)  # (offset, rtt)
         self._ping_due: list[float] = []
         self._last_rx = 0.0
@@ -307,7 +311,7 @@ class LinkClient:
             req_id = self._next_id
             self._next_id += 1
         try:
-            msg = subject_cls(id=req_id, **fields_)
+            msg = subject_cls(id=req_id, **fields_)  # type: ignore[call-arg]
             msg.validate()
         except (TypeError, wire.WireError) as exc:
             fut.set_exception(exc)
@@ -472,7 +476,7 @@ class LinkClient:
         for sock in (self._dealer, self._sub, self._monitor):
             if sock is not None:
                 poller.register(sock, zmq.POLLIN)
-        ready = dict(poller.poll(timeout * 1000.0))
+        ready = dict(poller.poll(int(timeout * 1000.0) + 1))
         if self._wake_r in ready:
             try:
                 while os.read(self._wake_r, 4096):
@@ -707,7 +711,8 @@ class LinkClient:
             self._ever_connected = True
             now = time.monotonic()
             self._ping_due = [now + i * 0.02 for i in range(PING_BURST)]
-            self._set_status(LinkState.CONNECTED, f"connected to {self.info.engine if self.info else '?'}")
+            engine = self.info.engine if self.info else "?"
+            self._set_status(LinkState.CONNECTED, f"connected to {engine}")
         if msg.more:
             self._fetch_events()
 
@@ -721,19 +726,32 @@ class LinkClient:
         else:
             if len(self._early_events) < 4096:
                 self._early_events[ev.seq] = ev
-            if not self._events_in_flight:
+            # A gap: fetch the missing ones now, unless the recorder is
+            # refusing events (then the engine's resend each second is enough).
+            if not self._events_in_flight and time.monotonic() - self._refused_at > 1.0:
                 self._fetch_events()
         self._send_ack()
 
     def _deliver(self, ev: wire.ClinicalEvent) -> None:
-        if not self._callback(self.on_event, ev):
-            # Not recorded: do not acknowledge; the engine sends it again.
-            return
+        if self.on_event is not None:
+            try:
+                self.on_event(ev)
+            except Exception as exc:
+                # Not recorded: no acknowledgment, so the engine keeps it and
+                # sends it again (about once a second) until it is recorded.
+                self._refused_at = time.monotonic()
+                if self._refused_seq != ev.seq:
+                    self._refused_seq = ev.seq
+                    log.warning("link: clinical event %d (%s) not recorded yet: %s",
+                                ev.seq, ev.kind, exc)
+                return
         self._delivered = ev.seq
         self.stats["events_delivered"] += 1
 
     def _send_ack(self) -> None:
-        if self._ack_in_flight or self._delivered <= self._acked:
+        # Only the controlling console records events; an observer (probe,
+        # second screen) sees them but leaves them in the engine's outbox.
+        if self.role != "control" or self._ack_in_flight or self._delivered <= self._acked:
             return
         up_to = self._delivered
         self._ack_in_flight = True
@@ -760,7 +778,7 @@ class LinkClient:
         with _ID_LOCK:
             req_id = self._next_id
             self._next_id += 1
-        msg = cls(id=req_id, **fields_)
+        msg = cls(id=req_id, **fields_)  # type: ignore[call-arg]
         req = _Request(msg=msg, frames=wire.encode(msg), deadline=0.0,
                        retries_left=-1 if retry_forever else self.retries, future=None,
                        on_reply=on_reply)
@@ -776,10 +794,9 @@ class LinkClient:
         self._pending[req.msg.id] = req  # type: ignore[attr-defined]
         if self._dealer is None:
             return
-        try:
+        # Not connected yet: the timeout resends.
+        with contextlib.suppress(zmq.ZMQError):
             self._dealer.send_multipart(req.frames, zmq.NOBLOCK)
-        except zmq.ZMQError:
-            pass  # not connected yet: the timeout resends
 
     def _drain_submissions(self) -> None:
         if self._want_mirror and self._sub is not None and not getattr(self, "_sub_mirror", False):

@@ -1,0 +1,245 @@
+"""Control-link latency and mirror cost, against a real offscreen engine.
+
+Measures, in one run on this machine:
+
+1. ``raw``: the round trip of a bare pyzmq DEALER → ROUTER echo (CURVE on,
+   the same msgpack frames as a set-parameters command) in another process:
+   the floor any ZeroMQ link has here.
+2. ``ping``: ``cmd.ping`` through the real link (answered by the engine's I/O
+   thread: decoding, validation, encoding, no frame involved).
+3. ``set_params``: ``cmd.set_params`` until its ack; the command is applied in
+   the engine's next commands stage, so this includes waiting for a frame.
+4. Mirror: JPEG frames a second the console receives, and the engine's frame
+   time with the mirror off and on (from ``tel.frame_stats``), both with the
+   frame rate capped like a headset and uncapped (the cost shows as time).
+
+Usage: ``.venv/bin/python bench/link_latency.py [-n 1000] [--fps 90]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import zmq
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from palier import keys, wire  # noqa: E402
+from therapist_console.client import LinkClient  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q / 100.0 * (len(s) - 1)))]
+
+
+def fmt(name: str, values: list[float]) -> str:
+    ms = [v * 1e3 for v in values]
+    return (f"{name:12s} n={len(ms):5d}  median {statistics.median(ms):7.3f} ms  "
+            f"p99 {pct(ms, 99):7.3f} ms  max {max(ms):7.3f} ms")
+
+
+# -- raw baseline: echo server in its own process ---------------------------------------------
+def echo_server(keys_dir: str, port_file: str) -> None:
+    own = keys.load_own(Path(keys_dir))
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.ROUTER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.setsockopt(zmq.CURVE_SERVER, 1)
+    sock.setsockopt(zmq.CURVE_PUBLICKEY, own.public)
+    sock.setsockopt(zmq.CURVE_SECRETKEY, own.secret)
+    port = sock.bind_to_random_port("tcp://127.0.0.1")
+    Path(port_file).write_text(str(port))
+    try:
+        while True:
+            sock.send_multipart(sock.recv_multipart())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close(linger=0)
+        ctx.term()
+
+
+def raw_round_trips(endpoint: str, kdir: Path, server_key: bytes, n: int) -> list[float]:
+    own = keys.load_own(kdir)
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.setsockopt(zmq.CURVE_SERVERKEY, server_key)
+    sock.setsockopt(zmq.CURVE_PUBLICKEY, own.public)
+    sock.setsockopt(zmq.CURVE_SECRETKEY, own.secret)
+    sock.connect(endpoint)
+    frames = wire.encode(wire.SetParams(id=1, params={"distance": 1.0}, ramp_s=0.0))
+    out = []
+    try:
+        for i in range(n + 50):
+            t0 = time.perf_counter()
+            sock.send_multipart(frames)
+            if not sock.poll(5000):
+                raise RuntimeError("echo server did not answer")
+            sock.recv_multipart()
+            if i >= 50:  # warm-up excluded
+                out.append(time.perf_counter() - t0)
+    finally:
+        sock.close(linger=0)
+        ctx.term()
+    return out
+
+
+# -- engine ------------------------------------------------------------------------------------
+def start_engine(kdir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    cmd = [sys.executable, "-m", "palier.cli", "engine", "--backend", "offscreen",
+           "--size", "640x360", "--bind", "tcp://127.0.0.1:0", "--keys", str(kdir), *extra]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"engine exited with {proc.returncode}")
+        if select.select([proc.stdout], [], [], 0.2)[0]:
+            line = proc.stdout.readline()
+            if line.startswith("palier-link ready"):
+                return proc, dict(p.split("=", 1) for p in line.split()[2:])["command"]
+    proc.kill()
+    raise RuntimeError("engine did not start")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def frame_stats(client: LinkClient, seconds: float) -> tuple[float, float, float]:
+    """Mean over the per-second reports of (median ms, p99 ms, frames/s)."""
+    got: list[wire.FrameStats] = []
+    client.on_frame_stats = got.append
+    time.sleep(seconds)
+    client.on_frame_stats = None
+    got = got[1:] or got  # the first report may straddle the switch
+    return (statistics.fmean(s.median_ms for s in got), statistics.fmean(s.p99_ms for s in got),
+            statistics.fmean(s.frames for s in got))
+
+
+def mirror_phase(client: LinkClient, seconds: float) -> dict[str, float]:
+    off = frame_stats(client, seconds)
+    frames: list[tuple[float, int]] = []
+    client.on_mirror = lambda m: frames.append((time.monotonic(), len(m.jpeg)))
+    client.set_mirror(True)
+    time.sleep(1.0)  # encoder start-up
+    frames.clear()
+    t0 = time.monotonic()
+    on = frame_stats(client, seconds)
+    elapsed = time.monotonic() - t0
+    client.set_mirror(False)
+    client.on_mirror = None
+    return {
+        "off_median": off[0], "off_p99": off[1], "off_fps": off[2],
+        "on_median": on[0], "on_p99": on[1], "on_fps": on[2],
+        "mirror_fps": len(frames) / elapsed,
+        "jpeg_kb": statistics.fmean(n for _, n in frames) / 1024 if frames else 0.0,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", type=int, default=1000, help="commands to time (default 1000)")
+    ap.add_argument("--fps", type=float, default=90.0,
+                    help="engine frame-rate cap, like a headset (default 90)")
+    ap.add_argument("--mirror-seconds", type=float, default=5.0)
+    ap.add_argument("--echo-server", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.echo_server:
+        echo_server(*args.echo_server)
+        return 0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        kdir_e, kdir_c = root / "engine", root / "console"
+        keys.init_keys(kdir_e)
+        keys.init_keys(kdir_c)
+        keys.allow(kdir_e, kdir_c / keys.OWN_PUBLIC)
+        keys.allow(kdir_c, kdir_e / keys.OWN_PUBLIC, engine=True)
+
+        # 1. raw pyzmq baseline (engine keys, so the same CURVE work).
+        port_file = root / "port"
+        echo = subprocess.Popen([sys.executable, __file__, "--echo-server", str(kdir_e),
+                                 str(port_file)], cwd=REPO)
+        try:
+            while not port_file.exists() or not port_file.read_text():
+                time.sleep(0.05)
+            raw = raw_round_trips(f"tcp://127.0.0.1:{port_file.read_text()}", kdir_c,
+                                  keys.load_own(kdir_e).public, args.n)
+        finally:
+            echo.send_signal(signal.SIGINT)
+            echo.wait(timeout=10)
+
+        # 2-4. the real link, engine capped like a headset.
+        proc, endpoint = start_engine(kdir_e, "--fps", f"{args.fps:g}")
+        try:
+            client = LinkClient(endpoint, keys_dir=kdir_c, role="control", timeout_s=2.0)
+            with client:
+                if not client.wait_connected(30):
+                    raise RuntimeError(f"no link: {client.status}")
+                assert client.info is not None
+                spiders = client.info.scene(client.state.scene if client.state else "spiders")
+                p = next(p for p in spiders.params if p.kind.value == "float")
+                values = [p.least_intense, p.most_intense]
+                pings, acks = [], []
+                for i in range(args.n + 50):
+                    t0 = time.perf_counter()
+                    client.ping()
+                    t1 = time.perf_counter()
+                    client.set_params({p.name: values[i % 2]}, ramp_s=0.0)
+                    t2 = time.perf_counter()
+                    if i >= 50:
+                        pings.append(t1 - t0)
+                        acks.append(t2 - t1)
+                capped = mirror_phase(client, args.mirror_seconds)
+        finally:
+            stop(proc)
+
+        # 4b. uncapped engine: the mirror's cost shows in the frame time.
+        proc, endpoint = start_engine(kdir_e, "--fps", "0")
+        try:
+            with LinkClient(endpoint, keys_dir=kdir_c, role="control") as client:
+                if not client.wait_connected(30):
+                    raise RuntimeError(f"no link: {client.status}")
+                uncapped = mirror_phase(client, args.mirror_seconds)
+        finally:
+            stop(proc)
+
+    med_raw, med_ack = statistics.median(raw), statistics.median(acks)
+    print(f"# bench/link_latency.py  n={args.n}  engine cap {args.fps:g} Hz  "
+          f"(offscreen 640x360, {os.cpu_count()} CPUs)")
+    print(fmt("raw pyzmq", raw))
+    print(fmt("link ping", pings))
+    print(fmt("set_params", acks))
+    print(f"ratio set_params/raw: median {med_ack / med_raw:.1f}x, "
+          f"p99 {pct(acks, 99) / pct(raw, 99):.1f}x; ping/raw median "
+          f"{statistics.median(pings) / med_raw:.1f}x; expected frame wait at {args.fps:g} Hz "
+          f"~{500.0 / args.fps:.1f} ms")
+    for label, m in ((f"capped {args.fps:g} Hz", capped), ("uncapped", uncapped)):
+        print(f"mirror ({label}): {m['mirror_fps']:.1f} frames/s received, "
+              f"{m['jpeg_kb']:.0f} KiB/frame; engine frame time median/p99 "
+              f"{m['off_median']:.2f}/{m['off_p99']:.2f} ms off -> "
+              f"{m['on_median']:.2f}/{m['on_p99']:.2f} ms on "
+              f"({m['off_fps']:.0f} -> {m['on_fps']:.0f} frames/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Link loss: the engine fades to the safe place on its own, says so, and no
+clinical event is lost or doubled across an outage."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from palier import wire
+from therapist_console.client import LinkClient
+
+from .conftest import REPO, EngineProc, Keys, state, wait_for
+
+ClientFactory = Callable[..., LinkClient]
+CONSOLE = Path(__file__).with_name("console_proc.py")
+
+
+class ConsoleProc:
+    """A controlling console in another process (so it can be SIGSTOPped)."""
+
+    def __init__(self, engine: EngineProc, keys_dir: Path) -> None:
+        env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CONSOLE), engine.endpoint, str(keys_dir)], cwd=REPO,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        )
+        self.lines: list[dict[str, Any]] = []
+
+    def read(self, until: Callable[[dict[str, Any]], bool], timeout: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.1)
+            if r:
+                line = self.proc.stdout.readline()
+                if not line:
+                    break
+                obj = json.loads(line)
+                self.lines.append(obj)
+                if until(obj):
+                    return obj
+        raise AssertionError(f"console never printed the expected line; got {self.lines}")
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def events(self) -> list[dict[str, Any]]:
+        return [x for x in self.lines if "event" in x]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.send("quit")
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def observer(engine: EngineProc, client_factory: ClientFactory) -> tuple[LinkClient, list[Any]]:
+    seen: list[Any] = []
+    c = client_factory(engine, role="observe")
+    c.on_state = seen.append
+    return c, seen
+
+
+def test_console_closed_engine_goes_to_safe_place(
+    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory
+) -> None:
+    engine = engine_factory()
+    obs, _ = observer(engine, client_factory)
+    events: list[wire.ClinicalEvent] = []
+    obs.on_event = events.append
+    console = client_factory(engine, role="control")
+    wait_for(lambda: state(obs).console_connected, 5, "engine hears its console")
+    assert not state(obs).paused
+    console.close()  # stops sending: heartbeats end here
+    t_closed = time.monotonic()
+    wait_for(lambda: state(obs).showing == "safe_place", 3.0, "safe place")
+    st = state(obs)
+    assert st.paused and st.pause_reason == "link_lost" and not st.console_connected
+    wait_for(lambda: any(e.kind == "failsafe" for e in events), 3, "failsafe event")
+    failsafe = next(e for e in events if e.kind == "failsafe")
+    assert failsafe.t_ref is not None
+    # Same host, same monotonic clock: engine times compare with ours directly.
+    assert failsafe.t_ref <= t_closed + 0.01
+    assert st.t_engine - failsafe.t_ref <= 2.0  # in the safe place within 2 s of the last word
+    # Head tracking goes on while in the safe place.
+    frame = obs.last_head.frame if obs.last_head else 0
+    wait_for(lambda: obs.last_head is not None and obs.last_head.frame > frame, 2, "head pose")
+
+
+def test_suspended_console_and_events_across_outage(
+    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory, link_keys: Keys
+) -> None:
+    engine = engine_factory()
+    obs, _ = observer(engine, client_factory)
+    console = ConsoleProc(engine, link_keys.console)
+    try:
+        console.read(lambda x: x.get("status") == "connected", 20)
+        wait_for(lambda: state(obs).console_connected, 5, "engine hears its console")
+        console.send("ask 7")
+        console.read(lambda x: "asked" in x or "error" in x, 5)
+        engine.send("input stop")  # patient presses stop: event 1, seen live
+        console.read(lambda x: x.get("event") == 1, 10)
+        obs.resume()
+        wait_for(lambda: not state(obs).paused and state(obs).showing != "safe_place", 5, "resume")
+
+        console.proc.send_signal(signal.SIGSTOP)
+        t_stop = time.monotonic()
+        wait_for(lambda: state(obs).showing == "safe_place", 3.0, "failsafe")
+        assert state(obs).pause_reason == "link_lost" and not state(obs).console_connected
+        assert state(obs).t_engine - t_stop <= 2.0
+
+        # While the console is frozen the patient acts: these wait in the outbox.
+        engine.send("input stop")
+        engine.read_until("ok input stop")
+        engine.send("input stop")
+        engine.read_until("ok input stop")
+        wait_for(lambda: obs.stats["events_delivered"] >= 4, 5, "observer sees the events")
+
+        console.proc.send_signal(signal.SIGCONT)
+        console.read(lambda x: x.get("status") == "lost", 5)
+        console.read(lambda x: x.get("status") == "connected", 15)
+        console.read(lambda x: x.get("event") == 4, 10)
+        wait_for(lambda: state(obs).console_connected, 5, "console back")
+        time.sleep(1.5)  # one engine resend period: a duplicate would show up now
+        seqs = [x["event"] for x in console.events()]
+        assert seqs == [1, 2, 3, 4], console.events()  # each once, in order
+        kinds = [x["kind"] for x in console.events()]
+        assert kinds == ["stop", "failsafe", "stop", "stop"]
+        assert len({x["instance"] for x in console.events()}) == 1
+        # Acknowledged: the engine's outbox is empty now.
+        raw_events = obs.call(wire.GetEvents)
+        assert raw_events.events == ()
+    finally:
+        console.close()

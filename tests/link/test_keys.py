@@ -1,0 +1,84 @@
+"""Key pairs and pairing (files, modes, CLI)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+import zmq.auth
+
+from palier import keys
+from palier.cli import main
+
+
+def test_init_creates_private_secret(tmp_path: Path) -> None:
+    d = tmp_path / "k"
+    pair = keys.init_keys(d)
+    sec = d / keys.OWN_SECRET
+    assert stat.S_IMODE(sec.stat().st_mode) == 0o600
+    assert stat.S_IMODE(d.stat().st_mode) == 0o700
+    # ZeroMQ's own reader agrees with ours.
+    public, secret = zmq.auth.load_certificate(str(sec))
+    assert (public, secret) == (pair.public, pair.secret)
+    assert zmq.auth.load_certificate(str(d / keys.OWN_PUBLIC)) == (pair.public, None)
+    assert keys.load_own(d) == pair
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    keys.init_keys(tmp_path)
+    with pytest.raises(keys.KeysError, match="--force"):
+        keys.init_keys(tmp_path)
+    assert keys.init_keys(tmp_path, force=True).public != b""
+
+
+def test_open_secret_is_refused(tmp_path: Path) -> None:
+    keys.init_keys(tmp_path)
+    (tmp_path / keys.OWN_SECRET).chmod(0o644)
+    with pytest.raises(keys.KeysError, match="chmod 600"):
+        keys.load_own(tmp_path)
+
+
+def test_missing_pair_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(keys.KeysError, match="palier keys init"):
+        keys.load_own(tmp_path / "nothing")
+
+
+def test_fingerprint_is_short_and_stable() -> None:
+    fp = keys.fingerprint(b"x" * 40)
+    assert len(fp) == 19 and fp.count("-") == 3
+    assert fp == keys.fingerprint(b"x" * 40) != keys.fingerprint(b"y" * 40)
+
+
+def test_allow_and_engine_key(tmp_path: Path) -> None:
+    eng, con = tmp_path / "e", tmp_path / "c"
+    ep, cp = keys.init_keys(eng), keys.init_keys(con)
+    dest = keys.allow(eng, con / keys.OWN_PUBLIC)
+    assert keys.allowed_keys(eng / keys.CONSOLES) == [cp.public]
+    assert keys.allow(eng, con / keys.OWN_PUBLIC) == dest  # idempotent
+    with pytest.raises(keys.KeysError, match="no engine key"):
+        keys.engine_key(con)
+    keys.allow(con, eng / keys.OWN_PUBLIC, engine=True)
+    assert keys.engine_key(con) == ep.public
+    with pytest.raises(keys.KeysError, match="secret"):
+        keys.allow(eng, con / keys.OWN_SECRET)
+    bad = tmp_path / "bad.key"
+    bad.write_text("hello")
+    with pytest.raises(keys.KeysError, match="not a CURVE key"):
+        keys.allow(eng, bad)
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    eng, con = tmp_path / "e", tmp_path / "c"
+    assert main(["keys", "init", "--keys", str(eng)]) == 0
+    assert main(["keys", "init", "--keys", str(con)]) == 0
+    out = capsys.readouterr().out
+    assert "fingerprint" in out
+    assert main(["keys", "allow", "--keys", str(eng), str(con / keys.OWN_PUBLIC)]) == 0
+    assert main(["keys", "show", "--keys", str(eng)]) == 0
+    out = capsys.readouterr().out
+    con_fp = keys.fingerprint(keys.load_own(con).public)
+    assert f"paired consoles: {con_fp}" in out
+    assert keys.load_own(eng).public.decode() in out
+    assert main(["keys", "init", "--keys", str(eng)]) == 2  # refuses, clear message
+    assert "--force" in capsys.readouterr().err
