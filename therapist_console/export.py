@@ -155,8 +155,8 @@ TIME_COLUMNS = (
 
 
 def iso_utc(t: float) -> str:
-    return dt.datetime.fromtimestamp(round(t, 3), dt.UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
+    stamp = dt.datetime.fromtimestamp(round(t, 3), dt.UTC)
+    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _prepared_rows(record: SessionRecord, stream: Stream, session_id: int,

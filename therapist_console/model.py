@@ -878,8 +878,8 @@ class SessionModel:
         self.events.link.emit(self.link_state)
 
     def on_link_lost(self, detail: str = "") -> None:
-        if self.link_state is LinkState.LOST:
-            return
+        if self.link_state is not LinkState.UP:
+            return  # already lost, or never up: nothing to lose
         self.link_state = LinkState.LOST
         self._was_lost = True
         self._record_link("lost", detail)

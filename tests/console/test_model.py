@@ -1,0 +1,376 @@
+"""The session model without Qt and without an engine: driven directly."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from protocols.measures import SudsError
+from therapist_console.heart_rate import HeartRateSample, SimulatedHeartRate
+from therapist_console.model import (
+    LinkState,
+    ModelError,
+    NoSessionError,
+    NotConnectedError,
+    Plan,
+    PlanStep,
+    Reminder,
+    SessionModel,
+    quat_to_hpr,
+)
+from therapist_console.record import SessionRecord
+
+from .conftest import ManualClock
+
+PLAN = Plan(
+    protocol_id="specific_phobia.spiders",
+    steps=(
+        PlanStep("far", {"en": "Far away", "fr": "Loin"}, "spiders", {"distance": 3.0}, 20),
+        PlanStep("near", {"en": "Near", "fr": "Près"}, "spiders", {"distance": 1.0}, 50),
+        PlanStep("hand", {"en": "On the hand", "fr": "Sur la main"}, "spiders",
+                 {"distance": 0.1}, 80),
+    ),
+)
+
+
+def started(record: SessionRecord, clock: ManualClock, **kw: Any) -> SessionModel:
+    model = SessionModel(record, clock=clock, **kw)
+    model.create_patient("Delta-3")
+    model.set_plan(PLAN)
+    model.start_session()
+    return model
+
+
+def test_session_flow_records_everything(record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock)
+    seen: list[str] = []
+    model.events.timeline.connect(lambda e: seen.append(e.kind))
+    steps: list[int] = []
+    model.events.step.connect(lambda s: steps.append(s.index) if s else None)
+
+    model.go_to_step(0)
+    clock.advance(40)
+    entry = model.enter_suds(30)
+    clock.advance(60)
+    model.add_note("  Breathing slowly.  ")
+    clock.advance(20)
+    model.go_to_step(1)
+    clock.advance(15)
+    model.enter_suds("55")
+    assert model.step_elapsed_s() == pytest.approx(15)
+    assert model.elapsed_s() == pytest.approx(135)
+    summary = model.end_session()
+
+    assert steps == [0, 1]
+    assert entry.value == 30 and entry.source == "therapist" and entry.step_index == 0
+    assert seen == ["step", "suds", "note", "step", "suds", "session"]
+    sid = model.session.id if model.session else 0
+    assert [r.value for r in record.suds(sid)] == [30, 55]
+    assert [s.step_key for s in record.steps(sid)] == ["far", "near"]
+    notes = record.rows("notes", sid)
+    assert notes[0]["text"] == "Breathing slowly."
+    info = record.session(sid)
+    assert info.status == "closed" and info.ended_at == clock.t
+    assert info.plan["steps"][2]["key"] == "hand"
+    assert summary.steps_reached == 2 and summary.duration_s == pytest.approx(135)
+    # Steps end where the next begins; the last ends with the session.
+    rows = record.steps(sid)
+    assert rows[0].ended_at == rows[1].started_at and rows[1].ended_at == clock.t
+
+
+@pytest.mark.parametrize("bad", [-1, 101, 4.5, "4.5", "", " ", "high", None, True, float("nan"),
+                                 "1e2", [50]])
+def test_invalid_suds_is_refused_and_nothing_recorded(
+    record: SessionRecord, clock: ManualClock, bad: object
+) -> None:
+    model = started(record, clock)
+    with pytest.raises(SudsError) as info:
+        model.enter_suds(bad)
+    message = str(info.value)
+    assert "0" in message and "100" in message  # says what is allowed
+    assert model.suds_history == []
+    assert record.suds(model.session.id if model.session else 0) == []
+
+
+@pytest.mark.parametrize("good,value", [(0, 0), (100, 100), ("  42 ", 42), (7, 7)])
+def test_valid_suds_forms(record: SessionRecord, clock: ManualClock, good: object,
+                          value: int) -> None:
+    model = started(record, clock)
+    assert model.enter_suds(good).value == value
+
+
+def test_summary_figures_from_a_known_sequence(record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock)
+    t0 = clock.t
+    model.go_to_step(0)                      # t = 0
+    for dt, v in ((60, 30), (60, 40), (60, 25), (60, 15)):
+        clock.advance(dt)
+        model.enter_suds(v)                  # 60:30 120:40 180:25 240:15
+    clock.advance(60)
+    model.go_to_step(1)                      # t = 300
+    for dt, v in ((30, 70), (90, 60), (120, 50)):
+        clock.advance(dt)
+        model.enter_suds(v)                  # 330:70 420:60 540:50
+    for bpm in (72.0, 95.5, 88.0, 64.0):
+        model.ingest_heart_rate(HeartRateSample(clock.t, bpm, (820.0,), "test"))
+    clock.advance(60)
+    model.on_link_lost("test")               # not attached: still recorded as a loss
+    summary = model.end_session()            # t = 600
+
+    assert summary.duration_s == pytest.approx(600)
+    assert summary.steps_reached == 2 and summary.highest_step_index == 1
+    assert summary.suds_count == 7 and summary.peak_suds == 70 and summary.end_suds == 50
+    first, second = summary.steps
+    assert (first.start_s, first.end_s) == (0, 300)
+    assert first.measures is not None and second.measures is not None
+    assert (first.measures.peak, first.measures.end, first.measures.fall) == (40, 15, 25)
+    assert first.measures.time_to_half_fall == pytest.approx(120)   # 40 at 120 s, 15 at 240 s
+    assert first.measures.fall_fraction == pytest.approx(25 / 40)
+    assert (second.measures.peak, second.measures.end, second.measures.fall) == (70, 50, 20)
+    assert second.measures.time_to_half_fall is None
+    assert second.expected_suds == 50
+    hr = summary.heart_rate
+    assert hr is not None and (hr.low, hr.high, hr.samples) == (64.0, 95.5, 4)
+    assert hr.mean == pytest.approx((72 + 95.5 + 88 + 64) / 4)
+    assert summary.link_losses == 0  # the link was never up: nothing was lost
+    d = summary.to_dict()
+    assert d["steps"][0]["fall_from_peak"] == 25 and d["steps"][1]["peak_suds"] == 70
+    assert clock.t - t0 == 600
+
+
+def test_reminder_every_interval_and_at_each_step(record: SessionRecord,
+                                                  clock: ManualClock) -> None:
+    model = started(record, clock, reminder_interval_s=300)
+    shown: list[Reminder | None] = []
+    model.events.reminder.connect(shown.append)
+    model.tick()
+    assert model.reminder is None
+    clock.advance(299)
+    model.tick()
+    assert model.reminder is None
+    clock.advance(1)
+    model.tick()
+    assert model.reminder is not None and model.reminder.reason == "first"
+    model.enter_suds(20)
+    assert model.reminder is None
+    model.go_to_step(0)
+    assert model.reminder is not None and model.reminder.reason == "step"
+    assert "SUDS" in model.reminder.text("en") and "SUDS" in model.reminder.text("fr")
+    model.enter_suds(25)
+    assert model.reminder is None
+    clock.advance(300)
+    model.tick()
+    assert model.reminder is not None and model.reminder.reason == "interval"
+    assert "5 min" in model.reminder.text("en")
+    model.dismiss_reminder()
+    assert model.reminder is None
+    clock.advance(299)
+    model.tick()
+    assert model.reminder is None
+    clock.advance(1)
+    model.tick()
+    assert model.reminder is not None and model.reminder.reason == "interval"
+    assert [r.reason if r else None for r in shown] == [
+        "first", None, "step", None, "interval", None, "interval"]
+    model.end_session()
+    assert model.reminder is None
+
+
+def test_commands_need_a_link_and_a_session(record: SessionRecord, clock: ManualClock) -> None:
+    model = SessionModel(record, clock=clock)
+    with pytest.raises(NoSessionError):
+        model.enter_suds(10)
+    with pytest.raises(ModelError, match="patient"):
+        model.start_session()
+    model.create_patient("Echo")
+    model.set_plan(PLAN)
+    model.start_session()
+    with pytest.raises(NotConnectedError):
+        model.pause()
+    with pytest.raises(NotConnectedError):
+        model.set_params({"distance": 2.0})
+    with pytest.raises(ModelError, match="3 steps"):
+        model.go_to_step(3)
+    with pytest.raises(ModelError, match="empty"):
+        model.add_note("   ")
+    with pytest.raises(ModelError, match="end it"):
+        model.start_session()
+
+
+def test_link_state_and_losses_are_recorded(record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock)
+    states: list[LinkState] = []
+    model.events.link.connect(states.append)
+    model.on_link_status(_Status("connected", "engine"))
+    clock.advance(10)
+    model.on_link_status(_Status("lost", "no heartbeat for 1.0 s"))
+    model.on_link_status(_Status("lost", "still lost"))          # no duplicate
+    clock.advance(3)
+    model.on_link_status(_Status("connected", "engine"))
+    assert states == [LinkState.UP, LinkState.LOST, LinkState.UP]
+    sid = model.session.id if model.session else 0
+    assert [r["kind"] for r in record.rows("link_events", sid)] == ["up", "lost", "reconnected"]
+    texts = [e.text("fr") for e in model.timeline if e.kind == "link"]
+    assert texts[1].startswith("liaison avec le moteur perdue")
+
+
+class _Status:
+    def __init__(self, state: str, detail: str) -> None:
+        self.state = state
+        self.detail = detail
+
+
+def _event(kind: str, seq: int, **kw: Any) -> dict[str, Any]:
+    return {"kind": kind, "seq": seq, "instance": "eng-1", "frame": 100 + seq,
+            "t_engine": 50.0 + seq, "request": kw.get("request"), "value": kw.get("value"),
+            "t_ref": kw.get("t_ref")}
+
+
+def test_clinical_events_recorded_once_and_refused_without_session(
+    record: SessionRecord, clock: ManualClock
+) -> None:
+    model = SessionModel(record, clock=clock)
+    # No session: raise, so the link client does not acknowledge the event.
+    with pytest.raises(NoSessionError):
+        model.record_clinical_event(_event("stop", 1))
+    assert model.on_clinical_event(_event("stop", 1)) is False
+    model.create_patient("Foxtrot")
+    model.set_plan(PLAN)
+    model.start_session()
+    model.go_to_step(0)
+    paused: list[bool] = []
+    model.events.paused.connect(paused.append)
+    assert model.on_clinical_event(_event("suds", 1, value=35, request=1)) is True
+    assert model.on_clinical_event(_event("suds", 1, value=35, request=1)) is True  # re-sent
+    assert model.on_clinical_event(_event("stop", 2)) is True
+    assert model.on_clinical_event(_event("stop", 2)) is True
+    model.record_clinical_event(_event("failsafe", 3, t_ref=49.0))
+    sid = model.session.id if model.session else 0
+    suds = record.suds(sid)
+    assert [(r.value, r.source, r.engine_seq) for r in suds] == [(35, "headset", 1)]
+    events = record.rows("events", sid)
+    assert [(e["kind"], e["engine_seq"]) for e in events] == [("patient_stop", 2), ("failsafe", 3)]
+    assert [e.value for e in model.suds_history] == [35]
+    assert paused == [True]
+    assert record.last_engine_event() == ("eng-1", 3)
+    # An out-of-range value from the headset is kept as an event, not a rating.
+    model.record_clinical_event(_event("suds", 4, value=250))
+    assert len(record.suds(sid)) == 1
+    assert record.rows("events", sid)[-1]["name"] == "invalid_suds"
+
+
+def test_resume_interrupted_session_rebuilds_state(tmp_path: Any, clock: ManualClock) -> None:
+    path = tmp_path / "r.sqlite3"
+    rec = SessionRecord(path)
+    model = started(rec, clock)
+    model.go_to_step(0)
+    clock.advance(30)
+    model.enter_suds(40)
+    model.add_note("before the crash")
+    model.go_to_step(1)
+    sid = model.session.id if model.session else 0
+    rec.close()  # the console "stops" without ending the session
+
+    rec2 = SessionRecord(path)
+    try:
+        model2 = SessionModel(rec2, clock=clock)
+        interrupted = model2.interrupted_sessions()
+        assert [s.id for s in interrupted] == [sid]
+        clock.advance(120)
+        model2.resume_session(sid)
+        assert model2.session is not None and model2.session.status == "open"
+        assert model2.patient is not None and model2.patient.pseudonym == "Delta-3"
+        assert model2.current_step is not None and model2.current_step.index == 1
+        assert [e.value for e in model2.suds_history] == [40]
+        kinds = [e.kind for e in model2.timeline]
+        assert "note" in kinds and kinds.count("step") == 2 and "event" in kinds
+        model2.enter_suds(45)
+        model2.end_session()
+        assert rec2.session(sid).status == "closed"
+        events = rec2.rows("events", sid)
+        assert events[-1]["name"] == "resumed_after_interruption"
+    finally:
+        rec2.close()
+
+
+def test_close_interrupted_session_at_its_last_row(tmp_path: Any, clock: ManualClock) -> None:
+    path = tmp_path / "r.sqlite3"
+    rec = SessionRecord(path)
+    model = started(rec, clock)
+    clock.advance(42)
+    model.enter_suds(10)
+    sid = model.session.id if model.session else 0
+    last = clock.t
+    rec.close()
+    with SessionRecord(path) as rec2:
+        info = SessionModel(rec2, clock=clock).close_interrupted(sid)
+        assert info.status == "closed" and info.ended_at == last
+
+
+def test_head_poses_are_batched(record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock)
+    sid = model.session.id if model.session else 0
+    for i in range(89):
+        model.on_head_pose(1.0 + i / 30, (0.0, 0.0, 1.6), (1.0, 0.0, 0.0, 0.0))
+    assert record.rows("head_pose", sid) == []       # buffered
+    model.on_head_pose(5.0, (0.1, 0.2, 1.6), (1.0, 0.0, 0.0, 0.0))
+    assert len(record.rows("head_pose", sid)) == 90  # flushed at 90 (3 s at 30 Hz)
+    model.on_head_pose(6.0, (0.1, 0.2, 1.6), (1.0, 0.0, 0.0, 0.0))
+    clock.advance(1.0)
+    model.tick()                                     # and at least once a second
+    assert len(record.rows("head_pose", sid)) == 91
+
+
+def test_quat_to_hpr_matches_panda3d() -> None:
+    core = pytest.importorskip("panda3d.core")
+    for hpr in ((0, 0, 0), (30, 0, 0), (0, 20, 0), (0, 0, -15), (45, -30, 10), (-120, 60, 170)):
+        q = core.Quat()
+        q.setHpr(core.LVecBase3f(*hpr))
+        got = quat_to_hpr(q.getR(), q.getI(), q.getJ(), q.getK())
+        expected = q.getHpr()
+        for a, b in zip(got, expected, strict=True):
+            assert math.isclose((a - b + 180) % 360 - 180, 0, abs_tol=1e-3), (hpr, got, expected)
+
+
+def test_heart_rate_source_feeds_the_record(record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock)
+    source = SimulatedHeartRate(model.exposure_intensity, clock=clock, seed=3)
+    model.attach_heart_rate(source)
+    model.tick()  # first reading anchors the simulation
+    samples: list[HeartRateSample] = []
+    model.events.heart_rate.connect(samples.append)
+    for _ in range(30):
+        clock.advance(1.0)
+        model.tick()
+    sid = model.session.id if model.session else 0
+    rows = record.rows("heart_rate", sid)
+    assert 28 <= len(rows) <= 31 and len(samples) == len(rows)
+    assert len(record.rows("rr_intervals", sid)) >= len(rows)
+
+
+def test_subscriber_errors_do_not_stop_recording(record: SessionRecord,
+                                                 clock: ManualClock) -> None:
+    model = started(record, clock)
+
+    def broken(_: object) -> None:
+        raise RuntimeError("widget bug")
+
+    model.events.suds.connect(broken)
+    got: list[int] = []
+    model.events.suds.connect(lambda e: got.append(e.value))
+    model.enter_suds(12)
+    assert got == [12]
+    assert len(record.suds(model.session.id if model.session else 0)) == 1
+
+
+def test_language_switch(record: SessionRecord, clock: ManualClock) -> None:
+    model = SessionModel(record, clock=clock, language="fr")
+    seen: list[str] = []
+    model.events.language.connect(seen.append)
+    model.set_language("en")
+    model.set_language("en")
+    assert seen == ["en"]
+    with pytest.raises(ValueError):
+        model.set_language("de")
