@@ -1,0 +1,589 @@
+"""Procedural geometry and textures for scenes, made in code at build time.
+
+Scenes model their subjects here instead of shipping model files: the result
+is reproducible from a seed, licence-clean, and can be tuned by a parameter.
+
+* :class:`GeomBuilder` collects triangles (position, normal, colour, UV) in
+  numpy arrays and writes them into one Panda3D ``Geom`` in a single copy:
+  tubes along a path, ellipsoids, boxes, quads, bristles (thin hairs).
+* ``*_noise`` functions and :func:`texture_from_array` turn numpy images into
+  ``Texture`` objects that are never put in the ``TexturePool``, so a scene's
+  textures are freed with its nodes (no leak across scene loads).
+* :func:`hand_node`: a neutral resting hand for scenes that show the patient's
+  own hand (the anchors are bare nodes).
+
+Conventions: Panda3D's (Z up, +Y forward, metres); matrices are 4x4 numpy
+arrays applied to column vectors (``p' = M[:3, :3] @ p + M[:3, 3]``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from panda3d.core import (
+    Geom,
+    GeomNode,
+    GeomTriangles,
+    GeomVertexArrayFormat,
+    GeomVertexData,
+    GeomVertexFormat,
+    InternalName,
+    Material,
+    NodePath,
+    SamplerState,
+    Shader,
+    Texture,
+)
+
+Color = tuple[float, float, float, float]
+Vec = Sequence[float]
+
+
+class ProceduralError(ValueError):
+    """Bad input to a procedural builder (a bug in the calling scene)."""
+
+
+def _make_format() -> GeomVertexFormat:
+    arr = GeomVertexArrayFormat()
+    arr.addColumn(InternalName.getVertex(), 3, Geom.NTFloat32, Geom.CPoint)
+    arr.addColumn(InternalName.getNormal(), 3, Geom.NTFloat32, Geom.CNormal)
+    arr.addColumn(InternalName.getColor(), 4, Geom.NTFloat32, Geom.CColor)
+    arr.addColumn(InternalName.getTexcoord(), 2, Geom.NTFloat32, Geom.CTexcoord)
+    return GeomVertexFormat.registerFormat(arr)
+
+
+_FORMAT: GeomVertexFormat | None = None
+_STRIDE = 12  # floats per vertex: 3 position, 3 normal, 4 colour, 2 UV
+
+
+def vertex_format() -> GeomVertexFormat:
+    """One interleaved float32 format (registered once per process)."""
+    global _FORMAT
+    if _FORMAT is None:
+        _FORMAT = _make_format()
+    return _FORMAT
+
+
+# -- small matrix helpers ------------------------------------------------------
+def rotation(h: float = 0.0, p: float = 0.0, r: float = 0.0) -> np.ndarray:
+    """3x3 rotation for Panda3D heading/pitch/roll in degrees (H about Z,
+    then P about X, then R about Y, as ``NodePath.setHpr`` composes them)."""
+    ch, sh = math.cos(math.radians(h)), math.sin(math.radians(h))
+    cp, sp = math.cos(math.radians(p)), math.sin(math.radians(p))
+    cr, sr = math.cos(math.radians(r)), math.sin(math.radians(r))
+    rz = np.array([[ch, -sh, 0.0], [sh, ch, 0.0], [0.0, 0.0, 1.0]])
+    rx = np.array([[1.0, 0.0, 0.0], [0.0, cp, -sp], [0.0, sp, cp]])
+    ry = np.array([[cr, 0.0, sr], [0.0, 1.0, 0.0], [-sr, 0.0, cr]])
+    return rz @ rx @ ry
+
+
+def transform(pos: Vec = (0.0, 0.0, 0.0), hpr: Vec = (0.0, 0.0, 0.0),
+              scale: Vec | float = 1.0) -> np.ndarray:
+    """4x4 matrix: scale, then rotate (HPR degrees), then translate."""
+    s = np.diag(np.broadcast_to(np.asarray(scale, dtype=float), (3,)))
+    m = np.eye(4)
+    m[:3, :3] = rotation(*hpr) @ s
+    m[:3, 3] = pos
+    return m
+
+
+def _normalize(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n > 1e-12, n, 1.0)
+
+
+class GeomBuilder:
+    """Accumulates indexed triangles, then makes one ``Geom``.
+
+    Every ``add_*`` method takes an optional ``xform`` (4x4) applied to the
+    part's points (normals use its inverse transpose) and a colour, which
+    multiplies the texture in Panda's default and auto shaders.
+    """
+
+    def __init__(self) -> None:
+        self._verts: list[np.ndarray] = []
+        self._tris: list[np.ndarray] = []
+        self._count = 0
+
+    @property
+    def num_vertices(self) -> int:
+        return self._count
+
+    def is_empty(self) -> bool:
+        return self._count == 0
+
+    # -- the one low-level entry ------------------------------------------------
+    def add_mesh(self, points: np.ndarray, normals: np.ndarray, uvs: np.ndarray,
+                 tris: np.ndarray, color: Color | np.ndarray = (1, 1, 1, 1),
+                 xform: np.ndarray | None = None) -> None:
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        nrm = np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+        uv = np.asarray(uvs, dtype=np.float64).reshape(-1, 2)
+        idx = np.asarray(tris, dtype=np.int64).reshape(-1, 3)
+        n = len(pts)
+        if len(nrm) != n or len(uv) != n:
+            raise ProceduralError(
+                f"add_mesh: {n} points but {len(nrm)} normals and {len(uv)} UVs; "
+                "pass one of each per point"
+            )
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            raise ProceduralError(f"add_mesh: triangle index out of range 0..{n - 1}")
+        if xform is not None:
+            lin = xform[:3, :3]
+            pts = pts @ lin.T + xform[:3, 3]
+            nrm = nrm @ np.linalg.inv(lin)  # inverse transpose, applied to rows
+        nrm = _normalize(nrm)
+        col = np.broadcast_to(np.asarray(color, dtype=np.float64), (n, 4))
+        self._verts.append(np.hstack([pts, nrm, col, uv]).astype(np.float32))
+        self._tris.append(idx + self._count)
+        self._count += n
+
+    def add_grid(self, points: np.ndarray, uvs: np.ndarray, normals: np.ndarray | None = None,
+                 color: Color | np.ndarray = (1, 1, 1, 1), xform: np.ndarray | None = None,
+                 flip: bool = False) -> None:
+        """A surface from an (R, C, 3) grid of points, rows along one
+        parameter and columns along the other. Normals are computed from the
+        grid when not given (cross of the row and column directions)."""
+        rows, cols = points.shape[:2]
+        if rows < 2 or cols < 2:
+            raise ProceduralError("add_grid needs at least a 2x2 grid")
+        if normals is None:
+            du = np.gradient(points, axis=1)
+            dv = np.gradient(points, axis=0)
+            normals = np.cross(du, dv)
+            if flip:
+                normals = -normals
+        r, c = np.meshgrid(np.arange(rows - 1), np.arange(cols - 1), indexing="ij")
+        a = (r * cols + c).ravel()
+        b, d, e = a + 1, a + cols, a + cols + 1
+        tris = np.stack([a, e, b, a, d, e], axis=1).reshape(-1, 3) if not flip else \
+            np.stack([a, b, e, a, e, d], axis=1).reshape(-1, 3)
+        color_arr = color if not isinstance(color, np.ndarray) else color.reshape(-1, 4)
+        self.add_mesh(points.reshape(-1, 3), normals.reshape(-1, 3), uvs.reshape(-1, 2),
+                      tris, color_arr, xform)
+
+    # -- shapes -------------------------------------------------------------------
+    def add_ellipsoid(self, center: Vec, radii: Vec, *, rings: int = 12, segments: int = 16,
+                      color: Color = (1, 1, 1, 1), xform: np.ndarray | None = None,
+                      uv_repeat: tuple[float, float] = (1.0, 1.0),
+                      profile: np.ndarray | None = None) -> None:
+        """An ellipsoid whose long axis is local +Y. UV: u goes round the
+        axis with the seam underneath (the back, +Z, is u=0.5), v runs from
+        the rear (0) to the front (1): a dorsal pattern sits mid-texture.
+        ``profile`` (rings+1 values) scales the cross-section along the axis
+        (an egg or a waisted shape) keeping analytic-enough normals."""
+        theta = np.linspace(0.0, math.pi, rings + 1)  # 0 = front
+        phi = np.linspace(0.0, 2.0 * math.pi, segments + 1)
+        th, ph = np.meshgrid(theta, phi, indexing="ij")
+        rx, ry, rz = radii
+        scale = np.ones_like(th) if profile is None else np.asarray(profile)[:, None] * \
+            np.ones_like(th)
+        x = -rx * np.sin(th) * np.sin(ph) * scale
+        y = ry * np.cos(th)
+        z = -rz * np.sin(th) * np.cos(ph) * scale
+        pts = np.stack([x + center[0], y + center[1], z + center[2]], axis=-1)
+        if profile is None:
+            nrm = np.stack([x / rx**2, y / ry**2, z / rz**2], axis=-1)
+        else:
+            nrm = None
+        uv = np.stack([ph / (2 * math.pi) * uv_repeat[0],
+                       (1.0 - th / math.pi) * uv_repeat[1]], axis=-1)
+        if nrm is None:
+            # Grid normals, with the poles set to the axis direction.
+            du = np.gradient(pts, axis=1)
+            dv = np.gradient(pts, axis=0)
+            nrm = np.cross(dv, du)
+            nrm[0] = (0.0, 1.0, 0.0)
+            nrm[-1] = (0.0, -1.0, 0.0)
+        self.add_grid(pts, uv, nrm, color=color, xform=xform)
+
+    def add_tube(self, path: np.ndarray, radii: np.ndarray | float, *, sides: int = 8,
+                 color: Color = (1, 1, 1, 1), xform: np.ndarray | None = None,
+                 v_range: tuple[float, float] = (0.0, 1.0), u_repeat: float = 1.0,
+                 flatten: float = 1.0, cap_start: bool = True, cap_end: bool = True) -> None:
+        """A tube along ``path`` (K, 3) with per-point radii, framed by
+        parallel transport so it never twists. ``flatten`` < 1 squashes the
+        cross-section vertically. Open ends are closed by a cone to a point
+        on the axis (a rounded tip when the last radius is small)."""
+        path = np.asarray(path, dtype=np.float64)
+        k = len(path)
+        if k < 2:
+            raise ProceduralError("add_tube needs a path of at least two points")
+        rad = np.broadcast_to(np.asarray(radii, dtype=np.float64), (k,))
+        tang = np.gradient(path, axis=0)
+        tang = _normalize(tang)
+        up = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+        normal0 = _normalize(np.cross(np.cross(tang[0], up), tang[0]))
+        frames_n = np.empty((k, 3))
+        frames_n[0] = normal0
+        for i in range(1, k):  # parallel transport of the normal
+            n = frames_n[i - 1] - tang[i] * float(np.dot(frames_n[i - 1], tang[i]))
+            frames_n[i] = n / max(float(np.linalg.norm(n)), 1e-12)
+        frames_b = np.cross(tang, frames_n)
+        ang = np.linspace(0.0, 2.0 * math.pi, sides + 1)
+        ca, sa = np.cos(ang), np.sin(ang)
+        ring_dir = (frames_n[:, None, :] * ca[None, :, None] * flatten
+                    + frames_b[:, None, :] * sa[None, :, None])
+        pts = path[:, None, :] + ring_dir * rad[:, None, None]
+        nrm = (frames_n[:, None, :] * ca[None, :, None] / max(flatten, 1e-3)
+               + frames_b[:, None, :] * sa[None, :, None])
+        # Taper: tilt normals along the axis where the radius changes.
+        seg = np.linalg.norm(np.gradient(path, axis=0), axis=1)
+        slope = -np.gradient(rad) / np.maximum(seg, 1e-9)
+        nrm = _normalize(nrm) + tang[:, None, :] * slope[:, None, None]
+        lengths = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
+        t = lengths / max(lengths[-1], 1e-12)
+        v = v_range[0] + (v_range[1] - v_range[0]) * t
+        uv = np.stack(np.broadcast_arrays(ang[None, :] / (2 * math.pi) * u_repeat,
+                                          v[:, None]), axis=-1)
+        self.add_grid(pts, uv, nrm, color=color, xform=xform, flip=True)
+        for end, on in ((0, cap_start), (k - 1, cap_end)):
+            if not on or rad[end] <= 0.0:
+                continue
+            sign = -1.0 if end == 0 else 1.0
+            tip = path[end] + tang[end] * sign * rad[end] * 0.6
+            ring = pts[end]
+            cap_pts = np.vstack([ring, tip[None, :]])
+            cap_nrm = np.vstack([nrm[end] * 0.5 + tang[end] * sign, tang[end][None, :] * sign])
+            cap_uv = np.vstack([uv[end], [[0.5, v[end]]]])
+            tip_i = sides + 1
+            ring_i = np.arange(sides)
+            tip_col = np.full(sides, tip_i)
+            if sign > 0:
+                tris = np.stack([ring_i, ring_i + 1, tip_col], axis=1)
+            else:
+                tris = np.stack([ring_i, tip_col, ring_i + 1], axis=1)
+            self.add_mesh(cap_pts, cap_nrm, cap_uv, tris, color, xform)
+
+    def add_box(self, center: Vec, size: Vec, *, color: Color = (1, 1, 1, 1),
+                xform: np.ndarray | None = None, uv_scale: float = 1.0) -> None:
+        """An axis-aligned box (before ``xform``); UVs in metres times
+        ``uv_scale`` so tiling textures keep their scale on every face."""
+        c = np.asarray(center, dtype=np.float64)
+        h = np.asarray(size, dtype=np.float64) / 2.0
+        for axis in range(3):
+            for sign in (-1.0, 1.0):
+                u_ax, v_ax = [a for a in range(3) if a != axis]
+                n = np.zeros(3)
+                n[axis] = sign
+                corners = []
+                for du, dv in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+                    p = c.copy()
+                    p[axis] += sign * h[axis]
+                    p[u_ax] += du * h[u_ax]
+                    p[v_ax] += dv * h[v_ax]
+                    corners.append(p)
+                pts = np.array(corners)
+                uv = np.stack([pts[:, u_ax], pts[:, v_ax]], axis=1) * uv_scale
+                # Winding so the face is counter-clockwise seen from outside.
+                e1, e2 = pts[1] - pts[0], pts[2] - pts[0]
+                tris = [[0, 1, 2], [0, 2, 3]] if np.dot(np.cross(e1, e2), n) > 0 else \
+                    [[0, 2, 1], [0, 3, 2]]
+                self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array(tris), color, xform)
+
+    def add_quad(self, corners: np.ndarray, *, uvs: np.ndarray | None = None,
+                 color: Color = (1, 1, 1, 1), xform: np.ndarray | None = None) -> None:
+        """A flat quad from four corners in counter-clockwise order."""
+        pts = np.asarray(corners, dtype=np.float64).reshape(4, 3)
+        n = np.cross(pts[1] - pts[0], pts[2] - pts[0])
+        uv = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64) if uvs is None else uvs
+        self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array([[0, 1, 2], [0, 2, 3]]), color, xform)
+
+    def add_bristles(self, roots: np.ndarray, directions: np.ndarray, lengths: np.ndarray,
+                     surface_normals: np.ndarray, *, width: float | np.ndarray,
+                     color: Color | np.ndarray = (0, 0, 0, 1), tip_color: Color | None = None,
+                     xform: np.ndarray | None = None) -> None:
+        """Thin hairs: one tapering triangle per hair, emitted with both
+        windings so it shows from either side. They are lit with the normal of
+        the surface they grow from, so fur shades like the body under it."""
+        roots = np.asarray(roots, dtype=np.float64).reshape(-1, 3)
+        n = len(roots)
+        if n == 0:
+            return
+        dirs = _normalize(np.asarray(directions, dtype=np.float64).reshape(-1, 3))
+        lens = np.broadcast_to(np.asarray(lengths, dtype=np.float64), (n,))
+        snrm = _normalize(np.asarray(surface_normals, dtype=np.float64).reshape(-1, 3))
+        side = np.cross(dirs, snrm)
+        bad = np.linalg.norm(side, axis=1) < 1e-6
+        side[bad] = np.cross(dirs[bad], np.array([0.3, 0.5, 0.8]))
+        side = _normalize(side) * (np.broadcast_to(np.asarray(width, dtype=np.float64),
+                                                   (n,))[:, None] / 2.0)
+        tips = roots + dirs * lens[:, None]
+        pts = np.stack([roots - side, roots + side, tips], axis=1).reshape(-1, 3)
+        nrm = np.repeat(snrm, 3, axis=0)
+        uv = np.tile(np.array([[0.0, 0.0], [1.0, 0.0], [0.5, 1.0]]), (n, 1))
+        base = np.arange(n)[:, None] * 3
+        tris = np.vstack([base + np.array([0, 1, 2]), base + np.array([0, 2, 1])])
+        col = np.broadcast_to(np.asarray(color, dtype=np.float64), (n, 4))
+        cols = np.repeat(col, 3, axis=0).copy()
+        if tip_color is not None:
+            cols[2::3] = tip_color
+        self.add_mesh(pts, nrm, uv, tris, cols, xform)
+
+    # -- output -----------------------------------------------------------------------
+    def geom(self) -> Geom:
+        if not self._verts:
+            raise ProceduralError("GeomBuilder.geom(): nothing was added")
+        data = np.vstack(self._verts)
+        tris = np.vstack(self._tris).astype(np.uint32)
+        vdata = GeomVertexData("procedural", vertex_format(), Geom.UHStatic)
+        vdata.uncleanSetNumRows(len(data))
+        memoryview(vdata.modifyArray(0)).cast("B")[:] = data.tobytes()
+        prim = GeomTriangles(Geom.UHStatic)
+        prim.setIndexType(Geom.NTUint32)
+        handle = prim.modifyVertices()
+        handle.uncleanSetNumRows(tris.size)
+        memoryview(handle).cast("B")[:] = tris.tobytes()
+        geom = Geom(vdata)
+        geom.addPrimitive(prim)
+        return geom
+
+    def node(self, name: str) -> GeomNode:
+        node = GeomNode(name)
+        node.addGeom(self.geom())
+        return node
+
+
+# -- textures -------------------------------------------------------------------------
+def texture_from_array(name: str, image: np.ndarray, *, mipmap: bool = True,
+                       repeat: bool = True, anisotropy: int = 4) -> Texture:
+    """A Panda3D texture from an (H, W, 3|4) uint8 or 0..1 float image whose
+    first row is the top. Not registered in the TexturePool, so it is freed
+    with the last node that uses it."""
+    img = np.asarray(image)
+    if img.dtype != np.uint8:
+        img = (np.clip(img, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    if img.ndim != 3 or img.shape[2] not in (3, 4):
+        raise ProceduralError(f"texture {name!r}: expected (H, W, 3 or 4), got {img.shape}")
+    h, w, c = img.shape
+    tex = Texture(name)
+    tex.setup2dTexture(w, h, Texture.TUnsignedByte, Texture.FRgb if c == 3 else Texture.FRgba)
+    # Panda stores rows bottom-up and channels as BGR(A).
+    rows = img[::-1]
+    order = [2, 1, 0] if c == 3 else [2, 1, 0, 3]
+    tex.setRamImage(np.ascontiguousarray(rows[:, :, order]).tobytes())
+    wrap = SamplerState.WM_repeat if repeat else SamplerState.WM_clamp
+    tex.setWrapU(wrap)
+    tex.setWrapV(wrap)
+    if mipmap:
+        tex.setMinfilter(SamplerState.FT_linear_mipmap_linear)
+    tex.setMagfilter(SamplerState.FT_linear)
+    tex.setAnisotropicDegree(anisotropy)
+    return tex
+
+
+def value_noise(height: int, width: int, cells: tuple[int, int], rng: np.random.Generator
+                ) -> np.ndarray:
+    """Tileable smooth noise in 0..1: random values on a (cy, cx) lattice,
+    interpolated with a smoothstep, wrapping at the edges."""
+    cy, cx = cells
+    lattice = rng.random((cy, cx))
+    ys = np.arange(height) * cy / height
+    xs = np.arange(width) * cx / width
+    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
+    fy, fx = ys - y0, xs - x0
+    fy, fx = fy * fy * (3 - 2 * fy), fx * fx * (3 - 2 * fx)
+    y1, x1 = (y0 + 1) % cy, (x0 + 1) % cx
+    a = lattice[np.ix_(y0, x0)]
+    b = lattice[np.ix_(y0, x1)]
+    c = lattice[np.ix_(y1, x0)]
+    d = lattice[np.ix_(y1, x1)]
+    top = a + (b - a) * fx[None, :]
+    bottom = c + (d - c) * fx[None, :]
+    result: np.ndarray = top + (bottom - top) * fy[:, None]
+    return result
+
+
+def fractal_noise(height: int, width: int, cells: tuple[int, int], rng: np.random.Generator,
+                  octaves: int = 4, persistence: float = 0.5) -> np.ndarray:
+    """Sum of ``value_noise`` octaves (each twice as fine), normalised to 0..1."""
+    total = np.zeros((height, width))
+    amp, norm = 1.0, 0.0
+    cy, cx = cells
+    for _ in range(octaves):
+        total += amp * value_noise(height, width, (min(cy, height), min(cx, width)), rng)
+        norm += amp
+        amp *= persistence
+        cy, cx = cy * 2, cx * 2
+    out: np.ndarray = total / norm
+    return out
+
+
+def hair_streaks(height: int, width: int, rng: np.random.Generator, *, density: float = 0.5,
+                 length: int = 24) -> np.ndarray:
+    """Fine hair-like streaks running down the image (v direction), 0..1,
+    tileable: short vertical strokes of random brightness, blurred along
+    their length. Used to give bodies and legs a furry surface."""
+    img = np.zeros((height, width))
+    n = int(height * width * density / length)
+    ys = rng.integers(0, height, n)
+    xs = rng.integers(0, width, n)
+    vals = rng.random(n)
+    for k in range(length):  # strokes fade toward their tips
+        np.maximum.at(img, ((ys + k) % height, xs), vals * (1.0 - k / length))
+    # Slight sideways blur so strands are not single aliased pixels.
+    img = 0.6 * img + 0.2 * (np.roll(img, 1, axis=1) + np.roll(img, -1, axis=1))
+    return img
+
+
+def radial_falloff(size: int, *, inner: float = 0.0, power: float = 1.5) -> np.ndarray:
+    """A soft disc, 1 at the centre falling to 0 at the edge (for blob
+    shadows and glows)."""
+    ax = np.linspace(-1.0, 1.0, size)
+    r = np.sqrt(ax[None, :] ** 2 + ax[:, None] ** 2)
+    out: np.ndarray = np.clip((1.0 - r) / max(1.0 - inner, 1e-6), 0.0, 1.0) ** power
+    return out
+
+
+def material(diffuse: Color = (1, 1, 1, 1), *, specular: float = 0.1, shininess: float = 10.0,
+             ambient: Color | None = None) -> Material:
+    mat = Material()
+    mat.setDiffuse(diffuse)
+    mat.setAmbient(ambient if ambient is not None else diffuse)
+    mat.setSpecular((specular, specular, specular, 1.0))
+    mat.setShininess(shininess)
+    return mat
+
+
+# -- a resting hand --------------------------------------------------------------
+SKIN: Color = (0.74, 0.58, 0.50, 1.0)
+
+
+def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
+              sleeve: Color = (0.30, 0.34, 0.40, 1.0)) -> NodePath:
+    """A neutral adult hand resting palm down, fingers along +Y, with the
+    wrist and a sleeved forearm running back toward the body (-Y). The origin
+    is the middle of the palm; the palm's underside is at z = -0.02 m, so at an
+    anchor 2 cm above a surface it lies on that surface."""
+    side = 1.0 if right else -1.0  # +x is the little-finger side of a right hand
+    b = GeomBuilder()
+    # Palm: a broad, flattened slab, thicker at the heel of the hand.
+    rings = 10
+    th = np.linspace(0.0, math.pi, rings + 1)
+    b.add_ellipsoid((0.0, 0.0, -0.006), (0.046, 0.052, 0.014), rings=rings, segments=18,
+                    profile=0.85 + 0.15 * np.sin(th), color=skin)
+    # Thenar eminence: the thumb's fleshy base, joining the thumb to the palm.
+    b.add_ellipsoid((0.0, 0.0, 0.0), (0.017, 0.034, 0.013), rings=8, segments=12, color=skin,
+                    xform=transform((-side * 0.033, -0.018, -0.006), (side * 28.0, 0, 0)))
+    # Fingers: index (thumb side) to little finger, slightly spread and curled.
+    fingers = (  # x (toward the little finger), length, radius, spread (deg)
+        (-0.030, 0.084, 0.0090, 5.0),
+        (-0.010, 0.092, 0.0093, 1.5),
+        (0.010, 0.087, 0.0089, -2.0),
+        (0.029, 0.068, 0.0080, -6.0),
+    )
+    for x, length, radius, spread in fingers:
+        xf = transform((side * x, 0.030, -0.008), (-side * spread, 0, 0))
+        seg = np.linspace(0.0, 1.0, 10)
+        curl = np.radians(16.0) * seg**1.6
+        path = np.stack([np.zeros_like(seg), length * seg * np.cos(curl),
+                         -length * np.sin(curl) * seg * 0.8], axis=1)
+        knuckles = 1.0 + 0.06 * np.cos(seg * 2.0 * math.pi * 1.5) ** 8
+        rad = radius * (1.0 - 0.2 * seg) * knuckles
+        b.add_tube(path, rad, sides=10, color=skin, flatten=0.82, xform=xf)
+        # Nail: a flat, paler cap on top near the tip.
+        k = 8
+        b.add_ellipsoid((0.0, path[k, 1], path[k, 2] + rad[k] * 0.62),
+                        (rad[k] * 0.72, rad[k] * 1.3, rad[k] * 0.22), rings=4, segments=8,
+                        color=(0.84, 0.70, 0.66, 1.0), xform=xf)
+    # Thumb: two phalanges from the thenar, forward and toward the index.
+    seg = np.linspace(0.0, 1.0, 10)
+    thumb = np.stack([side * 0.010 * seg**2, 0.060 * seg, -0.004 * seg], axis=1)
+    xt = transform((-side * 0.046, -0.006, -0.007), (side * 24.0, 0, -side * 25.0))
+    b.add_tube(thumb, 0.0108 * (1.0 - 0.15 * seg), sides=10, color=skin, flatten=0.85,
+               xform=xt)
+    # Wrist and forearm, then a sleeve.
+    arm = np.array([[0.0, -0.030, -0.006], [0.0, -0.075, -0.003], [0.0, -0.13, 0.003]])
+    b.add_tube(arm, np.array([0.036, 0.029, 0.031]), sides=16, color=skin, flatten=0.62,
+               cap_end=False)
+    sl = np.array([[0.0, -0.12, 0.003], [0.0, -0.22, 0.012], [0.0, -0.42, 0.03]])
+    b.add_tube(sl, np.array([0.040, 0.044, 0.047]), sides=16, color=sleeve, flatten=0.72)
+    np_hand = NodePath(b.node(name))
+    np_hand.setMaterial(material((1.0, 1.0, 1.0, 1.0), specular=0.10, shininess=16.0), 1)
+    np_hand.setTextureOff(1)
+    return np_hand
+
+
+# -- per-pixel lighting ------------------------------------------------------------
+_LIT_VERT = """
+#version 130
+uniform mat4 p3d_ModelViewProjectionMatrix;
+uniform mat4 p3d_ModelViewMatrix;
+uniform mat3 p3d_NormalMatrix;
+in vec4 p3d_Vertex;
+in vec3 p3d_Normal;
+in vec4 p3d_Color;
+in vec2 p3d_MultiTexCoord0;
+out vec3 v_pos;
+out vec3 v_nrm;
+out vec4 v_col;
+out vec2 v_uv;
+void main() {
+    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
+    v_pos = (p3d_ModelViewMatrix * p3d_Vertex).xyz;
+    v_nrm = normalize(p3d_NormalMatrix * p3d_Normal);
+    v_col = p3d_Color;
+    v_uv = p3d_MultiTexCoord0;
+}
+"""
+
+_LIT_FRAG = """
+#version 130
+#define MAX_LIGHTS 4
+uniform sampler2D p3d_Texture0;
+uniform vec4 p3d_ColorScale;
+uniform struct { vec4 ambient; } p3d_LightModel;
+uniform struct {
+    vec4 ambient;
+    vec4 diffuse;
+    vec4 emission;
+    vec3 specular;
+    float shininess;
+} p3d_Material;
+uniform struct {
+    vec4 color;
+    vec4 position;
+    vec3 attenuation;
+} p3d_LightSource[MAX_LIGHTS];
+in vec3 v_pos;
+in vec3 v_nrm;
+in vec4 v_col;
+in vec2 v_uv;
+void main() {
+    vec4 base = texture(p3d_Texture0, v_uv) * v_col * p3d_ColorScale;
+    vec3 n = normalize(v_nrm);
+    vec3 view = normalize(-v_pos);
+    vec3 light = p3d_LightModel.ambient.rgb * p3d_Material.ambient.rgb;
+    vec3 spec = vec3(0.0);
+    for (int i = 0; i < MAX_LIGHTS; ++i) {
+        vec4 lp = p3d_LightSource[i].position;
+        vec3 l = lp.xyz - v_pos * lp.w;
+        float d = length(l);
+        l /= max(d, 1e-6);
+        vec3 at = p3d_LightSource[i].attenuation;
+        float att = lp.w == 0.0 ? 1.0 : 1.0 / max(at.x + at.y * d + at.z * d * d, 1e-3);
+        float ndl = dot(n, l);
+        // Wrapped diffuse: a little light reaches past the terminator, as it
+        // does through fur and off the room's walls.
+        float wrap = max((ndl + 0.25) / 1.25, 0.0);
+        vec3 c = p3d_LightSource[i].color.rgb * att;
+        light += c * wrap * p3d_Material.diffuse.rgb;
+        if (ndl > 0.0 && p3d_Material.shininess > 0.0) {
+            vec3 h = normalize(l + view);
+            spec += c * pow(max(dot(n, h), 0.0), p3d_Material.shininess);
+        }
+    }
+    vec3 rgb = base.rgb * light + spec * p3d_Material.specular + p3d_Material.emission.rgb;
+    gl_FragColor = vec4(rgb, base.a);
+}
+"""
+
+
+def lit_shader() -> Shader:
+    """Per-pixel Blinn-Phong lighting from Panda's own light and material
+    inputs (up to four lights plus ambient), modulating texture 0 and the
+    vertex colour. Panda's automatic shader generator emits Cg, which Mesa's
+    EGL drivers cannot compile; this GLSL runs everywhere Panda runs."""
+    return Shader.make(Shader.SL_GLSL, _LIT_VERT, _LIT_FRAG)

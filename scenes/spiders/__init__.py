@@ -1,0 +1,1 @@
+"""Spiders: graded exposure for arachnophobia (procedural house spiders)."""

@@ -1,0 +1,555 @@
+"""A procedural house spider (Eratigena / Tegenaria type) and its walking rig.
+
+Anatomy, in model units where the rest-pose leg span is about 1 (the rig's
+``model`` node scales it to exactly 1, the spider root to metres):
+
+* cephalothorax (prosoma) with a raised head, a median band and radial marks;
+  an egg-shaped abdomen (opisthosoma) with the dorsal chevron pattern
+  (folium) of house spiders; a waisted pedicel between them; a sternum;
+* eight glossy eyes in two rows; two bulbous chelicerae with fangs; two
+  pedipalps;
+* eight legs, each coxa + femur + patella/tibia + metatarsus/tarsus, the
+  last three driven by two-bone inverse kinematics so the feet stay planted;
+* fur: a hair-streak texture on every part plus thin bristle geometry (short
+  hairs on the body, hairs and long spines on the legs).
+
+Geometry is built once per scene build (:class:`SpiderProto`) and shared by
+every spider (:class:`SpiderRig` instances the same ``GeomNode`` objects), so
+ten spiders cost ten small node hierarchies, not ten meshes.
+
+Gait: alternating tetrapod (L1 R2 L3 R4 swing while R1 L2 R3 L4 stand, then
+the reverse). Stance feet move backward in the body frame at exactly the body's
+velocity (plus the turning term), so they do not slide on the ground.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from panda3d.core import (
+    GeomNode,
+    Material,
+    MaterialAttrib,
+    NodePath,
+    RenderState,
+    Texture,
+    TextureAttrib,
+    TransparencyAttrib,
+)
+
+from scenes.procedural import (
+    GeomBuilder,
+    fractal_noise,
+    hair_streaks,
+    material,
+    radial_falloff,
+    texture_from_array,
+    transform,
+)
+
+TAU = 2.0 * math.pi
+
+# Body layout (model units).
+PROSOMA_C = (0.0, 0.040, 0.052)
+PROSOMA_R = (0.040, 0.054, 0.022)
+ABDOMEN_C = (0.0, -0.088, 0.062)
+ABDOMEN_R = (0.047, 0.074, 0.043)
+HIP_Z = 0.046
+
+# Per leg pair (I..IV): hip angle from forward (deg), segment lengths
+# (femur, patella+tibia, metatarsus+tarsus), rest femur and tibia pitch (deg),
+# thickness factor. Legs IV and I are the longest, as in Eratigena.
+LEG_TABLE = (
+    (38.0, (0.138, 0.158, 0.180), 54.0, -24.0, 1.00),
+    (68.0, (0.124, 0.138, 0.152), 57.0, -26.0, 0.96),
+    (108.0, (0.112, 0.121, 0.142), 57.0, -28.0, 0.93),
+    (142.0, (0.145, 0.160, 0.198), 52.0, -24.0, 1.02),
+)
+BODY_SCALE = 1.22  # body parts below are drawn at 1/BODY_SCALE, then scaled up
+# Direction each rest foot points (deg from forward), spread like a resting
+# house spider: front legs forward, back legs backward.
+FOOT_ANGLE = (30.0, 64.0, 112.0, 154.0)
+COXA_LEN = 0.024
+COXA_DZ = 0.004
+
+# Tetrapod groups: (side, pair) with side -1 left, +1 right; group 0 is
+# L1 R2 L3 R4, group 1 is R1 L2 R3 L4.
+LEG_GROUP = {(-1, 0): 0, (1, 1): 0, (-1, 2): 0, (1, 3): 0,
+             (1, 0): 1, (-1, 1): 1, (1, 2): 1, (-1, 3): 1}
+
+STRIDE = 0.16  # nominal stride of each foot (model units)
+STEP_FREQ_MIN = 0.8  # Hz: below this the stride shrinks instead
+STEP_FREQ_MAX = 11.0  # Hz: fast scuttle of a big house spider
+
+HAIR_DARK = (0.07, 0.05, 0.035, 1.0)
+HAIR_TIP = (0.42, 0.33, 0.22, 1.0)
+SPINE = (0.05, 0.035, 0.025, 1.0)
+
+
+# -- textures ---------------------------------------------------------------------
+def _mix(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    result: np.ndarray = a + (b - a) * t[..., None]
+    return result
+
+
+def abdomen_image(rng: np.random.Generator, size: int = 256) -> np.ndarray:
+    """Dorsal folium of a house spider: a dark-edged lighter band of
+    forward-pointing chevrons down the midline, mottled flanks, dark belly,
+    everything under a layer of hair streaks. u (columns): round the body,
+    dorsal midline in the middle; v (rows): front at the top."""
+    h = w = size
+    u = (np.arange(w) + 0.5) / w
+    v = 1.0 - (np.arange(h) + 0.5) / h  # row 0 = front (v = 1)
+    uu, vv = np.meshgrid(u, v)
+    lateral = np.abs(uu - 0.5)  # 0 dorsal midline, 0.5 belly
+    base = np.array([0.20, 0.14, 0.09])
+    light = np.array([0.58, 0.45, 0.30])
+    dark = np.array([0.06, 0.045, 0.03])
+    mottle = fractal_noise(h, w, (8, 8), rng, octaves=4)
+    fur = hair_streaks(h, w, rng, density=0.9, length=18)
+    img = np.broadcast_to(base, (h, w, 3)) * (0.75 + 0.5 * mottle[..., None])
+    # Folium: band half-width shrinking toward the rear, chevrons along it.
+    half = 0.055 + 0.07 * np.clip(vv, 0.0, 1.0) ** 0.7
+    band = np.clip(1.0 - lateral / half, 0.0, 1.0)
+    chev = (vv * 7.0 + lateral * 22.0) % 1.0
+    chevron = np.where((chev > 0.55) & (chev < 0.85), 1.0, 0.0) * (band > 0.05)
+    img = _mix(img, light * (0.8 + 0.4 * mottle[..., None]), 0.7 * chevron * (vv < 0.86))
+    edge = np.clip(1.0 - np.abs(lateral - half) / 0.025, 0.0, 1.0) * (vv < 0.9)
+    img = _mix(img, dark, 0.6 * edge)
+    # Paired light spots on the front half of the back.
+    for k in range(4):
+        cy = 0.78 - k * 0.13
+        spot = np.exp(-(((lateral - 0.085 + k * 0.01) / 0.022) ** 2 + ((vv - cy) / 0.03) ** 2))
+        img = _mix(img, light, 0.65 * spot)
+    # Mottled flanks and a darker belly.
+    flank = np.clip((lateral - 0.16) / 0.2, 0.0, 1.0)
+    img = _mix(img, dark * 1.6, 0.6 * flank * (mottle > 0.5))
+    img = img * (1.0 - 0.45 * np.clip((lateral - 0.33) / 0.12, 0.0, 1.0))[..., None]
+    img = img * (0.72 + 0.55 * fur[..., None])
+    return np.clip(img, 0.0, 1.0)
+
+
+def prosoma_image(rng: np.random.Generator, size: int = 256) -> np.ndarray:
+    """Carapace: light median band, dark radial striae, darker margins."""
+    h = w = size
+    u = (np.arange(w) + 0.5) / w
+    v = 1.0 - (np.arange(h) + 0.5) / h
+    uu, vv = np.meshgrid(u, v)
+    lateral = np.abs(uu - 0.5)
+    base = np.array([0.30, 0.21, 0.13])
+    dark = np.array([0.08, 0.055, 0.035])
+    mottle = fractal_noise(h, w, (6, 6), rng, octaves=3)
+    fur = hair_streaks(h, w, rng, density=0.7, length=14)
+    img = np.broadcast_to(base, (h, w, 3)) * (0.8 + 0.4 * mottle[..., None])
+    # Radial striae: dark wedges fanning from the fovea (dorsal centre).
+    ang = np.arctan2(lateral, (vv - 0.45) * 0.6)
+    stria = (np.cos(ang * 9.0) > 0.55) * (lateral > 0.06) * (lateral < 0.3)
+    img = _mix(img, dark, 0.55 * stria)
+    median = np.clip(1.0 - lateral / 0.045, 0.0, 1.0)
+    img = _mix(img, np.array([0.55, 0.42, 0.28]), 0.55 * median * (vv < 0.92))
+    margin = np.clip((lateral - 0.25) / 0.08, 0.0, 1.0)
+    img = _mix(img, dark, 0.75 * margin)
+    img = img * (0.7 + 0.55 * fur[..., None])
+    return np.clip(img, 0.0, 1.0)
+
+
+def leg_image(rng: np.random.Generator, width: int = 64, height: int = 256) -> np.ndarray:
+    """Leg segment skin: dark brown under dense hair streaks along the leg,
+    faint darker rings (annulation) near the joint ends."""
+    v = 1.0 - (np.arange(height) + 0.5) / height
+    base = np.array([0.24, 0.17, 0.11])
+    fur = hair_streaks(height, width, rng, density=1.1, length=22)
+    mottle = fractal_noise(height, width, (4, 8), rng, octaves=3)
+    ring = 0.55 + 0.45 * np.clip(np.abs(v - 0.5) / 0.5, 0.0, 1.0) ** 3
+    img = np.broadcast_to(base, (height, width, 3)) * (0.8 + 0.35 * mottle[..., None])
+    img = img * (1.0 - 0.45 * (ring[:, None] - 0.55) / 0.45)[..., None]
+    img = img * (0.6 + 0.7 * fur[..., None])
+    return np.clip(img, 0.0, 1.0)
+
+
+# -- geometry helpers ------------------------------------------------------------------
+def _surface_hairs(b: GeomBuilder, rng: np.random.Generator, center: tuple[float, ...],
+                   radii: tuple[float, ...], n: int, length: float, *,
+                   lie: float = 0.75, min_lateral: float = -1.0,
+                   color: tuple[float, float, float, float] = HAIR_DARK,
+                   tip: tuple[float, float, float, float] | None = HAIR_TIP) -> None:
+    """Hairs over an ellipsoid (long axis +Y), lying back toward the rear
+    (``lie`` 0 upright .. 1 flat), only where the surface normal's z is above
+    ``min_lateral`` (to keep them off the belly)."""
+    theta = np.arccos(rng.uniform(-0.96, 0.96, n * 2))
+    phi = rng.uniform(0.0, TAU, n * 2)
+    rx, ry, rz = radii
+    x = -rx * np.sin(theta) * np.sin(phi)
+    y = ry * np.cos(theta)
+    z = -rz * np.sin(theta) * np.cos(phi)
+    nrm = np.stack([x / rx**2, y / ry**2, z / rz**2], axis=1)
+    nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
+    keep = nrm[:, 2] > min_lateral
+    pts = np.stack([x, y, z], axis=1)[keep][:n] + np.asarray(center)
+    nrm = nrm[keep][:n]
+    back = np.array([0.0, -1.0, 0.0])
+    along = back - nrm * (nrm @ back)[:, None]
+    along /= np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+    dirs = nrm * (1.0 - lie) + along * lie + rng.normal(0.0, 0.18, (len(pts), 3))
+    lens = length * rng.uniform(0.6, 1.4, len(pts))
+    b.add_bristles(pts - nrm * 0.0008, dirs, lens, nrm, width=length * 0.14, color=color,
+                   tip_color=tip)
+
+
+def _segment(b_skin: GeomBuilder, b_hair: GeomBuilder, rng: np.random.Generator,
+             length: float, r0: float, r1: float, *, hairs: int, spines: int,
+             bow: float = 0.0, claw: bool = False) -> None:
+    """One leg segment along +Y from 0 to ``length``: a slightly bowed,
+    tapering tube, hairs pointing toward the tip, a few long spines."""
+    t = np.linspace(0.0, 1.0, 9)
+    path = np.stack([np.zeros_like(t), t * length, np.sin(t * math.pi) * bow], axis=1)
+    rad = r0 + (r1 - r0) * t
+    rad = rad * (1.0 + 0.12 * np.sin(t * math.pi))  # muscles swell mid-segment
+    b_skin.add_tube(path, rad, sides=8, cap_start=True, cap_end=not claw)
+    if claw:  # tarsal claws: a dark little hook at the tip
+        tip = np.array([[0.0, length, 0.0], [0.0, length + r1 * 2.0, -r1 * 0.8],
+                        [0.0, length + r1 * 2.6, -r1 * 2.0]])
+        b_hair.add_tube(tip, np.array([r1 * 0.8, r1 * 0.5, r1 * 0.15]), sides=5,
+                        color=SPINE)
+    # Hairs all round the segment, leaning toward the tip.
+    tt = rng.uniform(0.02, 1.0, hairs)
+    aa = rng.uniform(0.0, TAU, hairs)
+    radial = np.stack([np.cos(aa), np.zeros(hairs), np.sin(aa)], axis=1)
+    rr = np.interp(tt, t, rad)
+    roots = np.stack([np.zeros(hairs), tt * length, np.sin(tt * math.pi) * bow], axis=1) \
+        + radial * rr[:, None] * 0.9
+    lean = rng.uniform(0.55, 0.85, hairs)[:, None]
+    dirs = radial * (1.0 - lean) + np.array([0.0, 1.0, 0.0]) * lean \
+        + rng.normal(0.0, 0.12, (hairs, 3))
+    lens = rng.uniform(1.6, 3.2, hairs) * (r0 + r1) * 0.5
+    b_hair.add_bristles(roots, dirs, lens, radial, width=(r0 + r1) * 0.16, color=HAIR_DARK,
+                        tip_color=HAIR_TIP)
+    if spines:
+        tt = rng.uniform(0.1, 0.9, spines)
+        aa = rng.uniform(-0.3, math.pi + 0.3, spines)  # mostly on the upper and side faces
+        radial = np.stack([np.cos(aa), np.zeros(spines), np.sin(aa)], axis=1)
+        rr = np.interp(tt, t, rad)
+        roots = np.stack([np.zeros(spines), tt * length, np.sin(tt * math.pi) * bow],
+                         axis=1) + radial * rr[:, None] * 0.9
+        dirs = radial * 0.55 + np.array([0.0, 1.0, 0.0]) * 0.45
+        lens = rng.uniform(4.5, 6.5, spines) * (r0 + r1) * 0.5
+        b_hair.add_bristles(roots, dirs, lens, radial, width=(r0 + r1) * 0.16, color=SPINE,
+                            tip_color=(0.12, 0.09, 0.06, 1.0))
+
+
+@dataclass(slots=True)
+class LegSpec:
+    side: float
+    pair: int
+    group: int
+    hip: tuple[float, float, float]
+    lengths: tuple[float, float, float]
+    rest_foot: tuple[float, float]
+    rest_reach: float
+    femur_rest: float  # radians
+
+
+@dataclass
+class SpiderProto:
+    """Shared geometry, textures and leg layout for every spider of a scene."""
+
+    body: NodePath
+    palp: NodePath
+    segments: list[tuple[NodePath, NodePath, NodePath, NodePath]]  # per pair: coxa..meta
+    shadow: NodePath
+    legs: list[LegSpec]
+    norm: float  # model units -> leg span 1
+    material: Material
+    textures: list[Texture] = field(default_factory=list)
+
+
+def _geom_node(name: str, parts: list[tuple[GeomBuilder, RenderState]]) -> NodePath:
+    node = GeomNode(name)
+    for builder, state in parts:
+        if not builder.is_empty():
+            node.addGeom(builder.geom(), state)
+    return NodePath(node)
+
+
+def build_proto(seed: int) -> SpiderProto:
+    """Make the meshes and textures (a few tens of milliseconds)."""
+    rng = np.random.default_rng(seed)
+    tex_abd = texture_from_array("spider-abdomen", abdomen_image(rng))
+    tex_pro = texture_from_array("spider-prosoma", prosoma_image(rng))
+    tex_leg = texture_from_array("spider-leg", leg_image(rng))
+    st_abd = RenderState.make(TextureAttrib.make(tex_abd))
+    st_pro = RenderState.make(TextureAttrib.make(tex_pro))
+    st_leg = RenderState.make(TextureAttrib.make(tex_leg))
+    st_hair = RenderState.make(TextureAttrib.makeAllOff())
+    eye_mat = material((0.02, 0.02, 0.025, 1.0), specular=1.0, shininess=90.0)
+    st_eye = RenderState.make(TextureAttrib.makeAllOff(), MaterialAttrib.make(eye_mat))
+
+    # -- body ----------------------------------------------------------------------
+    abd, pro, hair, dark = GeomBuilder(), GeomBuilder(), GeomBuilder(), GeomBuilder()
+    rings = 16
+    th = np.linspace(0.0, math.pi, rings + 1)
+    egg = 0.82 + 0.18 * np.sin(np.clip(th * 1.1, 0, math.pi))  # fuller toward the rear
+    abd.add_ellipsoid(ABDOMEN_C, ABDOMEN_R, rings=rings, segments=24, profile=egg,
+                      xform=transform(hpr=(0.0, -6.0, 0.0)))
+    head = 0.72 + 0.28 * np.sin(np.clip(th, 0, math.pi) * 0.5 + 0.9) ** 2
+    pro.add_ellipsoid(PROSOMA_C, PROSOMA_R, rings=rings, segments=20, profile=head)
+    # Raised head region (caput) carrying the eyes.
+    pro.add_ellipsoid((0.0, 0.070, 0.061), (0.022, 0.022, 0.013), rings=8, segments=14)
+    # Sternum, pedicel, spinnerets: plain dark parts.
+    dark.add_ellipsoid((0.0, 0.038, 0.036), (0.027, 0.036, 0.007), rings=6, segments=12,
+                       color=(0.22, 0.16, 0.10, 1.0))
+    dark.add_tube(np.array([[0.0, -0.005, 0.050], [0.0, -0.018, 0.056]]), 0.010, sides=8,
+                  color=(0.15, 0.11, 0.07, 1.0))
+    for sx in (-1.0, 1.0):
+        dark.add_tube(np.array([[sx * 0.006, -0.150, 0.056], [sx * 0.009, -0.172, 0.058]]),
+                      np.array([0.0055, 0.0035]), sides=6, color=(0.18, 0.13, 0.08, 1.0))
+    _surface_hairs(hair, rng, ABDOMEN_C, ABDOMEN_R, 1500, 0.013, lie=0.72)
+    _surface_hairs(hair, rng, PROSOMA_C, PROSOMA_R, 500, 0.010, lie=0.8, min_lateral=-0.2)
+    # Eyes: two rows of four, the anterior medians largest; glossy black.
+    eyes = GeomBuilder()
+    for sx in (-1.0, 1.0):
+        for x, y, z, r in ((0.0062, 0.0905, 0.0655, 0.0046), (0.0165, 0.0865, 0.0640, 0.0050),
+                           (0.0072, 0.0805, 0.0720, 0.0042), (0.0185, 0.0780, 0.0695, 0.0046)):
+            eyes.add_ellipsoid((sx * x, y, z), (r, r, r), rings=8, segments=12)
+    # Chelicerae: bulbous, hanging down in front, with dark curved fangs.
+    chel = GeomBuilder()
+    for sx in (-1.0, 1.0):
+        chel.add_ellipsoid((0.0, 0.0, 0.0), (0.0095, 0.0175, 0.0105), rings=10, segments=12,
+                           xform=transform((sx * 0.0095, 0.0915, 0.040), (sx * 6.0, -68.0, 0.0)))
+        fang = np.array([[sx * 0.011, 0.097, 0.024], [sx * 0.006, 0.099, 0.019],
+                         [sx * 0.0005, 0.096, 0.017]])
+        dark.add_tube(fang, np.array([0.0028, 0.0018, 0.0004]), sides=6,
+                      color=(0.04, 0.03, 0.02, 1.0))
+    _surface_hairs(hair, rng, (0.0, 0.0915, 0.040), (0.018, 0.012, 0.014), 60, 0.008, lie=0.3)
+    body_geom = _geom_node("spider-body", [
+        (abd, st_abd), (pro, st_pro), (chel, st_pro), (dark, st_hair), (hair, st_hair),
+        (eyes, st_eye),
+    ])
+    body = NodePath("spider-torso")
+    body_geom.reparentTo(body)
+    body_geom.setScale(BODY_SCALE)
+
+    # -- pedipalps (one mesh, mirrored by the rig) -----------------------------------
+    palp_skin, palp_hair = GeomBuilder(), GeomBuilder()
+    t = np.linspace(0.0, 1.0, 10)
+    palp_path = np.stack([0.004 * np.sin(t * math.pi), 0.075 * t,
+                          0.012 * np.sin(t * math.pi * 0.9) - 0.030 * t**2], axis=1)
+    palp_skin.add_tube(palp_path, 0.0052 * (1.0 + 0.25 * t**3), sides=8)
+    roots = palp_path[1:] + rng.normal(0.0, 0.002, (9, 3))
+    for _ in range(3):
+        palp_hair.add_bristles(roots, np.array([0.0, 1.0, 0.6]) + rng.normal(0, 0.4, (9, 3)),
+                               rng.uniform(0.010, 0.016, 9), np.tile([0.0, 0.0, 1.0], (9, 1)),
+                               width=0.0011, color=HAIR_DARK, tip_color=HAIR_TIP)
+    palp = _geom_node("spider-palp", [(palp_skin, st_leg), (palp_hair, st_hair)])
+
+    # -- legs -------------------------------------------------------------------------
+    segments = []
+    legs: list[LegSpec] = []
+    for pair, (hip_deg, lengths, femur_deg, tibia_deg, thick) in enumerate(LEG_TABLE):
+        a, b, c = lengths
+        parts = []
+        coxa_skin = GeomBuilder()
+        coxa_skin.add_tube(np.array([[0.0, -0.004, -0.002], [0.0, COXA_LEN * 0.5, 0.001],
+                                     [0.0, COXA_LEN, COXA_DZ]]),
+                           np.array([0.0115, 0.0120, 0.0115]) * thick, sides=8)
+        parts.append(_geom_node(f"spider-coxa{pair + 1}", [(coxa_skin, st_leg)]))
+        r_f = 0.0118 * thick
+        for name, length, r0, r1, hairs, spines, bow, claw in (
+            ("femur", a, r_f, r_f * 0.82, 150, 6, 0.006, False),
+            ("tibia", b, r_f * 0.78, r_f * 0.66, 130, 6, 0.003, False),
+            ("meta", c, r_f * 0.6, r_f * 0.36, 110, 4, -0.002, True),
+        ):
+            skin, hair_b = GeomBuilder(), GeomBuilder()
+            _segment(skin, hair_b, rng, length, r0, r1, hairs=hairs, spines=spines, bow=bow,
+                     claw=claw)
+            if name == "tibia":  # patella: the knee knob at the top of the leg
+                skin.add_ellipsoid((0.0, 0.006, 0.002), (r0 * 1.15, 0.013, r0 * 1.2),
+                                   rings=6, segments=10)
+            parts.append(_geom_node(f"spider-{name}{pair + 1}",
+                                    [(skin, st_leg), (hair_b, st_hair)]))
+        segments.append((parts[0], parts[1], parts[2], parts[3]))
+        for side in (-1.0, 1.0):
+            ang = math.radians(hip_deg)
+            hip = (side * math.sin(ang) * PROSOMA_R[0] * 0.78 * BODY_SCALE,
+                   (PROSOMA_C[1] + math.cos(ang) * PROSOMA_R[1] * 0.62) * BODY_SCALE,
+                   HIP_Z * BODY_SCALE)
+            # Rest pose by forward kinematics: femur up, tibia slightly down,
+            # metatarsus angled to touch the ground.
+            f_r, t_r = math.radians(femur_deg), math.radians(tibia_deg)
+            z = hip[2] + COXA_DZ + a * math.sin(f_r) + b * math.sin(t_r)
+            m_r = -math.asin(min(0.98, z / c))
+            reach = COXA_LEN + a * math.cos(f_r) + b * math.cos(t_r) + c * math.cos(m_r)
+            foot_ang = math.radians(FOOT_ANGLE[pair])
+            fx = hip[0] + side * math.sin(foot_ang) * reach
+            fy = hip[1] + math.cos(foot_ang) * reach
+            legs.append(LegSpec(side, pair, LEG_GROUP[(int(side), pair)], hip, lengths,
+                                (fx, fy), reach, f_r))
+    feet = np.array([leg.rest_foot for leg in legs])
+    span = float(np.max(np.linalg.norm(feet[:, None] - feet[None, :], axis=2)))
+
+    # -- soft contact shadow -------------------------------------------------------------
+    shade = np.zeros((64, 64, 4))
+    fall = radial_falloff(64, power=1.6)
+    shade[..., 3] = fall * 0.75
+    tex_shadow = texture_from_array("spider-shadow", shade, repeat=False)
+    sb = GeomBuilder()
+    sb.add_quad(np.array([[-0.5, -0.5, 0.0], [0.5, -0.5, 0.0], [0.5, 0.5, 0.0],
+                          [-0.5, 0.5, 0.0]]), color=(1, 1, 1, 1))
+    shadow = _geom_node("spider-shadow", [(sb, RenderState.make(
+        TextureAttrib.make(tex_shadow), TransparencyAttrib.make(TransparencyAttrib.MAlpha)))])
+    shadow.setDepthWrite(False)
+    shadow.setLightOff(1)
+    shadow.setShaderOff(1)
+    shadow.setBin("transparent", 0)
+    return SpiderProto(body, palp, segments, shadow, legs, 1.0 / span,
+                       material((1.0, 1.0, 1.0, 1.0), specular=0.22, shininess=28.0),
+                       [tex_abd, tex_pro, tex_leg, tex_shadow])
+
+
+# -- the per-spider rig ---------------------------------------------------------------------
+class LegRig:
+    __slots__ = ("a", "b", "c", "femur", "femur_rest", "group", "hip_x", "hip_y", "hip_z",
+                 "meta", "rest_reach", "rest_x", "rest_y", "tibia", "yaw")
+
+    def __init__(self, spec: LegSpec, parent: NodePath,
+                 geoms: tuple[NodePath, NodePath, NodePath, NodePath]) -> None:
+        self.hip_x, self.hip_y, self.hip_z = spec.hip
+        self.rest_x, self.rest_y = spec.rest_foot
+        self.a, self.b, self.c = spec.lengths
+        self.group = spec.group
+        self.rest_reach = spec.rest_reach
+        self.femur_rest = spec.femur_rest
+        self.yaw = parent.attachNewNode("leg")
+        self.yaw.setPos(spec.hip)
+        coxa, femur, tibia, meta = geoms
+        coxa.instanceTo(self.yaw)
+        self.femur = self.yaw.attachNewNode("femur")
+        self.femur.setPos(0.0, COXA_LEN, COXA_DZ)
+        femur.instanceTo(self.femur)
+        self.tibia = self.femur.attachNewNode("tibia")
+        self.tibia.setPos(0.0, self.a, 0.0)
+        tibia.instanceTo(self.tibia)
+        self.meta = self.tibia.attachNewNode("meta")
+        self.meta.setPos(0.0, self.b, 0.0)
+        meta.instanceTo(self.meta)
+
+    def reach_to(self, fx: float, fy: float, fz: float) -> None:
+        """Point the leg at a foot target given in the body frame."""
+        dx, dy = fx - self.hip_x, fy - self.hip_y
+        self.yaw.setH(math.degrees(math.atan2(dy, dx)) - 90.0)
+        a, b, c = self.a, self.b, self.c
+        r = math.hypot(dx, dy) - COXA_LEN
+        dz = fz - self.hip_z - COXA_DZ
+        total = a + b + c
+        f1 = self.femur_rest + 1.2 * (self.rest_reach - COXA_LEN - r) / total
+        f1 = min(1.35, max(0.2, f1))
+        kx, kz = a * math.cos(f1), a * math.sin(f1)
+        ex, ez = r - kx, dz - kz
+        d = math.hypot(ex, ez)
+        d = min(b + c - 1e-4, max(abs(b - c) + 1e-4, d))
+        phi = math.atan2(ez, ex)
+        cos_al = (b * b + d * d - c * c) / (2.0 * b * d)
+        alpha = math.acos(min(1.0, max(-1.0, cos_al)))
+        t2 = phi + alpha
+        jx, jz = kx + b * math.cos(t2), kz + b * math.sin(t2)
+        t3 = math.atan2(dz - jz, r - jx)
+        self.femur.setP(math.degrees(f1))
+        self.tibia.setP(math.degrees(t2 - f1))
+        self.meta.setP(math.degrees(t3 - t2))
+
+
+def _hash01(i: int, k: int) -> float:
+    """Deterministic pseudo-random 0..1 from two integers (no allocation)."""
+    x = (i * 374761393 + k * 668265263) & 0xFFFFFFFF
+    x = ((x ^ (x >> 13)) * 1274126177) & 0xFFFFFFFF
+    return ((x ^ (x >> 16)) & 0xFFFF) / 65535.0
+
+
+class SpiderRig:
+    """One spider's nodes and its gait state. ``root`` is placed by the
+    scene (metres, on a surface); everything below is animated here."""
+
+    def __init__(self, proto: SpiderProto, parent: NodePath, name: str, index: int) -> None:
+        self.index = index
+        self.root = parent.attachNewNode(name)
+        self.shadow = proto.shadow.instanceTo(self.root)
+        self.shadow.setScale(0.75, 0.85, 1.0)
+        self.shadow.setZ(0.0015)
+        self.model = self.root.attachNewNode("model")
+        self.model.setMaterial(proto.material)
+        self.model.setScale(proto.norm)
+        self.body = self.model.attachNewNode("body")
+        # The torso sways on its own node so the legs' frame stays level
+        # (the inverse kinematics only compensates the vertical bob).
+        self.torso = self.body.attachNewNode("torso")
+        proto.body.instanceTo(self.torso)
+        self.palps = []
+        for side in (-1.0, 1.0):
+            palp = self.torso.attachNewNode("palp")
+            palp.setPos(side * 0.0145 * BODY_SCALE, 0.082 * BODY_SCALE, 0.036 * BODY_SCALE)
+            palp.setScale(BODY_SCALE)
+            palp.setH(-side * 14.0)
+            inst = proto.palp.instanceTo(palp)
+            if side < 0:
+                inst.setSx(-1.0)
+            self.palps.append(palp)
+        self.legs = [LegRig(spec, self.body, proto.segments[spec.pair]) for spec in proto.legs]
+        self.rest_z = 0.0
+        self.phase = _hash01(index, 7)
+        self.twitch_period = 1.6 + 2.2 * _hash01(index, 3)
+        self.twitch_offset = 5.0 * _hash01(index, 5)
+        self.hanging = 0.0  # 0 standing .. 1 dangling on a thread (legs spread)
+
+    def animate(self, t: float, dt: float, vx: float, vy: float, omega: float,
+                twitchiness: float) -> None:
+        """Advance the gait and pose the legs. ``vx, vy``: body velocity in
+        its own frame (model units/s, +y forward); ``omega``: turn rate
+        (rad/s, + to the left)."""
+        speed = math.hypot(vx, vy) + abs(omega) * 0.25
+        freq = min(STEP_FREQ_MAX, max(STEP_FREQ_MIN, speed / (2.0 * STRIDE)))
+        self.phase = (self.phase + freq * dt) % 1.0
+        moving = min(1.0, speed / 0.35)
+        lift = 0.055 * moving
+        half = 0.5 / freq  # seconds per half cycle: stride = velocity * half
+        bob = 0.006 * moving * math.sin(2.0 * TAU * self.phase)
+        # Twitches: every few seconds one leg or palp jerks, the body shifts.
+        k = int((t + self.twitch_offset) / self.twitch_period)
+        s = (t + self.twitch_offset) / self.twitch_period - k
+        bump = math.sin(math.pi * min(1.0, s / 0.22)) * twitchiness if s < 0.22 else 0.0
+        which = int(_hash01(self.index, k) * 11.0)
+        body_z = bob - 0.004 * bump * (which == 10)
+        self.body.setPos(0.0, 0.0, body_z)
+        self.torso.setR(2.5 * moving * math.sin(TAU * self.phase))
+        hang = self.hanging
+        for i, leg in enumerate(self.legs):
+            lp = (self.phase + 0.5 * leg.group) % 1.0
+            rx = leg.rest_x
+            ry = leg.rest_y
+            sx = (vx - omega * ry) * half
+            sy = (vy + omega * rx) * half
+            if lp < 0.5:  # swing: back to front, lifted
+                u = lp * 2.0
+                off = u - 0.5
+                z = lift * math.sin(math.pi * u)
+            else:  # stance: front to back on the ground
+                off = 0.5 - (lp - 0.5) * 2.0
+                z = 0.0
+            fx = rx + sx * off
+            fy = ry + sy * off
+            if bump and which == i:
+                z += 0.045 * bump
+                fx -= (rx - leg.hip_x) * 0.12 * bump
+                fy -= (ry - leg.hip_y) * 0.12 * bump
+            if hang:
+                # Dangling: legs drawn in and up around the body, slowly waving.
+                wave = 0.02 * math.sin(t * 2.3 + i * 1.7)
+                fx = fx + (leg.hip_x - fx) * 0.25 * hang
+                fy = fy + (leg.hip_y - fy) * 0.25 * hang
+                z = z + (0.05 + wave) * hang
+            leg.reach_to(fx, fy, z - body_z)
+        palp_bump = bump if which in (8, 9) else 0.0
+        for j, palp in enumerate(self.palps):
+            drum = 6.0 * math.sin(t * 5.0 + j * 2.1) * (1.0 - moving) * twitchiness
+            palp.setP(-10.0 * moving + drum + 18.0 * palp_bump * (1 if which - 8 == j else 0))

@@ -1,0 +1,181 @@
+"""The consulting room around the spiders: wooden floor, plastered walls, a
+long wooden table in front of the seated patient, ceiling light.
+
+Layout (metres; the rig origin is under the patient's chair, eyes at 1.2 m,
+looking +Y): the table runs away from the patient from y = 0.28 to 3.2,
+0.8 m wide, top at 0.755 m, so a spider can sit anywhere from 15 cm to 3 m
+from the patient on it; its legs' outer faces are flush with the top's edge
+so a spider climbing a leg walks straight onto the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from panda3d.core import (
+    AmbientLight,
+    DirectionalLight,
+    NodePath,
+    PointLight,
+    RenderState,
+    Texture,
+    TextureAttrib,
+)
+
+from scenes.procedural import (
+    GeomBuilder,
+    fractal_noise,
+    material,
+    texture_from_array,
+    value_noise,
+)
+
+TABLE_TOP = 0.755
+TABLE_X = 0.40  # half width
+TABLE_FRONT = 0.28
+TABLE_BACK = 3.20
+TABLE_THICK = 0.035
+LEG_SIZE = 0.05
+ROOM_X = (-3.4, 2.4)
+ROOM_Y = (-1.5, 4.4)
+CEILING = 2.6
+
+
+def wood_image(rng: np.random.Generator, size: int = 512, planks: int = 4,
+               tone: tuple[float, float, float] = (0.52, 0.36, 0.22)) -> np.ndarray:
+    """Planks along the image's vertical axis: long grain streaks, per-plank
+    tint, thin dark gaps; tileable."""
+    h = w = size
+    grain = fractal_noise(h, w, (3, 48), rng, octaves=4)
+    fine = value_noise(h, w, (8, 160), rng)
+    x = np.arange(w) / w * planks
+    plank = np.floor(x).astype(int)
+    tint = rng.uniform(0.82, 1.12, planks)[plank]
+    rings = 0.5 + 0.5 * np.sin((grain * 14.0 + fine * 2.0) * np.pi)
+    base = np.asarray(tone)[None, None, :] * tint[None, :, None]
+    img = base * (0.78 + 0.22 * rings[..., None]) * (0.9 + 0.1 * fine[..., None])
+    gap = np.abs(x - np.round(x)) < 0.006
+    img[:, gap] *= 0.5
+    # Plank ends staggered per plank.
+    ends = (np.arange(h)[:, None] / h + rng.random(planks)[plank][None, :]) % 1.0 < 0.006
+    img[ends] *= 0.7
+    return np.clip(img, 0.0, 1.0)
+
+
+def plaster_image(rng: np.random.Generator, size: int = 256,
+                  color: tuple[float, float, float] = (0.80, 0.78, 0.72)) -> np.ndarray:
+    n = fractal_noise(size, size, (8, 8), rng, octaves=5)
+    img = np.asarray(color)[None, None, :] * (0.93 + 0.1 * n[..., None])
+    return np.clip(img, 0.0, 1.0)
+
+
+@dataclass
+class Room:
+    node: NodePath
+    textures: list[Texture]
+
+
+def _tex_state(tex: Texture) -> RenderState:
+    return RenderState.make(TextureAttrib.make(tex))
+
+
+def build_room(parent: NodePath, seed: int) -> Room:
+    rng = np.random.default_rng(seed + 101)
+    node = parent.attachNewNode("room")
+    # Light oak floor and a pale laminate table top: a dark spider must stand
+    # out against them as it would in a real consulting room.
+    tex_floor = texture_from_array("room-floor", wood_image(rng, planks=4,
+                                                           tone=(0.70, 0.55, 0.38)))
+    tex_table = texture_from_array("room-table", plaster_image(rng, color=(0.80, 0.79, 0.76)))
+    tex_legs = texture_from_array("room-table-legs", wood_image(rng, size=256, planks=2,
+                                                                tone=(0.62, 0.47, 0.32)))
+    tex_wall = texture_from_array("room-wall", plaster_image(rng))
+    tex_ceiling = texture_from_array("room-ceiling", plaster_image(rng, color=(0.88, 0.87,
+                                                                                0.84)))
+
+    x0, x1 = ROOM_X
+    y0, y1 = ROOM_Y
+    floor = GeomBuilder()
+    # One texture tile holds four 15 cm planks: 0.6 m across, 1.8 m along.
+    floor.add_quad(np.array([[x0, y0, 0.0], [x1, y0, 0.0], [x1, y1, 0.0], [x0, y1, 0.0]]),
+                   uvs=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) / (0.6, 1.8))
+    walls = GeomBuilder()
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    for i in range(4):  # inward-facing walls
+        (ax, ay), (bx, by) = corners[i], corners[(i + 1) % 4]
+        length = float(np.hypot(bx - ax, by - ay))
+        walls.add_quad(np.array([[bx, by, 0.0], [ax, ay, 0.0], [ax, ay, CEILING],
+                                 [bx, by, CEILING]]),
+                       uvs=np.array([[length, 0], [0, 0], [0, CEILING], [length, CEILING]])
+                       / 1.5)
+    trim = GeomBuilder()  # skirting boards and a door
+    for i in range(4):
+        (ax, ay), (bx, by) = corners[i], corners[(i + 1) % 4]
+        cx, cy = (ax + bx) / 2, (ay + by) / 2
+        sx = abs(bx - ax) + 0.02 if ay == by else 0.02
+        sy = abs(by - ay) + 0.02 if ax == bx else 0.02
+        trim.add_box((cx, cy, 0.05), (sx, sy, 0.10), color=(0.93, 0.92, 0.88, 1.0))
+    trim.add_box((0.9, y1 - 0.01, 1.02), (0.92, 0.03, 2.04), color=(0.62, 0.55, 0.47, 1.0))
+    trim.add_box((0.55, y1 - 0.03, 1.0), (0.05, 0.02, 0.03), color=(0.75, 0.72, 0.65, 1.0))
+    ceiling = GeomBuilder()
+    ceiling.add_quad(np.array([[x0, y1, CEILING], [x1, y1, CEILING], [x1, y0, CEILING],
+                               [x0, y0, CEILING]]),
+                     uvs=np.array([[x0, y1], [x1, y1], [x1, y0], [x0, y0]]) / 1.5)
+
+    table = GeomBuilder()
+    cx = 0.0
+    cy = (TABLE_FRONT + TABLE_BACK) / 2
+    table.add_box((cx, cy, TABLE_TOP - TABLE_THICK / 2),
+                  (2 * TABLE_X, TABLE_BACK - TABLE_FRONT, TABLE_THICK), uv_scale=2.0)
+    legs = GeomBuilder()
+    inset = LEG_SIZE / 2
+    for lx in (-TABLE_X + inset, TABLE_X - inset):
+        for ly in (TABLE_FRONT + inset, TABLE_BACK - inset, (TABLE_FRONT + TABLE_BACK) / 2):
+            legs.add_box((lx, ly, (TABLE_TOP - TABLE_THICK) / 2),
+                         (LEG_SIZE, LEG_SIZE, TABLE_TOP - TABLE_THICK), uv_scale=2.0)
+    # Apron under the top, set back from the edge.
+    for sx in (-1, 1):
+        legs.add_box((sx * (TABLE_X - 0.04), cy, TABLE_TOP - TABLE_THICK - 0.04),
+                     (0.02, TABLE_BACK - TABLE_FRONT - 0.1, 0.08), uv_scale=2.0)
+
+    from panda3d.core import GeomNode
+
+    gn = GeomNode("room-geometry")
+    gn.addGeom(floor.geom(), _tex_state(tex_floor))
+    gn.addGeom(walls.geom(), _tex_state(tex_wall))
+    gn.addGeom(ceiling.geom(), _tex_state(tex_ceiling))
+    gn.addGeom(trim.geom(), RenderState.make(TextureAttrib.makeAllOff()))
+    gn.addGeom(table.geom(), _tex_state(tex_table))
+    gn.addGeom(legs.geom(), _tex_state(tex_legs))
+    geo = node.attachNewNode(gn)
+    geo.setMaterial(material((1, 1, 1, 1), specular=0.08, shininess=12.0), 1)
+
+    # Lighting: soft ambient, a ceiling lamp over the table, daylight from a
+    # window on the left, a dim fill from behind the patient.
+    amb = AmbientLight("room-ambient")
+    amb.setColor((0.26, 0.26, 0.28, 1.0))
+    sun = DirectionalLight("room-window")
+    sun.setColor((0.42, 0.41, 0.39, 1.0))
+    lamp = PointLight("room-lamp")
+    lamp.setColor((0.62, 0.57, 0.50, 1.0))
+    lamp.setAttenuation((1.0, 0.0, 0.08))
+    fill = DirectionalLight("room-fill")
+    fill.setColor((0.16, 0.17, 0.20, 1.0))
+    for light, pos, hpr in ((amb, None, None), (sun, None, (-60.0, -45.0, 0.0)),
+                            (lamp, (0.0, 1.0, 2.3), None), (fill, None, (160.0, -30.0, 0.0))):
+        np_light = node.attachNewNode(light)
+        if pos is not None:
+            np_light.setPos(*pos)
+        if hpr is not None:
+            np_light.setHpr(*hpr)
+        parent.setLight(np_light)
+    # The lamp itself: a warm disc on the ceiling so the light has a source.
+    shade = GeomBuilder()
+    shade.add_ellipsoid((0.0, 0.0, 0.0), (0.18, 0.18, 0.05), rings=8, segments=20,
+                        color=(1.0, 0.96, 0.88, 1.0))
+    lamp_geo = node.attachNewNode(shade.node("room-lamp-shade"))
+    lamp_geo.setPos(0.0, 1.0, CEILING - 0.02)
+    lamp_geo.setLightOff(1)
+    lamp_geo.setShaderOff(1)
+    return Room(node, [tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling])

@@ -1,0 +1,424 @@
+"""The spiders scene: house spiders on the floor, on the table or coming to
+the patient's hand, graded by distance, size, number and movement.
+
+Motion model. Each spider's place is a pure function of the (ramped)
+parameters and of integrated phases (wander, gait), so every change is
+continuous: a distance ramp slides the place, a location change moves it
+along a walkable path (across the floor, up a table leg, over the top), a
+count change walks extra spiders in from further away while they grow from
+nothing. The legs then follow the resulting velocity (see ``model``), so
+whatever moves a spider also makes it walk.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from panda3d.core import (
+    Geom,
+    GeomLines,
+    GeomNode,
+    GeomVertexData,
+    GeomVertexFormat,
+    GeomVertexWriter,
+    NodePath,
+    TransparencyAttrib,
+)
+
+from scenes.api import smoothstep
+from scenes.base import Scene
+from scenes.procedural import hand_node, lit_shader
+from scenes.spiders.declaration import ACTIVITIES, DECLARATION, LOCATIONS
+from scenes.spiders.model import SpiderProto, SpiderRig, build_proto
+from scenes.spiders.room import (
+    CEILING,
+    LEG_SIZE,
+    TABLE_BACK,
+    TABLE_FRONT,
+    TABLE_TOP,
+    TABLE_X,
+    Room,
+    build_room,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_SPIDERS = 10
+FLOOR_REF = (0.0, 0.15)  # in front of the chair, between the patient's feet
+TABLE_REF_X = -0.08  # table spiders sit a little left of the right hand
+CLIMB_POST = (-TABLE_X - 0.004, TABLE_FRONT + LEG_SIZE / 2)  # outer face of a table leg
+TELEPORT_M = 0.6  # a frame step longer than this is a ramp-0 jump: no gait from it
+DROP_X, DROP_Y = 0.04, 0.42  # where the dropping spider hangs (in front of the face)
+DROP_LOW = 1.02
+
+
+def _lerp(a: float, b: float, t: float) -> float:
+    return a + (b - a) * t
+
+
+def _angle_diff(a: float, b: float) -> float:
+    """b - a wrapped to -pi..pi."""
+    return (b - a + math.pi) % (2.0 * math.pi) - math.pi
+
+
+class _State:
+    """Per-spider motion state (plain floats; updated in place)."""
+
+    __slots__ = ("along", "burst_off", "burst_period", "heading", "lat", "pitch", "seen",
+                 "wander", "x", "y", "z")
+
+    def __init__(self, index: int) -> None:
+        golden = math.radians(137.508)
+        if index == 0:
+            self.along, self.lat = 0.0, 0.0
+        else:
+            r = math.sqrt(index) * 0.95
+            ang = (index * golden) % math.radians(150.0) - math.radians(75.0)
+            self.along = 0.35 + r * math.cos(ang)
+            self.lat = r * math.sin(ang) * 1.25
+        self.wander = (index * 0.37) % 1.0
+        self.burst_period = 1.7 + 0.23 * (index % 4)
+        self.burst_off = 0.61 * index
+        self.heading = 0.0
+        self.pitch = 0.0
+        self.x = self.y = self.z = 0.0
+        self.seen = False
+
+
+class SpiderScene(Scene):
+    declaration = DECLARATION
+
+    # -- build / teardown -----------------------------------------------------------
+    def on_build(self) -> None:
+        seed = self.ctx.seed
+        self.root.setShader(lit_shader())
+        self.room: Room = build_room(self.root, seed)
+        self.proto: SpiderProto = build_proto(seed)
+        self.rigs = [SpiderRig(self.proto, self.root, f"spider-{i}", i)
+                     for i in range(MAX_SPIDERS)]
+        self.states = [_State(i) for i in range(MAX_SPIDERS)]
+        for rig in self.rigs:
+            rig.root.hide()  # shown by _move once a spider is in the count
+        self.dropper = SpiderRig(self.proto, self.root, "spider-drop", MAX_SPIDERS)
+        self.dropper.hanging = 1.0
+        self.dropper.shadow.hide()
+        self.dropper.root.hide()
+        self.thread = self._make_thread()
+        self.hand: NodePath = hand_node("patient-hand", right=True)
+        self.hand.reparentTo(self.root)
+        self.hand.setTransparency(TransparencyAttrib.MAlpha)
+        self.hand.hide()
+        self._run_from = 0.0  # envelope value when run_toward was last fired
+        self._run_env = 0.0
+        self._twitch = 1.0
+
+    def _make_thread(self) -> NodePath:
+        vdata = GeomVertexData("silk", GeomVertexFormat.getV3(), Geom.UHStatic)
+        writer = GeomVertexWriter(vdata, "vertex")
+        writer.addData3(0.0, 0.0, 0.0)
+        writer.addData3(0.0, 0.0, 1.0)
+        lines = GeomLines(Geom.UHStatic)
+        lines.addVertices(0, 1)
+        geom = Geom(vdata)
+        geom.addPrimitive(lines)
+        node = GeomNode("silk-thread")
+        node.addGeom(geom)
+        thread = self.root.attachNewNode(node)
+        thread.setColor(0.85, 0.85, 0.82, 0.7)
+        thread.setTransparency(TransparencyAttrib.MAlpha)
+        thread.setRenderModeThickness(1.5)
+        thread.setLightOff(1)
+        thread.setShaderOff(1)
+        thread.hide()
+        return thread
+
+    def on_teardown(self) -> None:
+        # Nodes go with the root (base class); drop our references so the
+        # textures and geometry are freed with them.
+        self.rigs = []
+        self.states = []
+        self.proto.textures.clear()
+        self.room.textures.clear()
+
+    # -- events ------------------------------------------------------------------------
+    def on_event(self, name: str, **options: Any) -> None:
+        if name == "run_toward":
+            self._run_from = self._run_env  # a second run starts where the first is
+        elif name == "drop_from_above":
+            self.dropper.root.show()
+            self.thread.show()
+
+    # -- where things go -------------------------------------------------------------------
+    def _hand_xy(self) -> tuple[float, float]:
+        p = self.ctx.right_hand.getPos(self.root)
+        return p.x, p.y
+
+    def _frame(self, location: str, distance: float) -> tuple[float, float, float, float, float]:
+        """Place of the nearest spider for a location: x, y, z and the unit
+        direction pointing away from the patient."""
+        if location == "floor":
+            ang = math.radians(min(82.0, max(50.0, 82.0 - 10.0 * distance)))
+            dx, dy = -math.sin(ang), math.cos(ang)
+            return FLOOR_REF[0] + dx * distance, FLOOR_REF[1] + dy * distance, 0.0, dx, dy
+        if location == "table":
+            return TABLE_REF_X, TABLE_FRONT + 0.02 + distance, TABLE_TOP, 0.0, 1.0
+        hx, hy = self._hand_xy()
+        dx, dy = 0.119, 0.993
+        return hx + dx * distance, hy + dy * distance, TABLE_TOP, dx, dy
+
+    def _ref(self, location: str) -> tuple[float, float, float]:
+        """The point a spider faces when it has nowhere to go (the patient)."""
+        if location == "floor":
+            return FLOOR_REF[0], FLOOR_REF[1], 0.0
+        if location == "table":
+            return TABLE_REF_X, TABLE_FRONT, TABLE_TOP
+        hx, hy = self._hand_xy()
+        return hx, hy, TABLE_TOP
+
+    @staticmethod
+    def _clamp(location: str, x: float, y: float, margin: float) -> tuple[float, float]:
+        if location == "floor":
+            # Stay off the table's footprint (keep left of it or in front of it).
+            if x > -TABLE_X - margin and y > TABLE_FRONT - margin:
+                if (x + TABLE_X + margin) < (y - TABLE_FRONT + margin):
+                    x = -TABLE_X - margin
+                else:
+                    y = TABLE_FRONT - margin
+            return max(-3.2, min(2.2, x)), max(-1.3, min(4.2, y))
+        lim = TABLE_X - margin
+        return max(-lim, min(lim, x)), max(TABLE_FRONT + margin, min(TABLE_BACK - margin, y))
+
+    def _place(self, location: str, st: _State, distance: float, spacing: float,
+               amp: float, margin: float, entry: float) -> tuple[float, float, float]:
+        x, y, z, dx, dy = self._frame(location, distance)
+        along = st.along * spacing + entry
+        lat = st.lat * spacing
+        w = st.wander * 2.0 * math.pi
+        lat += amp * math.sin(w)
+        along += amp * 0.35 * math.sin(2.0 * w + 1.0)
+        x += dx * along + dy * lat
+        y += dy * along - dx * lat
+        x, y = self._clamp(location, x, y, margin)
+        return x, y, z
+
+    def _location_path(self, a: tuple[float, float, float], b: tuple[float, float, float],
+                       t: float) -> tuple[float, float, float, int]:
+        """Position along the walk from ``a`` to ``b`` at fraction ``t``. If
+        one end is on the floor and the other on the table, the walk goes
+        to the table leg, up (or down) its outer face, then across. Returns
+        x, y, z and the climb direction (+1 up, -1 down, 0 on a level)."""
+        if (a[2] > 0.1) == (b[2] > 0.1):
+            return _lerp(a[0], b[0], t), _lerp(a[1], b[1], t), _lerp(a[2], b[2], t), 0
+        px, py = CLIMB_POST
+        low = (px, py, 0.0)
+        high = (px, py, TABLE_TOP)
+        pts = (a, low, high, b) if a[2] < 0.1 else (a, high, low, b)
+        lens = [math.dist(pts[i], pts[i + 1]) for i in range(3)]
+        s = t * (lens[0] + lens[1] + lens[2])
+        for i in range(3):
+            if s <= lens[i] or i == 2:
+                f = 0.0 if lens[i] <= 1e-9 else min(1.0, s / lens[i])
+                p, q = pts[i], pts[i + 1]
+                climb = 0 if i != 1 else (1 if q[2] > p[2] else -1)
+                return (_lerp(p[0], q[0], f), _lerp(p[1], q[1], f), _lerp(p[2], q[2], f),
+                        climb)
+            s -= lens[i]
+        raise AssertionError("unreachable")
+
+    # -- frame -------------------------------------------------------------------------------
+    def on_update(self, t: float, dt: float) -> None:
+        distance = float(self.value("distance"))
+        size_m = float(self.value("size")) / 100.0
+        count = float(self.value("count"))
+        act_from, act_to, act_p = self.transition("activity")
+        loc_from, loc_to, loc_p = self.transition("location")
+        loc_from, loc_to = str(loc_from), str(loc_to)
+        i_from, i_to = ACTIVITIES.index(str(act_from)), ACTIVITIES.index(str(act_to))
+
+        spacing = max(size_m * 1.2, 0.04 + 0.10 * distance)
+        margin = 0.02 + size_m * 0.35
+        # Activity: wander amplitude (m), speed (m/s), twitchiness, blended.
+        walk_v = min(0.10, max(0.015, 1.0 * size_m))
+        dash_v = min(0.7, max(0.12, 5.0 * size_m))
+        amps = (0.0, 0.45 * spacing + 0.02, 0.8 * spacing + 0.04)
+        twitch = (1.0, 0.35, 0.6)
+        amp = _lerp(amps[i_from], amps[i_to], act_p)
+        self._twitch = _lerp(twitch[i_from], twitch[i_to], act_p)
+
+        run_p = self.event_progress("run_toward")
+        if run_p is None:
+            self._run_env = 0.0
+        else:
+            rise = smoothstep(run_p / 0.18)
+            fall = smoothstep((run_p - 0.6) / 0.4)
+            self._run_env = (self._run_from + (1.0 - self._run_from) * rise) * (1.0 - fall)
+
+        for i in range(MAX_SPIDERS):
+            st = self.states[i]
+            rig = self.rigs[i]
+            appear = min(1.0, max(0.0, count - i))
+            if appear <= 0.0:
+                if st.seen:
+                    rig.root.hide()
+                    st.seen = False
+                continue
+            # Wander phase advances with this activity's speed (scuttle: dashes).
+            if dt > 0.0 and amp > 1e-4:
+                burst_x = ((t + st.burst_off) / st.burst_period) % 1.0
+                burst = math.sin(math.pi * burst_x / 0.35) ** 2 if burst_x < 0.35 else 0.0
+                speeds = (0.0, walk_v, dash_v * burst)
+                v = _lerp(speeds[i_from], speeds[i_to], act_p)
+                st.wander = (st.wander + v * dt / (4.4 * amp)) % 1.0
+            entry = (1.0 - appear) * (0.35 + 3.0 * size_m)
+            a = self._place(loc_from, st, distance, spacing, amp, margin, entry)
+            if loc_p >= 1.0 or loc_from == loc_to:
+                x, y, z = a
+                climb = 0
+            else:
+                b = self._place(loc_to, st, distance, spacing, amp, margin, entry)
+                # Staggered so a group files along the path instead of piling up.
+                stagger = 0.3 * min(1.0, i / 9.0)
+                tp = min(1.0, max(0.0, (loc_p - stagger) / (1.0 - 0.3)))
+                x, y, z, climb = self._location_path(a, b, tp)
+            loc_now = loc_to if loc_p >= 0.5 else loc_from
+            if i == 0 and self._run_env > 0.0:
+                tx, ty, tz = self._run_target(loc_now, size_m)
+                e = self._run_env
+                if abs(tz - z) < 0.1:
+                    x, y = _lerp(x, tx, e), _lerp(y, ty, e)
+            self._move(rig, st, x, y, z, climb, loc_now, size_m, appear, t, dt)
+
+        self._update_dropper(t, dt, size_m)
+        self._update_hand(loc_from, loc_to, loc_p)
+
+    def _run_target(self, location: str, size_m: float) -> tuple[float, float, float]:
+        """Where ``run_toward`` takes the nearest spider: right up to the
+        patient's feet, the table edge, or the fingertips."""
+        rx, ry, rz = self._ref(location)
+        if location == "floor":
+            return rx - 0.05 - 0.3 * size_m, ry + 0.02 + 0.3 * size_m, rz
+        if location == "table":
+            return rx, ry + 0.02 + 0.4 * size_m, rz
+        return rx + 0.02, ry + 0.14 + 0.35 * size_m, rz
+
+    def _move(self, rig: SpiderRig, st: _State, x: float, y: float, z: float, climb: int,
+              location: str, size_m: float, appear: float, t: float, dt: float) -> None:
+        grow = smoothstep(appear * 2.5)
+        scale = size_m * grow
+        if not st.seen:
+            rig.root.show()
+            st.seen = True
+            fx, fy, _ = self._ref(location)
+            st.heading = math.atan2(fy - y, fx - x)
+            st.x, st.y, st.z = x, y, z
+        vx = vy = vz = 0.0
+        if dt > 0.0:
+            ddx, ddy, ddz = x - st.x, y - st.y, z - st.z
+            if ddx * ddx + ddy * ddy + ddz * ddz < TELEPORT_M * TELEPORT_M:
+                vx, vy, vz = ddx / dt, ddy / dt, ddz / dt
+        st.x, st.y, st.z = x, y, z
+        speed_h = math.hypot(vx, vy)
+        # Heading: along the motion when moving, else toward the patient;
+        # into the table leg while climbing (the body turns over the edge).
+        if climb:
+            want = 0.0 if climb > 0 else math.pi  # +X into the leg going up
+        elif speed_h > max(0.004, 0.12 * size_m):
+            want = math.atan2(vy, vx)
+        else:
+            fx, fy, _ = self._ref(location)
+            want = math.atan2(fy - y, fx - x) if math.hypot(fx - x, fy - y) > 1e-3 \
+                else st.heading
+        omega = 0.0
+        if dt > 0.0:
+            rate = 2.5 + 8.0 * min(1.0, speed_h / max(size_m * 3.0, 0.05))
+            diff = _angle_diff(st.heading, want)
+            step = max(-rate * dt, min(rate * dt, diff))
+            st.heading += step
+            omega = step / dt
+            target_pitch = 90.0 * climb
+            st.pitch += (target_pitch - st.pitch) * min(1.0, dt * 12.0)
+        heading_deg = math.degrees(st.heading) - 90.0
+        rig.root.setPosHpr(x, y, z, heading_deg, st.pitch, 0.0)
+        rig.root.setScale(max(scale, 1e-4))
+        # Body-frame velocity in model units for the gait.
+        ch, sh = math.cos(st.heading), math.sin(st.heading)
+        cp = math.cos(math.radians(st.pitch))
+        sp = math.sin(math.radians(st.pitch))
+        fwd = vx * ch * cp + vy * sh * cp + vz * sp
+        side = vx * sh - vy * ch  # to the spider's right
+        unit = max(scale, 1e-4) * self.proto.norm
+        rig.animate(t, dt, side / unit, fwd / unit, omega, self._twitch)
+
+    def _update_dropper(self, t: float, dt: float, size_m: float) -> None:
+        p = self.event_progress("drop_from_above")
+        rig = self.dropper
+        if p is None:
+            if not rig.root.isHidden():
+                rig.root.hide()
+                self.thread.hide()
+            return
+        top = CEILING - 0.05
+        if p < 0.2:  # fall, braking near the end with a little bounce
+            f = p / 0.2
+            ease = 1.0 - (1.0 - f) ** 3
+            z = top + (DROP_LOW - top) * ease
+        elif p < 0.75:
+            f = (p - 0.2) / 0.55
+            z = DROP_LOW + 0.03 * math.sin(f * 9.0) * math.exp(-4.0 * f)
+        else:
+            f = smoothstep((p - 0.75) / 0.25)
+            z = DROP_LOW + (top - DROP_LOW) * f
+        spin = 180.0 + 40.0 * math.sin(t * 0.8)
+        sway = 0.01 * math.sin(t * 1.7)
+        rig.root.setPosHpr(DROP_X + sway, DROP_Y, z, spin, -90.0, 0.0)
+        rig.root.setScale(size_m)
+        rig.animate(t, dt, 0.0, 0.0, 0.0, 1.0)
+        # Silk from the spinnerets (now on top) up to the ceiling.
+        attach = z + 0.16 * size_m
+        self.thread.setPos(DROP_X + sway, DROP_Y, attach)
+        self.thread.setSz(max(1e-3, CEILING - attach))
+
+    def _update_hand(self, loc_from: str, loc_to: str, loc_p: float) -> None:
+        w_from = 1.0 if loc_from == "hand" else 0.0
+        w_to = 1.0 if loc_to == "hand" else 0.0
+        w = _lerp(w_from, w_to, loc_p)
+        if w <= 0.0:
+            if not self.hand.isHidden():
+                self.hand.hide()
+            return
+        if self.hand.isHidden():
+            self.hand.show()
+        self.hand.setMat(self.ctx.right_hand.getMat(self.root))
+        self.hand.setAlphaScale(w)
+
+    # -- for still cameras -----------------------------------------------------------------------
+    def focus_point(self) -> tuple[float, float, float] | None:
+        size_m = float(self.value("size")) / 100.0
+        if not self.dropper.root.isHidden():
+            p = self.dropper.root.getPos(self.root)
+            return p.x, p.y, p.z
+        head = self.ctx.head.getPos(self.root)
+        best: tuple[float, float, float] | None = None
+        best_d = math.inf
+        for st, rig in zip(self.states, self.rigs, strict=True):
+            if not st.seen or rig.root.isHidden():
+                continue
+            d = math.dist((st.x, st.y, st.z), (head.x, head.y, head.z))
+            if d < best_d:
+                best_d = d
+                best = (st.x, st.y, st.z + 0.06 * size_m)
+        return best
+
+    # -- for tests and telemetry ---------------------------------------------------------------
+    def visible_spiders(self) -> int:
+        """Spiders on screen now (walking in counts once they show)."""
+        return sum(1 for st in self.states if st.seen)
+
+    def spider_position(self, index: int = 0) -> tuple[float, float, float]:
+        st = self.states[index]
+        return st.x, st.y, st.z
+
+
+__all__ = ["LOCATIONS", "SpiderScene"]
