@@ -129,7 +129,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.legend.suds_therapist": ("SUDS (said aloud)", "SUDS (à voix haute)"),
     "report.legend.suds_headset": ("SUDS (headset)", "SUDS (casque)"),
     "report.legend.hr": ("Heart rate (15 s mean)", "Fréquence cardiaque (moyenne 15 s)"),
-    "report.legend.hr_raw": ("each beat-rate sample", "chaque mesure"),
+    "report.legend.hr_raw": ("Heart rate, each sample", "FC, chaque mesure"),
     "report.legend.event": ("Event", "Événement"),
     "report.legend.expected": ("Expected SUDS", "SUDS attendu"),
     "report.legend.pause": ("Pause (safe place)", "Pause (lieu sûr)"),

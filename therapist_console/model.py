@@ -688,6 +688,10 @@ class SessionModel:
             self._record_event("scene_event", args.get("event"), {
                 "event": args.get("event"), "options": args.get("options", {})},
                 at, engine_t, engine_frame, step_id)
+            # A simulated heart rate startles with the event (real sensors ignore this).
+            startle = getattr(self.heart_rate_source, "on_event", None)
+            if callable(startle):
+                startle(1.0)
         elif kind in ("pause", "resume"):
             self._record_event(kind, args.get("reason"), {"reason": args.get("reason", "")},
                                at, engine_t, engine_frame, step_id)

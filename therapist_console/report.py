@@ -634,14 +634,14 @@ class _Doc:
         lang, steps = self.lang, self.d.summary.steps
         self.heading(tr("report.suds_by_step", lang))
         cols = [
-            (tr("summary.col.step", lang), 0.345, "left"),
-            (tr("summary.col.time", lang), 0.125, "right"),
-            (tr("summary.col.expected", lang), 0.085, "right"),
+            (tr("summary.col.step", lang), 0.335, "left"),
+            (tr("summary.col.time", lang), 0.115, "right"),
+            (tr("summary.col.expected", lang), 0.105, "right"),
             (tr("summary.col.peak", lang), 0.065, "right"),
             (tr("summary.col.end", lang), 0.065, "right"),
-            (tr("summary.col.fall", lang), 0.12, "right"),
-            (tr("summary.col.half", lang), 0.095, "right"),
-            (tr("summary.col.ratings", lang), 0.09, "right"),
+            (tr("summary.col.fall", lang), 0.115, "right"),
+            (tr("summary.col.half", lang), 0.1, "right"),
+            (tr("summary.col.ratings", lang), 0.1, "right"),
         ]
         xs = [MARGIN]
         for _, frac, _ in cols:
