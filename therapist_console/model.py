@@ -326,6 +326,8 @@ class ModelEvents:
         self.paused: Signal[bool] = Signal("paused")
         self.reminder: Signal[Reminder | None] = Signal("reminder")
         """A SUDS reminder became due (Reminder) or was cleared (None)."""
+        self.suggestion: Signal[tuple[int, str, str]] = Signal("suggestion")
+        """(id, kind, text) of a suggestion just shown; answer with decide_suggestion."""
         self.tick: Signal[float] = Signal("tick")
         """Emitted by :meth:`SessionModel.tick` with the current console time."""
 
@@ -378,6 +380,7 @@ class SessionModel:
         self._head_flushed_at = 0.0
         self._was_lost = False
         self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
+        self.pending_suggestions: dict[int, tuple[str, str]] = {}
         """Commands sent and not yet answered: id -> (kind, args)."""
 
     # -- time ----------------------------------------------------------------
@@ -758,6 +761,26 @@ class SessionModel:
         rid = self.record.add_note(session.id, text=text, t=t, step_id=step_id)
         return self._add_timeline(t, "note", "note", {"text": text.strip()}, rid)
 
+    # -- suggestions (the software suggests, the therapist decides) -----------------
+    def suggest(self, kind: str, text: str, detail: Mapping[str, Any] | None = None) -> int:
+        """Show a suggestion (e.g. a progression rule's "SUDS fell by half: next
+        step?"); recorded with the time it was shown. Returns its id."""
+        session = self._require_session()
+        t = self.now()
+        step_id = self.current_step.row.id if self.current_step else None
+        rid = self.record.add_suggestion(session.id, kind=kind, text=text, t=t, step_id=step_id,
+                                         detail=detail)
+        self.pending_suggestions[rid] = (kind, text)
+        self._add_timeline(t, "suggestion", kind, {"text": text, **dict(detail or {})}, rid)
+        self.events.suggestion.emit((rid, kind, text))
+        return rid
+
+    def decide_suggestion(self, suggestion_id: int, taken: bool) -> None:
+        """The therapist took or declined a suggestion (recorded; nothing else
+        happens: taking "next step" still needs go_to_step)."""
+        self.record.decide_suggestion(suggestion_id, taken=taken, t=self.now())
+        self.pending_suggestions.pop(suggestion_id, None)
+
     # -- reminders -------------------------------------------------------------------
     def _update_reminder(self, now: float) -> None:
         due = self._reminder_due(now)
@@ -811,6 +834,29 @@ class SessionModel:
             self.ingest_heart_rate(s)
         return len(samples)
 
+    def scene_declaration(self, scene_id: str | None = None) -> Any:
+        """The ``scenes.api.SceneDecl`` of ``scene_id`` (default: the current
+        step's scene): from the engine's catalogue when connected (what the
+        engine really runs), else from the local registry; None if unknown.
+        Widgets build the parameter and event controls from it."""
+        if scene_id is None:
+            if self.current_step is None:
+                return None
+            scene_id = self.current_step.plan_step.scene
+        info = getattr(self.link, "info", None)
+        if info is not None:
+            try:
+                return info.scene(scene_id)
+            except KeyError:
+                pass
+        try:
+            from scenes import registry
+
+            return registry.declaration(scene_id)
+        except Exception:
+            log.warning("no declaration for scene %r", scene_id)
+            return None
+
     def exposure_intensity(self) -> float:
         """0..1: how intense the current scene is (0 paused or with no step).
 
@@ -820,11 +866,8 @@ class SessionModel:
         step = self.current_step
         if step is None or self.paused:
             return 0.0
-        try:
-            from scenes import registry
-
-            decl = registry.declaration(step.plan_step.scene)
-        except Exception:
+        decl = self.scene_declaration(step.plan_step.scene)
+        if decl is None:
             return 0.5
         levels = []
         for p in decl.params:

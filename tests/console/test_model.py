@@ -374,3 +374,20 @@ def test_language_switch(record: SessionRecord, clock: ManualClock) -> None:
     assert seen == ["en"]
     with pytest.raises(ValueError):
         model.set_language("de")
+
+
+def test_suggestions_are_recorded_with_the_decision(record: SessionRecord,
+                                                    clock: ManualClock) -> None:
+    model = started(record, clock)
+    shown: list[tuple[int, str, str]] = []
+    model.events.suggestion.connect(shown.append)
+    sid_ = model.suggest("next_step", "SUDS fell by half: move to the next step?",
+                         {"fall_fraction": 0.5})
+    clock.advance(4)
+    model.decide_suggestion(sid_, taken=False)
+    sid = model.session.id if model.session else 0
+    row = record.rows("suggestions", sid)[0]
+    assert (row["kind"], row["taken"], row["decided_at"] - row["t"]) == ("next_step", 0, 4)
+    assert shown == [(sid_, "next_step", "SUDS fell by half: move to the next step?")]
+    assert model.timeline[-1].text("en").startswith("SUDS fell by half")
+    assert model.pending_suggestions == {}
