@@ -228,7 +228,8 @@ class TimelineEntry:
             text = tr(f"link.{self.name}", lang)
             return f"{text}: {d['detail']}" if d.get("detail") else text
         if self.kind == "step":
-            return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}: {d.get('label', '')}"
+            label = _label_text(d.get("label"), lang) or self.name
+            return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}: {label}"
         if self.kind == "command":
             status = tr(f"command.{d.get('status', 'sent')}", lang)
             args = d.get("args") or {}
@@ -239,13 +240,13 @@ class TimelineEntry:
             error = f": {d['error']}" if d.get("error") else ""
             return f"{self.name}({brief}) {status}{error}"
         if self.kind == "event":
-            key = f"event.{self.name}"
-            try:
-                base = tr(key, lang)
-            except KeyError:
-                base = tr("event.scene_event", lang)
-            label = d.get("label") or d.get("event") or ""
-            return f"{base}: {label}" if label else base
+            if self.name == "session" and d.get("name") == "resumed_after_interruption":
+                return tr("event.session_resumed", lang)
+            if self.name in ("scene_event", "pause", "resume", "patient_stop", "failsafe"):
+                base = tr(f"event.{self.name}", lang)
+                label = d.get("label") or d.get("event") or ""
+                return f"{base}: {label}" if label else base
+            return f"{self.name}: {d.get('name') or ''}".rstrip(": ")
         if self.kind == "session":
             return tr(f"timeline.session.{self.name}", lang, id=d.get("id", ""))
         return str(d.get("text") or self.name)
@@ -534,7 +535,7 @@ class SessionModel:
         entries: list[TimelineEntry] = []
         for st in self.step_history:
             entries.append(TimelineEntry(st.started_at, st.started_at - t0, "step", st.step_key, {
-                "index": st.step_index, "label": _label_text(st.label, self.language),
+                "index": st.step_index, "label": st.label,
                 "scene": st.scene}, st.id))
         for s in self.suds_history:
             entries.append(TimelineEntry(s.t, s.elapsed_s, "suds", s.source,
@@ -588,7 +589,7 @@ class SessionModel:
         self.step_history.append(row)
         self.current_step = CurrentStep(index, plan_step, row, values)
         self._add_timeline(t, "step", plan_step.key, {
-            "index": index, "label": plan_step.label_text(self.language),
+            "index": index, "label": plan_step.label_dict(),
             "scene": plan_step.scene}, row.id)
         self.events.step.emit(self.current_step)
         self._step_reminder_pending = True

@@ -391,3 +391,20 @@ def test_suggestions_are_recorded_with_the_decision(record: SessionRecord,
     assert shown == [(sid_, "next_step", "SUDS fell by half: move to the next step?")]
     assert model.timeline[-1].text("en").startswith("SUDS fell by half")
     assert model.pending_suggestions == {}
+
+
+def test_timeline_texts_in_both_languages(record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock)
+    model.go_to_step(0)
+    model.enter_suds(20)
+    model.add_note("calm")
+    model.record_clinical_event(_event("stop", 1))
+    for lang in ("en", "fr"):
+        texts = [e.text(lang) for e in model.timeline]
+        assert all(texts), texts
+    en = [e.text("en") for e in model.timeline]
+    assert en[0] == "Session 1 started"
+    assert "Step 1: Far away" in en and "SUDS 20 (said aloud)" in en and "calm" in en
+    assert "patient asked to stop" in en
+    fr = [e.text("fr") for e in model.timeline]
+    assert "Palier 1: Loin" in fr and "le patient a demandé l'arrêt" in fr
