@@ -1,0 +1,32 @@
+"""The model layer stays free of Qt and Panda3D (napari's rule, checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+QT_FREE = (
+    "therapist_console.model",
+    "therapist_console.record",
+    "therapist_console.summary",
+    "therapist_console.export",
+    "therapist_console.heart_rate",
+    "therapist_console.i18n",
+    "therapist_console.sample_session",
+    "therapist_console.sessions_cli",
+)
+
+
+def test_model_layer_imports_no_qt_and_no_panda3d() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in QT_FREE)
+        + "import argparse\n"
+        "therapist_console.sessions_cli.register(argparse.ArgumentParser().add_subparsers())\n"
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'panda3d', 'direct', 'pyqtgraph'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "", f"Qt or Panda3D imported by the model layer: {out}"
