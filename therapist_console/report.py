@@ -713,10 +713,10 @@ class _Doc:
             body_w = self.width - 32
             h = self.measure(body_w, text, 8.5) + 1.8
             self.ensure(h)
-            self.text(MARGIN, self.y, 14, 5, fmt_minute(minute), size=8, bold=True,
+            self.text(MARGIN, self.y, 16, 5, fmt_minute(minute), size=8, bold=True,
                       color=C_SUDS)
             if tag:
-                self.text(MARGIN + 14, self.y + 0.3, 17, 5, tag, size=7, color=C_MUTED)
+                self.text(MARGIN + 16.5, self.y + 0.3, 15, 5, tag, size=7, color=C_MUTED)
             self.text(MARGIN + 32, self.y, body_w, h, text, size=8.5, wrap=True)
             self.y += h
 
