@@ -24,8 +24,9 @@ velocity (plus the turning term), so they do not slide on the ground.
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from panda3d.core import (
@@ -83,8 +84,8 @@ STRIDE = 0.16  # nominal stride of each foot (model units)
 STEP_FREQ_MIN = 0.8  # Hz: below this the stride shrinks instead
 STEP_FREQ_MAX = 11.0  # Hz: fast scuttle of a big house spider
 
-HAIR_DARK = (0.07, 0.05, 0.035, 1.0)
-HAIR_TIP = (0.42, 0.33, 0.22, 1.0)
+HAIR_DARK = (0.045, 0.035, 0.025, 1.0)
+HAIR_TIP = (0.30, 0.24, 0.17, 1.0)
 SPINE = (0.05, 0.035, 0.025, 1.0)
 
 
@@ -104,8 +105,8 @@ def abdomen_image(rng: np.random.Generator, size: int = 256) -> np.ndarray:
     v = 1.0 - (np.arange(h) + 0.5) / h  # row 0 = front (v = 1)
     uu, vv = np.meshgrid(u, v)
     lateral = np.abs(uu - 0.5)  # 0 dorsal midline, 0.5 belly
-    base = np.array([0.20, 0.14, 0.09])
-    light = np.array([0.58, 0.45, 0.30])
+    base = np.array([0.15, 0.105, 0.07])
+    light = np.array([0.46, 0.36, 0.25])
     dark = np.array([0.06, 0.045, 0.03])
     mottle = fractal_noise(h, w, (8, 8), rng, octaves=4)
     fur = hair_streaks(h, w, rng, density=0.9, length=18)
@@ -138,8 +139,8 @@ def prosoma_image(rng: np.random.Generator, size: int = 256) -> np.ndarray:
     v = 1.0 - (np.arange(h) + 0.5) / h
     uu, vv = np.meshgrid(u, v)
     lateral = np.abs(uu - 0.5)
-    base = np.array([0.30, 0.21, 0.13])
-    dark = np.array([0.08, 0.055, 0.035])
+    base = np.array([0.22, 0.155, 0.10])
+    dark = np.array([0.06, 0.045, 0.03])
     mottle = fractal_noise(h, w, (6, 6), rng, octaves=3)
     fur = hair_streaks(h, w, rng, density=0.7, length=14)
     img = np.broadcast_to(base, (h, w, 3)) * (0.8 + 0.4 * mottle[..., None])
@@ -159,7 +160,7 @@ def leg_image(rng: np.random.Generator, width: int = 64, height: int = 256) -> n
     """Leg segment skin: dark brown under dense hair streaks along the leg,
     faint darker rings (annulation) near the joint ends."""
     v = 1.0 - (np.arange(height) + 0.5) / height
-    base = np.array([0.24, 0.17, 0.11])
+    base = np.array([0.17, 0.12, 0.08])
     fur = hair_streaks(height, width, rng, density=1.1, length=22)
     mottle = fractal_noise(height, width, (4, 8), rng, octaves=3)
     ring = 0.55 + 0.45 * np.clip(np.abs(v - 0.5) / 0.5, 0.0, 1.0) ** 3
@@ -262,7 +263,6 @@ class SpiderProto:
     legs: list[LegSpec]
     norm: float  # model units -> leg span 1
     material: Material
-    textures: list[Texture] = field(default_factory=list)
 
 
 def _geom_node(name: str, parts: list[tuple[GeomBuilder, RenderState]]) -> NodePath:
@@ -273,12 +273,25 @@ def _geom_node(name: str, parts: list[tuple[GeomBuilder, RenderState]]) -> NodeP
     return NodePath(node)
 
 
-def build_proto(seed: int) -> SpiderProto:
-    """Make the meshes and textures (a few tens of milliseconds)."""
+@functools.lru_cache(maxsize=2)
+def spider_textures(seed: int) -> tuple[Texture, Texture, Texture, Texture]:
+    """The spider's textures, made once per seed and kept for the process:
+    reloading the scene then reuses the textures already on the GPU instead
+    of uploading new ones while the old wait for Panda's state cache to let
+    go of them (a fixed few hundred kilobytes, not a growing leak)."""
     rng = np.random.default_rng(seed)
-    tex_abd = texture_from_array("spider-abdomen", abdomen_image(rng))
-    tex_pro = texture_from_array("spider-prosoma", prosoma_image(rng))
-    tex_leg = texture_from_array("spider-leg", leg_image(rng))
+    shade = np.zeros((64, 64, 4))
+    shade[..., 3] = radial_falloff(64, power=1.6) * 0.8
+    return (texture_from_array("spider-abdomen", abdomen_image(rng)),
+            texture_from_array("spider-prosoma", prosoma_image(rng)),
+            texture_from_array("spider-leg", leg_image(rng)),
+            texture_from_array("spider-shadow", shade, repeat=False))
+
+
+def build_proto(seed: int) -> SpiderProto:
+    """Make the meshes (a few tens of milliseconds) around cached textures."""
+    rng = np.random.default_rng(seed)
+    tex_abd, tex_pro, tex_leg, tex_shadow = spider_textures(seed)
     st_abd = RenderState.make(TextureAttrib.make(tex_abd))
     st_pro = RenderState.make(TextureAttrib.make(tex_pro))
     st_leg = RenderState.make(TextureAttrib.make(tex_leg))
@@ -390,10 +403,6 @@ def build_proto(seed: int) -> SpiderProto:
     span = float(np.max(np.linalg.norm(feet[:, None] - feet[None, :], axis=2)))
 
     # -- soft contact shadow -------------------------------------------------------------
-    shade = np.zeros((64, 64, 4))
-    fall = radial_falloff(64, power=1.6)
-    shade[..., 3] = fall * 0.75
-    tex_shadow = texture_from_array("spider-shadow", shade, repeat=False)
     sb = GeomBuilder()
     sb.add_quad(np.array([[-0.5, -0.5, 0.0], [0.5, -0.5, 0.0], [0.5, 0.5, 0.0],
                           [-0.5, 0.5, 0.0]]), color=(1, 1, 1, 1))
@@ -404,8 +413,7 @@ def build_proto(seed: int) -> SpiderProto:
     shadow.setShaderOff(1)
     shadow.setBin("transparent", 0)
     return SpiderProto(body, palp, segments, shadow, legs, 1.0 / span,
-                       material((1.0, 1.0, 1.0, 1.0), specular=0.22, shininess=28.0),
-                       [tex_abd, tex_pro, tex_leg, tex_shadow])
+                       material((1.0, 1.0, 1.0, 1.0), specular=0.22, shininess=28.0))
 
 
 # -- the per-spider rig ---------------------------------------------------------------------

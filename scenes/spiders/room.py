@@ -10,6 +10,7 @@ so a spider climbing a leg walks straight onto the top.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,16 +74,17 @@ def plaster_image(rng: np.random.Generator, size: int = 256,
 @dataclass
 class Room:
     node: NodePath
-    textures: list[Texture]
 
 
 def _tex_state(tex: Texture) -> RenderState:
     return RenderState.make(TextureAttrib.make(tex))
 
 
-def build_room(parent: NodePath, seed: int) -> Room:
+@functools.lru_cache(maxsize=2)
+def room_textures(seed: int) -> tuple[Texture, Texture, Texture, Texture, Texture]:
+    """Floor, table top, table legs, wall and ceiling textures, made once per
+    seed and reused by every build (see ``model.spider_textures``)."""
     rng = np.random.default_rng(seed + 101)
-    node = parent.attachNewNode("room")
     # Light oak floor and a pale laminate table top: a dark spider must stand
     # out against them as it would in a real consulting room.
     tex_floor = texture_from_array("room-floor", wood_image(rng, planks=4,
@@ -93,6 +95,12 @@ def build_room(parent: NodePath, seed: int) -> Room:
     tex_wall = texture_from_array("room-wall", plaster_image(rng))
     tex_ceiling = texture_from_array("room-ceiling", plaster_image(rng, color=(0.88, 0.87,
                                                                                 0.84)))
+    return tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling
+
+
+def build_room(parent: NodePath, seed: int) -> Room:
+    node = parent.attachNewNode("room")
+    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling = room_textures(seed)
 
     x0, x1 = ROOM_X
     y0, y1 = ROOM_Y
@@ -178,4 +186,4 @@ def build_room(parent: NodePath, seed: int) -> Room:
     lamp_geo.setPos(0.0, 1.0, CEILING - 0.02)
     lamp_geo.setLightOff(1)
     lamp_geo.setShaderOff(1)
-    return Room(node, [tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling])
+    return Room(node)

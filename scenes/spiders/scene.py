@@ -139,8 +139,6 @@ class SpiderScene(Scene):
         # textures and geometry are freed with them.
         self.rigs = []
         self.states = []
-        self.proto.textures.clear()
-        self.room.textures.clear()
 
     # -- events ------------------------------------------------------------------------
     def on_event(self, name: str, **options: Any) -> None:
@@ -180,12 +178,12 @@ class SpiderScene(Scene):
     @staticmethod
     def _clamp(location: str, x: float, y: float, margin: float) -> tuple[float, float]:
         if location == "floor":
-            # Stay off the table's footprint (keep left of it or in front of it).
-            if x > -TABLE_X - margin and y > TABLE_FRONT - margin:
-                if (x + TABLE_X + margin) < (y - TABLE_FRONT + margin):
-                    x = -TABLE_X - margin
-                else:
-                    y = TABLE_FRONT - margin
+            # Keep out from under the table: from its front edge on, push
+            # spiders out to its left side, fading the push in over 10 cm in
+            # front of the table so a spider walking past never jumps.
+            edge = TABLE_FRONT - margin
+            w = smoothstep((y - (edge - 0.1)) / 0.1)
+            x -= w * max(0.0, x + TABLE_X + margin)
             return max(-3.2, min(2.2, x)), max(-1.3, min(4.2, y))
         lim = TABLE_X - margin
         return max(-lim, min(lim, x)), max(TABLE_FRONT + margin, min(TABLE_BACK - margin, y))

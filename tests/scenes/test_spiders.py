@@ -1,0 +1,370 @@
+"""The spiders scene, rendered for real offscreen (EGL / llvmpipe).
+
+One engine for the module; ``load_scene`` between tests. Pictures are small
+(320x180) so the whole file runs in well under a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import tracemalloc
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from engine.app import Engine, EngineConfig
+from engine.shots import aim_head
+from scenes import registry
+from scenes.api import ParamKind, SceneDecl
+from scenes.spiders.declaration import DECLARATION
+from scenes.spiders.scene import SpiderScene
+
+SIZE = (320, 180)
+DT = 1.0 / 90.0
+LEAST = DECLARATION.least_intense()
+MOST = DECLARATION.most_intense()
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=SIZE))
+    yield eng
+    eng.close()
+
+
+def load(engine: Engine, **values: object) -> SpiderScene:
+    scene = engine.load_scene("spiders", values)
+    assert isinstance(scene, SpiderScene)
+    return scene
+
+
+def frame(engine: Engine) -> np.ndarray:
+    engine.render_frame()
+    return engine.capture().astype(np.int16)
+
+
+def aimed_frame(engine: Engine) -> np.ndarray:
+    assert engine.scene is not None
+    aim_head(engine, engine.scene.focus_point())
+    return frame(engine)
+
+
+def foot_tips(scene: SpiderScene, index: int = 0) -> np.ndarray:
+    """World positions (8, 3) of one spider's leg tips."""
+    rig = scene.rigs[index]
+    out = []
+    for leg in rig.legs:
+        tip = scene.root.getRelativePoint(leg.meta, (0.0, leg.c, 0.0))
+        out.append((tip.x, tip.y, tip.z))
+    return np.array(out)
+
+
+# -- declaration ------------------------------------------------------------------------
+def test_declaration_is_complete_and_bilingual() -> None:
+    decl: SceneDecl = registry.declaration("spiders")
+    assert decl is DECLARATION and decl.id == "spiders"
+    assert registry.scene_class("spiders") is SpiderScene
+    assert "arachnophobia" in decl.conditions
+    params = {p.name: p for p in decl.params}
+    assert set(params) >= {"distance", "size", "count", "activity", "location"}
+    d, s, c = params["distance"], params["size"], params["count"]
+    assert (d.minimum, d.maximum, d.unit, d.intensifies) == (0.15, 3.0, "m", "lower")
+    assert (s.minimum, s.maximum, s.unit, s.intensifies) == (2.0, 20.0, "cm", "higher")
+    assert (c.kind, c.minimum, c.maximum) == (ParamKind.INT, 1, 10)
+    assert params["activity"].choice_values == ("still", "slow_walk", "fast_scuttle")
+    assert params["location"].choice_values == ("floor", "table", "hand")
+    texts = [decl.name, decl.description]
+    for p in decl.params:
+        texts += [p.label, *(ch.label for ch in p.choices)]
+        if p.help:
+            texts.append(p.help)
+    events = {e.name: e for e in decl.events}
+    assert set(events) >= {"run_toward", "drop_from_above"}
+    for ev in decl.events:
+        assert ev.duration_s > 1.0
+        texts.append(ev.label)
+    for text in texts:
+        assert text.en.strip() and text.fr.strip()
+    # French labels are translations, not copies (names like "Distance" aside).
+    assert sum(t.en != t.fr for t in texts) > len(texts) * 0.8
+    assert SceneDecl.from_dict(decl.to_dict()) == decl
+    assert LEAST == {"distance": 3.0, "size": 2.0, "count": 1, "activity": "still",
+                     "location": "floor"}
+
+
+# -- building and pictures --------------------------------------------------------------------
+def test_least_and_most_intense_build_and_look_different(engine: Engine) -> None:
+    low_scene = load(engine, **LEAST)
+    engine.simulate(1.0)
+    assert low_scene.visible_spiders() == 1
+    low = aimed_frame(engine)
+    high_scene = load(engine, **MOST)
+    engine.simulate(1.0)
+    assert high_scene.visible_spiders() == 10
+    assert not high_scene.hand.isHidden(), "the patient's hand is drawn in 'hand' mode"
+    high = aimed_frame(engine)
+    assert low.shape == high.shape == (SIZE[1], SIZE[0], 3)
+    for img in (low, high):
+        assert img.std() > 5, "a scene must not render as a flat colour"
+    changed = float((np.abs(low - high).mean(axis=2) > 24).mean())
+    assert changed > 0.2, f"only {changed:.1%} of pixels differ between the extremes"
+    # The most intense picture is dominated by dark, hairy spiders.
+    dark = lambda img: float((img.mean(axis=2) < 60).mean())  # noqa: E731
+    assert dark(high) > 3 * dark(low) + 0.005
+
+
+def test_focus_point_is_the_nearest_spider_and_frames_it(engine: Engine) -> None:
+    scene = load(engine, distance=0.5, size=15.0, count=3, location="table")
+    engine.simulate(0.5)
+    focus = scene.focus_point()
+    assert focus is not None
+    head = engine.head.getPos(scene.root)
+    dists = [math.dist(scene.spider_position(i), (head.x, head.y, head.z)) for i in range(3)]
+    nearest = scene.spider_position(int(np.argmin(dists)))
+    assert math.dist(focus, nearest) < 0.02
+    # Framed: the spider darkens the middle of the picture, not the edges.
+    img = aimed_frame(engine)
+    h, w = img.shape[:2]
+    centre = img[h // 2 - 15:h // 2 + 15, w // 2 - 15:w // 2 + 15].mean(axis=2)
+    assert float((centre < 70).mean()) > 0.05
+
+
+def test_hand_only_in_hand_mode(engine: Engine) -> None:
+    scene = load(engine, location="table")
+    assert scene.hand.isHidden()
+    scene = load(engine, location="hand", distance=0.3)
+    assert not scene.hand.isHidden()
+    hand = engine.right_hand.getPos(scene.root)
+    assert math.dist(scene.spider_position(0)[:2], (hand.x, hand.y)) == pytest.approx(0.3,
+                                                                                     abs=0.02)
+
+
+# -- events ---------------------------------------------------------------------------------------
+def test_run_toward_brings_the_spider_close_then_back(engine: Engine) -> None:
+    scene = load(engine, distance=1.2, size=15.0, location="table")
+    engine.simulate(0.3)
+    start = scene.spider_position(0)
+    before = aimed_frame(engine)
+    engine.fire("run_toward")
+    assert "run_toward" in scene.active_events()
+    duration = DECLARATION.event("run_toward").duration_s
+    ys, frames = [], []
+    for _ in range(int(duration / DT) + 10):
+        engine.simulate(DT)
+        ys.append(scene.spider_position(0)[1])
+    engine.simulate(0.2)
+    assert "run_toward" not in scene.active_events()
+    nearest = min(ys)
+    assert nearest < start[1] - 1.0, "the spider must come right up to the patient"
+    assert abs(ys[-1] - start[1]) < 0.02, "and go back to its place afterwards"
+    assert np.abs(np.diff(ys)).max() < 0.03, "running is fast but continuous"
+    # The picture changes while it runs.
+    load(engine, distance=1.2, size=15.0, location="table")
+    engine.simulate(0.3)
+    engine.fire("run_toward")
+    for _ in range(3):
+        engine.simulate(duration / 8)
+        frames.append(frame(engine))
+    assert max(float(np.abs(f - before).mean()) for f in frames) > 0.3
+
+
+@pytest.mark.parametrize("event", [e.name for e in DECLARATION.events])
+def test_each_event_changes_the_most_intense_picture(engine: Engine, event: str) -> None:
+    # As the catalogue checks every scene: camera on the subject, then fire.
+    scene = load(engine, **MOST)
+    engine.simulate(0.5)
+    before = aimed_frame(engine)
+    scene.fire(event)
+    frames = []
+    for _ in range(4):
+        engine.simulate(DECLARATION.event(event).duration_s / 5)
+        frames.append(frame(engine))
+    assert max(float(np.abs(f - before).mean()) for f in frames) > 0.5
+
+
+def test_drop_from_above_descends_in_front_of_the_face(engine: Engine) -> None:
+    scene = load(engine, distance=2.0, size=10.0, location="floor")
+    engine.simulate(0.2)
+    engine.head.setHpr(0, 0, 0)  # looking straight ahead
+    before = frame(engine)
+    assert scene.dropper.root.isHidden()
+    engine.fire("drop_from_above")
+    duration = DECLARATION.event("drop_from_above").duration_s
+    heights, frames = [], []
+    for k in range(8):
+        engine.simulate(duration / 8)
+        heights.append(scene.dropper.root.getZ(scene.root))
+        if k < 7:
+            assert not scene.dropper.root.isHidden() and not scene.thread.isHidden()
+            frames.append(frame(engine))
+    head = engine.head.getPos(scene.root)
+    low = min(heights)
+    assert head.z - 0.4 < low < head.z, "it hangs just below eye level"
+    pos = scene.dropper.root.getPos(scene.root)
+    assert 0.2 < pos.y - head.y < 0.8 and abs(pos.x - head.x) < 0.2, "in front of the face"
+    assert max(float(np.abs(f - before).mean()) for f in frames) > 0.5
+    engine.simulate(0.5)
+    assert scene.dropper.root.isHidden() and scene.thread.isHidden()
+
+
+# -- smooth changes --------------------------------------------------------------------------------
+def positions_during(engine: Engine, scene: SpiderScene, seconds: float,
+                     index: int = 0) -> np.ndarray:
+    out = []
+    for _ in range(round(seconds / DT)):
+        engine.simulate(DT)
+        out.append(scene.spider_position(index))
+    return np.array(out)
+
+
+@pytest.mark.parametrize(("start", "end"), [("table", "hand"), ("floor", "table"),
+                                            ("hand", "floor")])
+def test_location_change_walks_there_without_a_jump(engine: Engine, start: str,
+                                                    end: str) -> None:
+    scene = load(engine, location=start, distance=0.6, size=8.0, count=2)
+    engine.simulate(0.2)
+    a = np.array(scene.spider_position(0))
+    engine.set_params({"location": end}, ramp_s=3.0)
+    path = positions_during(engine, scene, 3.2)
+    steps = np.linalg.norm(np.diff(np.vstack([a, path]), axis=0), axis=1)
+    assert steps.max() < 0.025, f"{start}->{end}: a {steps.max():.3f} m jump in one frame"
+    frame_b = load(engine, location=end, distance=0.6, size=8.0, count=2)
+    engine.simulate(0.2)
+    assert np.allclose(path[-1], frame_b.spider_position(0), atol=0.01)
+    if "floor" in (start, end):  # climbed the table leg on the way
+        assert path[:, 2].min() < 0.05 and path[:, 2].max() > 0.7
+
+
+def test_ramp_zero_moves_at_once(engine: Engine) -> None:
+    scene = load(engine, location="table", distance=0.6)
+    engine.set_params({"location": "floor"}, ramp_s=0)
+    engine.simulate(DT)
+    assert scene.spider_position(0)[2] == pytest.approx(0.0)
+
+
+def test_distance_and_size_ramp_continuously(engine: Engine) -> None:
+    scene = load(engine, location="floor", distance=3.0, size=2.0)
+    engine.simulate(0.1)
+    engine.set_params({"distance": 0.3, "size": 15.0}, ramp_s=2.0)
+    path = positions_during(engine, scene, 2.1)
+    steps = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    assert steps.max() < 0.03
+    scales = []
+    for _ in range(10):
+        scales.append(scene.rigs[0].root.getScale().x)
+        engine.simulate(DT)
+    assert scales[-1] == pytest.approx(0.15, rel=0.01)
+
+
+def test_count_change_walks_spiders_in(engine: Engine) -> None:
+    scene = load(engine, location="table", distance=0.8, size=8.0, count=1)
+    engine.simulate(0.2)
+    aim_head(engine, scene.focus_point())
+    one = frame(engine)
+    assert scene.visible_spiders() == 1
+    engine.set_params({"count": 6}, ramp_s=2.0)
+    seen = []
+    tracks = []
+    for _ in range(round(2.2 / DT)):
+        engine.simulate(DT)
+        seen.append(scene.visible_spiders())
+        tracks.append(scene.spider_position(3))
+    assert seen == sorted(seen) and seen[0] < 6 and seen[-1] == 6, "they arrive one by one"
+    steps = np.linalg.norm(np.diff(np.array(tracks)[-100:], axis=0), axis=1)
+    assert steps.max() < 0.03, "a newcomer walks in, it does not pop"
+    six = frame(engine)
+    dark = lambda img: float((img.mean(axis=2) < 60).mean())  # noqa: E731
+    assert dark(six) > dark(one) * 2
+
+
+# -- animation -----------------------------------------------------------------------------------
+def test_walk_is_an_alternating_tetrapod_gait_with_planted_feet(engine: Engine) -> None:
+    scene = load(engine, location="table", distance=0.8, size=10.0, activity="slow_walk")
+    engine.simulate(2.0)
+    rig = scene.rigs[0]
+    tips, body = [], []
+    for _ in range(90):
+        engine.simulate(DT)
+        tips.append(foot_tips(scene))
+        body.append(scene.spider_position(0))
+    tips_a, body_a = np.array(tips), np.array(body)
+    body_speed = float(np.linalg.norm(np.diff(body_a, axis=0), axis=1).mean() / DT)
+    assert body_speed > 0.02, "a slow walk still moves"
+    lift = tips_a[:, :, 2] - body_a[:, None, 2]  # foot height above the table
+    groups = np.array([leg.group for leg in rig.legs])
+    # Group 0 is L1 R2 L3 R4 (legs are listed pair by pair, left then right).
+    assert groups.tolist() == [0, 1, 1, 0, 0, 1, 1, 0]
+    up = lift > 0.002
+    assert up[:, groups == 0].any() and up[:, groups == 1].any(), "both groups step"
+    both = up[:, groups == 0].any(axis=1) & up[:, groups == 1].any(axis=1)
+    assert both.mean() < 0.1, "the two tetrapods swing in turn, not together"
+    # Stance feet stay put: they slide far slower than the body moves.
+    on_ground = (lift[1:] < 0.0003) & (lift[:-1] < 0.0003)
+    slide = np.linalg.norm(np.diff(tips_a[:, :, :2], axis=0), axis=2) / DT
+    assert float(slide[on_ground].mean()) < 0.3 * body_speed
+
+
+def test_still_spiders_twitch_in_place(engine: Engine) -> None:
+    scene = load(engine, location="table", distance=0.5, size=10.0, activity="still")
+    engine.simulate(0.1)
+    place = scene.spider_position(0)
+    first = foot_tips(scene)
+    moved = 0.0
+    for _ in range(6 * 9):
+        engine.simulate(0.1)
+        moved = max(moved, float(np.abs(foot_tips(scene) - first).max()))
+    assert scene.spider_position(0) == place, "a still spider stays where it is"
+    assert moved > 0.002, "but a leg or palp moves now and then"
+
+
+# -- resources -----------------------------------------------------------------------------------------
+def _counts(engine: Engine) -> tuple[int, int, int, int]:
+    from panda3d.core import TexturePool
+
+    prepared = engine.base.win.getGsg().getPreparedObjects()
+    return (
+        engine.base.render.countNumDescendants(),
+        len(TexturePool.findAllTextures("*")),
+        prepared.getNumPreparedTextures() + prepared.getNumQueuedTextures(),
+        len(engine.base.taskMgr.getAllTasks()),
+    )
+
+
+def test_build_and_teardown_twenty_times_leaks_nothing(engine: Engine) -> None:
+    load(engine, **MOST)
+    engine.step()
+    gc.collect()
+    engine.step()
+    baseline = _counts(engine)
+    for i in range(20):
+        scene = load(engine, **(MOST if i % 2 else LEAST))
+        scene.fire("drop_from_above")
+        engine.step()
+    del scene
+    load(engine, **MOST)
+    engine.step()
+    gc.collect()
+    engine.step()
+    assert _counts(engine) == baseline
+    live = [o for o in gc.get_objects() if isinstance(o, SpiderScene)]
+    assert len(live) == 1, f"scene objects still alive: {live}"
+
+
+def test_frame_update_does_not_allocate(engine: Engine) -> None:
+    scene = load(engine, **MOST)
+    scene.fire("drop_from_above")
+    for _ in range(30):
+        engine.simulate(DT)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for _ in range(120):
+            engine.simulate(DT)
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    grown = sum(s.size_diff for s in after.compare_to(before, "filename")
+                if "spiders" in str(s.traceback))
+    assert grown < 4096, f"the spiders' per-frame update keeps {grown} bytes"
