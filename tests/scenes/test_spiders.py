@@ -61,7 +61,7 @@ def foot_tips(scene: SpiderScene, index: int = 0) -> np.ndarray:
     return np.array(out)
 
 
-# -- declaration ------------------------------------------------------------------------
+# -- declaration ----------------------------------------------------------------------
 def test_declaration_is_complete_and_bilingual() -> None:
     decl: SceneDecl = registry.declaration("spiders")
     assert decl is DECLARATION and decl.id == "spiders"
@@ -94,7 +94,7 @@ def test_declaration_is_complete_and_bilingual() -> None:
                      "location": "floor"}
 
 
-# -- building and pictures --------------------------------------------------------------------
+# -- building and pictures ----------------------------------------------------------------------
 def test_least_and_most_intense_build_and_look_different(engine: Engine) -> None:
     low_scene = load(engine, **LEAST)
     engine.simulate(1.0)
@@ -141,7 +141,7 @@ def test_hand_only_in_hand_mode(engine: Engine) -> None:
                                                                                      abs=0.02)
 
 
-# -- events ---------------------------------------------------------------------------------------
+# -- events ----------------------------------------------------------------------
 def test_run_toward_brings_the_spider_close_then_back(engine: Engine) -> None:
     scene = load(engine, distance=1.2, size=15.0, location="table")
     engine.simulate(0.3)
@@ -209,7 +209,7 @@ def test_drop_from_above_descends_in_front_of_the_face(engine: Engine) -> None:
     assert scene.dropper.root.isHidden() and scene.thread.isHidden()
 
 
-# -- smooth changes --------------------------------------------------------------------------------
+# -- smooth changes ----------------------------------------------------------------------
 def positions_during(engine: Engine, scene: SpiderScene, seconds: float,
                      index: int = 0) -> np.ndarray:
     out = []
@@ -279,7 +279,7 @@ def test_count_change_walks_spiders_in(engine: Engine) -> None:
     assert dark(six) > dark(one) * 2
 
 
-# -- animation -----------------------------------------------------------------------------------
+# -- animation ----------------------------------------------------------------------
 def test_walk_is_an_alternating_tetrapod_gait_with_planted_feet(engine: Engine) -> None:
     scene = load(engine, location="table", distance=0.8, size=10.0, activity="slow_walk")
     engine.simulate(2.0)
@@ -319,7 +319,7 @@ def test_still_spiders_twitch_in_place(engine: Engine) -> None:
     assert moved > 0.002, "but a leg or palp moves now and then"
 
 
-# -- resources -----------------------------------------------------------------------------------------
+# -- resources ------------------------------------------------------------------------
 def _counts(engine: Engine) -> tuple[int, int, int, int]:
     from panda3d.core import TexturePool
 
