@@ -8,7 +8,8 @@ Measures, in one run on this machine:
 2. ``ping``: ``cmd.ping`` through the real link (answered by the engine's I/O
    thread: decoding, validation, encoding, no frame involved).
 3. ``set_params``: ``cmd.set_params`` until its ack; the command is applied in
-   the engine's next commands stage, so this includes waiting for a frame.
+   the engine's next commands stage, so this includes waiting for a frame
+   (commands are sent at random moments, as a therapist's clicks are).
 4. Mirror: JPEG frames a second the console receives, and the engine's frame
    time with the mirror off and on (from ``tel.frame_stats``), both with the
    frame rate capped like a headset and uncapped (the cost shows as time).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import select
 import signal
 import statistics
@@ -199,7 +201,11 @@ def main() -> int:
                 p = next(p for p in spiders.params if p.kind.value == "float")
                 values = [p.least_intense, p.most_intense]
                 pings, acks = [], []
+                rng = random.Random(7)
                 for i in range(args.n + 50):
+                    # A therapist's click lands at a random point of the frame;
+                    # back-to-back commands would lock to the frame phase.
+                    time.sleep(rng.uniform(0.0, 2.0 / args.fps))
                     t0 = time.perf_counter()
                     client.ping()
                     t1 = time.perf_counter()

@@ -73,13 +73,13 @@ def run_probe(args: argparse.Namespace) -> int:
                 )
                 return EXIT_UNREACHABLE
         info = client.info
-        state = client.state
-        assert info is not None and state is not None
+        snapshot = client.state
+        assert info is not None and snapshot is not None
         rtts = [client.ping() for _ in range(max(1, args.pings))]
         print(f"engine:    {info.engine} on {info.host} (instance {info.instance})")
         print(f"protocol:  {info.protocol}; backend {info.backend}; language {info.language}")
-        print(f"showing:   {state.showing} (scene {state.scene}"
-              f"{', paused: ' + state.pause_reason if state.paused else ''})")
+        print(f"showing:   {snapshot.showing} (scene {snapshot.scene}"
+              f"{', paused: ' + snapshot.pause_reason if snapshot.paused else ''})")
         print(f"round trip: median {statistics.median(rtts) * 1e3:.2f} ms, "
               f"max {max(rtts) * 1e3:.2f} ms over {len(rtts)} pings")
         if client.clock is not None:

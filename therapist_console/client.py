@@ -514,8 +514,9 @@ class LinkClient:
                 self._refused = True
                 self._set_status(
                     LinkState.REFUSED,
-                    "encrypted handshake failed: check that the engine key this console "
-                    "trusts is the engine's (`palier keys show` on both machines)",
+                    "encrypted handshake failed: the engine could not check this console's "
+                    "key (its authenticator is down: restart the engine) or this console "
+                    "trusts another engine's key (compare `palier keys show` on both)",
                 )
 
     def _read_dealer(self) -> None:

@@ -238,3 +238,22 @@ def test_oversize_message_refused(shared_engine: EngineProc, link_keys: Keys,
         raw.close()
     assert shared_engine.proc.poll() is None
     assert client.ping() < 0.5 and client.get_state().instance == shared_engine.instance
+
+
+def test_pause_and_resume_crossing_fades(client: LinkClient) -> None:
+    # Resume while the pause is still fading out: the exposure scene stays.
+    client.pause()
+    client.resume()
+    wait_for(lambda: not state(client).paused and not state(client).fading, 5, "settled")
+    assert state(client).showing == "spiders"
+    # Pause (e.g. the failsafe) while a resume is fading out: the safe place wins.
+    client.pause()
+    wait_for(lambda: state(client).showing == "safe_place" and not state(client).fading, 5,
+             "safe place")
+    client.resume()
+    client.pause("link_lost")
+    time.sleep(1.2)  # longer than both fades
+    st = state(client)
+    assert st.paused and st.showing == "safe_place" and st.pause_reason == "link_lost"
+    client.resume()
+    wait_for(lambda: state(client).showing == "spiders" and not state(client).fading, 5, "back")

@@ -262,3 +262,17 @@ def test_fuzz_mutated_bytes(subject: str, data: st.DataObject) -> None:
         else:
             raw[pos:pos] = data.draw(st.binary(min_size=1, max_size=8))
     only_typed_errors([subject.encode(), bytes(raw)])
+
+
+def test_wire_and_client_import_neither_qt_nor_panda3d() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, palier.wire, therapist_console.client, palier.keys;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('panda3d', 'direct', 'PySide6')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 0, res.stdout + res.stderr
