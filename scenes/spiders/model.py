@@ -68,7 +68,7 @@ LEG_TABLE = (
     (108.0, (0.112, 0.121, 0.142), 57.0, -28.0, 0.93),
     (142.0, (0.145, 0.160, 0.198), 52.0, -24.0, 1.02),
 )
-BODY_SCALE = 1.22  # body parts below are drawn at 1/BODY_SCALE, then scaled up
+BODY_SCALE = 1.3  # body parts below are drawn at 1/BODY_SCALE, then scaled up
 # Direction each rest foot points (deg from forward), spread like a resting
 # house spider: front legs forward, back legs backward.
 FOOT_ANGLE = (30.0, 64.0, 112.0, 154.0)
@@ -81,6 +81,7 @@ LEG_GROUP = {(-1, 0): 0, (1, 1): 0, (-1, 2): 0, (1, 3): 0,
              (1, 0): 1, (-1, 1): 1, (1, 2): 1, (-1, 3): 1}
 
 STRIDE = 0.16  # nominal stride of each foot (model units)
+STRIDE_MAX = 0.24  # longest step the legs can make
 STEP_FREQ_MIN = 0.8  # Hz: below this the stride shrinks instead
 STEP_FREQ_MAX = 11.0  # Hz: fast scuttle of a big house spider
 
@@ -296,7 +297,7 @@ def build_proto(seed: int) -> SpiderProto:
     st_pro = RenderState.make(TextureAttrib.make(tex_pro))
     st_leg = RenderState.make(TextureAttrib.make(tex_leg))
     st_hair = RenderState.make(TextureAttrib.makeAllOff())
-    eye_mat = material((0.02, 0.02, 0.025, 1.0), specular=1.0, shininess=90.0)
+    eye_mat = material((0.015, 0.015, 0.02, 1.0), specular=1.6, shininess=70.0)
     st_eye = RenderState.make(TextureAttrib.makeAllOff(), MaterialAttrib.make(eye_mat))
 
     # -- body ----------------------------------------------------------------------
@@ -347,9 +348,11 @@ def build_proto(seed: int) -> SpiderProto:
     # -- pedipalps (one mesh, mirrored by the rig) -----------------------------------
     palp_skin, palp_hair = GeomBuilder(), GeomBuilder()
     t = np.linspace(0.0, 1.0, 10)
-    palp_path = np.stack([0.004 * np.sin(t * math.pi), 0.075 * t,
-                          0.012 * np.sin(t * math.pi * 0.9) - 0.030 * t**2], axis=1)
-    palp_skin.add_tube(palp_path, 0.0052 * (1.0 + 0.25 * t**3), sides=8)
+    # Femur up and forward, then patella, tibia and tarsus bending down to
+    # touch the ground ahead of the chelicerae, the tip a little clubbed.
+    palp_path = np.stack([0.006 * np.sin(t * math.pi), 0.058 * t,
+                          0.016 * np.sin(t * math.pi * 0.8) - 0.034 * t**2.2], axis=1)
+    palp_skin.add_tube(palp_path, 0.0056 * (1.0 + 0.35 * t**4), sides=8)
     roots = palp_path[1:] + rng.normal(0.0, 0.002, (9, 3))
     for _ in range(3):
         palp_hair.add_bristles(roots, np.array([0.0, 1.0, 0.6]) + rng.normal(0, 0.4, (9, 3)),
@@ -451,8 +454,8 @@ class LegRig:
         r = math.hypot(dx, dy) - COXA_LEN
         dz = fz - self.hip_z - COXA_DZ
         total = a + b + c
-        f1 = self.femur_rest + 1.2 * (self.rest_reach - COXA_LEN - r) / total
-        f1 = min(1.35, max(0.2, f1))
+        f1 = self.femur_rest + 0.7 * (self.rest_reach - COXA_LEN - r) / total
+        f1 = min(1.2, max(0.25, f1))
         kx, kz = a * math.cos(f1), a * math.sin(f1)
         ex, ez = r - kx, dz - kz
         d = math.hypot(ex, ez)
@@ -493,6 +496,20 @@ class SpiderRig:
         # (the inverse kinematics only compensates the vertical bob).
         self.torso = self.body.attachNewNode("torso")
         proto.body.instanceTo(self.torso)
+        # Cast shadow: the same animated model, flattened onto the surface
+        # (light from straight above), drawn flat dark and see-through. It
+        # instances the model node, so it follows every pose for free.
+        self.cast = self.root.attachNewNode("cast-shadow")
+        self.cast.setPos(0.0, 0.0, 0.0008)
+        self.cast.setScale(1.0, 1.0, 0.001)
+        self.model.instanceTo(self.cast)
+        self.cast.setColor((0.0, 0.0, 0.0, 0.34), 2)
+        self.cast.setTextureOff(2)
+        self.cast.setLightOff(2)
+        self.cast.setShaderOff(2)
+        self.cast.setMaterialOff(2)
+        self.cast.setTransparency(TransparencyAttrib.MAlpha, 2)
+        self.cast.setBin("transparent", 1)
         self.palps = []
         for side in (-1.0, 1.0):
             palp = self.torso.attachNewNode("palp")
@@ -537,6 +554,10 @@ class SpiderRig:
             ry = leg.rest_y
             sx = (vx - omega * ry) * half
             sy = (vy + omega * rx) * half
+            slen = math.hypot(sx, sy)
+            if slen > STRIDE_MAX:  # past the fastest stepping rate: feet slip
+                sx *= STRIDE_MAX / slen
+                sy *= STRIDE_MAX / slen
             if lp < 0.5:  # swing: back to front, lifted
                 u = lp * 2.0
                 off = u - 0.5
@@ -551,11 +572,13 @@ class SpiderRig:
                 fx -= (rx - leg.hip_x) * 0.12 * bump
                 fy -= (ry - leg.hip_y) * 0.12 * bump
             if hang:
-                # Dangling: legs drawn in and up around the body, slowly waving.
-                wave = 0.02 * math.sin(t * 2.3 + i * 1.7)
-                fx = fx + (leg.hip_x - fx) * 0.25 * hang
-                fy = fy + (leg.hip_y - fy) * 0.25 * hang
-                z = z + (0.05 + wave) * hang
+                # Dangling: legs spread in the body's plane, front legs
+                # reaching ahead (down), slowly groping.
+                wave = 0.025 * math.sin(t * 2.3 + i * 1.7)
+                reach = 0.08 if leg.rest_y > leg.hip_y else -0.02
+                fy = fy + (reach + wave) * hang
+                fx = fx + (fx - leg.hip_x) * 0.08 * hang
+                z = z + (leg.hip_z * 0.8 + 0.5 * wave) * hang
             leg.reach_to(fx, fy, z - body_z)
         palp_bump = bump if which in (8, 9) else 0.0
         for j, palp in enumerate(self.palps):

@@ -126,6 +126,22 @@ def build_room(parent: NodePath, seed: int) -> Room:
         trim.add_box((cx, cy, 0.05), (sx, sy, 0.10), color=(0.93, 0.92, 0.88, 1.0))
     trim.add_box((0.9, y1 - 0.01, 1.02), (0.92, 0.03, 2.04), color=(0.62, 0.55, 0.47, 1.0))
     trim.add_box((0.55, y1 - 0.03, 1.0), (0.05, 0.02, 0.03), color=(0.75, 0.72, 0.65, 1.0))
+    # A window in the left wall (frame, mullion, sill) with a radiator below.
+    wy0, wy1, wz0, wz1 = 0.7, 2.3, 0.95, 2.15
+    white = (0.92, 0.92, 0.90, 1.0)
+    for y in (wy0, wy1, (wy0 + wy1) / 2):
+        trim.add_box((x0 + 0.03, y, (wz0 + wz1) / 2), (0.06, 0.06, wz1 - wz0 + 0.06), color=white)
+    for z in (wz0, wz1):
+        trim.add_box((x0 + 0.03, (wy0 + wy1) / 2, z), (0.06, wy1 - wy0 + 0.06, 0.06), color=white)
+    trim.add_box((x0 + 0.08, (wy0 + wy1) / 2, wz0 - 0.04), (0.16, wy1 - wy0 + 0.2, 0.03),
+                 color=white)
+    for k in range(14):
+        trim.add_box((x0 + 0.06, wy0 + 0.25 + k * 0.08, 0.45), (0.05, 0.05, 0.55),
+                     color=(0.88, 0.88, 0.86, 1.0))
+    glass = GeomBuilder()  # daylight: unlit, brighter than anything lit
+    glass.add_quad(np.array([[x0 + 0.01, wy1, wz0], [x0 + 0.01, wy0, wz0],
+                             [x0 + 0.01, wy0, wz1], [x0 + 0.01, wy1, wz1]]),
+                   color=(0.86, 0.91, 0.97, 1.0))
     ceiling = GeomBuilder()
     ceiling.add_quad(np.array([[x0, y1, CEILING], [x1, y1, CEILING], [x1, y0, CEILING],
                                [x0, y0, CEILING]]),
@@ -170,14 +186,22 @@ def build_room(parent: NodePath, seed: int) -> Room:
     lamp.setAttenuation((1.0, 0.0, 0.08))
     fill = DirectionalLight("room-fill")
     fill.setColor((0.16, 0.17, 0.20, 1.0))
-    for light, pos, hpr in ((amb, None, None), (sun, None, (-60.0, -45.0, 0.0)),
-                            (lamp, (0.0, 1.0, 2.3), None), (fill, None, (160.0, -30.0, 0.0))):
+    bounce = DirectionalLight("room-bounce")  # light off the floor onto the ceiling
+    bounce.setColor((0.20, 0.18, 0.15, 1.0))
+    for light, pos, hpr in ((amb, None, None), (sun, None, (-60.0, -35.0, 0.0)),
+                            (lamp, (0.0, 1.0, 2.3), None), (fill, None, (-20.0, -25.0, 0.0)),
+                            (bounce, None, (0.0, 90.0, 0.0))):
         np_light = node.attachNewNode(light)
         if pos is not None:
             np_light.setPos(*pos)
         if hpr is not None:
             np_light.setHpr(*hpr)
         parent.setLight(np_light)
+    window = node.attachNewNode(glass.node("room-window-glass"))
+    window.setLightOff(1)
+    window.setShaderOff(1)
+    window.setTextureOff(1)
+    window.setTwoSided(True)
     # The lamp itself: a warm disc on the ceiling so the light has a source.
     shade = GeomBuilder()
     shade.add_ellipsoid((0.0, 0.0, 0.0), (0.18, 0.18, 0.05), rings=8, segments=20,

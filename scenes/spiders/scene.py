@@ -50,8 +50,8 @@ FLOOR_REF = (0.0, 0.15)  # in front of the chair, between the patient's feet
 TABLE_REF_X = -0.08  # table spiders sit a little left of the right hand
 CLIMB_POST = (-TABLE_X - 0.004, TABLE_FRONT + LEG_SIZE / 2)  # outer face of a table leg
 TELEPORT_M = 0.6  # a frame step longer than this is a ramp-0 jump: no gait from it
-DROP_X, DROP_Y = 0.04, 0.42  # where the dropping spider hangs (in front of the face)
-DROP_LOW = 1.02
+DROP_X, DROP_Y = 0.04, 0.40  # where the dropping spider hangs (in front of the face)
+DROP_LOW = 1.05
 
 
 def _lerp(a: float, b: float, t: float) -> float:
@@ -104,6 +104,7 @@ class SpiderScene(Scene):
         self.dropper = SpiderRig(self.proto, self.root, "spider-drop", MAX_SPIDERS)
         self.dropper.hanging = 1.0
         self.dropper.shadow.hide()
+        self.dropper.cast.hide()
         self.dropper.root.hide()
         self.thread = self._make_thread()
         self.hand: NodePath = hand_node("patient-hand", right=True)
@@ -126,7 +127,7 @@ class SpiderScene(Scene):
         node = GeomNode("silk-thread")
         node.addGeom(geom)
         thread = self.root.attachNewNode(node)
-        thread.setColor(0.85, 0.85, 0.82, 0.7)
+        thread.setColor(0.72, 0.72, 0.70, 0.8)
         thread.setTransparency(TransparencyAttrib.MAlpha)
         thread.setRenderModeThickness(1.5)
         thread.setLightOff(1)
