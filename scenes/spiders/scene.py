@@ -114,6 +114,8 @@ class SpiderScene(Scene):
         self._run_from = 0.0  # envelope value when run_toward was last fired
         self._run_env = 0.0
         self._twitch = 1.0
+        self._drop_t0: float | None = None
+        self._drop_s = DECLARATION.event("drop_from_above").duration_s
 
     def _make_thread(self) -> NodePath:
         vdata = GeomVertexData("silk", GeomVertexFormat.getV3(), Geom.UHStatic)
@@ -145,7 +147,10 @@ class SpiderScene(Scene):
     def on_event(self, name: str, **options: Any) -> None:
         if name == "run_toward":
             self._run_from = self._run_env  # a second run starts where the first is
-        elif name == "drop_from_above":
+        elif name == "drop_from_above" and self._drop_t0 is None:
+            # A second drop while one is under way lets the first finish
+            # (restarting would make the spider jump back to the ceiling).
+            self._drop_t0 = self.time
             self.dropper.root.show()
             self.thread.show()
 
@@ -272,6 +277,7 @@ class SpiderScene(Scene):
                 st.wander = (st.wander + v * dt / (4.4 * amp)) % 1.0
             entry = (1.0 - appear) * (0.35 + 3.0 * size_m)
             a = self._place(loc_from, st, distance, spacing, amp, margin, entry)
+            tp = 1.0
             if loc_p >= 1.0 or loc_from == loc_to:
                 x, y, z = a
                 climb = 0
@@ -283,14 +289,27 @@ class SpiderScene(Scene):
                 x, y, z, climb = self._location_path(a, b, tp)
             loc_now = loc_to if loc_p >= 0.5 else loc_from
             if i == 0 and self._run_env > 0.0:
-                tx, ty, tz = self._run_target(loc_now, size_m)
-                e = self._run_env
-                if abs(tz - z) < 0.1:
-                    x, y = _lerp(x, tx, e), _lerp(y, ty, e)
+                x, y = self._run(x, y, z, loc_from, loc_to, tp, size_m)
             self._move(rig, st, x, y, z, climb, loc_now, size_m, appear, t, dt)
 
         self._update_dropper(t, dt, size_m)
         self._update_hand(loc_from, loc_to, loc_p)
+
+    def _run(self, x: float, y: float, z: float, loc_from: str, loc_to: str, tp: float,
+             size_m: float) -> tuple[float, float]:
+        """Pull the nearest spider toward the patient by the run envelope.
+        Every term is continuous: during a location change the target moves
+        from the old place's to the new one's, and while the spider is off
+        either surface (climbing a table leg) the pull fades out."""
+        fx, fy, fz = self._run_target(loc_from, size_m)
+        if loc_to != loc_from:
+            gx, gy, gz = self._run_target(loc_to, size_m)
+            if abs(gz - fz) < 0.1:
+                fx, fy = _lerp(fx, gx, tp), _lerp(fy, gy, tp)
+            elif abs(z - gz) < abs(z - fz):
+                fx, fy, fz = gx, gy, gz
+        e = self._run_env * max(0.0, 1.0 - abs(fz - z) / 0.1)
+        return _lerp(x, fx, e), _lerp(y, fy, e)
 
     def _run_target(self, location: str, size_m: float) -> tuple[float, float, float]:
         """Where ``run_toward`` takes the nearest spider: right up to the
@@ -351,8 +370,13 @@ class SpiderScene(Scene):
         rig.animate(t, dt, side / unit, fwd / unit, omega, self._twitch)
 
     def _update_dropper(self, t: float, dt: float, size_m: float) -> None:
-        p = self.event_progress("drop_from_above")
         rig = self.dropper
+        p = None
+        if self._drop_t0 is not None:
+            p = (t - self._drop_t0) / self._drop_s
+            if p >= 1.0 or p < 0.0:
+                p = None
+                self._drop_t0 = None
         if p is None:
             if not rig.root.isHidden():
                 rig.root.hide()

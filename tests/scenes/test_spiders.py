@@ -209,6 +209,26 @@ def test_drop_from_above_descends_in_front_of_the_face(engine: Engine) -> None:
     assert scene.dropper.root.isHidden() and scene.thread.isHidden()
 
 
+def test_events_fired_again_or_during_a_change_never_jump(engine: Engine) -> None:
+    scene = load(engine, location="table", distance=0.8, size=10.0)
+    engine.simulate(0.2)
+    scene.fire("drop_from_above")
+    scene.fire("run_toward")
+    engine.simulate(1.5)
+    p = scene.dropper.root.getPos(scene.root)
+    runner, dropper = [scene.spider_position(0)], [(p.x, p.y, p.z)]
+    engine.set_params({"location": "hand"}, ramp_s=2.0)
+    scene.fire("drop_from_above")  # again, while the first one hangs there
+    scene.fire("run_toward")  # again, mid-run
+    for _ in range(round(3.0 / DT)):
+        engine.simulate(DT)
+        runner.append(scene.spider_position(0))
+        p = scene.dropper.root.getPos(scene.root)
+        dropper.append((p.x, p.y, p.z))
+    assert np.linalg.norm(np.diff(np.array(runner), axis=0), axis=1).max() < 0.03
+    assert np.linalg.norm(np.diff(np.array(dropper), axis=0), axis=1).max() < 0.03
+
+
 # -- smooth changes ----------------------------------------------------------------------
 def positions_during(engine: Engine, scene: SpiderScene, seconds: float,
                      index: int = 0) -> np.ndarray:
