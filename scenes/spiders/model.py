@@ -97,38 +97,38 @@ def _mix(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def abdomen_image(rng: np.random.Generator, size: int = 256) -> np.ndarray:
-    """Dorsal folium of a house spider: a dark-edged lighter band of
-    forward-pointing chevrons down the midline, mottled flanks, dark belly,
-    everything under a layer of hair streaks. u (columns): round the body,
-    dorsal midline in the middle; v (rows): front at the top."""
+    """Dorsal folium of a house spider: a paler, mottled band down the
+    midline broken by soft dark chevrons pointing forward, dark-edged; dark
+    flanks speckled with pale hair tufts; a dark belly; everything under a
+    layer of hair streaks. u (columns): round the body, dorsal midline in the
+    middle; v (rows): front at the top."""
     h = w = size
     u = (np.arange(w) + 0.5) / w
     v = 1.0 - (np.arange(h) + 0.5) / h  # row 0 = front (v = 1)
     uu, vv = np.meshgrid(u, v)
     lateral = np.abs(uu - 0.5)  # 0 dorsal midline, 0.5 belly
-    base = np.array([0.15, 0.105, 0.07])
-    light = np.array([0.46, 0.36, 0.25])
-    dark = np.array([0.06, 0.045, 0.03])
+    base = np.array([0.13, 0.095, 0.065])
+    pale = np.array([0.40, 0.31, 0.21])
+    dark = np.array([0.045, 0.035, 0.025])
     mottle = fractal_noise(h, w, (8, 8), rng, octaves=4)
+    fine = fractal_noise(h, w, (32, 32), rng, octaves=2)
     fur = hair_streaks(h, w, rng, density=0.9, length=18)
-    img = np.broadcast_to(base, (h, w, 3)) * (0.75 + 0.5 * mottle[..., None])
-    # Folium: band half-width shrinking toward the rear, chevrons along it.
-    half = 0.055 + 0.07 * np.clip(vv, 0.0, 1.0) ** 0.7
-    band = np.clip(1.0 - lateral / half, 0.0, 1.0)
-    chev = (vv * 7.0 + lateral * 22.0) % 1.0
-    chevron = np.where((chev > 0.55) & (chev < 0.85), 1.0, 0.0) * (band > 0.05)
-    img = _mix(img, light * (0.8 + 0.4 * mottle[..., None]), 0.7 * chevron * (vv < 0.86))
-    edge = np.clip(1.0 - np.abs(lateral - half) / 0.025, 0.0, 1.0) * (vv < 0.9)
-    img = _mix(img, dark, 0.6 * edge)
-    # Paired light spots on the front half of the back.
-    for k in range(4):
-        cy = 0.78 - k * 0.13
-        spot = np.exp(-(((lateral - 0.085 + k * 0.01) / 0.022) ** 2 + ((vv - cy) / 0.03) ** 2))
-        img = _mix(img, light, 0.65 * spot)
-    # Mottled flanks and a darker belly.
-    flank = np.clip((lateral - 0.16) / 0.2, 0.0, 1.0)
-    img = _mix(img, dark * 1.6, 0.6 * flank * (mottle > 0.5))
-    img = img * (1.0 - 0.45 * np.clip((lateral - 0.33) / 0.12, 0.0, 1.0))[..., None]
+    img = np.broadcast_to(base, (h, w, 3)) * (0.7 + 0.6 * mottle[..., None])
+    # Folium: band half-width wavy along the body, narrowing to the rear.
+    wobble = 0.012 * np.sin(vv * 38.0)
+    half = 0.05 + 0.06 * np.clip(vv, 0.0, 1.0) ** 0.8 + wobble
+    band = np.clip((half - lateral) / 0.03, 0.0, 1.0) * (vv > 0.06) * (vv < 0.93)
+    img = _mix(img, pale * (0.75 + 0.5 * fine[..., None]), 0.75 * band)
+    # Soft dark chevrons across the band, warped by noise so none is ruled.
+    warp = vv + 0.035 * (mottle - 0.5) + lateral * 1.7
+    chev = 0.5 + 0.5 * np.cos(warp * 2.0 * np.pi * 6.0)
+    img = _mix(img, dark, 0.7 * band * np.clip((chev - 0.55) / 0.3, 0.0, 1.0))
+    edge = np.clip(1.0 - np.abs(lateral - half) / 0.02, 0.0, 1.0) * (vv > 0.06) * (vv < 0.93)
+    img = _mix(img, dark, 0.55 * edge)
+    # Pale hair tufts speckled over the flanks.
+    tufts = np.clip((fine - 0.62) / 0.12, 0.0, 1.0) * (lateral > 0.12) * (lateral < 0.32)
+    img = _mix(img, pale * 0.9, 0.5 * tufts)
+    img = img * (1.0 - 0.5 * np.clip((lateral - 0.3) / 0.15, 0.0, 1.0))[..., None]
     img = img * (0.72 + 0.55 * fur[..., None])
     return np.clip(img, 0.0, 1.0)
 

@@ -70,12 +70,13 @@ class _State:
                  "wander", "x", "y", "z")
 
     def __init__(self, index: int) -> None:
-        golden = math.radians(137.508)
+        # Spread behind the nearest spider (away from the patient), the
+        # bearing from a golden-ratio sequence so neighbours alternate sides.
         if index == 0:
             self.along, self.lat = 0.0, 0.0
         else:
             r = math.sqrt(index) * 0.95
-            ang = (index * golden) % math.radians(150.0) - math.radians(75.0)
+            ang = math.radians(150.0 * ((index * 0.6180339887) % 1.0) - 75.0)
             self.along = 0.35 + r * math.cos(ang)
             self.lat = r * math.sin(ang) * 1.25
         self.wander = (index * 0.37) % 1.0
@@ -169,7 +170,7 @@ class SpiderScene(Scene):
         if location == "table":
             return TABLE_REF_X, TABLE_FRONT + 0.02 + distance, TABLE_TOP, 0.0, 1.0
         hx, hy = self._hand_xy()
-        dx, dy = 0.119, 0.993
+        dx, dy = -0.196, 0.981  # ahead of the fingers, toward the table's middle
         return hx + dx * distance, hy + dy * distance, TABLE_TOP, dx, dy
 
     def _ref(self, location: str) -> tuple[float, float, float]:
@@ -191,8 +192,15 @@ class SpiderScene(Scene):
             w = smoothstep((y - (edge - 0.1)) / 0.1)
             x -= w * max(0.0, x + TABLE_X + margin)
             return max(-3.2, min(2.2, x)), max(-1.3, min(4.2, y))
+        # Across the table: identity in the middle, squeezed smoothly toward
+        # the edges, so a group crowds in but never piles up on one edge.
         lim = TABLE_X - margin
-        return max(-lim, min(lim, x)), max(TABLE_FRONT + margin, min(TABLE_BACK - margin, y))
+        knee = 0.7 * lim
+        ax = abs(x)
+        if ax > knee:
+            ax = knee + (lim - knee) * math.tanh((ax - knee) / (lim - knee))
+            x = math.copysign(ax, x)
+        return x, max(TABLE_FRONT + margin, min(TABLE_BACK - margin, y))
 
     def _place(self, location: str, st: _State, distance: float, spacing: float,
                amp: float, margin: float, entry: float) -> tuple[float, float, float]:
@@ -246,7 +254,7 @@ class SpiderScene(Scene):
         # Activity: wander amplitude (m), speed (m/s), twitchiness, blended.
         walk_v = min(0.10, max(0.015, 1.0 * size_m))
         dash_v = min(0.7, max(0.12, 5.0 * size_m))
-        amps = (0.0, 0.45 * spacing + 0.02, 0.8 * spacing + 0.04)
+        amps = (0.0, 0.4 * spacing + 0.02, 0.6 * spacing + 0.03)
         twitch = (1.0, 0.35, 0.6)
         amp = _lerp(amps[i_from], amps[i_to], act_p)
         self._twitch = _lerp(twitch[i_from], twitch[i_to], act_p)
