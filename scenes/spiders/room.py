@@ -22,6 +22,7 @@ from panda3d.core import (
     RenderState,
     Texture,
     TextureAttrib,
+    TransparencyAttrib,
 )
 
 from scenes.procedural import (
@@ -81,9 +82,10 @@ def _tex_state(tex: Texture) -> RenderState:
 
 
 @functools.lru_cache(maxsize=2)
-def room_textures(seed: int) -> tuple[Texture, Texture, Texture, Texture, Texture]:
-    """Floor, table top, table legs, wall and ceiling textures, made once per
-    seed and reused by every build (see ``model.spider_textures``)."""
+def room_textures(seed: int) -> tuple[Texture, ...]:
+    """Floor, table top, table legs, wall, ceiling and under-table shadow
+    textures, made once per seed and reused by every build (see
+    ``model.spider_textures``)."""
     rng = np.random.default_rng(seed + 101)
     # Light oak floor and a pale laminate table top: a dark spider must stand
     # out against them as it would in a real consulting room.
@@ -95,12 +97,18 @@ def room_textures(seed: int) -> tuple[Texture, Texture, Texture, Texture, Textur
     tex_wall = texture_from_array("room-wall", plaster_image(rng))
     tex_ceiling = texture_from_array("room-ceiling", plaster_image(rng, color=(0.88, 0.87,
                                                                                 0.84)))
-    return tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling
+    # Soft shade under the table: alpha falls off over the outer fifth.
+    ramp = np.clip(np.minimum(np.linspace(0, 1, 64), np.linspace(1, 0, 64)) / 0.2, 0.0, 1.0)
+    ramp = ramp * ramp * (3 - 2 * ramp)
+    shade = np.zeros((64, 64, 4))
+    shade[..., 3] = np.outer(ramp, ramp) * 0.45
+    tex_shade = texture_from_array("room-table-shade", shade, repeat=False)
+    return tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade
 
 
 def build_room(parent: NodePath, seed: int) -> Room:
     node = parent.attachNewNode("room")
-    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling = room_textures(seed)
+    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade = room_textures(seed)
 
     x0, x1 = ROOM_X
     y0, y1 = ROOM_Y
@@ -210,4 +218,20 @@ def build_room(parent: NodePath, seed: int) -> Room:
     lamp_geo.setPos(0.0, 1.0, CEILING - 0.02)
     lamp_geo.setLightOff(1)
     lamp_geo.setShaderOff(1)
+    # The table's shade on the floor (the lamp is above it): grounds the table.
+    under = GeomBuilder()
+    pad = 0.12
+    under.add_quad(np.array([[-TABLE_X - pad, TABLE_FRONT - pad, 0.0],
+                             [TABLE_X + pad, TABLE_FRONT - pad, 0.0],
+                             [TABLE_X + pad, TABLE_BACK + pad, 0.0],
+                             [-TABLE_X - pad, TABLE_BACK + pad, 0.0]]))
+    shade_np = node.attachNewNode(under.node("room-table-shade"))
+    shade_np.setZ(0.001)
+    shade_np.setTexture(tex_shade)
+    shade_np.setColor(0.0, 0.0, 0.0, 1.0)
+    shade_np.setTransparency(TransparencyAttrib.MAlpha)
+    shade_np.setDepthWrite(False)
+    shade_np.setLightOff(1)
+    shade_np.setShaderOff(1)
+    shade_np.setBin("transparent", 0)
     return Room(node)
