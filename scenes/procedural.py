@@ -54,6 +54,9 @@ def _make_format() -> GeomVertexFormat:
     return GeomVertexFormat.registerFormat(arr)
 
 
+UNTEXTURED_UV = -2.0
+"""UV value (both coordinates) that :func:`lit_shader` reads as "no texture"."""
+
 _FORMAT: GeomVertexFormat | None = None
 _STRIDE = 12  # floats per vertex: 3 position, 3 normal, 4 colour, 2 UV
 
@@ -139,6 +142,21 @@ class GeomBuilder:
         self._verts.append(np.hstack([pts, nrm, col, uv]).astype(np.float32))
         self._tris.append(idx + self._count)
         self._count += n
+
+    def merge(self, other: GeomBuilder, *, untextured: bool = False) -> None:
+        """Append everything ``other`` holds. With ``untextured`` its UVs are
+        set to :data:`UNTEXTURED_UV`, which :func:`lit_shader` draws with the
+        vertex colour alone: hairs, claws and fangs then share one ``Geom``
+        (one draw call) with the textured skin they grow from."""
+        base = 0  # where each of other's chunks started in other
+        for verts, tris in zip(other._verts, other._tris, strict=True):
+            verts = verts.copy()
+            if untextured:
+                verts[:, 10:12] = UNTEXTURED_UV
+            self._verts.append(verts)
+            self._tris.append(tris - base + self._count)
+            self._count += len(verts)
+            base += len(verts)
 
     def add_grid(self, points: np.ndarray, uvs: np.ndarray, normals: np.ndarray | None = None,
                  color: Color | np.ndarray = (1, 1, 1, 1), xform: np.ndarray | None = None,
@@ -552,7 +570,9 @@ in vec3 v_nrm;
 in vec4 v_col;
 in vec2 v_uv;
 void main() {
-    vec4 base = texture(p3d_Texture0, v_uv) * v_col * p3d_ColorScale;
+    // UVs below -1 mark untextured parts merged into a textured Geom.
+    vec4 tex = v_uv.x < -1.0 ? vec4(1.0) : texture(p3d_Texture0, v_uv);
+    vec4 base = tex * v_col * p3d_ColorScale;
     vec3 n = normalize(v_nrm);
     vec3 view = normalize(-v_pos);
     vec3 light = p3d_LightModel.ambient.rgb * p3d_Material.ambient.rgb;

@@ -296,7 +296,6 @@ def build_proto(seed: int) -> SpiderProto:
     st_abd = RenderState.make(TextureAttrib.make(tex_abd))
     st_pro = RenderState.make(TextureAttrib.make(tex_pro))
     st_leg = RenderState.make(TextureAttrib.make(tex_leg))
-    st_hair = RenderState.make(TextureAttrib.makeAllOff())
     eye_mat = material((0.015, 0.015, 0.02, 1.0), specular=1.6, shininess=70.0)
     st_eye = RenderState.make(TextureAttrib.makeAllOff(), MaterialAttrib.make(eye_mat))
 
@@ -337,10 +336,12 @@ def build_proto(seed: int) -> SpiderProto:
         dark.add_tube(fang, np.array([0.0028, 0.0018, 0.0004]), sides=6,
                       color=(0.04, 0.03, 0.02, 1.0))
     _surface_hairs(hair, rng, (0.0, 0.0915, 0.040), (0.018, 0.012, 0.014), 60, 0.008, lie=0.3)
-    body_geom = _geom_node("spider-body", [
-        (abd, st_abd), (pro, st_pro), (chel, st_pro), (dark, st_hair), (hair, st_hair),
-        (eyes, st_eye),
-    ])
+    # Three draw calls for the whole body: hairs and the dark parts ride in
+    # the textured meshes with "untextured" UVs (see GeomBuilder.merge).
+    pro.merge(chel)
+    pro.merge(dark, untextured=True)
+    pro.merge(hair, untextured=True)
+    body_geom = _geom_node("spider-body", [(abd, st_abd), (pro, st_pro), (eyes, st_eye)])
     body = NodePath("spider-torso")
     body_geom.reparentTo(body)
     body_geom.setScale(BODY_SCALE)
@@ -358,7 +359,8 @@ def build_proto(seed: int) -> SpiderProto:
         palp_hair.add_bristles(roots, np.array([0.0, 1.0, 0.6]) + rng.normal(0, 0.4, (9, 3)),
                                rng.uniform(0.010, 0.016, 9), np.tile([0.0, 0.0, 1.0], (9, 1)),
                                width=0.0011, color=HAIR_DARK, tip_color=HAIR_TIP)
-    palp = _geom_node("spider-palp", [(palp_skin, st_leg), (palp_hair, st_hair)])
+    palp_skin.merge(palp_hair, untextured=True)
+    palp = _geom_node("spider-palp", [(palp_skin, st_leg)])
 
     # -- legs -------------------------------------------------------------------------
     segments = []
@@ -383,8 +385,8 @@ def build_proto(seed: int) -> SpiderProto:
             if name == "tibia":  # patella: the knee knob at the top of the leg
                 skin.add_ellipsoid((0.0, 0.006, 0.002), (r0 * 1.15, 0.013, r0 * 1.2),
                                    rings=6, segments=10)
-            parts.append(_geom_node(f"spider-{name}{pair + 1}",
-                                    [(skin, st_leg), (hair_b, st_hair)]))
+            skin.merge(hair_b, untextured=True)
+            parts.append(_geom_node(f"spider-{name}{pair + 1}", [(skin, st_leg)]))
         segments.append((parts[0], parts[1], parts[2], parts[3]))
         for side in (-1.0, 1.0):
             ang = math.radians(hip_deg)

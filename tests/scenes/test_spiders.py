@@ -18,6 +18,13 @@ from engine.app import Engine, EngineConfig
 from engine.shots import aim_head
 from scenes import registry
 from scenes.api import ParamKind, SceneDecl
+from scenes.procedural import (
+    UNTEXTURED_UV,
+    GeomBuilder,
+    ProceduralError,
+    texture_from_array,
+    transform,
+)
 from scenes.spiders.declaration import DECLARATION
 from scenes.spiders.scene import SpiderScene
 
@@ -59,6 +66,55 @@ def foot_tips(scene: SpiderScene, index: int = 0) -> np.ndarray:
         tip = scene.root.getRelativePoint(leg.meta, (0.0, leg.c, 0.0))
         out.append((tip.x, tip.y, tip.z))
     return np.array(out)
+
+
+# -- procedural helpers (scenes/procedural.py, shared with other scenes) ---------------
+def _outward_fraction(builder: GeomBuilder) -> float:
+    """Share of triangles whose winding agrees with their vertex normals."""
+    verts = np.vstack(builder._verts)
+    tris = np.vstack(builder._tris)
+    p, n = verts[:, :3], verts[:, 3:6]
+    face = np.cross(p[tris[:, 1]] - p[tris[:, 0]], p[tris[:, 2]] - p[tris[:, 0]])
+    agree = np.einsum("ij,ij->i", face, n[tris].sum(axis=1))
+    real = np.linalg.norm(face, axis=1) > 1e-12
+    return float((agree[real] > 0).mean())
+
+
+def test_geom_builder_shapes_face_outward_and_merge_keeps_indices() -> None:
+    b = GeomBuilder()
+    b.add_ellipsoid((0, 0, 0), (1, 2, 1), profile=np.linspace(0.5, 1.0, 13))
+    b.add_tube(np.array([[0, 0, 0], [0, 1, 0], [0, 2, 1]]), np.array([0.3, 0.2, 0.1]))
+    b.add_box((0, 0, 0), (1, 2, 3), xform=transform((1, 0, 0), (30, 10, 0), 2.0))
+    assert _outward_fraction(b) == 1.0
+    hair = GeomBuilder()
+    hair.add_bristles(np.zeros((5, 3)), np.tile([0, 0, 1], (5, 1)), 0.1,
+                      np.tile([1, 0, 0], (5, 1)), width=0.01)
+    before = b.num_vertices
+    b.merge(hair, untextured=True)
+    geom = b.geom()
+    assert geom.getVertexData().getNumRows() == before + 15
+    tris = np.vstack(b._tris)
+    assert tris.max() == b.num_vertices - 1 and tris[-1].min() >= before
+    assert (np.vstack(b._verts)[before:, 10:12] == UNTEXTURED_UV).all()
+    with pytest.raises(ProceduralError, match="normals"):
+        GeomBuilder().add_mesh(np.zeros((3, 3)), np.zeros((2, 3)), np.zeros((3, 2)),
+                               np.array([[0, 1, 2]]))
+
+
+def test_texture_from_array_keeps_orientation_and_colour() -> None:
+    from panda3d.core import PNMImage
+
+    img = np.zeros((4, 8, 3), np.uint8)
+    img[0, 0] = (255, 0, 0)  # top-left red
+    img[3, 7] = (0, 0, 255)  # bottom-right blue
+    tex = texture_from_array("t", img, mipmap=False)
+    pnm = PNMImage()
+    assert tex.store(pnm)
+    assert (pnm.getXSize(), pnm.getYSize()) == (8, 4)
+    assert pnm.getXel(0, 0) == (1.0, 0.0, 0.0)
+    assert pnm.getXel(7, 3) == (0.0, 0.0, 1.0)
+    with pytest.raises(ProceduralError):
+        texture_from_array("bad", np.zeros((4, 4)))
 
 
 # -- declaration ----------------------------------------------------------------------
