@@ -309,7 +309,8 @@ class GeomBuilder:
         uv = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64) if uvs is None else uvs
         self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array([[0, 1, 2], [0, 2, 3]]), color, xform)
 
-    def add_bristles(self, roots: np.ndarray, directions: np.ndarray, lengths: np.ndarray,
+    def add_bristles(self, roots: np.ndarray, directions: np.ndarray,
+                     lengths: np.ndarray | float,
                      surface_normals: np.ndarray, *, width: float | np.ndarray,
                      color: Color | np.ndarray = (0, 0, 0, 1), tip_color: Color | None = None,
                      xform: np.ndarray | None = None) -> None:
