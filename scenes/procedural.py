@@ -467,7 +467,7 @@ def material(diffuse: Color = (1, 1, 1, 1), *, specular: float = 0.1, shininess:
 
 
 # -- a resting hand --------------------------------------------------------------
-SKIN: Color = (0.74, 0.58, 0.50, 1.0)
+SKIN: Color = (0.72, 0.58, 0.52, 1.0)
 
 
 def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
@@ -481,20 +481,20 @@ def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
     # Palm: a broad, flattened slab, thicker at the heel of the hand.
     rings = 10
     th = np.linspace(0.0, math.pi, rings + 1)
-    b.add_ellipsoid((0.0, 0.0, -0.006), (0.046, 0.052, 0.014), rings=rings, segments=18,
+    b.add_ellipsoid((0.0, 0.0, -0.007), (0.044, 0.052, 0.012), rings=rings, segments=18,
                     profile=0.85 + 0.15 * np.sin(th), color=skin)
     # Thenar eminence: the thumb's fleshy base, joining the thumb to the palm.
     b.add_ellipsoid((0.0, 0.0, 0.0), (0.017, 0.034, 0.013), rings=8, segments=12, color=skin,
                     xform=transform((-side * 0.033, -0.018, -0.006), (side * 28.0, 0, 0)))
     # Fingers: index (thumb side) to little finger, slightly spread and curled.
     fingers = (  # x (toward the little finger), length, radius, spread (deg)
-        (-0.030, 0.084, 0.0090, 5.0),
-        (-0.010, 0.092, 0.0093, 1.5),
-        (0.010, 0.087, 0.0089, -2.0),
-        (0.029, 0.068, 0.0080, -6.0),
+        (-0.029, 0.086, 0.0085, 6.0),
+        (-0.0095, 0.095, 0.0088, 2.0),
+        (0.0095, 0.090, 0.0084, -2.5),
+        (0.028, 0.072, 0.0076, -7.0),
     )
     for x, length, radius, spread in fingers:
-        xf = transform((side * x, 0.030, -0.008), (-side * spread, 0, 0))
+        xf = transform((side * x, 0.036, -0.009), (-side * spread, 0, 0))
         seg = np.linspace(0.0, 1.0, 10)
         curl = np.radians(16.0) * seg**1.6
         path = np.stack([np.zeros_like(seg), length * seg * np.cos(curl),
@@ -515,7 +515,7 @@ def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
                xform=xt)
     # Wrist and forearm, then a sleeve.
     arm = np.array([[0.0, -0.030, -0.006], [0.0, -0.075, -0.003], [0.0, -0.13, 0.003]])
-    b.add_tube(arm, np.array([0.036, 0.029, 0.031]), sides=16, color=skin, flatten=0.62,
+    b.add_tube(arm, np.array([0.033, 0.028, 0.030]), sides=16, color=skin, flatten=0.62,
                cap_end=False)
     sl = np.array([[0.0, -0.12, 0.003], [0.0, -0.22, 0.012], [0.0, -0.42, 0.03]])
     b.add_tube(sl, np.array([0.040, 0.044, 0.047]), sides=16, color=sleeve, flatten=0.72)
