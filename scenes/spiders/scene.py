@@ -117,6 +117,7 @@ class SpiderScene(Scene):
         self._twitch = 1.0
         self._drop_t0: float | None = None
         self._drop_s = DECLARATION.event("drop_from_above").duration_s
+        self._hand_x = self._hand_y = 0.0
 
     def _make_thread(self) -> NodePath:
         vdata = GeomVertexData("silk", GeomVertexFormat.getV3(), Geom.UHStatic)
@@ -157,8 +158,7 @@ class SpiderScene(Scene):
 
     # -- where things go -------------------------------------------------------------------
     def _hand_xy(self) -> tuple[float, float]:
-        p = self.ctx.right_hand.getPos(self.root)
-        return p.x, p.y
+        return self._hand_x, self._hand_y
 
     def _frame(self, location: str, distance: float) -> tuple[float, float, float, float, float]:
         """Place of the nearest spider for a location: x, y, z and the unit
@@ -248,6 +248,8 @@ class SpiderScene(Scene):
         loc_from, loc_to, loc_p = self.transition("location")
         loc_from, loc_to = str(loc_from), str(loc_to)
         i_from, i_to = ACTIVITIES.index(str(act_from)), ACTIVITIES.index(str(act_to))
+        hand = self.ctx.right_hand.getPos(self.root)  # once a frame, not per spider
+        self._hand_x, self._hand_y = hand.x, hand.y
 
         spacing = max(size_m * 1.2, 0.04 + 0.10 * distance)
         margin = 0.02 + size_m * 0.35
@@ -286,7 +288,7 @@ class SpiderScene(Scene):
             entry = (1.0 - appear) * (0.35 + 3.0 * size_m)
             a = self._place(loc_from, st, distance, spacing, amp, margin, entry)
             tp = 1.0
-            if loc_p >= 1.0 or loc_from == loc_to:
+            if loc_from == loc_to:
                 x, y, z = a
                 climb = 0
             else:
