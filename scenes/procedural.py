@@ -54,8 +54,10 @@ def _make_format() -> GeomVertexFormat:
     return GeomVertexFormat.registerFormat(arr)
 
 
-UNTEXTURED_UV = -2.0
-"""UV value (both coordinates) that :func:`lit_shader` reads as "no texture"."""
+UNTEXTURED_UV = -1.0e4
+"""UV value (both coordinates) that :func:`lit_shader` reads as "no texture".
+Far outside any real tiling (a floor's UVs run to a few tens either side of
+zero), so repeat-wrapped surfaces are never mistaken for it."""
 
 _FORMAT: GeomVertexFormat | None = None
 _STRIDE = 12  # floats per vertex: 3 position, 3 normal, 4 colour, 2 UV
@@ -571,8 +573,8 @@ in vec3 v_nrm;
 in vec4 v_col;
 in vec2 v_uv;
 void main() {
-    // UVs below -1 mark untextured parts merged into a textured Geom.
-    vec4 tex = v_uv.x < -1.0 ? vec4(1.0) : texture(p3d_Texture0, v_uv);
+    // UVs near -1e4 mark untextured parts merged into a textured Geom.
+    vec4 tex = v_uv.x < -5000.0 ? vec4(1.0) : texture(p3d_Texture0, v_uv);
     vec4 base = tex * v_col * p3d_ColorScale;
     vec3 n = normalize(v_nrm);
     vec3 view = normalize(-v_pos);

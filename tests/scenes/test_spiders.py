@@ -187,6 +187,21 @@ def test_focus_point_is_the_nearest_spider_and_frames_it(engine: Engine) -> None
     assert float((centre < 70).mean()) > 0.05
 
 
+def test_room_surfaces_keep_their_textures_far_from_the_origin(engine: Engine) -> None:
+    # Regression: the shader's "untextured" UV flag once caught the floor's
+    # negative tiling coordinates and drew the left half of the room white.
+    from panda3d.core import Point3
+
+    load(engine, location="floor", distance=3.0)
+    for target in ((-2.5, 1.5, 0.0), (1.5, 2.5, 0.0), (-2.0, 3.5, 0.0)):
+        engine.head.lookAt(Point3(*target))
+        img = frame(engine)
+        h, w = img.shape[:2]
+        patch = img[h // 2 - 10:h // 2 + 10, w // 2 - 10:w // 2 + 10].reshape(-1, 3)
+        r, g, b = patch.mean(axis=0)
+        assert r > b + 25 and patch.mean() < 200, f"floor at {target} is not wood: {r, g, b}"
+
+
 def test_hand_only_in_hand_mode(engine: Engine) -> None:
     scene = load(engine, location="table")
     assert scene.hand.isHidden()
