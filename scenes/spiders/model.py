@@ -68,7 +68,7 @@ LEG_TABLE = (
     (108.0, (0.112, 0.121, 0.142), 57.0, -28.0, 0.93),
     (142.0, (0.145, 0.160, 0.198), 52.0, -24.0, 1.02),
 )
-BODY_SCALE = 1.3  # body parts below are drawn at 1/BODY_SCALE, then scaled up
+BODY_SCALE = 1.3  # the body below is modelled small, then scaled (hips and palps follow)
 # Direction each rest foot points (deg from forward), spread like a resting
 # house spider: front legs forward, back legs backward.
 FOOT_ANGLE = (30.0, 64.0, 112.0, 154.0)
@@ -523,7 +523,6 @@ class SpiderRig:
                 inst.setSx(-1.0)
             self.palps.append(palp)
         self.legs = [LegRig(spec, self.body, proto.segments[spec.pair]) for spec in proto.legs]
-        self.rest_z = 0.0
         self.phase = _hash01(index, 7)
         self.twitch_period = 1.6 + 2.2 * _hash01(index, 3)
         self.twitch_offset = 5.0 * _hash01(index, 5)
