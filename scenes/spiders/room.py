@@ -66,9 +66,12 @@ def wood_image(rng: np.random.Generator, size: int = 512, planks: int = 4,
 
 
 def plaster_image(rng: np.random.Generator, size: int = 256,
-                  color: tuple[float, float, float] = (0.80, 0.78, 0.72)) -> np.ndarray:
-    n = fractal_noise(size, size, (8, 8), rng, octaves=5)
-    img = np.asarray(color)[None, None, :] * (0.93 + 0.1 * n[..., None])
+                  color: tuple[float, float, float] = (0.80, 0.78, 0.72),
+                  amount: float = 0.1, cells: int = 8) -> np.ndarray:
+    """Matt painted plaster (or, with a small ``amount`` and fine ``cells``,
+    a laminate surface): the colour under gentle fractal noise."""
+    n = fractal_noise(size, size, (cells, cells), rng, octaves=5)
+    img = np.asarray(color)[None, None, :] * (1.0 - 0.7 * amount + amount * n[..., None])
     return np.clip(img, 0.0, 1.0)
 
 
@@ -91,7 +94,8 @@ def room_textures(seed: int) -> tuple[Texture, ...]:
     # out against them as it would in a real consulting room.
     tex_floor = texture_from_array("room-floor", wood_image(rng, planks=4,
                                                            tone=(0.70, 0.55, 0.38)))
-    tex_table = texture_from_array("room-table", plaster_image(rng, color=(0.80, 0.79, 0.76)))
+    tex_table = texture_from_array("room-table", plaster_image(rng, color=(0.80, 0.79, 0.76),
+                                                               amount=0.04, cells=32))
     tex_legs = texture_from_array("room-table-legs", wood_image(rng, size=256, planks=2,
                                                                 tone=(0.62, 0.47, 0.32)))
     tex_wall = texture_from_array("room-wall", plaster_image(rng))
