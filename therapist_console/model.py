@@ -175,6 +175,24 @@ class Plan:
         }
 
     @classmethod
+    def from_protocol(cls, protocol: Any, ladder: Any = None) -> Plan:
+        """The plan for a ``protocols.model.Protocol`` (or a patient's ladder
+        version with the same ``steps``: id, text, scene, preset,
+        expected_suds). ``ladder`` may carry a ``version_id`` to record."""
+        source = ladder if ladder is not None else protocol
+        return cls(
+            protocol_id=str(protocol.id),
+            ladder_version_id=getattr(ladder, "version_id", None) if ladder is not None
+            else None,
+            title=getattr(protocol, "title", None),
+            steps=tuple(
+                PlanStep(key=str(s.id), label=s.text, scene=str(s.scene),
+                         params=dict(s.preset), expected_suds=s.expected_suds)
+                for s in source.steps
+            ),
+        )
+
+    @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Plan:
         return cls(
             protocol_id=data.get("protocol_id"),

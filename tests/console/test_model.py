@@ -408,3 +408,23 @@ def test_timeline_texts_in_both_languages(record: SessionRecord, clock: ManualCl
     assert "patient asked to stop" in en
     fr = [e.text("fr") for e in model.timeline]
     assert "Palier 1: Loin" in fr and "le patient a demandé l'arrêt" in fr
+
+
+def test_plan_from_a_protocol_shaped_object() -> None:
+    from types import SimpleNamespace
+
+    from scenes.api import Text
+
+    step = SimpleNamespace(id="table-far", text=Text("Spider on the far table",
+                                                       "Araignée sur la table du fond"),
+                           scene="spiders", preset={"distance": 2.0}, expected_suds=30)
+    protocol = SimpleNamespace(id="spiders-graded", title=Text("Spiders", "Araignées"),
+                               steps=(step,))
+    plan = Plan.from_protocol(protocol)
+    assert plan.protocol_id == "spiders-graded" and plan.ladder_version_id is None
+    assert plan.steps[0].label_text("fr") == "Araignée sur la table du fond"
+    doc = plan.to_json()
+    assert doc["title"] == {"en": "Spiders", "fr": "Araignées"}
+    assert Plan.from_json(doc).steps[0].label_text("en") == "Spider on the far table"
+    ladder = SimpleNamespace(version_id=12, steps=(step, step))
+    assert Plan.from_protocol(protocol, ladder).ladder_version_id == 12
