@@ -101,3 +101,30 @@ def step_measures(points: Sequence[SudsPoint]) -> StepMeasures | None:
         fall_fraction=fall / peak.value if peak.value else 0.0,
         time_to_half_fall=half,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BetweenSessionChange:
+    """Change on the same step from an earlier session to a later one
+    (negative numbers: less distress the second time)."""
+
+    peak_change: int
+    end_change: int
+    time_to_half_fall_change: float | None
+    """Later minus earlier, seconds; None unless both sessions reached a 50 % fall."""
+
+
+def between_session_change(
+    earlier: StepMeasures | None, later: StepMeasures | None
+) -> BetweenSessionChange | None:
+    """Between-session change for one step; None if either visit has no rating."""
+    if earlier is None or later is None:
+        return None
+    half: float | None = None
+    if earlier.time_to_half_fall is not None and later.time_to_half_fall is not None:
+        half = later.time_to_half_fall - earlier.time_to_half_fall
+    return BetweenSessionChange(
+        peak_change=later.peak - earlier.peak,
+        end_change=later.end - earlier.end,
+        time_to_half_fall_change=half,
+    )

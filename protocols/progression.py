@@ -1,0 +1,343 @@
+"""Progression suggestions. The software suggests; the therapist decides.
+
+Two switchable modes (``ProgressionSettings.mode``):
+
+* **Habituation**: suggest moving up when SUDS has fallen by at least
+  ``fall_fraction`` (default 50 %) from the step's peak *and* is at or below
+  ``threshold`` (default 30) on ``consecutive`` (default 2) consecutive
+  ratings; suggest stepping down when SUDS is at or above ``step_down_at``
+  (default 85) on ``consecutive`` consecutive ratings. A missed rating (``None``
+  in the sequence, or a gap longer than ``max_gap_s``) breaks a run: the rule
+  never bridges a rating it did not see.
+* **Inhibitory learning** (Craske et al. 2014, Behav Res Ther 58:10-23): before
+  a step the patient states the feared outcome and its likelihood (0-100 %);
+  after it, what happened and the likelihood again. The rule reports the
+  expectancy violation and suggests *variability* (the same step with another
+  preset or context) instead of waiting for SUDS to fall.
+
+Each :class:`Suggestion` carries fr/en text and a JSON-ready ``detail``; the
+console records it with the therapist's decision (taken or not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.measures import StepMeasures, SudsPoint, step_measures, validate_suds
+from protocols.model import ProgressionSettings, Step
+from scenes.api import ParamKind, ParamValue, SceneDecl, Text
+
+
+class ProgressionError(ValueError):
+    """Bad input to a progression rule (e.g. a likelihood outside 0-100)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    kind: str
+    """``habituation.step_up``, ``habituation.step_down``, ``inhibitory.ask_expectancy``,
+    ``inhibitory.vary`` or ``inhibitory.test_again``."""
+    step_id: str
+    text: Text
+    t: float | None = None
+    """Time of the rating (or expectancy) that triggered it."""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def mode(self) -> str:
+        return self.kind.partition(".")[0]
+
+    def text_for(self, lang: str) -> str:
+        return self.text.get(lang)
+
+
+def _duration_note(elapsed_s: float | None, min_duration_min: float | None) -> tuple[str, str]:
+    if elapsed_s is None or min_duration_min is None or elapsed_s >= min_duration_min * 60:
+        return "", ""
+    return (f" (the step's suggested minimum of {min_duration_min:g} min is not reached yet)",
+            f" (la durée minimale conseillée de {min_duration_min:g} min n'est pas encore "
+            "atteinte)")
+
+
+@dataclass(frozen=True, slots=True)
+class HabituationRule:
+    settings: ProgressionSettings = field(default_factory=ProgressionSettings)
+    max_gap_s: float | None = None
+    """Ratings further apart than this are not consecutive (a rating was
+    missed). None: any gap. :meth:`for_interval` sets twice the SUDS interval."""
+
+    @classmethod
+    def for_interval(cls, settings: ProgressionSettings, interval_min: float) -> HabituationRule:
+        return cls(settings, max_gap_s=2.0 * interval_min * 60.0)
+
+    def evaluate(
+        self,
+        step_id: str,
+        ratings: Sequence[SudsPoint | None],
+        *,
+        elapsed_s: float | None = None,
+        min_duration_min: float | None = None,
+    ) -> Suggestion | None:
+        """The suggestion the step's ratings support now (None: keep going).
+
+        ``ratings`` in time order; ``None`` marks a rating that was due but not
+        given."""
+        s = self.settings
+        peak: int | None = None
+        up_run = down_run = 0
+        last_t: float | None = None
+        last: SudsPoint | None = None
+        for point in ratings:
+            if point is None:
+                up_run = down_run = 0
+                continue
+            value = validate_suds(point.value)
+            if last_t is not None and self.max_gap_s is not None and (
+                    point.t - last_t > self.max_gap_s):
+                up_run = down_run = 0
+            last_t = point.t
+            last = point
+            peak = value if peak is None else max(peak, value)
+            fallen = peak > 0 and (peak - value) >= s.fall_fraction * peak - 1e-9
+            up_run = up_run + 1 if fallen and value <= s.threshold else 0
+            down_run = down_run + 1 if value >= s.step_down_at else 0
+        if last is None or peak is None:
+            return None
+        detail = {"peak": peak, "last": last.value, "consecutive": s.consecutive,
+                  "threshold": s.threshold, "fall_fraction": s.fall_fraction,
+                  "step_down_at": s.step_down_at}
+        if down_run >= s.consecutive:
+            return Suggestion(
+                "habituation.step_down", step_id,
+                Text(en=f"SUDS has stayed at {s.step_down_at} or above on {down_run} ratings "
+                        f"in a row (last {last.value}): consider stepping down or slowing "
+                        "the pace.",
+                     fr=f"Le SUDS est resté à {s.step_down_at} ou plus sur {down_run} "
+                        f"évaluations de suite (dernière : {last.value}) : envisager de "
+                        "redescendre d'une étape ou de ralentir."),
+                last.t, detail)
+        if up_run >= s.consecutive:
+            pct = round(100 * (peak - last.value) / peak)
+            en_note, fr_note = _duration_note(elapsed_s, min_duration_min)
+            return Suggestion(
+                "habituation.step_up", step_id,
+                Text(en=f"SUDS has fallen {pct}% from its peak of {peak} and stayed at "
+                        f"{s.threshold} or below on {up_run} ratings in a row (last "
+                        f"{last.value}): the next step can be considered{en_note}.",
+                     fr=f"Le SUDS a baissé de {pct} % depuis son pic de {peak} et reste à "
+                        f"{s.threshold} ou moins sur {up_run} évaluations de suite "
+                        f"(dernière : {last.value}) : l'étape suivante peut être "
+                        f"envisagée{fr_note}."),
+                last.t, {**detail, "fall_percent": pct})
+        return None
+
+
+class ProgressionMonitor:
+    """Feeds ratings to the habituation rule and returns a suggestion only
+    when it is new for the step (not again at every rating while it holds).
+    A suggestion that stops holding and holds again is new again."""
+
+    def __init__(self, rule: HabituationRule) -> None:
+        self.rule = rule
+        self._ratings: dict[str, list[SudsPoint | None]] = {}
+        self._shown: dict[str, str | None] = {}
+
+    def ratings(self, step_id: str) -> list[SudsPoint | None]:
+        return list(self._ratings.get(step_id, ()))
+
+    def rating(self, step_id: str, point: SudsPoint, *, elapsed_s: float | None = None,
+               min_duration_min: float | None = None) -> Suggestion | None:
+        self._ratings.setdefault(step_id, []).append(point)
+        return self._update(step_id, elapsed_s, min_duration_min)
+
+    def missed(self, step_id: str) -> None:
+        """A rating was due on this step and not given."""
+        self._ratings.setdefault(step_id, []).append(None)
+        self._update(step_id, None, None)
+
+    def _update(self, step_id: str, elapsed_s: float | None,
+                min_duration_min: float | None) -> Suggestion | None:
+        sug = self.rule.evaluate(step_id, self._ratings[step_id], elapsed_s=elapsed_s,
+                                 min_duration_min=min_duration_min)
+        kind = sug.kind if sug else None
+        if kind == self._shown.get(step_id):
+            return None
+        self._shown[step_id] = kind
+        return sug
+
+
+# -- inhibitory learning ---------------------------------------------------------------
+
+
+def _likelihood(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ProgressionError(f"{what} must be a whole percentage from 0 to 100, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Expectancy:
+    """The patient's expectancy for one step: before, and (once tested) after."""
+
+    step_id: str
+    feared_outcome: str
+    likelihood_before: int
+    """How likely the feared outcome felt before the step, 0-100 %."""
+    t_before: float
+    observed_outcome: str | None = None
+    occurred: bool | None = None
+    """Whether the feared outcome happened, as the patient and therapist agree."""
+    likelihood_after: int | None = None
+    t_after: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.feared_outcome.strip():
+            raise ProgressionError("write the feared outcome in the patient's words")
+        _likelihood(self.likelihood_before, "the likelihood before the step")
+        if self.likelihood_after is not None:
+            _likelihood(self.likelihood_after, "the likelihood after the step")
+
+    def after(self, *, observed_outcome: str, occurred: bool, likelihood_after: int,
+              t: float) -> Expectancy:
+        """The same expectancy with the test's result."""
+        from dataclasses import replace
+
+        if t < self.t_before:
+            raise ProgressionError("the outcome is recorded after the expectancy, not before")
+        return replace(self, observed_outcome=observed_outcome.strip(), occurred=occurred,
+                       likelihood_after=_likelihood(likelihood_after, "the likelihood after "
+                                                    "the step"), t_after=t)
+
+    @property
+    def tested(self) -> bool:
+        return self.likelihood_after is not None and self.occurred is not None
+
+    @property
+    def belief_change(self) -> int | None:
+        """Likelihood before minus after, in points (positive: belief weakened)."""
+        if self.likelihood_after is None:
+            return None
+        return self.likelihood_before - self.likelihood_after
+
+    @property
+    def violation(self) -> int | None:
+        """How far the outcome was from the prediction, 0-100: the predicted
+        likelihood when the feared outcome did not happen, 100 minus it when it
+        did (Craske et al. 2014: the mismatch drives new learning)."""
+        if self.occurred is None:
+            return None
+        return 100 - self.likelihood_before if self.occurred else self.likelihood_before
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step_id": self.step_id, "feared_outcome": self.feared_outcome,
+                "likelihood_before": self.likelihood_before, "t_before": self.t_before,
+                "observed_outcome": self.observed_outcome, "occurred": self.occurred,
+                "likelihood_after": self.likelihood_after, "t_after": self.t_after,
+                "violation": self.violation, "belief_change": self.belief_change}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Expectancy:
+        return cls(step_id=data["step_id"], feared_outcome=data["feared_outcome"],
+                   likelihood_before=data["likelihood_before"], t_before=data["t_before"],
+                   observed_outcome=data.get("observed_outcome"), occurred=data.get("occurred"),
+                   likelihood_after=data.get("likelihood_after"), t_after=data.get("t_after"))
+
+
+_CONTEXT_PARAMS = ("location", "place", "context", "setting", "room", "time_of_day", "weather")
+
+
+def variant_preset(step: Step, decl: SceneDecl) -> tuple[str, ParamValue] | None:
+    """One change of context for variability: the first choice parameter moved
+    to another of its values, preferring one no more intense than now (the aim
+    is a new context, not a harder step)."""
+    current = step.resolved_preset(decl.defaults())
+    choices = [p for p in decl.params if p.kind is ParamKind.CHOICE]
+    # A place or setting is a change of context; prefer it to a change of behaviour.
+    choices.sort(key=lambda p: p.name not in _CONTEXT_PARAMS)
+    for spec in choices:
+        values = spec.choice_values
+        now = values.index(str(current[spec.name]))
+        others = [v for v in values if v != values[now]]
+        easier = [v for v in others if values.index(v) < now]
+        return spec.name, (easier[-1] if easier else others[0])
+    for spec in decl.params:
+        if spec.kind in (ParamKind.FLOAT, ParamKind.INT) and spec.name != "distance":
+            assert spec.minimum is not None and spec.maximum is not None
+            v = float(current[spec.name])
+            span = spec.maximum - spec.minimum
+            new = v - 0.2 * span if v - 0.2 * span >= spec.minimum else v + 0.2 * span
+            return spec.name, (round(new) if spec.kind is ParamKind.INT else round(new, 2))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class InhibitoryLearningRule:
+    min_violation: int = 20
+    """Belief change (points) below which the test is suggested again, made
+    stronger, rather than varied."""
+
+    def before_step(self, step: Step, expectancy: Expectancy | None) -> Suggestion | None:
+        """Ask for the expectancy if it was not recorded for this step."""
+        if expectancy is not None and expectancy.step_id == step.id:
+            return None
+        return Suggestion(
+            "inhibitory.ask_expectancy", step.id,
+            Text(en="Before this step: ask what the patient fears will happen, and how likely "
+                    "it feels (0-100%).",
+                 fr="Avant cette étape : demander au patient ce qu'il craint qu'il arrive, et "
+                    "à quel point cela lui semble probable (0-100 %)."))
+
+    def after_step(self, step: Step, expectancy: Expectancy, decl: SceneDecl) -> Suggestion:
+        """Report the expectancy violation and suggest variability."""
+        if not expectancy.tested:
+            raise ProgressionError("record the observed outcome and the likelihood after the "
+                                   "step first")
+        assert expectancy.belief_change is not None and expectancy.violation is not None
+        change = expectancy.belief_change
+        happened_en = "it happened" if expectancy.occurred else "it did not happen"
+        happened_fr = "c'est arrivé" if expectancy.occurred else "ce n'est pas arrivé"
+        report_en = (f'Expected "{expectancy.feared_outcome}" at {expectancy.likelihood_before}%;'
+                     f" {happened_en}; now {expectancy.likelihood_after}% (belief "
+                     f"{'down' if change >= 0 else 'up'} {abs(change)} points).")
+        report_fr = (f"Attente « {expectancy.feared_outcome} » à "
+                     f"{expectancy.likelihood_before} % ; {happened_fr} ; maintenant "
+                     f"{expectancy.likelihood_after} % (croyance en "
+                     f"{'baisse' if change >= 0 else 'hausse'} de {abs(change)} points).")
+        detail: dict[str, Any] = {"violation": expectancy.violation, "belief_change": change,
+                                  **expectancy.to_dict()}
+        if change < self.min_violation:
+            return Suggestion(
+                "inhibitory.test_again", step.id,
+                Text(en=report_en + " The expectation barely changed: test it again, longer or "
+                        "without safety behaviours, before varying.",
+                     fr=report_fr + " L'attente a peu changé : la remettre à l'épreuve, plus "
+                        "longtemps ou sans comportements de sécurité, avant de varier."),
+                expectancy.t_after, detail)
+        variant = variant_preset(step, decl)
+        if variant is None:
+            var_en = " Vary the context of the next exposure rather than waiting for habituation."
+            var_fr = " Varier le contexte de la prochaine exposition plutôt qu'attendre " \
+                     "l'habituation."
+        else:
+            name, value = variant
+            spec = decl.param(name)
+            label_en = label_fr = str(value)
+            for c in spec.choices:
+                if c.value == value:
+                    label_en, label_fr = c.label.en, c.label.fr
+            var_en = (f" Rather than waiting for habituation, vary the exposure: e.g. the same "
+                      f"step with {spec.label.en.lower()} = {label_en}, or another step.")
+            var_fr = (f" Plutôt qu'attendre l'habituation, varier l'exposition : par exemple la "
+                      f"même étape avec {spec.label.fr.lower()} = {label_fr}, ou une autre "
+                      "étape.")
+            detail["variant"] = {name: value}
+        return Suggestion("inhibitory.vary", step.id, Text(en=report_en + var_en,
+                                                           fr=report_fr + var_fr),
+                          expectancy.t_after, detail)
+
+
+def measures_of(points: Sequence[SudsPoint | None]) -> StepMeasures | None:
+    """Per-step measures for a rating sequence that may contain missed ratings."""
+    return step_measures([p for p in points if p is not None])
