@@ -1,0 +1,562 @@
+"""What the patient sees of the therapist's requests, inside the headset view.
+
+Two head-locked panels hang ~1.4 m ahead of the eyes, a little below the eye
+line (where reading is most comfortable and the scene stays in view above):
+
+* a **message** panel (:meth:`PatientUI.show_text`): a short sentence from
+  the therapist that fades in, stays for the given time and fades out;
+* a **SUDS rating** panel (:meth:`PatientUI.ask_suds`): the 0-100 scale with
+  its anchors, a marker the patient moves, the current number in large print
+  and a hint saying how to send it. Confirm hands ``(request_id, value)`` to
+  :attr:`PatientUI.on_suds`.
+
+Both draw after the scene (and after the fade-to-black card) without depth
+test, so nothing in a scene can cover them, and the mirror view shows them as
+the patient sees them. Text uses DejaVu Sans when the system has it (it has
+every French accent); Panda's built-in font is the fallback.
+
+Cost: nothing per frame while no panel is animating; text geometry is rebuilt
+only when the rating changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from panda3d.core import (
+    DynamicTextFont,
+    Filename,
+    NodePath,
+    SamplerState,
+    TextFont,
+    TextNode,
+    TextProperties,
+    TextPropertiesManager,
+    TransparencyAttrib,
+)
+
+from protocols.measures import SUDS_MAX, SUDS_MIN, suds_anchor_labels
+from scenes.procedural import GeomBuilder
+
+if TYPE_CHECKING:
+    from engine.app import Engine
+
+log = logging.getLogger(__name__)
+
+# -- placement (metres, degrees) -------------------------------------------------
+PANEL_DISTANCE = 1.4
+"""Distance from the eyes: far enough to focus without strain (headset
+optics focus at ~1.3-2 m), near enough that the text is large."""
+PANEL_DROP_DEG = 7.0
+"""Centre of the panels below the eye line; the panels tilt to face the eyes."""
+
+# -- timing (engine seconds) -----------------------------------------------------
+FADE_IN_S = 0.3
+FADE_OUT_S = 0.45
+THANKS_S = 0.9
+"""After a rating is sent, the panel says thank you this long, then fades."""
+CONFIRM_GUARD_S = 0.5
+"""A confirm within this time of the panel appearing is ignored: a click or
+trigger press already under way must not send the starting value."""
+SUDS_STEP = 5
+
+# -- look: calm, high contrast ---------------------------------------------------
+BACKDROP = (0.085, 0.105, 0.135, 0.92)
+TEXT = (0.97, 0.97, 0.95, 1.0)
+MUTED = (0.74, 0.79, 0.84, 1.0)
+TRACK = (0.30, 0.35, 0.42, 1.0)
+TICK = (0.62, 0.67, 0.73, 1.0)
+ACCENT = (0.42, 0.80, 0.82, 1.0)
+
+BIN = "fixed"
+BIN_SORT = 1100
+"""Above the scene and above the fader card (fixed 1000): a pending request
+stays readable even during a fade."""
+
+SUDS_W, SUDS_H = 1.16, 0.72
+TRACK_W = 0.90
+TRACK_Z = -0.04
+TRACK_T = 0.03  # track thickness
+MESSAGE_W = 1.06  # widest message line
+
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/Library/Fonts",
+    os.path.expanduser("~/Library/Fonts"),
+    "C:/Windows/Fonts",
+)
+
+TITLES = {
+    "en": "How anxious do you feel right now? (0-100)",
+    "fr": "Quel est votre niveau d'anxiété en ce moment\u00a0? (0-100)",
+}
+# \1key\1...\2 marks a control's name (drawn bright and bold).
+HINTS = {
+    ("en", "keyboard"): "\1key\1\u2190 \u2192\2  move the marker      \1key\1Enter\2  send",
+    ("fr", "keyboard"): "\1key\1\u2190 \u2192\2  déplacer le curseur      \1key\1Entrée\2  envoyer",
+    ("en", "controller"): "\1key\1Thumbstick\2  move the marker      \1key\1Trigger\2  send",
+    ("fr", "controller"): "\1key\1Joystick\2  déplacer le curseur      \1key\1Gâchette\2  envoyer",
+}
+THANKS = {"en": "Thank you", "fr": "Merci"}
+
+
+class PatientUIError(ValueError):
+    """A request the patient panels cannot show (empty text, bad duration)."""
+
+
+def _lang(language: str) -> str:
+    return "fr" if language.lower().startswith("fr") else "en"
+
+
+def find_font(bold: bool = False) -> str | None:
+    """Path of DejaVu Sans (bold) on this system, or None."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def load_font(bold: bool = False) -> TextFont:
+    """DejaVu Sans (bold) as a fresh font object, or Panda's default font.
+
+    A fresh ``DynamicTextFont`` rather than the shared ``FontPool`` entry:
+    its settings (pixels per unit, filters) cannot be changed once glyphs
+    exist, and another user of the pool may already have drawn with it."""
+    path = find_font(bold)
+    if path is not None:
+        try:
+            font = DynamicTextFont(Filename.fromOsSpecific(path))
+            if font.isValid():
+                font.setPixelsPerUnit(72)
+                font.setMinfilter(SamplerState.FT_linear_mipmap_linear)
+                font.setMagfilter(SamplerState.FT_linear)
+                return font
+            log.error("patient UI: cannot read the font %s; using Panda's default font", path)
+        except Exception:  # a broken font file must not stop a session
+            log.exception("patient UI: cannot load %s; using Panda's default font", path)
+    else:
+        log.warning("patient UI: DejaVu Sans not found (%s); accented letters may be missing",
+                    ", ".join(FONT_DIRS))
+    return TextNode.getDefaultFont()
+
+
+# -- flat shapes ------------------------------------------------------------------
+def _rounded_outline(w: float, h: float, r: float, segs: int = 10) -> np.ndarray:
+    """Counter-clockwise (x, z) outline of a rounded rectangle centred at 0."""
+    r = min(r, w / 2, h / 2)
+    cx, cz = w / 2 - r, h / 2 - r
+    pts: list[tuple[float, float]] = []
+    for k, (sx, sz) in enumerate(((1, 1), (-1, 1), (-1, -1), (1, -1))):
+        a0 = k * math.pi / 2
+        for i in range(segs + 1):
+            a = a0 + (math.pi / 2) * i / segs
+            pts.append((sx * cx + r * math.cos(a), sz * cz + r * math.sin(a)))
+    return np.asarray(pts)
+
+
+def add_rounded(builder: GeomBuilder, w: float, h: float, r: float,
+                color: tuple[float, float, float, float], *, feather: float = 0.0,
+                center: tuple[float, float] = (0.0, 0.0), segs: int = 10) -> None:
+    """A filled rounded rectangle in the XZ plane facing -Y, with an optional
+    soft edge ``feather`` metres wide fading to transparent."""
+    outline = _rounded_outline(w, h, r, segs)
+    n = len(outline)
+    cx, cz = center
+    rings = [outline]
+    if feather > 0:
+        # Grow the outline outward along its (rounded) normals.
+        rings.append(_rounded_outline(w + 2 * feather, h + 2 * feather, r + feather, segs))
+    pts = [np.array([[cx, 0.0, cz]])]
+    cols = [np.array([color])]
+    for i, ring in enumerate(rings):
+        pts.append(np.column_stack([ring[:, 0] + cx, np.zeros(n), ring[:, 1] + cz]))
+        c = np.array(color) if i == 0 else np.array([*color[:3], 0.0])
+        cols.append(np.tile(c, (n, 1)))
+    points = np.vstack(pts)
+    colors = np.vstack(cols)
+    idx = np.arange(n)
+    nxt = (idx + 1) % n
+    tris = [np.column_stack([np.zeros(n, dtype=int), 1 + idx, 1 + nxt])]
+    if feather > 0:
+        a, b = 1 + idx, 1 + nxt
+        c, d = 1 + n + idx, 1 + n + nxt
+        tris += [np.column_stack([a, c, d]), np.column_stack([a, d, b])]
+    normals = np.tile([0.0, -1.0, 0.0], (len(points), 1))
+    uvs = np.zeros((len(points), 2))
+    builder.add_mesh(points, normals, uvs, np.vstack(tris), colors)
+
+
+def shape_node(parent: NodePath, name: str, sort: int,
+               build: Callable[[GeomBuilder], None]) -> NodePath:
+    b = GeomBuilder()
+    build(b)
+    np_ = parent.attachNewNode(b.node(name))
+    np_.setBin(BIN, sort)
+    return np_
+
+
+def balance_wrap(tn: TextNode, widest: float) -> None:
+    """Narrow the word wrap as far as it goes without adding a line, so a
+    two-line message splits evenly instead of leaving one word alone."""
+    tn.setWordwrap(widest)
+    rows = tn.getNumRows()
+    if rows <= 1:
+        return
+    lo, hi = widest / rows, widest
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        tn.setWordwrap(mid)
+        if tn.getNumRows() > rows:
+            lo = mid
+        else:
+            hi = mid
+    tn.setWordwrap(hi)
+
+
+class _Fade:
+    """Alpha of one panel root, advanced by the engine clock."""
+
+    def __init__(self, node: NodePath) -> None:
+        self.node = node
+        self.alpha = 0.0
+        self.rate = 0.0
+        node.setAlphaScale(0.0)
+        node.hide()
+
+    @property
+    def visible(self) -> bool:
+        return self.alpha > 0.0 or self.rate > 0.0
+
+    def fade_in(self, seconds: float = FADE_IN_S) -> None:
+        self.rate = 1.0 / seconds
+        self.node.show()
+
+    def fade_out(self, seconds: float = FADE_OUT_S) -> None:
+        if self.alpha <= 0.0:
+            self.rate = 0.0
+            self.node.hide()
+        else:
+            self.rate = -1.0 / seconds
+
+    def update(self, dt: float) -> None:
+        if self.rate == 0.0:
+            return
+        self.alpha = min(1.0, max(0.0, self.alpha + self.rate * dt))
+        # Ease so the panel arrives and leaves softly.
+        eased = self.alpha * self.alpha * (3.0 - 2.0 * self.alpha)
+        self.node.setAlphaScale(eased)
+        if self.rate > 0 and self.alpha >= 1.0:
+            self.rate = 0.0
+        elif self.rate < 0 and self.alpha <= 0.0:
+            self.rate = 0.0
+            self.node.hide()
+
+
+class PatientUI:
+    """Head-locked message and SUDS panels; see the module docstring."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.on_suds: Callable[[int, int], None] | None = None
+        self.on_stop: Callable[[], None] | None = None
+        self.suds_pending: int | None = None
+        self.value = 50
+        self._last_answer: int | None = None
+        self._armed_at = 0.0
+        self._thanks_left = 0.0
+        self._text_left = 0.0
+        self._lang = ""
+        self._closed = False
+
+        self.font = load_font()
+        self.font_bold = load_font(bold=True)
+        key = TextProperties()
+        key.setFont(self.font_bold)
+        key.setTextColor(*TEXT)
+        TextPropertiesManager.getGlobalPtr().setProperties("key", key)
+
+        drop = math.radians(PANEL_DROP_DEG)
+        self.root = engine.head.attachNewNode("patient-ui")
+        self.root.setPos(0.0, PANEL_DISTANCE * math.cos(drop), -PANEL_DISTANCE * math.sin(drop))
+        self.root.setP(-PANEL_DROP_DEG)  # top edge tilts away: the face looks at the eyes
+        # Overrides with a high priority so no scene-wide state (a lighting
+        # shader, fog, a light) reaches the panels.
+        self.root.setDepthTest(False, 1000)
+        self.root.setDepthWrite(False, 1000)
+        self.root.setLightOff(1000)
+        self.root.setShaderOff(1000)
+        self.root.setFogOff(1000)
+        self.root.setMaterialOff(1000)
+        self.root.setTwoSided(True)
+        self.root.setTransparency(TransparencyAttrib.MAlpha, 1000)
+        self.root.setBin(BIN, BIN_SORT)
+
+        self._build_suds()
+        self._build_text()
+        engine.frame_observers.append(self._on_frame)
+        engine.backend.patient_input.append(self._on_input)
+
+    # -- building -----------------------------------------------------------------
+    def _text(self, parent: NodePath, name: str, *, size: float, color: tuple[float, ...],
+              bold: bool = False, align: int = TextNode.ACenter, wrap_m: float = 0.0,
+              sort: int = BIN_SORT + 20) -> tuple[TextNode, NodePath]:
+        tn = TextNode(name)
+        tn.setFont(self.font_bold if bold else self.font)
+        tn.setAlign(align)
+        tn.setTextColor(*color)
+        if wrap_m:
+            tn.setWordwrap(wrap_m / size)
+        np_ = parent.attachNewNode(tn)
+        np_.setScale(size)
+        np_.setBin(BIN, sort)
+        return tn, np_
+
+    def _build_suds(self) -> None:
+        self.suds_root = self.root.attachNewNode("suds-panel")
+        self._suds_fade = _Fade(self.suds_root)
+        r = self.suds_root
+        shape_node(r, "suds-backdrop", BIN_SORT + 1,
+                   lambda b: add_rounded(b, SUDS_W, SUDS_H, 0.06, BACKDROP, feather=0.025))
+        half = TRACK_W / 2
+        shape_node(r, "suds-track", BIN_SORT + 2,
+                   lambda b: add_rounded(b, TRACK_W + TRACK_T, TRACK_T, TRACK_T / 2, TRACK,
+                                         center=(0.0, TRACK_Z)))
+        # Rounded left cap of the filled part (the knob covers its right end).
+        shape_node(r, "suds-fill-cap", BIN_SORT + 4,
+                   lambda b: add_rounded(b, TRACK_T, TRACK_T, TRACK_T / 2, ACCENT,
+                                         center=(-half, TRACK_Z), segs=6))
+
+        def ticks(b: GeomBuilder) -> None:
+            for v in range(SUDS_MIN, SUDS_MAX + 1, 5):
+                major = v % 25 == 0
+                length = 0.036 if major else (0.022 if v % 10 == 0 else 0.012)
+                width = 0.006 if major else 0.0035
+                x = -half + TRACK_W * v / SUDS_MAX
+                add_rounded(b, width, length, width / 2, TICK,
+                            center=(x, TRACK_Z - 0.03 - length / 2), segs=2)
+
+        shape_node(r, "suds-ticks", BIN_SORT + 3, ticks)
+        # Filled part of the track: a unit-wide bar scaled to the value.
+        self._fill = shape_node(
+            r, "suds-fill", BIN_SORT + 4,
+            lambda b: add_rounded(b, 1.0, TRACK_T, 0.0, ACCENT, center=(0.5, 0.0), segs=1),
+        )
+        self._fill.setPos(-half, 0.0, TRACK_Z)
+        self._knob = r.attachNewNode("suds-knob")
+        shape_node(self._knob, "knob-ring", BIN_SORT + 5,
+                   lambda b: add_rounded(b, 0.074, 0.074, 0.037, TEXT, feather=0.01, segs=8))
+        shape_node(self._knob, "knob-core", BIN_SORT + 6,
+                   lambda b: add_rounded(b, 0.054, 0.054, 0.027, ACCENT, segs=8))
+        self._title, self._title_np = self._text(r, "suds-title", size=0.052, color=TEXT,
+                                                 wrap_m=SUDS_W - 0.14)
+        self._number, self._number_np = self._text(r, "suds-number", size=0.13, color=TEXT,
+                                                   bold=True)
+        self._number_np.setPos(0.0, 0.0, 0.055)
+        self._numbers: list[NodePath] = []
+        self._anchors: list[tuple[TextNode, NodePath]] = []
+        for v, _label in suds_anchor_labels("en"):
+            x = -half + TRACK_W * v / SUDS_MAX
+            tn, np_ = self._text(r, f"suds-n{v}", size=0.038, color=TEXT)
+            tn.setText(str(v))
+            np_.setPos(x, 0.0, TRACK_Z - 0.12)
+            self._numbers.append(np_)
+            self._anchors.append(self._text(r, f"suds-a{v}", size=0.036, color=MUTED))
+            self._anchors[-1][1].setPos(x, 0.0, TRACK_Z - 0.168)
+        shape_node(r, "suds-rule", BIN_SORT + 2,
+                   lambda b: add_rounded(b, SUDS_W - 0.16, 0.003, 0.0, (*TRACK[:3], 0.8),
+                                         center=(0.0, -SUDS_H / 2 + 0.115), segs=1))
+        self._hint, self._hint_np = self._text(r, "suds-hint", size=0.036, color=MUTED)
+        self._hint_np.setPos(0.0, 0.0, -SUDS_H / 2 + 0.055)
+        self._set_value(self.value, force=True)
+
+    def _build_text(self) -> None:
+        self.text_root = self.root.attachNewNode("text-panel")
+        self._text_fade = _Fade(self.text_root)
+        self._msg, self._msg_np = self._text(self.text_root, "message", size=0.056, color=TEXT,
+                                             wrap_m=MESSAGE_W)
+        self._msg_backdrop: NodePath | None = None
+
+    def _apply_language(self) -> None:
+        lang = _lang(self.engine.language)
+        if lang == self._lang:
+            return
+        self._lang = lang
+        for (tn, _np), (_v, label) in zip(self._anchors, suds_anchor_labels(lang), strict=True):
+            tn.setText(label)
+        kind = "controller" if self.engine.backend.name == "openxr" else "keyboard"
+        self._hint_text = HINTS[(lang, kind)]
+
+    def _set_title(self, prompt: str | None) -> None:
+        self._title.setText(prompt.strip() if prompt and prompt.strip() else TITLES[self._lang])
+        balance_wrap(self._title, (SUDS_W - 0.14) / 0.052)
+        # The first line's baseline is fixed: a second line grows downward
+        # into the space kept free above the number.
+        self._title_np.setPos(0.0, 0.0, SUDS_H / 2 - 0.095)
+
+    def _set_value(self, value: int, *, force: bool = False) -> None:
+        value = max(SUDS_MIN, min(SUDS_MAX, int(value)))
+        if value == self.value and not force:
+            return
+        self.value = value
+        frac = value / SUDS_MAX
+        self._fill.setSx(max(frac * TRACK_W, 1e-4))
+        self._knob.setPos(-TRACK_W / 2 + frac * TRACK_W, 0.0, TRACK_Z)
+        self._number.setText(str(value))
+
+    # -- public API -----------------------------------------------------------------
+    def show_text(self, text: str, seconds: float) -> None:
+        """Show a short message for ``seconds`` (fades included), replacing
+        any message on screen."""
+        if not isinstance(text, str) or not text.strip():
+            raise PatientUIError("show_text: the message is empty; give the words to show")
+        if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
+            raise PatientUIError(
+                f"show_text: seconds must be a positive number, got {seconds!r}"
+            )
+        self._msg.setText(text.strip())
+        balance_wrap(self._msg, MESSAGE_W / 0.056)
+        self._msg_np.setZ(0.0)
+        b = self._msg_np.getTightBounds(self.text_root)
+        pad_x, pad_z = 0.06, 0.05
+        if b is not None:
+            lo, hi = b
+            w = max(hi.x - lo.x, 0.3) + 2 * pad_x
+            h = (hi.z - lo.z) + 2 * pad_z
+            mid_z = (hi.z + lo.z) / 2
+        else:
+            w, h, mid_z = 0.5, 0.15, 0.0
+        if self._msg_backdrop is not None:
+            self._msg_backdrop.removeNode()
+        self._msg_backdrop = shape_node(
+            self.text_root, "message-backdrop", BIN_SORT + 1,
+            lambda bld: add_rounded(bld, w, h, min(0.05, h / 2), BACKDROP, feather=0.02,
+                                    center=(0.0, mid_z)),
+        )
+        # Centre the text block on the panel's origin.
+        self._msg_np.setZ(-mid_z)
+        self._msg_backdrop.setZ(-mid_z)
+        self._msg_h = h
+        self._place_message()
+        self._text_left = float(seconds)
+        self._text_fade.fade_in()
+
+    def ask_suds(self, request_id: int, prompt: str | None = None) -> None:
+        """Show the rating panel for ``request_id`` (replacing any pending one)."""
+        self._apply_language()
+        self._set_title(prompt)
+        self._hint.setText(self._hint_text)
+        self._hint.setTextColor(*MUTED)
+        self._set_value(self._last_answer if self._last_answer is not None else 50, force=True)
+        self.suds_pending = int(request_id)
+        self._thanks_left = 0.0
+        self._armed_at = self.engine.clock.t + CONFIRM_GUARD_S
+        self._suds_fade.fade_in()
+        self._place_message()
+
+    def cancel_suds(self) -> None:
+        """Withdraw the rating panel without an answer (no-op if none)."""
+        if self.suds_pending is None:
+            return
+        self.suds_pending = None
+        self._thanks_left = 0.0
+        self._suds_fade.fade_out()
+        self._place_message()
+
+    def close(self) -> None:
+        """Remove the panels and stop listening (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.suds_pending = None
+        if self._on_frame in self.engine.frame_observers:
+            self.engine.frame_observers.remove(self._on_frame)
+        if self._on_input in self.engine.backend.patient_input:
+            self.engine.backend.patient_input.remove(self._on_input)
+        self.root.removeNode()
+
+    # -- state queries (tests, telemetry) -------------------------------------------
+    @property
+    def suds_visible(self) -> bool:
+        return self._suds_fade.visible
+
+    @property
+    def text_visible(self) -> bool:
+        return self._text_fade.visible
+
+    # -- input and frame -------------------------------------------------------------
+    def _place_message(self) -> None:
+        """The message sits above the rating panel when both show."""
+        if self.suds_pending is not None:
+            h = getattr(self, "_msg_h", 0.15)
+            self.text_root.setZ(SUDS_H / 2 + 0.04 + h / 2)
+        else:
+            self.text_root.setZ(0.0)
+
+    def _on_input(self, kind: str, value: float) -> None:
+        if kind == "stop":
+            if self.on_stop is not None:
+                try:
+                    self.on_stop()
+                except Exception:
+                    log.exception("patient UI: the stop handler failed")
+            return
+        if self.suds_pending is None:
+            return
+        if not math.isfinite(value):
+            log.warning("patient UI: ignoring %s input with value %r", kind, value)
+            return
+        if kind == "adjust":
+            if value == 0:
+                return
+            step = SUDS_STEP
+            # Move to the next multiple of the step in that direction, so a
+            # point-set 47 goes to 50 or 45, not 52 or 42.
+            if value > 0:
+                target = (self.value // step + 1) * step
+            else:
+                target = ((self.value - 1) // step) * step
+            self._set_value(target)
+        elif kind == "point":
+            self._set_value(round(min(1.0, max(0.0, value)) * SUDS_MAX))
+        elif kind == "confirm":
+            if self.engine.clock.t < self._armed_at:
+                log.debug("patient UI: confirm ignored (panel appeared %.2f s ago)",
+                          self.engine.clock.t - self._armed_at + CONFIRM_GUARD_S)
+                return
+            rid, answer = self.suds_pending, self.value
+            self.suds_pending = None
+            self._last_answer = answer
+            self._hint.setText(THANKS[self._lang])
+            self._hint.setTextColor(*ACCENT)
+            self._thanks_left = THANKS_S
+            self._place_message()
+            if self.on_suds is not None:
+                try:
+                    self.on_suds(rid, answer)
+                except Exception:
+                    log.exception("patient UI: the SUDS handler failed for request %s", rid)
+        else:
+            log.debug("patient UI: unknown input kind %r", kind)
+
+    def _on_frame(self, engine: Engine) -> None:
+        dt = engine.clock.dt
+        if self._thanks_left > 0.0:
+            self._thanks_left -= dt
+            if self._thanks_left <= 0.0 and self.suds_pending is None:
+                self._suds_fade.fade_out()
+        if self._text_left > 0.0:
+            self._text_left -= dt
+            if self._text_left <= FADE_OUT_S:
+                self._text_left = 0.0
+                self._text_fade.fade_out()
+        self._suds_fade.update(dt)
+        self._text_fade.update(dt)

@@ -1,0 +1,322 @@
+"""The patient's panels: SUDS rating through the backend's patient input, the
+message panel's timing, what reaches the rendered frame, and clean-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from engine.app import Engine, EngineConfig
+from engine.patient_ui import (
+    CONFIRM_GUARD_S,
+    TITLES,
+    PatientUI,
+    PatientUIError,
+    find_font,
+)
+from protocols.measures import suds_anchor_labels
+
+SIZE = (320, 180)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=SIZE))
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def ui(engine: Engine) -> Iterator[PatientUI]:
+    engine.head.setHpr(0, 0, 0)
+    panel = PatientUI(engine)
+    yield panel
+    panel.close()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.suds: list[tuple[int, int]] = []
+        self.stops = 0
+
+    def on_suds(self, request_id: int, value: int) -> None:
+        self.suds.append((request_id, value))
+
+    def on_stop(self) -> None:
+        self.stops += 1
+
+
+@pytest.fixture
+def rec(ui: PatientUI) -> Recorder:
+    r = Recorder()
+    ui.on_suds = r.on_suds
+    ui.on_stop = r.on_stop
+    return r
+
+
+def ask(engine: Engine, ui: PatientUI, request_id: int, prompt: str | None = None) -> None:
+    ui.ask_suds(request_id, prompt)
+    engine.simulate(CONFIRM_GUARD_S + 0.1)  # past the accidental-confirm guard
+
+
+def test_adjust_and_confirm_send_the_value_with_the_request_id(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    emit = engine.backend.emit
+    ask(engine, ui, 11)
+    assert ui.suds_pending == 11
+    assert ui.value == 50  # first rating starts in the middle
+    for _ in range(3):
+        emit("adjust", 1.0)
+    emit("adjust", -1.0)
+    assert ui.value == 60
+    emit("confirm", 1.0)
+    assert rec.suds == [(11, 60)]
+    assert ui.suds_pending is None
+    emit("confirm", 1.0)  # nothing pending: a second confirm sends nothing
+    assert rec.suds == [(11, 60)]
+
+
+def test_point_sets_the_value_and_the_next_request_starts_at_the_last_answer(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    emit = engine.backend.emit
+    ask(engine, ui, 1)
+    emit("point", 0.234)
+    assert ui.value == 23
+    emit("adjust", 1.0)  # from a point-set value, a step lands on the 5-grid
+    assert ui.value == 25
+    emit("point", 0.47)
+    emit("adjust", -1.0)
+    assert ui.value == 45
+    emit("confirm", 1.0)
+    ask(engine, ui, 2)
+    assert ui.value == 45
+    emit("confirm", 1.0)
+    assert rec.suds == [(1, 45), (2, 45)]
+
+
+def test_values_are_clamped_to_0_100_and_bad_input_is_ignored(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    emit = engine.backend.emit
+    ask(engine, ui, 5)
+    for _ in range(30):
+        emit("adjust", 1.0)
+    assert ui.value == 100
+    emit("point", 1.7)
+    assert ui.value == 100
+    emit("point", -0.5)
+    assert ui.value == 0
+    emit("adjust", -1.0)
+    assert ui.value == 0
+    emit("point", float("nan"))
+    emit("adjust", float("inf"))
+    emit("wiggle", 1.0)
+    assert ui.value == 0
+    emit("confirm", 1.0)
+    assert rec.suds == [(5, 0)]
+
+
+def test_confirm_right_after_the_panel_appears_is_ignored(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    ui.ask_suds(21)
+    engine.backend.emit("confirm", 1.0)  # a click already under way
+    assert rec.suds == [] and ui.suds_pending == 21
+    engine.simulate(CONFIRM_GUARD_S + 0.05)
+    engine.backend.emit("confirm", 1.0)
+    assert rec.suds == [(21, 50)]
+
+
+def test_cancel_withdraws_the_panel_without_an_answer(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    ask(engine, ui, 31)
+    assert ui.suds_visible
+    ui.cancel_suds()
+    assert ui.suds_pending is None
+    engine.backend.emit("adjust", 1.0)
+    engine.backend.emit("confirm", 1.0)
+    engine.simulate(1.0)
+    assert rec.suds == []
+    assert not ui.suds_visible
+    assert ui.suds_root.isHidden()
+    ui.cancel_suds()  # nothing pending: a no-op
+
+
+def test_a_new_request_replaces_a_pending_one(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    ask(engine, ui, 41)
+    ask(engine, ui, 42)
+    engine.backend.emit("confirm", 1.0)
+    assert rec.suds == [(42, 50)]
+
+
+def test_stop_reaches_on_stop_with_or_without_a_rating(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    engine.backend.emit("stop", 1.0)
+    ask(engine, ui, 51)
+    engine.backend.emit("stop", 1.0)
+    assert rec.stops == 2
+    assert ui.suds_pending == 51  # the UI does not decide what a stop means
+    assert rec.suds == []
+
+
+def test_a_failing_callback_does_not_break_the_panel(
+    engine: Engine, ui: PatientUI, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(request_id: int, value: int) -> None:
+        raise RuntimeError("link down")
+
+    ui.on_suds = boom
+    ask(engine, ui, 61)
+    engine.backend.emit("confirm", 1.0)
+    assert ui.suds_pending is None
+    assert "SUDS handler failed" in caplog.text
+
+
+def test_texts_follow_the_language_and_the_anchors_come_from_measures(
+    engine: Engine, ui: PatientUI
+) -> None:
+    for lang in ("fr", "en"):
+        engine.language = lang
+        try:
+            ui.ask_suds(70)
+            labels = [tn.getText() for tn, _np in ui._anchors]
+            assert labels == [label for _v, label in suds_anchor_labels(lang)]
+            assert ui._title.getText() == TITLES[lang]
+            ui.ask_suds(71, "  Et maintenant ?  ")
+            assert ui._title.getText() == "Et maintenant ?"
+            ui.cancel_suds()
+        finally:
+            engine.language = "en"
+    assert ui._title.getNumRows() <= 2
+
+
+@pytest.mark.skipif(find_font() is None, reason="DejaVu Sans is not installed")
+def test_french_accents_have_glyphs(ui: PatientUI) -> None:
+    for font in (ui.font, ui.font_bold):
+        for ch in "éèêàçâîôûÉÈÀÇ«»\u00a0\u2190\u2192":
+            # A missing character comes back as the font's placeholder glyph,
+            # whose character code is 0.
+            assert font.getGlyph(ord(ch)).getCharacter() == ord(ch), f"no glyph for {ch!r}"
+    assert ui.font.getGlyph(0xE000).getCharacter() == 0  # the check can fail
+
+
+def test_show_text_refuses_bad_requests(ui: PatientUI) -> None:
+    with pytest.raises(PatientUIError, match="empty"):
+        ui.show_text("   ", 3.0)
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(PatientUIError, match="positive"):
+            ui.show_text("Hello", bad)
+
+
+def test_message_hides_after_its_time(engine: Engine, ui: PatientUI) -> None:
+    ui.show_text("Take a slow breath.", 1.5)
+    engine.simulate(0.5)
+    assert ui.text_visible and not ui.text_root.isHidden()
+    engine.simulate(0.8)  # 1.3 s: fading out, still on screen
+    assert ui.text_visible
+    engine.simulate(0.4)  # 1.7 s: gone
+    assert not ui.text_visible and ui.text_root.isHidden()
+
+
+def _frame(engine: Engine) -> np.ndarray:
+    engine.render_frame()
+    return engine.capture().astype(np.int16)
+
+
+def test_panels_are_drawn_over_the_scene_and_gone_after(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    engine.load_scene("spiders", {"count": 1, "activity": "still", "distance": 3.0})
+    engine.head.setHpr(180, 0, 0)  # the spider is behind: a static view
+    before = _frame(engine)
+    ask(engine, ui, 81)
+    shown = _frame(engine)
+    h, w = SIZE[1], SIZE[0]
+    region = (slice(int(h * 0.45), int(h * 0.85)), slice(int(w * 0.35), int(w * 0.65)))
+    panel = shown[region]
+    lum = panel.mean(axis=2)
+    # The dark backdrop covers most of the region, and the number and labels
+    # in it are bright.
+    assert (lum < 70).mean() > 0.5
+    assert (lum > 200).sum() > 30
+    assert np.abs(panel - before[region]).mean() > 40
+    # The panel is centred, below the eye line: the top of the view is untouched.
+    top = (slice(0, int(h * 0.2)), slice(None))
+    assert np.abs(shown[top] - before[top]).mean() < 2
+    engine.backend.emit("confirm", 1.0)
+    engine.simulate(2.0)
+    after = _frame(engine)
+    assert not ui.suds_visible
+    assert np.abs(after[region] - before[region]).mean() < 2
+    assert rec.suds == [(81, 50)]
+
+
+def test_message_is_drawn_and_sits_above_a_rating(engine: Engine, ui: PatientUI) -> None:
+    engine.head.setHpr(180, 0, 0)
+    before = _frame(engine)
+    ui.show_text("Vous vous en sortez très bien.", 5.0)
+    engine.simulate(0.5)
+    alone = _frame(engine)
+    changed = np.abs(alone - before).mean(axis=2) > 30
+    rows = np.nonzero(changed.any(axis=1))[0]
+    assert rows.size > 5
+    ask(engine, ui, 91)
+    both = _frame(engine)
+    changed_both = np.abs(both - before).mean(axis=2) > 30
+    msg_rows = np.nonzero(np.abs(both - alone).mean(axis=2).any(axis=1))[0]
+    assert changed_both.sum() > changed.sum()
+    # With a rating on screen the message moves up, above the rating panel.
+    assert ui.text_root.getZ() > 0.3
+    assert msg_rows.min() < rows.min()
+    ui.cancel_suds()
+    engine.simulate(6.0)
+
+
+class _CountingText:
+    """Stands in for a TextNode and counts text rebuilds."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.texts: list[str] = []
+
+    def setText(self, text: str) -> None:  # Panda's method name
+        self.texts.append(text)
+        self.real.setText(text)  # type: ignore[attr-defined]
+
+
+def test_nothing_is_rebuilt_while_nothing_changes(engine: Engine, ui: PatientUI) -> None:
+    ask(engine, ui, 95)
+    counting = _CountingText(ui._number)
+    ui._number = counting
+    try:
+        engine.simulate(0.5)
+        engine.backend.emit("point", 0.5)  # same value as shown
+        assert counting.texts == []
+        engine.backend.emit("adjust", 1.0)
+        assert counting.texts == ["55"]
+    finally:
+        ui._number = counting.real
+    ui.cancel_suds()
+
+
+def test_close_removes_everything(engine: Engine) -> None:
+    observers = list(engine.frame_observers)
+    handlers = list(engine.backend.patient_input)
+    panel = PatientUI(engine)
+    assert len(engine.frame_observers) == len(observers) + 1
+    panel.ask_suds(1)
+    panel.show_text("bye", 2.0)
+    panel.close()
+    panel.close()  # idempotent
+    assert engine.frame_observers == observers
+    assert engine.backend.patient_input == handlers
+    assert panel.root.isEmpty()
+    assert engine.head.find("patient-ui").isEmpty()
