@@ -40,18 +40,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.closed": ("closed", "close"),
     "status.interrupted": ("interrupted", "interrompue"),
     # -- model messages ---------------------------------------------------
-    "model.reminder.interval": (
-        "No SUDS rating for {minutes} min: ask the patient?",
-        "Pas de SUDS depuis {minutes} min : demander au patient ?",
-    ),
-    "model.reminder.step": (
-        "New step: take a SUDS rating.",
-        "Nouveau palier : relever le SUDS.",
-    ),
-    "model.reminder.first": (
-        "No SUDS rating yet in this session.",
-        "Aucun SUDS relevé depuis le début de la séance.",
-    ),
     "model.error.no_session": (
         "No session is open: choose a patient and start a session first.",
         "Aucune séance ouverte : choisir un patient et commencer une séance d'abord.",

@@ -139,6 +139,10 @@ class PlanStep:
     scene: str
     params: Mapping[str, Any]
     expected_suds: int | None = None
+    min_duration_min: float | None = None
+    """Suggested minimum time on the step before moving up (from the ladder)."""
+    events: tuple[Mapping[str, Any], ...] = ()
+    """Planned events (``protocols.model.EventPlan`` as data: event, every_min, ...)."""
 
     def label_dict(self) -> Any:
         if hasattr(self.label, "to_dict"):
@@ -161,15 +165,24 @@ class Plan:
     steps: tuple[PlanStep, ...]
     ladder_version_id: int | None = None
     title: Any = None
+    suds_schedule: Any = None
+    """``protocols.model.SudsScheduleRule`` of the protocol (None: the default,
+    every 5 minutes and at each step change)."""
 
     def to_json(self) -> dict[str, Any]:
+        rule = self.suds_schedule
         return {
+            "suds_schedule": None if rule is None else {
+                "interval_min": rule.interval_min, "at_step_change": rule.at_step_change,
+                "at_step_end": rule.at_step_end},
             "protocol_id": self.protocol_id,
             "ladder_version_id": self.ladder_version_id,
             "title": self.title.to_dict() if hasattr(self.title, "to_dict") else self.title,
             "steps": [
                 {"key": s.key, "label": s.label_dict(), "scene": s.scene,
-                 "params": dict(s.params), "expected_suds": s.expected_suds}
+                 "params": dict(s.params), "expected_suds": s.expected_suds,
+                 "min_duration_min": s.min_duration_min,
+                 "events": [dict(e) for e in s.events]}
                 for s in self.steps
             ],
         }
@@ -179,28 +192,42 @@ class Plan:
         """The plan for a ``protocols.model.Protocol`` (or a patient's ladder
         version with the same ``steps``: id, text, scene, preset,
         expected_suds). ``ladder`` may carry a ``version_id`` to record."""
+        rule = getattr(protocol, "suds_schedule", None)
+        if ladder is not None and hasattr(ladder, "plan_json"):
+            # A protocols.ladders.Ladder: presets resolved against scene defaults.
+            return replace(cls.from_json(ladder.plan_json()), suds_schedule=rule)
         source = ladder if ladder is not None else protocol
         return cls(
+            suds_schedule=rule,
             protocol_id=str(protocol.id),
             ladder_version_id=getattr(ladder, "version_id", None) if ladder is not None
             else None,
             title=getattr(protocol, "title", None),
             steps=tuple(
                 PlanStep(key=str(s.id), label=s.text, scene=str(s.scene),
-                         params=dict(s.preset), expected_suds=s.expected_suds)
+                         params=dict(s.preset), expected_suds=s.expected_suds,
+                         min_duration_min=getattr(s, "min_duration_min", None))
                 for s in source.steps
             ),
         )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        rule = None
+        if data.get("suds_schedule"):
+            from protocols.model import SudsScheduleRule
+
+            rule = SudsScheduleRule(**dict(data["suds_schedule"]))
         return cls(
+            suds_schedule=rule,
             protocol_id=data.get("protocol_id"),
             ladder_version_id=data.get("ladder_version_id"),
             title=data.get("title"),
             steps=tuple(
                 PlanStep(key=s["key"], label=s.get("label"), scene=s["scene"],
-                         params=dict(s.get("params") or {}), expected_suds=s.get("expected_suds"))
+                         params=dict(s.get("params") or {}), expected_suds=s.get("expected_suds"),
+                         min_duration_min=s.get("min_duration_min"),
+                         events=tuple(dict(e) for e in s.get("events") or ()))
                 for s in data.get("steps", ())
             ),
         )
@@ -283,16 +310,24 @@ class SudsEntry:
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
+    """A SUDS rating is due, as ``protocols.schedule`` decides (the one place)."""
+
     reason: str
-    """'first' (none yet), 'interval' (none for the interval) or 'step' (new step)."""
+    """'first' (none yet), 'step' (new step without a rating), 'interval' (none
+    for the interval) or 'step_end' (leaving a step without an end rating)."""
     since: float
-    """Console time of the last rating (or step start / session start)."""
+    """Console time it became due."""
     interval_s: float
+    due: Any = field(default=None, compare=False)
+    """The ``protocols.schedule.SudsDue`` behind it."""
 
     def text(self, lang: str) -> str:
-        if self.reason == "interval":
-            return tr("model.reminder.interval", lang, minutes=round(self.interval_s / 60))
-        return tr(f"model.reminder.{self.reason}", lang)
+        return str(self.due.text(lang))
+
+    @classmethod
+    def from_due(cls, due: Any) -> Reminder:
+        return cls(str(due.reason.value), float(due.since_t), float(due.interval_min) * 60.0,
+                   due)
 
 
 # -- the link, as the model sees it ---------------------------------------------------
@@ -363,14 +398,15 @@ class SessionModel:
         *,
         clock: Clock | None = None,
         language: str = "en",
-        reminder_interval_s: float = DEFAULT_REMINDER_S,
+        reminder_interval_s: float | None = None,
         heart_rate: HeartRateSource | None = None,
         call_soon: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self.record = record
         self.clock: Clock = clock or anchored_clock()
         self.language = language if language in ("en", "fr") else "en"
-        self.reminder_interval_s = float(reminder_interval_s)
+        self.reminder_interval_s = reminder_interval_s
+        """Overrides the protocol's SUDS interval when set (the therapist's setting)."""
         self.call_soon = call_soon or (lambda fn: fn())
         self.events = ModelEvents()
 
@@ -393,7 +429,6 @@ class SessionModel:
 
         self._last_suds_t: float | None = None
         self._reminder_snoozed_until: float | None = None
-        self._step_reminder_pending = False
         self._suds_request = 0
         self._head_poses: list[tuple[float, ...]] = []
         self._head_flushed_at = 0.0
@@ -497,7 +532,6 @@ class SessionModel:
         self.step_history = []
         self.reminder = None
         self._reminder_snoozed_until = None
-        self._step_reminder_pending = False
         self._head_poses = []
         self.paused = False
 
@@ -610,7 +644,6 @@ class SessionModel:
             "index": index, "label": plan_step.label_dict(),
             "scene": plan_step.scene}, row.id)
         self.events.step.emit(self.current_step)
-        self._step_reminder_pending = True
         self._update_reminder(t)
         if self.link is not None:
             self._send("load_scene", {"scene": plan_step.scene, "params": values})
@@ -763,7 +796,6 @@ class SessionModel:
             return  # a headset rating the engine sent twice
         self.suds_history.append(entry)
         self._last_suds_t = max(entry.t, self._last_suds_t or entry.t)
-        self._step_reminder_pending = False
         self._reminder_snoozed_until = None
         self._add_timeline(entry.t, "suds", entry.source,
                            {"value": entry.value, "source": entry.source}, entry.record_id)
@@ -807,29 +839,54 @@ class SessionModel:
             self.reminder = due
             self.events.reminder.emit(due)
 
+    def suds_rule(self) -> Any:
+        """The SUDS schedule in force: the protocol's (``[suds_schedule]``) or the
+        default (every 5 minutes and at each step change), with the therapist's
+        interval if they set one (``reminder_interval_s``)."""
+        from protocols.model import SudsScheduleRule
+
+        rule = self.plan.suds_schedule if self.plan and self.plan.suds_schedule else \
+            SudsScheduleRule(interval_min=DEFAULT_REMINDER_S / 60.0)
+        if self.reminder_interval_s is not None:
+            rule = replace(rule, interval_min=self.reminder_interval_s / 60.0)
+        return rule
+
+    def set_reminder_interval(self, seconds: float | None) -> None:
+        """The therapist's SUDS interval (None: the protocol's)."""
+        if seconds is not None and not 30 <= seconds <= 3600:
+            raise ModelError("the SUDS reminder interval must be 0.5 to 60 minutes")
+        self.reminder_interval_s = seconds
+        self._update_reminder(self.now())
+
     def _reminder_due(self, now: float) -> Reminder | None:
+        from protocols.schedule import suds_due
+
         if self.session is None or self.session.status != "open":
             return None
         if self._reminder_snoozed_until is not None and now < self._reminder_snoozed_until:
             return None
-        interval = self.reminder_interval_s
-        if self._step_reminder_pending and self.current_step is not None:
-            return Reminder("step", self.current_step.started_at, interval)
-        if self._last_suds_t is None:
-            since = self.session.started_at
-            reason = "first"
-        else:
-            since = self._last_suds_t
-            reason = "interval"
-        if now - since >= interval:
-            return Reminder(reason, since, interval)
-        return None
+        due = suds_due(self.suds_rule(), now=now, session_started_t=self.session.started_at,
+                       last_rating_t=self._last_suds_t,
+                       step_started_t=self.current_step.started_at if self.current_step
+                       else None)
+        return None if due is None else Reminder.from_due(due)
+
+    def end_rating_due(self) -> Reminder | None:
+        """Before leaving the current step: is an end rating due (protocols with
+        ``at_step_end``)? The widget asks, the therapist decides."""
+        from protocols.schedule import due_before_leaving_step
+
+        if self.current_step is None or self.session is None:
+            return None
+        due = due_before_leaving_step(self.suds_rule(), now=self.now(),
+                                      last_rating_t=self._last_suds_t,
+                                      step_started_t=self.current_step.started_at)
+        return None if due is None else Reminder.from_due(due)
 
     def dismiss_reminder(self) -> None:
         """The therapist saw the reminder and chose to wait: ask again an interval later."""
         now = self.now()
-        self._step_reminder_pending = False
-        self._reminder_snoozed_until = now + self.reminder_interval_s
+        self._reminder_snoozed_until = now + self.suds_rule().interval_min * 60.0
         self._update_reminder(now)
 
     # -- heart rate -------------------------------------------------------------------

@@ -266,8 +266,19 @@ def _split_sql(script: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
+def _migrate_v2(conn: sqlite3.Connection) -> None:
+    # The patients' fear ladders live in the same file, so a session and the
+    # ladder version it used are one backup, one set of permissions. The
+    # protocols package owns those tables; it never commits, so this runs
+    # inside the migration's transaction.
+    from protocols.ladders import create_schema
+
+    create_schema(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core session record", _migrate_v1),
+    Migration(2, "patients' fear ladders (protocols.ladders)", _migrate_v2),
 )
 """Ordered; a migration is never edited once released, only appended to."""
 
@@ -416,6 +427,25 @@ class _FileLock:
             self._fd = None
 
 
+class _Locked:
+    """Forwards method calls to ``target`` while holding ``lock``."""
+
+    def __init__(self, target: Any, lock: Any) -> None:
+        self._target = target
+        self._lock_ = lock
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._target, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock_:
+                return attr(*args, **kwargs)
+
+        return call
+
+
 # -- the record ----------------------------------------------------------------
 
 
@@ -562,6 +592,17 @@ class SessionRecord:
         this file (``protocols.ladders.LadderStore``). Do not hold it across
         threads without going through this record."""
         return self._conn
+
+    def ladder_store(self) -> Any:
+        """The patients' ladders (``protocols.ladders.LadderStore``) on this
+        file's writer connection, every call holding the record's lock so a
+        ladder edit never interleaves with a clinical write from another
+        thread."""
+        from protocols.ladders import LadderStore
+
+        if self.readonly:
+            raise RecordError(f"{self.path} is open read-only; ladders cannot be edited")
+        return _Locked(LadderStore(self._conn), self._lock)
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -23,7 +23,7 @@ def test_both_languages(key: str) -> None:
 def test_tr() -> None:
     assert tr("summary.title", "fr") == "Synthèse"
     assert tr("summary.title", "en") == "Summary"
-    assert "7 min" in tr("model.reminder.interval", "en", minutes=7)
+    assert "12" in tr("timeline.session.started", "en", id=12)
     with pytest.raises(UnknownStringError):
         tr("no.such.key")
 

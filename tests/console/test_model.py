@@ -140,30 +140,30 @@ def test_summary_figures_from_a_known_sequence(record: SessionRecord, clock: Man
     assert clock.t - t0 == 600
 
 
-def test_reminder_every_interval_and_at_each_step(record: SessionRecord,
-                                                  clock: ManualClock) -> None:
-    model = started(record, clock, reminder_interval_s=300)
+def test_reminder_at_start_each_step_and_every_interval(record: SessionRecord,
+                                                        clock: ManualClock) -> None:
+    """The schedule is protocols.schedule's (default: every 5 minutes and at
+    each step change); the model raises, clears and snoozes the reminder."""
+    model = started(record, clock)
     shown: list[Reminder | None] = []
     model.events.reminder.connect(shown.append)
     model.tick()
+    assert model.reminder is not None and model.reminder.reason == "first"
+    model.enter_suds(20)
+    assert model.reminder is None
+    clock.advance(10)
+    model.go_to_step(0)
+    assert model.reminder is not None and model.reminder.reason == "step"
+    assert "SUDS" in model.reminder.text("en") and "SUDS" in model.reminder.text("fr")
+    model.enter_suds(25)
     assert model.reminder is None
     clock.advance(299)
     model.tick()
     assert model.reminder is None
     clock.advance(1)
     model.tick()
-    assert model.reminder is not None and model.reminder.reason == "first"
-    model.enter_suds(20)
-    assert model.reminder is None
-    model.go_to_step(0)
-    assert model.reminder is not None and model.reminder.reason == "step"
-    assert "SUDS" in model.reminder.text("en") and "SUDS" in model.reminder.text("fr")
-    model.enter_suds(25)
-    assert model.reminder is None
-    clock.advance(300)
-    model.tick()
     assert model.reminder is not None and model.reminder.reason == "interval"
-    assert "5 min" in model.reminder.text("en")
+    assert model.reminder.since == clock.t and "5 minutes" in model.reminder.text("en")
     model.dismiss_reminder()
     assert model.reminder is None
     clock.advance(299)
@@ -172,10 +172,42 @@ def test_reminder_every_interval_and_at_each_step(record: SessionRecord,
     clock.advance(1)
     model.tick()
     assert model.reminder is not None and model.reminder.reason == "interval"
+    # "first" was raised by start_session, before this subscription.
     assert [r.reason if r else None for r in shown] == [
-        "first", None, "step", None, "interval", None, "interval"]
+        None, "step", None, "interval", None, "interval"]
     model.end_session()
     assert model.reminder is None
+
+
+def test_reminder_interval_from_protocol_and_therapist(record: SessionRecord,
+                                                       clock: ManualClock) -> None:
+    from dataclasses import replace
+
+    from protocols.model import SudsScheduleRule
+
+    model = SessionModel(record, clock=clock)
+    model.create_patient("Rule-1")
+    model.set_plan(replace(PLAN, suds_schedule=SudsScheduleRule(interval_min=2.0,
+                                                                at_step_end=True)))
+    model.start_session()
+    model.enter_suds(10)
+    clock.advance(120)
+    model.tick()
+    assert model.reminder is not None and model.reminder.interval_s == 120
+    model.set_reminder_interval(600)
+    assert model.reminder is None
+    with pytest.raises(ModelError):
+        model.set_reminder_interval(5)
+    model.go_to_step(0)
+    model.enter_suds(30)
+    clock.advance(120)
+    end = model.end_rating_due()
+    assert end is not None and end.reason == "step_end"
+    model.enter_suds(20)
+    assert model.end_rating_due() is None
+    # The rule travels with the session's plan.
+    stored = record.session(model.session.id if model.session else 0).plan
+    assert stored["suds_schedule"]["interval_min"] == 2.0
 
 
 def test_commands_need_a_link_and_a_session(record: SessionRecord, clock: ManualClock) -> None:

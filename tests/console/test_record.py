@@ -93,6 +93,22 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SessionRecord(path, readonly=True)
 
 
+def test_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[0].apply(conn)
+    conn.execute("INSERT INTO patients (pseudonym, created_at) VALUES ('Old-1', 0)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+    conn.close()
+    with SessionRecord(path) as rec:
+        assert rec.schema_version == SCHEMA_VERSION
+        assert rec.find_patient("Old-1") is not None
+        assert rec.connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'ladder_versions'").fetchone()[0]
+
+
 def test_migrations_run_on_an_empty_file_and_keep_data(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     with SessionRecord(path) as rec:
@@ -199,3 +215,39 @@ def test_commands_questionnaires_suggestions(record: SessionRecord) -> None:
     record.decide_suggestion(sg, taken=False, t=T + 9)
     row = record.rows("suggestions", s.id)[0]
     assert row["taken"] == 0 and row["decided_at"] == T + 9
+
+
+def test_ladders_live_in_the_record(tmp_path: Path) -> None:
+    """The protocols package's ladder tables are created by migration 2; a
+    session records the ladder version it used, which stays readable."""
+    from protocols.ladders import Ladder
+    from protocols.model import library
+    from therapist_console.model import Plan, SessionModel
+
+    protocol = next(p for p in library() if p.id == "spiders-graded")
+    path = tmp_path / "s.sqlite3"
+    with SessionRecord(path) as rec:
+        tables = {r[0] for r in rec.connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"ladders", "ladder_versions"} <= tables
+        patient = rec.add_patient("Ladder-1", t=T)
+        store = rec.ladder_store()
+        ladder = store.create(Ladder.from_protocol(protocol, patient.id), t=T)
+        edited = store.save(ladder.move(ladder.steps[-1].id, 0), t=T + 1)
+        assert edited.version == 2
+
+        model = SessionModel(rec, clock=lambda: T + 10)
+        model.choose_patient(patient.id)
+        model.set_plan(Plan.from_protocol(protocol, store.version(ladder.version_id)))
+        session = model.start_session()
+        assert session.ladder_version_id == ladder.version_id
+        assert session.protocol_id == "spiders-graded"
+        step0 = model.plan.steps[0] if model.plan else None
+        assert step0 is not None and step0.key == protocol.steps[0].id
+        assert step0.min_duration_min == protocol.steps[0].min_duration_min
+        assert set(protocol.steps[0].preset) <= set(step0.params)  # resolved, complete
+    with SessionRecord(path, readonly=True) as ro:
+        assert ro.session(session.id).plan["ladder_version_id"] == ladder.version_id
+    with SessionRecord(path) as rec:
+        used = rec.ladder_store().version(rec.session(session.id).ladder_version_id)
+        assert [s.id for s in used.steps] == [s.id for s in protocol.steps]
