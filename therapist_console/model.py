@@ -168,10 +168,20 @@ class Plan:
     suds_schedule: Any = None
     """``protocols.model.SudsScheduleRule`` of the protocol (None: the default,
     every 5 minutes and at each step change)."""
+    progression: Any = None
+    """``protocols.model.ProgressionSettings`` of the protocol (None: defaults)."""
+    kind: str = "exposure"
+    """``exposure``, ``erp`` (urges and rituals logged) or ``trauma_cues`` (hotspots)."""
 
     def to_json(self) -> dict[str, Any]:
         rule = self.suds_schedule
+        prog = self.progression
         return {
+            "kind": self.kind,
+            "progression": None if prog is None else {
+                "mode": prog.mode, "threshold": prog.threshold,
+                "fall_fraction": prog.fall_fraction, "consecutive": prog.consecutive,
+                "step_down_at": prog.step_down_at},
             "suds_schedule": None if rule is None else {
                 "interval_min": rule.interval_min, "at_step_change": rule.at_step_change,
                 "at_step_end": rule.at_step_end},
@@ -193,12 +203,17 @@ class Plan:
         version with the same ``steps``: id, text, scene, preset,
         expected_suds). ``ladder`` may carry a ``version_id`` to record."""
         rule = getattr(protocol, "suds_schedule", None)
+        prog = getattr(protocol, "progression", None)
+        kind = str(getattr(protocol, "kind", "exposure"))
         if ladder is not None and hasattr(ladder, "plan_json"):
             # A protocols.ladders.Ladder: presets resolved against scene defaults.
-            return replace(cls.from_json(ladder.plan_json()), suds_schedule=rule)
+            return replace(cls.from_json(ladder.plan_json()), suds_schedule=rule,
+                           progression=prog, kind=kind)
         source = ladder if ladder is not None else protocol
         return cls(
             suds_schedule=rule,
+            progression=prog,
+            kind=kind,
             protocol_id=str(protocol.id),
             ladder_version_id=getattr(ladder, "version_id", None) if ladder is not None
             else None,
@@ -213,13 +228,19 @@ class Plan:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Plan:
-        rule = None
+        rule = prog = None
         if data.get("suds_schedule"):
             from protocols.model import SudsScheduleRule
 
             rule = SudsScheduleRule(**dict(data["suds_schedule"]))
+        if data.get("progression"):
+            from protocols.model import ProgressionSettings
+
+            prog = ProgressionSettings(**dict(data["progression"]))
         return cls(
             suds_schedule=rule,
+            progression=prog,
+            kind=str(data.get("kind") or "exposure"),
             protocol_id=data.get("protocol_id"),
             ladder_version_id=data.get("ladder_version_id"),
             title=data.get("title"),
@@ -435,6 +456,8 @@ class SessionModel:
         self._was_lost = False
         self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
         self.pending_suggestions: dict[int, tuple[str, str]] = {}
+        self.progression_mode = "habituation"
+        self._monitor: Any = None
         """Commands sent and not yet answered: id -> (kind, args)."""
 
     # -- time ----------------------------------------------------------------
@@ -498,6 +521,8 @@ class SessionModel:
             if s.expected_suds is not None:
                 validate_suds(s.expected_suds)
         self.plan = plan
+        if plan.progression is not None:
+            self.progression_mode = plan.progression.mode
         self.events.plan.emit(plan)
 
     def start_session(self, *, meta: Mapping[str, Any] | None = None) -> SessionInfo:
@@ -533,6 +558,7 @@ class SessionModel:
         self.reminder = None
         self._reminder_snoozed_until = None
         self._head_poses = []
+        self._monitor = None
         self.paused = False
 
     def _require_session(self) -> SessionInfo:
@@ -559,6 +585,8 @@ class SessionModel:
         self._reset_session_state()
         self.patient = self.record.patient(info.patient_id)
         self.plan = Plan.from_json(info.plan) if info.plan else None
+        if self.plan is not None and self.plan.progression is not None:
+            self.progression_mode = self.plan.progression.mode
         self.session = info
         self._reload_history()
         self.events.patient.emit(self.patient)
@@ -801,6 +829,41 @@ class SessionModel:
                            {"value": entry.value, "source": entry.source}, entry.record_id)
         self.events.suds.emit(entry)
         self._update_reminder(self.now())
+        self._progression_rating(entry)
+
+    def _progression_rating(self, entry: SudsEntry) -> None:
+        """Habituation mode: feed the step's ratings to protocols.progression;
+        a new suggestion is shown (and recorded) when the rule starts to hold."""
+        step = self.current_step
+        if step is None or self.session is None or self.progression_mode != "habituation":
+            return
+        if entry.step_index != step.index:
+            return
+        from protocols.measures import SudsPoint
+
+        if self._monitor is None:
+            from protocols.model import ProgressionSettings
+            from protocols.progression import HabituationRule, ProgressionMonitor
+
+            settings = (self.plan.progression if self.plan and self.plan.progression
+                        else ProgressionSettings())
+            self._monitor = ProgressionMonitor(
+                HabituationRule.for_interval(settings, self.suds_rule().interval_min))
+        sug = self._monitor.rating(
+            step.plan_step.key, SudsPoint(entry.elapsed_s, entry.value),
+            elapsed_s=entry.t - step.started_at,
+            min_duration_min=step.plan_step.min_duration_min)
+        if sug is not None and self.session.status == "open":
+            self.suggest(sug.kind, sug.text, {"step_key": sug.step_id, **dict(sug.detail)})
+
+    def set_progression_mode(self, mode: str) -> None:
+        """'habituation' (suggest moving up when SUDS has fallen) or
+        'inhibitory_learning' (expectancy tests and variability; no SUDS-based
+        suggestion). Switchable at any time; the therapist decides."""
+        if mode not in ("habituation", "inhibitory_learning"):
+            raise ModelError(f"progression mode must be 'habituation' or "
+                             f"'inhibitory_learning', got {mode!r}")
+        self.progression_mode = mode
 
     # -- notes ----------------------------------------------------------------------
     def add_note(self, text: str) -> TimelineEntry:
@@ -813,17 +876,24 @@ class SessionModel:
         return self._add_timeline(t, "note", "note", {"text": text.strip()}, rid)
 
     # -- suggestions (the software suggests, the therapist decides) -----------------
-    def suggest(self, kind: str, text: str, detail: Mapping[str, Any] | None = None) -> int:
+    def suggest(self, kind: str, text: Any, detail: Mapping[str, Any] | None = None) -> int:
         """Show a suggestion (e.g. a progression rule's "SUDS fell by half: next
-        step?"); recorded with the time it was shown. Returns its id."""
+        step?"); recorded with the time it was shown. ``text`` is plain text or
+        a ``scenes.api.Text`` (both languages kept in the detail). Returns its id."""
         session = self._require_session()
         t = self.now()
         step_id = self.current_step.row.id if self.current_step else None
-        rid = self.record.add_suggestion(session.id, kind=kind, text=text, t=t, step_id=step_id,
-                                         detail=detail)
-        self.pending_suggestions[rid] = (kind, text)
-        self._add_timeline(t, "suggestion", kind, {"text": text, **dict(detail or {})}, rid)
-        self.events.suggestion.emit((rid, kind, text))
+        info = dict(detail or {})
+        if hasattr(text, "to_dict"):
+            info["texts"] = text.to_dict()
+            shown = str(text.get(session.language))
+        else:
+            shown = str(text)
+        rid = self.record.add_suggestion(session.id, kind=kind, text=shown, t=t,
+                                         step_id=step_id, detail=info)
+        self.pending_suggestions[rid] = (kind, shown)
+        self._add_timeline(t, "suggestion", kind, {**info, "text": shown}, rid)
+        self.events.suggestion.emit((rid, kind, shown))
         return rid
 
     def decide_suggestion(self, suggestion_id: int, taken: bool) -> None:

@@ -460,3 +460,34 @@ def test_plan_from_a_protocol_shaped_object() -> None:
     assert Plan.from_json(doc).steps[0].label_text("en") == "Spider on the far table"
     ladder = SimpleNamespace(version_id=12, steps=(step, step))
     assert Plan.from_protocol(protocol, ladder).ladder_version_id == 12
+
+
+def test_habituation_suggestion_from_protocols_progression(record: SessionRecord,
+                                                           clock: ManualClock) -> None:
+    model = started(record, clock, language="fr")
+    shown: list[tuple[int, str, str]] = []
+    model.events.suggestion.connect(shown.append)
+    model.go_to_step(0)
+    for value in (60, 40, 28):
+        clock.advance(120)
+        model.enter_suds(value)
+    assert shown == []                      # one rating at or below 30 is not enough
+    clock.advance(120)
+    model.enter_suds(25)
+    assert len(shown) == 1
+    rid, kind, text = shown[0]
+    assert kind == "habituation.step_up" and "SUDS" in text and "baissé" in text
+    clock.advance(120)
+    model.enter_suds(20)
+    assert len(shown) == 1                  # not repeated while it holds
+    model.decide_suggestion(rid, taken=True)
+    row = record.rows("suggestions", model.session.id if model.session else 0)[0]
+    assert row["taken"] == 1 and '"texts"' in row["detail"]
+    model.set_progression_mode("inhibitory_learning")
+    model.go_to_step(1)
+    for value in (70, 20, 10):
+        clock.advance(120)
+        model.enter_suds(value)
+    assert len(shown) == 1                  # no SUDS-based suggestion in that mode
+    with pytest.raises(ModelError):
+        model.set_progression_mode("fast")
