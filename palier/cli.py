@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "palier.keys_cli",
     "palier.link_cli",
     "scenes.cli",
+    "protocols.cli",
     "therapist_console.sessions_cli",
 )
 

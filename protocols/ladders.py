@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from protocols._sql import write
 from protocols.model import (
     EventPlan,
     Issue,
@@ -251,10 +252,13 @@ SCHEMA: tuple[str, ...] = (
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create the ladder tables if missing. Runs statement by statement and
-    never commits, so the session record's migration can call it inside its
-    own transaction."""
-    for statement in SCHEMA:
+    """Create every table of the protocols package if missing: ladders here,
+    and the clinical log (expectancies, ERP urges and rituals, PTSD hotspots).
+    Runs statement by statement and never commits, so the session record's
+    migration can call it inside its own transaction."""
+    from protocols.clinical_log import SCHEMA as LOG_SCHEMA
+
+    for statement in (*SCHEMA, *LOG_SCHEMA):
         conn.execute(statement)
 
 
@@ -279,19 +283,7 @@ class LadderStore:
         self._conn = conn
 
     def _write(self, fn: Any) -> Any:
-        conn = self._conn
-        outer = conn.in_transaction
-        conn.execute("SAVEPOINT ladder_store")
-        try:
-            result = fn(conn)
-        except BaseException:
-            conn.execute("ROLLBACK TO ladder_store")
-            conn.execute("RELEASE ladder_store")
-            raise
-        conn.execute("RELEASE ladder_store")
-        if not outer and conn.in_transaction:
-            conn.commit()
-        return result
+        return write(self._conn, fn)
 
     def create(self, ladder: Ladder, *, t: float, note: str = "") -> Ladder:
         """Store a new ladder (version 1) and return it with its ids."""

@@ -815,8 +815,55 @@ def library() -> list[Protocol]:
     return protos
 
 
+PROTOCOLS_ENV = "PALIER_PROTOCOLS"
+"""Extra folders of protocol files (``os.pathsep``-separated), e.g. a clinic's own."""
+
+
+def extra_dirs() -> list[Path]:
+    import os
+
+    from platformdirs import user_data_dir
+
+    dirs = [Path(d) for d in os.environ.get(PROTOCOLS_ENV, "").split(os.pathsep) if d]
+    dirs.append(Path(user_data_dir("palier", appauthor=False)) / "protocols")
+    return dirs
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    protocols: tuple[Protocol, ...]
+    broken: tuple[Issue, ...]
+    """Errors of files left out (never offered for a session)."""
+    files: tuple[Path, ...]
+
+
+def installed() -> Installed:
+    """The library plus the clinic's folders (:func:`extra_dirs`). Broken or
+    duplicate files are left out and reported in ``broken``; the rest are
+    usable."""
+    files = list(library_files())
+    for d in extra_dirs():
+        if d.is_dir():
+            files += sorted(d.glob("*.toml"))
+    protos: list[Protocol] = []
+    broken: list[Issue] = []
+    ids: dict[str, str] = {}
+    for path in files:
+        proto, issues = check_file(path)
+        if proto is None:
+            broken.extend(i for i in issues if i.severity == "error")
+        elif proto.id in ids:
+            broken.append(Issue(str(path), locate_keys(path.read_text("utf-8")).get(("id",)),
+                                "id", f"protocol id {proto.id!r} is already used by "
+                                f"{ids[proto.id]}", "a unique id", "rename this protocol"))
+        else:
+            ids[proto.id] = str(path)
+            protos.append(proto)
+    return Installed(tuple(protos), tuple(broken), tuple(files))
+
+
 def protocol_by_id(protocol_id: str, protocols: Sequence[Protocol] | None = None) -> Protocol:
-    for p in protocols if protocols is not None else library():
+    for p in protocols if protocols is not None else installed().protocols:
         if p.id == protocol_id:
             return p
     raise KeyError(f"no protocol {protocol_id!r} (see `palier protocols list`)")
@@ -887,6 +934,10 @@ def format_doc() -> str:
         "",
         "Parameters not named in a step's preset take the scene's default when the step "
         "starts, so each step describes the whole situation, whatever step came before.",
+        "",
+        "What the library holds, and which protocols wait for their scenes: "
+        "`protocols/library/README.md`. `palier protocols list` shows what is installed; "
+        "`palier protocols doc --schema` prints a JSON Schema of the same model for editors.",
         "",
     ]
     for cls in _walk_models(Protocol):

@@ -1,0 +1,155 @@
+"""What the clinician logs during a session beyond SUDS: expectancies
+(inhibitory learning), ERP urges and rituals, PTSD hotspots.
+
+Tables live in the session record's SQLite file, created by
+:func:`protocols.ladders.create_schema`; rows carry the record's
+``session_id`` (no foreign key: the record owns its tables) and the ladder's
+``step_key``. Every write is committed before it returns (or joins the
+caller's transaction), like the rest of the record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from protocols._sql import write
+from protocols.erp import Ritual, Urge
+from protocols.progression import Expectancy
+from protocols.ptsd import Hotspot
+
+SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS expectancies (
+        id                 INTEGER PRIMARY KEY,
+        session_id         INTEGER NOT NULL,
+        step_key           TEXT NOT NULL,
+        feared_outcome     TEXT NOT NULL CHECK (length(trim(feared_outcome)) > 0),
+        likelihood_before  INTEGER NOT NULL CHECK (likelihood_before BETWEEN 0 AND 100),
+        t_before           REAL NOT NULL,
+        observed_outcome   TEXT,
+        occurred           INTEGER CHECK (occurred IN (0, 1)),
+        likelihood_after   INTEGER CHECK (likelihood_after BETWEEN 0 AND 100),
+        t_after            REAL
+    )""",
+    "CREATE INDEX IF NOT EXISTS expectancies_session ON expectancies(session_id, t_before)",
+    """CREATE TABLE IF NOT EXISTS erp_urges (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL,
+        t           REAL NOT NULL,
+        value       INTEGER NOT NULL CHECK (typeof(value) = 'integer' AND value BETWEEN 0 AND 100),
+        step_key    TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS erp_urges_session ON erp_urges(session_id, t)",
+    """CREATE TABLE IF NOT EXISTS erp_rituals (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL,
+        t           REAL NOT NULL,
+        what        TEXT NOT NULL CHECK (length(trim(what)) > 0),
+        kind        TEXT NOT NULL CHECK (kind IN ('ritual', 'safety_behaviour')),
+        resisted    INTEGER NOT NULL CHECK (resisted IN (0, 1)),
+        step_key    TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS erp_rituals_session ON erp_rituals(session_id, t)",
+    """CREATE TABLE IF NOT EXISTS hotspots (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL,
+        t           REAL NOT NULL,
+        suds        INTEGER CHECK (suds BETWEEN 0 AND 100),
+        note        TEXT NOT NULL DEFAULT '',
+        step_key    TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS hotspots_session ON hotspots(session_id, t)",
+)
+
+
+class ClinicalLogError(ValueError):
+    pass
+
+
+class ClinicalLog:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # -- expectancies --------------------------------------------------------------
+    def add_expectancy(self, session_id: int, e: Expectancy) -> int:
+        def do(c: sqlite3.Connection) -> int:
+            cur = c.execute(
+                "INSERT INTO expectancies (session_id, step_key, feared_outcome,"
+                " likelihood_before, t_before, observed_outcome, occurred, likelihood_after,"
+                " t_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, e.step_id, e.feared_outcome, e.likelihood_before, e.t_before,
+                 e.observed_outcome, None if e.occurred is None else int(e.occurred),
+                 e.likelihood_after, e.t_after))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+        return write(self._conn, do)
+
+    def record_outcome(self, expectancy_id: int, e: Expectancy) -> None:
+        """Store the after-step half of an expectancy (once)."""
+        if not e.tested:
+            raise ClinicalLogError("the expectancy has no outcome yet; use Expectancy.after()")
+
+        def do(c: sqlite3.Connection) -> None:
+            cur = c.execute(
+                "UPDATE expectancies SET observed_outcome = ?, occurred = ?,"
+                " likelihood_after = ?, t_after = ? WHERE id = ? AND t_after IS NULL",
+                (e.observed_outcome, int(bool(e.occurred)), e.likelihood_after, e.t_after,
+                 expectancy_id))
+            if cur.rowcount != 1:
+                raise ClinicalLogError(f"expectancy {expectancy_id} does not exist or already "
+                                       "has its outcome")
+        write(self._conn, do)
+
+    def expectancies(self, session_id: int) -> list[tuple[int, Expectancy]]:
+        rows = self._conn.execute(
+            "SELECT id, step_key, feared_outcome, likelihood_before, t_before, observed_outcome,"
+            " occurred, likelihood_after, t_after FROM expectancies WHERE session_id = ?"
+            " ORDER BY t_before, id", (session_id,)).fetchall()
+        return [(r[0], Expectancy(r[1], r[2], r[3], r[4], r[5],
+                                  None if r[6] is None else bool(r[6]), r[7], r[8]))
+                for r in rows]
+
+    # -- ERP ---------------------------------------------------------------------------
+    def add_urge(self, session_id: int, u: Urge) -> int:
+        def do(c: sqlite3.Connection) -> int:
+            cur = c.execute("INSERT INTO erp_urges (session_id, t, value, step_key)"
+                            " VALUES (?, ?, ?, ?)", (session_id, u.t, u.value, u.step_key))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+        return write(self._conn, do)
+
+    def add_ritual(self, session_id: int, r: Ritual) -> int:
+        def do(c: sqlite3.Connection) -> int:
+            cur = c.execute("INSERT INTO erp_rituals (session_id, t, what, kind, resisted,"
+                            " step_key) VALUES (?, ?, ?, ?, ?, ?)",
+                            (session_id, r.t, r.what.strip(), r.kind, int(r.resisted),
+                             r.step_key))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+        return write(self._conn, do)
+
+    def urges(self, session_id: int) -> list[Urge]:
+        rows = self._conn.execute("SELECT t, value, step_key FROM erp_urges WHERE session_id = ?"
+                                  " ORDER BY t, id", (session_id,)).fetchall()
+        return [Urge(*r) for r in rows]
+
+    def rituals(self, session_id: int) -> list[Ritual]:
+        rows = self._conn.execute(
+            "SELECT t, what, resisted, kind, step_key FROM erp_rituals WHERE session_id = ?"
+            " ORDER BY t, id", (session_id,)).fetchall()
+        return [Ritual(t, what, bool(res), kind, key) for t, what, res, kind, key in rows]
+
+    # -- PTSD ----------------------------------------------------------------------------
+    def add_hotspot(self, session_id: int, h: Hotspot) -> int:
+        def do(c: sqlite3.Connection) -> int:
+            cur = c.execute("INSERT INTO hotspots (session_id, t, suds, note, step_key)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            (session_id, h.t, h.suds, h.note, h.step_key))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+        return write(self._conn, do)
+
+    def hotspots(self, session_id: int) -> list[Hotspot]:
+        rows = self._conn.execute("SELECT t, suds, note, step_key FROM hotspots"
+                                  " WHERE session_id = ? ORDER BY t, id",
+                                  (session_id,)).fetchall()
+        return [Hotspot(*r) for r in rows]

@@ -1,0 +1,89 @@
+"""PTSD trauma-cue protocols: hotspots on the session timeline.
+
+A hotspot is a moment of peak distress the therapist marks (one key press in
+the console). Each is aligned with the scene event fired just before it, so
+the summary reads "hotspot 4 s after 'siren'": which cue brought it on.
+Stored by :class:`protocols.clinical_log.ClinicalLog`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from protocols.measures import validate_suds
+from scenes.api import Text
+
+DEFAULT_WINDOW_S = 60.0
+"""An event more than this before a hotspot is not taken as its cue."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hotspot:
+    t: float
+    suds: int | None = None
+    note: str = ""
+    step_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.suds is not None:
+            validate_suds(self.suds)
+
+
+@dataclass(frozen=True, slots=True)
+class FiredEvent:
+    """A scene event as the record has it (time, name, optional label)."""
+
+    t: float
+    name: str
+    label: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedHotspot:
+    hotspot: Hotspot
+    cue: FiredEvent | None
+    """The last event fired at or before the hotspot, within the window."""
+    lag_s: float | None
+
+    def line(self, lang: str, t0: float = 0.0) -> str:
+        fr = lang == "fr"
+        m, s = divmod(max(0, round(self.hotspot.t - t0)), 60)
+        text = f"{m:02d}:{s:02d} " + ("point chaud" if fr else "hotspot")
+        if self.hotspot.suds is not None:
+            text += f" (SUDS {self.hotspot.suds})"
+        if self.cue is not None and self.lag_s is not None:
+            name = self.cue.label.get(lang) if self.cue.label else self.cue.name
+            text += (f", {self.lag_s:.0f} s après « {name} »" if fr
+                     else f", {self.lag_s:.0f} s after '{name}'")
+        else:
+            text += ", sans événement juste avant" if fr else ", no event just before"
+        if self.hotspot.note:
+            text += f" : {self.hotspot.note}" if fr else f": {self.hotspot.note}"
+        return text
+
+
+def align_hotspots(hotspots: Iterable[Hotspot], events: Sequence[FiredEvent],
+                   window_s: float = DEFAULT_WINDOW_S) -> list[AlignedHotspot]:
+    """Pair each hotspot with the last event fired at or before it (within
+    ``window_s``), in time order."""
+    evs = sorted(events, key=lambda e: e.t)
+    out = []
+    for h in sorted(hotspots, key=lambda h: h.t):
+        cue = None
+        for e in evs:
+            if e.t > h.t:
+                break
+            if h.t - e.t <= window_s:
+                cue = e
+        out.append(AlignedHotspot(h, cue, None if cue is None else h.t - cue.t))
+    return out
+
+
+def cue_counts(aligned: Iterable[AlignedHotspot]) -> dict[str, int]:
+    """How many hotspots followed each event name (the cues that matter most)."""
+    counts: dict[str, int] = {}
+    for a in aligned:
+        if a.cue is not None:
+            counts[a.cue.name] = counts.get(a.cue.name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
