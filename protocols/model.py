@@ -441,7 +441,7 @@ def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
     if origin is Literal:
         choices = typing.get_args(tp)
         if value not in choices:
-            close = difflib.get_close_matches(str(value), [str(c) for c in choices], 1)
+            close = difflib.get_close_matches(str(value), [str(c) for c in choices], 1, 0.5)
             fix = f'did you mean "{close[0]}"?' if close else "use one of the listed values"
             ctx.add(path, f"got {_describe(value)}", expected, fix)
             return _BAD
@@ -702,9 +702,11 @@ def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | No
         msg = _TOML_POS_RE.sub("", str(exc)).strip()
         line = int(m.group(1)) if m else None
         col = f" (column {m.group(2)})" if m else ""
+        fix = "check quotes, brackets and '=' on that line"
+        if "Illegal character '\\n'" in msg or "Unterminated string" in msg:
+            fix = 'close the quoted text on that line with "'
         return None, [Issue(file, line, "", f"TOML syntax error: {msg}{col}",
-                            "valid TOML (https://toml.io)",
-                            "check quotes, brackets and '=' on that line")]
+                            "valid TOML (https://toml.io)", fix)]
     ctx = _Ctx(file, locate_keys(source), data)
     fmt = data.get("format")
     if fmt is not None and fmt != FORMAT_VERSION and isinstance(fmt, int):

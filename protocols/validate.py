@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from scenes import registry
-from scenes.api import SceneDecl, SceneError
+from scenes.api import ParamKind, SceneDecl, SceneError
 
 if TYPE_CHECKING:
     from protocols.model import Protocol, Step, _Ctx
@@ -45,7 +45,7 @@ def exposure_scene_ids() -> list[str]:
 
 
 def _unknown_scene(add: AddIssue, path: tuple[str | int, ...], scene: str, why: str) -> None:
-    known = registry.scene_ids()
+    known = [s for s in registry.scene_ids() if s != registry.SAFE_PLACE_ID]
     if why == "unknown":
         close = difflib.get_close_matches(scene, known, 1)
         add(path, f"unknown scene {scene!r}", "one of " + ", ".join(known),
@@ -89,8 +89,15 @@ def check_steps(steps: Sequence[Step], add: AddIssue,
             try:
                 spec.validate(value, decl.id)
             except SceneError as exc:
-                add(path, _short(str(exc), decl.id, name), spec.describe_range(),
-                    f"set {name} to a value from {spec.describe_range()}")
+                if spec.kind is ParamKind.CHOICE:
+                    close = difflib.get_close_matches(str(value), spec.choice_values, 1)
+                    fix = (f"did you mean {close[0]!r}?" if close else
+                           f"set {name} to one of the listed values")
+                elif spec.kind is ParamKind.BOOL:
+                    fix = f"set {name} to true or false (no quotes)"
+                else:
+                    fix = f"set {name} to a value from {spec.describe_range()}"
+                add(path, _short(str(exc), decl.id, name), spec.describe_range(), fix)
         events = [e.name for e in decl.events]
         for j, plan in enumerate(step.events):
             if plan.event not in events:
@@ -116,8 +123,14 @@ def _event_duration(decl: SceneDecl, name: str) -> float:
 
 
 def _short(message: str, scene: str, name: str) -> str:
+    """The scene's message without what the issue already says (place, range)."""
     prefix = f"{scene}: parameter {name!r}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    if message.startswith(prefix):
+        message = message[len(prefix):]
+    message = message.split("; use ", 1)[0]
+    if message.startswith("expected ") and ", got " in message:
+        message = "got " + message.split(", got ", 1)[1]
+    return message
 
 
 def check_semantics(proto: Protocol, ctx: _Ctx) -> None:
