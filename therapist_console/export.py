@@ -138,6 +138,34 @@ STREAMS: tuple[Stream, ...] = (
                lambda r: r.get("decided_s")),
         _col("step_index", "step in progress"),
     )),
+    Stream("erp_urges", "t", "ERP protocols: the urge to ritualise, as rated during the session.", (
+        _col("value", "urge, whole number 0-100"),
+        _col("step_key", "step in progress (ladder step id)"),
+    )),
+    Stream("erp_rituals", "t", "ERP protocols: rituals and safety behaviours, done or resisted.", (
+        _col("what", "the behaviour, as the therapist wrote it"),
+        _col("kind", "`ritual` or `safety_behaviour`"),
+        _bool_col("resisted", "1 resisted, 0 done", "resisted"),
+        _col("step_key", "step in progress (ladder step id)"),
+    )),
+    Stream("hotspots", "t", "Trauma-cue protocols: hotspots (moments of peak distress) the "
+           "therapist marked.", (
+        _col("suds", "SUDS at the hotspot, if given"),
+        _col("note", "the therapist's words"),
+        _col("step_key", "step in progress (ladder step id)"),
+    )),
+    Stream("expectancies", "t_before", "Inhibitory learning: the feared outcome and its "
+           "likelihood before a step, what happened and the likelihood after; `t_s` is when "
+           "the expectancy was stated.", (
+        _col("step_key", "the step tested (ladder step id)"),
+        _col("feared_outcome", "what the patient feared would happen"),
+        _col("likelihood_before", "how likely it felt before, 0-100 %"),
+        _col("observed_outcome", "what happened (empty: not tested yet)"),
+        _bool_col("occurred", "1 the feared outcome happened, 0 it did not", "occurred"),
+        _col("likelihood_after", "how likely it feels after, 0-100 %"),
+        Column("after_s", "seconds since session start when the outcome was recorded",
+               lambda r: r.get("after_s")),
+    )),
     Stream("head_pose", "t", "The patient's head (about 30 per second).", (
         _col("x", "metres, right"),
         _col("y", "metres, forward"),
@@ -177,6 +205,8 @@ def _prepared_rows(record: SessionRecord, stream: Stream, session_id: int,
             d["duration_s"] = None if end is None else round(end - d["started_at"], 3)
         if d.get("result_t") is not None:
             d["result_s"] = round(d["result_t"] - t0, 3)
+        if d.get("t_after") is not None:
+            d["after_s"] = round(d["t_after"] - t0, 3)
         if d.get("decided_at") is not None:
             d["decided_s"] = round(d["decided_at"] - t0, 3)
         out.append(d)

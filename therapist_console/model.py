@@ -308,7 +308,8 @@ class TimelineEntry:
         if self.kind == "event":
             if self.name == "session" and d.get("name") == "resumed_after_interruption":
                 return tr("event.session_resumed", lang)
-            if self.name in ("scene_event", "pause", "resume", "patient_stop", "failsafe"):
+            if self.name in ("scene_event", "pause", "resume", "patient_stop", "failsafe",
+                             "questionnaire", "urge", "ritual", "hotspot", "expectancy"):
                 base = tr(f"event.{self.name}", lang)
                 label = d.get("label") or d.get("event") or ""
                 return f"{base}: {label}" if label else base
@@ -401,6 +402,8 @@ class ModelEvents:
         self.paused: Signal[bool] = Signal("paused")
         self.reminder: Signal[Reminder | None] = Signal("reminder")
         """A SUDS reminder became due (Reminder) or was cleared (None)."""
+        self.warning: Signal[str] = Signal("warning")
+        """A clinical warning to show now (cybersickness after the SSQ, ...)."""
         self.suggestion: Signal[tuple[int, str, str]] = Signal("suggestion")
         """(id, kind, text) of a suggestion just shown; answer with decide_suggestion."""
         self.tick: Signal[float] = Signal("tick")
@@ -456,6 +459,7 @@ class SessionModel:
         self._was_lost = False
         self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
         self.pending_suggestions: dict[int, tuple[str, str]] = {}
+        self._expectancies: dict[int, Any] = {}
         self.progression_mode = "habituation"
         self._monitor: Any = None
         """Commands sent and not yet answered: id -> (kind, args)."""
@@ -559,6 +563,7 @@ class SessionModel:
         self._reminder_snoozed_until = None
         self._head_poses = []
         self._monitor = None
+        self._expectancies = {}
         self.paused = False
 
     def _require_session(self) -> SessionInfo:
@@ -567,10 +572,119 @@ class SessionModel:
         return self.session
 
     def add_questionnaire(self, name: str, phase: str, answers: Any, scores: Any) -> int:
+        """Record a questionnaire scored elsewhere (see :meth:`score_questionnaire`)."""
         session = self._require_session()
         rid = self.record.add_questionnaire(session.id, name=name, phase=phase, answers=answers,
                                             scores=scores, t=self.now())
         return rid
+
+    def score_questionnaire(self, name: str, phase: str, answers: Any,
+                            *, ssq_threshold: float | None = None) -> Any:
+        """Score a built-in questionnaire (``protocols.questionnaires``: 'ssq',
+        'ipq') and record answers and scores. Raises ``QuestionnaireError``
+        (nothing recorded) for incomplete or out-of-range answers. A warning
+        (cybersickness) is emitted on ``events.warning`` and shown in the
+        summary and the report. Returns the ``Result``."""
+        from protocols.questionnaires import DEFAULT_SSQ_THRESHOLD, score
+
+        session = self._require_session()
+        result = score(name, answers, phase=phase,
+                       ssq_threshold=DEFAULT_SSQ_THRESHOLD if ssq_threshold is None
+                       else ssq_threshold)
+        t = self.now()
+        rid = self.record.add_questionnaire(session.id, name=name, phase=phase,
+                                            answers=dict(result.answers),
+                                            scores=result.record_scores(), t=t)
+        self._add_timeline(t, "event", "questionnaire",
+                           {"name": name, "label": " ".join(result.lines(self.language))}, rid)
+        if result.warning is not None:
+            self.events.warning.emit(result.warning.get(self.language))
+        return result
+
+    # -- ERP, PTSD and inhibitory-learning logs (protocols.clinical_log) ------------------
+    def _step_key(self) -> str | None:
+        return self.current_step.plan_step.key if self.current_step else None
+
+    def log_urge(self, value: object) -> int:
+        """ERP: the urge to ritualise, 0-100 (``protocols.erp.validate_urge``)."""
+        from protocols.erp import Urge, validate_urge
+
+        session = self._require_session()
+        t = self.now()
+        urge = Urge(t, validate_urge(value), self._step_key())
+        rid = int(self.record.clinical_log().add_urge(session.id, urge))
+        self._add_timeline(t, "event", "urge", {"value": urge.value, "label": str(urge.value)},
+                           rid)
+        return rid
+
+    def log_ritual(self, what: str, *, resisted: bool, kind: str = "ritual") -> int:
+        """ERP: a ritual or safety behaviour, done or resisted."""
+        from protocols.erp import Ritual
+
+        session = self._require_session()
+        t = self.now()
+        ritual = Ritual(t, what, resisted, kind, self._step_key())  # type: ignore[arg-type]
+        rid = int(self.record.clinical_log().add_ritual(session.id, ritual))
+        self._add_timeline(t, "event", "ritual", {"what": ritual.what.strip(),
+                                                  "resisted": resisted, "kind": kind,
+                                                  "label": ritual.what.strip()}, rid)
+        return rid
+
+    def mark_hotspot(self, suds: int | None = None, note: str = "") -> int:
+        """PTSD: mark a hotspot (peak distress) now, optionally with its SUDS."""
+        from protocols.ptsd import Hotspot
+
+        session = self._require_session()
+        t = self.now()
+        rid = int(self.record.clinical_log().add_hotspot(session.id, Hotspot(
+            t, None if suds is None else validate_suds(suds), note.strip(), self._step_key())))
+        self._add_timeline(t, "event", "hotspot", {"suds": suds, "label": note.strip()}, rid)
+        return rid
+
+    def record_expectancy(self, feared_outcome: str, likelihood_before: int) -> int:
+        """Inhibitory learning, before the step: what the patient fears will
+        happen and how likely it feels (0-100 %)."""
+        from protocols.progression import Expectancy
+
+        session = self._require_session()
+        key = self._step_key()
+        if key is None:
+            raise ModelError("move to a step before recording its expectancy")
+        t = self.now()
+        exp = Expectancy(key, feared_outcome.strip(), likelihood_before, t)
+        rid = int(self.record.clinical_log().add_expectancy(session.id, exp))
+        self._expectancies[rid] = exp
+        self._add_timeline(t, "event", "expectancy", {
+            "label": f"{exp.feared_outcome} ({likelihood_before} %)"}, rid)
+        return rid
+
+    def record_expectancy_outcome(self, expectancy_id: int, *, observed_outcome: str,
+                                  occurred: bool, likelihood_after: int) -> Any:
+        """After the step: what happened and the likelihood now. Records it and
+        shows the inhibitory-learning suggestion (test again, or vary).
+        Returns the ``protocols.progression.Suggestion``."""
+        from protocols.progression import InhibitoryLearningRule
+
+        self._require_session()
+        exp = self._expectancies.get(expectancy_id)
+        if exp is None:
+            raise ModelError(f"no expectancy {expectancy_id} in this session")
+        t = self.now()
+        done = exp.after(observed_outcome=observed_outcome, occurred=occurred,
+                         likelihood_after=likelihood_after, t=t)
+        self.record.clinical_log().record_outcome(expectancy_id, done)
+        self._expectancies[expectancy_id] = done
+        plan_step = next((s for s in self.plan.steps if s.key == exp.step_id), None) \
+            if self.plan else None
+        if plan_step is None:
+            raise ModelError(f"step {exp.step_id!r} is not in this session's plan")
+        step = _protocol_step(plan_step)
+        decl = self.scene_declaration(plan_step.scene)
+        if decl is None:
+            raise ModelError(f"scene {plan_step.scene!r} is unknown here")
+        sug = InhibitoryLearningRule().after_step(step, done, decl)
+        self.suggest(sug.kind, sug.text, {"step_key": sug.step_id, **dict(sug.detail)})
+        return sug
 
     # -- interrupted sessions ------------------------------------------------------
     def interrupted_sessions(self) -> list[SessionInfo]:
@@ -608,6 +722,7 @@ class SessionModel:
             for r in self.record.suds(sid)
         ]
         self._last_suds_t = self.suds_history[-1].t if self.suds_history else None
+        self._expectancies = dict(self.record.clinical_log().expectancies(sid))
         self.heart_rate_history = [
             HeartRateSample(r["t"], r["bpm"], (), r["source"])
             for r in self.record.rows("heart_rate", sid)
@@ -673,6 +788,14 @@ class SessionModel:
             "scene": plan_step.scene}, row.id)
         self.events.step.emit(self.current_step)
         self._update_reminder(t)
+        if self.progression_mode == "inhibitory_learning":
+            from protocols.progression import InhibitoryLearningRule
+
+            known = next((e for e in reversed(self._expectancies.values())
+                          if e.step_id == plan_step.key), None)
+            ask = InhibitoryLearningRule().before_step(_protocol_step(plan_step), known)
+            if ask is not None:
+                self.suggest(ask.kind, ask.text, {"step_key": plan_step.key})
         if self.link is not None:
             self._send("load_scene", {"scene": plan_step.scene, "params": values})
         return self.current_step
@@ -1211,6 +1334,19 @@ _COMMANDS = {
     "ask_suds": "AskSuds",
 }
 """Model command name -> ``palier.wire`` class (the model's names are the record's)."""
+
+
+def _protocol_step(plan_step: PlanStep) -> Any:
+    """The ``protocols.model.Step`` a plan step came from (for protocols' rules)."""
+    from protocols.model import Step
+    from scenes.api import Text
+
+    label = plan_step.label
+    text = label if isinstance(label, Text) else Text.from_dict(label) \
+        if isinstance(label, dict) else Text(str(label), str(label))
+    return Step(id=plan_step.key, text=text, scene=plan_step.scene,
+                preset=dict(plan_step.params), expected_suds=plan_step.expected_suds or 0,
+                min_duration_min=plan_step.min_duration_min or 1.0)
 
 
 def _client_offset(link: Any, clock: Clock) -> float | None:

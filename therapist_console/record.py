@@ -284,6 +284,10 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
+PROTOCOL_TABLES: tuple[str, ...] = ("expectancies", "erp_urges", "erp_rituals", "hotspots")
+"""Per-session tables owned by the protocols package (``protocols.clinical_log``),
+created by ``protocols.ladders.create_schema`` in this file."""
+
 STREAM_TABLES: tuple[str, ...] = (
     "steps",
     "commands",
@@ -492,6 +496,7 @@ class SessionRecord:
             )
             self._configure()
             self._migrate()
+            self._ensure_protocol_tables()
             for suffix in ("-wal", "-shm"):
                 _tighten(Path(str(self.path) + suffix))
             self._interrupted_at_open = self._mark_open_sessions_interrupted()
@@ -541,6 +546,15 @@ class SessionRecord:
             with self._tx():
                 migration.apply(self._conn)
                 self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+    def _ensure_protocol_tables(self) -> None:
+        # The protocols package owns these tables and may add some in a later
+        # version; its create_schema is idempotent (CREATE ... IF NOT EXISTS),
+        # so running it at every open keeps them present whatever the version.
+        from protocols.ladders import create_schema
+
+        with self._tx() as c:
+            create_schema(c)
 
     def _mark_open_sessions_interrupted(self) -> list[int]:
         # We hold the file lock, so no other console is writing: a session
@@ -592,6 +606,16 @@ class SessionRecord:
         this file (``protocols.ladders.LadderStore``). Do not hold it across
         threads without going through this record."""
         return self._conn
+
+    def clinical_log(self) -> Any:
+        """Expectancies, ERP urges and rituals, PTSD hotspots
+        (``protocols.clinical_log.ClinicalLog``) on the writer connection,
+        every call holding the record's lock."""
+        from protocols.clinical_log import ClinicalLog
+
+        if self.readonly:
+            return ClinicalLog(self._conn)  # reads only: query_only refuses writes
+        return _Locked(ClinicalLog(self._conn), self._lock)
 
     def ladder_store(self) -> Any:
         """The patients' ladders (``protocols.ladders.LadderStore``) on this
@@ -1112,9 +1136,12 @@ class SessionRecord:
 
     # -- generic reads (exports) ---------------------------------------------------
     def rows(self, table: str, session_id: int) -> list[dict[str, Any]]:
-        """Every row of one per-session table, in time order, JSON columns decoded."""
-        if table not in STREAM_TABLES:
+        """Every row of one per-session table, in time order (JSON columns as text)."""
+        if table not in STREAM_TABLES and table not in PROTOCOL_TABLES:
             raise RecordValueError(f"unknown stream table {table!r}; one of {STREAM_TABLES}")
-        order = "started_at, id" if table == "steps" else "t, id"
+        if table in PROTOCOL_TABLES and not self._query(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)):
+            return []  # a file read-only that predates the protocols tables
+        order = {"steps": "started_at, id", "expectancies": "t_before, id"}.get(table, "t, id")
         return [dict(r) for r in self._query(
             f"SELECT * FROM {table} WHERE session_id = ? ORDER BY {order}", (session_id,))]

@@ -357,6 +357,7 @@ class _Doc:
         self.steps_table()
         self.notes_block()
         self.events_block()
+        self.protocol_blocks()
         self.questionnaires_block()
         self.generated_line()
         self.footer()
@@ -422,13 +423,11 @@ class _Doc:
             self.text(x + 2, y + 1.2, col_w - 6, 4, label, size=6.8, color=C_MUTED)
             self.text(x + 2, y + 4.6, col_w - 6, 5, value, size=9.5, bold=True)
         self.y += 23.5
-        for w in summ.warnings:
+        for w in summ.warning_texts(lang):
             h = self.measure(self.width - 8, w, 8.5, True) + 3
             self.ensure(h)
             self.rect(MARGIN, self.y, self.width, h, "#fdecea", C_HR, 0.4)
-            self.text(MARGIN + 3, self.y + 1.5, self.width - 8, h,
-                      tr("report.cybersickness", lang, detail=w) if "ssq" in w.lower()
-                      or "cyber" in w.lower() else w,
+            self.text(MARGIN + 3, self.y + 1.5, self.width - 8, h, w,
                       size=8.5, bold=True, color=C_HR, wrap=True)
             self.y += h + 2
 
@@ -765,14 +764,41 @@ class _Doc:
         if not qs:
             return
         self.heading(tr("report.questionnaires", lang))
-        for q in qs:
-            scores = q["scores"]
-            if isinstance(scores, dict):
-                score_text = ", ".join(f"{k}: {v}" for k, v in scores.items() if k != "warning")
-            else:
-                score_text = str(scores)
-            phase = tr(f"report.phase.{q['phase']}", lang)
-            self._timed_list([(q["minute"], f"{q['name']} ({phase}) — {score_text}", None)])
+        lines = self.d.summary.questionnaire_lines(lang)
+        self._timed_list([(q["minute"], line, None) for q, line in zip(qs, lines, strict=False)])
+
+    def protocol_blocks(self) -> None:
+        """ERP urges and rituals, PTSD hotspots, inhibitory-learning expectancies
+        (each only when logged), worded by the protocols package."""
+        lang, summ = self.lang, self.d.summary
+        t0 = summ.session.started_at
+        if summ.erp is not None:
+            self.heading(tr("report.erp", lang))
+            self._plain_lines(summ.erp.lines(lang))
+        if summ.hotspots:
+            self.heading(tr("report.hotspots", lang))
+            self._plain_lines([h.line(lang, t0) for h in summ.hotspots])
+        if summ.expectancies:
+            self.heading(tr("report.expectancies", lang))
+            items = []
+            for e in summ.expectancies:
+                text = tr("report.expectancy.before", lang, fear=e.feared_outcome,
+                          pct=e.likelihood_before)
+                if e.tested:
+                    text += " " + tr("report.expectancy.after", lang,
+                                     outcome=e.observed_outcome or "",
+                                     occurred=tr(f"report.expectancy.occurred.{e.occurred}",
+                                                 lang),
+                                     pct=e.likelihood_after, change=e.belief_change)
+                items.append(((e.t_before - t0) / 60.0, text, e.step_id))
+            self._timed_list(items)
+
+    def _plain_lines(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            h = self.measure(self.width, line, 8.5) + 1.6
+            self.ensure(h)
+            self.text(MARGIN, self.y, self.width, h, line, size=8.5, wrap=True)
+            self.y += h
 
     def generated_line(self) -> None:
         self.ensure(8)
@@ -814,6 +840,7 @@ class _PageCounter:
                 dry.steps_table()
                 dry.notes_block()
                 dry.events_block()
+                dry.protocol_blocks()
                 dry.questionnaires_block()
                 dry.generated_line()
                 return dry.page

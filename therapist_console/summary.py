@@ -7,6 +7,7 @@ from :func:`protocols.measures.step_measures`, the one place they are defined.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,8 +70,31 @@ class SessionSummary:
     link_losses: int
     notes: int
     questionnaires: tuple[dict[str, Any], ...] = ()
-    warnings: tuple[str, ...] = field(default=())
-    """Cybersickness and similar warnings a clinician must see."""
+    warnings: tuple[dict[str, str], ...] = field(default=())
+    """Cybersickness and similar warnings a clinician must see, ``{"en", "fr"}``."""
+    erp: Any = None
+    """``protocols.erp.ErpSummary`` when urges or rituals were logged."""
+    hotspots: tuple[Any, ...] = ()
+    """``protocols.ptsd.AlignedHotspot``: each hotspot with the cue fired before it."""
+    expectancies: tuple[Any, ...] = ()
+    """``protocols.progression.Expectancy`` (inhibitory learning), in time order."""
+
+    def warning_texts(self, lang: str) -> list[str]:
+        return [w.get(lang) or w.get("en") or "" for w in self.warnings]
+
+    def questionnaire_lines(self, lang: str) -> list[str]:
+        """Scores as protocols.questionnaires words them (warnings apart)."""
+        from protocols.questionnaires import QUESTIONNAIRES, Result
+
+        out = []
+        for q in self.questionnaires:
+            scores = {k: v for k, v in (q["scores"] or {}).items() if k != "warning"}
+            if q["name"] in QUESTIONNAIRES:
+                out.extend(Result(q["name"], q["phase"], {}, scores).lines(lang))
+            else:
+                out.append(f"{q['name']} ({q['phase']}): "
+                           + ", ".join(f"{k} {v}" for k, v in scores.items()))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +137,15 @@ class SessionSummary:
             ],
             "questionnaires": list(self.questionnaires),
             "warnings": list(self.warnings),
+            "erp": None if self.erp is None else dataclasses.asdict(self.erp),
+            "hotspots": [
+                {"t_s": round(h.hotspot.t - self.session.started_at, 3),
+                 "suds": h.hotspot.suds, "note": h.hotspot.note, "step_key": h.hotspot.step_key,
+                 "cue": None if h.cue is None else h.cue.name,
+                 "lag_s": None if h.lag_s is None else round(h.lag_s, 3)}
+                for h in self.hotspots
+            ],
+            "expectancies": [e.to_dict() for e in self.expectancies],
         }
 
 
@@ -163,7 +196,25 @@ def summarize(
          "t_s": round(q["t"] - t0, 3)}
         for q in record.rows("questionnaires", session_id)
     )
+    log = record.clinical_log()
+    urges, rituals = log.urges(session_id), log.rituals(session_id)
+    erp = None
+    if urges or rituals:
+        from protocols.erp import summarize as erp_summary
+
+        erp = erp_summary(urges, rituals)
+    hotspots: tuple[Any, ...] = ()
+    marked = log.hotspots(session_id)
+    if marked:
+        from protocols.ptsd import FiredEvent, align_hotspots
+
+        fired = [FiredEvent(e["t"], str(e["name"])) for e in events
+                 if e["kind"] == "scene_event" and e["name"]]
+        hotspots = tuple(align_hotspots(marked, fired))
     return SessionSummary(
+        erp=erp,
+        hotspots=hotspots,
+        expectancies=tuple(e for _, e in log.expectancies(session_id)),
         session=session,
         duration_s=max(0.0, end - t0),
         steps=tuple(step_summaries),
@@ -195,13 +246,19 @@ def _json(text: str) -> Any:
 
 def _warnings(
     questionnaires: tuple[dict[str, Any], ...], events: list[dict[str, Any]]
-) -> list[str]:
-    out = []
+) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
     for q in questionnaires:
-        scores = q["scores"]
-        if isinstance(scores, dict) and scores.get("warning"):
-            out.append(f"{q['name']} ({q['phase']}): {scores['warning']}")
-    for e in events:
-        if e["kind"] == "failsafe":
-            out.append(f"failsafe: {e['name'] or ''}".strip())
+        warning = q["scores"].get("warning") if isinstance(q["scores"], dict) else None
+        if isinstance(warning, dict):
+            out.append({"en": str(warning.get("en", "")), "fr": str(warning.get("fr", ""))})
+        elif warning:
+            out.append({"en": str(warning), "fr": str(warning)})
+    failsafes = sum(1 for e in events if e["kind"] == "failsafe")
+    if failsafes:
+        out.append({
+            "en": f"The engine's failsafe faded the patient to the safe place {failsafes} "
+                  "time(s) (the console link was lost).",
+            "fr": f"La sécurité du moteur a basculé le patient vers le lieu sûr {failsafes} "
+                  "fois (liaison avec la console perdue)."})
     return out

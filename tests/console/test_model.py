@@ -488,6 +488,55 @@ def test_habituation_suggestion_from_protocols_progression(record: SessionRecord
     for value in (70, 20, 10):
         clock.advance(120)
         model.enter_suds(value)
-    assert len(shown) == 1                  # no SUDS-based suggestion in that mode
+    # That mode asks for the expectancy at the step, and makes no SUDS-based suggestion.
+    assert [k for _, k, _ in shown] == ["habituation.step_up", "inhibitory.ask_expectancy"]
     with pytest.raises(ModelError):
         model.set_progression_mode("fast")
+
+
+def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord,
+                                                clock: ManualClock) -> None:
+    """What protocols.clinical_log stores, logged through the model, summarised
+    with the protocols package's own functions."""
+    from protocols.erp import ErpError
+    from protocols.questionnaires import QuestionnaireError
+
+    model = started(record, clock)
+    warnings: list[str] = []
+    model.events.warning.connect(warnings.append)
+    with pytest.raises(QuestionnaireError):
+        model.score_questionnaire("ssq", "pre", [0] * 3)
+    model.score_questionnaire("ssq", "pre", [0] * 16)
+    model.set_progression_mode("inhibitory_learning")
+    model.go_to_step(0)
+    exp_id = model.record_expectancy("the spider jumps on me", 80)
+    clock.advance(60)
+    model.log_urge(70)
+    with pytest.raises(ErpError):
+        model.log_urge(120)
+    model.log_ritual("checks sleeves", resisted=True)
+    model.log_ritual("checks sleeves", resisted=False)
+    sid = model.session.id if model.session else 0
+    record.add_event(sid, t=clock.t, kind="scene_event", name="run_toward")
+    clock.advance(4)
+    model.mark_hotspot(suds=75, note="freezes")
+    clock.advance(300)
+    sug = model.record_expectancy_outcome(exp_id, observed_outcome="it stayed on the table",
+                                          occurred=False, likelihood_after=30)
+    assert sug.kind == "inhibitory.vary"
+    model.score_questionnaire("ssq", "post", [3] * 16)
+    assert warnings and "SSQ" in warnings[0]
+    summary = model.end_session()
+
+    assert summary.erp is not None and summary.erp.urges == 1 and summary.erp.resisted == 1
+    assert len(summary.hotspots) == 1 and summary.hotspots[0].cue.name == "run_toward"
+    assert summary.hotspots[0].lag_s == pytest.approx(4)
+    assert summary.expectancies[0].belief_change == 50
+    assert len(summary.warnings) == 1 and "SSQ" in summary.warning_texts("fr")[0]
+    lines = summary.questionnaire_lines("en")
+    assert len(lines) == 2 and lines[0].startswith("SSQ") and "total" in lines[1]
+    d = summary.to_dict()
+    assert d["erp"]["performed"] == 1 and d["hotspots"][0]["cue"] == "run_toward"
+    kinds = {e.name for e in model.timeline if e.kind == "event"}
+    assert {"urge", "ritual", "hotspot", "expectancy", "questionnaire"} <= kinds
+    assert all(e.text("fr") for e in model.timeline)
