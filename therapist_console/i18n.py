@@ -174,6 +174,11 @@ def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **fmt: Any) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def colon(lang: str) -> str:
+    """': ' in English, ' : ' in French (a space before the colon)."""
+    return " : " if lang == "fr" else ": "
+
+
 def language_from_locale_name(name: str | None) -> str:
     """'fr' for any French locale name (fr, fr_FR.UTF-8, fr-CA, French_France), else 'en'."""
     if not name:

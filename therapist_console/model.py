@@ -33,7 +33,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from protocols.measures import SudsError, validate_suds
 from therapist_console.heart_rate import HeartRateSample, HeartRateSource
-from therapist_console.i18n import tr
+from therapist_console.i18n import colon, tr
 from therapist_console.record import (
     Patient,
     SessionInfo,
@@ -292,10 +292,10 @@ class TimelineEntry:
             return str(d.get("text", ""))
         if self.kind == "link":
             text = tr(f"link.{self.name}", lang)
-            return f"{text}: {d['detail']}" if d.get("detail") else text
+            return f"{text}{colon(lang)}{d['detail']}" if d.get("detail") else text
         if self.kind == "step":
             label = _label_text(d.get("label"), lang) or self.name
-            return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}: {label}"
+            return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}{colon(lang)}{label}"
         if self.kind == "command":
             status = tr(f"command.{d.get('status', 'sent')}", lang)
             args = d.get("args") or {}
@@ -312,7 +312,7 @@ class TimelineEntry:
                              "questionnaire", "urge", "ritual", "hotspot", "expectancy"):
                 base = tr(f"event.{self.name}", lang)
                 label = d.get("label") or d.get("event") or ""
-                return f"{base}: {label}" if label else base
+                return f"{base}{colon(lang)}{label}" if label else base
             return f"{self.name}: {d.get('name') or ''}".rstrip(": ")
         if self.kind == "session":
             return tr(f"timeline.session.{self.name}", lang, id=d.get("id", ""))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from therapist_console.i18n import tr
+from therapist_console.i18n import colon, tr
 from therapist_console.record import SessionRecord
 from therapist_console.summary import SessionSummary, StepSummary, summarize
 
@@ -732,7 +732,7 @@ class _Doc:
                 continue
             text = tr(key, lang)
             if e["kind"] == "scene_event" and e["name"]:
-                text = f"{text}: {self._event_label(e)}"
+                text = f"{text}{colon(lang)}{self._event_label(e)}"
             step = self.step_at.get(e["step_id"])
             items.append((e["minute"], text,
                           None if step is None else f"{tr('summary.col.step', lang)} {step + 1}"))

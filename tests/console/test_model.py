@@ -439,7 +439,7 @@ def test_timeline_texts_in_both_languages(record: SessionRecord, clock: ManualCl
     assert "Step 1: Far away" in en and "SUDS 20 (said aloud)" in en and "calm" in en
     assert "patient asked to stop" in en
     fr = [e.text("fr") for e in model.timeline]
-    assert "Palier 1: Loin" in fr and "le patient a demandé l'arrêt" in fr
+    assert "Palier 1 : Loin" in fr and "le patient a demandé l'arrêt" in fr
 
 
 def test_plan_from_a_protocol_shaped_object() -> None:
