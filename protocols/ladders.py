@@ -23,6 +23,7 @@ from protocols.model import (
     Protocol,
     ProtocolError,
     Step,
+    _fmt_path,
     step_from_data,
     to_data,
 )
@@ -49,14 +50,12 @@ class LadderConflictError(LadderError):
 
 def _issues_for(steps: Sequence[Step], where: str) -> list[Issue]:
     issues: list[Issue] = []
+    names = [{"id": s.id} for s in steps]
 
     def add(path: tuple[str | int, ...], problem: str, expected: str = "", fix: str = "",
             severity: str = "error") -> None:
-        i = path[1] if len(path) > 1 and isinstance(path[1], int) else None
-        place = ".".join(str(p) for p in path[2:])
-        name = f'step {i + 1} "{steps[i].id}"' if i is not None else "ladder"
-        issues.append(Issue(where, None, f"{name}{'.' + place if place else ''}", problem,
-                            expected, fix, "warning" if severity == "warning" else "error"))
+        issues.append(Issue(where, None, _fmt_path(path, names), problem, expected, fix,
+                            "warning" if severity == "warning" else "error"))
 
     check_steps(steps, add)
     return issues
@@ -198,7 +197,12 @@ class Ladder:
             data["events"] = [to_data(e) for e in events]
         if note is not None:
             data["note"] = note.to_dict()
-        new = step_from_data(data, self._where())
+        try:
+            new = step_from_data(data, self._where(), i)
+        except LadderError:
+            raise
+        except ProtocolError as exc:
+            raise LadderError(exc.issues) from None
         steps = list(self.steps)
         steps[i] = new
         return self._with_steps(steps)
@@ -351,7 +355,7 @@ class LadderStore:
         where = f"ladder {lid} version {version}"
         return Ladder(
             patient_id=patient, protocol_id=protocol, title=Text.from_dict(json.loads(title)),
-            steps=tuple(step_from_data(s, where) for s in json.loads(steps)),
+            steps=tuple(step_from_data(s, where, i) for i, s in enumerate(json.loads(steps))),
             ladder_id=lid, version_id=vid, version=version, based_on_version_id=parent,
             saved_at=created, note=note)
 

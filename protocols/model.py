@@ -776,10 +776,11 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
-def step_from_data(data: Mapping[str, Any], where: str = "<ladder>") -> Step:
-    """Convert stored step data back into a :class:`Step` (same checks as files)."""
-    ctx = _Ctx(where, {}, {"steps": [data]})
-    step = _convert_dataclass(dict(data), Step, ("steps", 0), ctx)
+def step_from_data(data: Mapping[str, Any], where: str = "<ladder>", index: int = 0) -> Step:
+    """Convert stored step data back into a :class:`Step` (same checks as files);
+    ``index`` is the step's place in its hierarchy, for messages."""
+    ctx = _Ctx(where, {}, {"steps": [{}] * index + [data]})
+    step = _convert_dataclass(dict(data), Step, ("steps", index), ctx)
     if step is _BAD:
         raise ProtocolError(ctx.issues)
     assert isinstance(step, Step)
