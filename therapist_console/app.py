@@ -1,0 +1,328 @@
+"""The therapist console window: setup, live session, summary.
+
+The window wires the Qt-free :class:`SessionModel` to the widgets and to the
+link client. Telemetry arrives on the client's I/O thread; the model's
+``call_soon`` is :class:`GuiThread.call_soon`, which queues every update onto
+the Qt thread. Mirror frames go straight into the mirror view's one-frame
+slot (thread-safe). A 250 ms timer drives ``model.tick()`` (clocks, heart
+rate, reminders, head-pose flushes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_console.i18n import tr
+from therapist_console.model import ModelError, SessionModel
+from therapist_console.qt_compat import pin_none
+from therapist_console.widgets.chart import LiveChart
+from therapist_console.widgets.common import STYLE_SHEET, GuiThread
+from therapist_console.widgets.hierarchy import HierarchyList
+from therapist_console.widgets.link_bar import LinkBar
+from therapist_console.widgets.mirror_view import MirrorView
+from therapist_console.widgets.pause_button import SHORTCUT, PauseButton
+from therapist_console.widgets.scene_controls import SceneControls
+from therapist_console.widgets.setup_page import SetupPage
+from therapist_console.widgets.suds_entry import SudsEntryWidget
+from therapist_console.widgets.summary_page import SummaryPage
+from therapist_console.widgets.timeline import TimelineView
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 250
+
+
+class SessionPage(QWidget):
+    """The live session: hierarchy and controls, mirror and chart, pause,
+    SUDS and timeline."""
+
+    def __init__(self, model: SessionModel, end: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.hierarchy = HierarchyList(model)
+        self.controls = SceneControls(model)
+        self.mirror = MirrorView(model)
+        self.chart = LiveChart(model)
+        self.pause = PauseButton(model)
+        self.suds = SudsEntryWidget(model)
+        self.timeline = TimelineView(model)
+        self.end_button = QPushButton()
+        self.end_button.setMinimumHeight(40)
+        self.end_button.clicked.connect(end)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.hierarchy)
+        left.addWidget(self.controls)
+        left.setSizes([380, 420])
+        center = QSplitter(Qt.Orientation.Vertical)
+        center.addWidget(self.mirror)
+        center.addWidget(self.chart)
+        center.setSizes([430, 300])
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.pause)
+        rl.addWidget(self.suds)
+        rl.addWidget(self.timeline, 1)
+        rl.addWidget(self.end_button)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(center)
+        split.addWidget(right)
+        split.setSizes([400, 590, 430])
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 10)
+        lay.addWidget(split)
+        model.events.language.connect(lambda _l: self.retranslate())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.end_button.setText(tr("ui.session.end", self.model.language))
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        model: SessionModel,
+        *,
+        keys_dir: Path | None = None,
+        gui: GuiThread | None = None,
+        ask_questions: bool = True,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.keys_dir = keys_dir
+        self.gui = gui or GuiThread(self)
+        model.call_soon = self.gui.call_soon
+        self.ask_questions = ask_questions
+        """False in tests and the scripted demo: no modal questions."""
+        self.client: Any = None
+        self._replay_step = False
+        self.setStyleSheet(STYLE_SHEET)
+
+        self.bar = LinkBar(model)
+        self.setup = SetupPage(model, self.connect_engine, self.start_session)
+        self.session_page = SessionPage(model, self.end_session)
+        self.summary = SummaryPage(model)
+        self.summary.new.clicked.connect(self.new_session)
+        self.pages = QStackedWidget()
+        for w in (self.setup, self.session_page, self.summary):
+            self.pages.addWidget(w)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(8, 8, 8, 0)
+        lay.setSpacing(4)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.resize(1440, 900)
+
+        self.pause_shortcut = QShortcut(QKeySequence(SHORTCUT), self)
+        self.pause_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.pause_shortcut.activated.connect(self.session_page.pause.toggle)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.model.tick)
+        self._timer.start()
+        model.events.language.connect(lambda _l: self.retranslate())
+        model.events.link.connect(self._on_link)
+        model.events.session.connect(self._on_session)
+        self.retranslate()
+
+    @property
+    def mirror(self) -> MirrorView:
+        return self.session_page.mirror
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("ui.window.title", self.model.language))
+
+    # -- link -------------------------------------------------------------------
+    def engine_fingerprint(self) -> str:
+        from palier import keys
+
+        kdir = self.keys_dir or keys.default_keys_dir()
+        return keys.fingerprint(keys.engine_key(kdir))
+
+    def connect_engine(self, endpoint: str) -> bool:
+        """Connect (or reconnect) to the engine at ``endpoint``; False on a
+        setup error (shown on the setup page: missing keys, bad address)."""
+        from therapist_console.client import LinkClient
+
+        lang = self.model.language
+        self.disconnect_engine()
+        try:
+            fp = self.engine_fingerprint()
+            client = LinkClient(endpoint, keys_dir=self.keys_dir, mirror=True,
+                                resume_events=self.model.record.last_engine_event())
+        except (OSError, ValueError, RuntimeError) as exc:
+            self.setup.set_connect_error(tr("ui.setup.connect_failed", lang, error=str(exc)))
+            return False
+        self.setup.set_connect_error("")
+        self.setup.address.setText(endpoint)
+        self.setup.set_fingerprint(tr("ui.setup.fingerprint", lang, fingerprint=fp))
+        self.bar.set_connection(endpoint, fp)
+        self.client = client
+        client.on_mirror = self.mirror.push
+        self.model.attach_link(client)
+        client.start()
+        return True
+
+    def disconnect_engine(self) -> None:
+        if self.client is not None:
+            client, self.client = self.client, None
+            self.model.attach_link(None)
+            client.close()
+
+    def _on_link(self, state: Any) -> None:
+        from palier import wire
+
+        if state.value != "up" or self.client is None:
+            return
+        with contextlib.suppress(Exception):
+            self.client.submit(wire.SetMirror, enabled=True)
+        if self._replay_step and self.model.current_step is not None:
+            # A resumed session: put the engine back on the step it was on.
+            self._replay_step = False
+            step = self.model.current_step
+            with contextlib.suppress(ModelError):
+                self.model.go_to_step(step.index, step.params)
+
+    # -- session ------------------------------------------------------------------
+    def start_session(self) -> None:
+        try:
+            self.setup.ensure_ladder()
+            self.model.start_session()
+        except (ModelError, ValueError) as exc:
+            self.setup.start_error.setText(str(exc))
+            return
+        pre = self.setup.pre_questionnaire
+        if pre is not None:
+            self.model.add_questionnaire(pre.questionnaire, pre.phase, dict(pre.answers),
+                                         pre.record_scores())
+            self.setup.pre_questionnaire = None
+
+    def end_session(self) -> None:
+        lang = self.model.language
+        if self.ask_questions:
+            answer = QMessageBox.question(self, tr("ui.session.end", lang),
+                                          tr("ui.session.end_confirm", lang))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            from therapist_console.widgets.questionnaire import QuestionnaireDialog
+
+            dlg = QuestionnaireDialog("ssq", "post", lang, self)
+            if dlg.exec() and dlg.result is not None:
+                r = dlg.result
+                self.model.add_questionnaire(r.questionnaire, r.phase, dict(r.answers),
+                                             r.record_scores())
+        self.model.end_session()
+
+    def new_session(self) -> None:
+        self.pages.setCurrentWidget(self.setup)
+        self.setup.refresh_patients()
+        self.setup.apply_plan()
+
+    def _on_session(self, info: Any) -> None:
+        if info is None:
+            self.pages.setCurrentWidget(self.setup)
+        elif info.status == "open":
+            self.pages.setCurrentWidget(self.session_page)
+        else:
+            self.pages.setCurrentWidget(self.summary)
+
+    def check_interrupted(self) -> None:
+        """On start: offer to resume or close each session the record found
+        open (the console stopped during it)."""
+        lang = self.model.language
+        for info in self.model.interrupted_sessions():
+            patient = self.model.record.patient(info.patient_id)
+            started = dt.datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M")
+            box = QMessageBox(self)
+            box.setWindowTitle(tr("record.interrupted.title", lang))
+            box.setText(tr("record.interrupted.body", lang, pseudonym=patient.pseudonym,
+                           started=started))
+            resume = box.addButton(tr("record.interrupted.resume", lang),
+                                   QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(tr("record.interrupted.close", lang), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is resume:
+                self.resume_session(info.id)
+                return
+            self.model.close_interrupted(info.id)
+
+    def resume_session(self, session_id: int) -> None:
+        self.model.resume_session(session_id)
+        self._replay_step = self.model.current_step is not None
+        if self.model.link_state.value == "up":
+            self._on_link(self.model.link_state)
+
+    def closeEvent(self, event: Any) -> None:
+        self.model.flush_head_poses()
+        src = self.model.heart_rate_source
+        if src is not None:
+            with contextlib.suppress(Exception):
+                src.stop()
+        self.disconnect_engine()
+        super().closeEvent(event)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    pin_none()
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or ["palier-console"])
+    assert isinstance(app, QApplication)
+    f = app.font()
+    f.setPointSize(max(f.pointSize(), 11))
+    app.setFont(f)
+    return app
+
+
+def run_console(
+    *,
+    record_path: Path,
+    connect: str | None = None,
+    keys_dir: Path | None = None,
+    language: str | None = None,
+    simulate_heart_rate: bool = False,
+) -> int:
+    """``palier console``: open the window and run until it closes."""
+    from therapist_console.heart_rate import SimulatedHeartRate
+    from therapist_console.i18n import detect_language
+    from therapist_console.record import SessionRecord
+
+    app = make_app()
+    with SessionRecord(record_path) as record:
+        model = SessionModel(record, language=language or detect_language())
+        win = MainWindow(model, keys_dir=keys_dir)
+        if simulate_heart_rate:
+            hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
+            model.attach_heart_rate(hr)
+            hr.start()
+        win.show()
+        win.check_interrupted()
+        if connect:
+            win.connect_engine(connect)
+        return int(app.exec())
+
+
+__all__ = ["MainWindow", "SessionPage", "make_app", "run_console"]

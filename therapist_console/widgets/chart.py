@@ -1,0 +1,125 @@
+"""Live chart: heart rate (left axis, bpm) and SUDS (right axis, 0-100) on one
+session timeline in minutes, with step changes and events as vertical marks.
+
+Everything drawn comes from the model's histories, so a resumed session
+redraws exactly what the record holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from therapist_console.i18n import tr
+from therapist_console.model import SessionModel, TimelineEntry
+from therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel, text_of
+
+HR_COLOR = ALERT
+SUDS_COLOR = ACCENT
+
+
+class LiveChart(QWidget):
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel()
+        frame, lay = panel(self.title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        pg.setConfigOptions(antialias=True)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMinimumHeight(180)
+        lay.addWidget(self.plot, 1)
+        pi = self.plot.getPlotItem()
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        pi.setYRange(50, 130)
+        pi.setLimits(yMin=30, yMax=220)
+        pi.showAxis("right")
+        self.suds_view = pg.ViewBox()
+        pi.scene().addItem(self.suds_view)
+        pi.getAxis("right").linkToView(self.suds_view)
+        self.suds_view.setXLink(pi)
+        self.suds_view.setYRange(0, 100, padding=0.02)
+        self.suds_view.setMouseEnabled(x=False, y=False)
+        pi.getViewBox().sigResized.connect(self._sync_views)
+        self.hr_curve = pi.plot([], [], pen=pg.mkPen(HR_COLOR, width=2))
+        self.suds_curve = pg.PlotDataItem([], [], pen=pg.mkPen(SUDS_COLOR, width=2),
+                                          symbol="o", symbolSize=9,
+                                          symbolBrush=SUDS_COLOR, symbolPen="w")
+        self.suds_view.addItem(self.suds_curve)
+        self.legend = pi.addLegend(offset=(8, 8))
+        self.marks: list[pg.InfiniteLine] = []
+        ev = model.events
+        ev.heart_rate.connect(lambda _s: self._redraw_hr())
+        ev.suds.connect(lambda _s: self._redraw_suds())
+        ev.timeline.connect(self._on_timeline)
+        ev.session.connect(lambda _s: self.redraw())
+        ev.language.connect(lambda _l: self.redraw())
+        self.redraw()
+
+    def _sync_views(self) -> None:
+        vb = self.plot.getPlotItem().getViewBox()
+        self.suds_view.setGeometry(vb.sceneBoundingRect())
+        self.suds_view.linkedViewChanged(vb, self.suds_view.XAxis)
+
+    def _minutes(self, t: float) -> float:
+        s = self.model.session
+        return 0.0 if s is None else (t - s.started_at) / 60.0
+
+    def redraw(self) -> None:
+        lang = self.model.language
+        self.title.setText(tr("ui.chart.title", lang))
+        pi = self.plot.getPlotItem()
+        pi.setLabel("bottom", tr("report.axis.time", lang))
+        pi.setLabel("left", tr("report.axis.hr", lang), color=HR_COLOR)
+        pi.setLabel("right", "SUDS", color=SUDS_COLOR)
+        self.legend.clear()
+        self.legend.addItem(self.hr_curve, tr("ui.chart.hr", lang))
+        self.legend.addItem(self.suds_curve, "SUDS")
+        for m in self.marks:
+            pi.removeItem(m)
+        self.marks.clear()
+        for e in self.model.timeline:
+            self._mark(e)
+        self._redraw_hr()
+        self._redraw_suds()
+
+    def _redraw_hr(self) -> None:
+        hist = self.model.heart_rate_history
+        self.hr_curve.setData([self._minutes(s.t) for s in hist], [s.bpm for s in hist])
+        self._extend_x()
+
+    def _redraw_suds(self) -> None:
+        hist = self.model.suds_history
+        self.suds_curve.setData([self._minutes(s.t) for s in hist], [s.value for s in hist])
+        self._extend_x()
+
+    def _extend_x(self) -> None:
+        right = max(2.0, self.model.elapsed_s() / 60.0 + 0.5)
+        self.plot.getPlotItem().setXRange(0, right, padding=0.0)
+
+    def _on_timeline(self, entry: TimelineEntry) -> None:
+        self._mark(entry)
+
+    def _mark(self, e: TimelineEntry) -> None:
+        lang = self.model.language
+        label: str | None = None
+        pen: Any = None
+        if e.kind == "step":
+            label = f"{int(e.detail.get('index', 0)) + 1}. {text_of(e.detail.get('label'), lang)}"
+            pen = pg.mkPen(MUTED, width=1.5)
+        elif e.kind == "event" and e.name in ("scene_event", "pause", "patient_stop",
+                                              "failsafe"):
+            label = e.text(lang)
+            color = SAFE if e.name == "pause" else ALERT if e.name != "scene_event" else "#8a6d9c"
+            pen = pg.mkPen(color, width=1.2, style=pg.QtCore.Qt.PenStyle.DashLine)
+        if label is None:
+            return
+        line = pg.InfiniteLine(pos=self._minutes(e.t), angle=90, pen=pen, label=label,
+                               labelOpts={"position": 0.93, "color": "#444",
+                                          "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
+        self.plot.getPlotItem().addItem(line)
+        self.marks.append(line)

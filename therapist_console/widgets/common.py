@@ -1,0 +1,124 @@
+"""Shared pieces of the console widgets: palette, fonts, the GUI-thread bridge."""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
+
+# A calm palette: soft neutrals, one blue accent, a muted green for "safe".
+BG = "#f4f5f2"
+PANEL = "#ffffff"
+BORDER = "#d9dcd6"
+TEXT = "#2b2f33"
+MUTED = "#6b7177"
+ACCENT = "#3f6e8c"
+SAFE = "#4f7f63"
+WARN = "#b0813a"
+ALERT = "#a6504a"
+
+STYLE_SHEET = f"""
+QWidget {{ color: {TEXT}; font-size: 14px; }}
+QMainWindow, QStackedWidget > QWidget {{ background: {BG}; }}
+QFrame#panel {{ background: {PANEL}; border: 1px solid {BORDER}; border-radius: 8px; }}
+QLabel#title {{ font-size: 15px; font-weight: 600; color: {TEXT}; }}
+QLabel#muted {{ color: {MUTED}; }}
+QPushButton {{ background: #e9ece7; border: 1px solid {BORDER}; border-radius: 6px;
+              padding: 6px 12px; }}
+QPushButton:hover {{ background: #dfe4df; }}
+QPushButton:disabled {{ color: #a5aaa6; }}
+QPushButton#primary {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
+QPushButton#primary:disabled {{ background: #9fb4c2; border-color: #9fb4c2; }}
+QListWidget, QTableWidget, QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit {{
+    background: white; border: 1px solid {BORDER}; border-radius: 5px; }}
+QListWidget::item {{ padding: 6px; }}
+QListWidget::item:selected {{ background: #dbe6ee; color: {TEXT}; }}
+"""
+
+
+def text_of(label: Any, lang: str) -> str:
+    """A ``scenes.api.Text``, a {"en", "fr"} dict or plain text, in ``lang``."""
+    if label is None:
+        return ""
+    if isinstance(label, dict):
+        return str(label.get(lang) or label.get("en") or "")
+    if hasattr(label, "get"):
+        return str(label.get(lang))
+    return str(label)
+
+
+def fmt_clock(seconds: float) -> str:
+    """Elapsed time as M:SS or H:MM:SS."""
+    s = max(0, int(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def panel(title: QLabel | None = None) -> tuple[QFrame, QVBoxLayout]:
+    """A white rounded panel with an optional title label on top."""
+    frame = QFrame()
+    frame.setObjectName("panel")
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(12, 10, 12, 12)
+    lay.setSpacing(8)
+    if title is not None:
+        title.setObjectName("title")
+        lay.addWidget(title)
+    return frame, lay
+
+
+class GuiThread(QObject):
+    """Runs callables on the Qt thread, whatever thread queues them.
+
+    The link client calls back from its I/O thread; the model's ``call_soon``
+    must land those calls on the GUI thread. A queue drained by a queued
+    signal keeps the order and never touches a widget from another thread.
+    """
+
+    _wake = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._q: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._wake.connect(self.drain)  # AutoConnection: queued from other threads
+
+    def call_soon(self, fn: Callable[[], None]) -> None:
+        self._q.put(fn)
+        self._wake.emit()
+
+    def drain(self) -> None:
+        while True:
+            try:
+                fn = self._q.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                fn()
+            except Exception:
+                log.exception("a queued console update failed")
+
+
+def clear_layout(layout: Any) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget()
+        if w is not None:
+            w.setParent(None)
+            w.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+def every(parent: QWidget, ms: int, fn: Callable[[], None]) -> QTimer:
+    t = QTimer(parent)
+    t.setInterval(ms)
+    t.timeout.connect(fn)
+    t.start()
+    return t

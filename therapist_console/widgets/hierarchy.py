@@ -1,0 +1,145 @@
+"""The fear hierarchy: one row per step with its expected SUDS, the current
+step highlighted; "Go to step" (or a double click) loads that step's scene
+and values in the headset. Suggestions from the progression rules appear
+under the list with Take / Not now: the software suggests, the therapist
+decides."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_console.i18n import tr
+from therapist_console.model import ModelError, SessionModel
+from therapist_console.widgets.common import ACCENT, panel
+
+
+class HierarchyList(QWidget):
+    def __init__(self, model: SessionModel, parent: QWidget | None = None,
+                 confirm_end_rating: bool = True) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.confirm_end_rating = confirm_end_rating
+        self.title = QLabel()
+        frame, lay = panel(self.title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.itemDoubleClicked.connect(lambda it: self.go(self.list.row(it)))
+        lay.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.go_button = QPushButton()
+        self.go_button.setObjectName("primary")
+        self.go_button.setMinimumHeight(40)
+        self.go_button.clicked.connect(lambda: self.go(self.list.currentRow()))
+        self.next_button = QPushButton()
+        self.next_button.setMinimumHeight(40)
+        self.next_button.clicked.connect(self.go_next)
+        row.addWidget(self.go_button, 1)
+        row.addWidget(self.next_button, 1)
+        lay.addLayout(row)
+        self.suggestion = QWidget()
+        sl = QHBoxLayout(self.suggestion)
+        sl.setContentsMargins(0, 0, 0, 0)
+        self.suggestion_text = QLabel()
+        self.suggestion_text.setWordWrap(True)
+        self.take = QPushButton()
+        self.decline = QPushButton()
+        self.take.clicked.connect(lambda: self._decide(True))
+        self.decline.clicked.connect(lambda: self._decide(False))
+        sl.addWidget(self.suggestion_text, 1)
+        sl.addWidget(self.take)
+        sl.addWidget(self.decline)
+        self.suggestion.hide()
+        lay.addWidget(self.suggestion)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a6504a;")
+        lay.addWidget(self.error)
+        self._suggestion_id: int | None = None
+        ev = model.events
+        for sig in (ev.plan, ev.step, ev.language, ev.session, ev.link):
+            sig.connect(lambda _v: self.refresh())
+        ev.suggestion.connect(self._on_suggestion)
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.model.language
+        self.title.setText(tr("ui.hierarchy.title", lang))
+        self.go_button.setText(tr("ui.hierarchy.go", lang))
+        self.next_button.setText(tr("ui.hierarchy.next", lang))
+        self.take.setText(tr("ui.suggestion.take", lang))
+        self.decline.setText(tr("ui.suggestion.decline", lang))
+        plan = self.model.plan
+        current = self.model.current_step.index if self.model.current_step else None
+        keep = self.list.currentRow()
+        self.list.clear()
+        for i, step in enumerate(plan.steps if plan else ()):
+            expected = ("—" if step.expected_suds is None else str(step.expected_suds))
+            text = (f"{i + 1}. {step.label_text(lang)}\n"
+                    f"    {tr('ui.hierarchy.expected', lang)} {expected}")
+            item = QListWidgetItem(("▶ " if i == current else "") + text)
+            if i == current:
+                f = QFont()
+                f.setBold(True)
+                item.setFont(f)
+                item.setForeground(QBrush(QColor(ACCENT)))
+                item.setBackground(QBrush(QColor("#e3edf3")))
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            self.list.addItem(item)
+        if current is not None and keep < 0:
+            keep = current
+        if 0 <= keep < self.list.count():
+            self.list.setCurrentRow(keep)
+        s = self.model.session
+        on = s is not None and s.status == "open" and plan is not None
+        self.go_button.setEnabled(on)
+        self.next_button.setEnabled(on and (current is None or current + 1 < len(plan.steps)
+                                            if plan else False))
+
+    def go_next(self) -> None:
+        cur = self.model.current_step
+        self.go(0 if cur is None else cur.index + 1)
+
+    def go(self, index: int) -> None:
+        if index < 0:
+            return
+        lang = self.model.language
+        if self.confirm_end_rating and self.model.end_rating_due() is not None:
+            answer = QMessageBox.question(
+                self, tr("ui.hierarchy.title", lang), tr("ui.hierarchy.end_rating", lang))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            self.model.go_to_step(index)
+            self.error.clear()
+        except ModelError as exc:
+            self.error.setText(str(exc))
+        self.list.setCurrentRow(index)
+
+    def _on_suggestion(self, value: tuple[int, str, str]) -> None:
+        self._suggestion_id, _kind, text = value
+        self.suggestion_text.setText(text)
+        self.suggestion.show()
+
+    def _decide(self, taken: bool) -> None:
+        if self._suggestion_id is not None:
+            self.model.decide_suggestion(self._suggestion_id, taken)
+        self._suggestion_id = None
+        self.suggestion.hide()
+        if taken and self.model.current_step is not None:
+            self.go_next()

@@ -1,0 +1,92 @@
+"""The top bar, always visible: link state with the engine's address and key
+fingerprint, patient, session and step clocks, the engine's frame timing and
+the language switch."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
+
+from therapist_console.i18n import tr
+from therapist_console.model import LinkState, SessionModel
+from therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
+
+STATE_COLORS = {LinkState.UP: SAFE, LinkState.LOST: ALERT, LinkState.DISCONNECTED: MUTED}
+
+
+class LinkBar(QFrame):
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setObjectName("panel")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(12, 6, 12, 6)
+        lay.setSpacing(18)
+        self.link = QLabel()
+        self.link.setMinimumWidth(170)
+        self.address = QLabel()
+        self.address.setObjectName("muted")
+        self.patient = QLabel()
+        self.clocks = QLabel()
+        self.clocks.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.frames = QLabel()
+        self.frames.setObjectName("muted")
+        self.language = QComboBox()
+        self.language.addItem("English", "en")
+        self.language.addItem("Français", "fr")
+        self.language.activated.connect(
+            lambda i: self.model.set_language(self.language.itemData(i)))
+        for w in (self.link, self.address, self.patient):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        lay.addWidget(self.clocks)
+        lay.addWidget(self.frames)
+        lay.addWidget(self.language)
+        self.endpoint = ""
+        self.fingerprint = ""
+        ev = model.events
+        for sig in (ev.link, ev.language, ev.patient, ev.session, ev.step):
+            sig.connect(lambda _v: self.refresh())
+        ev.tick.connect(lambda _t: self.refresh_clocks())
+        self.refresh()
+
+    def set_connection(self, endpoint: str, fingerprint: str) -> None:
+        self.endpoint, self.fingerprint = endpoint, fingerprint
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.model.language
+        state = self.model.link_state
+        color = STATE_COLORS.get(state, WARN)
+        if state is LinkState.DISCONNECTED and self.endpoint:
+            color, text = WARN, tr("ui.link.connecting", lang)
+        else:
+            text = tr(f"ui.link.{state.value}", lang)
+        self.link.setText(f"<span style='color:{color}; font-size:18px'>●</span> "
+                          f"<b>{text}</b>")
+        if self.endpoint:
+            self.address.setText(tr("ui.link.address", lang, endpoint=self.endpoint,
+                                    fingerprint=self.fingerprint or "?"))
+        else:
+            self.address.setText(tr("ui.link.none", lang))
+        p = self.model.patient
+        self.patient.setText(tr("ui.bar.patient", lang, pseudonym=p.pseudonym) if p else "")
+        self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        self.refresh_clocks()
+
+    def refresh_clocks(self) -> None:
+        lang = self.model.language
+        s = self.model.session
+        if s is None:
+            self.clocks.setText("")
+        else:
+            text = tr("ui.bar.session", lang, t=fmt_clock(self.model.elapsed_s()))
+            if self.model.current_step is not None and s.status == "open":
+                text += "   " + tr("ui.bar.step", lang, n=self.model.current_step.index + 1,
+                                   t=fmt_clock(self.model.step_elapsed_s()))
+            self.clocks.setText(text)
+        stats = getattr(self.model.link, "last_frame_stats", None)
+        if stats is not None and self.model.link_state is LinkState.UP:
+            self.frames.setText(tr("ui.bar.frames", lang, median=stats.median_ms,
+                                   p99=stats.p99_ms))
+        else:
+            self.frames.setText("")

@@ -1,0 +1,85 @@
+"""A questionnaire (SSQ, IPQ from ``protocols.questionnaires``) as a dialog:
+one row of radio buttons per item, scored by the protocols module."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from protocols.questionnaires import QUESTIONNAIRES, QuestionnaireError, Result, score
+from therapist_console.i18n import tr
+
+
+class QuestionnaireDialog(QDialog):
+    def __init__(self, name: str, phase: str, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.q = QUESTIONNAIRES[name]
+        self.phase = phase
+        self.lang = lang
+        self.result: Result | None = None
+        self.setWindowTitle(f"{self.q.name.get(lang)} ({tr(f'report.phase.{phase}', lang)})")
+        lay = QVBoxLayout(self)
+        intro = QLabel(self.q.instructions.get(lang))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        body = QWidget()
+        grid = QGridLayout(body)
+        values = list(range(self.q.scale_min, self.q.scale_max + 1))
+        for c, v in enumerate(values):
+            head = (self.q.scale_labels[c].get(lang) if self.q.scale_labels else str(v))
+            grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c + 1)
+        self.groups: dict[str, QButtonGroup] = {}
+        for r, item in enumerate(self.q.items, start=1):
+            text = item.text.get(lang)
+            if item.anchors:
+                text += f"  ({item.anchors[0].get(lang)} … {item.anchors[1].get(lang)})"
+            label = QLabel(text)
+            label.setWordWrap(True)
+            grid.addWidget(label, r, 0)
+            group = QButtonGroup(self)
+            for c, v in enumerate(values):
+                b = QRadioButton()
+                group.addButton(b, v - self.q.scale_min)
+                grid.addWidget(b, r, c + 1)
+            self.groups[item.id] = group
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        lay.addWidget(scroll, 1)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #a6504a;")
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept_answers)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(720, 640)
+
+    def answer(self, item_id: str, value: int) -> None:
+        """Tick an answer (what a click does; tests use it)."""
+        self.groups[item_id].button(value - self.q.scale_min).setChecked(True)
+
+    def answers(self) -> dict[str, int]:
+        out = {}
+        for item_id, g in self.groups.items():
+            if g.checkedId() >= 0:
+                out[item_id] = g.checkedId() + self.q.scale_min
+        return out
+
+    def accept_answers(self) -> None:
+        try:
+            self.result = score(self.q.id, self.answers(), phase=self.phase)
+        except QuestionnaireError as exc:
+            self.error.setText(tr("ui.questionnaire.incomplete", self.lang, detail=str(exc)))
+            return
+        self.accept()

@@ -1,0 +1,267 @@
+"""Controls generated from the current scene's declaration (``SceneDecl``).
+
+Numbers get a slider with a spin box and their unit, choices a drop-down,
+toggles a check box, events one button each. The declaration comes from the
+engine's catalogue (``model.scene_declaration()``), so a new scene plugin gets
+its controls without any console code. Values shown are the model's current
+step values; a change is sent at once with a short ramp so the patient sees a
+smooth change, never a jump.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scenes.api import ParamKind, ParamSpec, SceneDecl
+from therapist_console.i18n import tr
+from therapist_console.model import ModelError, SessionModel
+from therapist_console.widgets.common import panel
+
+log = logging.getLogger(__name__)
+
+RAMP_S = 1.5
+"""Seconds over which a parameter change is eased in the headset."""
+SLIDER_STEPS = 1000
+
+
+class NumberControl(QWidget):
+    """Slider + spin box for a float or int parameter; emits on release/enter."""
+
+    def __init__(self, spec: ParamSpec, on_change: Any) -> None:
+        super().__init__()
+        assert spec.minimum is not None and spec.maximum is not None
+        self.spec = spec
+        self._on_change = on_change
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, SLIDER_STEPS)
+        self.spin: QSpinBox | QDoubleSpinBox
+        if spec.kind is ParamKind.INT:
+            self.spin = QSpinBox()
+            self.spin.setRange(int(spec.minimum), int(spec.maximum))
+            self.spin.setSingleStep(int(spec.step or 1))
+        else:
+            self.spin = QDoubleSpinBox()
+            self.spin.setRange(spec.minimum, spec.maximum)
+            step = spec.step or (spec.maximum - spec.minimum) / 100
+            self.spin.setSingleStep(step)
+            self.spin.setDecimals(max(0, min(3, -int(f"{step:e}".split("e")[1]))))
+        self.spin.setKeyboardTracking(False)
+        if spec.unit:
+            self.spin.setSuffix(f" {spec.unit}")
+        self.spin.setMinimumWidth(96)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.spin)
+        self.slider.sliderMoved.connect(self._slider_preview)
+        self.slider.sliderReleased.connect(self._slider_commit)
+        self.slider.actionTriggered.connect(self._slider_action)
+        self.spin.valueChanged.connect(self._spin_commit)
+
+    def _to_slider(self, v: float) -> int:
+        lo, hi = float(self.spec.minimum or 0), float(self.spec.maximum or 1)
+        return round((v - lo) / (hi - lo) * SLIDER_STEPS)
+
+    def _from_slider(self, pos: int) -> float | int:
+        lo, hi = float(self.spec.minimum or 0), float(self.spec.maximum or 1)
+        v = lo + (hi - lo) * pos / SLIDER_STEPS
+        if self.spec.step:
+            v = lo + round((v - lo) / self.spec.step) * self.spec.step
+        v = min(hi, max(lo, v))
+        return round(v) if self.spec.kind is ParamKind.INT else round(v, 6)
+
+    def show_value(self, value: Any) -> None:
+        for w in (self.slider, self.spin):
+            w.blockSignals(True)
+        self.spin.setValue(value)
+        self.slider.setValue(self._to_slider(float(value)))
+        for w in (self.slider, self.spin):
+            w.blockSignals(False)
+
+    def _slider_preview(self, pos: int) -> None:
+        self.spin.blockSignals(True)
+        self.spin.setValue(self._from_slider(pos))
+        self.spin.blockSignals(False)
+
+    def _slider_action(self, _action: int) -> None:
+        if not self.slider.isSliderDown():  # page/arrow keys: commit at once
+            self._on_change(self.spec.name, self._from_slider(self.slider.sliderPosition()))
+
+    def _slider_commit(self) -> None:
+        self._on_change(self.spec.name, self._from_slider(self.slider.value()))
+
+    def _spin_commit(self, value: float) -> None:
+        v = int(value) if self.spec.kind is ParamKind.INT else float(value)
+        self._on_change(self.spec.name, v)
+
+    def set_value(self, value: float) -> None:
+        """Set as a therapist would (tests, keyboard): shown and sent."""
+        self.spin.setValue(value)
+
+
+class SceneControls(QWidget):
+    """Parameters and events of the current step's scene."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel()
+        frame, self._lay = panel(self.title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.hint = QLabel()
+        self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)
+        self._lay.addWidget(self.hint)
+        self._grid_host = QWidget()
+        self._lay.addWidget(self._grid_host)
+        self.events_title = QLabel()
+        self.events_title.setObjectName("title")
+        self._lay.addWidget(self.events_title)
+        self._events_host = QWidget()
+        self._lay.addWidget(self._events_host)
+        self._lay.addStretch(1)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a6504a;")
+        self._lay.addWidget(self.error)
+        self.controls: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.event_buttons: dict[str, QPushButton] = {}
+        self._decl: SceneDecl | None = None
+        ev = model.events
+        ev.step.connect(lambda _s: self.rebuild())
+        ev.params.connect(lambda _p: self.refresh_values())
+        ev.language.connect(lambda _l: self.rebuild())
+        ev.link.connect(lambda _l: self.rebuild())
+        ev.session.connect(lambda _s: self._update_enabled())
+        self.rebuild()
+
+    @property
+    def declaration(self) -> SceneDecl | None:
+        return self._decl
+
+    def rebuild(self) -> None:
+        lang = self.model.language
+        step = self.model.current_step
+        decl = self.model.scene_declaration() if step is not None else None
+        self._decl = decl
+        self.events_title.setText(tr("ui.controls.events", lang))
+        for host in (self._grid_host, self._events_host):
+            old = host.layout()
+            if old is not None:
+                QWidget().setLayout(old)  # reparent the old layout to drop it
+        self.controls.clear()
+        self.labels.clear()
+        self.event_buttons.clear()
+        self.error.clear()
+        if decl is None:
+            self.title.setText(tr("ui.controls.title", lang))
+            self.hint.setText(tr("ui.controls.none", lang))
+            self.hint.show()
+            self.events_title.hide()
+            return
+        self.title.setText(f"{tr('ui.controls.title', lang)} — {decl.name.get(lang)}")
+        self.hint.hide()
+        grid = QGridLayout(self._grid_host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        for row, spec in enumerate(decl.params):
+            label = QLabel(spec.label.get(lang))
+            if spec.help is not None:
+                label.setToolTip(spec.help.get(lang))
+            grid.addWidget(label, row, 0)
+            control = self._make_control(spec, lang)
+            grid.addWidget(control, row, 1)
+            self.controls[spec.name] = control
+            self.labels[spec.name] = label
+        events = QGridLayout(self._events_host)
+        events.setContentsMargins(0, 0, 0, 0)
+        self.events_title.setVisible(bool(decl.events))
+        for i, ev in enumerate(decl.events):
+            b = QPushButton(ev.label.get(lang))
+            b.setMinimumHeight(36)
+            if ev.help is not None:
+                b.setToolTip(ev.help.get(lang))
+            b.clicked.connect(lambda _c=False, name=ev.name: self.fire(name))
+            events.addWidget(b, i, 0)
+            self.event_buttons[ev.name] = b
+        self.refresh_values()
+        self._update_enabled()
+
+    def _make_control(self, spec: ParamSpec, lang: str) -> QWidget:
+        if spec.kind in (ParamKind.FLOAT, ParamKind.INT):
+            return NumberControl(spec, self.change)
+        if spec.kind is ParamKind.CHOICE:
+            box = QComboBox()
+            for c in spec.choices:
+                box.addItem(c.label.get(lang), c.value)
+            box.activated.connect(
+                lambda i, b=box, n=spec.name: self.change(n, b.itemData(i)))
+            return box
+        check = QCheckBox(tr("ui.controls.on", lang))
+        check.clicked.connect(lambda on, n=spec.name: self.change(n, bool(on)))
+        return check
+
+    def refresh_values(self) -> None:
+        step = self.model.current_step
+        if step is None or self._decl is None:
+            return
+        for spec in self._decl.params:
+            w = self.controls.get(spec.name)
+            value = step.params.get(spec.name, spec.default)
+            if isinstance(w, NumberControl):
+                w.show_value(value)
+            elif isinstance(w, QComboBox):
+                w.blockSignals(True)
+                w.setCurrentIndex(max(0, w.findData(value)))
+                w.blockSignals(False)
+            elif isinstance(w, QCheckBox):
+                w.blockSignals(True)
+                w.setChecked(bool(value))
+                w.blockSignals(False)
+
+    def _update_enabled(self) -> None:
+        s = self.model.session
+        on = s is not None and s.status == "open" and self.model.current_step is not None
+        for w in [*self.controls.values(), *self.event_buttons.values()]:
+            w.setEnabled(on)
+
+    # -- actions -----------------------------------------------------------------
+    def change(self, name: str, value: Any) -> None:
+        """Validate against the declaration, then send with a ramp."""
+        if self._decl is None or self.model.current_step is None:
+            return
+        if self.model.current_step.params.get(name) == value:
+            return
+        try:
+            valid = self._decl.param(name).validate(value, self._decl.id)
+            self.model.set_params({name: valid}, ramp_s=RAMP_S)
+            self.error.clear()
+        except (ValueError, ModelError) as exc:
+            self.error.setText(str(exc))
+            self.refresh_values()  # back to what the engine has
+
+    def fire(self, name: str) -> None:
+        try:
+            self.model.fire(name)
+            self.error.clear()
+        except ModelError as exc:
+            self.error.setText(str(exc))

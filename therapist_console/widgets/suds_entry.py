@@ -1,0 +1,155 @@
+"""SUDS entry: the rating the patient says aloud, or asked in the headset.
+
+Big number field with the anchors (0 none .. 100 extreme) as buttons that set
+the value; Enter or "Record" commits through ``model.enter_suds`` (validation
+is ``protocols.measures.validate_suds``, the one place). "Ask in headset" shows
+the rating panel to the patient; the answer arrives as a clinical event. A
+calm reminder bar appears when a rating is due (the model decides when).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from protocols.measures import SudsError, suds_anchor_labels, validate_suds
+from therapist_console.i18n import tr
+from therapist_console.model import ModelError, Reminder, SessionModel, SudsEntry
+from therapist_console.widgets.common import WARN, panel
+
+
+class SudsEntryWidget(QWidget):
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel()
+        frame, lay = panel(self.title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+
+        self.reminder = QWidget()
+        self.reminder.setStyleSheet(
+            f"background: #f6ecd9; border: 1px solid {WARN}; border-radius: 6px;")
+        rl = QHBoxLayout(self.reminder)
+        rl.setContentsMargins(8, 4, 4, 4)
+        self.reminder_text = QLabel()
+        self.reminder_text.setWordWrap(True)
+        self.reminder_text.setStyleSheet("border: none;")
+        self.reminder_later = QPushButton()
+        self.reminder_later.clicked.connect(self.model.dismiss_reminder)
+        rl.addWidget(self.reminder_text, 1)
+        rl.addWidget(self.reminder_later)
+        lay.addWidget(self.reminder)
+
+        row = QHBoxLayout()
+        self.value = QLineEdit()
+        self.value.setValidator(QIntValidator(0, 100, self))
+        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.value.setFixedWidth(110)
+        self.value.setMinimumHeight(52)
+        self.value.setStyleSheet("font-size: 30px; font-weight: 600;")
+        self.value.returnPressed.connect(self.record)
+        self.record_button = QPushButton()
+        self.record_button.setObjectName("primary")
+        self.record_button.setMinimumHeight(52)
+        self.record_button.clicked.connect(self.record)
+        self.ask_button = QPushButton()
+        self.ask_button.setMinimumHeight(52)
+        self.ask_button.clicked.connect(self.ask_headset)
+        row.addWidget(self.value)
+        row.addWidget(self.record_button, 1)
+        row.addWidget(self.ask_button, 1)
+        lay.addLayout(row)
+
+        anchors = QGridLayout()
+        anchors.setSpacing(4)
+        self.anchor_buttons: dict[int, QPushButton] = {}
+        for i, (v, _label) in enumerate(suds_anchor_labels("en")):
+            b = QPushButton()
+            b.setMinimumHeight(44)
+            b.clicked.connect(lambda _c=False, v=v: self.value.setText(str(v)))
+            anchors.addWidget(b, 0, i)
+            self.anchor_buttons[v] = b
+        lay.addLayout(anchors)
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+
+        ev = model.events
+        ev.language.connect(lambda _l: self.retranslate())
+        ev.suds.connect(self._on_suds)
+        ev.reminder.connect(self._on_reminder)
+        ev.session.connect(lambda _s: self._update_enabled())
+        ev.link.connect(lambda _s: self._update_enabled())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        lang = self.model.language
+        self.title.setText(tr("ui.suds.title", lang))
+        self.value.setPlaceholderText("0–100")
+        self.record_button.setText(tr("ui.suds.record", lang))
+        self.ask_button.setText(tr("ui.suds.ask", lang))
+        self.reminder_later.setText(tr("ui.suds.later", lang))
+        for v, label in suds_anchor_labels(lang):
+            self.anchor_buttons[v].setText(f"{v}\n{label}")
+        self._on_reminder(self.model.reminder)
+        self._show_last()
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        s = self.model.session
+        open_ = s is not None and s.status == "open"
+        for w in (self.value, self.record_button, *self.anchor_buttons.values()):
+            w.setEnabled(open_)
+        self.ask_button.setEnabled(open_ and self.model.link_state.value == "up")
+
+    def _show_last(self) -> None:
+        lang = self.model.language
+        if self.model.suds_history:
+            last = self.model.suds_history[-1]
+            src = tr(f"suds.source.{last.source}", lang)
+            self.status.setText(tr("ui.suds.last", lang, value=last.value, source=src))
+        else:
+            self.status.setText(tr("ui.suds.none_yet", lang))
+
+    def _on_suds(self, _entry: SudsEntry) -> None:
+        self._show_last()
+
+    def _on_reminder(self, reminder: Reminder | None) -> None:
+        if reminder is None:
+            self.reminder.hide()
+            return
+        self.reminder_text.setText(reminder.text(self.model.language))
+        self.reminder.show()
+
+    # -- actions -----------------------------------------------------------------------
+    def record(self) -> None:
+        lang = self.model.language
+        try:
+            rating = validate_suds(self.value.text())
+            self.model.enter_suds(rating)
+        except SudsError:
+            self.status.setText(tr("ui.suds.invalid", lang))
+            return
+        except ModelError as exc:
+            self.status.setText(str(exc))
+            return
+        self.value.clear()
+
+    def ask_headset(self) -> None:
+        try:
+            self.model.ask_suds()
+            self.status.setText(tr("ui.suds.asked", self.model.language))
+        except ModelError as exc:
+            self.status.setText(str(exc))

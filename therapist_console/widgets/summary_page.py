@@ -1,0 +1,132 @@
+"""After the session: the summary (``therapist_console.summary``) and exports
+(CSV, JSON, PDF report) written where the therapist chooses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_console.i18n import tr
+from therapist_console.model import SessionModel
+from therapist_console.widgets.common import fmt_clock, panel
+
+
+class SummaryPage(QWidget):
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel()
+        frame, lay = panel(self.title)
+        outer = QVBoxLayout(self)
+        outer.addWidget(frame)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        lay.addWidget(self.facts)
+        self.steps = QTableWidget(0, 6)
+        self.steps.verticalHeader().hide()
+        self.steps.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.steps, 1)
+        row = QHBoxLayout()
+        self.csv = QPushButton()
+        self.json = QPushButton()
+        self.pdf = QPushButton()
+        self.new = QPushButton()
+        self.new.setObjectName("primary")
+        for b, kind in ((self.csv, "csv"), (self.json, "json"), (self.pdf, "pdf")):
+            b.setMinimumHeight(40)
+            b.clicked.connect(lambda _c=False, k=kind: self._ask_and_export(k))
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.new)
+        lay.addLayout(row)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setObjectName("muted")
+        lay.addWidget(self.status)
+        self.written: list[Path] = []
+        model.events.language.connect(lambda _l: self.refresh())
+        model.events.session.connect(lambda _s: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.model.language
+        self.title.setText(tr("summary.title", lang))
+        self.csv.setText(tr("ui.summary.csv", lang))
+        self.json.setText(tr("ui.summary.json", lang))
+        self.pdf.setText(tr("ui.summary.pdf", lang))
+        self.new.setText(tr("ui.summary.new", lang))
+        self.steps.setHorizontalHeaderLabels([tr(f"summary.col.{k}", lang) for k in (
+            "step", "time", "expected", "peak", "end", "ratings")])
+        s = self.model.session
+        if s is None or s.status == "open":
+            self.facts.clear()
+            self.steps.setRowCount(0)
+            return
+        summ = self.model.summary()
+        hr = (tr("summary.hr_value", lang, low=summ.heart_rate.low, high=summ.heart_rate.high,
+                 mean=summ.heart_rate.mean) if summ.heart_rate else tr("summary.no_data", lang))
+        lines = [
+            f"<b>{tr('summary.duration', lang)}</b>: {fmt_clock(summ.duration_s)}",
+            f"<b>{tr('summary.steps_reached', lang)}</b>: {summ.steps_reached}",
+            f"<b>{tr('summary.suds_count', lang)}</b>: {summ.suds_count}",
+            f"<b>{tr('summary.hr_range', lang)}</b>: {hr}",
+            f"<b>{tr('summary.pauses', lang)}</b>: {summ.pauses}",
+            f"<b>{tr('summary.link_losses', lang)}</b>: {summ.link_losses}",
+        ]
+        lines += summ.questionnaire_lines(lang)
+        lines += [f"<span style='color:#a6504a'>⚠ {w}</span>"
+                  for w in summ.warning_texts(lang)]
+        self.facts.setText("<br>".join(lines))
+        self.steps.setRowCount(len(summ.steps))
+        for r, st in enumerate(summ.steps):
+            m = st.measures
+            cells = [f"{st.step_index + 1}. {st.label_text(lang)}", fmt_clock(st.duration_s),
+                     _n(st.expected_suds), _n(m.peak if m else None), _n(m.end if m else None),
+                     _n(m.ratings if m else 0)]
+            for c, text in enumerate(cells):
+                self.steps.setItem(r, c, QTableWidgetItem(text))
+        self.steps.resizeColumnsToContents()
+
+    def _ask_and_export(self, kind: str) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("ui.summary.where", self.model.language))
+        if folder:
+            self.export(kind, Path(folder))
+
+    def export(self, kind: str, folder: Path) -> list[Path]:
+        """Write the closed session's ``kind`` (csv, json, pdf) under ``folder``."""
+        from therapist_console.export import export_csv, export_json
+        from therapist_console.report import write_report
+
+        s = self.model.session
+        lang = self.model.language
+        if s is None:
+            return []
+        try:
+            if kind == "csv":
+                paths = export_csv(self.model.record, s.id, folder)
+            elif kind == "json":
+                paths = [export_json(self.model.record, s.id, folder)]
+            else:
+                paths = [write_report(self.model.record, s.id,
+                                      folder / f"session-{s.id}-report.pdf", lang=lang)]
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.status.setText(tr("ui.summary.failed", lang, error=str(exc)))
+            return []
+        self.written.extend(paths)
+        self.status.setText(tr("ui.summary.written", lang, n=len(paths),
+                               where=str(paths[0].parent if len(paths) > 1 else paths[0])))
+        return paths
+
+
+def _n(v: object) -> str:
+    return "—" if v is None else str(v)

@@ -1,0 +1,117 @@
+"""Timeline of everything that happened (commands, events, SUDS, notes, link
+losses, steps), newest at the bottom, and a field for timestamped notes."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_console.i18n import tr
+from therapist_console.model import ModelError, SessionModel, TimelineEntry
+from therapist_console.widgets.common import fmt_clock, panel
+
+KIND_COLORS = {
+    "suds": "#3f6e8c", "note": "#2b2f33", "link": "#a6504a", "event": "#8a6d9c",
+    "step": "#4f7f63", "command": "#6b7177", "session": "#2b2f33", "suggestion": "#b0813a",
+}
+
+
+class TimelineView(QWidget):
+    def __init__(self, model: SessionModel, parent: QWidget | None = None,
+                 show_commands: bool = True) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.show_commands = show_commands
+        self.title = QLabel()
+        frame, lay = panel(self.title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.table = QTableWidget(0, 3)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 62)
+        self.table.setColumnWidth(1, 96)
+        self.table.setShowGrid(False)
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.note = QLineEdit()
+        self.note.returnPressed.connect(self.add_note)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add_note)
+        row.addWidget(self.note, 1)
+        row.addWidget(self.add_button)
+        lay.addLayout(row)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #a6504a;")
+        self.error.hide()
+        lay.addWidget(self.error)
+        ev = model.events
+        ev.timeline.connect(self._append)
+        ev.session.connect(lambda _s: self.rebuild())
+        ev.language.connect(lambda _l: self.rebuild())
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        lang = self.model.language
+        self.title.setText(tr("ui.timeline.title", lang))
+        self.note.setPlaceholderText(tr("ui.timeline.note_hint", lang))
+        self.add_button.setText(tr("ui.timeline.add_note", lang))
+        self.table.setHorizontalHeaderLabels(
+            [tr("ui.timeline.col.time", lang), tr("ui.timeline.col.kind", lang),
+             tr("ui.timeline.col.what", lang)])
+        self.table.setRowCount(0)
+        for e in self.model.timeline:
+            self._append(e, scroll=False)
+        self.table.scrollToBottom()
+        s = self.model.session
+        on = s is not None and s.status == "open"
+        self.note.setEnabled(on)
+        self.add_button.setEnabled(on)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        out = []
+        for r in range(self.table.rowCount()):
+            cells = [self.table.item(r, c) for c in range(3)]
+            out.append(tuple(c.text() if c else "" for c in cells))
+        return out  # type: ignore[return-value]
+
+    def _append(self, e: TimelineEntry, scroll: bool = True) -> None:
+        if e.kind == "command" and (not self.show_commands or e.detail.get("status") == "sent"):
+            # The "sent" line is followed by its answer; show the answer only.
+            return
+        lang = self.model.language
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        color = QBrush(QColor(KIND_COLORS.get(e.kind, "#2b2f33")))
+        for c, text in enumerate((fmt_clock(e.elapsed_s), tr(f"timeline.{e.kind}", lang),
+                                  e.text(lang))):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            if c == 1:
+                item.setForeground(color)
+            self.table.setItem(r, c, item)
+        self.table.setRowHeight(r, 26)
+        if scroll:
+            self.table.scrollToBottom()
+
+    def add_note(self) -> None:
+        try:
+            self.model.add_note(self.note.text())
+        except ModelError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.error.hide()
+        self.note.clear()
