@@ -4,8 +4,8 @@ keeps the ladder it used after the ladder changes (real SQLite files)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
