@@ -210,3 +210,34 @@ def build_summary(
         steps=tuple(reports), expectancies=tuple(expectancies), erp=erp,
         hotspots=tuple(align_hotspots(hotspots, events)), questionnaires=tuple(questionnaires),
         suggestions=tuple(suggestions), t0=t0, warnings=warnings)
+
+
+def visits_from_rows(steps: Iterable[Mapping[str, Any]],
+                     suds: Iterable[Mapping[str, Any]]) -> list[StepVisit]:
+    """Step visits from session-record rows (``steps``: id, step_key, label,
+    expected_suds, started_at, ended_at; ``suds``: step_id, t, value). A rating
+    without a step id belongs to the step running at its time."""
+    import json
+
+    rows = sorted(steps, key=lambda r: r["started_at"])
+    ratings: dict[int, list[SudsPoint]] = {int(r["id"]): [] for r in rows}
+    for r in suds:
+        sid = r.get("step_id")
+        if sid is None:
+            for st in rows:
+                end = st.get("ended_at")
+                if st["started_at"] <= r["t"] and (end is None or r["t"] < end):
+                    sid = st["id"]
+        if sid is not None and int(sid) in ratings:
+            ratings[int(sid)].append(SudsPoint(float(r["t"]), int(r["value"])))
+    out = []
+    for st in rows:
+        label = st.get("label")
+        if isinstance(label, str) and label.startswith("{"):
+            try:
+                label = json.loads(label)
+            except ValueError:
+                pass
+        out.append(StepVisit(str(st["step_key"]), label, tuple(ratings[int(st["id"])]),
+                             st.get("expected_suds")))
+    return out

@@ -200,8 +200,7 @@ def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
     from therapist_console.record import SessionRecord
 
     with SessionRecord(tmp_path / "sessions.sqlite3") as rec:
-        create_schema(rec.connection)
-        store = LadderStore(rec.connection)
+        store = rec.ladder_store()  # tables made by the record's migration
         patient = rec.add_patient("P-017", t=0.0)
         v1 = store.create(spiders_ladder(patient.id), t=1.0)
         plan = Plan.from_json(v1.plan_json())
