@@ -217,6 +217,7 @@ def visits_from_rows(steps: Iterable[Mapping[str, Any]],
     """Step visits from session-record rows (``steps``: id, step_key, label,
     expected_suds, started_at, ended_at; ``suds``: step_id, t, value). A rating
     without a step id belongs to the step running at its time."""
+    import contextlib
     import json
 
     rows = sorted(steps, key=lambda r: r["started_at"])
@@ -234,10 +235,8 @@ def visits_from_rows(steps: Iterable[Mapping[str, Any]],
     for st in rows:
         label = st.get("label")
         if isinstance(label, str) and label.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError):
                 label = json.loads(label)
-            except ValueError:
-                pass
         out.append(StepVisit(str(st["step_key"]), label, tuple(ratings[int(st["id"])]),
                              st.get("expected_suds")))
     return out

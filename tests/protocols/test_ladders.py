@@ -215,7 +215,7 @@ def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
         v2 = store.save(v1.move("hand-half-metre", 3).edit(
             "floor-far-still", text=Text(en="Changed", fr="Modifié")), t=30.0)
         assert v2.version == 2
-        used = store.version(rec.session(session.id).ladder_version_id)  # type: ignore[arg-type]
+        used = store.version(rec.session(session.id).ladder_version_id)
         assert used.steps == v1.steps and used.version == 1
         assert used.step("floor-far-still").text.en.startswith("One small spider")
-        assert store.latest(v1.ladder_id).steps[3].id == "hand-half-metre"  # type: ignore[arg-type]
+        assert store.latest(v1.ladder_id).steps[3].id == "hand-half-metre"
