@@ -184,8 +184,9 @@ def test_visits_from_rows_assigns_unlinked_ratings_by_time() -> None:
               "started_at": 0.0, "ended_at": 100.0},
              {"id": 2, "step_key": "b", "label": "plain", "expected_suds": None,
               "started_at": 100.0, "ended_at": None}]
-    suds: list[dict[str, Any]] = [{"step_id": None, "t": 50.0, "value": 40}, {"step_id": None, "t": 150.0, "value": 60},
-            {"step_id": 1, "t": 90.0, "value": 30}]
+    suds: list[dict[str, Any]] = [{"step_id": None, "t": 50.0, "value": 40},
+                                  {"step_id": None, "t": 150.0, "value": 60},
+                                  {"step_id": 1, "t": 90.0, "value": 30}]
     v = visits_from_rows(steps, suds)
     assert v[0].label == {"en": "A", "fr": "Á"} and v[1].label == "plain"
     assert v[0].ratings == (SudsPoint(50.0, 40), SudsPoint(90.0, 30))
