@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "palier.link_cli",
     "scenes.cli",
     "protocols.cli",
+    "therapist_console.console_cli",
     "therapist_console.sessions_cli",
 )
 

@@ -230,8 +230,8 @@ class MainWindow(QMainWindow):
             from therapist_console.widgets.questionnaire import QuestionnaireDialog
 
             dlg = QuestionnaireDialog("ssq", "post", lang, self)
-            if dlg.exec() and dlg.result is not None:
-                r = dlg.result
+            if dlg.exec() and dlg.outcome is not None:
+                r = dlg.outcome
                 self.model.add_questionnaire(r.questionnaire, r.phase, dict(r.answers),
                                              r.record_scores())
         self.model.end_session()

@@ -53,7 +53,7 @@ class MirrorView(QWidget):
             number = self._pending_frame
         if data is None:
             return
-        img = QImage.fromData(data, "JPG")
+        img = QImage.fromData(data)  # format detected from the JPEG header
         if img.isNull():
             return  # a damaged frame: keep the last good picture
         self.image = img

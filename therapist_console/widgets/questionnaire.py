@@ -25,7 +25,7 @@ class QuestionnaireDialog(QDialog):
         self.q = QUESTIONNAIRES[name]
         self.phase = phase
         self.lang = lang
-        self.result: Result | None = None
+        self.outcome: Result | None = None
         self.setWindowTitle(f"{self.q.name.get(lang)} ({tr(f'report.phase.{phase}', lang)})")
         lay = QVBoxLayout(self)
         intro = QLabel(self.q.instructions.get(lang))
@@ -78,7 +78,7 @@ class QuestionnaireDialog(QDialog):
 
     def accept_answers(self) -> None:
         try:
-            self.result = score(self.q.id, self.answers(), phase=self.phase)
+            self.outcome = score(self.q.id, self.answers(), phase=self.phase)
         except QuestionnaireError as exc:
             self.error.setText(tr("ui.questionnaire.incomplete", self.lang, detail=str(exc)))
             return

@@ -89,14 +89,14 @@ class NumberControl(QWidget):
     def show_value(self, value: Any) -> None:
         for w in (self.slider, self.spin):
             w.blockSignals(True)
-        self.spin.setValue(value)
+        self._spin_set(value)
         self.slider.setValue(self._to_slider(float(value)))
         for w in (self.slider, self.spin):
             w.blockSignals(False)
 
     def _slider_preview(self, pos: int) -> None:
         self.spin.blockSignals(True)
-        self.spin.setValue(self._from_slider(pos))
+        self._spin_set(self._from_slider(pos))
         self.spin.blockSignals(False)
 
     def _slider_action(self, _action: int) -> None:
@@ -110,9 +110,15 @@ class NumberControl(QWidget):
         v = int(value) if self.spec.kind is ParamKind.INT else float(value)
         self._on_change(self.spec.name, v)
 
+    def _spin_set(self, value: float) -> None:
+        if isinstance(self.spin, QSpinBox):
+            self.spin.setValue(round(value))
+        else:
+            self.spin.setValue(float(value))
+
     def set_value(self, value: float) -> None:
         """Set as a therapist would (tests, keyboard): shown and sent."""
-        self.spin.setValue(value)
+        self._spin_set(value)
 
 
 class SceneControls(QWidget):

@@ -35,7 +35,7 @@ class SetupPage(QWidget):
     def __init__(
         self,
         model: SessionModel,
-        connect: Callable[[str], None],
+        connect: Callable[[str], Any],
         start: Callable[[], None],
         parent: QWidget | None = None,
     ) -> None:
@@ -286,8 +286,8 @@ class SetupPage(QWidget):
         from therapist_console.widgets.questionnaire import QuestionnaireDialog
 
         dlg = QuestionnaireDialog("ssq", "pre", self.model.language, self)
-        if dlg.exec() and dlg.result is not None:
-            self.pre_questionnaire = dlg.result
+        if dlg.exec() and dlg.outcome is not None:
+            self.pre_questionnaire = dlg.outcome
         self._update_questionnaire_state()
 
     def _update_questionnaire_state(self) -> None:
