@@ -966,6 +966,7 @@ def format_doc() -> str:
             out.append(f"| `{f.name}` | {_type_name(hints[f.name])} | {req} | "
                        f"{_constraint_text(f.metadata)} | {doc} |")
         out.append("")
+    out += _rules_section()
     out += [
         "## Example",
         "",
@@ -977,6 +978,22 @@ def format_doc() -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _rules_section() -> list[str]:
+    """How the ``[progression]`` and ``[suds_schedule]`` settings are used, from
+    the docstrings of the modules that use them (one source)."""
+    import inspect
+
+    from protocols import progression, schedule
+
+    out = ["## How the settings are used", ""]
+    for mod in (progression, schedule):
+        out.append(f"From `{mod.__name__}`:")
+        out.append("")
+        out.append(inspect.cleandoc(mod.__doc__ or ""))
+        out.append("")
+    return out
 
 
 def _example_excerpt() -> str:

@@ -7,13 +7,21 @@ Two switchable modes (``ProgressionSettings.mode``):
   ``threshold`` (default 30) on ``consecutive`` (default 2) consecutive
   ratings; suggest stepping down when SUDS is at or above ``step_down_at``
   (default 85) on ``consecutive`` consecutive ratings. A missed rating (``None``
-  in the sequence, or a gap longer than ``max_gap_s``) breaks a run: the rule
-  never bridges a rating it did not see.
+  in the sequence, or a gap longer than ``max_gap_s``, twice the SUDS interval
+  with ``HabituationRule.for_interval``) breaks a run: the rule never bridges a
+  rating it did not see. A step whose peak is 0 never suggests moving up (there
+  is no fall to measure); the therapist judges.
 * **Inhibitory learning** (Craske et al. 2014, Behav Res Ther 58:10-23): before
   a step the patient states the feared outcome and its likelihood (0-100 %);
   after it, what happened and the likelihood again. The rule reports the
-  expectancy violation and suggests *variability* (the same step with another
-  preset or context) instead of waiting for SUDS to fall.
+  expectancy violation (the predicted likelihood if the feared outcome did not
+  happen, 100 minus it if it did) and the belief change (likelihood before
+  minus after). With a belief change of at least ``min_violation`` points
+  (default 20) it suggests *variability*: the same step in another context
+  (a place or setting parameter moved to a value no more intense, e.g. the
+  spider on the table instead of at the hand) or another step, instead of
+  waiting for SUDS to fall. Below that it suggests testing the expectation
+  again, longer or without safety behaviours.
 
 Each :class:`Suggestion` carries fr/en text and a JSON-ready ``detail``; the
 console records it with the therapist's decision (taken or not).

@@ -6,9 +6,10 @@
   items count in two), weighted 9.54, 7.58 and 13.92; the total is the sum of
   the three raw sums times 3.74. Given before and after a session. A post-
   session total above a configurable threshold raises a cybersickness
-  warning. French wording follows the French-Canadian version by Bouchard,
-  Robillard & Renaud (2007, "Questionnaire sur les cybermalaises") as closely
-  as we could check it; verify against the validated form for research use.
+  warning. The French item names are Palier's, modelled on the French-Canadian
+  version by Bouchard, Robillard & Renaud (2007, "Questionnaire sur les
+  cybermalaises") but not checked against it: use the validated form's wording
+  for research.
 * **IPQ**, igroup Presence Questionnaire (Schubert, Friedmann & Regenbrecht
   2001, Presence 10:266-281; items and scoring key from igroup.org): 14 items
   on a 7-point scale shown as -3..+3: G1 (general presence), SP1-SP5 (spatial
