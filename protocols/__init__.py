@@ -1,1 +1,15 @@
-"""Clinical exposure protocols and fear hierarchies (pure Python)."""
+"""Clinical exposure protocols and fear hierarchies (pure Python: no Qt, no Panda3D).
+
+* :mod:`protocols.model`: the typed protocol model, loading and validating TOML
+  files (:func:`~protocols.model.load_protocol`, :func:`~protocols.model.library`,
+  :func:`~protocols.model.installed`), the generated format reference.
+* :mod:`protocols.validate`: checks against the scene catalogue.
+* :mod:`protocols.ladders`: a patient's fear ladder and its versioned store.
+* :mod:`protocols.measures`: SUDS validation and per-step measures (the one place).
+* :mod:`protocols.progression`: habituation and inhibitory-learning suggestions.
+* :mod:`protocols.schedule`: when SUDS is due.
+* :mod:`protocols.erp`, :mod:`protocols.ptsd`: urges and rituals; hotspots.
+* :mod:`protocols.clinical_log`: their tables in the session record's file.
+* :mod:`protocols.questionnaires`: SSQ and IPQ with published scoring.
+* :mod:`protocols.summary`: the clinical part of a session summary, fr/en.
+"""
