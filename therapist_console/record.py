@@ -1135,12 +1135,15 @@ class SessionRecord:
                 raise NotFoundError(f"no suggestion {suggestion_id}")
 
     # -- generic reads (exports) ---------------------------------------------------
+    def has_table(self, name: str) -> bool:
+        return bool(self._query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
     def rows(self, table: str, session_id: int) -> list[dict[str, Any]]:
         """Every row of one per-session table, in time order (JSON columns as text)."""
         if table not in STREAM_TABLES and table not in PROTOCOL_TABLES:
             raise RecordValueError(f"unknown stream table {table!r}; one of {STREAM_TABLES}")
-        if table in PROTOCOL_TABLES and not self._query(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)):
+        if table in PROTOCOL_TABLES and not self.has_table(table):
             return []  # a file read-only that predates the protocols tables
         order = {"steps": "started_at, id", "expectancies": "t_before, id"}.get(table, "t, id")
         return [dict(r) for r in self._query(

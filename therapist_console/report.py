@@ -51,7 +51,11 @@ _app: Any = None
 
 
 def ensure_qt_gui() -> None:
-    """A QGuiApplication must exist for fonts; create an offscreen one if needed."""
+    """A Qt application must exist for fonts; create an offscreen one if needed.
+
+    It is a ``QApplication`` (not just a ``QGuiApplication``): Qt allows one
+    application object per process, and the console's widgets need the full
+    one when the report is drawn first (tests, an export before the window)."""
     global _app
     from therapist_console.qt_compat import pin_none
 
@@ -64,7 +68,9 @@ def ensure_qt_gui() -> None:
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app = QGuiApplication([])
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication(["palier"])
 
 
 @dataclass(frozen=True, slots=True)

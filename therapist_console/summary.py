@@ -197,14 +197,16 @@ def summarize(
         for q in record.rows("questionnaires", session_id)
     )
     log = record.clinical_log()
-    urges, rituals = log.urges(session_id), log.rituals(session_id)
+    has_log = record.has_table("hotspots")  # absent from a file read-only before the log
+    urges = log.urges(session_id) if has_log else []
+    rituals = log.rituals(session_id) if has_log else []
     erp = None
     if urges or rituals:
         from protocols.erp import summarize as erp_summary
 
         erp = erp_summary(urges, rituals)
     hotspots: tuple[Any, ...] = ()
-    marked = log.hotspots(session_id)
+    marked = log.hotspots(session_id) if has_log else []
     if marked:
         from protocols.ptsd import FiredEvent, align_hotspots
 
@@ -214,7 +216,7 @@ def summarize(
     return SessionSummary(
         erp=erp,
         hotspots=hotspots,
-        expectancies=tuple(e for _, e in log.expectancies(session_id)),
+        expectancies=tuple(e for _, e in log.expectancies(session_id)) if has_log else (),
         session=session,
         duration_s=max(0.0, end - t0),
         steps=tuple(step_summaries),
