@@ -49,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    levels = {0: logging.WARNING, 1: logging.INFO}
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
+        level=levels.get(args.verbose, logging.DEBUG),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
