@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("exp") / "s.sqlite3"
     with SessionRecord(path) as rec:
-        counts = write_sample_session(rec, minutes=12, head_pose_hz=10, seed=3)
+        counts = write_sample_session(rec, minutes=8, head_pose_hz=10, seed=3)
     return path, counts.session_id
 
 

@@ -23,11 +23,19 @@ def _share_near(pixels: np.ndarray, colour: str, tol: int = 40) -> float:
     return float((dist < tol).mean())
 
 
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    path = tmp_path_factory.mktemp("report") / "s.sqlite3"
+    with SessionRecord(path) as rec:
+        counts = write_sample_session(rec, minutes=10, seed=11)
+    return path, counts.session_id
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_report_renders_with_chart(tmp_path: Path, lang: str) -> None:
-    with SessionRecord(tmp_path / "s.sqlite3") as rec:
-        counts = write_sample_session(rec, minutes=20, language=lang, seed=11)
-        pdf = write_report(rec, counts.session_id, tmp_path / "report.pdf")
+def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path,
+                                   lang: str) -> None:
+    with SessionRecord(sample_db[0], readonly=True) as rec:
+        pdf = write_report(rec, sample_db[1], tmp_path / "report.pdf", lang=lang)
     doc = pdfium.PdfDocument(str(pdf))
     try:
         assert len(doc) >= 1

@@ -12,12 +12,12 @@ from therapist_console.record import SessionRecord
 from therapist_console.sample_session import write_sample_session
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "s.sqlite3"
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "s.sqlite3"
     with SessionRecord(path) as rec:
-        write_sample_session(rec, minutes=8, seed=2)
-        write_sample_session(rec, minutes=5, pseudonym="Other-2", close=False)
+        write_sample_session(rec, minutes=4, seed=2)
+        write_sample_session(rec, minutes=3, pseudonym="Other-2", close=False)
     return path
 
 
