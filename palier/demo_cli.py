@@ -1,27 +1,61 @@
 """``palier demo``: the one command a newcomer runs to see Palier work.
 
-With a display it opens the engine in desktop simulation with the spider
-scene. Without one it renders every scene offscreen (least and most intense
-settings) and says where the pictures are.
+With a display: an engine in desktop simulation (the patient's window:
+mouse and keyboard stand in for the headset), the therapist console
+connected to it over the encrypted link, and a simulated heart-rate source,
+all on this machine. A demo patient and the spiders protocol are ready;
+press "Start the session".
+
+Headless (``--headless``, or no display): the same console window, offscreen,
+runs a short scripted session against an offscreen engine: connect, steps,
+a parameter change, SUDS said aloud and answered in the headset (a simulated
+patient), a scene event, a pause to the safe place, a note, the end. It
+writes the session record, the PDF report, JSON and CSV exports and two
+screenshots of the console (English and French) to ``--out``, and prints
+where they are.
+
+Keys: the demo pairs a throwaway engine and console key pair under
+``OUT/keys`` (never your real keys).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import select
+import signal
+import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+ENGINE_START_S = 120.0
+DEMO_SIZE = "480x270"
+"""Headless engine render size: small enough for software rendering (CI)."""
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "demo",
-        help="see Palier work: desktop engine, or offscreen pictures when headless",
+        help="see Palier work: engine + console + simulated heart rate on this machine",
+        description="Start an engine (desktop simulation), the therapist console connected "
+        "to it and a simulated heart rate. --headless runs a short scripted session offscreen "
+        "and writes the record, the PDF report and screenshots.",
     )
-    p.add_argument("--headless", action="store_true", help="do not open a window")
-    p.add_argument("--out", default="out/demo", metavar="DIR", help="where pictures go")
-    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    p.add_argument("--headless", action="store_true",
+                   help="no window: scripted session offscreen (default when there is no display)")
+    p.add_argument("--out", default="out/demo", metavar="DIR",
+                   help="where the record, report, exports and keys go (default out/demo)")
+    p.add_argument("--lang", choices=("en", "fr"), default=None,
+                   help="console and patient language (default: system locale)")
+    p.add_argument("--step-seconds", type=float, default=4.0, metavar="S",
+                   help="headless: seconds spent on each step of the script (default 4)")
+    p.add_argument("--pictures", action="store_true",
+                   help="also render every scene offscreen (least and most intense)")
     p.set_defaults(handler=run)
 
 
@@ -32,26 +66,321 @@ def has_display() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.headless and has_display():
-        from engine.app import Engine, EngineConfig
+    from therapist_console.i18n import detect_language
 
-        engine = Engine(EngineConfig(backend="desktop", scene="spiders", language=args.lang))
-        try:
-            engine.run()
-        finally:
-            engine.close()
-        return 0
-    return render_gallery(Path(args.out), args.lang)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    lang = args.lang or detect_language()
+    if args.step_seconds <= 0:
+        raise ValueError(f"--step-seconds must be positive, got {args.step_seconds}")
+    if args.pictures:
+        render_gallery(out / "scenes", lang)
+    if args.headless or not has_display():
+        if not args.headless:
+            print("palier demo: no display here (DISPLAY is not set): running the scripted "
+                  "session offscreen (--headless).")
+        return run_headless(out, lang, args.step_seconds)
+    return run_desktop(out, lang)
+
+
+# -- pieces shared by both modes ----------------------------------------------------------
+
+
+def demo_keys(out: Path) -> tuple[Path, Path]:
+    """A paired engine and console key pair under ``out/keys`` (created once)."""
+    from palier import keys
+
+    engine_dir, console_dir = out / "keys" / "engine", out / "keys" / "console"
+    for d, name in ((engine_dir, "demo-engine"), (console_dir, "demo-console")):
+        if not (d / keys.OWN_SECRET).exists():
+            keys.init_keys(d, name=name)
+    keys.allow(engine_dir, console_dir / keys.OWN_PUBLIC)
+    keys.allow(console_dir, engine_dir / keys.OWN_PUBLIC, engine=True)
+    return engine_dir, console_dir
+
+
+@dataclass
+class EngineProcess:
+    proc: subprocess.Popen[str]
+    endpoint: str
+    log_path: Path
+    lines: list[str] = field(default_factory=list)
+    _reader: threading.Thread | None = None
+
+    def drain_stdout(self) -> None:
+        """Keep reading the engine's stdout so its pipe never fills."""
+        def loop() -> None:
+            assert self.proc.stdout is not None
+            for line in self.proc.stdout:
+                self.lines.append(line.rstrip())
+        self._reader = threading.Thread(target=loop, name="demo-engine-stdout", daemon=True)
+        self._reader.start()
+
+    def send(self, line: str) -> None:
+        """A simulated patient action (the engine's --test-hooks input line)."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_engine(keys_dir: Path, backend: str, lang: str, log_path: Path,
+                 extra: tuple[str, ...] = ()) -> EngineProcess:
+    """``palier engine`` in a subprocess on a free loopback port; returns
+    once it prints its ready line (with the endpoint)."""
+    cmd = [sys.executable, "-m", "palier.cli", "engine", "--backend", backend,
+           "--bind", "tcp://127.0.0.1:0", "--keys", str(keys_dir), "--lang", lang, *extra]
+    log_file = open(log_path, "w")  # noqa: SIM115 - handed to the child, closed with it
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=log_file, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    log_file.close()
+    assert proc.stdout is not None
+    deadline = time.monotonic() + ENGINE_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the engine exited with code {proc.returncode} before it was "
+                               f"ready; see {log_path}")
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if not ready:
+            continue
+        line = proc.stdout.readline()
+        if line.startswith("palier-link ready"):
+            parts = dict(p.split("=", 1) for p in line.split()[2:])
+            engine = EngineProcess(proc, parts["command"], log_path)
+            engine.drain_stdout()
+            return engine
+    proc.kill()
+    raise RuntimeError(f"the engine was not ready within {ENGINE_START_S:.0f} s; see {log_path}")
+
+
+def pump(app: Any, seconds: float, until: Callable[[], object] | None = None) -> bool:
+    """Run the Qt event loop for ``seconds`` or until ``until()`` holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if until is not None and until():
+            return True
+        time.sleep(0.02)
+    return until is None
+
+
+def _demo_patient(model: Any, setup: Any) -> None:
+    from therapist_console.record import DuplicatePseudonymError
+
+    try:
+        model.create_patient("Demo-01")
+    except DuplicatePseudonymError:
+        patient = next(p for p in model.patients() if p.pseudonym == "Demo-01")
+        model.choose_patient(patient.id)
+    setup.refresh_patients()
+    setup.choose_protocol("spiders-graded")
+
+
+# -- desktop ------------------------------------------------------------------------------
+
+
+def run_desktop(out: Path, lang: str) -> int:
+    from therapist_console.app import MainWindow, make_app
+    from therapist_console.heart_rate import SimulatedHeartRate
+    from therapist_console.model import SessionModel
+    from therapist_console.record import SessionRecord
+
+    engine_keys, console_keys = demo_keys(out)
+    print("palier demo: starting the engine (desktop simulation window)...")
+    engine = start_engine(engine_keys, "desktop", lang, out / "engine.log")
+    record_path = out / "demo-sessions.sqlite3"
+    try:
+        app = make_app()
+        with SessionRecord(record_path) as record:
+            model = SessionModel(record, language=lang)
+            win = MainWindow(model, keys_dir=console_keys)
+            hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
+            model.attach_heart_rate(hr)
+            hr.start()
+            _demo_patient(model, win.setup)
+            win.show()
+            win.check_interrupted()
+            win.connect_engine(engine.endpoint)
+            print(f"palier demo: engine at {engine.endpoint}; console connected; simulated "
+                  f"heart rate on.\n  Press 'Start the session' in the console, then move "
+                  f"through the steps. Pause / safe place: F12.\n  Session record: "
+                  f"{record_path.resolve()}\n  Engine log: {engine.log_path.resolve()}")
+            code = int(app.exec())
+            hr.stop()
+    finally:
+        engine.stop()
+    print(f"palier demo: closed. Sessions are in {record_path.resolve()} "
+          f"(`palier sessions list --db {record_path}`).")
+    return code
+
+
+# -- headless -----------------------------------------------------------------------------
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def run_headless(out: Path, lang: str, step_s: float) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from therapist_console.app import MainWindow, make_app
+    from therapist_console.heart_rate import SimulatedHeartRate
+    from therapist_console.model import LinkState, SessionModel
+    from therapist_console.record import SessionRecord
+
+    engine_keys, console_keys = demo_keys(out)
+    print("palier demo (headless): starting an offscreen engine...")
+    engine = start_engine(engine_keys, "offscreen", lang, out / "engine.log",
+                          ("--size", DEMO_SIZE, "--test-hooks"))
+    record_path = out / "demo-sessions.sqlite3"
+    written: list[Path] = []
+    app = make_app()
+    hr: Any = None
+    try:
+        with SessionRecord(record_path) as record:
+            model = SessionModel(record, language=lang)
+            win = MainWindow(model, keys_dir=console_keys, ask_questions=False)
+            win.resize(1600, 980)
+            hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
+            model.attach_heart_rate(hr)
+            hr.start()
+            win.show()
+            page = win.session_page
+
+            def say(text: str) -> None:
+                print(f"  [{model.elapsed_s():5.1f} s] {text}")
+
+            def wait_for(cond: Callable[[], object], what: str, timeout: float = 20.0) -> None:
+                if not pump(app, timeout, cond):
+                    raise DemoError(f"timed out after {timeout:.0f} s waiting for {what}; "
+                                    f"engine log: {engine.log_path}")
+
+            def acked(kind: str, n: int = 1) -> bool:
+                assert model.session is not None
+                return sum(r["status"] == "ack" and r["kind"] == kind
+                           for r in model.record.rows("commands", model.session.id)) >= n
+
+            win.connect_engine(engine.endpoint)
+            wait_for(lambda: model.link_state is LinkState.UP, "the encrypted link")
+            print(f"  connected to {engine.endpoint} (engine key "
+                  f"{win.engine_fingerprint()})")
+            _demo_patient(model, win.setup)
+            win.start_session()
+            session = model.session
+            assert session is not None
+            say(f"session {session.id} started with patient Demo-01, protocol spiders-graded")
+
+            page.hierarchy.go(0)
+            wait_for(lambda: acked("load_scene"), "step 1 to load")
+            say("step 1 loaded in the headset")
+            pump(app, step_s)
+            model.enter_suds(20)
+            say("SUDS 20 (said aloud, typed by the therapist)")
+
+            page.hierarchy.go_next()
+            wait_for(lambda: acked("load_scene", 2), "step 2 to load")
+            say("step 2")
+            pump(app, step_s / 2)
+            step = model.current_step
+            decl = page.controls.declaration
+            if step is not None and decl is not None:
+                nums = [p for p in decl.params if p.kind.value in ("float", "int")]
+                if nums:
+                    p = nums[0]
+                    target = p.most_intense
+                    page.controls.change(p.name, target)
+                    wait_for(lambda: acked("set_params"), "the parameter change")
+                    say(f"{p.label.get(lang)} -> {target} {p.unit} (1.5 s ramp)")
+            pump(app, step_s / 2)
+            model.enter_suds(35)
+            say("SUDS 35 (said aloud)")
+
+            page.hierarchy.go_next()
+            wait_for(lambda: acked("load_scene", 3), "step 3 to load")
+            say("step 3")
+            pump(app, step_s / 2)
+            decl = page.controls.declaration
+            if decl is not None and decl.events:
+                ev = decl.events[0]
+                page.controls.fire(ev.name)
+                wait_for(lambda: acked("fire"), "the event")
+                say(f"event: {ev.label.get(lang)}")
+            pump(app, step_s / 2)
+            page.suds.ask_headset()
+            wait_for(lambda: acked("ask_suds"), "the rating panel")
+            engine.send("input point 0.55")
+
+            def headset_answer() -> bool:
+                if any(s.source == "headset" for s in model.suds_history):
+                    return True
+                engine.send("input confirm")  # the simulated patient confirms 55
+                pump(app, 0.3)
+                return False
+
+            wait_for(headset_answer, "the answer in the headset")
+            say("SUDS 55 (answered in the headset by the simulated patient)")
+            pump(app, step_s)
+
+            page.pause.toggle()
+            wait_for(lambda: model.paused, "the pause")
+            say("pause: the patient is in the safe place")
+            pump(app, step_s / 2)
+            page.timeline.note.setText(
+                "Calm breathing in the safe place; ready to go on." if lang == "en" else
+                "Respiration calme dans le lieu sûr ; prêt à continuer.")
+            page.timeline.add_note()
+            page.pause.toggle()
+            wait_for(lambda: not model.paused, "the resume")
+            say("exposure resumed; a note was added")
+            pump(app, step_s)
+            model.enter_suds(30)
+            say("SUDS 30 (said aloud)")
+            pump(app, 1.0, lambda: page.mirror.frames_shown > 0)
+
+            for shot_lang in (lang, "fr" if lang == "en" else "en"):
+                model.set_language(shot_lang)
+                pump(app, 0.3)
+                path = out / f"console-{shot_lang}.png"
+                win.grab().save(str(path))
+                written.append(path)
+            model.set_language(lang)
+
+            summary = model.end_session()
+            say(f"session ended: {summary.steps_reached} steps, {summary.suds_count} SUDS "
+                f"ratings, {summary.pauses} pause")
+            written += win.summary.export("pdf", out)
+            written += win.summary.export("json", out)
+            written += win.summary.export("csv", out)
+            win.close()
+    finally:
+        if hr is not None:
+            hr.stop()
+        engine.stop()
+    print(f"\nSession record (SQLite): {record_path.resolve()}")
+    for path in written:
+        print(f"  {path.resolve()}")
+    print(f"Engine log: {engine.log_path.resolve()}\n"
+          f"List sessions: palier sessions list --db {record_path}")
+    return 0
+
+
+# -- scene pictures -----------------------------------------------------------------------
 
 
 def render_gallery(out: Path, lang: str) -> int:
     from engine.shots import render_shot
     from scenes import registry
 
-    if not args_headless_reason():
-        print("Rendering every scene offscreen (--headless).")
-    else:
-        print(f"No display here ({args_headless_reason()}): rendering every scene offscreen.")
+    print("Rendering every scene offscreen (least and most intense settings).")
     written = []
     for decl in registry.declarations():
         for level, values in (("least", decl.least_intense()), ("most", decl.most_intense())):
@@ -63,5 +392,3 @@ def render_gallery(out: Path, lang: str) -> int:
     return 0
 
 
-def args_headless_reason() -> str:
-    return "" if has_display() else "DISPLAY is not set"

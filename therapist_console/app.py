@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -285,8 +285,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def _qt_messages(mode: Any, context: Any, message: str) -> None:
+    # The offscreen platform warns on every top-level window; nothing to act on.
+    if "propagateSizeHints" in message:
+        return
+    log.warning("Qt: %s", message)
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     pin_none()
+    qInstallMessageHandler(_qt_messages)
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv or ["palier-console"])

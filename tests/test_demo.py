@@ -1,0 +1,55 @@
+"""``palier demo --headless``: the scripted session end to end (a real
+offscreen engine in a subprocess, the real console window offscreen, the
+encrypted link, the session record, the PDF report, screenshots)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from therapist_console.record import SessionRecord
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.timeout(300)
+def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    proc = subprocess.run(
+        [sys.executable, "-m", "palier.cli", "demo", "--headless", "--out", str(out),
+         "--lang", "en", "--step-seconds", "0.6"],
+        cwd=REPO, capture_output=True, text=True, timeout=280,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    text = proc.stdout
+    record_path = out / "demo-sessions.sqlite3"
+    assert str(record_path.resolve()) in text
+    pdf = out / "session-1-report.pdf"
+    assert str(pdf.resolve()) in text and pdf.read_bytes().startswith(b"%PDF")
+    import pypdfium2
+
+    assert len(pypdfium2.PdfDocument(str(pdf))) >= 1
+    doc = json.loads((out / "session-1.json").read_text())
+    assert doc  # the JSON export parses
+    for lang in ("en", "fr"):
+        png = out / f"console-{lang}.png"
+        assert png.stat().st_size > 50_000, f"{png} looks empty"
+    with SessionRecord(record_path, readonly=True) as rec:
+        [info] = [s for s in rec.sessions() if s.id == 1]
+        assert info.status == "closed"
+        suds = rec.suds(1)
+        assert {s.source for s in suds} == {"therapist", "headset"}
+        assert [s.value for s in suds if s.source == "headset"] == [55]
+        kinds = [e["kind"] for e in rec.rows("events", 1)]
+        assert "scene_event" in kinds and "pause" in kinds and "resume" in kinds
+        assert len(rec.steps(1)) == 3
+        assert rec.rows("notes", 1)
+        assert rec.rows("heart_rate", 1)  # the simulated source was recorded
+        cmds = rec.rows("commands", 1)
+        assert cmds and all(c["status"] == "ack" for c in cmds)
