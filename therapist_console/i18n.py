@@ -134,6 +134,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.questionnaires": ("Questionnaires", "Questionnaires"),
     "report.phase.pre": ("before", "avant"),
     "report.phase.post": ("after", "après"),
+    "report.change": (
+        "vs #{session}: peak {peak0}→{peak1} ({dpeak}), end {end0}→{end1} ({dend})",
+        "vs n°{session} : pic {peak0}→{peak1} ({dpeak}), fin {end0}→{end1} ({dend})",
+    ),
     "report.erp": ("Urges and rituals (ERP)", "Envies et rituels (EPR)"),
     "report.hotspots": ("Hotspots", "Points chauds"),
     "report.expectancies": ("Expectancies (inhibitory learning)",

@@ -138,6 +138,10 @@ def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
     )
 
 
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else f"−{-n}" if n < 0 else "±0"
+
+
 def rolling_mean(series: Sequence[tuple[float, float]], window: float) -> list[tuple[float, float]]:
     """Centred moving average of (x, y) points over ``window`` (same unit as x)."""
     out = []
@@ -668,7 +672,10 @@ class _Doc:
             return
         for i, st in enumerate(steps):
             label = self._step_label(st)
-            row_h = max(5.5, self.measure(xs[1] - xs[0] - 3, label, 8) + 1.8)
+            label_h = self.measure(xs[1] - xs[0] - 3, label, 8)
+            change = self._change_text(st)
+            change_h = self.measure(xs[1] - xs[0] - 3, change, 6.5) if change else 0.0
+            row_h = max(5.5, label_h + change_h + 1.8)
             if self.y + row_h > self.bottom:
                 self.new_page()
                 header_row()
@@ -690,9 +697,22 @@ class _Doc:
             for j, ((_, _, align), x0, x1) in enumerate(zip(cols, xs, xs[1:], strict=False)):
                 self.text(x0 + 1.5, self.y + 0.9, x1 - x0 - 3, row_h, values[j], size=8,
                           bold=(j in (3, 5)), align=align, wrap=(j == 0))
+            if change:
+                self.text(xs[0] + 1.5, self.y + 0.9 + label_h, xs[1] - xs[0] - 3, change_h,
+                          change, size=6.5, color=C_MUTED, wrap=True)
             self.y += row_h
         self.line(MARGIN, self.y, PAGE_W - MARGIN, self.y, "#9aa3b2", 0.3)
         self.y += 2
+
+    def _change_text(self, st: StepSummary) -> str:
+        """'Session 3: peak 60 → 45 (−15), end 30 → 20 (−10)' when the patient
+        rated this step in an earlier session."""
+        if st.change is None or st.previous is None or st.measures is None:
+            return ""
+        return tr("report.change", self.lang, session=st.previous_session_id,
+                  peak0=st.previous.peak, peak1=st.measures.peak,
+                  dpeak=_signed(st.change.peak_change), end0=st.previous.end,
+                  end1=st.measures.end, dend=_signed(st.change.end_change))
 
     def _step_label(self, st: StepSummary) -> str:
         label = f"{st.step_index + 1}. {st.label_text(self.lang)}"

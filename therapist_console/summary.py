@@ -11,7 +11,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocols.measures import StepMeasures, SudsPoint, step_measures
+from protocols.measures import (
+    BetweenSessionChange,
+    StepMeasures,
+    SudsPoint,
+    between_session_change,
+    step_measures,
+)
 from therapist_console.record import SessionInfo, SessionRecord, StepRow
 
 
@@ -31,6 +37,12 @@ class StepSummary:
     expected_suds: int | None
     measures: StepMeasures | None
     """Peak, end, fall from peak, time to half fall (None: no rating)."""
+    previous: StepMeasures | None = None
+    """The same step's measures in the patient's most recent earlier session
+    that rated it (its last rated visit there)."""
+    previous_session_id: int | None = None
+    change: BetweenSessionChange | None = None
+    """``protocols.measures.between_session_change(previous, measures)``."""
 
     @property
     def duration_s(self) -> float:
@@ -132,6 +144,9 @@ class SessionSummary:
                         None if s.measures is None or s.measures.time_to_half_fall is None
                         else round(s.measures.time_to_half_fall, 3)
                     ),
+                    "previous_session_id": s.previous_session_id,
+                    "change_since_previous": None if s.change is None
+                    else dataclasses.asdict(s.change),
                 }
                 for s in self.steps
             ],
@@ -167,12 +182,18 @@ def summarize(
     steps: list[StepRow] = record.steps(session_id)
     suds = record.suds(session_id)
 
+    earlier = _earlier_measures(record, session)
     step_summaries = []
     for i, st in enumerate(steps):
         st_end = st.ended_at if st.ended_at is not None else (
             steps[i + 1].started_at if i + 1 < len(steps) else end)
         mine = [SudsPoint(r.t - t0, r.value) for r in suds if _suds_in_step(r, st, st_end)]
+        measures = step_measures(mine)
+        before = earlier.get(st.step_key)
         step_summaries.append(StepSummary(
+            previous=before[1] if before else None,
+            previous_session_id=before[0] if before else None,
+            change=between_session_change(before[1], measures) if before else None,
             row_id=st.id,
             step_index=st.step_index,
             step_key=st.step_key,
@@ -181,7 +202,7 @@ def summarize(
             start_s=st.started_at - t0,
             end_s=st_end - t0,
             expected_suds=st.expected_suds,
-            measures=step_measures(mine),
+            measures=measures,
         ))
 
     hr = record.rows("heart_rate", session_id)
@@ -232,6 +253,36 @@ def summarize(
         questionnaires=questionnaires,
         warnings=tuple(_warnings(questionnaires, events)),
     )
+
+
+def step_measures_by_key(record: SessionRecord, session_id: int) -> dict[str, StepMeasures]:
+    """Each step's measures in one session, from its last visit with a rating."""
+    session = record.session(session_id)
+    steps = record.steps(session_id)
+    suds = record.suds(session_id)
+    end = _session_end(record, session)
+    out: dict[str, StepMeasures] = {}
+    for i, st in enumerate(steps):
+        st_end = st.ended_at if st.ended_at is not None else (
+            steps[i + 1].started_at if i + 1 < len(steps) else end)
+        m = step_measures([SudsPoint(r.t - session.started_at, r.value) for r in suds
+                           if _suds_in_step(r, st, st_end)])
+        if m is not None:
+            out[st.step_key] = m
+    return out
+
+
+def _earlier_measures(record: SessionRecord,
+                      session: SessionInfo) -> dict[str, tuple[int, StepMeasures]]:
+    """step key -> (session id, measures) from the patient's most recent earlier
+    session that rated that step (between-session change, Craske et al.)."""
+    found: dict[str, tuple[int, StepMeasures]] = {}
+    earlier = [s for s in record.sessions(session.patient_id)
+               if s.started_at < session.started_at and s.id != session.id]
+    for prev in sorted(earlier, key=lambda s: s.started_at, reverse=True):
+        for key, m in step_measures_by_key(record, prev.id).items():
+            found.setdefault(key, (prev.id, m))
+    return found
 
 
 def _suds_in_step(r: Any, st: StepRow, st_end: float) -> bool:

@@ -540,3 +540,31 @@ def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord,
     kinds = {e.name for e in model.timeline if e.kind == "event"}
     assert {"urge", "ritual", "hotspot", "expectancy", "questionnaire"} <= kinds
     assert all(e.text("fr") for e in model.timeline)
+
+
+def test_between_session_change_per_step(record: SessionRecord, clock: ManualClock) -> None:
+    """The same step in the patient's previous session: protocols.measures'
+    between_session_change, shown per step in the summary."""
+    model = started(record, clock)
+    model.go_to_step(0)
+    for v in (60, 40):
+        clock.advance(60)
+        model.enter_suds(v)
+    first = model.session.id if model.session else 0
+    model.end_session()
+    clock.advance(7 * 86400)
+    model.start_session()
+    model.go_to_step(0)
+    for v in (45, 20):
+        clock.advance(60)
+        model.enter_suds(v)
+    model.go_to_step(1)                       # never rated before: no comparison
+    clock.advance(60)
+    model.enter_suds(50)
+    summary = model.end_session()
+    step0, step1 = summary.steps
+    assert step0.previous_session_id == first and step0.previous is not None
+    assert step0.change is not None
+    assert (step0.change.peak_change, step0.change.end_change) == (-15, -20)
+    assert step1.change is None and step1.previous_session_id is None
+    assert summary.to_dict()["steps"][0]["change_since_previous"]["peak_change"] == -15
