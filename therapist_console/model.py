@@ -406,6 +406,9 @@ class ModelEvents:
         """A clinical warning to show now (cybersickness after the SSQ, ...)."""
         self.suggestion: Signal[tuple[int, str, str]] = Signal("suggestion")
         """(id, kind, text) of a suggestion just shown; answer with decide_suggestion."""
+        self.planned_event: Signal[str] = Signal("planned_event")
+        """A planned event of the current step is due (its name): the widget
+        offers to fire it; the model never fires by itself."""
         self.tick: Signal[float] = Signal("tick")
         """Emitted by :meth:`SessionModel.tick` with the current console time."""
 
@@ -460,6 +463,7 @@ class SessionModel:
         self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
         self.pending_suggestions: dict[int, tuple[str, str]] = {}
         self._expectancies: dict[int, Any] = {}
+        self._planned_checked_s = 0.0
         self.progression_mode = "habituation"
         self._monitor: Any = None
         """Commands sent and not yet answered: id -> (kind, args)."""
@@ -786,6 +790,7 @@ class SessionModel:
         self._add_timeline(t, "step", plan_step.key, {
             "index": index, "label": plan_step.label_dict(),
             "scene": plan_step.scene}, row.id)
+        self._planned_checked_s = 0.0
         self.events.step.emit(self.current_step)
         self._update_reminder(t)
         if self.progression_mode == "inhibitory_learning":
@@ -1296,7 +1301,27 @@ class SessionModel:
         if now - self._head_flushed_at >= HEAD_POSE_FLUSH_S:
             self.flush_head_poses()
         self._update_reminder(now)
+        self._check_planned_events(now)
         self.events.tick.emit(now)
+
+    def _check_planned_events(self, now: float) -> None:
+        """The step's planned events (``protocols.model.EventPlan``) that fell
+        due since the last tick, announced once each."""
+        step = self.current_step
+        if step is None or not step.plan_step.events or self.paused:
+            return
+        from protocols.model import EventPlan
+
+        elapsed = now - step.started_at
+        if elapsed < self._planned_checked_s:
+            self._planned_checked_s = 0.0  # a new step
+        for data in step.plan_step.events:
+            plan = EventPlan(event=str(data["event"]), every_min=data.get("every_min"),
+                             start_min=data.get("start_min"),
+                             at_min=tuple(data.get("at_min") or ()))
+            if plan.due_between(self._planned_checked_s, elapsed):
+                self.events.planned_event.emit(plan.event)
+        self._planned_checked_s = elapsed
 
     # -- the end ---------------------------------------------------------------------------
     def end_session(self) -> SessionSummary:

@@ -568,3 +568,32 @@ def test_between_session_change_per_step(record: SessionRecord, clock: ManualClo
     assert (step0.change.peak_change, step0.change.end_change) == (-15, -20)
     assert step1.change is None and step1.previous_session_id is None
     assert summary.to_dict()["steps"][0]["change_since_previous"]["peak_change"] == -15
+
+
+def test_planned_events_are_announced_not_fired(record: SessionRecord,
+                                                clock: ManualClock) -> None:
+    from dataclasses import replace
+
+    steps = (replace(PLAN.steps[0], events=({"event": "run_toward", "every_min": 2.0},
+                                            {"event": "drop_from_above", "at_min": [3.0]})),
+             PLAN.steps[1])
+    model = SessionModel(record, clock=clock)
+    model.create_patient("Planned-1")
+    model.set_plan(replace(PLAN, steps=steps))
+    model.start_session()
+    due: list[str] = []
+    model.events.planned_event.connect(due.append)
+    model.go_to_step(0)
+    for _ in range(7):                         # 7 minutes, ticking every 30 s
+        for _ in range(2):
+            clock.advance(30)
+            model.tick()
+    assert due == ["run_toward", "drop_from_above", "run_toward", "run_toward"]
+    sid = model.session.id if model.session else 0
+    assert record.rows("commands", sid) == []  # announced only; the therapist fires
+    model.go_to_step(1)
+    clock.advance(300)
+    model.tick()
+    assert len(due) == 4
+    assert Plan.from_json(model.plan.to_json() if model.plan else {}).steps[0].events[0] == {
+        "event": "run_toward", "every_min": 2.0}
