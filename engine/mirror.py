@@ -7,15 +7,21 @@ How a frame is made (chosen by measurement, see ``bench/mirror_cost.py``):
    (``size``, ~640x360) whose display region shares the main camera. It
    renders in that frame's ``igLoop``, before the main view, with the same
    scene state, so it shows exactly what the patient sees: the scene, the
-   fade card and the patient's panels. The image stays on the GPU.
-2. In the next frame's telemetry stage the buffer is turned off again and
-   its texture is read back (``extractTextureData``). Reading one frame late
-   instead of right after drawing (``RTMCopyRam``) lets the GPU finish that
-   frame first, so the read-back does not stall the pipeline mid-frame. The
-   RAM image (a reference, not a copy) goes to the **encoder thread**
-   through a single slot. Nothing queues: while the encoder is busy, no
-   mirror frame is rendered at all, so a slow encoder costs the render
-   thread nothing.
+   fade card and the patient's panels.
+2. Read-back, two ways (``readback``):
+
+   * ``"copy"`` (default): the texture is copied to RAM right after the
+     buffer is drawn (``RTMCopyRam``).
+   * ``"deferred"``: the image stays on the GPU and is read back in the next
+     frame's telemetry stage (``extractTextureData``), after the GPU had a
+     frame to finish it. On a real GPU this may avoid a mid-frame stall; on
+     Mesa's llvmpipe it measured slower (``bench/mirror_cost.py`` prints
+     both), so it is an option to measure on the headset PC, not the default.
+
+3. In the next telemetry stage the buffer is turned off again and the RAM
+   image (a reference, not a copy) goes to the **encoder thread** through a
+   single slot. Nothing queues: while the encoder is busy, no mirror frame is
+   rendered at all, so a slow encoder costs the render thread nothing.
 3. The encoder converts the image and writes the JPEG with Panda3D's
    ``PNMImage`` (both calls release the GIL), then calls
    ``on_frame(jpeg, frame, t)`` **on the encoder thread** with the engine
@@ -34,7 +40,6 @@ from __future__ import annotations
 
 import logging
 import math
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -55,13 +60,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FrameCallback = Callable[[bytes, int, float], None]
+READBACKS = ("copy", "deferred")
 
 
 class MirrorError(ValueError):
     """Bad mirror settings (rate, size, quality)."""
 
 
-def _check(fps: float, size: tuple[int, int], quality: int) -> tuple[float, int, int, int]:
+def _check(fps: float, size: tuple[int, int], quality: int,
+           readback: str) -> tuple[float, int, int, int]:
+    if readback not in READBACKS:
+        raise MirrorError(f"mirror readback must be one of {', '.join(READBACKS)}, "
+                          f"got {readback!r}")
     if not (isinstance(fps, int | float) and math.isfinite(fps) and 0 < fps <= 120):
         raise MirrorError(f"mirror fps must be a number in (0, 120], got {fps!r}")
     try:
@@ -84,9 +94,11 @@ class MirrorStreamer:
     """
 
     def __init__(self, engine: Engine, fps: float = 15.0, size: tuple[int, int] = (640, 360),
-                 quality: int = 70) -> None:
+                 quality: int = 70, readback: str = "copy") -> None:
         self.engine = engine
-        self.fps, w, h, self.quality = _check(fps, size, quality)
+        self.fps, w, h, self.quality = _check(fps, size, quality, readback)
+        self.readback = readback
+        self._deferred = readback == "deferred"
         self.period = 1.0 / self.fps
         base = engine.base
         win = base.win
@@ -97,6 +109,8 @@ class MirrorStreamer:
             h = max(16, round(w * wh / ww / 2) * 2)
         self.size = (w, h)
         self.on_frame: FrameCallback | None = None
+        self.frames_captured = 0
+        """Frames rendered and read back (handed to the encoder)."""
         self.frames_sent = 0
         self.frames_skipped = 0
         """Due frames not rendered because the encoder was still busy."""
@@ -109,9 +123,10 @@ class MirrorStreamer:
         self.texture = Texture("palier-mirror")
         fbp = FrameBufferProperties()
         fbp.setRgbColor(True)
-        fbp.setRgbaBits(8, 8, 8, 0)
+        fbp.setRgbaBits(8, 8, 8, 8)  # 4-byte pixels: the drivers' fast read-back path
         fbp.setDepthBits(24)
-        buffer = win.makeTextureBuffer("palier-mirror", w, h, self.texture, False, fbp)
+        buffer = win.makeTextureBuffer("palier-mirror", w, h, self.texture,
+                                       not self._deferred, fbp)
         if buffer is None:
             raise MirrorError(
                 f"could not create a {w}x{h} offscreen buffer for the mirror view "
@@ -168,8 +183,10 @@ class MirrorStreamer:
                 frame, t = self._armed
                 self._armed = None
                 self.buffer.setActive(False)
-                engine.base.graphicsEngine.extractTextureData(self.texture, self._gsg)
+                if self._deferred:
+                    engine.base.graphicsEngine.extractTextureData(self.texture, self._gsg)
                 if self.texture.hasRamImage():
+                    self.frames_captured += 1
                     self._hand_off(self.texture.getRamImage(), frame, t)
                 else:
                     log.warning("mirror: the GPU returned no image for frame %d", frame)
@@ -226,6 +243,7 @@ class MirrorStreamer:
             except Exception:
                 log.exception("mirror: encoding or delivering frame %d failed", frame)
             finally:
+                work.clearRamImage()  # drop our reference to the captured array
                 del ram
                 with self._cond:
                     self._busy = False
@@ -270,36 +288,55 @@ class MirrorStreamer:
 
 
 def mirror_frame_cost(engine: Engine, mirror: MirrorStreamer, *, frames: int = 360,
-                      block: int = 30) -> dict[str, float]:
-    """Render-thread cost of the mirror, for benchmarks: runs ``frames``
-    frames (``engine.step``) in alternating blocks with the mirror off and on,
-    and returns the median frame time in ms of each and their difference.
+                      block: int = 36) -> dict[str, float]:
+    """Cost of the mirror per frame, for benchmarks (runs ``engine.step``).
 
-    Alternating blocks in one run cancels drift (thermal, other processes).
-    The step time includes the encoder's competition for CPU and the GIL.
+    Alternating blocks of ``block`` frames with the mirror off and on, in one
+    run (drift cancels). Each block is timed from a drained GPU to a drained
+    GPU (``engine.capture()`` waits for all queued drawing), because GPUs and
+    Mesa's llvmpipe queue frames: an undrained frame time leaves out the
+    drawing, and the mirror's read-back would then look like it costs all of
+    it. The drain costs the same in both arms.
+
+    Returns ms per frame off and on, the extra per frame and per mirror
+    frame, and how many mirror frames were sent.
     """
-    off: list[float] = []
-    on: list[float] = []
-    saved = mirror.enabled
+    saved_enabled, saved_cb = mirror.enabled, mirror.on_frame
+    sent = 0
+    lock = threading.Lock()
+
+    def count(_jpeg: bytes, _frame: int, _t: float) -> None:
+        nonlocal sent
+        with lock:
+            sent += 1
+
+    totals = {False: 0.0, True: 0.0}
+    counts = {False: 0, True: 0}
+    captured = 0
+    mirror.on_frame = count
     try:
         for i in range(max(2, frames // block)):
-            mirror.enabled = i % 2 == 1
-            target = on if mirror.enabled else off
+            on = i % 2 == 1
+            mirror.enabled = on
+            engine.capture()
+            before = mirror.frames_captured
+            start = time.perf_counter()
             for _ in range(block):
-                start = time.perf_counter()
                 engine.step()
-                target.append(time.perf_counter() - start)
+            engine.capture()
+            totals[on] += time.perf_counter() - start
+            counts[on] += block
+            captured += mirror.frames_captured - before
     finally:
-        mirror.enabled = saved
-    med_off = statistics.median(off) * 1e3
-    med_on = statistics.median(on) * 1e3
-    mean_off = statistics.fmean(off) * 1e3
-    mean_on = statistics.fmean(on) * 1e3
+        mirror.enabled, mirror.on_frame = saved_enabled, saved_cb
+    off_ms = totals[False] / max(1, counts[False]) * 1e3
+    on_ms = totals[True] / max(1, counts[True]) * 1e3
+    extra = on_ms - off_ms
     return {
-        "median_off_ms": med_off,
-        "median_on_ms": med_on,
-        "mean_off_ms": mean_off,
-        "mean_on_ms": mean_on,
-        "mean_extra_ms": mean_on - mean_off,
-        "frames_sent": float(mirror.frames_sent),
+        "off_ms_per_frame": off_ms,
+        "on_ms_per_frame": on_ms,
+        "extra_ms_per_frame": extra,
+        "extra_ms_per_mirror_frame": extra * counts[True] / captured if captured else math.nan,
+        "mirror_frames": float(captured),
+        "frames_sent": float(sent),
     }

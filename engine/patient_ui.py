@@ -83,6 +83,7 @@ TRACK_W = 0.90
 TRACK_Z = -0.04
 TRACK_T = 0.03  # track thickness
 MESSAGE_W = 1.06  # widest message line
+HINT_SIZE = 0.036
 
 FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",
@@ -374,7 +375,7 @@ class PatientUI:
         shape_node(r, "suds-rule", BIN_SORT + 2,
                    lambda b: add_rounded(b, SUDS_W - 0.16, 0.003, 0.0, (*TRACK[:3], 0.8),
                                          center=(0.0, -SUDS_H / 2 + 0.115), segs=1))
-        self._hint, self._hint_np = self._text(r, "suds-hint", size=0.036, color=MUTED)
+        self._hint, self._hint_np = self._text(r, "suds-hint", size=HINT_SIZE, color=MUTED)
         self._hint_np.setPos(0.0, 0.0, -SUDS_H / 2 + 0.055)
         self._set_value(self.value, force=True)
 
@@ -384,6 +385,7 @@ class PatientUI:
         self._msg, self._msg_np = self._text(self.text_root, "message", size=0.056, color=TEXT,
                                              wrap_m=MESSAGE_W)
         self._msg_backdrop: NodePath | None = None
+        self._msg_h = 0.15
 
     def _apply_language(self) -> None:
         lang = _lang(self.engine.language)
@@ -455,6 +457,7 @@ class PatientUI:
         self._set_title(prompt)
         self._hint.setText(self._hint_text)
         self._hint.setTextColor(*MUTED)
+        self._hint_np.setScale(HINT_SIZE)
         self._set_value(self._last_answer if self._last_answer is not None else 50, force=True)
         self.suds_pending = int(request_id)
         self._thanks_left = 0.0
@@ -469,7 +472,6 @@ class PatientUI:
         self.suds_pending = None
         self._thanks_left = 0.0
         self._suds_fade.fade_out()
-        self._place_message()
 
     def close(self) -> None:
         """Remove the panels and stop listening (idempotent)."""
@@ -494,10 +496,12 @@ class PatientUI:
 
     # -- input and frame -------------------------------------------------------------
     def _place_message(self) -> None:
-        """The message sits above the rating panel when both show."""
-        if self.suds_pending is not None:
-            h = getattr(self, "_msg_h", 0.15)
-            self.text_root.setZ(SUDS_H / 2 + 0.04 + h / 2)
+        """A message sits above the rating panel while that is on screen
+        (asking, thanking or fading), else where the rating panel would be.
+        It does not move when the rating panel leaves: text that jumps while
+        being read is harder to read."""
+        if self._suds_fade.visible:
+            self.text_root.setZ(SUDS_H / 2 + 0.04 + self._msg_h / 2)
         else:
             self.text_root.setZ(0.0)
 
@@ -537,8 +541,8 @@ class PatientUI:
             self._last_answer = answer
             self._hint.setText(THANKS[self._lang])
             self._hint.setTextColor(*ACCENT)
+            self._hint_np.setScale(0.048)
             self._thanks_left = THANKS_S
-            self._place_message()
             if self.on_suds is not None:
                 try:
                     self.on_suds(rid, answer)
@@ -560,3 +564,46 @@ class PatientUI:
                 self._text_fade.fade_out()
         self._suds_fade.update(dt)
         self._text_fade.update(dt)
+
+
+def render_example(path: str, language: str = "en", size: tuple[int, int] = (1280, 720),
+                   value: int = 65, message: str | None = None) -> None:
+    """Picture of the rating panel over the spiders scene (README, docs):
+    ``python -m engine.patient_ui docs/img/suds-panel-en.png --language en``."""
+    from engine.app import Engine, EngineConfig
+    from engine.shots import aim_head
+
+    engine = Engine(EngineConfig(backend="offscreen", scene="spiders", size=size,
+                                 language=language,
+                                 params={"location": "table", "distance": 0.9, "size": 7.0}))
+    try:
+        engine.simulate(1.0)
+        scene = engine.scene
+        aim_head(engine, scene.focus_point() if scene is not None else None)
+        # Look a little to the left of the spider so it shows beside the panel.
+        engine.head.setHpr(engine.head.getH() + 31.0, engine.head.getP() + 2.0, 0.0)
+        ui = PatientUI(engine)
+        ui.ask_suds(1)
+        if message:
+            ui.show_text(message, 10.0)
+        engine.simulate(CONFIRM_GUARD_S + 0.2)
+        engine.backend.emit("point", value / SUDS_MAX)
+        engine.render_frame()
+        engine.save_png(path)
+        ui.close()
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Render the SUDS rating panel to a PNG.")
+    ap.add_argument("path")
+    ap.add_argument("--language", default="en", choices=("en", "fr"))
+    ap.add_argument("--value", type=int, default=65)
+    ap.add_argument("--message", default=None, help="also show this message above the panel")
+    ap.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT")
+    args = ap.parse_args()
+    w, _, h = args.size.partition("x")
+    render_example(args.path, args.language, (int(w), int(h)), args.value, args.message)

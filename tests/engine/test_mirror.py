@@ -12,7 +12,7 @@ import pytest
 from panda3d.core import PNMImage, StringStream
 
 from engine.app import Engine, EngineConfig
-from engine.mirror import MirrorError, MirrorStreamer
+from engine.mirror import READBACKS, MirrorError, MirrorStreamer
 
 SIZE = (320, 180)
 DEADLINE_S = 20.0
@@ -67,9 +67,16 @@ def decode(jpeg: bytes) -> PNMImage:
     return img
 
 
-def test_frames_are_valid_jpegs_of_the_patient_view(
-    engine: Engine, mirror: MirrorStreamer
-) -> None:
+@pytest.mark.parametrize("readback", READBACKS)
+def test_frames_are_valid_jpegs_of_the_patient_view(engine: Engine, readback: str) -> None:
+    mirror = MirrorStreamer(engine, fps=15.0, size=SIZE, quality=80, readback=readback)
+    try:
+        _check_frames(engine, mirror)
+    finally:
+        mirror.close()
+
+
+def _check_frames(engine: Engine, mirror: MirrorStreamer) -> None:
     frames = Frames()
     mirror.on_frame = frames
     step_until(engine, lambda: frames.count() >= 3)
@@ -179,6 +186,7 @@ def test_close_joins_the_thread_and_removes_the_buffer(engine: Engine) -> None:
         ({"size": "big"}, "width, height"),
         ({"quality": 0}, "quality"),
         ({"quality": 70.5}, "quality"),
+        ({"readback": "sometimes"}, "readback"),
     ],
 )
 def test_bad_settings_are_refused(engine: Engine, kwargs: dict[str, object], match: str) -> None:

@@ -278,6 +278,17 @@ def test_message_is_drawn_and_sits_above_a_rating(engine: Engine, ui: PatientUI)
     assert msg_rows.min() < rows.min()
     ui.cancel_suds()
     engine.simulate(6.0)
+    # Right after an answer the panel still says thank you: a message shown
+    # then goes above it, not over it.
+    ask(engine, ui, 92)
+    engine.backend.emit("confirm", 1.0)
+    ui.show_text("Très bien.", 2.0)
+    assert ui.suds_visible and ui.text_root.getZ() > 0.3
+    engine.simulate(3.0)
+    assert not ui.suds_visible and not ui.text_visible
+    ui.show_text("Encore un moment.", 2.0)
+    assert ui.text_root.getZ() == 0.0
+    engine.simulate(3.0)
 
 
 class _CountingText:
