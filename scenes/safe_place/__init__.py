@@ -1,0 +1,1 @@
+"""The safe place: a calm meadow with a breathing guide (see ``scene``)."""
