@@ -11,10 +11,11 @@ with "Fatal Python error: none_dealloc: deallocating None". Check with::
 b = sys.getrefcount(None); [o.setObjectName('x') for _ in range(1000)]; \
 print(b - sys.getrefcount(None))"      # 1000 on an affected setup, 0 otherwise
 
-:func:`pin_none` gives ``None`` a reference count no program can exhaust
-(2**40 extra references), which is what Python 3.12 does by design. ``None``
-is a static object that is never freed, so extra references cannot leak
-anything. Call it before using Qt (``therapist_console.report`` and the app do).
+:func:`pin_none` gives ``None`` (and ``True`` and ``False``, which some
+bool-returning calls drop the same way) a reference count no program can
+exhaust (2**40 extra references), which is what Python 3.12 does by design.
+They are static objects that are never freed, so extra references cannot
+leak anything. Call it before using Qt (``therapist_console.report`` and the app do).
 """
 
 from __future__ import annotations
@@ -28,11 +29,16 @@ _EXTRA_REFS = 1 << 40
 
 
 def pin_none() -> bool:
-    """Make ``None`` effectively immortal on CPython < 3.12. Idempotent; True if it acted."""
+    """Make ``None``, ``True`` and ``False`` effectively immortal on CPython < 3.12.
+    Idempotent; True if it acted."""
     global _PINNED
     if _PINNED or sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
         return False
     # ob_refcnt is the first field of every PyObject in release builds.
-    ctypes.c_ssize_t.from_address(id(None)).value += _EXTRA_REFS
+    # True and False too: some bool-returning calls (QImage.save, QImage.fromData
+    # on bad data) drop a reference to False the same way, and a long console
+    # session or the headless demo then aborts at exit with "bool_dealloc".
+    for obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += _EXTRA_REFS
     _PINNED = True
     return True
