@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from therapist_console.record import SessionRecord  # noqa: E402
+from therapist_console.record import SessionRecord
 
 T0 = 1_790_000_000.0
 
