@@ -1,1 +1,5 @@
 """The headset-side engine (Panda3D). Never imports Qt."""
+
+BACKENDS = ("desktop", "offscreen", "openxr")
+"""Display backend names (here, not in ``engine.backends``, so the command
+line can offer them without importing Panda3D)."""

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("desktop", "offscreen", "openxr")
+from engine import BACKENDS
 
 PatientInput = Callable[[str, float], None]
 """Callback for the patient's own input: (kind, value). Kinds: ``adjust``

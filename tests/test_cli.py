@@ -87,3 +87,13 @@ def test_scenes_shot_writes_the_picture(tmp_path: Path) -> None:
     assert pixels.std() > 0.02, "the shot must show something"
     bad = run("scenes", "shot", "spiders", "--event", "explode", "--out", str(tmp_path / "x.png"))
     assert bad.returncode == 2 and "no event 'explode'" in bad.stderr
+
+
+def test_building_the_command_line_imports_no_renderer_and_no_gui() -> None:
+    code = (
+        "import sys, palier.cli as c; c.build_parser(); "
+        "print(sorted(m for m in ('panda3d', 'PySide6', 'zmq') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", "palier --help must stay instant and work anywhere"
