@@ -28,12 +28,12 @@ from panda3d.core import (
     unloadPrcFile,
 )
 
+from engine import BACKENDS
+
 if TYPE_CHECKING:
     from engine.app import Engine, EngineConfig
 
 log = logging.getLogger(__name__)
-
-from engine import BACKENDS
 
 PatientInput = Callable[[str, float], None]
 """Callback for the patient's own input: (kind, value). Kinds: ``adjust``
