@@ -304,9 +304,10 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             model.enter_suds(35)
             say("SUDS 35 (said aloud)")
 
-            page.hierarchy.go_next()
-            wait_for(lambda: acked("load_scene", 3), "step 3 to load")
-            say("step 3")
+            # Steps 3 and 4 went well last session (say): on to step 5, the table.
+            page.hierarchy.go(4)
+            wait_for(lambda: acked("load_scene", 3), "step 5 to load")
+            say("step 5 (the spider on the table)")
             pump(app, step_s / 2)
             decl = page.controls.declaration
             if decl is not None and decl.events:
@@ -359,18 +360,34 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 f"ratings, {summary.pauses} pause")
             written += win.summary.export("pdf", out)
             written += win.summary.export("json", out)
-            written += win.summary.export("csv", out)
+            csvs = win.summary.export("csv", out)
+            if csvs:
+                written.append(csvs[0].parent)  # one folder, a CSV file per stream
             win.close()
     finally:
         if hr is not None:
             hr.stop()
         engine.stop()
+        _close_if_open(record_path)
     print(f"\nSession record (SQLite): {record_path.resolve()}")
     for path in written:
-        print(f"  {path.resolve()}")
+        kind = {".png": "console screenshot", ".pdf": "PDF report", ".json": "JSON export"}.get(
+            path.suffix, "CSV exports (one file per stream)")
+        print(f"  {kind:<34} {path.resolve()}")
     print(f"Engine log: {engine.log_path.resolve()}\n"
           f"List sessions: palier sessions list --db {record_path}")
     return 0
+
+
+def _close_if_open(record_path: Path) -> None:
+    """A script that failed half-way leaves no open session behind (the next
+    console would offer to resume a demo)."""
+    from therapist_console.record import SessionRecord
+
+    with SessionRecord(record_path) as rec:
+        for info in rec.interrupted_sessions():
+            rec.close_interrupted(info.id)
+            print(f"palier demo: closed the unfinished demo session {info.id}")
 
 
 # -- scene pictures -----------------------------------------------------------------------

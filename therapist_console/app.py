@@ -48,6 +48,9 @@ from therapist_console.widgets.timeline import TimelineView
 log = logging.getLogger(__name__)
 
 TICK_MS = 250
+COMMAND_TIMEOUT_S = 2.0
+"""Per try (the client retries twice): a scene load runs on the engine's frame
+thread and can take seconds on a busy machine with software rendering."""
 
 
 class SessionPage(QWidget):
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
         try:
             fp = self.engine_fingerprint()
             client = LinkClient(endpoint, keys_dir=self.keys_dir, mirror=True,
+                                timeout_s=COMMAND_TIMEOUT_S,
                                 resume_events=self.model.record.last_engine_event())
         except (OSError, ValueError, RuntimeError) as exc:
             self.setup.set_connect_error(tr("ui.setup.connect_failed", lang, error=str(exc)))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from therapist_console.i18n import tr
 from therapist_console.model import SessionModel, TimelineEntry
-from therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel, text_of
+from therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel
 
 HR_COLOR = ALERT
 SUDS_COLOR = ACCENT
@@ -50,7 +50,7 @@ class LiveChart(QWidget):
                                           symbol="o", symbolSize=9,
                                           symbolBrush=SUDS_COLOR, symbolPen="w")
         self.suds_view.addItem(self.suds_curve)
-        self.legend = pi.addLegend(offset=(8, 8))
+        self.legend = pi.addLegend(offset=(-8, -8))  # bottom right, clear of the marks
         self.marks: list[pg.InfiniteLine] = []
         ev = model.events
         ev.heart_rate.connect(lambda _s: self._redraw_hr())
@@ -99,27 +99,38 @@ class LiveChart(QWidget):
 
     def _extend_x(self) -> None:
         right = max(2.0, self.model.elapsed_s() / 60.0 + 0.5)
-        self.plot.getPlotItem().setXRange(0, right, padding=0.0)
+        self.plot.getPlotItem().setXRange(-0.04 * right, right, padding=0.0)
 
     def _on_timeline(self, entry: TimelineEntry) -> None:
         self._mark(entry)
 
     def _mark(self, e: TimelineEntry) -> None:
-        lang = self.model.language
+        """Steps as solid lines labelled with their number; events, pauses and
+        patient stops as dashed lines with a short sign (the timeline has the words)."""
         label: str | None = None
         pen: Any = None
+        fill = "#ffffffd0"
         if e.kind == "step":
-            label = f"{int(e.detail.get('index', 0)) + 1}. {text_of(e.detail.get('label'), lang)}"
+            label = f" {int(e.detail.get('index', 0)) + 1} "
             pen = pg.mkPen(MUTED, width=1.5)
-        elif e.kind == "event" and e.name in ("scene_event", "pause", "patient_stop",
-                                              "failsafe"):
-            label = e.text(lang)
-            color = SAFE if e.name == "pause" else ALERT if e.name != "scene_event" else "#8a6d9c"
-            pen = pg.mkPen(color, width=1.2, style=pg.QtCore.Qt.PenStyle.DashLine)
+        elif e.kind == "event" and e.name in MARKS:
+            label, color = MARKS[e.name]
+            pen = pg.mkPen(color, width=1.4, style=pg.QtCore.Qt.PenStyle.DashLine)
         if label is None:
             return
         line = pg.InfiniteLine(pos=self._minutes(e.t), angle=90, pen=pen, label=label,
-                               labelOpts={"position": 0.93, "color": "#444",
-                                          "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
+                               labelOpts={"position": 0.96, "color": "#2b2f33", "fill": fill,
+                                          "anchors": [(0.5, 0), (0.5, 0)]})
+        line.setToolTip(e.text(self.model.language))
         self.plot.getPlotItem().addItem(line)
         self.marks.append(line)
+
+
+MARKS = {
+    "scene_event": ("⚡", "#8a6d9c"),
+    "pause": ("‖", SAFE),
+    "resume": ("▶", SAFE),
+    "patient_stop": ("■", ALERT),
+    "failsafe": ("■", ALERT),
+}
+"""Event kind -> (sign on the chart, line colour)."""

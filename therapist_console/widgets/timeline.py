@@ -96,7 +96,7 @@ class TimelineView(QWidget):
         self.table.insertRow(r)
         color = QBrush(QColor(KIND_COLORS.get(e.kind, "#2b2f33")))
         for c, text in enumerate((fmt_clock(e.elapsed_s), tr(f"timeline.{e.kind}", lang),
-                                  e.text(lang))):
+                                  self.describe(e, lang))):
             item = QTableWidgetItem(text)
             item.setToolTip(text)
             if c == 1:
@@ -105,6 +105,18 @@ class TimelineView(QWidget):
         self.table.setRowHeight(r, 26)
         if scroll:
             self.table.scrollToBottom()
+
+    def describe(self, e: TimelineEntry, lang: str) -> str:
+        """The model's text, with a scene event named by its declared label."""
+        if e.kind == "event" and e.name == "scene_event":
+            decl = self.model.scene_declaration()
+            name = str(e.detail.get("event") or e.detail.get("name") or "")
+            if decl is not None:
+                try:
+                    return f"{tr('event.scene_event', lang)}: {decl.event(name).label.get(lang)}"
+                except ValueError:
+                    pass
+        return e.text(lang)
 
     def add_note(self) -> None:
         try:
