@@ -345,7 +345,9 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             pump(app, step_s)
             model.enter_suds(30)
             say("SUDS 30 (said aloud)")
-            pump(app, 1.0, lambda: page.mirror.frames_shown > 0)
+            # Let the engine's once-a-second frame statistics and the mirror catch up
+            # after the scene swaps, so the screenshots show the steady state.
+            pump(app, 2.5)
 
             for shot_lang in (lang, "fr" if lang == "en" else "en"):
                 model.set_language(shot_lang)
