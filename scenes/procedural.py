@@ -573,8 +573,13 @@ in vec3 v_nrm;
 in vec4 v_col;
 in vec2 v_uv;
 void main() {
-    // UVs near -1e4 mark untextured parts merged into a textured Geom.
-    vec4 tex = v_uv.x < -5000.0 ? vec4(1.0) : texture(p3d_Texture0, v_uv);
+    // UVs near -1e4 mark untextured parts merged into a textured Geom. The
+    // lookup itself must never see those coordinates: a SIMD rasteriser may
+    // sample on both sides of the branch, and Mesa's llvmpipe once took over
+    // a minute for one frame filtering (anisotropic, mipmapped) around -1e4.
+    bool plain = v_uv.x < -5000.0;
+    vec4 tex = texture(p3d_Texture0, plain ? vec2(0.5) : v_uv);
+    if (plain) tex = vec4(1.0);
     vec4 base = tex * v_col * p3d_ColorScale;
     vec3 n = normalize(v_nrm);
     vec3 view = normalize(-v_pos);
