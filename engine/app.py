@@ -128,6 +128,8 @@ class Engine:
         self.pause_reason = ""
         self.fader = Fader(base, self.head)
         self._pending_swap: Callable[[], None] | None = None
+        self._swap_kind = ""  # "pause" or "resume" while a fade-out is under way
+        self._safe_place: Scene | None = None  # built ahead, hidden, for the next pause
         self._quit = False
 
         self._commands: deque[Callable[[Engine], None]] = deque()
@@ -146,7 +148,17 @@ class Engine:
         for name, sort, fn in self._stages:
             base.taskMgr.add(self._as_task(fn), name, sort=sort)
         self.backend.attach(self)
-        self.load_scene(config.scene, config.params)
+        if config.multisamples:
+            from panda3d.core import AntialiasAttrib
+
+            base.render.setAntialias(AntialiasAttrib.MMultisample)
+        try:
+            self.load_scene(config.scene, config.params)
+            self._safe_place = self._prepare_safe_place()
+        except BaseException:
+            # Leave nothing open: a failed start must not poison the next Engine.
+            self.close()
+            raise
 
     # -- tasks --------------------------------------------------------------
     @staticmethod
@@ -178,6 +190,7 @@ class Engine:
         swap_now = self.fader.update(self.clock.dt)
         if swap_now and self._pending_swap is not None:
             swap, self._pending_swap = self._pending_swap, None
+            self._swap_kind = ""
             swap()
             self.fader.fade_in(FADE_IN_S)
 
@@ -227,6 +240,39 @@ class Engine:
             raise
         return scene
 
+    def _prepare_safe_place(self) -> Scene | None:
+        """Build the safe place once, hidden and silent, so that a pause (or
+        the link failsafe) is a swap at the next black frame instead of a
+        frame stalled building a scene (seconds on a slow machine)."""
+        try:
+            scene = self._new_scene(registry.SAFE_PLACE_ID, {"breathing_guide": True})
+        except Exception:
+            log.exception("safe place could not be prepared; a pause will build it then")
+            return None
+        # Draw it once now (the engine is starting, nobody watches) so its
+        # shaders compile and its geometry and textures reach the GPU here,
+        # not in the first frame that shows it.
+        exposure = self.scene
+        if exposure is not None:
+            exposure.root.stash()
+        self.base.graphicsEngine.renderFrame()
+        if exposure is not None:
+            exposure.root.unstash()
+        self._hide(scene)
+        return scene
+
+    @staticmethod
+    def _hide(scene: Scene) -> None:
+        scene.root.stash()
+        for sound in scene._sounds:  # inactive sounds are silent; loops resume later
+            sound.setActive(False)
+
+    @staticmethod
+    def _show(scene: Scene) -> None:
+        scene.root.unstash()
+        for sound in scene._sounds:
+            sound.setActive(True)
+
     def _drop(self, scene: Scene | None) -> None:
         if scene is not None:
             scene.teardown()
@@ -236,12 +282,19 @@ class Engine:
         """Replace the exposure scene at once (validated first; a bad value
         leaves the current scene untouched). Cancels a pause."""
         new = self._new_scene(scene_id, values)
+        if self.paused and self._paused_scene is not None and self._safe_place is None:
+            if self.scene is not None:  # the safe place showing: keep it for next time
+                self._hide(self.scene)
+            self._safe_place, self.scene = self.scene, None
         self._drop(self.scene)
         self._drop(self._paused_scene)
         self._paused_scene = None
         self.scene = new
         self.paused = False
         self.pause_reason = ""
+        if self._pending_swap is not None:  # a fade under way must not swap the new scene
+            self._pending_swap, self._swap_kind = None, ""
+            self.fader.fade_in(FADE_IN_S)
         return new
 
     def set_params(self, values: Mapping[str, object], ramp_s: float | None = None) -> None:
@@ -251,6 +304,9 @@ class Engine:
         target.set_params(values, ramp_s)
 
     def fire(self, event: str, **options: Any) -> None:
+        exposure = self._paused_scene if self._paused_scene is not None else self.scene
+        if exposure is not None:
+            exposure.declaration.event(event)  # an unknown name says so, paused or not
         if self.paused or self.scene is None:
             raise EngineError("events cannot be fired while paused in the safe place")
         self.scene.fire(event, **options)
@@ -259,6 +315,13 @@ class Engine:
         """Fade to black, then show the safe place. Returns False if already
         paused. The exposure scene is kept (hidden) so resume restores it."""
         if self.paused:
+            if self._swap_kind == "resume":
+                # A pause (therapist, failsafe, patient stop) during the fade
+                # back wins: cancel the resume and stay in the safe place.
+                self._pending_swap, self._swap_kind = None, ""
+                self.pause_reason = reason
+                self.fader.fade_in(FADE_IN_S)
+                return True
             return False
         self.paused = True
         self.pause_reason = reason
@@ -267,26 +330,43 @@ class Engine:
             self._paused_scene = self.scene
             if self._paused_scene is not None:
                 self._paused_scene.root.stash()
-            self.scene = self._new_scene(registry.SAFE_PLACE_ID, {"breathing_guide": True})
+            safe, self._safe_place = self._safe_place, None
+            if safe is None:
+                safe = self._new_scene(registry.SAFE_PLACE_ID, {"breathing_guide": True})
+            else:
+                self._show(safe)
+                safe.update(self.clock.t, 0.0)
+            self.scene = safe
 
-        self._pending_swap = swap
+        self._pending_swap, self._swap_kind = swap, "pause"
         self.fader.fade_out(FADE_OUT_S)
         return True
 
     def resume(self) -> bool:
         if not self.paused:
             return False
+        if self._swap_kind == "pause":
+            # Still fading out: the exposure scene never left; fade back to it.
+            self._pending_swap, self._swap_kind = None, ""
+            self.paused = False
+            self.pause_reason = ""
+            self.fader.fade_in(FADE_IN_S)
+            return True
 
         def swap() -> None:
             safe, self.scene = self.scene, self._paused_scene
             self._paused_scene = None
-            self._drop(safe)
+            if safe is not None and self._safe_place is None:
+                self._hide(safe)  # kept, ready for the next pause
+                self._safe_place = safe
+            else:
+                self._drop(safe)
             if self.scene is not None:
                 self.scene.root.unstash()
             self.paused = False
             self.pause_reason = ""
 
-        self._pending_swap = swap
+        self._pending_swap, self._swap_kind = swap, "resume"
         self.fader.fade_out(FADE_OUT_S)
         return True
 
@@ -358,7 +438,8 @@ class Engine:
         """Tear everything down; the process may create a new Engine after."""
         self._drop(self.scene)
         self._drop(self._paused_scene)
-        self.scene = self._paused_scene = None
+        self._drop(self._safe_place)
+        self.scene = self._paused_scene = self._safe_place = None
         for name, _sort, _fn in self._stages:
             self.base.taskMgr.remove(name)
         self.backend.close(self)

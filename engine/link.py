@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import select
 import socket
 import sys
 import threading
@@ -103,6 +102,20 @@ def split_endpoint(endpoint: str) -> tuple[str, int]:
         raise LinkError(str(exc)) from None
 
 
+def _catalogue() -> tuple[dict[str, Any], ...]:
+    """Every registered scene's declaration; one that cannot be loaded is
+    left out with an error in the log rather than taking the link down."""
+    from scenes import registry
+
+    out = []
+    for scene_id in registry.scene_ids():
+        try:
+            out.append(registry.declaration(scene_id).to_dict())
+        except Exception:
+            log.exception("link: scene %r cannot be loaded; left out of the catalogue", scene_id)
+    return tuple(out)
+
+
 def harden(sock: zmq.Socket, max_msg: int) -> None:
     """Options every link socket gets: no hang at exit, bounded messages."""
     sock.setsockopt(zmq.LINGER, 0)
@@ -141,9 +154,7 @@ class EngineLink:
                 "refused; pair one with `palier keys allow FILE`",
                 consoles_dir,
             )
-        from scenes import registry
-
-        self.catalogue = tuple(d.to_dict() for d in registry.declarations())
+        self.catalogue = _catalogue()
 
         # Patient-side parts (written alongside; the link only uses their API).
         if patient_ui is None:
@@ -706,13 +717,8 @@ def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
         print(f"test-hooks: ok {line}", flush=True)
 
     def loop() -> None:
-        while True:
-            r, _, _ = select.select([sys.stdin], [], [], 0.5)
-            if not r:
-                continue
-            line = sys.stdin.readline()
-            if not line:
-                return
+        # A daemon thread blocked in readline never holds up the exit.
+        for line in sys.stdin:
             if line.strip():
                 apply(line.strip())
 

@@ -812,7 +812,7 @@ class LinkClient:
                     f"{msg.SUBJECT} not sent: the link is {self.status.state.value} "
                     f"({self.status.detail})"))
                 continue
-            if isinstance(msg, wire.Hello | wire.AckEvents | wire.GetEvents):
+            if isinstance(msg, wire.Hello | wire.AckEvents):
                 fut.set_exception(ValueError(f"{msg.SUBJECT} is managed by the client"))
                 continue
             self._send(_Request(msg=msg, frames=wire.encode(msg), deadline=0.0,

@@ -43,7 +43,8 @@ def test_stage_order_is_fixed(engine: Engine) -> None:
     order: list[str] = []
     sorts = {t.getName(): t.getSort() for t in engine.base.taskMgr.getAllTasks()}
     assert sorts["palier-input"] == SORT_INPUT < sorts["palier-commands"] == SORT_COMMANDS
-    assert SORT_COMMANDS < sorts["palier-scene"] == SORT_SCENE < sorts["palier-safety"] == SORT_SAFETY
+    assert SORT_COMMANDS < sorts["palier-scene"] == SORT_SCENE
+    assert SORT_SCENE < sorts["palier-safety"] == SORT_SAFETY
     assert SORT_SAFETY < sorts["palier-telemetry"] == SORT_TELEMETRY < sorts["igLoop"]
     engine.command_sources.append(lambda e: order.append("commands"))
     engine.frame_observers.append(lambda e: order.append("telemetry"))
@@ -64,14 +65,23 @@ def test_simulated_clock_is_fixed_step_and_deterministic(engine: Engine) -> None
     assert engine.frame - f0 == 9
     assert engine.time - t0 == pytest.approx(9 * engine.config.sim_dt)
 
-    def run_once() -> np.ndarray:
+    def run_once() -> tuple[list[tuple[str, tuple[float, ...]]], np.ndarray]:
         engine.clock.t = 0.0
         engine.load_scene("spiders", registry.declaration("spiders").most_intense())
         engine.simulate(1.0)
         engine.render_frame()
-        return engine.capture()
+        render = engine.base.render
+        poses = [(str(n), tuple(n.getMat(render).getRow(i)[j] for i in range(4) for j in range(4)))
+                 for n in render.findAllMatches("**")]
+        return poses, engine.capture()
 
-    assert np.array_equal(run_once(), run_once())
+    (poses_a, frame_a), (poses_b, frame_b) = run_once(), run_once()
+    # The simulation is exact: every node in the same place, bit for bit.
+    assert poses_a == poses_b
+    # The pixels too, within rasterisation noise: with identical transforms a
+    # fresh run on Mesa llvmpipe was seen one grey level off on one edge pixel.
+    diff = np.abs(frame_a.astype(np.int16) - frame_b.astype(np.int16))
+    assert diff.max() <= 1 and np.count_nonzero(diff) <= frame_a.size // 1000
 
 
 def test_bad_values_leave_the_scene_untouched(engine: Engine) -> None:
