@@ -20,9 +20,9 @@ Usage: ``.venv/bin/python bench/link_latency.py [-n 1000] [--fps 90]``
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
-import select
 import signal
 import statistics
 import subprocess
@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from palier import keys, wire  # noqa: E402
+from palier.lines import LineReader  # noqa: E402
 from therapist_console.client import LinkClient  # noqa: E402
 
 
@@ -105,16 +106,12 @@ def start_engine(kdir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True,
                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
     assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"engine exited with {proc.returncode}")
-        if select.select([proc.stdout], [], [], 0.2)[0]:
-            line = proc.stdout.readline()
-            if line.startswith("palier-link ready"):
-                return proc, dict(p.split("=", 1) for p in line.split()[2:])["command"]
+    reader = LineReader(proc.stdout, name="engine-stdout")  # also keeps the pipe drained
+    line = reader.until(lambda ln: ln.startswith("palier-link ready"), 120)
+    if line is not None:
+        return proc, dict(p.split("=", 1) for p in line.split()[2:])["command"]
     proc.kill()
-    raise RuntimeError("engine did not start")
+    raise RuntimeError(f"engine did not start (exit code {proc.poll()})")
 
 
 def stop(proc: subprocess.Popen[str]) -> None:
@@ -132,6 +129,8 @@ def frame_stats(client: LinkClient, seconds: float) -> tuple[float, float, float
     time.sleep(seconds)
     client.on_frame_stats = None
     got = got[1:] or got  # the first report may straddle the switch
+    if not got:  # the render loop stalled for the whole window
+        return (math.nan, math.nan, 0.0)
     return (statistics.fmean(s.median_ms for s in got), statistics.fmean(s.p99_ms for s in got),
             statistics.fmean(s.frames for s in got))
 

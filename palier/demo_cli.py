@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from palier.lines import LineReader
 
 ENGINE_START_S = 120.0
 DEMO_SIZE = "480x270"
@@ -104,17 +104,7 @@ class EngineProcess:
     proc: subprocess.Popen[str]
     endpoint: str
     log_path: Path
-    lines: list[str] = field(default_factory=list)
-    _reader: threading.Thread | None = None
-
-    def drain_stdout(self) -> None:
-        """Keep reading the engine's stdout so its pipe never fills."""
-        def loop() -> None:
-            assert self.proc.stdout is not None
-            for line in self.proc.stdout:
-                self.lines.append(line.rstrip())
-        self._reader = threading.Thread(target=loop, name="demo-engine-stdout", daemon=True)
-        self._reader.start()
+    stdout: LineReader  # keeps the pipe drained so the engine never blocks on it
 
     def send(self, line: str) -> None:
         """A simulated patient action (the engine's --test-hooks input line)."""
@@ -144,20 +134,14 @@ def start_engine(keys_dir: Path, backend: str, lang: str, log_path: Path,
                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
     log_file.close()
     assert proc.stdout is not None
-    deadline = time.monotonic() + ENGINE_START_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the engine exited with code {proc.returncode} before it was "
-                               f"ready; see {log_path}")
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if not ready:
-            continue
-        line = proc.stdout.readline()
-        if line.startswith("palier-link ready"):
-            parts = dict(p.split("=", 1) for p in line.split()[2:])
-            engine = EngineProcess(proc, parts["command"], log_path)
-            engine.drain_stdout()
-            return engine
+    reader = LineReader(proc.stdout, name="demo-engine-stdout")
+    line = reader.until(lambda ln: ln.startswith("palier-link ready"), ENGINE_START_S)
+    if line is not None:
+        parts = dict(p.split("=", 1) for p in line.split()[2:])
+        return EngineProcess(proc, parts["command"], log_path, reader)
+    if proc.poll() is not None:
+        raise RuntimeError(f"the engine exited with code {proc.returncode} before it was "
+                           f"ready; see {log_path}")
     proc.kill()
     raise RuntimeError(f"the engine was not ready within {ENGINE_START_S:.0f} s; see {log_path}")
 

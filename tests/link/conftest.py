@@ -4,10 +4,10 @@ processes (offscreen, real time, ephemeral loopback ports) and clients."""
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from palier import keys
+from palier.lines import LineReader
 from therapist_console.client import EngineState, LinkClient
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,6 +48,8 @@ class EngineProc:
     endpoint: str
     telemetry: str
     instance: str
+    stdout: LineReader
+    log_path: Path | None = None
     lines: list[str] = field(default_factory=list)
 
     def send(self, line: str) -> None:
@@ -56,18 +59,10 @@ class EngineProc:
 
     def read_until(self, needle: str, timeout: float = 10.0) -> str:
         """Next stdout line containing ``needle`` (test-hook confirmations)."""
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.1)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                self.lines.append(line)
-                if needle in line:
-                    return line
-        raise AssertionError(f"engine never printed {needle!r}; got {self.lines[-5:]}")
+        line = self.stdout.until(lambda ln: needle in ln, timeout, self.lines)
+        if line is None:
+            raise AssertionError(f"engine never printed {needle!r}; got {self.lines[-5:]}")
+        return line
 
     def stop(self) -> int:
         if self.proc.poll() is None:
@@ -83,30 +78,31 @@ class EngineProc:
 
 def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
     cmd = [
-        sys.executable, "-m", "palier.cli", "engine", "--backend", "offscreen",
+        sys.executable, "-m", "palier.cli", "-v", "engine", "--backend", "offscreen",
         "--size", "320x180", "--bind", "tcp://127.0.0.1:0", "--keys", str(keys_dir),
         "--test-hooks", *extra,
     ]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # stderr to a file beside the keys (pytest's temporary folder), read in
+    # post-mortems: a pipe nobody reads would block the engine once full. It
+    # stays open for the engine's lifetime, hence no context manager.
+    err = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        "w+", prefix="engine-", suffix=".log", dir=keys_dir.parent, delete=False)
     proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=err, text=True, env=env)
     assert proc.stdout is not None
-    deadline = time.monotonic() + ENGINE_START_S
+    reader = LineReader(proc.stdout, name="engine-stdout")
     seen: list[str] = []
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read() if proc.stderr else ""
-            raise AssertionError(f"engine exited with {proc.returncode}: {err[-2000:]}")
-        r, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if not r:
-            continue
-        line = proc.stdout.readline()
-        seen.append(line)
-        if line.startswith("palier-link ready"):
-            parts = dict(p.split("=", 1) for p in line.split()[2:])
-            return EngineProc(proc, parts["command"], parts["telemetry"], parts["instance"])
+    line = reader.until(lambda ln: ln.startswith("palier-link ready"), ENGINE_START_S, seen)
+    if line is not None:
+        parts = dict(p.split("=", 1) for p in line.split()[2:])
+        return EngineProc(proc, parts["command"], parts["telemetry"], parts["instance"],
+                          reader, log_path=Path(err.name))
     proc.kill()
-    raise AssertionError(f"engine not ready within {ENGINE_START_S} s: {seen[-5:]}")
+    proc.wait()
+    log = Path(err.name).read_text(errors="replace")
+    raise AssertionError(f"engine not ready within {ENGINE_START_S} s (exit code "
+                         f"{proc.returncode}): {seen[-5:]}\n{log[-2000:]}")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ Usage: python console_proc.py ENDPOINT KEYS_DIR
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -17,6 +18,9 @@ from therapist_console.client import LinkClient
 
 def main() -> int:
     endpoint, keys_dir = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 3:  # a log file, for post-mortems of failed tests
+        logging.basicConfig(filename=sys.argv[3], level=logging.INFO,
+                            format="%(relativeCreated)d %(threadName)s %(name)s: %(message)s")
     lock = threading.Lock()
 
     def out(**obj: object) -> None:

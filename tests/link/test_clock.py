@@ -24,6 +24,6 @@ def test_offset_of_a_shifted_engine(
     # Both processes read the same CLOCK_MONOTONIC, so the true offset is SHIFT_S.
     assert abs(clock.offset_s - SHIFT_S) < 0.003, clock
     assert 0.0 <= clock.spread_s < 0.05 and 0.0 < clock.rtt_s < 0.05
-    # Engine times land on our timeline.
+    # Engine times land on our timeline within a few milliseconds.
     state = c.get_state()
-    assert abs(c.to_console_time(state.t_engine) - (state.t_engine - SHIFT_S)) < 1e-9
+    assert abs(c.to_console_time(state.t_engine) - (state.t_engine - SHIFT_S)) < 0.003
