@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from engine.backends import BACKENDS
+from engine import BACKENDS
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -78,6 +78,8 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
         return False
     if getattr(args, "bind", None):
         return True
+    if args.frames is not None:
+        return False  # a scripted run (--frames) serves only when asked to with --bind
     if (keys_dir / OWN_SECRET).exists():
         return True
     print(f"engine: console link off (no key pair in {keys_dir}; `palier keys init` "

@@ -9,6 +9,7 @@ from pathlib import Path
 from panda3d.core import Point3
 
 from engine.app import Engine, EngineConfig
+from scenes.api import ParamValue
 
 
 def aim_head(engine: Engine, point: tuple[float, float, float] | None) -> None:
@@ -22,7 +23,7 @@ def aim_head(engine: Engine, point: tuple[float, float, float] | None) -> None:
 
 def render_shot(
     scene_id: str,
-    params: Mapping[str, object],
+    params: Mapping[str, ParamValue],
     events: Iterable[str],
     size: tuple[int, int],
     seconds: float,

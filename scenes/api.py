@@ -144,7 +144,8 @@ class ParamSpec:
         expected = f"expected {self.kind.value} ({self.describe_range()})"
         if self.kind in (ParamKind.FLOAT, ParamKind.INT):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ParameterValueError(f"{where}: {expected}, got {type(value).__name__} {value!r}")
+                raise ParameterValueError(
+                    f"{where}: {expected}, got {type(value).__name__} {value!r}")
             if not math.isfinite(value):
                 raise ParameterValueError(f"{where}: {expected}, got {value!r}")
             if self.kind is ParamKind.INT:
@@ -406,7 +407,7 @@ class Ramp:
 
     def value(self, t: float) -> ParamValue:
         p = self.progress(t)
-        if isinstance(self.target, bool) or isinstance(self.target, str):
+        if isinstance(self.target, bool | str):
             return self.target if p >= 1.0 else self.start
         return float(self.start) + (float(self.target) - float(self.start)) * p
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -54,7 +55,8 @@ def test_valid_values_are_coerced() -> None:
 @pytest.mark.parametrize(
     ("values", "error", "needle"),
     [
-        ({"distanse": 1.0}, UnknownParameterError, "no parameter 'distanse'; this scene has: distance"),
+        ({"distanse": 1.0}, UnknownParameterError,
+         "no parameter 'distanse'; this scene has: distance"),
         ({"distance": "near"}, ParameterValueError, "expected float (0.15 to 3 m), got str"),
         ({"distance": True}, ParameterValueError, "got bool"),
         ({"distance": 5.0}, ParameterValueError, "5 is out of range; use 0.15 to 3 m"),
@@ -95,8 +97,10 @@ def test_parse_assignments() -> None:
 def test_intensity_direction() -> None:
     dist = DECL.param("distance")
     assert dist.intensity(3.0) == 0.0 and dist.intensity(0.15) == 1.0
-    assert DECL.least_intense() == {"distance": 3.0, "count": 1, "activity": "still", "lights": True}
-    assert DECL.most_intense() == {"distance": 0.15, "count": 10, "activity": "run", "lights": False}
+    assert DECL.least_intense() == {
+        "distance": 3.0, "count": 1, "activity": "still", "lights": True}
+    assert DECL.most_intense() == {
+        "distance": 0.15, "count": 10, "activity": "run", "lights": False}
 
 
 def test_event_lookup() -> None:
@@ -114,7 +118,8 @@ def test_declaration_round_trips_through_dict() -> None:
     [
         {"kind": ParamKind.FLOAT, "default": 1.0, "minimum": 2.0, "maximum": 1.0},
         {"kind": ParamKind.FLOAT, "default": 9.0, "minimum": 0.0, "maximum": 1.0},
-        {"kind": ParamKind.CHOICE, "default": "a", "choices": (Choice("a", T),), "intensifies": "order"},
+        {"kind": ParamKind.CHOICE, "default": "a", "choices": (Choice("a", T),),
+         "intensifies": "order"},
     ],
 )
 def test_inconsistent_declarations_are_refused(kwargs: dict) -> None:
@@ -125,7 +130,7 @@ def test_inconsistent_declarations_are_refused(kwargs: dict) -> None:
 def test_ramp_is_smooth_and_ends_exactly() -> None:
     ramp = Ramp(0.0, 1.0, t0=10.0, duration=2.0)
     samples = [float(ramp.value(10.0 + i * 0.01)) for i in range(201)]
-    steps = [b - a for a, b in zip(samples, samples[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(samples)]
     assert samples[0] == 0.0 and samples[-1] == 1.0
     assert all(s >= 0 for s in steps) and max(steps) < 0.02  # no jump anywhere
     assert Ramp("a", "b", 0.0, 1.0).value(0.5) == "a" and Ramp("a", "b", 0.0, 1.0).value(1.0) == "b"
