@@ -701,14 +701,22 @@ def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
     """Test only (``palier engine --test-hooks``): read lines from stdin.
 
     ``input KIND VALUE``  patient input as the backend would emit it
+    ``look``              the patient turns the head to the scene's subject
     ``stop-auth``         stop the ZAP authenticator (fail-closed test)
     """
+
+    def look(e: Engine) -> None:
+        from engine.shots import aim_head
+
+        aim_head(e, e.scene.focus_point() if e.scene is not None else None)
 
     def apply(line: str) -> None:
         parts = line.split()
         if parts[:1] == ["input"] and len(parts) >= 2:
             kind, value = parts[1], float(parts[2]) if len(parts) > 2 else 1.0
             engine.submit(lambda e: e.backend.emit(kind, value))
+        elif parts == ["look"]:
+            engine.submit(look)
         elif parts == ["stop-auth"]:
             link.stop_authenticator()
         else:

@@ -21,6 +21,7 @@ Keys: the demo pairs a throwaway engine and console key pair under
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import subprocess
@@ -265,6 +266,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 
             page.hierarchy.go(0)
             wait_for(lambda: acked("load_scene"), "step 1 to load")
+            engine.send("look")  # the simulated patient looks at the subject
             say("step 1 loaded in the headset")
             pump(app, step_s)
             model.enter_suds(20)
@@ -272,6 +274,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 
             page.hierarchy.go_next()
             wait_for(lambda: acked("load_scene", 2), "step 2 to load")
+            engine.send("look")
             say("step 2")
             pump(app, step_s / 2)
             step = model.current_step
@@ -279,11 +282,15 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             if step is not None and decl is not None:
                 nums = [p for p in decl.params if p.kind.value in ("float", "int")]
                 if nums:
+                    # One notch harder, as a therapist would nudge within a step.
                     p = nums[0]
-                    target = p.most_intense
+                    now = float(step.params.get(p.name, p.default))
+                    notch = p.step or (float(p.maximum or 1) - float(p.minimum or 0)) / 10
+                    target = round(now + math.copysign(
+                        2 * notch, float(p.most_intense) - now), 6)
                     page.controls.change(p.name, target)
                     wait_for(lambda: acked("set_params"), "the parameter change")
-                    say(f"{p.label.get(lang)} -> {target} {p.unit} (1.5 s ramp)")
+                    say(f"{p.label.get(lang)} {now:g} -> {target:g} {p.unit} (1.5 s ramp)")
             pump(app, step_s / 2)
             model.enter_suds(35)
             say("SUDS 35 (said aloud)")
@@ -291,6 +298,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             # Steps 3 and 4 went well last session (say): on to step 5, the table.
             page.hierarchy.go(4)
             wait_for(lambda: acked("load_scene", 3), "step 5 to load")
+            engine.send("look")
             say("step 5 (the spider on the table)")
             pump(app, step_s / 2)
             decl = page.controls.declaration
@@ -298,6 +306,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 ev = decl.events[0]
                 page.controls.fire(ev.name)
                 wait_for(lambda: acked("fire"), "the event")
+                engine.send("look")
                 say(f"event: {ev.label.get(lang)}")
             pump(app, step_s / 2)
             page.suds.ask_headset()
@@ -325,6 +334,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             page.timeline.add_note()
             page.pause.toggle()
             wait_for(lambda: not model.paused, "the resume")
+            engine.send("look")
             say("exposure resumed; a note was added")
             pump(app, step_s)
             model.enter_suds(30)
