@@ -216,8 +216,10 @@ class DesktopBackend(DisplayBackend):
             align=TextNode.ALeft,
             fg=(1, 1, 1, 1),
             bg=(0, 0, 0, 0.55),
-            mayChange=False,
+            mayChange=True,  # keeps the TextNode, whose card we widen below
         )
+        # Wider margins than OnscreenText's: its card clipped the longest line.
+        self.help_node.textNode.setCardAsMargin(0.5, 0.6, 0.3, 0.3)
         base.accept("escape", engine.quit)
         base.accept("f1", self.toggle_help)
         base.accept("tab", self.toggle_lock, [base])
