@@ -18,6 +18,7 @@ machine (USB stick), and the other side runs ``palier keys allow FILE``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -78,8 +79,14 @@ def _key_file_text(public: bytes, secret: bytes | None, name: str) -> str:
 
 def _write_private(path: Path, text: str) -> None:
     # Created 0600 from the start: no moment where the secret is world-readable.
+    # A leftover temporary file (an interrupted run) may have another mode or
+    # be a link: remove it and create a fresh one exclusively.
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    os.fchmod(fd, 0o600)  # whatever the umask
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(text)
     os.replace(tmp, path)

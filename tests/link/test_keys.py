@@ -82,3 +82,16 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert keys.load_own(eng).public.decode() in out
     assert main(["keys", "init", "--keys", str(eng)]) == 2  # refuses, clear message
     assert "--force" in capsys.readouterr().err
+
+
+def test_init_replaces_a_leftover_open_tmp_file(tmp_path: Path) -> None:
+    # An interrupted earlier run left the temporary file behind, readable by all.
+    tmp_path.chmod(0o700)
+    leftover = tmp_path / (keys.OWN_SECRET + ".tmp")
+    leftover.write_text("stale")
+    leftover.chmod(0o644)
+    keys.init_keys(tmp_path)
+    sec = tmp_path / keys.OWN_SECRET
+    assert stat.S_IMODE(sec.stat().st_mode) == 0o600
+    assert not leftover.exists()
+    assert keys.load_own(tmp_path).secret != b""
