@@ -33,12 +33,14 @@ class SudsError(ValueError):
 def validate_suds(value: object) -> int:
     """Return the rating as an int, or raise :class:`SudsError` saying why.
 
-    Accepts ints and digit strings (what a therapist types); refuses bools,
-    fractions, NaN, and anything outside 0..100.
+    Accepts ints and strings of ASCII digits, surrounding spaces allowed (what a
+    therapist types); refuses bools, fractions, NaN, signs, other scripts'
+    digits and superscripts (``str.isdigit`` accepts "²", which ``int`` refuses),
+    and anything outside 0..100.
     """
     if isinstance(value, str):
         text = value.strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise SudsError(
                 f"SUDS must be a whole number from 0 to 100, got {value!r}"
             )
