@@ -20,6 +20,53 @@ from protocols.measures import (
 )
 from therapist_console.record import SessionInfo, SessionRecord, StepRow
 
+# Strings of the summary page and the report that the shared catalogue
+# (therapist_console.i18n) does not hold yet: key -> (English, French), same
+# {placeholders} in both (tests/console/test_summary.py checks).
+TEXTS: dict[str, tuple[str, str]] = {
+    "fall.explain": (
+        "{fall}: peak minus end SUDS of the step (in brackets, as a share of the peak).",
+        "{fall} : pic moins SUDS de fin du palier (entre parenthèses, en part du pic).",
+    ),
+    "half.explain": (
+        "{half}: time from the step's peak SUDS to the first rating at or below half "
+        "that peak; — when the rating did not halve during the step.",
+        "{half} : temps entre le pic de SUDS du palier et le premier relevé égal ou "
+        "inférieur à la moitié de ce pic ; — si le SUDS n'a pas diminué de moitié "
+        "pendant le palier.",
+    ),
+    "steps.highest_of": ("highest step {highest} of {total}",
+                         "palier le plus haut {highest} sur {total}"),
+    "steps.highest": ("highest step {highest}", "palier le plus haut {highest}"),
+    "steps.worked.one": ("{n} step worked", "{n} palier travaillé"),
+    "steps.worked.many": ("{n} steps worked", "{n} paliers travaillés"),
+    "steps.none": ("no step started", "aucun palier commencé"),
+    "session.number": (
+        "{ordinal} session of this patient (ref. #{id})",
+        "{ordinal} séance de ce patient (réf. n°{id})",
+    ),
+    "session.short": ("{n} (ref. #{id})", "{n} (réf. n°{id})"),
+    "session.ref": ("ref. #{id}", "réf. n°{id}"),
+    "change": (
+        "vs {ordinal} session: peak {peak0}→{peak1} ({dpeak}), end {end0}→{end1} ({dend})",
+        "vs {ordinal} séance : pic {peak0}→{peak1} ({dpeak}), fin {end0}→{end1} ({dend})",
+    ),
+}
+
+
+def text(key: str, lang: str, **fmt: Any) -> str:
+    """One of :data:`TEXTS` in ``lang`` ('fr' or English), formatted."""
+    en, fr = TEXTS[key]
+    return (fr if lang == "fr" else en).format(**fmt)
+
+
+def ordinal(n: int, lang: str) -> str:
+    """1st, 2nd, 3rd, 11th, 21st; in French 1re, 2e (a session, *séance*, is feminine)."""
+    if lang == "fr":
+        return "1re" if n == 1 else f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
 
 @dataclass(frozen=True, slots=True)
 class StepSummary:
@@ -41,6 +88,8 @@ class StepSummary:
     """The same step's measures in the patient's most recent earlier session
     that rated it (its last rated visit there)."""
     previous_session_id: int | None = None
+    previous_session_number: int | None = None
+    """That earlier session's number for the patient (1 for the first)."""
     change: BetweenSessionChange | None = None
     """``protocols.measures.between_session_change(previous, measures)``."""
 
@@ -90,6 +139,36 @@ class SessionSummary:
     """``protocols.ptsd.AlignedHotspot``: each hotspot with the cue fired before it."""
     expectancies: tuple[Any, ...] = ()
     """``protocols.progression.Expectancy`` (inhibitory learning), in time order."""
+    session_number: int | None = None
+    """This session's rank among the patient's sessions by start (1 for the
+    first); ``session.id`` is the record's reference."""
+    plan_steps: int = 0
+    """Steps in the session's plan (0 when it has none)."""
+
+    def session_text(self, lang: str) -> str:
+        """'3rd session of this patient (ref. #12)'."""
+        if self.session_number is None:
+            return text("session.ref", lang, id=self.session.id)
+        return text("session.number", lang, ordinal=ordinal(self.session_number, lang),
+                    id=self.session.id)
+
+    def session_short(self, lang: str) -> str:
+        """'3 (ref. #12)', for footers."""
+        if self.session_number is None:
+            return text("session.ref", lang, id=self.session.id)
+        return text("session.short", lang, n=self.session_number, id=self.session.id)
+
+    def steps_text(self, lang: str) -> str:
+        """'highest step 5 of 10; 3 steps worked': how far up the hierarchy the
+        session went, and how many distinct steps were worked on."""
+        if self.highest_step_index is None:
+            return text("steps.none", lang)
+        highest = self.highest_step_index + 1
+        top = (text("steps.highest_of", lang, highest=highest, total=self.plan_steps)
+               if self.plan_steps else text("steps.highest", lang, highest=highest))
+        worked = text("steps.worked.one" if self.steps_reached == 1 else "steps.worked.many",
+                      lang, n=self.steps_reached)
+        return f"{top}{' ; ' if lang == 'fr' else '; '}{worked}"
 
     def warning_texts(self, lang: str) -> list[str]:
         return [w.get(lang) or w.get("en") or "" for w in self.warnings]
@@ -111,9 +190,11 @@ class SessionSummary:
     def to_dict(self) -> dict[str, Any]:
         return {
             "session_id": self.session.id,
+            "session_number": self.session_number,
             "duration_s": round(self.duration_s, 3),
             "steps_reached": self.steps_reached,
             "highest_step_index": self.highest_step_index,
+            "plan_steps": self.plan_steps,
             "suds_count": self.suds_count,
             "peak_suds": self.peak_suds,
             "end_suds": self.end_suds,
@@ -145,6 +226,7 @@ class SessionSummary:
                         else round(s.measures.time_to_half_fall, 3)
                     ),
                     "previous_session_id": s.previous_session_id,
+                    "previous_session_number": s.previous_session_number,
                     "change_since_previous": None if s.change is None
                     else dataclasses.asdict(s.change),
                 }
@@ -183,6 +265,7 @@ def summarize(
     suds = record.suds(session_id)
 
     earlier = _earlier_measures(record, session)
+    numbers = session_numbers(record, session.patient_id)
     step_summaries = []
     for i, st in enumerate(steps):
         st_end = st.ended_at if st.ended_at is not None else (
@@ -193,6 +276,7 @@ def summarize(
         step_summaries.append(StepSummary(
             previous=before[1] if before else None,
             previous_session_id=before[0] if before else None,
+            previous_session_number=numbers.get(before[0]) if before else None,
             change=between_session_change(before[1], measures) if before else None,
             row_id=st.id,
             step_index=st.step_index,
@@ -239,6 +323,8 @@ def summarize(
         hotspots=hotspots,
         expectancies=tuple(e for _, e in log.expectancies(session_id)) if has_log else (),
         session=session,
+        session_number=numbers.get(session.id),
+        plan_steps=_plan_steps(session.plan),
         duration_s=max(0.0, end - t0),
         steps=tuple(step_summaries),
         steps_reached=len({s.step_key for s in steps}),
@@ -253,6 +339,16 @@ def summarize(
         questionnaires=questionnaires,
         warnings=tuple(_warnings(questionnaires, events)),
     )
+
+
+def session_numbers(record: SessionRecord, patient_id: int) -> dict[int, int]:
+    """session id -> its number for the patient (1, 2, ...), by start time."""
+    return {s.id: i for i, s in enumerate(record.sessions(patient_id), start=1)}
+
+
+def _plan_steps(plan: Any) -> int:
+    steps = plan.get("steps") if isinstance(plan, dict) else None
+    return len(steps) if isinstance(steps, list) else 0
 
 
 def step_measures_by_key(record: SessionRecord, session_id: int) -> dict[str, StepMeasures]:

@@ -18,7 +18,11 @@ from PySide6.QtWidgets import (
 
 from therapist_console.i18n import tr
 from therapist_console.model import SessionModel
+from therapist_console.summary import text as summary_text
 from therapist_console.widgets.common import fmt_clock, panel
+
+COLUMNS = ("step", "time", "expected", "peak", "end", "fall", "half", "ratings")
+"""The step table's columns (``summary.col.*`` keys), as in the PDF report."""
 
 
 class SummaryPage(QWidget):
@@ -32,10 +36,15 @@ class SummaryPage(QWidget):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         lay.addWidget(self.facts)
-        self.steps = QTableWidget(0, 6)
+        self.steps = QTableWidget(0, len(COLUMNS))
         self.steps.verticalHeader().hide()
         self.steps.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.steps, 1)
+        self.legend = QLabel()
+        """What the fall and time-to-half columns mean (also their header tooltips)."""
+        self.legend.setWordWrap(True)
+        self.legend.setObjectName("muted")
+        lay.addWidget(self.legend)
         row = QHBoxLayout()
         self.csv = QPushButton()
         self.json = QPushButton()
@@ -65,8 +74,15 @@ class SummaryPage(QWidget):
         self.json.setText(tr("ui.summary.json", lang))
         self.pdf.setText(tr("ui.summary.pdf", lang))
         self.new.setText(tr("ui.summary.new", lang))
-        self.steps.setHorizontalHeaderLabels([tr(f"summary.col.{k}", lang) for k in (
-            "step", "time", "expected", "peak", "end", "ratings")])
+        explain = {
+            "fall": summary_text("fall.explain", lang, fall=tr("summary.col.fall", lang)),
+            "half": summary_text("half.explain", lang, half=tr("summary.col.half", lang)),
+        }
+        for c, key in enumerate(COLUMNS):
+            item = QTableWidgetItem(tr(f"summary.col.{key}", lang))
+            item.setToolTip(explain.get(key, ""))
+            self.steps.setHorizontalHeaderItem(c, item)
+        self.legend.setText(f"{explain['fall']}<br>{explain['half']}")
         s = self.model.session
         if s is None or s.status == "open":
             self.facts.clear()
@@ -77,7 +93,8 @@ class SummaryPage(QWidget):
                  mean=summ.heart_rate.mean) if summ.heart_rate else tr("summary.no_data", lang))
         lines = [
             f"<b>{tr('summary.duration', lang)}</b>: {fmt_clock(summ.duration_s)}",
-            f"<b>{tr('summary.steps_reached', lang)}</b>: {summ.steps_reached}",
+            f"<b>{tr('report.session', lang)}</b>: {summ.session_text(lang)}",
+            f"<b>{tr('summary.steps_reached', lang)}</b>: {summ.steps_text(lang)}",
             f"<b>{tr('summary.suds_count', lang)}</b>: {summ.suds_count}",
             f"<b>{tr('summary.hr_range', lang)}</b>: {hr}",
             f"<b>{tr('summary.pauses', lang)}</b>: {summ.pauses}",
@@ -92,9 +109,12 @@ class SummaryPage(QWidget):
             m = st.measures
             cells = [f"{st.step_index + 1}. {st.label_text(lang)}", fmt_clock(st.duration_s),
                      _n(st.expected_suds), _n(m.peak if m else None), _n(m.end if m else None),
+                     "—" if m is None else f"{m.fall} ({m.fall_fraction:.0%})",
+                     "—" if m is None or m.time_to_half_fall is None
+                     else fmt_clock(m.time_to_half_fall),
                      _n(m.ratings if m else 0)]
-            for c, text in enumerate(cells):
-                self.steps.setItem(r, c, QTableWidgetItem(text))
+            for c, cell in enumerate(cells):
+                self.steps.setItem(r, c, QTableWidgetItem(cell))
         self.steps.resizeColumnsToContents()
 
     def _ask_and_export(self, kind: str) -> None:
