@@ -14,10 +14,11 @@ from __future__ import annotations
 import locale
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
+E = TypeVar("E", bound=BaseException)
 
 
 class UnknownStringError(KeyError):
@@ -49,6 +50,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Pas de connexion au moteur : se connecter d'abord (la commande n'a pas été envoyée).",
     ),
     "model.error.empty_note": ("A note cannot be empty.", "Une note ne peut pas être vide."),
+    "model.error.session_open_patient": (
+        "End the current session before choosing another patient.",
+        "Terminer la séance en cours avant de choisir un autre patient.",
+    ),
+    "model.error.plan_fixed": (
+        "The plan is fixed once the session has started.",
+        "Le plan ne change plus une fois la séance commencée.",
+    ),
+    "model.error.plan_empty": (
+        "The hierarchy has no step: add steps to the patient's hierarchy.",
+        "La hiérarchie n'a aucun palier : ajouter des paliers à la hiérarchie du patient.",
+    ),
+    "model.error.no_patient": (
+        "Choose or create a patient (pseudonym) before starting.",
+        "Choisir ou créer un patient (pseudonyme) avant de commencer.",
+    ),
+    "model.error.still_open": (
+        "Session {id} is still open: end it first.",
+        "La séance {id} est encore ouverte : la terminer d'abord.",
+    ),
+    "model.error.no_step_expectancy": (
+        "Move to a step before recording its expectancy.",
+        "Aller à un palier avant d'en noter l'attente.",
+    ),
+    "model.error.no_expectancy": ("No expectancy {id} in this session.",
+                                  "Aucune attente n°{id} dans cette séance."),
+    "model.error.step_not_in_plan": ("Step {step} is not in this session's plan.",
+                                     "Le palier {step} n'est pas dans le plan de cette séance."),
+    "model.error.unknown_scene": ("Scene {scene} is unknown here.",
+                                  "La scène {scene} est inconnue ici."),
+    "model.error.no_plan": ("No hierarchy chosen for this session.",
+                            "Aucune hiérarchie choisie pour cette séance."),
+    "model.error.no_such_step": (
+        "Step {n} does not exist: the hierarchy has {count} steps.",
+        "Le palier {n} n'existe pas : la hiérarchie a {count} paliers.",
+    ),
+    "model.error.no_param": ("No parameter to change.", "Aucun paramètre à modifier."),
+    "model.error.not_sent": ("The command was not sent ({kind}): {error}",
+                             "La commande n'a pas été envoyée ({kind}) : {error}"),
+    "model.error.reminder_range": (
+        "The SUDS reminder interval must be 0.5 to 60 minutes.",
+        "L'intervalle de rappel SUDS doit être de 0,5 à 60 minutes.",
+    ),
+    "record.error.duplicate_pseudonym": (
+        "A patient with the pseudonym {pseudonym} already exists: choose them from the list "
+        "or pick another pseudonym.",
+        "Un patient avec le pseudonyme {pseudonym} existe déjà : le choisir dans la liste "
+        "ou prendre un autre pseudonyme.",
+    ),
+    "record.error.no_pseudonym": (
+        "A patient needs a pseudonym (any non-empty label; never a real name).",
+        "Un patient doit avoir un pseudonyme (un libellé non vide ; jamais un nom réel).",
+    ),
     # -- timeline kinds -----------------------------------------------------
     "timeline.command": ("Command", "Commande"),
     "timeline.event": ("Event", "Événement"),
@@ -68,6 +122,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "command.sent": ("sent", "envoyée"),
     "command.ack": ("done", "faite"),
     "command.error": ("failed", "échouée"),
+    "command.refused": ("refused", "refusée"),
+    "command.load_scene": ("Scene loaded: {scene}", "Scène chargée : {scene}"),
+    "command.load_scene.sent": ("Loading scene: {scene}", "Chargement de la scène : {scene}"),
+    "command.set_params": ("{changes} (ramp {ramp} s)", "{changes} (rampe {ramp} s)"),
+    "command.set_params.now": ("{changes}", "{changes}"),
+    "command.fire": ("Event triggered: {event}", "Événement déclenché : {event}"),
+    "command.fire.sent": ("Triggering event: {event}", "Déclenchement de l'événement : {event}"),
+    "command.pause": ("Pause — safe place", "Pause — lieu sûr"),
+    "command.resume": ("Exposure resumed", "Exposition reprise"),
+    "command.ask_suds": ("SUDS asked in the headset", "SUDS demandé dans le casque"),
+    "command.other": ("Command {name}", "Commande {name}"),
+    "value.on": ("on", "activé"),
+    "value.off": ("off", "désactivé"),
     "event.pause": ("paused (safe place)", "pause (lieu sûr)"),
     "event.resume": ("exposure resumed", "exposition reprise"),
     "event.patient_stop": ("patient asked to stop", "le patient a demandé l'arrêt"),
@@ -175,15 +242,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.bar.patient": ("Patient: {pseudonym}", "Patient : {pseudonym}"),
     "ui.bar.session": ("Session {t}", "Séance {t}"),
     "ui.bar.step": ("Step {n}: {t}", "Palier {n} : {t}"),
-    "ui.bar.frames": ("engine {median:.1f} ms (p99 {p99:.1f})",
-                      "moteur {median:.1f} ms (p99 {p99:.1f})"),
+    "ui.bar.smooth.good": ("headset display: smooth", "affichage du casque : fluide"),
+    "ui.bar.smooth.uneven": ("headset display: uneven", "affichage du casque : irrégulier"),
+    "ui.bar.smooth.poor": ("headset display: jerky", "affichage du casque : saccadé"),
+    "ui.bar.frames": (
+        "Engine frame time: median {median} ms, 99th percentile {p99} ms.",
+        "Temps d'image du moteur : médiane {median} ms, 99e centile {p99} ms.",
+    ),
     "ui.setup.engine": ("Engine (headset PC)", "Moteur (PC du casque)"),
     "ui.setup.connect": ("Connect", "Se connecter"),
     "ui.setup.fingerprint": (
-        "Engine key fingerprint: {fingerprint}. Check it matches the one the engine "
-        "shows (`palier keys show` on the headset PC).",
-        "Empreinte de la clé du moteur : {fingerprint}. Vérifier qu'elle est identique "
-        "à celle qu'affiche le moteur (`palier keys show` sur le PC du casque).",
+        "Trusted engine key fingerprint: {fingerprint}",
+        "Empreinte de la clé du moteur de confiance : {fingerprint}",
+    ),
+    "ui.setup.fingerprint_missing": (
+        "No trusted engine key: {error}. Pair this console with the engine first "
+        "(`palier keys init`, then `palier keys allow`).",
+        "Aucune clé de moteur de confiance : {error}. Appairer d'abord cette console avec "
+        "le moteur (`palier keys init`, puis `palier keys allow`).",
+    ),
+    "ui.setup.fingerprint_confirm": (
+        "It matches the fingerprint shown on the headset PC (`palier keys show`)",
+        "Elle est identique à l'empreinte affichée sur le PC du casque (`palier keys show`)",
+    ),
+    "ui.setup.fingerprint_unconfirmed": (
+        "Confirm the engine key fingerprint first (compare it with `palier keys show` on "
+        "the headset PC).",
+        "Confirmer d'abord l'empreinte de la clé du moteur (la comparer avec "
+        "`palier keys show` sur le PC du casque).",
+    ),
+    "ui.setup.patient_notes_hint": (
+        "Notes for this new patient (optional; no real name)",
+        "Notes sur ce nouveau patient (facultatif ; pas de nom réel)",
     ),
     "ui.setup.connect_failed": (
         "Cannot connect: {error}. Pair this console with the engine first "
@@ -229,6 +319,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.suds.record": ("Record", "Enregistrer"),
     "ui.suds.ask": ("Ask in headset", "Demander dans le casque"),
     "ui.suds.later": ("Later", "Plus tard"),
+    "ui.suds.interval": ("Remind every", "Rappel toutes les"),
+    "ui.suds.interval_unit": (" min", " min"),
+    "ui.suds.interval_help": (
+        "A gentle reminder appears when no SUDS was taken for this long.",
+        "Un rappel discret apparaît si aucun SUDS n'a été relevé depuis ce délai.",
+    ),
+    "ui.warning.dismiss": ("Dismiss", "Masquer"),
+    "ui.planned.due": ("Planned event due: {event}. Fire it when the patient is ready.",
+                       "Événement prévu : {event}. Le déclencher quand le patient est prêt."),
+    "ui.planned.fire": ("Fire now", "Déclencher"),
     "ui.suds.last": ("Last rating: {value} ({source})", "Dernier relevé : {value} ({source})"),
     "ui.suds.none_yet": ("No rating yet in this session.", "Aucun relevé dans cette séance."),
     "ui.suds.invalid": ("Type a whole number from 0 to 100.",
@@ -269,6 +369,46 @@ def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **fmt: Any) -> str:
         raise UnknownStringError(f"no console string {key!r} in therapist_console.i18n") from None
     text = fr if lang == "fr" else en
     return text.format(**fmt) if fmt else text
+
+
+def fmt_number(value: float, lang: str, decimals: int = 2) -> str:
+    """A number for a therapist to read: at most ``decimals`` decimals, no
+    trailing zeros, a decimal comma in French (``1,5``), a point in English."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = f"{float(value):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def localized_error(cls: type[E], key: str, lang: str = DEFAULT_LANGUAGE, /,
+                    **params: Any) -> E:
+    """An exception of ``cls`` whose message is catalogue string ``key``.
+
+    ``str(exc)`` is the message in ``lang``; the key and parameters travel on
+    the exception (``i18n_key``, ``i18n_params``) so a widget renders it in
+    the console's current language with :func:`error_text`."""
+    exc = cls(tr(key, lang, **params))
+    exc.i18n_key = key  # type: ignore[attr-defined]
+    exc.i18n_params = dict(params)  # type: ignore[attr-defined]
+    return exc
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An exception's message for the therapist, in ``lang`` when it carries a
+    catalogue key (:func:`localized_error`), else its own text."""
+    key = getattr(exc, "i18n_key", None)
+    if isinstance(key, str) and key in CATALOGUE:
+        try:
+            return tr(key, lang, **dict(getattr(exc, "i18n_params", {}) or {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(exc)
 
 
 def colon(lang: str) -> str:

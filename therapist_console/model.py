@@ -33,7 +33,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from protocols.measures import SudsError, validate_suds
 from therapist_console.heart_rate import HeartRateSample, HeartRateSource
-from therapist_console.i18n import colon, tr
+from therapist_console.i18n import colon, fmt_number, localized_error, tr
 from therapist_console.record import (
     Patient,
     SessionInfo,
@@ -283,7 +283,11 @@ class TimelineEntry:
     detail: Mapping[str, Any] = field(default_factory=dict)
     record_id: int | None = None
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: str, decl_for: DeclLookup | None = None) -> str:
+        """The line as a therapist reads it, in ``lang``. ``decl_for(scene_id)``
+        gives a scene's declaration (``SceneDecl`` or None; ``scene_id`` None
+        means the current step's scene): scene, parameter and event names
+        then come from the declaration's own labels, with units."""
         d = self.detail
         if self.kind == "suds":
             src = tr(f"suds.source.{d.get('source', 'therapist')}", lang)
@@ -297,26 +301,135 @@ class TimelineEntry:
             label = _label_text(d.get("label"), lang) or self.name
             return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}{colon(lang)}{label}"
         if self.kind == "command":
-            status = tr(f"command.{d.get('status', 'sent')}", lang)
-            args = d.get("args") or {}
-            brief = ", ".join(f"{k}={v}" for k, v in args.items() if k != "params")
-            if "params" in args:
-                brief = ", ".join(filter(None, [brief, ", ".join(
-                    f"{k}={v}" for k, v in dict(args["params"]).items())]))
-            error = f": {d['error']}" if d.get("error") else ""
-            return f"{self.name}({brief}) {status}{error}"
+            return describe_command(self.name, d, lang, decl_for)
         if self.kind == "event":
             if self.name == "session" and d.get("name") == "resumed_after_interruption":
                 return tr("event.session_resumed", lang)
-            if self.name in ("scene_event", "pause", "resume", "patient_stop", "failsafe",
+            if self.name == "scene_event":
+                decl = _lookup(decl_for, d.get("scene"))
+                name = str(d.get("event") or d.get("name") or "")
+                label = _event_label(decl, name, lang)
+                base = tr("event.scene_event", lang)
+                return f"{base}{colon(lang)}{label}" if label else base
+            if self.name in ("pause", "resume", "patient_stop", "failsafe",
                              "questionnaire", "urge", "ritual", "hotspot", "expectancy"):
                 base = tr(f"event.{self.name}", lang)
                 label = d.get("label") or d.get("event") or ""
                 return f"{base}{colon(lang)}{label}" if label else base
-            return f"{self.name}: {d.get('name') or ''}".rstrip(": ")
+            return f"{self.name}{colon(lang)}{d.get('name') or ''}".rstrip(": ")
         if self.kind == "session":
             return tr(f"timeline.session.{self.name}", lang, id=d.get("id", ""))
         return str(d.get("text") or self.name)
+
+    def raw(self) -> str:
+        """The command or event as recorded (kind, arguments, status): the
+        tooltip under the translated sentence."""
+        d = self.detail
+        if self.kind != "command":
+            return f"{self.kind} {self.name} {dict(d)}"
+        args = d.get("args") or {}
+        brief = ", ".join(f"{k}={v}" for k, v in args.items())
+        error = f": {d['error']}" if d.get("error") else ""
+        return f"{self.name}({brief}) → {d.get('status', 'sent')}{error}"
+
+
+DeclLookup = Callable[[str | None], Any]
+"""scene id (None: the current step's) -> its ``scenes.api.SceneDecl`` or None."""
+
+
+def _lookup(decl_for: DeclLookup | None, scene: Any) -> Any:
+    if decl_for is None:
+        return None
+    try:
+        return decl_for(None if scene is None else str(scene))
+    except Exception:  # a missing declaration only costs the nice labels
+        log.debug("no declaration for scene %r", scene, exc_info=True)
+        return None
+
+
+def _event_label(decl: Any, name: str, lang: str) -> str:
+    if decl is not None and name:
+        try:
+            return str(decl.event(name).label.get(lang))
+        except (ValueError, KeyError, AttributeError):
+            pass
+    return name.replace("_", " ")
+
+
+def describe_value(spec: Any, value: Any, lang: str) -> str:
+    """A parameter value as the therapist sees it: choice labels, on/off,
+    numbers in the language's format with the declared unit."""
+    if spec is None:
+        if isinstance(value, bool):
+            return tr("value.on" if value else "value.off", lang)
+        if isinstance(value, int | float):
+            return fmt_number(value, lang)
+        return str(value)
+    kind = str(getattr(spec.kind, "value", spec.kind))
+    if kind == "choice":
+        for c in spec.choices:
+            if c.value == value:
+                return str(c.label.get(lang))
+        return str(value)
+    if kind == "bool" or isinstance(value, bool):
+        return tr("value.on" if value else "value.off", lang)
+    try:
+        text = fmt_number(float(value) if kind == "float" else value, lang)
+    except (TypeError, ValueError):
+        text = str(value)
+    return f"{text} {spec.unit}" if spec.unit else text
+
+
+def describe_command(kind: str, detail: Mapping[str, Any], lang: str,
+                     decl_for: DeclLookup | None = None) -> str:
+    """A command line of the timeline as a sentence: the status first (✓ done,
+    ✗ refused with the engine's message, … sent), then what it did, named by
+    the scene declaration's labels (``Distance 2 → 1.9 m (ramp 1.5 s)``)."""
+    args = dict(detail.get("args") or {})
+    status = str(detail.get("status", "sent"))
+    scene = args.get("scene") if kind == "load_scene" else detail.get("scene")
+    decl = _lookup(decl_for, scene)
+    if kind == "load_scene":
+        name = str(decl.name.get(lang)) if decl is not None else str(args.get("scene", ""))
+        what = tr("command.load_scene.sent" if status == "sent" else "command.load_scene",
+                  lang, scene=name)
+    elif kind == "set_params":
+        before = dict(detail.get("before") or {})
+        changes = []
+        for pname, value in dict(args.get("params") or {}).items():
+            spec = None
+            if decl is not None:
+                try:
+                    spec = decl.param(pname)
+                except (ValueError, KeyError):
+                    spec = None
+            label = str(spec.label.get(lang)) if spec is not None else pname
+            new = describe_value(spec, value, lang)
+            if pname in before:
+                old = describe_value(spec, before[pname], lang)
+                if spec is not None and spec.unit and old.endswith(f" {spec.unit}"):
+                    old = old[: -len(spec.unit) - 1]
+                changes.append(f"{label} {old} → {new}")
+            else:
+                changes.append(f"{label} → {new}")
+        ramp = float(args.get("ramp_s") or 0.0)
+        joined = ", ".join(changes)
+        what = (tr("command.set_params", lang, changes=joined, ramp=fmt_number(ramp, lang))
+                if ramp > 0 else tr("command.set_params.now", lang, changes=joined))
+    elif kind == "fire":
+        label = _event_label(decl, str(args.get("event", "")), lang)
+        what = tr("command.fire.sent" if status == "sent" else "command.fire", lang, event=label)
+    elif kind in ("pause", "resume", "ask_suds"):
+        what = tr(f"command.{kind}", lang)
+    else:
+        what = tr("command.other", lang, name=kind)
+    if status == "ack":
+        return f"✓ {what}"
+    if status == "error":
+        error = str(detail.get("error") or "")
+        refused = tr("command.refused", lang)
+        return f"✗ {what} — {refused}{colon(lang)}{error}" if error else f"✗ {what} — {refused}"
+    return f"… {what}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,7 +573,7 @@ class SessionModel:
         self._head_poses: list[tuple[float, ...]] = []
         self._head_flushed_at = 0.0
         self._was_lost = False
-        self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._pending: dict[int, tuple[str, dict[str, Any], dict[str, Any]]] = {}
         self.pending_suggestions: dict[int, tuple[str, str]] = {}
         self._expectancies: dict[int, Any] = {}
         self._planned_checked_s = 0.0
@@ -515,16 +628,16 @@ class SessionModel:
 
     def choose_patient(self, patient_id: int) -> Patient:
         if self.session is not None and self.session.status == "open":
-            raise ModelError("end the current session before choosing another patient")
+            raise localized_error(ModelError, "model.error.session_open_patient", self.language)
         self.patient = self.record.patient(patient_id)
         self.events.patient.emit(self.patient)
         return self.patient
 
     def set_plan(self, plan: Plan) -> None:
         if self.session is not None and self.session.status == "open":
-            raise ModelError("the plan is fixed once the session has started")
+            raise localized_error(ModelError, "model.error.plan_fixed", self.language)
         if not plan.steps:
-            raise ModelError("the hierarchy has no step; add steps to the patient's ladder")
+            raise localized_error(ModelError, "model.error.plan_empty", self.language)
         for s in plan.steps:
             if s.expected_suds is not None:
                 validate_suds(s.expected_suds)
@@ -535,9 +648,10 @@ class SessionModel:
 
     def start_session(self, *, meta: Mapping[str, Any] | None = None) -> SessionInfo:
         if self.patient is None:
-            raise ModelError("choose or create a patient (pseudonym) before starting")
+            raise localized_error(ModelError, "model.error.no_patient", self.language)
         if self.session is not None and self.session.status == "open":
-            raise ModelError(f"session {self.session.id} is still open; end it first")
+            raise localized_error(ModelError, "model.error.still_open", self.language,
+                                  id=self.session.id)
         plan = self.plan
         self._reset_session_state()
         t = self.now()
@@ -572,7 +686,7 @@ class SessionModel:
 
     def _require_session(self) -> SessionInfo:
         if self.session is None or self.session.status != "open":
-            raise NoSessionError(tr("model.error.no_session", self.language))
+            raise localized_error(NoSessionError, "model.error.no_session", self.language)
         return self.session
 
     def add_questionnaire(self, name: str, phase: str, answers: Any, scores: Any) -> int:
@@ -653,7 +767,7 @@ class SessionModel:
         session = self._require_session()
         key = self._step_key()
         if key is None:
-            raise ModelError("move to a step before recording its expectancy")
+            raise localized_error(ModelError, "model.error.no_step_expectancy", self.language)
         t = self.now()
         exp = Expectancy(key, feared_outcome.strip(), likelihood_before, t)
         rid = int(self.record.clinical_log().add_expectancy(session.id, exp))
@@ -672,7 +786,8 @@ class SessionModel:
         self._require_session()
         exp = self._expectancies.get(expectancy_id)
         if exp is None:
-            raise ModelError(f"no expectancy {expectancy_id} in this session")
+            raise localized_error(ModelError, "model.error.no_expectancy", self.language,
+                                  id=expectancy_id)
         t = self.now()
         done = exp.after(observed_outcome=observed_outcome, occurred=occurred,
                          likelihood_after=likelihood_after, t=t)
@@ -681,11 +796,13 @@ class SessionModel:
         plan_step = next((s for s in self.plan.steps if s.key == exp.step_id), None) \
             if self.plan else None
         if plan_step is None:
-            raise ModelError(f"step {exp.step_id!r} is not in this session's plan")
+            raise localized_error(ModelError, "model.error.step_not_in_plan", self.language,
+                                  step=exp.step_id)
         step = _protocol_step(plan_step)
         decl = self.scene_declaration(plan_step.scene)
         if decl is None:
-            raise ModelError(f"scene {plan_step.scene!r} is unknown here")
+            raise localized_error(ModelError, "model.error.unknown_scene", self.language,
+                                  scene=plan_step.scene)
         sug = InhibitoryLearningRule().after_step(step, done, decl)
         self.suggest(sug.kind, sug.text, {"step_key": sug.step_id, **dict(sug.detail)})
         return sug
@@ -746,8 +863,10 @@ class SessionModel:
             entries.append(TimelineEntry(r["t"], r["t"] - t0, "event", r["kind"],
                                          {**_loads(r["detail"]), "name": r["name"]}, r["id"]))
         for r in self.record.rows("commands", sid):
+            step_row = by_row.get(r["step_id"])
             entries.append(TimelineEntry(r["t"], r["t"] - t0, "command", r["kind"], {
-                "args": _loads(r["args"]), "status": r["status"], "error": r["error"]}, r["id"]))
+                "args": _loads(r["args"]), "status": r["status"], "error": r["error"],
+                "scene": step_row.scene if step_row is not None else None}, r["id"]))
         for r in self.record.rows("link_events", sid):
             entries.append(TimelineEntry(r["t"], r["t"] - t0, "link", r["kind"],
                                          {"detail": r["detail"]}, r["id"]))
@@ -773,10 +892,10 @@ class SessionModel:
         """
         session = self._require_session()
         if self.plan is None:
-            raise ModelError("no hierarchy chosen for this session")
+            raise localized_error(ModelError, "model.error.no_plan", self.language)
         if not 0 <= index < len(self.plan.steps):
-            raise ModelError(
-                f"step {index + 1} does not exist; the hierarchy has {len(self.plan.steps)} steps")
+            raise localized_error(ModelError, "model.error.no_such_step", self.language,
+                                  n=index + 1, count=len(self.plan.steps))
         if self.link is not None:
             self._require_link()
         plan_step = self.plan.steps[index]
@@ -808,9 +927,12 @@ class SessionModel:
     def set_params(self, values: Mapping[str, Any], ramp_s: float = 0.0) -> int:
         """Change parameters of the current scene (validate with its SceneDecl first)."""
         if not values:
-            raise ModelError("no parameter to change")
+            raise localized_error(ModelError, "model.error.no_param", self.language)
         values = dict(values)
-        cid = self._send("set_params", {"params": values, "ramp_s": float(ramp_s)})
+        before = ({k: self.current_step.params[k] for k in values
+                   if k in self.current_step.params} if self.current_step else {})
+        cid = self._send("set_params", {"params": values, "ramp_s": float(ramp_s)},
+                         {"before": before})
         if self.current_step is not None:
             merged = {**dict(self.current_step.params), **values}
             self.current_step = replace(self.current_step, params=merged)
@@ -837,10 +959,11 @@ class SessionModel:
 
     def _require_link(self) -> EngineLink:
         if self.link is None or self.link_state is not LinkState.UP:
-            raise NotConnectedError(tr("model.error.no_link", self.language))
+            raise localized_error(NotConnectedError, "model.error.no_link", self.language)
         return self.link
 
-    def _send(self, kind: str, args: Mapping[str, Any]) -> int:
+    def _send(self, kind: str, args: Mapping[str, Any],
+              extra: Mapping[str, Any] | None = None) -> int:
         """Record a command as sent, submit it, record the engine's answer later.
 
         The command is committed before it leaves, so a crash between the two
@@ -853,14 +976,20 @@ class SessionModel:
         t = self.now()
         step_id = self.current_step.row.id if self.current_step else None
         cid = self.record.add_command(session.id, t=t, kind=kind, args=args, step_id=step_id)
-        self._pending[cid] = (kind, dict(args))
-        self._add_timeline(t, "command", kind, {"args": dict(args), "status": "sent"}, cid)
+        # The timeline also keeps the scene (its declaration names things) and,
+        # for a change, the values before it: neither goes to the engine.
+        extra = {"scene": self.current_step.plan_step.scene if self.current_step else None,
+                 **dict(extra or {})}
+        self._pending[cid] = (kind, dict(args), extra)
+        self._add_timeline(t, "command", kind,
+                           {"args": dict(args), "status": "sent", **extra}, cid)
         cls = _COMMANDS[kind]
         try:
             fut = link.submit(getattr(wire, cls), **args)
         except Exception as exc:
             self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
-            raise CommandFailed(f"{kind} was not sent: {exc}") from exc
+            raise localized_error(CommandFailed, "model.error.not_sent", self.language,
+                                  kind=kind, error=str(exc)) from exc
         fut.add_done_callback(lambda f: self.call_soon(lambda: self._future_done(cid, f)))
         return cid
 
@@ -888,16 +1017,18 @@ class SessionModel:
         t = self.now()
         self.record.command_result(command_id, ok=ok, t=t, error=error,
                                    engine_frame=engine_frame, engine_t=engine_t)
-        kind, args = self._pending.pop(command_id, ("", {}))
+        kind, args, extra = self._pending.pop(command_id, ("", {}, {}))
         self._add_timeline(t, "command", kind or "command", {
-            "args": args, "status": "ack" if ok else "error", "error": error}, command_id)
+            "args": args, "status": "ack" if ok else "error", "error": error, **extra},
+            command_id)
         if not ok or self.session is None or self.session.status != "open":
             return
         at = self.engine_to_console(engine_t)
         step_id = self.current_step.row.id if self.current_step else None
         if kind == "fire":
             self._record_event("scene_event", args.get("event"), {
-                "event": args.get("event"), "options": args.get("options", {})},
+                "event": args.get("event"), "options": args.get("options", {}),
+                "scene": extra.get("scene")},
                 at, engine_t, engine_frame, step_id)
             # A simulated heart rate startles with the event (real sensors ignore this).
             startle = getattr(self.heart_rate_source, "on_event", None)
@@ -997,7 +1128,7 @@ class SessionModel:
     def add_note(self, text: str) -> TimelineEntry:
         session = self._require_session()
         if not isinstance(text, str) or not text.strip():
-            raise ModelError(tr("model.error.empty_note", self.language))
+            raise localized_error(ModelError, "model.error.empty_note", self.language)
         t = self.now()
         step_id = self.current_step.row.id if self.current_step else None
         rid = self.record.add_note(session.id, text=text, t=t, step_id=step_id)
@@ -1052,7 +1183,7 @@ class SessionModel:
     def set_reminder_interval(self, seconds: float | None) -> None:
         """The therapist's SUDS interval (None: the protocol's)."""
         if seconds is not None and not 30 <= seconds <= 3600:
-            raise ModelError("the SUDS reminder interval must be 0.5 to 60 minutes")
+            raise localized_error(ModelError, "model.error.reminder_range", self.language)
         self.reminder_interval_s = seconds
         self._update_reminder(self.now())
 
@@ -1336,7 +1467,7 @@ class SessionModel:
 
     def summary(self) -> SessionSummary:
         if self.session is None:
-            raise NoSessionError(tr("model.error.no_session", self.language))
+            raise localized_error(NoSessionError, "model.error.no_session", self.language)
         return summarize(self.record, self.session.id, now=self.now())
 
     # -- helpers ------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from protocols.measures import validate_suds
+from therapist_console.i18n import localized_error
 
 log = logging.getLogger(__name__)
 
@@ -661,9 +662,7 @@ class SessionRecord:
     def add_patient(self, pseudonym: str, notes: str = "", *, t: float) -> Patient:
         name = pseudonym.strip() if isinstance(pseudonym, str) else ""
         if not name:
-            raise RecordValueError(
-                "a patient needs a pseudonym (any non-empty label; never a real name)"
-            )
+            raise localized_error(RecordValueError, "record.error.no_pseudonym")
         try:
             with self._tx() as c:
                 cur = c.execute(
@@ -671,10 +670,8 @@ class SessionRecord:
                     (name, notes or "", _check_time(t, "patient")),
                 )
         except sqlite3.IntegrityError:
-            raise DuplicatePseudonymError(
-                f"a patient with the pseudonym {name!r} already exists; choose them "
-                "from the list or pick another pseudonym"
-            ) from None
+            raise localized_error(DuplicatePseudonymError, "record.error.duplicate_pseudonym",
+                                  pseudonym=name) from None
         return self.patient(int(cur.lastrowid or 0))
 
     def patient(self, patient_id: int) -> Patient:

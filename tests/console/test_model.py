@@ -597,3 +597,87 @@ def test_planned_events_are_announced_not_fired(record: SessionRecord,
     assert len(due) == 4
     assert Plan.from_json(model.plan.to_json() if model.plan else {}).steps[0].events[0] == {
         "event": "run_toward", "every_min": 2.0}
+
+
+# -- the timeline reads as sentences; errors follow the console language ----------------
+
+
+def _spiders(scene: str | None) -> Any:
+    from scenes import registry
+
+    return registry.declaration(scene or "spiders")
+
+
+def _command(kind: str, status: str, args: dict[str, Any], **extra: Any) -> Any:
+    from therapist_console.model import TimelineEntry
+
+    return TimelineEntry(0.0, 0.0, "command", kind,
+                         {"args": args, "status": status, "scene": "spiders", **extra})
+
+
+def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
+    change = _command("set_params", "ack", {"params": {"distance": 1.9}, "ramp_s": 1.5},
+                      before={"distance": 2.0})
+    assert change.text("en", _spiders) == "✓ Distance 2 → 1.9 m (ramp 1.5 s)"
+    assert change.text("fr", _spiders) == "✓ Distance 2 → 1,9 m (rampe 1,5 s)"
+    choice = _command("set_params", "ack", {"params": {"activity": "slow_walk"}, "ramp_s": 0})
+    assert choice.text("fr", _spiders) == "✓ Mouvement → Marche lente"
+    assert choice.text("en", _spiders) == "✓ Movement → Slow walk"
+    load = _command("load_scene", "ack", {"scene": "spiders", "params": {"distance": 3.0}})
+    assert load.text("en", _spiders) == "✓ Scene loaded: Spiders"
+    assert load.text("fr", _spiders) == "✓ Scène chargée : Araignées"
+    fire = _command("fire", "ack", {"event": "run_toward", "options": {}})
+    assert fire.text("en", _spiders) == "✓ Event triggered: Spider runs toward the patient"
+    assert fire.text("fr", _spiders) == ("✓ Événement déclenché : Une araignée court vers "
+                                         "le patient")
+    pause = _command("pause", "ack", {"reason": "therapist"})
+    assert pause.text("fr", _spiders) == "✓ Pause — lieu sûr"
+    refused = _command("fire", "error", {"event": "run_toward", "options": {}},
+                       error="no such event here")
+    assert refused.text("en", _spiders).startswith("✗ ")
+    assert refused.text("en", _spiders).endswith("refused: no such event here")
+    assert refused.text("fr", _spiders).endswith("refusée : no such event here")
+    for entry in (change, load, fire, pause, refused):
+        for lang in ("en", "fr"):
+            text = entry.text(lang, _spiders)
+            assert "=" not in text and "(scene" not in text and "{" not in text, text
+    # The raw command stays available (the widget's tooltip).
+    assert "fire(event=run_toward" in fire.raw()
+
+
+def test_errors_carry_a_key_and_render_in_the_console_language(
+        record: SessionRecord, clock: ManualClock) -> None:
+    from therapist_console.i18n import error_text
+    from therapist_console.record import DuplicatePseudonymError
+
+    model = SessionModel(record, clock=clock, language="fr")
+    with pytest.raises(ModelError) as info:
+        model.start_session()
+    assert str(info.value) == "Choisir ou créer un patient (pseudonyme) avant de commencer."
+    assert error_text(info.value, "en") == ("Choose or create a patient (pseudonym) before "
+                                            "starting.")
+    model.create_patient("Echo-5")
+    with pytest.raises(DuplicatePseudonymError) as dup:
+        model.create_patient("Echo-5")
+    assert "Echo-5" in error_text(dup.value, "fr")
+    assert error_text(dup.value, "fr").startswith("Un patient avec le pseudonyme Echo-5")
+    model.set_plan(PLAN)
+    model.start_session()
+    with pytest.raises(ModelError) as rng:
+        model.set_reminder_interval(5)
+    assert error_text(rng.value, "fr") == ("L'intervalle de rappel SUDS doit être de 0,5 à 60 "
+                                           "minutes.")
+    with pytest.raises(ModelError) as step:
+        model.go_to_step(7)
+    assert error_text(step.value, "fr") == ("Le palier 8 n'existe pas : la hiérarchie a 3 "
+                                            "paliers.")
+
+
+def test_numbers_follow_the_language() -> None:
+    from therapist_console.i18n import fmt_number
+
+    assert fmt_number(16.8, "fr") == "16,8"
+    assert fmt_number(16.8, "en") == "16.8"
+    assert fmt_number(2.0, "fr") == "2"
+    assert fmt_number(0.5, "fr", 2) == "0,5"
+    assert fmt_number(3, "fr") == "3"

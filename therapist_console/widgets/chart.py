@@ -121,7 +121,7 @@ class LiveChart(QWidget):
         line = pg.InfiniteLine(pos=self._minutes(e.t), angle=90, pen=pen, label=label,
                                labelOpts={"position": 0.96, "color": "#2b2f33", "fill": fill,
                                           "anchors": [(0.5, 0), (0.5, 0)]})
-        line.setToolTip(e.text(self.model.language))
+        line.setToolTip(e.text(self.model.language, self.model.scene_declaration))
         self.plot.getPlotItem().addItem(line)
         self.marks.append(line)
 

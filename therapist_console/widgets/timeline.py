@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, SessionModel, TimelineEntry
 from therapist_console.widgets.common import fmt_clock, panel
 
@@ -95,10 +95,11 @@ class TimelineView(QWidget):
         r = self.table.rowCount()
         self.table.insertRow(r)
         color = QBrush(QColor(KIND_COLORS.get(e.kind, "#2b2f33")))
-        for c, text in enumerate((fmt_clock(e.elapsed_s), tr(f"timeline.{e.kind}", lang),
-                                  self.describe(e, lang))):
+        what = self.describe(e, lang)
+        for c, text in enumerate((fmt_clock(e.elapsed_s), tr(f"timeline.{e.kind}", lang), what)):
             item = QTableWidgetItem(text)
-            item.setToolTip(text)
+            # The raw command (kind, arguments, status) stays one hover away.
+            item.setToolTip(f"{what}\n{e.raw()}" if e.kind == "command" and c == 2 else text)
             if c == 1:
                 item.setForeground(color)
             self.table.setItem(r, c, item)
@@ -107,22 +108,15 @@ class TimelineView(QWidget):
             self.table.scrollToBottom()
 
     def describe(self, e: TimelineEntry, lang: str) -> str:
-        """The model's text, with a scene event named by its declared label."""
-        if e.kind == "event" and e.name == "scene_event":
-            decl = self.model.scene_declaration()
-            name = str(e.detail.get("event") or e.detail.get("name") or "")
-            if decl is not None:
-                try:
-                    return f"{tr('event.scene_event', lang)}: {decl.event(name).label.get(lang)}"
-                except ValueError:
-                    pass
-        return e.text(lang)
+        """The model's sentence, with scenes, parameters and events named by
+        their declared labels."""
+        return e.text(lang, self.model.scene_declaration)
 
     def add_note(self) -> None:
         try:
             self.model.add_note(self.note.text())
         except ModelError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc, self.model.language))
             self.error.show()
             return
         self.error.hide()
