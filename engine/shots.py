@@ -31,9 +31,17 @@ def render_shot(
     *,
     language: str = "en",
     gaze: str = "scene",
+    fov_deg: float | None = None,
 ) -> Path:
-    engine = Engine(EngineConfig(backend="offscreen", scene=scene_id, params=dict(params),
-                                 size=size, language=language))
+    """Render one frame of ``scene_id`` after ``seconds`` and write it as a
+    PNG. ``fov_deg`` narrows the horizontal field of view (default: the
+    engine's, like the headset) to see a distant subject as a patient
+    looking straight at it would."""
+    config = EngineConfig(backend="offscreen", scene=scene_id, params=dict(params),
+                          size=size, language=language)
+    if fov_deg is not None:
+        config.fov_deg = fov_deg
+    engine = Engine(config)
     try:
         assert engine.scene is not None
         for name in events:

@@ -34,6 +34,9 @@ def register(sub: Any) -> None:
                     help="simulated seconds before the frame is taken (default 2)")
     sp.add_argument("--gaze", choices=("scene", "ahead"), default="scene",
                     help="look at the scene's subject (default) or straight ahead")
+    sp.add_argument("--fov", type=float, metavar="DEG",
+                    help="horizontal field of view in degrees (default: the headset's 90); "
+                         "narrower zooms in on a distant subject")
     sp.add_argument("--out", required=True, metavar="FILE.png")
     sp.set_defaults(handler=run_shot)
 
@@ -75,11 +78,13 @@ def run_shot(args: argparse.Namespace) -> int:
         raise ValueError(f"--out must name a .png file, got {args.out!r}")
     if not 0 <= args.seconds <= 600:
         raise ValueError(f"--seconds must be between 0 and 600, got {args.seconds}")
+    if args.fov is not None and not 5 <= args.fov <= 120:
+        raise ValueError(f"--fov must be between 5 and 120 degrees, got {args.fov}")
     decl = registry.declaration(args.scene)
     params = decl.parse_assignments(args.assignments)
     for name in args.event:
         decl.event(name)
     path = render_shot(args.scene, params, args.event, args.size, args.seconds, args.out,
-                       language=args.lang, gaze=args.gaze)
+                       language=args.lang, gaze=args.gaze, fov_deg=args.fov)
     print(f"wrote {path}")
     return 0

@@ -85,8 +85,16 @@ def test_scenes_shot_writes_the_picture(tmp_path: Path) -> None:
     assert (img.getXSize(), img.getYSize()) == (320, 180)
     pixels = np.array([[img.getGray(x, y) for x in range(0, 320, 8)] for y in range(0, 180, 8)])
     assert pixels.std() > 0.02, "the shot must show something"
-    bad = run("scenes", "shot", "spiders", "--event", "explode", "--out", str(tmp_path / "x.png"))
-    assert bad.returncode == 2 and "no event 'explode'" in bad.stderr
+    for args, needle in (
+        (["--event", "explode"], "no event 'explode'"),
+        (["--set", "distance=9"], "distance"),
+        (["--set", "count=many"], "count"),
+        (["--fov", "200"], "--fov must be between 5 and 120"),
+    ):
+        bad = run("scenes", "shot", "spiders", *args, "--out", str(tmp_path / "x.png"))
+        assert bad.returncode == 2 and needle in bad.stderr, (args, bad.stderr)
+        assert "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.png").exists()
 
 
 def test_building_the_command_line_imports_no_renderer_and_no_gui() -> None:

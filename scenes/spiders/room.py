@@ -5,7 +5,10 @@ Layout (metres; the rig origin is under the patient's chair, eyes at 1.2 m,
 looking +Y): the table runs away from the patient from y = 0.28 to 3.2,
 0.8 m wide, top at 0.755 m, so a spider can sit anywhere from 15 cm to 3 m
 from the patient on it; its legs' outer faces are flush with the top's edge
-so a spider climbing a leg walks straight onto the top.
+so a spider climbing a leg walks straight onto the top. A pale wool rug
+covers the floor where floor spiders walk (ahead and to the left, out to
+3 m): a small dark spider far away must still be seen, as it would be on a
+light floor.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ LEG_SIZE = 0.05
 ROOM_X = (-3.4, 2.4)
 ROOM_Y = (-1.5, 4.4)
 CEILING = 2.6
+RUG = (-2.95, 0.25, -0.55, 2.65)  # x0, x1, y0, y1: every floor place from 0.15 to 3 m
 
 
 def wood_image(rng: np.random.Generator, size: int = 512, planks: int = 4,
@@ -62,6 +66,21 @@ def wood_image(rng: np.random.Generator, size: int = 512, planks: int = 4,
     # Plank ends staggered per plank.
     ends = (np.arange(h)[:, None] / h + rng.random(planks)[plank][None, :]) % 1.0 < 0.006
     img[ends] *= 0.7
+    return np.clip(img, 0.0, 1.0)
+
+
+def rug_image(rng: np.random.Generator, size: int = 512,
+              color: tuple[float, float, float] = (0.80, 0.76, 0.68)) -> np.ndarray:
+    """A pale oatmeal wool rug: a fine basket weave under soft fibre noise,
+    with a darker woven band a little inside the edge. Covers the whole rug
+    once (not tiled)."""
+    fibre = fractal_noise(size, size, (16, 16), rng, octaves=5)
+    i = np.arange(size)
+    weave = ((i[:, None] // 3 + i[None, :] // 3) % 2) * 0.05
+    img = np.asarray(color)[None, None, :] * (0.86 + 0.14 * fibre[..., None] - weave[..., None])
+    edge = np.minimum.outer(np.minimum(i, size - 1 - i), np.minimum(i, size - 1 - i)) / size
+    band = (edge > 0.035) & (edge < 0.055)
+    img[band] *= (0.72, 0.66, 0.60)
     return np.clip(img, 0.0, 1.0)
 
 
@@ -107,12 +126,14 @@ def room_textures(seed: int) -> tuple[Texture, ...]:
     shade = np.zeros((64, 64, 4))
     shade[..., 3] = np.outer(ramp, ramp) * 0.45
     tex_shade = texture_from_array("room-table-shade", shade, repeat=False)
-    return tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade
+    tex_rug = texture_from_array("room-rug", rug_image(rng), repeat=False)
+    return tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade, tex_rug
 
 
 def build_room(parent: NodePath, seed: int) -> Room:
     node = parent.attachNewNode("room")
-    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade = room_textures(seed)
+    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade, tex_rug = (
+        room_textures(seed))
 
     x0, x1 = ROOM_X
     y0, y1 = ROOM_Y
@@ -179,6 +200,14 @@ def build_room(parent: NodePath, seed: int) -> Room:
 
     gn = GeomNode("room-geometry")
     gn.addGeom(floor.geom(), _tex_state(tex_floor))
+    # The rug lies 0.6 mm above the boards: under the table's shade (1 mm)
+    # and the spiders' shadows (1.5 mm), far above depth-buffer resolution.
+    rx0, rx1, ry0, ry1 = RUG
+    rug = GeomBuilder()
+    rug.add_quad(np.array([[rx0, ry0, 0.0006], [rx1, ry0, 0.0006], [rx1, ry1, 0.0006],
+                           [rx0, ry1, 0.0006]]),
+                 uvs=np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]))
+    gn.addGeom(rug.geom(), _tex_state(tex_rug))
     gn.addGeom(walls.geom(), _tex_state(tex_wall))
     gn.addGeom(ceiling.geom(), _tex_state(tex_ceiling))
     gn.addGeom(trim.geom(), RenderState.make(TextureAttrib.makeAllOff()))

@@ -171,6 +171,32 @@ def test_least_and_most_intense_build_and_look_different(engine: Engine) -> None
     assert dark(high) > 3 * dark(low) + 0.005
 
 
+def test_least_intense_spider_stands_out_on_the_floor(engine: Engine) -> None:
+    # Smallest and farthest: a patient looking at it must see a dark spider on
+    # a pale floor (the rug), not guess at a speck on dark boards. A 10 degree
+    # view of the spot stands in for looking straight at it.
+    scene = load(engine, **LEAST)
+    engine.simulate(0.5)
+    lens = engine.base.camLens
+    fov = lens.getFov()
+    try:
+        lens.setFov(10.0)
+        img = aimed_frame(engine).astype(float).mean(axis=2)
+        scene.rigs[0].root.stash()
+        empty = frame(engine).astype(float).mean(axis=2)
+        scene.rigs[0].root.unstash()
+    finally:
+        lens.setFov(fov)
+    floor = float(np.median(img))
+    assert floor > 120, f"the floor around the spider is dark ({floor:.0f}/255)"
+
+    def dark(a: np.ndarray) -> int:
+        return int((a < 0.5 * floor).sum())
+
+    # At 320x180 the 2 cm spider is about 11 pixels across, legs included.
+    assert dark(img) - dark(empty) >= 6, "the spider does not stand out from the floor"
+
+
 def test_focus_point_is_the_nearest_spider_and_frames_it(engine: Engine) -> None:
     scene = load(engine, distance=0.5, size=15.0, count=3, location="table")
     engine.simulate(0.5)
