@@ -22,7 +22,7 @@ How a frame is made (chosen by measurement, see ``bench/mirror_cost.py``):
    image (a reference, not a copy) goes to the **encoder thread** through a
    single slot. Nothing queues: while the encoder is busy, no mirror frame is
    rendered at all, so a slow encoder costs the render thread nothing.
-3. The encoder converts the image and writes the JPEG with Panda3D's
+4. The encoder converts the image and writes the JPEG with Panda3D's
    ``PNMImage`` (both calls release the GIL), then calls
    ``on_frame(jpeg, frame, t)`` **on the encoder thread** with the engine
    frame number and scene time of the captured frame.

@@ -79,7 +79,18 @@ class UnknownSubject(WireError):
 
 
 class VersionMismatch(WireError):
+    """The payload's ``v`` is not :data:`PROTOCOL_VERSION`. ``version`` is the
+    peer's (whatever ``v`` held, None if absent), ``subject`` the message's
+    subject (any ASCII subject, known to this version or not), so a receiver
+    can tell the user which versions differ."""
+
     code = "version_mismatch"
+
+    def __init__(self, message: str, request_id: int | None = None, *,
+                 version: Any = None, subject: str = "") -> None:
+        super().__init__(message, request_id)
+        self.version = version
+        self.subject = subject
 
 
 class InvalidField(WireError):
@@ -826,16 +837,19 @@ def decode(frames: list[bytes] | tuple[bytes, ...]) -> Message:
     rid = data.get("id")
     valid_id = isinstance(rid, int) and not isinstance(rid, bool) and 0 < rid <= INT64_MAX
     request_id = rid if valid_id else None
+    shown = subject if SUBJECT_RE.match(subject) else repr(subject)
+    # The version first: a peer of another version may use subjects this one
+    # does not know, and it must still be told apart from a bad message.
+    version = data.pop("v", None)
+    if isinstance(version, bool) or version != PROTOCOL_VERSION:
+        peer = version if isinstance(version, int) and not isinstance(version, bool) else None
+        raise VersionMismatch(
+            f"{shown}: protocol version {version!r}; this side speaks {PROTOCOL_VERSION}",
+            request_id, version=peer, subject=subject if SUBJECT_RE.match(subject) else "",
+        )
     cls = MESSAGES.get(subject)
     if cls is None:
-        shown = subject if SUBJECT_RE.match(subject) else repr(subject)
         raise UnknownSubject(f"unknown subject {shown}", request_id)
-    version = data.pop("v", None)
-    if version != PROTOCOL_VERSION:
-        raise VersionMismatch(
-            f"{subject}: protocol version {version!r}; this side speaks {PROTOCOL_VERSION}",
-            request_id,
-        )
     try:
         # Depth and NaN anywhere, before field checks walk the structure.
         _check_plain(data, subject, 1, allow_bin=True)

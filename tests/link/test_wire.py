@@ -131,8 +131,19 @@ def test_unknown_subject_and_version() -> None:
     assert info.value.code == "unknown_subject" and info.value.request_id == 5
     data = payload(wire.encode(SAMPLES["cmd.ping"]))
     data["v"] = 2
-    with pytest.raises(wire.VersionMismatch):
+    with pytest.raises(wire.VersionMismatch) as mismatch:
         wire.decode(frames_of("cmd.ping", data))
+    # The peer's version and the subject travel with the error, so a receiver
+    # can name both versions to the user.
+    assert mismatch.value.version == 2 and mismatch.value.subject == "cmd.ping"
+    assert mismatch.value.request_id == data["id"]
+    # A subject of a later version is a version mismatch, not an unknown subject.
+    with pytest.raises(wire.VersionMismatch) as mismatch:
+        wire.decode(frames_of("rep.hello_later", {"v": 3, "id": 7}))
+    assert mismatch.value.version == 3 and mismatch.value.subject == "rep.hello_later"
+    with pytest.raises(wire.VersionMismatch) as mismatch:
+        wire.decode(frames_of("rep.ack", {"id": 7}))
+    assert mismatch.value.version is None
 
 
 @pytest.mark.parametrize(
@@ -183,7 +194,7 @@ def test_protocol_doc_lists_every_message() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text("utf-8")
     # The tables in the document are generated from this module: they must
-    # be current (regenerate with `python -m palier.wire_doc`).
+    # be current (regenerate with `python -m palier.wire docs/protocol.md`).
     assert wire.protocol_table() in doc
     for subject in wire.MESSAGES:
         assert f"`{subject}`" in doc
