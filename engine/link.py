@@ -181,14 +181,14 @@ class EngineLink:
         mirror.on_frame = self._on_mirror_frame
 
         # -- sockets (created here so bind errors surface in the constructor) --
+        host, port = split_endpoint(config.bind)
         self.ctx = zmq.Context()
         from zmq.auth.thread import ThreadAuthenticator
 
         self.auth: ThreadAuthenticator | None = ThreadAuthenticator(self.ctx, log=log)
         self.auth.start()
-        self.auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(consoles_dir))
-        host, port = split_endpoint(config.bind)
         try:
+            self.auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(consoles_dir))
             self.router = self._server_socket(zmq.ROUTER, own.public, own.secret,
                                               wire.MAX_COMMAND_BYTES)
             self.router.setsockopt(zmq.ROUTER_HANDOVER, 1)
@@ -205,7 +205,11 @@ class EngineLink:
             self.telemetry_endpoint = self.pub.getsockopt_string(zmq.LAST_ENDPOINT)
             self.telemetry_port = split_endpoint(self.telemetry_endpoint)[1]
         except zmq.ZMQError as exc:
+            # Nothing may outlive a failed start: sockets, ZAP thread, context.
             self._close_sockets()
+            self.stop_authenticator()
+            self.ctx.term()
+            self._close_parts()
             raise LinkError(
                 f"cannot bind {config.bind}: {exc} (is another engine running?)"
             ) from None
@@ -346,6 +350,8 @@ class EngineLink:
             e.load_scene(msg.scene, msg.params)
             self._params_dirty = True
         elif isinstance(msg, wire.Fire):
+            if msg.options:
+                self._check_event_options(msg)
             e.fire(msg.event, **msg.options)
         elif isinstance(msg, wire.Pause):
             e.pause(msg.reason)
@@ -367,6 +373,20 @@ class EngineLink:
         else:  # the I/O thread only forwards the kinds above
             raise _NotAllowed(f"{msg.SUBJECT} is not a frame command")
 
+    def _check_event_options(self, msg: wire.Fire) -> None:
+        """Options must be ones the event declares (none do yet): a scene
+        would otherwise ignore a mistyped option silently."""
+        scene = exposure_scene(self.engine)
+        if scene is None:
+            return  # the engine says what is wrong (no scene)
+        spec = scene.declaration.event(msg.event)  # unknown_event first
+        accepted = set(getattr(spec, "options", None) or ())
+        extra = sorted(set(msg.options) - accepted)
+        if extra:
+            takes = ", ".join(sorted(accepted)) if accepted else "no options"
+            raise _BadValue(f"event {msg.event!r} of scene {scene.declaration.id!r} does not "
+                            f"take option(s) {', '.join(extra)} (it takes {takes})")
+
     @staticmethod
     def _error_for(msg: wire.Message, exc: Exception) -> wire.Error:
         from engine.app import EngineError
@@ -374,6 +394,8 @@ class EngineLink:
         code = "internal"
         if isinstance(exc, _Busy):
             code = "busy"
+        elif isinstance(exc, _BadValue):
+            code = "bad_value"
         elif isinstance(exc, _NotAllowed | EngineError):
             code = "not_allowed"
         elif isinstance(exc, UnknownSceneError):
@@ -538,6 +560,9 @@ class EngineLink:
             peer = self._peer(rid)
             peer.role = msg.role
             peer.last_heard = now
+            # A new hello starts a new session for this console: it has failed
+            # whatever it had pending (docs/protocol.md §5), so no cached reply
+            # can be asked for again.
             peer.replies.clear()
             if msg.role == "control":
                 self._control_heard = now
@@ -575,6 +600,14 @@ class EngineLink:
             self._send_reply(rid, self._events_reply(req_id), peer)
             return
         if isinstance(msg, wire.AckEvents):
+            if peer.role != "control":
+                # Only the console that records the session takes events out
+                # of the outbox; an observer's ack would lose them.
+                self._send_reply(rid, wire.Error(
+                    id=req_id, code="not_allowed",
+                    message=f"only a control console acknowledges clinical events; this "
+                    f"console said hello as {peer.role!r}"))
+                return
             self._send_reply(rid, self._ack_events(msg), peer)
             return
         peer.replies[req_id] = None  # pending: a retry arriving now is ignored
@@ -664,6 +697,13 @@ class EngineLink:
             if sock is not None and not sock.closed:
                 sock.close(linger=0)
 
+    def _close_parts(self) -> None:
+        for part in (self.mirror, self.patient_ui):
+            try:
+                part.close()
+            except Exception:
+                log.exception("link: closing %s failed", type(part).__name__)
+
     def close(self) -> None:
         """Stop the I/O thread, close sockets (linger 0), stop the parts."""
         self._stop.set()
@@ -674,11 +714,7 @@ class EngineLink:
             for lst in (self.engine.command_sources, self.engine.frame_observers):
                 if fn in lst:
                     lst.remove(fn)
-        for part in (self.mirror, self.patient_ui):
-            try:
-                part.close()
-            except Exception:
-                log.exception("link: closing %s failed", type(part).__name__)
+        self._close_parts()
         if self.auth is not None:
             self.auth.stop()
             self.auth = None
@@ -694,6 +730,10 @@ class _Busy(RuntimeError):
 
 
 class _NotAllowed(RuntimeError):
+    pass
+
+
+class _BadValue(ValueError):
     pass
 
 

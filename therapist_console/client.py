@@ -244,6 +244,7 @@ class LinkClient:
         self._delivered = 0
         self._acked = 0
         self._ack_in_flight = False
+        self._ack_refused = 0
         self._events_in_flight = False
         self._early_events: dict[int, wire.ClinicalEvent] = {}
         self._refused_at = -1e9
@@ -530,6 +531,14 @@ class LinkClient:
             t_recv = time.monotonic()
             try:
                 msg = wire.decode(frames)
+            except wire.VersionMismatch as exc:
+                if self._sync.phase == "hello" and self._hello_pending(exc.request_id):
+                    # Whatever the engine answered (rep.hello or rep.error),
+                    # it speaks another version: say so, do not retry.
+                    self._incompatible(exc.version, exc.subject)
+                    return
+                log.warning("link: reply of another protocol version: %s", exc)
+                continue
             except wire.WireError as exc:
                 log.warning("link: bad reply from the engine: %s", exc)
                 continue
@@ -650,11 +659,32 @@ class LinkClient:
             on_reply=self._on_hello, retry_forever=True,
         )
 
+    def _hello_pending(self, req_id: int | None) -> bool:
+        """A hello is waiting for its answer (``req_id``'s, when it could be read)."""
+        return any(isinstance(r.msg, wire.Hello) and (req_id is None or req_id == rid)
+                   for rid, r in self._pending.items())
+
+    def _incompatible(self, engine_version: object, subject: str = "",
+                      detail: str = "") -> None:
+        """The engine speaks another protocol: close the sockets and stay put
+        (status INCOMPATIBLE until :meth:`close`); retrying cannot help."""
+        theirs = f"protocol {engine_version}" if engine_version is not None else \
+            "a protocol without a version number"
+        text = (f"the engine speaks {theirs}, this console protocol {wire.PROTOCOL_VERSION}"
+                f"{f' (its {subject})' if subject else ''}; install matching Palier versions "
+                "on both machines")
+        if detail:
+            text += f": {detail}"
+        self._close_sockets()
+        self._fail_all(LinkDown(f"incompatible engine: {text}"))
+        self._ping_due.clear()
+        self._reconnect_at = float("inf")
+        self._set_status(LinkState.INCOMPATIBLE, text)
+
     def _on_hello(self, msg: wire.Message) -> None:
         if isinstance(msg, wire.Error):
             if msg.code == "version_mismatch":
-                self._set_status(LinkState.INCOMPATIBLE, msg.message)
-                self._stop.set()
+                self._incompatible(_engine_protocol(msg.message), detail=msg.message)
             else:
                 log.warning("link: hello refused: %s: %s", msg.code, msg.message)
             return
@@ -673,9 +703,14 @@ class LinkClient:
             # A new engine process: its state and event numbers start afresh.
             self._instance = msg.instance
             self.state = None
+            # What the recorder already has counts as delivered, but not as
+            # acknowledged: those still in the engine's outbox come again as
+            # duplicates and are acknowledged then, or the engine would keep
+            # re-sending them for ever.
             self._delivered = self._acked = msg.events_acked
             if self._resume_events and self._resume_events[0] == msg.instance:
-                self._delivered = self._acked = max(msg.events_acked, self._resume_events[1])
+                self._delivered = max(msg.events_acked, self._resume_events[1])
+            self._ack_refused = 0
             self._early_events.clear()
         self._open_sub(msg.telemetry_port)
         self._sync.phase = "wait_sub"  # the first tel.hb proves the subscription is live
@@ -686,7 +721,7 @@ class LinkClient:
         snap = _as_update(msg)
         if snap.instance != self._instance:
             return
-        if self.state is None or snap.seq >= self.state.seq:
+        if self.state is None or snap.seq > self.state.seq:  # never older, never twice
             self.state = snap
             self._callback(self.on_state, snap)
         for update in self._sync.buffered:
@@ -716,6 +751,7 @@ class LinkClient:
             self._set_status(LinkState.CONNECTED, f"connected to {engine}")
         if msg.more:
             self._fetch_events()
+        self._send_ack()
 
     def _receive_event(self, ev: wire.ClinicalEvent) -> None:
         if ev.seq <= self._delivered:
@@ -755,12 +791,18 @@ class LinkClient:
         if self.role != "control" or self._ack_in_flight or self._delivered <= self._acked:
             return
         up_to = self._delivered
+        if up_to == self._ack_refused:
+            return  # refused already (a recorder watermark beyond the engine's events)
         self._ack_in_flight = True
 
         def done(msg: wire.Message) -> None:
             self._ack_in_flight = False
             if isinstance(msg, wire.Ack):
                 self._acked = max(self._acked, up_to)
+            elif isinstance(msg, wire.Error):
+                log.warning("link: acknowledging events up to %d refused: %s: %s",
+                            up_to, msg.code, msg.message)
+                self._ack_refused = up_to
             self._send_ack()
 
         self._request(wire.AckEvents, instance=self._instance, up_to=up_to, on_reply=done,
@@ -839,7 +881,7 @@ class LinkClient:
             return
         # Heartbeats once the engine knows us (it ignores them before hello).
         if now >= self._next_hb:
-            self._next_hb = now + wire.HEARTBEAT_S
+            self._next_hb = now + (self.info.heartbeat_s if self.info else wire.HEARTBEAT_S)
             if self._sync.phase != "hello":
                 with contextlib.suppress(zmq.ZMQError):
                     self._dealer.send_multipart(
@@ -894,6 +936,14 @@ class LinkClient:
 
 
 _ID_LOCK = threading.Lock()
+
+
+def _engine_protocol(message: str) -> object:
+    """The engine's version named in its ``version_mismatch`` message, if any."""
+    import re
+
+    m = re.search(r"engine speaks protocol (\d+)", message)
+    return int(m.group(1)) if m else "?"
 
 
 def _as_update(reply: wire.StateReply) -> EngineState:
