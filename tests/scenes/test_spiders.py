@@ -178,7 +178,7 @@ def test_least_intense_spider_stands_out_on_the_floor(engine: Engine) -> None:
     scene = load(engine, **LEAST)
     engine.simulate(0.5)
     lens = engine.base.camLens
-    fov = lens.getFov()
+    hfov = lens.getHfov()  # restored as the engine sets it: horizontal only
     try:
         lens.setFov(10.0)
         img = aimed_frame(engine).astype(float).mean(axis=2)
@@ -186,7 +186,7 @@ def test_least_intense_spider_stands_out_on_the_floor(engine: Engine) -> None:
         empty = frame(engine).astype(float).mean(axis=2)
         scene.rigs[0].root.unstash()
     finally:
-        lens.setFov(fov)
+        lens.setFov(hfov)
     floor = float(np.median(img))
     assert floor > 120, f"the floor around the spider is dark ({floor:.0f}/255)"
 
