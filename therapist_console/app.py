@@ -16,11 +16,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -30,11 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, SessionModel
 from therapist_console.qt_compat import pin_none
 from therapist_console.widgets.chart import LiveChart
-from therapist_console.widgets.common import STYLE_SHEET, GuiThread
+from therapist_console.widgets.common import (
+    ACCENT,
+    ALERT,
+    ALERT_BG,
+    PLANNED_BG,
+    STYLE_SHEET,
+    Banner,
+    GuiThread,
+    qt_locale,
+)
 from therapist_console.widgets.hierarchy import HierarchyList
 from therapist_console.widgets.link_bar import LinkBar
 from therapist_console.widgets.mirror_view import MirrorView
@@ -57,10 +65,11 @@ class SessionPage(QWidget):
     """The live session: hierarchy and controls, mirror and chart, pause,
     SUDS and timeline."""
 
-    def __init__(self, model: SessionModel, end: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, end: Any, parent: QWidget | None = None,
+                 *, ask_questions: bool = True) -> None:
         super().__init__(parent)
         self.model = model
-        self.hierarchy = HierarchyList(model)
+        self.hierarchy = HierarchyList(model, confirm_end_rating=ask_questions)
         self.controls = SceneControls(model)
         self.mirror = MirrorView(model)
         self.chart = LiveChart(model)
@@ -91,14 +100,55 @@ class SessionPage(QWidget):
         split.addWidget(center)
         split.addWidget(right)
         split.setSizes([400, 590, 430])
-        lay = QHBoxLayout(self)
+        self.warning = Banner(ALERT_BG, ALERT)
+        """Clinical warnings from the model (cybersickness after the SSQ, ...)."""
+        self.planned = Banner(PLANNED_BG, ACCENT, action=True)
+        """A planned event of the step is due: the therapist fires it (or not)."""
+        self.planned.action.clicked.connect(self._fire_planned)
+        self._planned_event: str | None = None
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 10)
-        lay.addWidget(split)
+        lay.setSpacing(6)
+        lay.addWidget(self.warning)
+        lay.addWidget(self.planned)
+        lay.addWidget(split, 1)
         model.events.language.connect(lambda _l: self.retranslate())
+        model.events.warning.connect(self.show_warning)
+        model.events.planned_event.connect(self.announce_planned)
+        model.events.step.connect(lambda _s: self.planned.dismiss())
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.end_button.setText(tr("ui.session.end", self.model.language))
+        lang = self.model.language
+        self.end_button.setText(tr("ui.session.end", lang))
+        for banner in (self.warning, self.planned):
+            banner.dismiss_button.setText(tr("ui.warning.dismiss", lang))
+        self.planned.action.setText(tr("ui.planned.fire", lang))
+        if self._planned_event is not None:
+            self.planned.text.setText(tr("ui.planned.due", lang,
+                                         event=self._event_label(self._planned_event)))
+
+    def show_warning(self, text: str) -> None:
+        self.warning.show_text(text)
+
+    def _event_label(self, name: str) -> str:
+        decl = self.model.scene_declaration()
+        if decl is not None:
+            try:
+                return str(decl.event(name).label.get(self.model.language))
+            except ValueError:
+                pass
+        return name.replace("_", " ")
+
+    def announce_planned(self, event: str) -> None:
+        self._planned_event = event
+        self.planned.show_text(tr("ui.planned.due", self.model.language,
+                                  event=self._event_label(event)))
+
+    def _fire_planned(self) -> None:
+        if self._planned_event is not None:
+            self.controls.fire(self._planned_event)
+        self.planned.dismiss()
 
 
 class MainWindow(QMainWindow):
@@ -118,12 +168,14 @@ class MainWindow(QMainWindow):
         self.ask_questions = ask_questions
         """False in tests and the scripted demo: no modal questions."""
         self.client: Any = None
+        self.interrupted_box: QMessageBox | None = None
+        """The interrupted-session question while it is shown (tests answer it)."""
         self._replay_step = False
         self.setStyleSheet(STYLE_SHEET)
 
         self.bar = LinkBar(model)
         self.setup = SetupPage(model, self.connect_engine, self.start_session)
-        self.session_page = SessionPage(model, self.end_session)
+        self.session_page = SessionPage(model, self.end_session, ask_questions=ask_questions)
         self.summary = SummaryPage(model)
         self.summary.new.clicked.connect(self.new_session)
         self.pages = QStackedWidget()
@@ -138,6 +190,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.resize(1440, 900)
 
+        self.show_trusted_key()
         self.pause_shortcut = QShortcut(QKeySequence(SHORTCUT), self)
         self.pause_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.pause_shortcut.activated.connect(self.session_page.pause.toggle)
@@ -147,6 +200,8 @@ class MainWindow(QMainWindow):
         self._timer.timeout.connect(self.model.tick)
         self._timer.start()
         model.events.language.connect(lambda _l: self.retranslate())
+        model.events.language.connect(set_qt_language)
+        set_qt_language(model.language)
         model.events.link.connect(self._on_link)
         model.events.session.connect(self._on_session)
         self.retranslate()
@@ -165,6 +220,19 @@ class MainWindow(QMainWindow):
         kdir = self.keys_dir or keys.default_keys_dir()
         return keys.fingerprint(keys.engine_key(kdir))
 
+    def show_trusted_key(self) -> str | None:
+        """Show the trusted engine key's fingerprint on the setup page, before
+        any connection, for the therapist to compare with the headset PC's."""
+        from palier.keys import KeysError
+
+        try:
+            fp = self.engine_fingerprint()
+        except (KeysError, OSError) as exc:
+            self.setup.set_trusted_key(None, str(exc))
+            return None
+        self.setup.set_trusted_key(fp, None)
+        return fp
+
     def connect_engine(self, endpoint: str) -> bool:
         """Connect (or reconnect) to the engine at ``endpoint``; False on a
         setup error (shown on the setup page: missing keys, bad address)."""
@@ -178,11 +246,11 @@ class MainWindow(QMainWindow):
                                 timeout_s=COMMAND_TIMEOUT_S,
                                 resume_events=self.model.record.last_engine_event())
         except (OSError, ValueError, RuntimeError) as exc:
-            self.setup.set_connect_error(tr("ui.setup.connect_failed", lang, error=str(exc)))
+            self.setup.set_connect_error("ui.setup.connect_failed", error=error_text(exc, lang))
             return False
-        self.setup.set_connect_error("")
+        self.setup.set_connect_error(None)
         self.setup.address.setText(endpoint)
-        self.setup.set_fingerprint(tr("ui.setup.fingerprint", lang, fingerprint=fp))
+        self.setup.set_trusted_key(fp, None)
         self.bar.set_connection(endpoint, fp)
         self.client = client
         client.on_mirror = self.mirror.push
@@ -212,17 +280,35 @@ class MainWindow(QMainWindow):
 
     # -- session ------------------------------------------------------------------
     def start_session(self) -> None:
+        if not self.setup.fingerprint_confirmed():
+            self.setup.set_start_error("ui.setup.fingerprint_unconfirmed")
+            return
         try:
             self.setup.ensure_ladder()
             self.model.start_session()
         except (ModelError, ValueError) as exc:
-            self.setup.start_error.setText(str(exc))
+            self.setup.set_start_error(exc)
             return
+        self.setup.set_start_error(None)
         pre = self.setup.pre_questionnaire
         if pre is not None:
-            self.model.add_questionnaire(pre.questionnaire, pre.phase, dict(pre.answers),
-                                         pre.record_scores())
             self.setup.pre_questionnaire = None
+            self._score(pre)
+
+    def _score(self, result: Any) -> None:
+        """Record a questionnaire through the model's scoring path
+        (``protocols.questionnaires``), which raises the cybersickness
+        warning when the SSQ is high, before or after the session."""
+        from protocols.questionnaires import QuestionnaireError
+
+        try:
+            self.model.score_questionnaire(result.questionnaire, result.phase,
+                                           dict(result.answers))
+        except QuestionnaireError:
+            log.exception("questionnaire %s could not be scored again; recorded as scored",
+                          result.questionnaire)
+            self.model.add_questionnaire(result.questionnaire, result.phase,
+                                         dict(result.answers), result.record_scores())
 
     def end_session(self) -> None:
         lang = self.model.language
@@ -235,9 +321,7 @@ class MainWindow(QMainWindow):
 
             dlg = QuestionnaireDialog("ssq", "post", lang, self)
             if dlg.exec() and dlg.outcome is not None:
-                r = dlg.outcome
-                self.model.add_questionnaire(r.questionnaire, r.phase, dict(r.answers),
-                                             r.record_scores())
+                self._score(dlg.outcome)
         self.model.end_session()
 
     def new_session(self) -> None:
@@ -257,6 +341,7 @@ class MainWindow(QMainWindow):
         """On start: offer to resume or close each session the record found
         open (the console stopped during it)."""
         lang = self.model.language
+        resumed = False
         for info in self.model.interrupted_sessions():
             patient = self.model.record.patient(info.patient_id)
             started = dt.datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M")
@@ -264,14 +349,24 @@ class MainWindow(QMainWindow):
             box.setWindowTitle(tr("record.interrupted.title", lang))
             box.setText(tr("record.interrupted.body", lang, pseudonym=patient.pseudonym,
                            started=started))
-            resume = box.addButton(tr("record.interrupted.resume", lang),
-                                   QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(tr("record.interrupted.close", lang), QMessageBox.ButtonRole.RejectRole)
+            # One session at a time: once one is resumed, the others can be
+            # closed now or left for the next start.
+            resume = None if resumed else box.addButton(
+                tr("record.interrupted.resume", lang), QMessageBox.ButtonRole.AcceptRole)
+            close = box.addButton(tr("record.interrupted.close", lang),
+                                  QMessageBox.ButtonRole.DestructiveRole)
+            if resumed:
+                box.addButton(tr("record.interrupted.later", lang),
+                              QMessageBox.ButtonRole.RejectRole)
+            self.interrupted_box = box
             box.exec()
-            if box.clickedButton() is resume:
+            self.interrupted_box = None
+            clicked = box.clickedButton()
+            if resume is not None and clicked is resume:
                 self.resume_session(info.id)
-                return
-            self.model.close_interrupted(info.id)
+                resumed = True
+            elif clicked is close:
+                self.model.close_interrupted(info.id)
 
     def resume_session(self, session_id: int) -> None:
         self.model.resume_session(session_id)
@@ -296,7 +391,36 @@ def _qt_messages(mode: Any, context: Any, message: str) -> None:
     log.warning("Qt: %s", message)
 
 
-def make_app(argv: list[str] | None = None) -> QApplication:
+_qt_translator: QTranslator | None = None
+
+
+def set_qt_language(lang: str) -> bool:
+    """Translate Qt's own texts (standard buttons Yes/No, OK/Cancel, file
+    dialogs) into ``lang`` with qtbase_<lang>.qm from PySide6's translations,
+    replacing the previous one; set the default locale for numbers. True
+    when a translation is installed (English needs none)."""
+    global _qt_translator
+    app = QApplication.instance()
+    if app is None:
+        return False
+    QLocale.setDefault(qt_locale(lang))
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if lang == "en":
+        return False
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{lang}", folder):
+        log.warning("no Qt translation qtbase_%s in %s; Qt's own buttons stay English",
+                    lang, folder)
+        return False
+    app.installTranslator(translator)
+    _qt_translator = translator
+    return True
+
+
+def make_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
     pin_none()
     qInstallMessageHandler(_qt_messages)
     app = QApplication.instance()
@@ -306,6 +430,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     f = app.font()
     f.setPointSize(max(f.pointSize(), 11))
     app.setFont(f)
+    if language is not None:
+        set_qt_language(language)
     return app
 
 
@@ -322,9 +448,10 @@ def run_console(
     from therapist_console.i18n import detect_language
     from therapist_console.record import SessionRecord
 
-    app = make_app()
+    lang = language or detect_language()
+    app = make_app(language=lang)
     with SessionRecord(record_path) as record:
-        model = SessionModel(record, language=language or detect_language())
+        model = SessionModel(record, language=lang)
         win = MainWindow(model, keys_dir=keys_dir)
         if simulate_heart_rate:
             hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
@@ -337,4 +464,4 @@ def run_console(
         return int(app.exec())
 
 
-__all__ = ["MainWindow", "SessionPage", "make_app", "run_console"]
+__all__ = ["MainWindow", "SessionPage", "make_app", "qt_locale", "run_console", "set_qt_language"]

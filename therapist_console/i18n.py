@@ -36,6 +36,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "record.interrupted.resume": ("Resume", "Reprendre"),
     "record.interrupted.close": ("Close it", "La clore"),
+    "record.interrupted.later": ("Later", "Plus tard"),
     # -- session status ---------------------------------------------------
     "status.open": ("open", "ouverte"),
     "status.closed": ("closed", "close"),

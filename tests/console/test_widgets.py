@@ -182,3 +182,210 @@ def test_interrupted_session_can_be_resumed(qtbot: Any, tmp_path: Path) -> None:
         assert [r[2] for r in win.session_page.timeline.rows() if r[1] == "SUDS"]
         assert len(win.session_page.chart.suds_curve.getData()[0]) == 1
         win.close()
+
+
+# -- French throughout, the setup page's confirmations, warnings ----------------------------
+
+
+@pytest.fixture
+def trusted_keys(tmp_path: Path) -> Path:
+    """A console key folder that trusts one engine key (real key files)."""
+    from palier import keys
+
+    engine_dir, console_dir = tmp_path / "keys" / "engine", tmp_path / "keys" / "console"
+    for d in (engine_dir, console_dir):
+        keys.init_keys(d)
+    keys.allow(console_dir, engine_dir / keys.OWN_PUBLIC, engine=True)
+    return console_dir
+
+
+def test_qt_own_buttons_follow_the_console_language(qtbot: Any, model: SessionModel) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    win = MainWindow(model, ask_questions=False)
+    qtbot.addWidget(win)
+    yes_no = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+
+    def yes_text() -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, "t", "q", yes_no)
+        text = box.button(QMessageBox.StandardButton.Yes).text()
+        box.deleteLater()
+        return text.replace("&", "")
+
+    assert yes_text() == "Yes"
+    try:
+        win.bar.language.setCurrentIndex(win.bar.language.findData("fr"))
+        win.bar.language.activated.emit(win.bar.language.currentIndex())
+        assert model.language == "fr"
+        assert yes_text() == "Oui"
+    finally:
+        model.set_language("en")
+    assert yes_text() == "Yes"
+
+
+def test_setup_shows_the_fingerprint_and_redraws_in_french(
+        qtbot: Any, model: SessionModel, trusted_keys: Path) -> None:
+    from palier import keys
+
+    fp = keys.fingerprint(keys.engine_key(trusted_keys))
+    win = MainWindow(model, keys_dir=trusted_keys, ask_questions=False)
+    qtbot.addWidget(win)
+    setup = win.setup
+    # Before any connection: the trusted key's fingerprint and the confirmation.
+    assert fp in setup.fingerprint.text()
+    assert not setup.confirm_fingerprint.isChecked()
+    setup.pseudonym.setText("P-9")
+    setup.patient_notes.setText("referred by Dr X's practice; prefers mornings")
+    setup.create_patient()
+    assert model.patient is not None
+    assert model.record.patient(model.patient.id).notes == (
+        "referred by Dr X's practice; prefers mornings")
+    setup.choose_protocol("spiders-graded")
+    assert not setup.start_button.isEnabled()
+    win.start_session()
+    assert model.session is None and "palier keys show" in setup.start_error.text()
+    setup.pseudonym.setText("P-9")
+    setup.create_patient()  # a duplicate: the error is shown ...
+    assert "already exists" in setup.patient_error.text()
+    win.connect_engine("not an address")  # ... and so is a connection error
+    assert setup.connect_error.text().startswith("Cannot connect")
+    model.set_language("fr")  # ... and all redrawn in French
+    assert setup.patient_error.text().startswith("Un patient avec le pseudonyme P-9")
+    assert setup.connect_error.text().startswith("Connexion impossible")
+    assert setup.start_error.text().startswith("Confirmer d'abord l'empreinte")
+    assert fp in setup.fingerprint.text() and "Empreinte" in setup.fingerprint.text()
+    assert "PC du casque" in setup.confirm_fingerprint.text()
+    setup.confirm_fingerprint.click()
+    assert setup.start_button.isEnabled()
+    setup.start_button.click()
+    assert model.session is not None and model.session.status == "open"
+    assert setup.start_error.text() == ""
+
+
+def test_without_a_trusted_key_the_setup_says_how_to_pair(qtbot: Any, model: SessionModel,
+                                                          tmp_path: Path) -> None:
+    win = MainWindow(model, keys_dir=tmp_path / "nokeys", ask_questions=False)
+    qtbot.addWidget(win)
+    assert "palier keys allow" in win.setup.fingerprint.text()
+    assert not win.setup.confirm_fingerprint.isVisible()
+    assert not win.setup.fingerprint_confirmed()
+
+
+def test_high_pre_session_ssq_shows_the_warning_banner(
+        qtbot: Any, model: SessionModel, trusted_keys: Path) -> None:
+    from protocols.questionnaires import SSQ, score
+
+    win = MainWindow(model, keys_dir=trusted_keys, ask_questions=False)
+    qtbot.addWidget(win)
+    win.show()
+    model.create_patient("P-2")
+    win.setup.choose_protocol("spiders-graded")
+    win.setup.pre_questionnaire = score("ssq", {i: 3 for i in SSQ.item_ids}, phase="pre")
+    win.setup.confirm_fingerprint.click()
+    win.start_session()
+    banner = win.session_page.warning
+    assert banner.isVisible() and "SSQ" in banner.text.text()
+    assert model.session is not None
+    [q] = model.record.rows("questionnaires", model.session.id)
+    assert q["phase"] == "pre"
+    banner.dismiss_button.click()
+    assert not banner.isVisible()
+
+
+def test_planned_event_is_announced_and_the_therapist_fires_it(
+        qtbot: Any, tmp_path: Path) -> None:
+    from .conftest import ManualClock
+
+    make_app()
+    clock = ManualClock()
+    with SessionRecord(tmp_path / "p.sqlite3") as rec:
+        m = SessionModel(rec, clock=clock, language="fr")
+        win = MainWindow(m, ask_questions=False)
+        qtbot.addWidget(win)
+        win.show()
+        m.create_patient("P-3")
+        m.set_plan(Plan(None, (PlanStep("a", {"en": "A", "fr": "A"}, "spiders", {}, 30,
+                                        events=({"event": "run_toward", "at_min": [1.0]},)),)))
+        m.start_session()
+        m.go_to_step(0)
+        page = win.session_page
+        assert not page.planned.isVisible()
+        clock.advance(70)
+        m.tick()
+        assert page.planned.isVisible()
+        assert "Une araignée court vers le patient" in page.planned.text.text()
+        assert page.planned.action.text() == "Déclencher"
+        page.planned.action.click()  # no engine here: the refusal is shown, nothing hidden
+        assert not page.planned.isVisible()
+        assert "Pas de connexion au moteur" in page.controls.error.text()
+        win.close()
+
+
+def test_suds_interval_control_sets_the_model(qtbot: Any, model: SessionModel) -> None:
+    w = SudsEntryWidget(model)
+    qtbot.addWidget(w)
+    assert w.interval.value() == 5  # the default: 5 minutes
+    w.interval.setValue(8)
+    assert model.reminder_interval_s == 480.0
+    assert model.suds_rule().interval_min == pytest.approx(8.0)
+    model.set_language("fr")
+    assert w.interval_label.text() == "Rappel toutes les"
+
+
+def test_spin_boxes_use_the_language_decimals(qtbot: Any, model: SessionModel) -> None:
+    w = SceneControls(model)
+    qtbot.addWidget(w)
+    model.create_patient("P-6")
+    model.set_plan(plan_for("spiders"))
+    model.start_session()
+    model.go_to_step(0)
+    dist = w.controls["distance"]
+    assert isinstance(dist, NumberControl)
+    assert dist.spin.text() == "2.00 m"
+    model.set_language("fr")
+    dist = w.controls["distance"]
+    assert isinstance(dist, NumberControl)
+    assert dist.spin.text() == "2,00 m"
+
+
+def test_each_interrupted_session_is_offered(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    make_app()
+    path = tmp_path / "two.sqlite3"
+    with SessionRecord(path) as rec:
+        for name in ("P-7", "P-8"):
+            m = SessionModel(rec)
+            m.create_patient(name)
+            m.set_plan(plan_for("spiders"))
+            m.start_session()
+    with SessionRecord(path) as rec:
+        m = SessionModel(rec)
+        win = MainWindow(m, ask_questions=False)
+        qtbot.addWidget(win)
+        ids = [s.id for s in m.interrupted_sessions()]
+        assert len(ids) == 2
+        answers = ["resume", "close"]
+        offered: list[list[str]] = []
+
+        def answer() -> None:
+            box = win.interrupted_box
+            if box is None or not box.isVisible() or not answers:
+                return
+            texts = [b.text() for b in box.buttons()]
+            offered.append(texts)
+            want = {"resume": "Resume", "close": "Close it"}[answers.pop(0)]
+            next(b for b in box.buttons() if b.text() == want).click()
+
+        timer = QTimer()
+        timer.timeout.connect(answer)
+        timer.start(20)
+        win.check_interrupted()
+        timer.stop()
+        assert len(offered) == 2  # both were offered
+        assert "Resume" not in offered[1]  # one session at a time
+        assert m.session is not None and m.session.id == ids[0]
+        assert m.interrupted_sessions() == [] or all(
+            s.id == ids[0] for s in m.interrupted_sessions())
+        assert rec.session(ids[1]).status != "open"
+        win.close()

@@ -70,11 +70,20 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     assert model.patient is not None and model.patient.pseudonym == "P-017"
     win.setup.choose_protocol("spiders-graded")
     assert model.plan is not None and len(model.plan.steps) >= 3
-    assert win.connect_engine(engine.endpoint)
+    # The trusted engine key's fingerprint is shown before connecting, and the
+    # session cannot start until the therapist confirms it matches the engine's.
     fp = keys.fingerprint(keys.engine_key(win.keys_dir))  # type: ignore[arg-type]
+    assert fp in win.setup.fingerprint.text()
+    assert not win.setup.start_button.isEnabled()
+    win.start_session()
+    assert model.session is None and "palier keys show" in win.setup.start_error.text()
+    assert win.connect_engine(engine.endpoint)
     assert fp in win.setup.fingerprint.text() and fp in win.bar.address.text()
     qtbot.waitUntil(lambda: model.link_state is LinkState.UP, timeout=20000)
     assert "connected" in win.bar.link.text().lower()
+    assert not win.setup.start_button.isEnabled()
+    win.setup.confirm_fingerprint.click()
+    assert win.setup.start_button.isEnabled()
     win.setup.start_button.click()
     assert model.session is not None and win.pages.currentWidget() is win.session_page
     page = win.session_page
@@ -105,6 +114,15 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     sent = commands(win, "set_params")[-1]
     assert numeric.name in sent["args"] and '"ramp_s": 1.5' in sent["args"]
     assert model.current_step.params[numeric.name] == pytest.approx(target)
+    # The timeline says it as a sentence, status first, named by the declaration.
+    label = numeric.label.en
+    qtbot.waitUntil(lambda: any(r[2].startswith(f"✓ {label} ") for r in
+                                page.timeline.rows()), timeout=5000)
+    [change] = [r[2] for r in page.timeline.rows() if r[2].startswith(f"✓ {label} ")]
+    assert "→" in change and numeric.unit in change and "(ramp 1.5 s)" in change
+    whats = [r[2] for r in page.timeline.rows() if r[1] == "Command"]
+    assert all(w[0] in "✓✗" and "=" not in w and "(scene" not in w for w in whats), whats
+    assert any(w == f"✓ Scene loaded: {decl.name.en}" for w in whats), whats
 
     # -- an event from its button ---------------------------------------------------------------
     event = decl.events[0]
@@ -143,7 +161,7 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     # -- pause with the shortcut, resume with the button -------------------------------------
     win.activateWindow()
     page.pause.setFocus()
-    win.pause_shortcut.activated.emit()
+    qtbot.keyClick(win, Qt.Key.Key_F12)  # the binding itself, not its signal
     qtbot.waitUntil(lambda: model.paused, timeout=10000)
     assert "Resume" in page.pause.text()
     page.pause.click()
@@ -164,6 +182,15 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     assert model.language == "fr"
     assert "lieu sûr" in page.pause.text() or "Reprendre" in page.pause.text()
     assert page.controls.labels[numeric.name].text() == numeric.label.fr
+    whats_fr = [r[2] for r in page.timeline.rows() if r[1] == "Commande"]
+    assert f"✓ Scène chargée : {decl.name.fr}" in whats_fr
+    assert any(w.startswith(f"✓ {numeric.label.fr} ") and "(rampe 1,5 s)" in w
+               for w in whats_fr), whats_fr
+    assert any(w.startswith("✓ Événement déclenché : ") and event.label.fr in w
+               for w in whats_fr), whats_fr
+    control_fr = page.controls.controls[numeric.name]
+    assert isinstance(control_fr, NumberControl) and control_fr.spin.decimals() > 0
+    assert "," in control_fr.spin.text() and "." not in control_fr.spin.text()
     model.set_language("en")
 
     # -- end, summary, exports ------------------------------------------------------------------

@@ -7,8 +7,8 @@ import queue
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ ACCENT = "#3f6e8c"
 SAFE = "#4f7f63"
 WARN = "#b0813a"
 ALERT = "#a6504a"
+ALERT_BG = "#f7e4e1"
+PLANNED_BG = "#e3edf3"
 
 STYLE_SHEET = f"""
 QWidget {{ color: {TEXT}; font-size: 14px; }}
@@ -40,6 +42,15 @@ QListWidget, QTableWidget, QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlai
 QListWidget::item {{ padding: 6px; }}
 QListWidget::item:selected {{ background: #dbe6ee; color: {TEXT}; }}
 """
+
+
+def qt_locale(lang: str) -> QLocale:
+    """The QLocale for a console language (decimal comma in French), without
+    group separators (a spin box shows 1500, not 1 500)."""
+    loc = QLocale(QLocale.Language.French if lang == "fr" else QLocale.Language.English,
+                  QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedStates)
+    loc.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
+    return loc
 
 
 def text_of(label: Any, lang: str) -> str:
@@ -72,6 +83,38 @@ def panel(title: QLabel | None = None) -> tuple[QFrame, QVBoxLayout]:
         title.setObjectName("title")
         lay.addWidget(title)
     return frame, lay
+
+
+class Banner(QFrame):
+    """A coloured strip across the session page with a message, an optional
+    action button and a dismiss button; hidden until :meth:`show_text`."""
+
+    def __init__(self, background: str, border: str, *, action: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setStyleSheet(f"QFrame#banner {{ background: {background}; "
+                           f"border: 1px solid {border}; border-radius: 6px; }}")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 4, 4, 4)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setStyleSheet("font-weight: 600;")
+        lay.addWidget(self.text, 1)
+        self.action = QPushButton()
+        self.action.setVisible(action)
+        lay.addWidget(self.action)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.clicked.connect(self.dismiss)
+        lay.addWidget(self.dismiss_button)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.text.setText(text)
+        self.show()
+
+    def dismiss(self) -> None:
+        self.hide()
 
 
 class GuiThread(QObject):

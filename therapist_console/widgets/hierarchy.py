@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, SessionModel
 from therapist_console.widgets.common import ACCENT, panel
 
@@ -128,7 +128,7 @@ class HierarchyList(QWidget):
             self.model.go_to_step(index)
             self.error.clear()
         except ModelError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc, lang))
         self.list.setCurrentRow(index)
 
     def _on_suggestion(self, value: tuple[int, str, str]) -> None:

@@ -6,11 +6,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
 
-from therapist_console.i18n import tr
+from therapist_console.i18n import fmt_number, tr
 from therapist_console.model import LinkState, SessionModel
 from therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
 
 STATE_COLORS = {LinkState.UP: SAFE, LinkState.LOST: ALERT, LinkState.DISCONNECTED: MUTED}
+SMOOTH_COLORS = {"good": SAFE, "uneven": WARN, "poor": ALERT}
+
+
+def smoothness(median_ms: float, p99_ms: float) -> str:
+    """How the headset display runs, in words a therapist reads: 'good'
+    (steady), 'uneven' (occasional hitches: the slowest frames take over twice
+    the usual time) or 'poor' (under 30 frames a second, or a frame over
+    100 ms in the last second: the patient sees a stutter)."""
+    if median_ms > 1000.0 / 30.0 or p99_ms > 100.0:
+        return "poor"
+    if p99_ms > max(25.0, 2.0 * median_ms):
+        return "uneven"
+    return "good"
 
 
 class LinkBar(QFrame):
@@ -86,7 +99,12 @@ class LinkBar(QFrame):
             self.clocks.setText(text)
         stats = getattr(self.model.link, "last_frame_stats", None)
         if stats is not None and self.model.link_state is LinkState.UP:
-            self.frames.setText(tr("ui.bar.frames", lang, median=stats.median_ms,
-                                   p99=stats.p99_ms))
+            level = smoothness(stats.median_ms, stats.p99_ms)
+            self.frames.setText(f"<span style='color:{SMOOTH_COLORS[level]}'>●</span> "
+                                + tr(f"ui.bar.smooth.{level}", lang))
+            self.frames.setToolTip(tr("ui.bar.frames", lang,
+                                      median=fmt_number(stats.median_ms, lang, 1),
+                                      p99=fmt_number(stats.p99_ms, lang, 1)))
         else:
             self.frames.setText("")
+            self.frames.setToolTip("")

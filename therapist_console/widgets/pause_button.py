@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, SessionModel
 from therapist_console.widgets.common import ACCENT, SAFE
 
@@ -58,5 +58,5 @@ class PauseButton(QPushButton):
                 self.model.pause()
             self.last_error = ""
         except ModelError as exc:
-            self.last_error = str(exc)
+            self.last_error = error_text(exc, self.model.language)
         self.refresh()

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from scenes.api import ParamKind, ParamSpec, SceneDecl
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, SessionModel
-from therapist_console.widgets.common import panel
+from therapist_console.widgets.common import panel, qt_locale
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ SLIDER_STEPS = 1000
 class NumberControl(QWidget):
     """Slider + spin box for a float or int parameter; emits on release/enter."""
 
-    def __init__(self, spec: ParamSpec, on_change: Any) -> None:
+    def __init__(self, spec: ParamSpec, on_change: Any, lang: str = "en") -> None:
         super().__init__()
         assert spec.minimum is not None and spec.maximum is not None
         self.spec = spec
@@ -64,6 +64,8 @@ class NumberControl(QWidget):
             self.spin.setSingleStep(step)
             self.spin.setDecimals(max(0, min(3, -int(f"{step:e}".split("e")[1]))))
         self.spin.setKeyboardTracking(False)
+        # Decimals as the console language writes them (0,50 m in French).
+        self.spin.setLocale(qt_locale(lang))
         if spec.unit:
             self.spin.setSuffix(f" {spec.unit}")
         self.spin.setMinimumWidth(96)
@@ -214,7 +216,7 @@ class SceneControls(QWidget):
 
     def _make_control(self, spec: ParamSpec, lang: str) -> QWidget:
         if spec.kind in (ParamKind.FLOAT, ParamKind.INT):
-            return NumberControl(spec, self.change)
+            return NumberControl(spec, self.change, lang)
         if spec.kind is ParamKind.CHOICE:
             box = QComboBox()
             for c in spec.choices:
@@ -262,7 +264,7 @@ class SceneControls(QWidget):
             self.model.set_params({name: valid}, ramp_s=RAMP_S)
             self.error.clear()
         except (ValueError, ModelError) as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc, self.model.language))
             self.refresh_values()  # back to what the engine has
 
     def fire(self, name: str) -> None:
@@ -270,4 +272,4 @@ class SceneControls(QWidget):
             self.model.fire(name)
             self.error.clear()
         except ModelError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc, self.model.language))

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -22,13 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from protocols.questionnaires import Result
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, Plan, SessionModel
 from therapist_console.widgets.common import panel
 
 log = logging.getLogger(__name__)
 
 NEW_LADDER = -1
+
+Message = BaseException | str | None
+"""An error shown on the page: an exception (rendered with ``error_text``), a
+catalogue key, or None (nothing). Kept, so a language switch redraws it."""
 
 
 class SetupPage(QWidget):
@@ -65,8 +70,16 @@ class SetupPage(QWidget):
         lay.addLayout(row)
         self.fingerprint = QLabel()
         self.fingerprint.setWordWrap(True)
-        self.fingerprint.setObjectName("muted")
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.fingerprint)
+        self.confirm_fingerprint = QCheckBox()
+        """The therapist compared the fingerprint with the headset PC's."""
+        self.confirm_fingerprint.toggled.connect(lambda _on: self._update_start())
+        lay.addWidget(self.confirm_fingerprint)
+        self._trusted: tuple[str | None, str | None] = (None, None)
+        self._connect_error: tuple[str, dict[str, Any]] | None = None
+        self._patient_error: Message = None
+        self._start_error: Message = None
         self.connect_error = QLabel()
         self.connect_error.setWordWrap(True)
         self.connect_error.setStyleSheet("color: #a6504a;")
@@ -88,6 +101,10 @@ class SetupPage(QWidget):
         row.addWidget(self.pseudonym, 1)
         row.addWidget(self.create_button)
         lay.addLayout(row)
+        self.patient_notes = QLineEdit()
+        """Optional notes stored with a new patient (never a real name)."""
+        self.patient_notes.returnPressed.connect(self.create_patient)
+        lay.addWidget(self.patient_notes)
         self.patient_error = QLabel()
         self.patient_error.setStyleSheet("color: #a6504a;")
         self.patient_error.setWordWrap(True)
@@ -127,10 +144,11 @@ class SetupPage(QWidget):
         self.start_button.setMinimumWidth(220)
         self.start_button.clicked.connect(self._start)
         self.start_error = QLabel()
+        self.start_error.setWordWrap(True)
         self.start_error.setStyleSheet("color: #a6504a;")
         row.addWidget(self.questionnaire_button)
         row.addWidget(self.questionnaire_state, 1)
-        row.addWidget(self.start_error)
+        row.addWidget(self.start_error, 1)
         row.addWidget(self.start_button)
         outer.addLayout(row, 2, 0, 1, 2)
         outer.setColumnStretch(0, 1)
@@ -156,6 +174,10 @@ class SetupPage(QWidget):
         self.protocol_title.setText(tr("ui.setup.protocol", lang))
         self.questionnaire_button.setText(tr("ui.setup.questionnaire", lang))
         self.start_button.setText(tr("ui.setup.start", lang))
+        self.patient_notes.setPlaceholderText(tr("ui.setup.patient_notes_hint", lang))
+        self.confirm_fingerprint.setText(tr("ui.setup.fingerprint_confirm", lang))
+        self._show_fingerprint()
+        self._show_errors()
         keep = self.protocol.currentIndex()
         self.protocol.clear()
         for p in self.protocols:
@@ -164,11 +186,52 @@ class SetupPage(QWidget):
         self._refresh_ladders()
         self._update_questionnaire_state()
 
-    def set_fingerprint(self, text: str) -> None:
-        self.fingerprint.setText(text)
+    def set_trusted_key(self, fingerprint: str | None, error: str | None) -> None:
+        """The trusted engine key's fingerprint (or why there is none), shown
+        before connecting; a new fingerprint must be confirmed again."""
+        if fingerprint != self._trusted[0]:
+            self.confirm_fingerprint.setChecked(False)
+        self._trusted = (fingerprint, error)
+        self._show_fingerprint()
+        self._update_start()
 
-    def set_connect_error(self, text: str) -> None:
-        self.connect_error.setText(text)
+    def fingerprint_confirmed(self) -> bool:
+        return self._trusted[0] is not None and self.confirm_fingerprint.isChecked()
+
+    def _show_fingerprint(self) -> None:
+        lang = self.model.language
+        fp, error = self._trusted
+        if fp is not None:
+            self.fingerprint.setText(tr("ui.setup.fingerprint", lang, fingerprint=fp))
+            self.fingerprint.setStyleSheet("font-weight: 600;")
+        else:
+            self.fingerprint.setText(tr("ui.setup.fingerprint_missing", lang,
+                                        error=error or "?") if error else "")
+            self.fingerprint.setStyleSheet("color: #a6504a;")
+        self.confirm_fingerprint.setVisible(fp is not None)
+
+    def set_connect_error(self, key: str | None, **params: Any) -> None:
+        """A catalogue key and its parameters (None clears)."""
+        self._connect_error = None if key is None else (key, params)
+        self._show_errors()
+
+    def set_start_error(self, error: Message) -> None:
+        self._start_error = error
+        self._show_errors()
+
+    def _render(self, error: Message) -> str:
+        if error is None:
+            return ""
+        if isinstance(error, str):
+            return tr(error, self.model.language)
+        return error_text(error, self.model.language)
+
+    def _show_errors(self) -> None:
+        lang = self.model.language
+        ce = self._connect_error
+        self.connect_error.setText(tr(ce[0], lang, **ce[1]) if ce else "")
+        self.patient_error.setText(self._render(self._patient_error))
+        self.start_error.setText(self._render(self._start_error))
 
     # -- patients ---------------------------------------------------------------
     def refresh_patients(self) -> None:
@@ -189,18 +252,22 @@ class SetupPage(QWidget):
     def choose_patient(self, patient_id: int) -> None:
         try:
             self.model.choose_patient(patient_id)
-            self.patient_error.clear()
+            self._patient_error = None
         except ModelError as exc:
-            self.patient_error.setText(str(exc))
+            self._patient_error = exc
+        self._show_errors()
 
     def create_patient(self) -> None:
         try:
-            self.model.create_patient(self.pseudonym.text())
+            self.model.create_patient(self.pseudonym.text(), self.patient_notes.text().strip())
         except (ModelError, ValueError) as exc:
-            self.patient_error.setText(str(exc))
+            self._patient_error = exc
+            self._show_errors()
             return
-        self.patient_error.clear()
+        self._patient_error = None
+        self._show_errors()
         self.pseudonym.clear()
+        self.patient_notes.clear()
         self.refresh_patients()
 
     # -- protocol and ladder ----------------------------------------------------------
@@ -248,7 +315,7 @@ class SetupPage(QWidget):
         try:
             self.model.set_plan(plan)
         except (ModelError, ValueError) as exc:
-            self.start_error.setText(str(exc))
+            self.set_start_error(exc)
 
     def ensure_ladder(self) -> None:
         """Before starting: a patient without a ladder for this protocol gets
@@ -279,7 +346,8 @@ class SetupPage(QWidget):
         self._update_start()
 
     def _update_start(self) -> None:
-        self.start_button.setEnabled(self.model.patient is not None and self.model.plan is not None)
+        self.start_button.setEnabled(self.model.patient is not None and self.model.plan is not None
+                                     and self.fingerprint_confirmed())
 
     # -- questionnaire -----------------------------------------------------------------
     def ask_pre_questionnaire(self) -> None:

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from protocols.measures import SudsError, suds_anchor_labels, validate_suds
-from therapist_console.i18n import tr
+from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, Reminder, SessionModel, SudsEntry
 from therapist_console.widgets.common import WARN, panel
 
@@ -86,11 +87,27 @@ class SudsEntryWidget(QWidget):
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
 
+        interval_row = QHBoxLayout()
+        self.interval_label = QLabel()
+        self.interval_label.setObjectName("muted")
+        self.interval = QSpinBox()
+        """Minutes without a rating before the gentle reminder (the therapist's
+        setting; the protocol's interval until changed)."""
+        self.interval.setRange(1, 60)
+        self.interval.setKeyboardTracking(False)
+        self.interval.setValue(round(self.model.suds_rule().interval_min))
+        self.interval.valueChanged.connect(self.set_interval)
+        interval_row.addWidget(self.interval_label)
+        interval_row.addWidget(self.interval)
+        interval_row.addStretch(1)
+        lay.addLayout(interval_row)
+
         ev = model.events
         ev.language.connect(lambda _l: self.retranslate())
         ev.suds.connect(self._on_suds)
         ev.reminder.connect(self._on_reminder)
         ev.session.connect(lambda _s: self._update_enabled())
+        ev.plan.connect(lambda _p: self._show_interval())
         ev.link.connect(lambda _s: self._update_enabled())
         self.retranslate()
 
@@ -101,6 +118,10 @@ class SudsEntryWidget(QWidget):
         self.record_button.setText(tr("ui.suds.record", lang))
         self.ask_button.setText(tr("ui.suds.ask", lang))
         self.reminder_later.setText(tr("ui.suds.later", lang))
+        self.interval_label.setText(tr("ui.suds.interval", lang))
+        self.interval.setSuffix(tr("ui.suds.interval_unit", lang))
+        self.interval.setToolTip(tr("ui.suds.interval_help", lang))
+        self.interval_label.setToolTip(tr("ui.suds.interval_help", lang))
         for v, label in suds_anchor_labels(lang):
             self.anchor_buttons[v].setText(f"{v}\n{label}")
         self._on_reminder(self.model.reminder)
@@ -143,7 +164,7 @@ class SudsEntryWidget(QWidget):
             self.status.setText(tr("ui.suds.invalid", lang))
             return
         except ModelError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc, lang))
             return
         self.value.clear()
 
@@ -152,4 +173,17 @@ class SudsEntryWidget(QWidget):
             self.model.ask_suds()
             self.status.setText(tr("ui.suds.asked", self.model.language))
         except ModelError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc, self.model.language))
+
+    def _show_interval(self) -> None:
+        """The interval in force (the protocol's, or the therapist's)."""
+        self.interval.blockSignals(True)
+        self.interval.setValue(round(self.model.suds_rule().interval_min))
+        self.interval.blockSignals(False)
+
+    def set_interval(self, minutes: int) -> None:
+        try:
+            self.model.set_reminder_interval(float(minutes) * 60.0)
+        except ModelError as exc:
+            self.status.setText(error_text(exc, self.model.language))
+            self._show_interval()
