@@ -3,6 +3,7 @@ answers, a flood of malformed messages and an oversize one."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Callable
@@ -257,3 +258,34 @@ def test_pause_and_resume_crossing_fades(client: LinkClient) -> None:
     assert st.paused and st.showing == "safe_place" and st.pause_reason == "link_lost"
     client.resume()
     wait_for(lambda: state(client).showing == "spiders" and not state(client).fading, 5, "back")
+
+
+def test_fire_with_options_the_event_does_not_take(client: LinkClient) -> None:
+    assert client.info is not None
+    event = client.info.scene("spiders").events[0].name
+    with pytest.raises(CommandError) as info:
+        client.fire(event, speed=3.0)
+    assert info.value.code == "bad_value" and "speed" in info.value.message
+    assert client.fire(event).frame > 0  # without options it is fine
+
+
+def test_head_pose_rate_and_frame_stats(client: LinkClient) -> None:
+    heads: list[wire.HeadPose] = []
+    stats: list[wire.FrameStats] = []
+    client.on_head = heads.append
+    client.on_frame_stats = stats.append
+    wait_for(lambda: len(stats) >= 3, 10, "three frame statistics")
+    client.on_head = client.on_frame_stats = None
+    # Head pose: at most 30 a second on the engine clock, and flowing.
+    times = [h.t_engine for h in heads]
+    assert len(times) >= 20 and times == sorted(times)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 1.0 / 30.0 - 1e-6, min(gaps)
+    assert all(len(h.pos) == 3 and len(h.quat) == 4 for h in heads)
+    assert all(abs(sum(c * c for c in h.quat) - 1.0) < 1e-3 for h in heads)  # unit quaternion
+    # Frame statistics: about once a second, over the frames of that second.
+    for s in stats:
+        assert s.frames > 0 and 0.0 < s.median_ms <= s.p99_ms < 1000.0
+    periods = [b.t_engine - a.t_engine for a, b in itertools.pairwise(stats)]
+    assert all(0.9 <= p <= 2.5 for p in periods), periods  # a loaded machine lags
+    assert [s.frame for s in stats] == sorted(s.frame for s in stats)

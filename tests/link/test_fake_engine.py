@@ -4,6 +4,7 @@ heartbeat period."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -116,8 +117,7 @@ def test_client_heartbeats_at_the_announced_period(link_keys: Keys) -> None:
     try:
         with LinkClient(engine.endpoint, keys_dir=link_keys.console, role="observe"):
             wait_for(lambda: len(engine.heartbeats) >= 11, 5, "ten heartbeat periods")
-        gaps = sorted(b - a for a, b in zip(engine.heartbeats, engine.heartbeats[1:],
-                                             strict=False))
+        gaps = sorted(b - a for a, b in itertools.pairwise(engine.heartbeats))
         median = gaps[len(gaps) // 2]
         # The engine asked for 0.1 s (the default would be wire.HEARTBEAT_S, 0.25 s).
         assert 0.07 < median < 0.16, gaps
