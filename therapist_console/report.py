@@ -23,11 +23,16 @@ from typing import Any
 
 from therapist_console.i18n import colon, tr
 from therapist_console.record import SessionRecord
-from therapist_console.summary import SessionSummary, StepSummary, summarize
+from therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
+from therapist_console.summary import text as summary_text
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 16.0
 RESOLUTION_DPI = 300
+HEADING_H = 11.0
+"""Height of a section heading (space above, text, rule, space below)."""
+SUMMARY_CELLS_H = 23.5
+"""The summary's two rows of figure cells."""
 
 # Colours chosen to survive black-and-white printing: SUDS dark blue with
 # markers, heart rate red-brown thin line, bands in light greys.
@@ -45,6 +50,18 @@ C_EVENT = "#2e7d32"
 
 class ReportError(RuntimeError):
     """The report could not be written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """One block the layout put on a page (mm from the page top), in order."""
+
+    kind: str
+    """'heading', 'row' (a table row, list item, line or summary cell), 'chart'."""
+    page: int
+    top: float
+    bottom: float
+    text: str = ""
 
 
 _app: Any = None
@@ -244,6 +261,8 @@ class _Doc:
         self.pages_total = 0  # filled on a dry run
         self.width = PAGE_W - 2 * MARGIN
         self.bottom = PAGE_H - MARGIN - 8.0
+        self.placed: list[Placed] = []
+        """What went where (``report_layout`` returns it; tests check page breaks)."""
         self.step_at = {s.row_id: s.step_index for s in data.summary.steps}
         self.step_scene = {s.row_id: s.scene for s in data.summary.steps}
 
@@ -288,6 +307,11 @@ class _Doc:
         self.p.restore()
         return float(bound.height()) / 10.0
 
+    def _advance(self, text: str, size: float, bold: bool = False) -> float:
+        """Width (mm) of ``text`` on one line."""
+        self.set_font(size, bold)
+        return float(self.p.fontMetrics().horizontalAdvance(text)) / 10.0
+
     def measure(self, w: float, text: str, size: float = 9, bold: bool = False) -> float:
         from PySide6.QtCore import QRectF, Qt
 
@@ -331,6 +355,10 @@ class _Doc:
         if self.y + height > self.bottom:
             self.new_page()
 
+    def mark(self, kind: str, height: float, text: str = "") -> None:
+        """Note a block about to be drawn at ``self.y`` (see :class:`Placed`)."""
+        self.placed.append(Placed(kind, self.page, self.y, self.y + height, text))
+
     def new_page(self) -> None:
         self.footer()
         self.writer.newPage()
@@ -342,14 +370,18 @@ class _Doc:
         y = PAGE_H - MARGIN - 4.0
         self.line(MARGIN, y - 1.5, PAGE_W - MARGIN, y - 1.5, C_GRID, 0.3)
         self.text(MARGIN, y, self.width * 0.7, 5,
-                  tr("report.footer", self.lang, pseudonym=s.pseudonym, session=s.id),
+                  tr("report.footer", self.lang, pseudonym=s.pseudonym,
+                     session=self.d.summary.session_short(self.lang)),
                   size=7, color=C_MUTED)
         self.text(MARGIN, y, self.width, 5, tr("report.page", self.lang, page=self.page,
                                                 pages=self.pages_total or "?"),
                   size=7, color=C_MUTED, align="right")
 
-    def heading(self, text: str, size: float = 11.5) -> None:
-        self.ensure(12)
+    def heading(self, text: str, keep: float, size: float = 11.5) -> None:
+        """A section title, kept on one page with the first ``keep`` mm of its
+        section (its first row): a title never ends a page alone."""
+        self.ensure(HEADING_H + keep)
+        self.mark("heading", HEADING_H, text)
         self.y += 2.5
         self.text(MARGIN, self.y, self.width, 7, text, size=size, bold=True, color=C_SUDS)
         self.y += 6.0
@@ -361,6 +393,10 @@ class _Doc:
         self.pages_total = self._count_pages()
         self.y = MARGIN
         self.page = 1
+        self.sections()
+        self.footer()
+
+    def sections(self) -> None:
         self.header()
         self.summary_block()
         self.chart()
@@ -370,11 +406,10 @@ class _Doc:
         self.protocol_blocks()
         self.questionnaires_block()
         self.generated_line()
-        self.footer()
 
     def _count_pages(self) -> int:
         # Layout needs the page count for "Page n of N": one pass measuring.
-        return _PageCounter(self).count()
+        return _PageCounter(self.lang, self.d).layout().page
 
     def header(self) -> None:
         lang, s, summ = self.lang, self.d.summary.session, self.d.summary
@@ -392,7 +427,8 @@ class _Doc:
             (tr("report.patient", lang), s.pseudonym),
             (tr("report.date", lang), _fmt_date(s.started_at, lang)),
             (tr("report.protocol", lang), plan_title or protocol),
-            (tr("report.session", lang), f"#{s.id} — {tr(f'status.{s.status}', lang)}"),
+            (tr("report.session", lang),
+             f"{summ.session_text(lang)} — {tr(f'status.{s.status}', lang)}"),
             (tr("summary.duration", lang), fmt_duration(summ.duration_s)),
             (tr("report.language", lang), tr(f"lang.{s.language}", lang)),
         ]
@@ -407,17 +443,14 @@ class _Doc:
 
     def summary_block(self) -> None:
         lang, summ = self.lang, self.d.summary
-        self.heading(tr("summary.title", lang))
+        self.heading(tr("summary.title", lang), keep=SUMMARY_CELLS_H)
         hr = summ.heart_rate
         hr_text = (tr("summary.hr_value", lang, low=hr.low, high=hr.high, mean=hr.mean)
                    if hr else tr("summary.no_data", lang))
-        n_steps = len(summ.session.plan.get("steps", [])) if isinstance(summ.session.plan,
-                                                                          dict) else 0
-        reached = f"{summ.steps_reached}" + (f" / {n_steps}" if n_steps else "")
         peak = "—" if summ.peak_suds is None else str(summ.peak_suds)
         end = "—" if summ.end_suds is None else str(summ.end_suds)
         cells = [
-            (tr("summary.steps_reached", lang), reached),
+            (tr("summary.steps_reached", lang), summ.steps_text(lang)),
             (tr("summary.suds_count", lang), str(summ.suds_count)),
             (tr("summary.col.peak", lang) + " / " + tr("summary.col.end", lang) + " SUDS",
              f"{peak} / {end}"),
@@ -426,16 +459,24 @@ class _Doc:
             (tr("summary.link_losses", lang), str(summ.link_losses)),
         ]
         col_w = self.width / 3
+        self.mark("row", SUMMARY_CELLS_H)
         for i, (label, value) in enumerate(cells):
             x = MARGIN + (i % 3) * col_w
             y = self.y + (i // 3) * 11.5
             self.rect(x, y, col_w - 2.5, 10, "#f5f7fa")
             self.text(x + 2, y + 1.2, col_w - 6, 4, label, size=6.8, color=C_MUTED)
-            self.text(x + 2, y + 4.6, col_w - 6, 5, value, size=9.5, bold=True)
-        self.y += 23.5
+            # Long values (steps: "highest step 5 of 10; 3 steps worked") in a
+            # smaller size so they stay on the cell's one line.
+            size = 9.5
+            while size > 6.5 and self._advance(value, size, True) > col_w - 6:
+                size -= 0.5
+            self.text(x + 2, y + 4.6 + (9.5 - size) * 0.12, col_w - 6, 5, value, size=size,
+                      bold=True)
+        self.y += SUMMARY_CELLS_H
         for w in summ.warning_texts(lang):
             h = self.measure(self.width - 8, w, 8.5, True) + 3
             self.ensure(h)
+            self.mark("row", h, w)
             self.rect(MARGIN, self.y, self.width, h, "#fdecea", C_HR, 0.4)
             self.text(MARGIN + 3, self.y + 1.5, self.width - 8, h, w,
                       size=8.5, bold=True, color=C_HR, wrap=True)
@@ -447,9 +488,9 @@ class _Doc:
         from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 
         lang, d = self.lang, self.d
-        self.heading(tr("report.chart", lang))
         height = 78.0
-        self.ensure(height + 20)
+        self.heading(tr("report.chart", lang), keep=height + 20)
+        self.mark("chart", height + 20)
         left, right = MARGIN + 11, PAGE_W - MARGIN - 12
         top, bottom = self.y + 4, self.y + height - 10
         w, h = right - left, bottom - top
@@ -641,7 +682,6 @@ class _Doc:
     # -- tables --------------------------------------------------------------------------------
     def steps_table(self) -> None:
         lang, steps = self.lang, self.d.summary.steps
-        self.heading(tr("report.suds_by_step", lang))
         cols = [
             (tr("summary.col.step", lang), 0.335, "left"),
             (tr("summary.col.time", lang), 0.115, "right"),
@@ -656,29 +696,38 @@ class _Doc:
         for _, frac, _ in cols:
             xs.append(xs[-1] + frac * self.width)
 
+        def row_height(st: StepSummary) -> tuple[float, float, float]:
+            label_h = self.measure(xs[1] - xs[0] - 3, self._step_label(st), 8)
+            change = self._change_text(st)
+            change_h = self.measure(xs[1] - xs[0] - 3, change, 6.5) if change else 0.0
+            return max(5.5, label_h + change_h + 1.8), label_h, change_h
+
+        first_h = row_height(steps[0])[0] if steps else 7.0
+        self.heading(tr("report.suds_by_step", lang), keep=6.5 + first_h)
+
         def header_row() -> None:
+            self.mark("row", 6.5, "header")
             self.rect(MARGIN, self.y, self.width, 6, "#e8edf5")
             for (label, _, align), x0, x1 in zip(cols, xs, xs[1:], strict=False):
                 self.text(x0 + 1.5, self.y + 1.3, x1 - x0 - 3, 4, label, size=7, bold=True,
                           color="#2d3748", align=align)
             self.y += 6.5
 
-        self.ensure(14)
         header_row()
         if not steps:
+            self.mark("row", 7)
             self.text(MARGIN + 1.5, self.y + 1, self.width, 5, tr("report.no_suds", lang),
                       size=8.5, italic=True, color=C_MUTED)
             self.y += 7
             return
         for i, st in enumerate(steps):
             label = self._step_label(st)
-            label_h = self.measure(xs[1] - xs[0] - 3, label, 8)
             change = self._change_text(st)
-            change_h = self.measure(xs[1] - xs[0] - 3, change, 6.5) if change else 0.0
-            row_h = max(5.5, label_h + change_h + 1.8)
+            row_h, label_h, change_h = row_height(st)
             if self.y + row_h > self.bottom:
                 self.new_page()
                 header_row()
+            self.mark("row", row_h, label)
             if i % 2:
                 self.rect(MARGIN, self.y, self.width, row_h, "#f7f8fa")
             ms = st.measures
@@ -703,12 +752,32 @@ class _Doc:
             self.y += row_h
         self.line(MARGIN, self.y, PAGE_W - MARGIN, self.y, "#9aa3b2", 0.3)
         self.y += 2
+        self.table_legend()
+
+    def table_legend(self) -> None:
+        """Footnote under the step table: what "Fall" and "To half" mean."""
+        lang = self.lang
+        for line in (summary_text("fall.explain", lang, fall=tr("summary.col.fall", lang)),
+                     summary_text("half.explain", lang, half=tr("summary.col.half", lang))):
+            h = self.measure(self.width, line, 6.8) + 0.6
+            self.ensure(h)
+            self.mark("row", h, line)
+            self.text(MARGIN, self.y, self.width, h, line, size=6.8, italic=True,
+                      color=C_MUTED, wrap=True)
+            self.y += h
+        self.y += 1.5
 
     def _change_text(self, st: StepSummary) -> str:
         """'Session 3: peak 60 → 45 (−15), end 30 → 20 (−10)' when the patient
         rated this step in an earlier session."""
         if st.change is None or st.previous is None or st.measures is None:
             return ""
+        if st.previous_session_number is not None:
+            return summary_text(
+                "change", self.lang, ordinal=ordinal(st.previous_session_number, self.lang),
+                peak0=st.previous.peak, peak1=st.measures.peak,
+                dpeak=_signed(st.change.peak_change), end0=st.previous.end,
+                end1=st.measures.end, dend=_signed(st.change.end_change))
         return tr("report.change", self.lang, session=st.previous_session_id,
                   peak0=st.previous.peak, peak1=st.measures.peak,
                   dpeak=_signed(st.change.peak_change), end0=st.previous.end,
@@ -722,22 +791,29 @@ class _Doc:
 
     def notes_block(self) -> None:
         lang, notes = self.lang, self.d.notes
-        self.heading(tr("report.notes", lang))
+        items = [
+            (minute, text, None if step is None else f"{tr('summary.col.step', lang)} {step + 1}")
+            for minute, text, step in notes
+        ]
+        self.heading(tr("report.notes", lang),
+                     keep=self._timed_height(items[0][1]) if items else 6.0)
         if not notes:
+            self.mark("row", 6.0)
             self.text(MARGIN, self.y, self.width, 5, tr("report.no_notes", lang), size=8.5,
                       italic=True, color=C_MUTED)
             self.y += 6
             return
-        self._timed_list([
-            (minute, text, None if step is None else f"{tr('summary.col.step', lang)} {step + 1}")
-            for minute, text, step in notes
-        ])
+        self._timed_list(items)
+
+    def _timed_height(self, text: str) -> float:
+        return self.measure(self.width - 32, text, 8.5) + 1.8
 
     def _timed_list(self, items: Sequence[tuple[float, str, str | None]]) -> None:
         for minute, text, tag in items:
             body_w = self.width - 32
-            h = self.measure(body_w, text, 8.5) + 1.8
+            h = self._timed_height(text)
             self.ensure(h)
+            self.mark("row", h, text)
             self.text(MARGIN, self.y, 16, 5, fmt_minute(minute), size=8, bold=True,
                       color=C_SUDS)
             if tag:
@@ -769,7 +845,7 @@ class _Doc:
         if not items:
             return
         items.sort(key=lambda x: x[0])
-        self.heading(tr("report.events", lang))
+        self.heading(tr("report.events", lang), keep=self._timed_height(items[0][1]))
         self._timed_list(items)
 
     def _event_label(self, e: dict[str, Any]) -> str:
@@ -789,9 +865,11 @@ class _Doc:
         lang, qs = self.lang, self.d.questionnaires
         if not qs:
             return
-        self.heading(tr("report.questionnaires", lang))
         lines = self.d.summary.questionnaire_lines(lang)
-        self._timed_list([(q["minute"], line, None) for q, line in zip(qs, lines, strict=False)])
+        items = [(q["minute"], line, None) for q, line in zip(qs, lines, strict=False)]
+        self.heading(tr("report.questionnaires", lang),
+                     keep=self._timed_height(items[0][1]) if items else 0.0)
+        self._timed_list(items)
 
     def protocol_blocks(self) -> None:
         """ERP urges and rituals, PTSD hotspots, inhibitory-learning expectancies
@@ -799,13 +877,14 @@ class _Doc:
         lang, summ = self.lang, self.d.summary
         t0 = summ.session.started_at
         if summ.erp is not None:
-            self.heading(tr("report.erp", lang))
-            self._plain_lines(summ.erp.lines(lang))
+            lines = summ.erp.lines(lang)
+            self.heading(tr("report.erp", lang), keep=self._plain_height(lines))
+            self._plain_lines(lines)
         if summ.hotspots:
-            self.heading(tr("report.hotspots", lang))
-            self._plain_lines([h.line(lang, t0) for h in summ.hotspots])
+            lines = [h.line(lang, t0) for h in summ.hotspots]
+            self.heading(tr("report.hotspots", lang), keep=self._plain_height(lines))
+            self._plain_lines(lines)
         if summ.expectancies:
-            self.heading(tr("report.expectancies", lang))
             items = []
             for e in summ.expectancies:
                 text = tr("report.expectancy.before", lang, fear=e.feared_outcome,
@@ -817,17 +896,24 @@ class _Doc:
                                                  lang),
                                      pct=e.likelihood_after, change=e.belief_change)
                 items.append(((e.t_before - t0) / 60.0, text, e.step_id))
+            self.heading(tr("report.expectancies", lang), keep=self._timed_height(items[0][1]))
             self._timed_list(items)
+
+    def _plain_height(self, lines: Sequence[str]) -> float:
+        """Height of the first of ``lines`` (what a heading keeps with it)."""
+        return self.measure(self.width, lines[0], 8.5) + 1.6 if lines else 0.0
 
     def _plain_lines(self, lines: Sequence[str]) -> None:
         for line in lines:
             h = self.measure(self.width, line, 8.5) + 1.6
             self.ensure(h)
+            self.mark("row", h, line)
             self.text(MARGIN, self.y, self.width, h, line, size=8.5, wrap=True)
             self.y += h
 
     def generated_line(self) -> None:
         self.ensure(8)
+        self.mark("row", 8)
         self.y += 3
         now = dt.datetime.now().astimezone()
         self.text(MARGIN, self.y, self.width, 5,
@@ -836,13 +922,21 @@ class _Doc:
                   size=6.8, italic=True, color=C_MUTED)
 
 
+def report_layout(data: ReportData, lang: str) -> list[Placed]:
+    """Where each heading, row and the chart of the report fall (pages, mm),
+    from the same layout pass that counts the pages."""
+    return _PageCounter(lang, data).layout().placed
+
+
 class _PageCounter:
     """Runs the layout against a throwaway PDF to count pages (for "Page n of N")."""
 
-    def __init__(self, doc: _Doc) -> None:
-        self.doc = doc
+    def __init__(self, lang: str, data: ReportData) -> None:
+        self.lang = lang
+        self.data = data
 
-    def count(self) -> int:
+    def layout(self) -> _Doc:
+        ensure_qt_gui()
         import tempfile
 
         from PySide6.QtCore import QMarginsF
@@ -858,18 +952,10 @@ class _PageCounter:
             painter.begin(writer)
             try:
                 painter.scale(RESOLUTION_DPI / 25.4, RESOLUTION_DPI / 25.4)
-                dry = _Doc(painter, writer, self.doc.lang, self.doc.d)
+                dry = _Doc(painter, writer, self.lang, self.data)
                 dry.pages_total = 1
-                dry.header()
-                dry.summary_block()
-                dry.chart()
-                dry.steps_table()
-                dry.notes_block()
-                dry.events_block()
-                dry.protocol_blocks()
-                dry.questionnaires_block()
-                dry.generated_line()
-                return dry.page
+                dry.sections()
+                return dry
             finally:
                 painter.end()
 

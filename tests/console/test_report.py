@@ -42,10 +42,24 @@ def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path,
         w, h = doc[0].get_size()
         assert (round(w), round(h)) == (595, 842)  # A4 in points
         text = doc[0].get_textpage().get_text_range()
+        every = " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
         bitmap = doc[0].render(scale=1.0, rev_byteorder=True).to_numpy()
     finally:
         doc.close()
     assert "Sample-07" in text
+    # The session's number for the patient, the record id as a reference; how
+    # high the hierarchy went; the "To half" column explained under the table.
+    every = " ".join(every.split())
+    if lang == "fr":
+        assert f"1re séance de ce patient (réf. n°{sample_db[1]})" in text
+        assert "palier le plus haut 4 sur 5 ; 4 paliers travaillés" in text
+        assert "Vers ½ : temps entre le pic de SUDS" in every
+        assert f"séance 1 (réf. n°{sample_db[1]})" in text  # footer
+    else:
+        assert f"1st session of this patient (ref. #{sample_db[1]})" in text
+        assert "highest step 4 of 5; 4 steps worked" in text
+        assert "To half: time from the step's peak SUDS" in every
+        assert f"session 1 (ref. #{sample_db[1]})" in text  # footer
     assert ("Compte rendu" if lang == "fr" else "Exposure session report") in text
     assert ("SUDS par palier" if lang == "fr" else "SUDS by step") in text
     # The chart band (between the summary and the step table) holds the SUDS
@@ -70,3 +84,26 @@ def test_report_of_empty_session(tmp_path: Path) -> None:
     finally:
         doc.close()
     assert "No SUDS rating recorded." in text and "No notes." in text
+
+
+@pytest.mark.parametrize("lang,words", [("en", "2nd session of this patient"),
+                                        ("fr", "2e séance de ce patient")])
+def test_report_names_sessions_by_their_number(tmp_path: Path, lang: str, words: str) -> None:
+    with SessionRecord(tmp_path / "s.sqlite3") as rec:
+        first = write_sample_session(rec, minutes=6, seed=1, language=lang).session_id
+        other = rec.add_patient("Other-1", t=1.79e9)
+        rec.end_session(rec.start_session(other.id, t=1.79e9 + 1, language=lang).id,
+                        t=1.79e9 + 2)
+        second = write_sample_session(rec, minutes=6, seed=2, t0=1.7901e9,
+                                      language=lang).session_id
+        pdf = write_report(rec, second, tmp_path / "r.pdf")
+    assert second == first + 2  # the id is not the patient's count
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        text = " ".join(" ".join(doc[i].get_textpage().get_text_range().split())
+                        for i in range(len(doc)))
+    finally:
+        doc.close()
+    assert words in text
+    # Each step compared with the same step in the first session, named by number.
+    assert ("vs 1re séance : pic" if lang == "fr" else "vs 1st session: peak") in text
