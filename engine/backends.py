@@ -41,13 +41,33 @@ PatientInput = Callable[[str, float], None]
 scale), ``confirm`` and ``stop`` (the patient asks to stop)."""
 
 
+# Panda3D input events -> patient inputs (kind, value), as a controller
+# would send them in the headset.
+DESKTOP_PATIENT_KEYS: dict[str, tuple[str, float]] = {
+    "mouse1": ("confirm", 1.0),
+    "enter": ("confirm", 1.0),
+    "arrow_left": ("adjust", -1.0),
+    "arrow_left-repeat": ("adjust", -1.0),
+    "arrow_right": ("adjust", 1.0),
+    "arrow_right-repeat": ("adjust", 1.0),
+    "wheel_up": ("adjust", 1.0),
+    "wheel_down": ("adjust", -1.0),
+    "backspace": ("stop", 1.0),
+}
+
+def bind_patient_keys(base: Any, emit: Callable[[str, float], None]) -> None:
+    """Route the desktop's keys and mouse to patient inputs via ``emit``."""
+    for event, (kind, value) in DESKTOP_PATIENT_KEYS.items():
+        base.accept(event, emit, [kind, value])
+
+
 DESKTOP_HELP = {
     "en": (
         "Desktop simulation: the keyboard and mouse stand in for the headset\n"
         "  Mouse (hold right button or press Tab to lock): look around\n"
         "  W A S D: step around   R / F: stand up / sit down\n"
         "  Space (hold): reach the right hand forward\n"
-        "  Left / Right arrows: move a rating   Enter or left click: confirm\n"
+        "  Left / Right arrows or mouse wheel: move a rating   Enter or click: confirm\n"
         "  Backspace: patient stop   F1: this help   Esc: quit"
     ),
     "fr": (
@@ -55,7 +75,7 @@ DESKTOP_HELP = {
         "  Souris (bouton droit maintenu, ou Tab pour verrouiller) : regarder\n"
         "  Z Q S D / W A S D : se déplacer   R / F : se lever / s'asseoir\n"
         "  Espace (maintenu) : tendre la main droite\n"
-        "  Flèches gauche / droite : régler une note   Entrée ou clic : valider\n"
+        "  Flèches gauche / droite ou molette : régler une note   Entrée ou clic : valider\n"
         "  Retour arrière : arrêt demandé par le patient   F1 : aide   Échap : quitter"
     ),
 }
@@ -87,6 +107,7 @@ class DisplayBackend:
             "notify-level-device fatal",  # no /dev/input in containers: harmless noise
             "default-directnotify-level warning",
             "show-frame-rate-meter false",
+            "print-pipe-types false",  # "Known pipe types: ..." on every start
         ]
 
     def open(self, config: EngineConfig) -> Any:
@@ -223,13 +244,7 @@ class DesktopBackend(DisplayBackend):
         base.accept("escape", engine.quit)
         base.accept("f1", self.toggle_help)
         base.accept("tab", self.toggle_lock, [base])
-        base.accept("mouse1", self.emit, ["confirm", 1.0])
-        base.accept("enter", self.emit, ["confirm", 1.0])
-        base.accept("arrow_left", self.emit, ["adjust", -1.0])
-        base.accept("arrow_left-repeat", self.emit, ["adjust", -1.0])
-        base.accept("arrow_right", self.emit, ["adjust", 1.0])
-        base.accept("arrow_right-repeat", self.emit, ["adjust", 1.0])
-        base.accept("backspace", self.emit, ["stop", 1.0])
+        bind_patient_keys(base, self.emit)
         base.accept("r", self._seat, [engine, False])
         base.accept("f", self._seat, [engine, True])
         self._keys = {

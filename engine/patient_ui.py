@@ -100,8 +100,10 @@ TITLES = {
 }
 # \1key\1...\2 marks a control's name (drawn bright and bold).
 HINTS = {
-    ("en", "keyboard"): "\1key\1\u2190 \u2192\2  move the marker      \1key\1Enter\2  send",
-    ("fr", "keyboard"): "\1key\1\u2190 \u2192\2  déplacer le curseur      \1key\1Entrée\2  envoyer",
+    ("en", "keyboard"): "\1key\1\u2190 \u2192\2 / \1key\1wheel\2  move      "
+                        "\1key\1Enter\2 / \1key\1click\2  send",
+    ("fr", "keyboard"): "\1key\1\u2190 \u2192\2 / \1key\1molette\2  déplacer      "
+                        "\1key\1Entrée\2 / \1key\1clic\2  envoyer",
     ("en", "controller"): "\1key\1Thumbstick\2  move the marker      \1key\1Trigger\2  send",
     ("fr", "controller"): "\1key\1Joystick\2  déplacer le curseur      \1key\1Gâchette\2  envoyer",
 }

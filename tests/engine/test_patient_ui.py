@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from engine.app import Engine, EngineConfig
+from engine.backends import DESKTOP_PATIENT_KEYS, bind_patient_keys
 from engine.patient_ui import (
     CONFIRM_GUARD_S,
     TITLES,
@@ -77,6 +78,29 @@ def test_adjust_and_confirm_send_the_value_with_the_request_id(
     assert ui.suds_pending is None
     emit("confirm", 1.0)  # nothing pending: a second confirm sends nothing
     assert rec.suds == [(11, 60)]
+
+
+def test_desktop_mouse_and_keys_answer_a_rating(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    # The desktop backend's bindings, driven through Panda3D's messenger as a
+    # window's events would be (the offscreen engine has no window to click).
+    bind_patient_keys(engine.base, engine.backend.emit)
+    try:
+        ask(engine, ui, 5)
+        for event in ("wheel_up", "wheel_up", "arrow_right", "wheel_down"):
+            engine.base.messenger.send(event)
+        engine.base.messenger.send("mouse1")
+        assert rec.suds == [(5, 60)]
+        ask(engine, ui, 6)
+        engine.base.messenger.send("arrow_left")
+        engine.base.messenger.send("enter")
+        assert rec.suds[-1] == (6, 55)
+        engine.base.messenger.send("backspace")
+        assert rec.stops == 1
+    finally:
+        for event in DESKTOP_PATIENT_KEYS:
+            engine.base.ignore(event)
 
 
 def test_point_sets_the_value_and_the_next_request_starts_at_the_last_answer(
