@@ -60,6 +60,32 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
+def _t(lang: str, en: str, fr: str) -> str:
+    """A progress line in the demo's language (--lang)."""
+    return fr if lang == "fr" else en
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` readable by the user only (0600), like the record."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # an older file keeps its mode otherwise
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def save_screenshot(widget: Any, path: Path) -> None:
+    """A PNG of ``widget`` written 0600 (it shows a patient's session)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not widget.grab().save(buf, "PNG"):
+        raise DemoError(f"could not encode the screenshot {path}")
+    _write_private(path, bytes(buf.data().data()))
+
+
 def has_display() -> bool:
     if not sys.platform.startswith("linux"):
         return True
@@ -70,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from therapist_console.i18n import detect_language
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
     lang = args.lang or detect_language()
     if args.step_seconds <= 0:
         raise ValueError(f"--step-seconds must be positive, got {args.step_seconds}")
@@ -78,8 +104,10 @@ def run(args: argparse.Namespace) -> int:
         render_gallery(out / "scenes", lang)
     if args.headless or not has_display():
         if not args.headless:
-            print("palier demo: no display here (DISPLAY is not set): running the scripted "
-                  "session offscreen (--headless).")
+            print(_t(lang, "palier demo: no display here (DISPLAY is not set): running the "
+                     "scripted session offscreen (--headless).",
+                     "palier demo : pas d'écran ici (DISPLAY n'est pas défini) : séance "
+                     "scriptée hors écran (--headless)."))
         return run_headless(out, lang, args.step_seconds)
     return run_desktop(out, lang)
 
@@ -129,7 +157,7 @@ def start_engine(keys_dir: Path, backend: str, lang: str, log_path: Path,
     once it prints its ready line (with the endpoint)."""
     cmd = [sys.executable, "-m", "palier.cli", "engine", "--backend", backend,
            "--bind", "tcp://127.0.0.1:0", "--keys", str(keys_dir), "--lang", lang, *extra]
-    log_file = open(log_path, "w")  # noqa: SIM115 - handed to the child, closed with it
+    log_file = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w")
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=log_file, text=True,
                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
@@ -180,11 +208,12 @@ def run_desktop(out: Path, lang: str) -> int:
     from therapist_console.record import SessionRecord
 
     engine_keys, console_keys = demo_keys(out)
-    print("palier demo: starting the engine (desktop simulation window)...")
+    print(_t(lang, "palier demo: starting the engine (desktop simulation window)...",
+             "palier demo : démarrage du moteur (fenêtre de simulation sur le bureau)..."))
     engine = start_engine(engine_keys, "desktop", lang, out / "engine.log")
     record_path = out / "demo-sessions.sqlite3"
     try:
-        app = make_app()
+        app = make_app(language=lang)
         with SessionRecord(record_path) as record:
             model = SessionModel(record, language=lang)
             win = MainWindow(model, keys_dir=console_keys)
@@ -195,16 +224,27 @@ def run_desktop(out: Path, lang: str) -> int:
             win.show()
             win.check_interrupted()
             win.connect_engine(engine.endpoint)
-            print(f"palier demo: engine at {engine.endpoint}; console connected; simulated "
-                  f"heart rate on.\n  Press 'Start the session' in the console, then move "
-                  f"through the steps. Pause / safe place: F12.\n  Session record: "
-                  f"{record_path.resolve()}\n  Engine log: {engine.log_path.resolve()}")
+            print(_t(
+                lang,
+                f"palier demo: engine at {engine.endpoint}; console connected; simulated "
+                f"heart rate on.\n  Tick that the engine key fingerprint matches (the demo "
+                f"made both keys), press 'Start the session', then move through the steps. "
+                f"Pause / safe place: F12.\n  Session record: {record_path.resolve()}\n"
+                f"  Engine log: {engine.log_path.resolve()}",
+                f"palier demo : moteur à {engine.endpoint} ; console connectée ; fréquence "
+                f"cardiaque simulée.\n  Cocher que l'empreinte de la clé du moteur est "
+                f"identique (la démo a créé les deux clés), cliquer sur « Commencer la "
+                f"séance », puis avancer dans les paliers. Pause / lieu sûr : F12.\n"
+                f"  Dossier des séances : {record_path.resolve()}\n"
+                f"  Journal du moteur : {engine.log_path.resolve()}"))
             code = int(app.exec())
             hr.stop()
     finally:
         engine.stop()
-    print(f"palier demo: closed. Sessions are in {record_path.resolve()} "
-          f"(`palier sessions list --db {record_path}`).")
+    print(_t(lang, f"palier demo: closed. Sessions are in {record_path.resolve()} "
+                   f"(`palier sessions list --db {record_path}`).",
+             f"palier demo : fermé. Les séances sont dans {record_path.resolve()} "
+             f"(`palier sessions list --db {record_path}`)."))
     return code
 
 
@@ -219,16 +259,18 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from therapist_console.app import MainWindow, make_app
     from therapist_console.heart_rate import SimulatedHeartRate
+    from therapist_console.i18n import fmt_number
     from therapist_console.model import LinkState, SessionModel
     from therapist_console.record import SessionRecord
 
     engine_keys, console_keys = demo_keys(out)
-    print("palier demo (headless): starting an offscreen engine...")
+    print(_t(lang, "palier demo (headless): starting an offscreen engine...",
+             "palier demo (sans écran) : démarrage d'un moteur hors écran..."))
     engine = start_engine(engine_keys, "offscreen", lang, out / "engine.log",
                           ("--size", DEMO_SIZE, "--test-hooks"))
     record_path = out / "demo-sessions.sqlite3"
     written: list[Path] = []
-    app = make_app()
+    app = make_app(language=lang)
     hr: Any = None
     try:
         with SessionRecord(record_path) as record:
@@ -241,8 +283,10 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             win.show()
             page = win.session_page
 
-            def say(text: str) -> None:
-                print(f"  [{model.elapsed_s():5.1f} s] {text}")
+            def say(en: str, fr: str) -> None:
+                secs = f"{model.elapsed_s():5.1f}"
+                print(f"  [{secs.replace('.', ',') if lang == 'fr' else secs} s] "
+                      f"{_t(lang, en, fr)}")
 
             def wait_for(cond: Callable[[], object], what: str, timeout: float = 20.0) -> None:
                 if not pump(app, timeout, cond):
@@ -256,26 +300,33 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 
             win.connect_engine(engine.endpoint)
             wait_for(lambda: model.link_state is LinkState.UP, "the encrypted link")
-            print(f"  connected to {engine.endpoint} (engine key "
-                  f"{win.engine_fingerprint()})")
+            fp = win.engine_fingerprint()
+            print(_t(lang, f"  connected to {engine.endpoint} (engine key {fp})",
+                     f"  connecté à {engine.endpoint} (clé du moteur {fp})"))
             _demo_patient(model, win.setup)
+            # The demo made both keys itself: the fingerprint is the engine's.
+            win.setup.confirm_fingerprint.setChecked(True)
             win.start_session()
             session = model.session
-            assert session is not None
-            say(f"session {session.id} started with patient Demo-01, protocol spiders-graded")
+            if session is None:
+                raise DemoError(f"the session did not start: {win.setup.start_error.text()}")
+            say(f"session {session.id} started with patient Demo-01, protocol spiders-graded",
+                f"séance {session.id} commencée avec le patient Demo-01, protocole "
+                "spiders-graded")
 
             page.hierarchy.go(0)
             wait_for(lambda: acked("load_scene"), "step 1 to load")
             engine.send("look")  # the simulated patient looks at the subject
-            say("step 1 loaded in the headset")
+            say("step 1 loaded in the headset", "palier 1 chargé dans le casque")
             pump(app, step_s)
             model.enter_suds(20)
-            say("SUDS 20 (said aloud, typed by the therapist)")
+            say("SUDS 20 (said aloud, typed by the therapist)",
+                "SUDS 20 (dit à voix haute, saisi par le thérapeute)")
 
             page.hierarchy.go_next()
             wait_for(lambda: acked("load_scene", 2), "step 2 to load")
             engine.send("look")
-            say("step 2")
+            say("step 2", "palier 2")
             pump(app, step_s / 2)
             step = model.current_step
             decl = page.controls.declaration
@@ -290,16 +341,18 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                         2 * notch, float(p.most_intense) - now), 6)
                     page.controls.change(p.name, target)
                     wait_for(lambda: acked("set_params"), "the parameter change")
-                    say(f"{p.label.get(lang)} {now:g} -> {target:g} {p.unit} (1.5 s ramp)")
+                    say(f"{p.label.get(lang)} {now:g} -> {target:g} {p.unit} (1.5 s ramp)",
+                        f"{p.label.get(lang)} {fmt_number(now, lang)} -> "
+                        f"{fmt_number(target, lang)} {p.unit} (rampe 1,5 s)")
             pump(app, step_s / 2)
             model.enter_suds(35)
-            say("SUDS 35 (said aloud)")
+            say("SUDS 35 (said aloud)", "SUDS 35 (dit à voix haute)")
 
             # Steps 3 and 4 went well last session (say): on to step 5, the table.
             page.hierarchy.go(4)
             wait_for(lambda: acked("load_scene", 3), "step 5 to load")
             engine.send("look")
-            say("step 5 (the spider on the table)")
+            say("step 5 (the spider on the table)", "palier 5 (l'araignée sur la table)")
             pump(app, step_s / 2)
             decl = page.controls.declaration
             if decl is not None and decl.events:
@@ -307,7 +360,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 page.controls.fire(ev.name)
                 wait_for(lambda: acked("fire"), "the event")
                 engine.send("look")
-                say(f"event: {ev.label.get(lang)}")
+                say(f"event: {ev.label.get(lang)}", f"événement : {ev.label.get(lang)}")
             pump(app, step_s / 2)
             page.suds.ask_headset()
             wait_for(lambda: acked("ask_suds"), "the rating panel")
@@ -321,12 +374,14 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 return False
 
             wait_for(headset_answer, "the answer in the headset")
-            say("SUDS 55 (answered in the headset by the simulated patient)")
+            say("SUDS 55 (answered in the headset by the simulated patient)",
+                "SUDS 55 (répondu dans le casque par le patient simulé)")
             pump(app, step_s)
 
             page.pause.toggle()
             wait_for(lambda: model.paused, "the pause")
-            say("pause: the patient is in the safe place")
+            say("pause: the patient is in the safe place",
+                "pause : le patient est dans le lieu sûr")
             pump(app, step_s / 2)
             page.timeline.note.setText(
                 "Calm breathing in the safe place; ready to go on." if lang == "en" else
@@ -335,10 +390,11 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             page.pause.toggle()
             wait_for(lambda: not model.paused, "the resume")
             engine.send("look")
-            say("exposure resumed; a note was added")
+            say("exposure resumed; a note was added",
+                "exposition reprise ; une note a été ajoutée")
             pump(app, step_s)
             model.enter_suds(30)
-            say("SUDS 30 (said aloud)")
+            say("SUDS 30 (said aloud)", "SUDS 30 (dit à voix haute)")
             # Let the engine's once-a-second frame statistics and the mirror catch up
             # after the scene swaps, so the screenshots show the steady state.
             pump(app, 2.5)
@@ -347,13 +403,15 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 model.set_language(shot_lang)
                 pump(app, 0.3)
                 path = out / f"console-{shot_lang}.png"
-                win.grab().save(str(path))
+                save_screenshot(win, path)
                 written.append(path)
             model.set_language(lang)
 
             summary = model.end_session()
             say(f"session ended: {summary.steps_reached} steps, {summary.suds_count} SUDS "
-                f"ratings, {summary.pauses} pause")
+                f"ratings, {summary.pauses} pause",
+                f"séance terminée : {summary.steps_reached} paliers, {summary.suds_count} "
+                f"relevés SUDS, {summary.pauses} pause")
             written += win.summary.export("pdf", out)
             written += win.summary.export("json", out)
             csvs = win.summary.export("csv", out)
@@ -365,13 +423,19 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             hr.stop()
         engine.stop()
         _close_if_open(record_path)
-    print(f"\nSession record (SQLite): {record_path.resolve()}")
+    print(_t(lang, f"\nSession record (SQLite): {record_path.resolve()}",
+             f"\nDossier des séances (SQLite) : {record_path.resolve()}"))
+    kinds = {".png": ("console screenshot", "capture de la console"),
+             ".pdf": ("PDF report", "compte rendu PDF"),
+             ".json": ("JSON export", "export JSON")}
     for path in written:
-        kind = {".png": "console screenshot", ".pdf": "PDF report", ".json": "JSON export"}.get(
-            path.suffix, "CSV exports (one file per stream)")
-        print(f"  {kind:<34} {path.resolve()}")
-    print(f"Engine log: {engine.log_path.resolve()}\n"
-          f"List sessions: palier sessions list --db {record_path}")
+        en, fr = kinds.get(path.suffix, ("CSV exports (one file per stream)",
+                                         "exports CSV (un fichier par flux)"))
+        print(f"  {_t(lang, en, fr):<34} {path.resolve()}")
+    print(_t(lang, f"Engine log: {engine.log_path.resolve()}\n"
+                   f"List sessions: palier sessions list --db {record_path}",
+             f"Journal du moteur : {engine.log_path.resolve()}\n"
+             f"Lister les séances : palier sessions list --db {record_path}"))
     return 0
 
 

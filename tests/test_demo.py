@@ -18,11 +18,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.timeout(300)
-def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path,
+                                                                lang: str) -> None:
     out = tmp_path / "demo"
     proc = subprocess.run(
         [sys.executable, "-m", "palier.cli", "demo", "--headless", "--out", str(out),
-         "--lang", "en", "--step-seconds", "0.6"],
+         "--lang", lang, "--step-seconds", "0.6"],
         cwd=REPO, capture_output=True, text=True, timeout=280,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
@@ -37,9 +39,19 @@ def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path) 
     assert len(pypdfium2.PdfDocument(str(pdf))) >= 1
     doc = json.loads((out / "session-1.json").read_text())
     assert doc  # the JSON export parses
-    for lang in ("en", "fr"):
-        png = out / f"console-{lang}.png"
+    # Progress lines in the demo's language.
+    if lang == "fr":
+        assert "séance 1 commencée" in text and "pause : le patient est dans le lieu sûr" in text
+        assert "session 1 started" not in text
+    else:
+        assert "session 1 started" in text and "pause: the patient is in the safe place" in text
+    for shot in ("en", "fr"):
+        png = out / f"console-{shot}.png"
         assert png.stat().st_size > 50_000, f"{png} looks empty"
+    # Everything the demo writes is the user's alone, like the record.
+    for path in [*out.glob("*.png"), *out.glob("*.pdf"), *out.glob("*.json"),
+                 out / "engine.log", record_path]:
+        assert path.stat().st_mode & 0o777 == 0o600, f"{path} is {path.stat().st_mode:o}"
     with SessionRecord(record_path, readonly=True) as rec:
         [info] = [s for s in rec.sessions() if s.id == 1]
         assert info.status == "closed"

@@ -14,6 +14,7 @@ QT_FREE = (
     "therapist_console.i18n",
     "therapist_console.sample_session",
     "therapist_console.sessions_cli",
+    "therapist_console.client",
 )
 
 
