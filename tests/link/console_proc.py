@@ -2,7 +2,9 @@
 
 Prints one JSON line per link status change and per clinical event; reads
 commands from stdin: ``ask N`` (SUDS request N), ``quit``.
-Usage: python console_proc.py ENDPOINT KEYS_DIR
+Usage: python console_proc.py ENDPOINT KEYS_DIR [LOG_FILE [INSTANCE:SEQ]]
+(INSTANCE:SEQ: the events this console's recorder already has, as a console
+restarted after a crash would pass them.)
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ def main() -> int:
         with lock:
             print(json.dumps(obj), flush=True)
 
-    client = LinkClient(endpoint, keys_dir=Path(keys_dir), role="control", name="test console")
+    resume = None
+    if len(sys.argv) > 4:
+        instance, seq = sys.argv[4].split(":")
+        resume = (instance, int(seq))
+    client = LinkClient(endpoint, keys_dir=Path(keys_dir), role="control", name="test console",
+                        resume_events=resume)
     client.on_status = lambda s: out(status=s.state.value, detail=s.detail)
     client.on_event = lambda e: out(event=e.seq, kind=e.kind, request=e.request,
                                     value=e.value, instance=e.instance)

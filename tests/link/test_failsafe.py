@@ -26,11 +26,13 @@ CONSOLE = Path(__file__).with_name("console_proc.py")
 class ConsoleProc:
     """A controlling console in another process (so it can be SIGSTOPped)."""
 
-    def __init__(self, engine: EngineProc, keys_dir: Path) -> None:
+    def __init__(self, engine: EngineProc, keys_dir: Path, *, log_name: str = "console.log",
+                 resume: tuple[str, int] | None = None) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+        extra = [f"{resume[0]}:{resume[1]}"] if resume else []
         self.proc = subprocess.Popen(
             [sys.executable, str(CONSOLE), engine.endpoint, str(keys_dir),
-             str(keys_dir.parent / "console.log")], cwd=REPO,
+             str(keys_dir.parent / log_name), *extra], cwd=REPO,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
         )
         assert self.proc.stdout is not None
@@ -166,3 +168,82 @@ def test_suspended_console_and_events_across_outage(
         assert raw_events.events == ()
     finally:
         console.close()
+
+
+def test_killed_console_replaced_with_events_pending(
+    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory, link_keys: Keys
+) -> None:
+    """The controlling console's process dies (no goodbye, its connections
+    gone); the patient acts while nobody records; a new console process with
+    the same keys, resuming from what the first one recorded, gets each
+    pending event exactly once, in order."""
+    engine = engine_factory()
+    obs, _ = observer(engine, client_factory)
+    seen: list[wire.ClinicalEvent] = []
+    obs.on_event = seen.append
+    first = ConsoleProc(engine, link_keys.console, log_name="console-first.log")
+    try:
+        first.read(lambda x: x.get("status") == "connected", 20)
+        engine.send("input stop")  # event 1, recorded by the first console
+        first.read(lambda x: x.get("event") == 1, 10)
+        wait_for(lambda: obs.call(wire.GetEvents).events == (), 5, "event 1 acknowledged")
+        first.proc.kill()
+        first.proc.wait(timeout=10)
+    finally:
+        first.close()
+    recorded = [x["event"] for x in first.events()]
+    assert recorded == [1]
+
+    # Nobody records now: the failsafe (2) and two patient stops (3, 4) wait.
+    wait_for(lambda: any(e.kind == "failsafe" for e in seen), 5, "failsafe event")
+    for _ in range(2):
+        engine.send("input stop")
+        engine.read_until("ok input stop")
+    wait_for(lambda: len(seen) >= 4, 10, "observer sees the events")
+    assert [e.seq for e in seen] == [1, 2, 3, 4]
+    assert [e.seq for e in obs.call(wire.GetEvents).events] == [2, 3, 4]
+
+    second = ConsoleProc(engine, link_keys.console, log_name="console-second.log",
+                         resume=(engine.instance, recorded[-1]))
+    try:
+        # Pending events are delivered while connecting, before "connected".
+        second.read(lambda x: x.get("status") == "connected", 20)
+        if not any(x.get("event") == 4 for x in second.events()):
+            second.read(lambda x: x.get("event") == 4, 10)
+        wait_for(lambda: obs.call(wire.GetEvents).events == (), 5, "outbox empty")
+        # Anything re-sent before the acknowledgment has reached the console by
+        # the time a later telemetry message has: wait for the next frame statistics.
+        stats = obs.last_frame_stats
+        first_frame = stats.frame if stats else 0
+        wait_for(lambda: obs.last_frame_stats is not None
+                 and obs.last_frame_stats.frame > first_frame, 5, "frame statistics")
+        engine.send("input stop")  # one more, live: event 5
+        second.read(lambda x: x.get("event") == 5, 10)
+        events = second.events()
+        assert [x["event"] for x in events] == [2, 3, 4, 5], events  # once each, in order
+        assert [x["kind"] for x in events] == ["failsafe", "stop", "stop", "stop"]
+        assert {x["instance"] for x in events} == {engine.instance}
+    finally:
+        second.close()
+
+
+def test_console_shows_lost_soon_after_engine_silence(
+    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory
+) -> None:
+    engine = engine_factory()
+    client = client_factory(engine, role="observe")
+    assert client.info is not None
+    dead_after = client.info.dead_after_s
+    engine.proc.send_signal(signal.SIGSTOP)
+    t_stop = time.monotonic()
+    try:
+        wait_for(lambda: client.status.state.value == "lost", 3.0, "link shown lost")
+    finally:
+        engine.proc.send_signal(signal.SIGCONT)
+    # Lost dead_after_s (1 s) after the last message, which came at most a
+    # heartbeat period (0.25 s) before the engine froze (head poses come far
+    # more often); a generous upper bound for a loaded machine.
+    took = client.status.at - t_stop
+    assert dead_after - 0.3 <= took < 2.0, took
+    assert "nothing heard" in client.status.detail
+    assert client.wait_connected(15), client.status  # and it comes back by itself
