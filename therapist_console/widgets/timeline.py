@@ -3,9 +3,11 @@ losses, steps), newest at the bottom, and a field for timestamped notes."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -44,6 +46,17 @@ class TimelineView(QWidget):
         self.table.setColumnWidth(0, 62)
         self.table.setColumnWidth(1, 96)
         self.table.setShowGrid(False)
+        # Long lines wrap onto a second line rather than being cut off.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(24)
+        self._follow = True
+        bar = self.table.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.valueChanged.connect(self._scrolled)
+        self.table.setAlternatingRowColors(True)
+        self.table.setStyleSheet("QTableWidget { alternate-background-color: #f4f6f3; }")
         lay.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.note = QLineEdit()
@@ -74,7 +87,7 @@ class TimelineView(QWidget):
         self.table.setRowCount(0)
         for e in self.model.timeline:
             self._append(e, scroll=False)
-        self.table.scrollToBottom()
+        self._scroll_to_end()
         s = self.model.session
         on = s is not None and s.status == "open"
         self.note.setEnabled(on)
@@ -103,9 +116,22 @@ class TimelineView(QWidget):
             if c == 1:
                 item.setForeground(color)
             self.table.setItem(r, c, item)
-        self.table.setRowHeight(r, 26)
         if scroll:
-            self.table.scrollToBottom()
+            self._scroll_to_end()
+
+    def _scroll_to_end(self) -> None:
+        # Now, and again whenever wrapped rows grow the range while the view
+        # follows the newest line (the therapist has not scrolled up).
+        self._follow = True
+        self.table.scrollToBottom()
+        QTimer.singleShot(0, self.table.scrollToBottom)
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.table.verticalScrollBar().setValue(high)
+
+    def _scrolled(self, value: int) -> None:
+        self._follow = value >= self.table.verticalScrollBar().maximum()
 
     def describe(self, e: TimelineEntry, lang: str) -> str:
         """The model's sentence, with scenes, parameters and events named by
