@@ -4,7 +4,7 @@ With a display: an engine in desktop simulation (the patient's window:
 mouse and keyboard stand in for the headset), the therapist console
 connected to it over the encrypted link, and a simulated heart-rate source,
 all on this machine. A demo patient and the spiders protocol are ready;
-press "Start the session".
+tick that the engine's key fingerprint matches and press "Start the session".
 
 Headless (``--headless``, or no display): the same console window, offscreen,
 runs a short scripted session against an offscreen engine: connect, steps,
