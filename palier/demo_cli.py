@@ -92,6 +92,24 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def qt_window_problem() -> str | None:
+    """Why Qt cannot open a window here (its own last message), or None.
+    Probed in a child process: a Qt that finds no usable platform plugin
+    aborts the whole process (a missing libxcb-cursor0 on Linux, say)."""
+    code = "from PySide6.QtWidgets import QApplication; QApplication([])"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    try:
+        probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=60, env=env)
+    except subprocess.TimeoutExpired:
+        return "Qt did not start within 60 s"
+    if probe.returncode == 0:
+        return None
+    lines = [ln.strip() for ln in probe.stderr.splitlines() if ln.strip()]
+    hint = next((ln for ln in lines if "needed" in ln), lines[0] if lines else "")
+    return hint or f"Qt exited with code {probe.returncode}"
+
+
 def run(args: argparse.Namespace) -> int:
     from therapist_console.i18n import detect_language
 
@@ -108,6 +126,13 @@ def run(args: argparse.Namespace) -> int:
                      "scripted session offscreen (--headless).",
                      "palier demo : pas d'écran ici (DISPLAY n'est pas défini) : séance "
                      "scriptée hors écran (--headless)."))
+        return run_headless(out, lang, args.step_seconds)
+    problem = qt_window_problem()
+    if problem is not None:
+        print(_t(lang, f"palier demo: Qt cannot open a window here ({problem}): running the "
+                 "scripted session offscreen (--headless) instead.",
+                 f"palier demo : Qt ne peut pas ouvrir de fenêtre ici ({problem}) : séance "
+                 "scriptée hors écran (--headless) à la place."))
         return run_headless(out, lang, args.step_seconds)
     return run_desktop(out, lang)
 
@@ -202,7 +227,7 @@ def _demo_patient(model: Any, setup: Any) -> None:
 
 
 def run_desktop(out: Path, lang: str) -> int:
-    from therapist_console.app import MainWindow, make_app
+    from therapist_console.app import MainWindow, exit_on_sigint, make_app
     from therapist_console.heart_rate import SimulatedHeartRate
     from therapist_console.model import SessionModel
     from therapist_console.record import SessionRecord
@@ -237,6 +262,7 @@ def run_desktop(out: Path, lang: str) -> int:
                 f"séance », puis avancer dans les paliers. Pause / lieu sûr : F12.\n"
                 f"  Dossier des séances : {record_path.resolve()}\n"
                 f"  Journal du moteur : {engine.log_path.resolve()}"))
+            exit_on_sigint(app)
             code = int(app.exec())
             hr.stop()
     finally:

@@ -435,6 +435,21 @@ def make_app(argv: list[str] | None = None, language: str | None = None) -> QApp
     return app
 
 
+def exit_on_sigint(app: QApplication) -> QTimer:
+    """Ctrl-C in the terminal ends the event loop (exit code 130). Qt's loop
+    never returns to Python on its own, so a timer wakes it a few times a
+    second for Python to run its signal handler. Everything recorded is
+    already on disk; an open session is offered for resuming next time."""
+    import signal
+
+    # Queued, so a Ctrl-C just before the loop starts still ends it.
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, lambda: app.exit(130)))
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return timer
+
+
 def run_console(
     *,
     record_path: Path,
@@ -461,7 +476,10 @@ def run_console(
         win.check_interrupted()
         if connect:
             win.connect_engine(connect)
+        exit_on_sigint(app)
+        log.info("console: window open (Ctrl-C in this terminal closes it)")
         return int(app.exec())
 
 
-__all__ = ["MainWindow", "SessionPage", "make_app", "qt_locale", "run_console", "set_qt_language"]
+__all__ = ["MainWindow", "SessionPage", "exit_on_sigint", "make_app", "qt_locale", "run_console",
+           "set_qt_language"]
