@@ -357,6 +357,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.summary.where": ("Export to folder", "Exporter dans le dossier"),
     "ui.summary.written": ("{n} file(s) written: {where}", "{n} fichier(s) écrit(s) : {where}"),
     "ui.summary.failed": ("Export failed: {error}", "Échec de l'export : {error}"),
+    # -- summary facts, step explanations, session numbers ---------------
+    "summary.fall.explain": (
+        "{fall}: peak minus end SUDS of the step (in brackets, as a share of the peak).",
+        "{fall} : pic moins SUDS de fin du palier (entre parenthèses, en part du pic).",
+    ),
+    "summary.half.explain": (
+        "{half}: time from the step's peak SUDS to the first rating at or below half "
+        "that peak; — when the rating did not halve during the step.",
+        "{half} : temps entre le pic de SUDS du palier et le premier relevé égal ou "
+        "inférieur à la moitié de ce pic ; — si le SUDS n'a pas diminué de moitié "
+        "pendant le palier.",
+    ),
+    "summary.steps.highest_of": ("highest step {highest} of {total}",
+                         "palier le plus haut {highest} sur {total}"),
+    "summary.steps.highest": ("highest step {highest}", "palier le plus haut {highest}"),
+    "summary.steps.worked.one": ("{n} step worked", "{n} palier travaillé"),
+    "summary.steps.worked.many": ("{n} steps worked", "{n} paliers travaillés"),
+    "summary.steps.none": ("no step started", "aucun palier commencé"),
+    "summary.session.number": (
+        "{ordinal} session of this patient (ref. #{id})",
+        "{ordinal} séance de ce patient (réf. n°{id})",
+    ),
+    "summary.session.short": ("{n} (ref. #{id})", "{n} (réf. n°{id})"),
+    "summary.session.ref": ("ref. #{id}", "réf. n°{id}"),
+    "summary.change": (
+        "vs {ordinal} session: peak {peak0}→{peak1} ({dpeak}), end {end0}→{end1} ({dend})",
+        "vs {ordinal} séance : pic {peak0}→{peak1} ({dpeak}), fin {end0}→{end1} ({dend})",
+    ),
     "lang.en": ("English", "anglais"),
     "lang.fr": ("French", "français"),
 }

@@ -24,7 +24,6 @@ from typing import Any
 from therapist_console.i18n import colon, tr
 from therapist_console.record import SessionRecord
 from therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
-from therapist_console.summary import text as summary_text
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 16.0
@@ -757,8 +756,8 @@ class _Doc:
     def table_legend(self) -> None:
         """Footnote under the step table: what "Fall" and "To half" mean."""
         lang = self.lang
-        for line in (summary_text("fall.explain", lang, fall=tr("summary.col.fall", lang)),
-                     summary_text("half.explain", lang, half=tr("summary.col.half", lang))):
+        for line in (tr("summary.fall.explain", lang, fall=tr("summary.col.fall", lang)),
+                     tr("summary.half.explain", lang, half=tr("summary.col.half", lang))):
             h = self.measure(self.width, line, 6.8) + 0.6
             self.ensure(h)
             self.mark("row", h, line)
@@ -773,8 +772,8 @@ class _Doc:
         if st.change is None or st.previous is None or st.measures is None:
             return ""
         if st.previous_session_number is not None:
-            return summary_text(
-                "change", self.lang, ordinal=ordinal(st.previous_session_number, self.lang),
+            return tr(
+                "summary.change", self.lang, ordinal=ordinal(st.previous_session_number, self.lang),
                 peak0=st.previous.peak, peak1=st.measures.peak,
                 dpeak=_signed(st.change.peak_change), end0=st.previous.end,
                 end1=st.measures.end, dend=_signed(st.change.end_change))

@@ -18,46 +18,8 @@ from protocols.measures import (
     between_session_change,
     step_measures,
 )
+from therapist_console.i18n import tr
 from therapist_console.record import SessionInfo, SessionRecord, StepRow
-
-# Strings of the summary page and the report that the shared catalogue
-# (therapist_console.i18n) does not hold yet: key -> (English, French), same
-# {placeholders} in both (tests/console/test_summary.py checks).
-TEXTS: dict[str, tuple[str, str]] = {
-    "fall.explain": (
-        "{fall}: peak minus end SUDS of the step (in brackets, as a share of the peak).",
-        "{fall} : pic moins SUDS de fin du palier (entre parenthèses, en part du pic).",
-    ),
-    "half.explain": (
-        "{half}: time from the step's peak SUDS to the first rating at or below half "
-        "that peak; — when the rating did not halve during the step.",
-        "{half} : temps entre le pic de SUDS du palier et le premier relevé égal ou "
-        "inférieur à la moitié de ce pic ; — si le SUDS n'a pas diminué de moitié "
-        "pendant le palier.",
-    ),
-    "steps.highest_of": ("highest step {highest} of {total}",
-                         "palier le plus haut {highest} sur {total}"),
-    "steps.highest": ("highest step {highest}", "palier le plus haut {highest}"),
-    "steps.worked.one": ("{n} step worked", "{n} palier travaillé"),
-    "steps.worked.many": ("{n} steps worked", "{n} paliers travaillés"),
-    "steps.none": ("no step started", "aucun palier commencé"),
-    "session.number": (
-        "{ordinal} session of this patient (ref. #{id})",
-        "{ordinal} séance de ce patient (réf. n°{id})",
-    ),
-    "session.short": ("{n} (ref. #{id})", "{n} (réf. n°{id})"),
-    "session.ref": ("ref. #{id}", "réf. n°{id}"),
-    "change": (
-        "vs {ordinal} session: peak {peak0}→{peak1} ({dpeak}), end {end0}→{end1} ({dend})",
-        "vs {ordinal} séance : pic {peak0}→{peak1} ({dpeak}), fin {end0}→{end1} ({dend})",
-    ),
-}
-
-
-def text(key: str, lang: str, **fmt: Any) -> str:
-    """One of :data:`TEXTS` in ``lang`` ('fr' or English), formatted."""
-    en, fr = TEXTS[key]
-    return (fr if lang == "fr" else en).format(**fmt)
 
 
 def ordinal(n: int, lang: str) -> str:
@@ -148,26 +110,26 @@ class SessionSummary:
     def session_text(self, lang: str) -> str:
         """'3rd session of this patient (ref. #12)'."""
         if self.session_number is None:
-            return text("session.ref", lang, id=self.session.id)
-        return text("session.number", lang, ordinal=ordinal(self.session_number, lang),
+            return tr("summary.session.ref", lang, id=self.session.id)
+        return tr("summary.session.number", lang, ordinal=ordinal(self.session_number, lang),
                     id=self.session.id)
 
     def session_short(self, lang: str) -> str:
         """'3 (ref. #12)', for footers."""
         if self.session_number is None:
-            return text("session.ref", lang, id=self.session.id)
-        return text("session.short", lang, n=self.session_number, id=self.session.id)
+            return tr("summary.session.ref", lang, id=self.session.id)
+        return tr("summary.session.short", lang, n=self.session_number, id=self.session.id)
 
     def steps_text(self, lang: str) -> str:
         """'highest step 5 of 10; 3 steps worked': how far up the hierarchy the
         session went, and how many distinct steps were worked on."""
         if self.highest_step_index is None:
-            return text("steps.none", lang)
+            return tr("summary.steps.none", lang)
         highest = self.highest_step_index + 1
-        top = (text("steps.highest_of", lang, highest=highest, total=self.plan_steps)
-               if self.plan_steps else text("steps.highest", lang, highest=highest))
-        worked = text("steps.worked.one" if self.steps_reached == 1 else "steps.worked.many",
-                      lang, n=self.steps_reached)
+        top = (tr("summary.steps.highest_of", lang, highest=highest, total=self.plan_steps)
+               if self.plan_steps else tr("summary.steps.highest", lang, highest=highest))
+        key = "summary.steps.worked." + ("one" if self.steps_reached == 1 else "many")
+        worked = tr(key, lang, n=self.steps_reached)
         return f"{top}{' ; ' if lang == 'fr' else '; '}{worked}"
 
     def warning_texts(self, lang: str) -> list[str]:

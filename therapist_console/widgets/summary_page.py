@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from therapist_console.i18n import tr
 from therapist_console.model import SessionModel
-from therapist_console.summary import text as summary_text
 from therapist_console.widgets.common import fmt_clock, panel
 
 COLUMNS = ("step", "time", "expected", "peak", "end", "fall", "half", "ratings")
@@ -75,8 +74,8 @@ class SummaryPage(QWidget):
         self.pdf.setText(tr("ui.summary.pdf", lang))
         self.new.setText(tr("ui.summary.new", lang))
         explain = {
-            "fall": summary_text("fall.explain", lang, fall=tr("summary.col.fall", lang)),
-            "half": summary_text("half.explain", lang, half=tr("summary.col.half", lang)),
+            "fall": tr("summary.fall.explain", lang, fall=tr("summary.col.fall", lang)),
+            "half": tr("summary.half.explain", lang, half=tr("summary.col.half", lang)),
         }
         for c, key in enumerate(COLUMNS):
             item = QTableWidgetItem(tr(f"summary.col.{key}", lang))
