@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar, TypeVar, dataclass_transform
@@ -100,14 +101,15 @@ class InvalidField(WireError):
 
 
 # -- field types ---------------------------------------------------------------
-class Spec:
+class Spec(ABC):
     """One field's wire type: checks a decoded value and returns it
     normalised (ints accepted for floats, lists for tuples)."""
 
     type_name: ClassVar[str] = "?"
 
+    @abstractmethod
     def check(self, value: Any, where: str) -> Any:
-        raise NotImplementedError
+        """The value, normalised, or raise :class:`InvalidField` naming ``where``."""
 
     def describe(self) -> str:
         return self.type_name
