@@ -799,23 +799,10 @@ def library_files() -> list[Path]:
 def library() -> list[Protocol]:
     """Every protocol shipped with Palier, validated. A broken shipped file is a
     bug: raise :class:`ProtocolError` rather than hide a protocol."""
-    protos: list[Protocol] = []
-    issues: list[Issue] = []
-    for path in library_files():
-        proto, found = check_file(path)
-        if proto is None:
-            issues.extend(i for i in found if i.severity == "error")
-        else:
-            protos.append(proto)
-    if issues:
-        raise ProtocolError(issues)
-    seen: dict[str, str] = {}
-    for p in protos:
-        if p.id in seen:
-            raise ProtocolError([Issue(p.source, 1, "id", f"protocol id {p.id!r} is also used by "
-                                       f"{seen[p.id]}", "unique ids", "rename one of them")])
-        seen[p.id] = p.source
-    return protos
+    loaded = _load(library_files())
+    if loaded.broken:
+        raise ProtocolError(list(loaded.broken))
+    return list(loaded.protocols)
 
 
 PROTOCOLS_ENV = "PALIER_PROTOCOLS"
@@ -848,6 +835,12 @@ def installed() -> Installed:
     for d in extra_dirs():
         if d.is_dir():
             files += sorted(d.glob("*.toml"))
+    return _load(files)
+
+
+def _load(files: list[Path]) -> Installed:
+    """Check every file; the first file with an id wins, a later one with
+    the same id is reported as broken."""
     protos: list[Protocol] = []
     broken: list[Issue] = []
     ids: dict[str, str] = {}

@@ -3,5 +3,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user's own data and config folders (session record, clinic protocols,
+# keys) stay out of the tests, and the tests out of them; child processes
+# inherit these.
+_home = tempfile.mkdtemp(prefix="palier-tests-")
+os.environ["XDG_DATA_HOME"] = os.path.join(_home, "data")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_home, "config")

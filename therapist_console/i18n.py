@@ -88,6 +88,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Le palier {n} n'existe pas : la hiérarchie a {count} paliers.",
     ),
     "model.error.no_param": ("No parameter to change.", "Aucun paramètre à modifier."),
+    "model.error.bad_param": ("Not sent, nothing changed: {detail}",
+                              "Non envoyé, rien n'a changé : {detail}"),
     "model.error.not_sent": ("The command was not sent ({kind}): {error}",
                              "La commande n'a pas été envoyée ({kind}) : {error}"),
     "model.error.reminder_range": (
@@ -295,6 +297,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.setup.questionnaire_none": ("No pre-session questionnaire (optional).",
                                     "Pas de questionnaire avant la séance (facultatif)."),
     "ui.setup.start": ("Start the session", "Commencer la séance"),
+    "ui.setup.protocols_broken": (
+        "{n} protocol file(s) left out because of errors (first: {where}); "
+        "`{check} FILE` says what to fix.",
+        "{n} fichier(s) de protocole écarté(s) pour erreurs (premier : {where}) ; "
+        "`{check} FICHIER` indique quoi corriger.",
+    ),
     "ui.questionnaire.incomplete": ("Please answer every item ({detail}).",
                                     "Répondre à chaque question ({detail})."),
     "ui.hierarchy.title": ("Hierarchy", "Hiérarchie"),

@@ -50,9 +50,13 @@ class SetupPage(QWidget):
         self._start = start
         self.pre_questionnaire: Result | None = None
         """Answered before the session; recorded once it starts (phase 'pre')."""
-        from protocols.model import library
+        from protocols.model import installed
 
-        self.protocols = library()
+        # Shipped protocols plus the clinic's folders; a broken file is left
+        # out and said so under the list, never used.
+        found = installed()
+        self.protocols = list(found.protocols)
+        self.broken_protocols = found.broken
 
         outer = QGridLayout(self)
         outer.setContentsMargins(16, 16, 16, 16)
@@ -129,6 +133,11 @@ class SetupPage(QWidget):
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setResizeMode(QListWidget.ResizeMode.Adjust)
         lay.addWidget(self.steps, 1)
+        self.protocols_note = QLabel()
+        self.protocols_note.setStyleSheet("color: #a6504a;")
+        self.protocols_note.setWordWrap(True)
+        self.protocols_note.setVisible(bool(self.broken_protocols))
+        lay.addWidget(self.protocols_note)
         outer.addWidget(f, 0, 1, 2, 1)
 
         # -- start ----------------------------------------------------------
@@ -178,6 +187,11 @@ class SetupPage(QWidget):
         self.confirm_fingerprint.setText(tr("ui.setup.fingerprint_confirm", lang))
         self._show_fingerprint()
         self._show_errors()
+        if self.broken_protocols:
+            first = self.broken_protocols[0]
+            self.protocols_note.setText(tr(
+                "ui.setup.protocols_broken", lang, n=len(self.broken_protocols),
+                where=f"{first.file}:{first.line or '?'}", check="palier protocols check"))
         keep = self.protocol.currentIndex()
         self.protocol.clear()
         for p in self.protocols:
