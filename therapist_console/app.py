@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from therapist_console.i18n import error_text, tr
 from therapist_console.model import ModelError, SessionModel
-from therapist_console.qt_compat import pin_none
 from therapist_console.widgets.chart import LiveChart
 from therapist_console.widgets.common import (
     ACCENT,
@@ -421,7 +420,6 @@ def set_qt_language(lang: str) -> bool:
 
 
 def make_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
-    pin_none()
     qInstallMessageHandler(_qt_messages)
     app = QApplication.instance()
     if app is None:

@@ -21,10 +21,6 @@ from dataclasses import dataclass
 Clock = Callable[[], float]
 
 
-class HeartRateError(RuntimeError):
-    """A source that cannot start (sensor missing, package missing, ...)."""
-
-
 @dataclass(frozen=True, slots=True)
 class HeartRateSample:
     t: float

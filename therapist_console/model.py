@@ -40,7 +40,7 @@ from therapist_console.record import (
     SessionRecord,
     StepRow,
 )
-from therapist_console.summary import SessionSummary, summarize
+from therapist_console.summary import SessionSummary, label_text, summarize
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +298,7 @@ class TimelineEntry:
             text = tr(f"link.{self.name}", lang)
             return f"{text}{colon(lang)}{d['detail']}" if d.get("detail") else text
         if self.kind == "step":
-            label = _label_text(d.get("label"), lang) or self.name
+            label = label_text(d.get("label"), lang) or self.name
             return f"{tr('timeline.step', lang)} {int(d.get('index', 0)) + 1}{colon(lang)}{label}"
         if self.kind == "command":
             return describe_command(self.name, d, lang, decl_for)
@@ -928,6 +928,15 @@ class SessionModel:
         """Change parameters of the current scene (validate with its SceneDecl first)."""
         if not values:
             raise localized_error(ModelError, "model.error.no_param", self.language)
+        decl = self.scene_declaration()
+        if decl is not None:
+            from scenes.api import SceneError
+
+            try:  # all or nothing, before anything is sent or recorded
+                values = decl.validate_values(values)
+            except SceneError as exc:
+                raise localized_error(ModelError, "model.error.bad_param", self.language,
+                                      detail=str(exc)) from None
         values = dict(values)
         before = ({k: self.current_step.params[k] for k in values
                    if k in self.current_step.params} if self.current_step else {})
@@ -1515,12 +1524,6 @@ def _client_offset(link: Any, clock: Clock) -> float | None:
     if estimate is None:
         return None
     return (clock() - time.monotonic()) - float(estimate.offset_s)
-
-
-def _label_text(label: Any, lang: str) -> str:
-    if isinstance(label, dict):
-        return str(label.get(lang) or label.get("en") or "")
-    return "" if label is None else str(label)
 
 
 def _loads(text: str | None) -> dict[str, Any]:

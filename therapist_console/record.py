@@ -688,12 +688,6 @@ class SessionRecord:
         return [Patient(**dict(r)) for r in
                 self._query("SELECT * FROM patients ORDER BY pseudonym COLLATE NOCASE")]
 
-    def set_patient_notes(self, patient_id: int, notes: str) -> None:
-        with self._tx() as c:
-            if c.execute("UPDATE patients SET notes = ? WHERE id = ?",
-                         (notes, patient_id)).rowcount != 1:
-                raise NotFoundError(f"no patient with id {patient_id}")
-
     # -- sessions ------------------------------------------------------------
     def start_session(
         self,
@@ -942,16 +936,6 @@ class SessionRecord:
                  _optional_time(engine_t, "engine time"), instance, seq),
             )
         return int(cur.lastrowid or 0)
-
-    def find_engine_event(self, instance: str, seq: int) -> tuple[str, int] | None:
-        """('events'|'suds', row id) already recorded for this engine event, if any."""
-        for table in ("events", "suds"):
-            rows = self._query(
-                f"SELECT id FROM {table} WHERE engine_instance = ? AND engine_seq = ?",
-                (instance, seq))
-            if rows:
-                return table, int(rows[0][0])
-        return None
 
     def last_engine_event(self) -> tuple[str, int] | None:
         """(engine instance, highest event seq) most recently recorded: give it

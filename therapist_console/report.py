@@ -73,9 +73,6 @@ def ensure_qt_gui() -> None:
     application object per process, and the console's widgets need the full
     one when the report is drawn first (tests, an export before the window)."""
     global _app
-    from therapist_console.qt_compat import pin_none
-
-    pin_none()
     from PySide6.QtGui import QGuiApplication
 
     if QGuiApplication.instance() is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -681,3 +682,36 @@ def test_numbers_follow_the_language() -> None:
     assert fmt_number(2.0, "fr") == "2"
     assert fmt_number(0.5, "fr", 2) == "0,5"
     assert fmt_number(3, "fr") == "3"
+
+
+class _SilentLink:
+    """Takes commands and never answers (the model only needs ``submit``)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def submit(self, cls: type, **fields: Any) -> Future[Any]:
+        self.sent.append(cls.SUBJECT)
+        return Future()
+
+
+def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
+        record: SessionRecord, clock: ManualClock) -> None:
+    model = started(record, clock, language="fr")
+    link = _SilentLink()
+    model.attach_link(link)  # type: ignore[arg-type]
+    model.on_link_status(_Status("connected", "test"))
+    model.go_to_step(0)
+    session_id = model.session.id if model.session else 0
+    rows = len(record.rows("commands", session_id))
+    sent = list(link.sent)
+    for bad, needle in (({"distance": 9.0}, "0.15"), ({"distanse": 1.0}, "distanse"),
+                        ({"distance": 1.0, "count": 99}, "count")):
+        with pytest.raises(ModelError, match=needle) as err:
+            model.set_params(bad)
+        assert str(err.value).startswith("Non envoyé, rien n'a changé")
+    assert len(record.rows("commands", session_id)) == rows and link.sent == sent
+    assert model.current_step is not None and model.current_step.params["distance"] == 3.0
+    model.set_params({"distance": 1.5})
+    assert link.sent[-1] == "cmd.set_params"
+    assert model.current_step.params["distance"] == 1.5

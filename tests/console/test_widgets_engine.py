@@ -180,7 +180,7 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     win.bar.language.setCurrentIndex(win.bar.language.findData("fr"))
     win.bar.language.activated.emit(win.bar.language.currentIndex())
     assert model.language == "fr"
-    assert "lieu sûr" in page.pause.text() or "Reprendre" in page.pause.text()
+    assert ("Reprendre" if model.paused else "lieu sûr") in page.pause.text()
     assert page.controls.labels[numeric.name].text() == numeric.label.fr
     whats_fr = [r[2] for r in page.timeline.rows() if r[1] == "Commande"]
     assert f"✓ Scène chargée : {decl.name.fr}" in whats_fr

@@ -53,17 +53,6 @@ def qt_locale(lang: str) -> QLocale:
     return loc
 
 
-def text_of(label: Any, lang: str) -> str:
-    """A ``scenes.api.Text``, a {"en", "fr"} dict or plain text, in ``lang``."""
-    if label is None:
-        return ""
-    if isinstance(label, dict):
-        return str(label.get(lang) or label.get("en") or "")
-    if hasattr(label, "get"):
-        return str(label.get(lang))
-    return str(label)
-
-
 def fmt_clock(seconds: float) -> str:
     """Elapsed time as M:SS or H:MM:SS."""
     s = max(0, int(seconds))
