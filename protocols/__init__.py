@@ -11,5 +11,4 @@
 * :mod:`protocols.erp`, :mod:`protocols.ptsd`: urges and rituals; hotspots.
 * :mod:`protocols.clinical_log`: their tables in the session record's file.
 * :mod:`protocols.questionnaires`: SSQ and IPQ with published scoring.
-* :mod:`protocols.summary`: the clinical part of a session summary, fr/en.
 """

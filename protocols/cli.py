@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DOC_PATH = Path("docs") / "protocol-format.md"
+# The repository's copy, wherever the command runs from (a checkout only).
+DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "protocol-format.md"
 
 
 def register(sub: Any) -> None:
@@ -30,7 +31,8 @@ def register(sub: Any) -> None:
     lp.set_defaults(handler=run_list)
 
     dp = psub.add_parser("doc", help="print the protocol format reference (from the model)")
-    dp.add_argument("--write", action="store_true", help=f"write it to {DOC_PATH}")
+    dp.add_argument("--write", action="store_true",
+                    help="write it to docs/protocol-format.md in this checkout")
     dp.add_argument("--schema", action="store_true", help="print the JSON Schema instead")
     dp.set_defaults(handler=run_doc)
 
