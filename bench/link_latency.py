@@ -49,8 +49,10 @@ def pct(values: list[float], q: float) -> float:
 
 def fmt(name: str, values: list[float]) -> str:
     ms = [v * 1e3 for v in values]
-    return (f"{name:12s} n={len(ms):5d}  median {statistics.median(ms):7.3f} ms  "
-            f"p99 {pct(ms, 99):7.3f} ms  max {max(ms):7.3f} ms")
+    return (
+        f"{name:12s} n={len(ms):5d}  median {statistics.median(ms):7.3f} ms  "
+        f"p99 {pct(ms, 99):7.3f} ms  max {max(ms):7.3f} ms"
+    )
 
 
 # -- raw baseline: echo server in its own process ---------------------------------------------
@@ -103,10 +105,24 @@ def raw_round_trips(endpoint: str, kdir: Path, server_key: bytes, n: int) -> lis
 
 # -- engine ------------------------------------------------------------------------------------
 def start_engine(kdir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    cmd = [sys.executable, "-m", "palier.cli", "engine", "--backend", "offscreen",
-           "--size", "640x360", "--bind", "tcp://127.0.0.1:0", "--keys", str(kdir), *extra]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    cmd = [
+        sys.executable,
+        "-m",
+        "palier.cli",
+        "engine",
+        "--backend",
+        "offscreen",
+        "--size",
+        "640x360",
+        "--bind",
+        "tcp://127.0.0.1:0",
+        "--keys",
+        str(kdir),
+        *extra,
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1")
+    )
     assert proc.stdout is not None
     reader = LineReader(proc.stdout, name="engine-stdout")  # also keeps the pipe drained
     line = reader.until(lambda ln: ln.startswith("palier-link ready"), 120)
@@ -133,8 +149,11 @@ def frame_stats(client: LinkClient, seconds: float) -> tuple[float, float, float
     got = got[1:] or got  # the first report may straddle the switch
     if not got:  # the render loop stalled for the whole window
         return (math.nan, math.nan, 0.0)
-    return (statistics.fmean(s.median_ms for s in got), statistics.fmean(s.p99_ms for s in got),
-            statistics.fmean(s.frames for s in got))
+    return (
+        statistics.fmean(s.median_ms for s in got),
+        statistics.fmean(s.p99_ms for s in got),
+        statistics.fmean(s.frames for s in got),
+    )
 
 
 def mirror_phase(client: LinkClient, seconds: float) -> dict[str, float]:
@@ -150,8 +169,12 @@ def mirror_phase(client: LinkClient, seconds: float) -> dict[str, float]:
     client.set_mirror(False)
     client.on_mirror = None
     return {
-        "off_median": off[0], "off_p99": off[1], "off_fps": off[2],
-        "on_median": on[0], "on_p99": on[1], "on_fps": on[2],
+        "off_median": off[0],
+        "off_p99": off[1],
+        "off_fps": off[2],
+        "on_median": on[0],
+        "on_p99": on[1],
+        "on_fps": on[2],
         "mirror_fps": len(frames) / elapsed,
         "jpeg_kb": statistics.fmean(n for _, n in frames) / 1024 if frames else 0.0,
     }
@@ -160,8 +183,9 @@ def mirror_phase(client: LinkClient, seconds: float) -> dict[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=1000, help="commands to time (default 1000)")
-    ap.add_argument("--fps", type=float, default=90.0,
-                    help="engine frame-rate cap, like a headset (default 90)")
+    ap.add_argument(
+        "--fps", type=float, default=90.0, help="engine frame-rate cap, like a headset (default 90)"
+    )
     ap.add_argument("--mirror-seconds", type=float, default=5.0)
     ap.add_argument("--echo-server", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -170,8 +194,11 @@ def main() -> int:
         return 0
 
     # Figures are printed as each phase ends, so a failure later keeps them.
-    print(f"# bench/link_latency.py  n={args.n}  engine cap {args.fps:g} Hz  "
-          f"(offscreen 640x360, {os.cpu_count()} CPUs)", flush=True)
+    print(
+        f"# bench/link_latency.py  n={args.n}  engine cap {args.fps:g} Hz  "
+        f"(offscreen 640x360, {os.cpu_count()} CPUs)",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         kdir_e, kdir_c = root / "engine", root / "console"
@@ -182,13 +209,18 @@ def main() -> int:
 
         # 1. raw pyzmq baseline (engine keys, so the same CURVE work).
         port_file = root / "port"
-        echo = subprocess.Popen([sys.executable, __file__, "--echo-server", str(kdir_e),
-                                 str(port_file)], cwd=REPO)
+        echo = subprocess.Popen(
+            [sys.executable, __file__, "--echo-server", str(kdir_e), str(port_file)], cwd=REPO
+        )
         try:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.05)
-            raw = raw_round_trips(f"tcp://127.0.0.1:{port_file.read_text()}", kdir_c,
-                                  keys.load_own(kdir_e).public, args.n)
+            raw = raw_round_trips(
+                f"tcp://127.0.0.1:{port_file.read_text()}",
+                kdir_c,
+                keys.load_own(kdir_e).public,
+                args.n,
+            )
         finally:
             echo.send_signal(signal.SIGINT)
             try:
@@ -226,10 +258,13 @@ def main() -> int:
                 med_raw, med_ack = statistics.median(raw), statistics.median(acks)
                 print(fmt("link ping", pings))
                 print(fmt("set_params", acks))
-                print(f"ratio set_params/raw: median {med_ack / med_raw:.1f}x, "
-                      f"p99 {pct(acks, 99) / pct(raw, 99):.1f}x; ping/raw median "
-                      f"{statistics.median(pings) / med_raw:.1f}x; expected frame wait at "
-                      f"{args.fps:g} Hz ~{500.0 / args.fps:.1f} ms", flush=True)
+                print(
+                    f"ratio set_params/raw: median {med_ack / med_raw:.1f}x, "
+                    f"p99 {pct(acks, 99) / pct(raw, 99):.1f}x; ping/raw median "
+                    f"{statistics.median(pings) / med_raw:.1f}x; expected frame wait at "
+                    f"{args.fps:g} Hz ~{500.0 / args.fps:.1f} ms",
+                    flush=True,
+                )
                 # The mirror at the scene's defaults, not with the last
                 # command's spider 15 cm from the eye.
                 client.set_params({p.name: p.default}, ramp_s=0.0)
@@ -246,11 +281,14 @@ def main() -> int:
 
 
 def print_mirror(label: str, m: dict[str, float]) -> None:
-    print(f"mirror ({label}): {m['mirror_fps']:.1f} frames/s received, "
-          f"{m['jpeg_kb']:.0f} KiB/frame; engine frame time median/p99 "
-          f"{m['off_median']:.2f}/{m['off_p99']:.2f} ms off -> "
-          f"{m['on_median']:.2f}/{m['on_p99']:.2f} ms on "
-          f"({m['off_fps']:.0f} -> {m['on_fps']:.0f} frames/s)", flush=True)
+    print(
+        f"mirror ({label}): {m['mirror_fps']:.1f} frames/s received, "
+        f"{m['jpeg_kb']:.0f} KiB/frame; engine frame time median/p99 "
+        f"{m['off_median']:.2f}/{m['off_p99']:.2f} ms off -> "
+        f"{m['on_median']:.2f}/{m['on_p99']:.2f} ms on "
+        f"({m['off_fps']:.0f} -> {m['on_fps']:.0f} frames/s)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,9 @@ from engine.patient_ui import PatientUI  # noqa: E402
 MIRROR_FPS = 15.0
 
 
-def measure(engine: Engine, mirrors: dict[str, MirrorStreamer], frames: int,
-            block: int) -> dict[str, dict[str, float]]:
+def measure(
+    engine: Engine, mirrors: dict[str, MirrorStreamer], frames: int, block: int
+) -> dict[str, dict[str, float]]:
     """ms per frame for each arm, blocks in rotation, drained to drained."""
     every = max(1, round(1.0 / MIRROR_FPS / engine.config.sim_dt))
     arms = ("off", *mirrors, "screenshot")
@@ -71,18 +72,24 @@ def measure(engine: Engine, mirrors: dict[str, MirrorStreamer], frames: int,
     for m in mirrors.values():
         m.enabled = False
         m.on_frame = None
-    return {arm: {"ms": total[arm] / done[arm] * 1e3, "frames": done[arm],
-                  "mirror_frames": captured[arm]} for arm in arms}
+    return {
+        arm: {
+            "ms": total[arm] / done[arm] * 1e3,
+            "frames": done[arm],
+            "mirror_frames": captured[arm],
+        }
+        for arm in arms
+    }
 
 
 def run(size: tuple[int, int], multisamples: int, frames: int, scene: str) -> None:
-    engine = Engine(EngineConfig(backend="offscreen", scene=scene, size=size,
-                                 multisamples=multisamples))
+    engine = Engine(
+        EngineConfig(backend="offscreen", scene=scene, size=size, multisamples=multisamples)
+    )
     ui = PatientUI(engine)
     ui.ask_suds(1)  # the mirror shows the rating panel, as during a session
     mirrors = {
-        f"mirror ({mode})": MirrorStreamer(engine, fps=MIRROR_FPS, size=(640, 360),
-                                           readback=mode)
+        f"mirror ({mode})": MirrorStreamer(engine, fps=MIRROR_FPS, size=(640, 360), readback=mode)
         for mode in READBACKS
     }
     try:
@@ -90,8 +97,10 @@ def run(size: tuple[int, int], multisamples: int, frames: int, scene: str) -> No
             engine.step()
         res = measure(engine, mirrors, frames, block=36)
         per = round(1 / MIRROR_FPS / engine.config.sim_dt)
-        print(f"main view {size[0]}x{size[1]} MSAA {multisamples}, mirror 640x360 at "
-              f"{MIRROR_FPS:g} fps (due every {per} engine frames), {frames} frames per arm")
+        print(
+            f"main view {size[0]}x{size[1]} MSAA {multisamples}, mirror 640x360 at "
+            f"{MIRROR_FPS:g} fps (due every {per} engine frames), {frames} frames per arm"
+        )
         off = res["off"]["ms"]
         for arm, r in res.items():
             line = f"  {arm:20s} {r['ms']:8.2f} ms/frame   {r['ms'] / off:.2f}x"
@@ -99,8 +108,10 @@ def run(size: tuple[int, int], multisamples: int, frames: int, scene: str) -> No
                 extra = r["ms"] - off
                 line += f"   extra {extra:+.2f} ms/frame"
                 if r["mirror_frames"]:
-                    line += (f", {extra * r['frames'] / r['mirror_frames']:+.2f} ms per mirror "
-                             f"frame ({r['mirror_frames']:.0f} mirror frames)")
+                    line += (
+                        f", {extra * r['frames'] / r['mirror_frames']:+.2f} ms per mirror "
+                        f"frame ({r['mirror_frames']:.0f} mirror frames)"
+                    )
             print(line)
         mirror = mirrors["mirror (copy)"]
         deadline = time.monotonic() + 5
@@ -116,12 +127,16 @@ def run(size: tuple[int, int], multisamples: int, frames: int, scene: str) -> No
         mirror.on_frame = None
         enc = [s * 1e3 for m in mirrors.values() for s in m.encode_s]
         if enc:
-            print(f"  encoder thread       median {statistics.median(enc):.2f} ms per JPEG "
-                  f"(quality {mirror.quality}, {len(enc)} frames)")
+            print(
+                f"  encoder thread       median {statistics.median(enc):.2f} ms per JPEG "
+                f"(quality {mirror.quality}, {len(enc)} frames)"
+            )
         if sizes:
-            print(f"  JPEG size            median {statistics.median(sizes) / 1024:.1f} KiB "
-                  f"-> {statistics.median(sizes) * MIRROR_FPS * 8 / 1e6:.2f} Mbit/s at "
-                  f"{MIRROR_FPS:g} fps")
+            print(
+                f"  JPEG size            median {statistics.median(sizes) / 1024:.1f} KiB "
+                f"-> {statistics.median(sizes) * MIRROR_FPS * 8 / 1e6:.2f} Mbit/s at "
+                f"{MIRROR_FPS:g} fps"
+            )
     finally:
         for m in mirrors.values():
             m.close()
@@ -134,8 +149,10 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=540, help="frames per arm (default 540)")
     ap.add_argument("--scene", default="spiders")
     args = ap.parse_args()
-    print(f"{platform.node()}: {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"{platform.node()}: {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
     run((640, 360), 0, args.frames, args.scene)
     run((1280, 720), 4, args.frames, args.scene)
 

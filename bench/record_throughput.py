@@ -52,8 +52,10 @@ def raw_db(path: Path, synchronous: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
-    conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, session_id INTEGER, t REAL,"
-                 " kind TEXT, name TEXT, detail TEXT)")
+    conn.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, session_id INTEGER, t REAL,"
+        " kind TEXT, name TEXT, detail TEXT)"
+    )
     return conn
 
 
@@ -83,13 +85,22 @@ def record_rates(folder: Path, n: int) -> dict[str, float]:
     with SessionRecord(folder / "rates.sqlite3") as rec:
         p = rec.add_patient("Bench", t=T0)
         sid = rec.start_session(p.id, t=T0, language="en").id
-        rates["SessionRecord.add_event"] = n / timed(lambda: [
-            rec.add_event(sid, t=T0 + i, kind="scene_event", name=f"e{i}") for i in range(n)])
-        rates["SessionRecord.add_suds"] = n / timed(lambda: [
-            rec.add_suds(sid, value=i % 101, source="therapist", t=T0 + i) for i in range(n)])
-        rates["SessionRecord.add_heart_rate (+2 RR)"] = n / timed(lambda: [
-            rec.add_heart_rate(sid, t=T0 + i, bpm=70.0, source="bench", rr_ms=(850.0, 860.0))
-            for i in range(n)])
+        rates["SessionRecord.add_event"] = n / timed(
+            lambda: [
+                rec.add_event(sid, t=T0 + i, kind="scene_event", name=f"e{i}") for i in range(n)
+            ]
+        )
+        rates["SessionRecord.add_suds"] = n / timed(
+            lambda: [
+                rec.add_suds(sid, value=i % 101, source="therapist", t=T0 + i) for i in range(n)
+            ]
+        )
+        rates["SessionRecord.add_heart_rate (+2 RR)"] = n / timed(
+            lambda: [
+                rec.add_heart_rate(sid, t=T0 + i, bpm=70.0, source="bench", rr_ms=(850.0, 860.0))
+                for i in range(n)
+            ]
+        )
         assert rec.integrity_check() == ["ok"]
     return rates
 
@@ -102,8 +113,15 @@ def session_90(folder: Path) -> dict[str, float | int]:
     out: dict[str, float | int] = {}
     with SessionRecord(folder / "s90.sqlite3") as rec:
         start = time.perf_counter()
-        counts = write_sample_session(rec, minutes=90, head_pose_hz=30, head_pose_batch=30,
-                                      suds_every_s=300, extra_commands=300, steps_reached=5)
+        counts = write_sample_session(
+            rec,
+            minutes=90,
+            head_pose_hz=30,
+            head_pose_batch=30,
+            suds_every_s=300,
+            extra_commands=300,
+            steps_reached=5,
+        )
         out["write_s"] = time.perf_counter() - start
         out["heart_rate"] = counts.heart_rate
         out["rr_intervals"] = counts.rr_intervals
@@ -112,7 +130,8 @@ def session_90(folder: Path) -> dict[str, float | int]:
         out["commands"] = counts.commands
         out["clinical_commits"] = counts.clinical_writes
         out["db_mb"] = (folder / "s90.sqlite3").stat().st_size / 1e6 + (
-            Path(str(folder / "s90.sqlite3") + "-wal").stat().st_size / 1e6)
+            Path(str(folder / "s90.sqlite3") + "-wal").stat().st_size / 1e6
+        )
         sid = counts.session_id
         out["csv_s"] = timed(lambda: export_csv(rec, sid, folder / "csv"))
         out["json_s"] = timed(lambda: export_json(rec, sid, folder / "json"))
@@ -129,8 +148,10 @@ def main() -> int:
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="palier-bench-", dir=args.dir))
     try:
-        print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-              f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
+        print(
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs"
+        )
         print(f"Disk: {base}\n")
         results: dict[str, list[float]] = {}
         for r in range(args.repeat):
@@ -154,13 +175,19 @@ def main() -> int:
 
         s = session_90(base / "s90")
         wall = 90 * 60
-        print("\n90-minute session (HR 1 Hz + RR, head pose 30 Hz batched by 30, "
-              "SUDS every 5 min, 300+ commands):")
-        print(f"  rows: {s['heart_rate']} heart rate, {s['rr_intervals']} RR, "
-              f"{s['head_poses']} head poses, {s['suds']} SUDS, {s['commands']} commands; "
-              f"{s['clinical_commits']} clinical commits")
-        print(f"  write all of it:  {s['write_s']:.2f} s "
-              f"({100 * float(s['write_s']) / wall:.3f} % of the session's 5400 s)")
+        print(
+            "\n90-minute session (HR 1 Hz + RR, head pose 30 Hz batched by 30, "
+            "SUDS every 5 min, 300+ commands):"
+        )
+        print(
+            f"  rows: {s['heart_rate']} heart rate, {s['rr_intervals']} RR, "
+            f"{s['head_poses']} head poses, {s['suds']} SUDS, {s['commands']} commands; "
+            f"{s['clinical_commits']} clinical commits"
+        )
+        print(
+            f"  write all of it:  {s['write_s']:.2f} s "
+            f"({100 * float(s['write_s']) / wall:.3f} % of the session's 5400 s)"
+        )
         print(f"  database size:    {s['db_mb']:.1f} MB")
         print(f"  export CSV:       {s['csv_s']:.2f} s")
         print(f"  export JSON:      {s['json_s']:.2f} s ({s['json_mb']:.1f} MB)")

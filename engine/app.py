@@ -100,9 +100,7 @@ class Engine:
         self.config = config
         self.backend: DisplayBackend = make_backend(config.backend)
         self.base = self.backend.open(config)
-        simulated = (
-            self.backend.simulated_clock if config.realtime is None else not config.realtime
-        )
+        simulated = self.backend.simulated_clock if config.realtime is None else not config.realtime
         self.clock = FrameClock(simulated=simulated, sim_dt=config.sim_dt)
         self.language = config.language
         base = self.base

@@ -55,6 +55,7 @@ DESKTOP_PATIENT_KEYS: dict[str, tuple[str, float]] = {
     "backspace": ("stop", 1.0),
 }
 
+
 def bind_patient_keys(base: Any, emit: Callable[[str, float], None]) -> None:
     """Route the desktop's keys and mouse to patient inputs via ``emit``."""
     for event, (kind, value) in DESKTOP_PATIENT_KEYS.items():
@@ -247,9 +248,7 @@ class DesktopBackend(DisplayBackend):
         bind_patient_keys(base, self.emit)
         base.accept("r", self._seat, [engine, False])
         base.accept("f", self._seat, [engine, True])
-        self._keys = {
-            k: KeyboardButton.asciiKey(k) for k in ("w", "a", "s", "d", "z", "q")
-        }
+        self._keys = {k: KeyboardButton.asciiKey(k) for k in ("w", "a", "s", "d", "z", "q")}
         self._keys["space"] = KeyboardButton.space()
         self._rmb = MouseButton.three()
         self.pitch = -10.0

@@ -52,14 +52,26 @@ def register(sub: Any) -> None:
         "headset PC's LAN address to reach another machine; port 0: any free port). "
         "Telemetry uses PORT+1.",
     )
-    link.add_argument("--keys", type=Path, metavar="DIR",
-                      help="keys directory (default: per-user, see `palier keys show`)")
+    link.add_argument(
+        "--keys",
+        type=Path,
+        metavar="DIR",
+        help="keys directory (default: per-user, see `palier keys show`)",
+    )
     link.add_argument("--no-link", action="store_true", help="do not serve consoles")
-    link.add_argument("--realtime", action=argparse.BooleanOptionalAction, default=None,
-                      help="wall-clock time (default: on for desktop, and for offscreen "
-                      "when serving a console)")
-    link.add_argument("--fps", type=float, default=None, metavar="HZ",
-                      help="cap the frame rate (default: 60 offscreen with a link, else none)")
+    link.add_argument(
+        "--realtime",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="wall-clock time (default: on for desktop, and for offscreen when serving a console)",
+    )
+    link.add_argument(
+        "--fps",
+        type=float,
+        default=None,
+        metavar="HZ",
+        help="cap the frame rate (default: 60 offscreen with a link, else none)",
+    )
     # Test-only switches, kept out of --help.
     link.add_argument("--clock-shift-s", type=float, default=0.0, help=argparse.SUPPRESS)
     link.add_argument("--test-hooks", action="store_true", help=argparse.SUPPRESS)
@@ -82,8 +94,7 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
         return False  # a scripted run (--frames) serves only when asked to with --bind
     if (keys_dir / OWN_SECRET).exists():
         return True
-    print(f"engine: console link off (no key pair in {keys_dir}; `palier keys init` "
-          "creates one)")
+    print(f"engine: console link off (no key pair in {keys_dir}; `palier keys init` creates one)")
     return False
 
 

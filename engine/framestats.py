@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 WINDOW_S = 1.0
 
 
-def window_stats(durations: Iterable[float],
-                 window_s: float = WINDOW_S) -> tuple[float, float, int]:
+def window_stats(
+    durations: Iterable[float], window_s: float = WINDOW_S
+) -> tuple[float, float, int]:
     """(median ms, p99 ms, count) of the newest durations (oldest first in
     ``durations``) that together span at most ``window_s`` seconds; the
     newest frame always counts, however long it took. (0, 0, 0) when empty."""

@@ -165,7 +165,9 @@ class EngineLink:
             from engine.mirror import MirrorStreamer
 
             mirror = MirrorStreamer(
-                engine, fps=config.mirror_fps, size=config.mirror_size,
+                engine,
+                fps=config.mirror_fps,
+                size=config.mirror_size,
                 quality=config.mirror_quality,
             )
             mirror.enabled = False  # only while a console asks for it
@@ -189,8 +191,9 @@ class EngineLink:
         self.auth.start()
         try:
             self.auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(consoles_dir))
-            self.router = self._server_socket(zmq.ROUTER, own.public, own.secret,
-                                              wire.MAX_COMMAND_BYTES)
+            self.router = self._server_socket(
+                zmq.ROUTER, own.public, own.secret, wire.MAX_COMMAND_BYTES
+            )
             self.router.setsockopt(zmq.ROUTER_HANDOVER, 1)
             self.router.bind(f"tcp://{host}:{port or '*'}")
             self.command_endpoint = self.router.getsockopt_string(zmq.LAST_ENDPOINT)
@@ -247,8 +250,9 @@ class EngineLink:
         engine.command_sources.append(self._frame_commands)
         engine.frame_observers.append(self._frame_telemetry)
         self._thread.start()
-        log.info("link: commands on %s, telemetry on %s", self.command_endpoint,
-                 self.telemetry_endpoint)
+        log.info(
+            "link: commands on %s, telemetry on %s", self.command_endpoint, self.telemetry_endpoint
+        )
 
     # -- helpers -------------------------------------------------------------
     def clock(self) -> float:
@@ -279,14 +283,25 @@ class EngineLink:
             self.auth = None
 
     # -- patient-side callbacks (frame thread) ------------------------------------
-    def _add_event(self, kind: str, *, request: int | None = None, value: int | None = None,
-                   t_ref: float | None = None) -> wire.ClinicalEvent:
+    def _add_event(
+        self,
+        kind: str,
+        *,
+        request: int | None = None,
+        value: int | None = None,
+        t_ref: float | None = None,
+    ) -> wire.ClinicalEvent:
         with self._events_lock:
             self._event_seq += 1
             ev = wire.ClinicalEvent(
-                seq=self._event_seq, instance=self.instance, kind=kind,
-                frame=self.engine.frame, t_engine=self.clock(), request=request,
-                value=value, t_ref=t_ref,
+                seq=self._event_seq,
+                instance=self.instance,
+                kind=kind,
+                frame=self.engine.frame,
+                t_engine=self.clock(),
+                request=request,
+                value=value,
+                t_ref=t_ref,
             )
             self._outbox.append(ev)
         self._publish.append(ev)
@@ -295,8 +310,12 @@ class EngineLink:
         return ev
 
     def _on_suds(self, request_id: int, value: int) -> None:
-        self._add_event("suds", request=request_id, value=int(value),
-                        t_ref=self._suds_shown.pop(request_id, None))
+        self._add_event(
+            "suds",
+            request=request_id,
+            value=int(value),
+            t_ref=self._suds_shown.pop(request_id, None),
+        )
 
     def _on_stop(self) -> None:
         # The patient's own stop is a safety action: fade to the safe place now.
@@ -318,8 +337,10 @@ class EngineLink:
             alive = now - self._control_heard <= self.config.dead_after_s
             if self._console_connected and not alive:
                 self._console_connected = False
-                log.warning("link: console silent for %.2f s; fading to the safe place",
-                            now - self._control_heard)
+                log.warning(
+                    "link: console silent for %.2f s; fading to the safe place",
+                    now - self._control_heard,
+                )
                 engine.pause("link_lost")
                 self._add_event("failsafe", t_ref=self._control_heard)
             elif alive and not self._console_connected:
@@ -362,8 +383,10 @@ class EngineLink:
         elif isinstance(msg, wire.AskSuds):
             pending = self.patient_ui.suds_pending
             if pending is not None and pending != msg.request:
-                raise _Busy(f"rating request {pending} is still showing; "
-                            "cancel it (cmd.cancel_suds) or wait for the answer")
+                raise _Busy(
+                    f"rating request {pending} is still showing; "
+                    "cancel it (cmd.cancel_suds) or wait for the answer"
+                )
             self.patient_ui.ask_suds(msg.request, msg.prompt)
             self._suds_shown[msg.request] = self.clock()
         elif isinstance(msg, wire.CancelSuds):
@@ -384,8 +407,10 @@ class EngineLink:
         extra = sorted(set(msg.options) - accepted)
         if extra:
             takes = ", ".join(sorted(accepted)) if accepted else "no options"
-            raise _BadValue(f"event {msg.event!r} of scene {scene.declaration.id!r} does not "
-                            f"take option(s) {', '.join(extra)} (it takes {takes})")
+            raise _BadValue(
+                f"event {msg.event!r} of scene {scene.declaration.id!r} does not "
+                f"take option(s) {', '.join(extra)} (it takes {takes})"
+            )
 
     @staticmethod
     def _error_for(msg: wire.Message, exc: Exception) -> wire.Error:
@@ -422,8 +447,13 @@ class EngineLink:
         self._frame_clock[frame % len(self._frame_clock)] = (frame, now)
         exposure = exposure_scene(engine)
         key = (
-            id(engine.scene), id(exposure), engine.paused, engine.pause_reason,
-            engine.fader.busy, self.patient_ui.suds_pending, bool(self.mirror.enabled),
+            id(engine.scene),
+            id(exposure),
+            engine.paused,
+            engine.pause_reason,
+            engine.fader.busy,
+            self.patient_ui.suds_pending,
+            bool(self.mirror.enabled),
             self._console_connected,
         )
         if key != self._state_key or self._params_dirty or self._state is None:
@@ -432,42 +462,72 @@ class EngineLink:
             self._state_seq += 1
             showing = engine.scene.declaration.id if engine.scene else ""
             self._state = wire.StateUpdate(
-                seq=self._state_seq, instance=self.instance, frame=frame, t_engine=now,
+                seq=self._state_seq,
+                instance=self.instance,
+                frame=frame,
+                t_engine=now,
                 scene=exposure.declaration.id if exposure else showing or "none",
                 showing=showing or "none",
                 params=exposure.targets() if exposure else {},
-                paused=engine.paused, pause_reason=engine.pause_reason,
-                fading=engine.fader.busy, suds_pending=self.patient_ui.suds_pending,
-                mirror=bool(self.mirror.enabled), console_connected=self._console_connected,
+                paused=engine.paused,
+                pause_reason=engine.pause_reason,
+                fading=engine.fader.busy,
+                suds_pending=self.patient_ui.suds_pending,
+                mirror=bool(self.mirror.enabled),
+                console_connected=self._console_connected,
             )
             self._publish.append(self._state)
         if self._state_requests:
             s = self._state
             for rid, req_id in self._state_requests:
-                self._frame_replies.append((rid, wire.StateReply(
-                    id=req_id, seq=s.seq, instance=s.instance, frame=s.frame,
-                    t_engine=s.t_engine, scene=s.scene, showing=s.showing, params=s.params,
-                    paused=s.paused, pause_reason=s.pause_reason, fading=s.fading,
-                    suds_pending=s.suds_pending, mirror=s.mirror,
-                    console_connected=s.console_connected,
-                )))
+                self._frame_replies.append(
+                    (
+                        rid,
+                        wire.StateReply(
+                            id=req_id,
+                            seq=s.seq,
+                            instance=s.instance,
+                            frame=s.frame,
+                            t_engine=s.t_engine,
+                            scene=s.scene,
+                            showing=s.showing,
+                            params=s.params,
+                            paused=s.paused,
+                            pause_reason=s.pause_reason,
+                            fading=s.fading,
+                            suds_pending=s.suds_pending,
+                            mirror=s.mirror,
+                            console_connected=s.console_connected,
+                        ),
+                    )
+                )
             self._state_requests.clear()
         if now - self._last_head >= 1.0 / HEAD_RATE_HZ:
             self._last_head = now
             p = engine.head.getPos(engine.rig)
             q = engine.head.getQuat(engine.rig)
-            self._publish.append(wire.HeadPose(
-                frame=frame, t_engine=now, pos=(p.x, p.y, p.z),
-                quat=tuple(max(-1.0, min(1.0, c))
-                           for c in (q.getR(), q.getI(), q.getJ(), q.getK())),
-            ))
+            self._publish.append(
+                wire.HeadPose(
+                    frame=frame,
+                    t_engine=now,
+                    pos=(p.x, p.y, p.z),
+                    quat=tuple(
+                        max(-1.0, min(1.0, c)) for c in (q.getR(), q.getI(), q.getJ(), q.getK())
+                    ),
+                )
+            )
         if now - self._last_stats >= 1.0:
             self._last_stats = now
             median, p99, count = self.framestats.snapshot()
-            self._publish.append(wire.FrameStats(
-                frame=frame, t_engine=now, median_ms=float(median), p99_ms=float(p99),
-                frames=int(count),
-            ))
+            self._publish.append(
+                wire.FrameStats(
+                    frame=frame,
+                    t_engine=now,
+                    median_ms=float(median),
+                    p99_ms=float(p99),
+                    frames=int(count),
+                )
+            )
         if self._frame_replies:
             self._replies.extend(self._frame_replies)
             self._frame_replies.clear()
@@ -498,10 +558,15 @@ class EngineLink:
                 now = time.monotonic()
                 if now >= next_hb:
                     next_hb = now + self.config.heartbeat_s
-                    self._send_pub(wire.EngineHeartbeat(
-                        instance=self.instance, frame=self.engine.frame, t_engine=self.clock(),
-                        state_seq=self._state_seq, event_seq=self._event_seq,
-                    ))
+                    self._send_pub(
+                        wire.EngineHeartbeat(
+                            instance=self.instance,
+                            frame=self.engine.frame,
+                            t_engine=self.clock(),
+                            state_seq=self._state_seq,
+                            event_seq=self._event_seq,
+                        )
+                    )
                 if now >= next_resend:
                     next_resend = now + EVENT_RESEND_S
                     with self._events_lock:
@@ -525,8 +590,9 @@ class EngineLink:
                 msg = wire.decode(frames[1:])
             except wire.WireError as exc:
                 self.stats["rejected"] += 1
-                self._send_reply(rid, wire.Error(
-                    id=exc.request_id or 0, code=exc.code, message=str(exc)[:1000]))
+                self._send_reply(
+                    rid, wire.Error(id=exc.request_id or 0, code=exc.code, message=str(exc)[:1000])
+                )
                 continue
             self._handle(rid, msg)
 
@@ -552,10 +618,15 @@ class EngineLink:
         req_id: int = msg.id  # type: ignore[attr-defined]
         if isinstance(msg, wire.Hello):
             if msg.protocol != wire.PROTOCOL_VERSION:
-                self._send_reply(rid, wire.Error(
-                    id=req_id, code="version_mismatch",
-                    message=f"this engine speaks protocol {wire.PROTOCOL_VERSION}, the console "
-                    f"{msg.protocol}; install matching Palier versions on both machines"))
+                self._send_reply(
+                    rid,
+                    wire.Error(
+                        id=req_id,
+                        code="version_mismatch",
+                        message=f"this engine speaks protocol {wire.PROTOCOL_VERSION}, the console "
+                        f"{msg.protocol}; install matching Palier versions on both machines",
+                    ),
+                )
                 return
             peer = self._peer(rid)
             peer.role = msg.role
@@ -578,10 +649,15 @@ class EngineLink:
                     self._control_heard = now
             return
         if peer is None or not peer.role:
-            self._send_reply(rid, wire.Error(
-                id=req_id, code="not_allowed",
-                message=f"{msg.SUBJECT} before cmd.hello: say hello first (the engine may "
-                "have restarted)"))
+            self._send_reply(
+                rid,
+                wire.Error(
+                    id=req_id,
+                    code="not_allowed",
+                    message=f"{msg.SUBJECT} before cmd.hello: say hello first (the engine may "
+                    "have restarted)",
+                ),
+            )
             return
         peer.last_heard = now
         if peer.role == "control":
@@ -592,9 +668,14 @@ class EngineLink:
                 self._send_frames(rid, cached)
             return
         if not isinstance(msg, wire.Command):
-            self._send_reply(rid, wire.Error(
-                id=req_id, code="not_allowed",
-                message=f"{msg.SUBJECT} is sent by the engine, not to it"))
+            self._send_reply(
+                rid,
+                wire.Error(
+                    id=req_id,
+                    code="not_allowed",
+                    message=f"{msg.SUBJECT} is sent by the engine, not to it",
+                ),
+            )
             return
         if isinstance(msg, wire.GetEvents):
             self._send_reply(rid, self._events_reply(req_id), peer)
@@ -603,10 +684,15 @@ class EngineLink:
             if peer.role != "control":
                 # Only the console that records the session takes events out
                 # of the outbox; an observer's ack would lose them.
-                self._send_reply(rid, wire.Error(
-                    id=req_id, code="not_allowed",
-                    message=f"only a control console acknowledges clinical events; this "
-                    f"console said hello as {peer.role!r}"))
+                self._send_reply(
+                    rid,
+                    wire.Error(
+                        id=req_id,
+                        code="not_allowed",
+                        message=f"only a control console acknowledges clinical events; this "
+                        f"console said hello as {peer.role!r}",
+                    ),
+                )
                 return
             self._send_reply(rid, self._ack_events(msg), peer)
             return
@@ -617,12 +703,19 @@ class EngineLink:
 
     def _hello_reply(self, req_id: int) -> wire.HelloReply:
         return wire.HelloReply(
-            id=req_id, frame=self.engine.frame, t_engine=self.clock(),
-            protocol=wire.PROTOCOL_VERSION, engine=f"palier-engine {__version__}",
-            host=socket.gethostname()[:128], instance=self.instance,
-            backend=self.engine.backend.name, language=self.engine.language,
-            telemetry_port=self.telemetry_port, heartbeat_s=self.config.heartbeat_s,
-            dead_after_s=self.config.dead_after_s, events_acked=self._events_acked,
+            id=req_id,
+            frame=self.engine.frame,
+            t_engine=self.clock(),
+            protocol=wire.PROTOCOL_VERSION,
+            engine=f"palier-engine {__version__}",
+            host=socket.gethostname()[:128],
+            instance=self.instance,
+            backend=self.engine.backend.name,
+            language=self.engine.language,
+            telemetry_port=self.telemetry_port,
+            heartbeat_s=self.config.heartbeat_s,
+            dead_after_s=self.config.dead_after_s,
+            events_acked=self._events_acked,
             catalogue=self.catalogue,
         )
 
@@ -635,14 +728,18 @@ class EngineLink:
     def _ack_events(self, msg: wire.AckEvents) -> wire.Message:
         if msg.instance != self.instance:
             return wire.Error(
-                id=msg.id, code="bad_value",
+                id=msg.id,
+                code="bad_value",
                 message=f"events of engine instance {msg.instance} cannot be acknowledged here "
-                f"(this is instance {self.instance}; the engine restarted)")
+                f"(this is instance {self.instance}; the engine restarted)",
+            )
         with self._events_lock:
             if msg.up_to > self._event_seq:
                 return wire.Error(
-                    id=msg.id, code="bad_value",
-                    message=f"up_to {msg.up_to} is beyond the last event {self._event_seq}")
+                    id=msg.id,
+                    code="bad_value",
+                    message=f"up_to {msg.up_to} is beyond the last event {self._event_seq}",
+                )
             if msg.up_to > self._events_acked:
                 self._events_acked = msg.up_to
                 self._outbox = [e for e in self._outbox if e.seq > msg.up_to]
@@ -657,8 +754,7 @@ class EngineLink:
         while self._mirror_frames:
             jpeg, frame, t = self._mirror_frames.popleft()
             w, h = self.mirror_size()
-            self._send_pub(wire.MirrorFrame(frame=frame, t_engine=t, width=w, height=h,
-                                            jpeg=jpeg))
+            self._send_pub(wire.MirrorFrame(frame=frame, t_engine=t, width=w, height=h, jpeg=jpeg))
 
     def mirror_size(self) -> tuple[int, int]:
         size = getattr(self.mirror, "size", None) or self.config.mirror_size
@@ -773,4 +869,3 @@ def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
     t = threading.Thread(target=loop, name="palier-test-hooks", daemon=True)
     t.start()
     return t
-

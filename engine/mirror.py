@@ -67,11 +67,13 @@ class MirrorError(ValueError):
     """Bad mirror settings (rate, size, quality)."""
 
 
-def _check(fps: float, size: tuple[int, int], quality: int,
-           readback: str) -> tuple[float, int, int, int]:
+def _check(
+    fps: float, size: tuple[int, int], quality: int, readback: str
+) -> tuple[float, int, int, int]:
     if readback not in READBACKS:
-        raise MirrorError(f"mirror readback must be one of {', '.join(READBACKS)}, "
-                          f"got {readback!r}")
+        raise MirrorError(
+            f"mirror readback must be one of {', '.join(READBACKS)}, got {readback!r}"
+        )
     if not (isinstance(fps, int | float) and math.isfinite(fps) and 0 < fps <= 120):
         raise MirrorError(f"mirror fps must be a number in (0, 120], got {fps!r}")
     try:
@@ -93,8 +95,14 @@ class MirrorStreamer:
     ``(jpeg_bytes, engine_frame, scene_time)`` on the encoder thread.
     """
 
-    def __init__(self, engine: Engine, fps: float = 15.0, size: tuple[int, int] = (640, 360),
-                 quality: int = 70, readback: str = "copy") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        fps: float = 15.0,
+        size: tuple[int, int] = (640, 360),
+        quality: int = 70,
+        readback: str = "copy",
+    ) -> None:
         self.engine = engine
         self.fps, w, h, self.quality = _check(fps, size, quality, readback)
         self.readback = readback
@@ -125,8 +133,7 @@ class MirrorStreamer:
         fbp.setRgbColor(True)
         fbp.setRgbaBits(8, 8, 8, 8)  # 4-byte pixels: the drivers' fast read-back path
         fbp.setDepthBits(24)
-        buffer = win.makeTextureBuffer("palier-mirror", w, h, self.texture,
-                                       not self._deferred, fbp)
+        buffer = win.makeTextureBuffer("palier-mirror", w, h, self.texture, not self._deferred, fbp)
         if buffer is None:
             raise MirrorError(
                 f"could not create a {w}x{h} offscreen buffer for the mirror view "
@@ -152,8 +159,7 @@ class MirrorStreamer:
         self._slot: tuple[Any, int, float] | None = None
         self._busy = False  # a frame is in the slot or being encoded
         self._stop = False
-        self._thread = threading.Thread(target=self._encode_loop, name="palier-mirror",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._encode_loop, name="palier-mirror", daemon=True)
         self._thread.start()
         engine.frame_observers.append(self._on_frame)
 
@@ -202,8 +208,11 @@ class MirrorStreamer:
         # despite float rounding.
         if now < self._next_due - 0.5 * engine.clock.dt:
             return
-        self._next_due = (self._next_due + self.period
-                          if now - self._next_due < self.period else now + self.period)
+        self._next_due = (
+            self._next_due + self.period
+            if now - self._next_due < self.period
+            else now + self.period
+        )
         if self._busy:  # this frame is dropped, not queued
             self.frames_skipped += 1
             return
@@ -252,8 +261,9 @@ class MirrorStreamer:
         """BGRA bottom-up RAM image -> JPEG bytes (GIL released in the
         conversion and the compression)."""
         if work.getFormat() != self.texture.getFormat():
-            work.setup2dTexture(self.size[0], self.size[1], Texture.T_unsigned_byte,
-                                self.texture.getFormat())
+            work.setup2dTexture(
+                self.size[0], self.size[1], Texture.T_unsigned_byte, self.texture.getFormat()
+            )
         work.setRamImage(ram)  # shares the array: no copy
         work.store(image)
         if image.hasAlpha():
@@ -287,8 +297,9 @@ class MirrorStreamer:
         self.buffer = None
 
 
-def mirror_frame_cost(engine: Engine, mirror: MirrorStreamer, *, frames: int = 360,
-                      block: int = 36) -> dict[str, float]:
+def mirror_frame_cost(
+    engine: Engine, mirror: MirrorStreamer, *, frames: int = 360, block: int = 36
+) -> dict[str, float]:
     """Cost of the mirror per frame, for benchmarks (runs ``engine.step``).
 
     Alternating blocks of ``block`` frames with the mirror off and on, in one

@@ -101,9 +101,9 @@ TITLES = {
 # \1key\1...\2 marks a control's name (drawn bright and bold).
 HINTS = {
     ("en", "keyboard"): "\1key\1\u2190 \u2192\2 / \1key\1wheel\2  move      "
-                        "\1key\1Enter\2 / \1key\1click\2  send",
+    "\1key\1Enter\2 / \1key\1click\2  send",
     ("fr", "keyboard"): "\1key\1\u2190 \u2192\2 / \1key\1molette\2  déplacer      "
-                        "\1key\1Entrée\2 / \1key\1clic\2  envoyer",
+    "\1key\1Entrée\2 / \1key\1clic\2  envoyer",
     ("en", "controller"): "\1key\1Thumbstick\2  move the marker      \1key\1Trigger\2  send",
     ("fr", "controller"): "\1key\1Joystick\2  déplacer le curseur      \1key\1Gâchette\2  envoyer",
 }
@@ -147,8 +147,10 @@ def load_font(bold: bool = False) -> TextFont:
         except Exception:  # a broken font file must not stop a session
             log.exception("patient UI: cannot load %s; using Panda's default font", path)
     else:
-        log.warning("patient UI: DejaVu Sans not found (%s); accented letters may be missing",
-                    ", ".join(FONT_DIRS))
+        log.warning(
+            "patient UI: DejaVu Sans not found (%s); accented letters may be missing",
+            ", ".join(FONT_DIRS),
+        )
     return TextNode.getDefaultFont()
 
 
@@ -166,9 +168,17 @@ def _rounded_outline(w: float, h: float, r: float, segs: int = 10) -> np.ndarray
     return np.asarray(pts)
 
 
-def add_rounded(builder: GeomBuilder, w: float, h: float, r: float,
-                color: tuple[float, float, float, float], *, feather: float = 0.0,
-                center: tuple[float, float] = (0.0, 0.0), segs: int = 10) -> None:
+def add_rounded(
+    builder: GeomBuilder,
+    w: float,
+    h: float,
+    r: float,
+    color: tuple[float, float, float, float],
+    *,
+    feather: float = 0.0,
+    center: tuple[float, float] = (0.0, 0.0),
+    segs: int = 10,
+) -> None:
     """A filled rounded rectangle in the XZ plane facing -Y, with an optional
     soft edge ``feather`` metres wide fading to transparent."""
     outline = _rounded_outline(w, h, r, segs)
@@ -198,8 +208,9 @@ def add_rounded(builder: GeomBuilder, w: float, h: float, r: float,
     builder.add_mesh(points, normals, uvs, np.vstack(tris), colors)
 
 
-def shape_node(parent: NodePath, name: str, sort: int,
-               build: Callable[[GeomBuilder], None]) -> NodePath:
+def shape_node(
+    parent: NodePath, name: str, sort: int, build: Callable[[GeomBuilder], None]
+) -> NodePath:
     b = GeomBuilder()
     build(b)
     np_ = parent.attachNewNode(b.node(name))
@@ -309,9 +320,18 @@ class PatientUI:
         engine.backend.patient_input.append(self._on_input)
 
     # -- building -----------------------------------------------------------------
-    def _text(self, parent: NodePath, name: str, *, size: float, color: tuple[float, ...],
-              bold: bool = False, align: int = TextNode.ACenter, wrap_m: float = 0.0,
-              sort: int = BIN_SORT + 20) -> tuple[TextNode, NodePath]:
+    def _text(
+        self,
+        parent: NodePath,
+        name: str,
+        *,
+        size: float,
+        color: tuple[float, ...],
+        bold: bool = False,
+        align: int = TextNode.ACenter,
+        wrap_m: float = 0.0,
+        sort: int = BIN_SORT + 20,
+    ) -> tuple[TextNode, NodePath]:
         tn = TextNode(name)
         tn.setFont(self.font_bold if bold else self.font)
         tn.setAlign(align)
@@ -327,16 +347,30 @@ class PatientUI:
         self.suds_root = self.root.attachNewNode("suds-panel")
         self._suds_fade = _Fade(self.suds_root)
         r = self.suds_root
-        shape_node(r, "suds-backdrop", BIN_SORT + 1,
-                   lambda b: add_rounded(b, SUDS_W, SUDS_H, 0.06, BACKDROP, feather=0.025))
+        shape_node(
+            r,
+            "suds-backdrop",
+            BIN_SORT + 1,
+            lambda b: add_rounded(b, SUDS_W, SUDS_H, 0.06, BACKDROP, feather=0.025),
+        )
         half = TRACK_W / 2
-        shape_node(r, "suds-track", BIN_SORT + 2,
-                   lambda b: add_rounded(b, TRACK_W + TRACK_T, TRACK_T, TRACK_T / 2, TRACK,
-                                         center=(0.0, TRACK_Z)))
+        shape_node(
+            r,
+            "suds-track",
+            BIN_SORT + 2,
+            lambda b: add_rounded(
+                b, TRACK_W + TRACK_T, TRACK_T, TRACK_T / 2, TRACK, center=(0.0, TRACK_Z)
+            ),
+        )
         # Rounded left cap of the filled part (the knob covers its right end).
-        shape_node(r, "suds-fill-cap", BIN_SORT + 4,
-                   lambda b: add_rounded(b, TRACK_T, TRACK_T, TRACK_T / 2, ACCENT,
-                                         center=(-half, TRACK_Z), segs=6))
+        shape_node(
+            r,
+            "suds-fill-cap",
+            BIN_SORT + 4,
+            lambda b: add_rounded(
+                b, TRACK_T, TRACK_T, TRACK_T / 2, ACCENT, center=(-half, TRACK_Z), segs=6
+            ),
+        )
 
         def ticks(b: GeomBuilder) -> None:
             for v in range(SUDS_MIN, SUDS_MAX + 1, 5):
@@ -344,25 +378,44 @@ class PatientUI:
                 length = 0.036 if major else (0.022 if v % 10 == 0 else 0.012)
                 width = 0.006 if major else 0.0035
                 x = -half + TRACK_W * v / SUDS_MAX
-                add_rounded(b, width, length, width / 2, TICK,
-                            center=(x, TRACK_Z - 0.03 - length / 2), segs=2)
+                add_rounded(
+                    b,
+                    width,
+                    length,
+                    width / 2,
+                    TICK,
+                    center=(x, TRACK_Z - 0.03 - length / 2),
+                    segs=2,
+                )
 
         shape_node(r, "suds-ticks", BIN_SORT + 3, ticks)
         # Filled part of the track: a unit-wide bar scaled to the value.
         self._fill = shape_node(
-            r, "suds-fill", BIN_SORT + 4,
+            r,
+            "suds-fill",
+            BIN_SORT + 4,
             lambda b: add_rounded(b, 1.0, TRACK_T, 0.0, ACCENT, center=(0.5, 0.0), segs=1),
         )
         self._fill.setPos(-half, 0.0, TRACK_Z)
         self._knob = r.attachNewNode("suds-knob")
-        shape_node(self._knob, "knob-ring", BIN_SORT + 5,
-                   lambda b: add_rounded(b, 0.074, 0.074, 0.037, TEXT, feather=0.01, segs=8))
-        shape_node(self._knob, "knob-core", BIN_SORT + 6,
-                   lambda b: add_rounded(b, 0.054, 0.054, 0.027, ACCENT, segs=8))
-        self._title, self._title_np = self._text(r, "suds-title", size=0.052, color=TEXT,
-                                                 wrap_m=SUDS_W - 0.14)
-        self._number, self._number_np = self._text(r, "suds-number", size=0.13, color=TEXT,
-                                                   bold=True)
+        shape_node(
+            self._knob,
+            "knob-ring",
+            BIN_SORT + 5,
+            lambda b: add_rounded(b, 0.074, 0.074, 0.037, TEXT, feather=0.01, segs=8),
+        )
+        shape_node(
+            self._knob,
+            "knob-core",
+            BIN_SORT + 6,
+            lambda b: add_rounded(b, 0.054, 0.054, 0.027, ACCENT, segs=8),
+        )
+        self._title, self._title_np = self._text(
+            r, "suds-title", size=0.052, color=TEXT, wrap_m=SUDS_W - 0.14
+        )
+        self._number, self._number_np = self._text(
+            r, "suds-number", size=0.13, color=TEXT, bold=True
+        )
         self._number_np.setPos(0.0, 0.0, 0.055)
         self._numbers: list[NodePath] = []
         self._anchors: list[tuple[TextNode, NodePath]] = []
@@ -374,9 +427,20 @@ class PatientUI:
             self._numbers.append(np_)
             self._anchors.append(self._text(r, f"suds-a{v}", size=0.036, color=MUTED))
             self._anchors[-1][1].setPos(x, 0.0, TRACK_Z - 0.168)
-        shape_node(r, "suds-rule", BIN_SORT + 2,
-                   lambda b: add_rounded(b, SUDS_W - 0.16, 0.003, 0.0, (*TRACK[:3], 0.8),
-                                         center=(0.0, -SUDS_H / 2 + 0.115), segs=1))
+        shape_node(
+            r,
+            "suds-rule",
+            BIN_SORT + 2,
+            lambda b: add_rounded(
+                b,
+                SUDS_W - 0.16,
+                0.003,
+                0.0,
+                (*TRACK[:3], 0.8),
+                center=(0.0, -SUDS_H / 2 + 0.115),
+                segs=1,
+            ),
+        )
         self._hint, self._hint_np = self._text(r, "suds-hint", size=HINT_SIZE, color=MUTED)
         self._hint_np.setPos(0.0, 0.0, -SUDS_H / 2 + 0.055)
         self._set_value(self.value, force=True)
@@ -384,8 +448,9 @@ class PatientUI:
     def _build_text(self) -> None:
         self.text_root = self.root.attachNewNode("text-panel")
         self._text_fade = _Fade(self.text_root)
-        self._msg, self._msg_np = self._text(self.text_root, "message", size=0.056, color=TEXT,
-                                             wrap_m=MESSAGE_W)
+        self._msg, self._msg_np = self._text(
+            self.text_root, "message", size=0.056, color=TEXT, wrap_m=MESSAGE_W
+        )
         self._msg_backdrop: NodePath | None = None
         self._msg_h = 0.15
 
@@ -423,9 +488,7 @@ class PatientUI:
         if not isinstance(text, str) or not text.strip():
             raise PatientUIError("show_text: the message is empty; give the words to show")
         if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
-            raise PatientUIError(
-                f"show_text: seconds must be a positive number, got {seconds!r}"
-            )
+            raise PatientUIError(f"show_text: seconds must be a positive number, got {seconds!r}")
         self._msg.setText(text.strip())
         balance_wrap(self._msg, MESSAGE_W / 0.056)
         self._msg_np.setZ(0.0)
@@ -441,9 +504,12 @@ class PatientUI:
         if self._msg_backdrop is not None:
             self._msg_backdrop.removeNode()
         self._msg_backdrop = shape_node(
-            self.text_root, "message-backdrop", BIN_SORT + 1,
-            lambda bld: add_rounded(bld, w, h, min(0.05, h / 2), BACKDROP, feather=0.02,
-                                    center=(0.0, mid_z)),
+            self.text_root,
+            "message-backdrop",
+            BIN_SORT + 1,
+            lambda bld: add_rounded(
+                bld, w, h, min(0.05, h / 2), BACKDROP, feather=0.02, center=(0.0, mid_z)
+            ),
         )
         # Centre the text block on the panel's origin.
         self._msg_np.setZ(-mid_z)
@@ -535,8 +601,10 @@ class PatientUI:
             self._set_value(round(min(1.0, max(0.0, value)) * SUDS_MAX))
         elif kind == "confirm":
             if self.engine.clock.t < self._armed_at:
-                log.debug("patient UI: confirm ignored (panel appeared %.2f s ago)",
-                          self.engine.clock.t - self._armed_at + CONFIRM_GUARD_S)
+                log.debug(
+                    "patient UI: confirm ignored (panel appeared %.2f s ago)",
+                    self.engine.clock.t - self._armed_at + CONFIRM_GUARD_S,
+                )
                 return
             rid, answer = self.suds_pending, self.value
             self.suds_pending = None
@@ -568,16 +636,27 @@ class PatientUI:
         self._text_fade.update(dt)
 
 
-def render_example(path: str, language: str = "en", size: tuple[int, int] = (1280, 720),
-                   value: int = 65, message: str | None = None) -> None:
+def render_example(
+    path: str,
+    language: str = "en",
+    size: tuple[int, int] = (1280, 720),
+    value: int = 65,
+    message: str | None = None,
+) -> None:
     """Picture of the rating panel over the spiders scene (README, docs):
     ``python -m engine.patient_ui docs/img/suds-panel-en.png --language en``."""
     from engine.app import Engine, EngineConfig
     from engine.shots import aim_head
 
-    engine = Engine(EngineConfig(backend="offscreen", scene="spiders", size=size,
-                                 language=language,
-                                 params={"location": "table", "distance": 0.9, "size": 7.0}))
+    engine = Engine(
+        EngineConfig(
+            backend="offscreen",
+            scene="spiders",
+            size=size,
+            language=language,
+            params={"location": "table", "distance": 0.9, "size": 7.0},
+        )
+    )
     try:
         engine.simulate(1.0)
         scene = engine.scene

@@ -37,8 +37,9 @@ def render_shot(
     PNG. ``fov_deg`` narrows the horizontal field of view (default: the
     engine's, like the headset) to see a distant subject as a patient
     looking straight at it would."""
-    config = EngineConfig(backend="offscreen", scene=scene_id, params=dict(params),
-                          size=size, language=language)
+    config = EngineConfig(
+        backend="offscreen", scene=scene_id, params=dict(params), size=size, language=language
+    )
     if fov_deg is not None:
         config.fov_deg = fov_deg
     engine = Engine(config)

@@ -47,16 +47,35 @@ def register(sub: Any) -> None:
         "to it and a simulated heart rate. --headless runs a short scripted session offscreen "
         "and writes the record, the PDF report and screenshots.",
     )
-    p.add_argument("--headless", action="store_true",
-                   help="no window: scripted session offscreen (default when there is no display)")
-    p.add_argument("--out", default="out/demo", metavar="DIR",
-                   help="where the record, report, exports and keys go (default out/demo)")
-    p.add_argument("--lang", choices=("en", "fr"), default=None,
-                   help="console and patient language (default: system locale)")
-    p.add_argument("--step-seconds", type=float, default=4.0, metavar="S",
-                   help="headless: seconds spent on each step of the script (default 4)")
-    p.add_argument("--pictures", action="store_true",
-                   help="also render every scene offscreen (least and most intense)")
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: scripted session offscreen (default when there is no display)",
+    )
+    p.add_argument(
+        "--out",
+        default="out/demo",
+        metavar="DIR",
+        help="where the record, report, exports and keys go (default out/demo)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "fr"),
+        default=None,
+        help="console and patient language (default: system locale)",
+    )
+    p.add_argument(
+        "--step-seconds",
+        type=float,
+        default=4.0,
+        metavar="S",
+        help="headless: seconds spent on each step of the script (default 4)",
+    )
+    p.add_argument(
+        "--pictures",
+        action="store_true",
+        help="also render every scene offscreen (least and most intense)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -99,8 +118,9 @@ def qt_window_problem() -> str | None:
     code = "from PySide6.QtWidgets import QApplication; QApplication([])"
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     try:
-        probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               timeout=60, env=env)
+        probe = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+        )
     except subprocess.TimeoutExpired:
         return "Qt did not start within 60 s"
     if probe.returncode == 0:
@@ -122,17 +142,27 @@ def run(args: argparse.Namespace) -> int:
         render_gallery(out / "scenes", lang)
     if args.headless or not has_display():
         if not args.headless:
-            print(_t(lang, "palier demo: no display here (DISPLAY is not set): running the "
-                     "scripted session offscreen (--headless).",
-                     "palier demo : pas d'écran ici (DISPLAY n'est pas défini) : séance "
-                     "scriptée hors écran (--headless)."))
+            print(
+                _t(
+                    lang,
+                    "palier demo: no display here (DISPLAY is not set): running the "
+                    "scripted session offscreen (--headless).",
+                    "palier demo : pas d'écran ici (DISPLAY n'est pas défini) : séance "
+                    "scriptée hors écran (--headless).",
+                )
+            )
         return run_headless(out, lang, args.step_seconds)
     problem = qt_window_problem()
     if problem is not None:
-        print(_t(lang, f"palier demo: Qt cannot open a window here ({problem}): running the "
-                 "scripted session offscreen (--headless) instead.",
-                 f"palier demo : Qt ne peut pas ouvrir de fenêtre ici ({problem}) : séance "
-                 "scriptée hors écran (--headless) à la place."))
+        print(
+            _t(
+                lang,
+                f"palier demo: Qt cannot open a window here ({problem}): running the "
+                "scripted session offscreen (--headless) instead.",
+                f"palier demo : Qt ne peut pas ouvrir de fenêtre ici ({problem}) : séance "
+                "scriptée hors écran (--headless) à la place.",
+            )
+        )
         return run_headless(out, lang, args.step_seconds)
     return run_desktop(out, lang)
 
@@ -176,16 +206,35 @@ class EngineProcess:
                 self.proc.wait()
 
 
-def start_engine(keys_dir: Path, backend: str, lang: str, log_path: Path,
-                 extra: tuple[str, ...] = ()) -> EngineProcess:
+def start_engine(
+    keys_dir: Path, backend: str, lang: str, log_path: Path, extra: tuple[str, ...] = ()
+) -> EngineProcess:
     """``palier engine`` in a subprocess on a free loopback port; returns
     once it prints its ready line (with the endpoint)."""
-    cmd = [sys.executable, "-m", "palier.cli", "engine", "--backend", backend,
-           "--bind", "tcp://127.0.0.1:0", "--keys", str(keys_dir), "--lang", lang, *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "palier.cli",
+        "engine",
+        "--backend",
+        backend,
+        "--bind",
+        "tcp://127.0.0.1:0",
+        "--keys",
+        str(keys_dir),
+        "--lang",
+        lang,
+        *extra,
+    ]
     log_file = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w")
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=log_file, text=True,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log_file,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
     log_file.close()
     assert proc.stdout is not None
     reader = LineReader(proc.stdout, name="demo-engine-stdout")
@@ -194,8 +243,9 @@ def start_engine(keys_dir: Path, backend: str, lang: str, log_path: Path,
         parts = dict(p.split("=", 1) for p in line.split()[2:])
         return EngineProcess(proc, parts["command"], log_path, reader)
     if proc.poll() is not None:
-        raise RuntimeError(f"the engine exited with code {proc.returncode} before it was "
-                           f"ready; see {log_path}")
+        raise RuntimeError(
+            f"the engine exited with code {proc.returncode} before it was ready; see {log_path}"
+        )
     proc.kill()
     raise RuntimeError(f"the engine was not ready within {ENGINE_START_S:.0f} s; see {log_path}")
 
@@ -233,8 +283,13 @@ def run_desktop(out: Path, lang: str) -> int:
     from therapist_console.record import SessionRecord
 
     engine_keys, console_keys = demo_keys(out)
-    print(_t(lang, "palier demo: starting the engine (desktop simulation window)...",
-             "palier demo : démarrage du moteur (fenêtre de simulation sur le bureau)..."))
+    print(
+        _t(
+            lang,
+            "palier demo: starting the engine (desktop simulation window)...",
+            "palier demo : démarrage du moteur (fenêtre de simulation sur le bureau)...",
+        )
+    )
     engine = start_engine(engine_keys, "desktop", lang, out / "engine.log")
     record_path = out / "demo-sessions.sqlite3"
     try:
@@ -249,28 +304,36 @@ def run_desktop(out: Path, lang: str) -> int:
             win.show()
             win.check_interrupted()
             win.connect_engine(engine.endpoint)
-            print(_t(
-                lang,
-                f"palier demo: engine at {engine.endpoint}; console connected; simulated "
-                f"heart rate on.\n  Tick that the engine key fingerprint matches (the demo "
-                f"made both keys), press 'Start the session', then move through the steps. "
-                f"Pause / safe place: F12.\n  Session record: {record_path.resolve()}\n"
-                f"  Engine log: {engine.log_path.resolve()}",
-                f"palier demo : moteur à {engine.endpoint} ; console connectée ; fréquence "
-                f"cardiaque simulée.\n  Cocher que l'empreinte de la clé du moteur est "
-                f"identique (la démo a créé les deux clés), cliquer sur « Commencer la "
-                f"séance », puis avancer dans les paliers. Pause / lieu sûr : F12.\n"
-                f"  Dossier des séances : {record_path.resolve()}\n"
-                f"  Journal du moteur : {engine.log_path.resolve()}"))
+            print(
+                _t(
+                    lang,
+                    f"palier demo: engine at {engine.endpoint}; console connected; simulated "
+                    f"heart rate on.\n  Tick that the engine key fingerprint matches (the demo "
+                    f"made both keys), press 'Start the session', then move through the steps. "
+                    f"Pause / safe place: F12.\n  Session record: {record_path.resolve()}\n"
+                    f"  Engine log: {engine.log_path.resolve()}",
+                    f"palier demo : moteur à {engine.endpoint} ; console connectée ; fréquence "
+                    f"cardiaque simulée.\n  Cocher que l'empreinte de la clé du moteur est "
+                    f"identique (la démo a créé les deux clés), cliquer sur « Commencer la "
+                    f"séance », puis avancer dans les paliers. Pause / lieu sûr : F12.\n"
+                    f"  Dossier des séances : {record_path.resolve()}\n"
+                    f"  Journal du moteur : {engine.log_path.resolve()}",
+                )
+            )
             exit_on_sigint(app)
             code = int(app.exec())
             hr.stop()
     finally:
         engine.stop()
-    print(_t(lang, f"palier demo: closed. Sessions are in {record_path.resolve()} "
-                   f"(`palier sessions list --db {record_path}`).",
-             f"palier demo : fermé. Les séances sont dans {record_path.resolve()} "
-             f"(`palier sessions list --db {record_path}`)."))
+    print(
+        _t(
+            lang,
+            f"palier demo: closed. Sessions are in {record_path.resolve()} "
+            f"(`palier sessions list --db {record_path}`).",
+            f"palier demo : fermé. Les séances sont dans {record_path.resolve()} "
+            f"(`palier sessions list --db {record_path}`).",
+        )
+    )
     return code
 
 
@@ -290,10 +353,16 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
     from therapist_console.record import SessionRecord
 
     engine_keys, console_keys = demo_keys(out)
-    print(_t(lang, "palier demo (headless): starting an offscreen engine...",
-             "palier demo (sans écran) : démarrage d'un moteur hors écran..."))
-    engine = start_engine(engine_keys, "offscreen", lang, out / "engine.log",
-                          ("--size", DEMO_SIZE, "--test-hooks"))
+    print(
+        _t(
+            lang,
+            "palier demo (headless): starting an offscreen engine...",
+            "palier demo (sans écran) : démarrage d'un moteur hors écran...",
+        )
+    )
+    engine = start_engine(
+        engine_keys, "offscreen", lang, out / "engine.log", ("--size", DEMO_SIZE, "--test-hooks")
+    )
     record_path = out / "demo-sessions.sqlite3"
     written: list[Path] = []
     app = make_app(language=lang)
@@ -311,24 +380,37 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 
             def say(en: str, fr: str) -> None:
                 secs = f"{model.elapsed_s():5.1f}"
-                print(f"  [{secs.replace('.', ',') if lang == 'fr' else secs} s] "
-                      f"{_t(lang, en, fr)}")
+                print(
+                    f"  [{secs.replace('.', ',') if lang == 'fr' else secs} s] {_t(lang, en, fr)}"
+                )
 
             def wait_for(cond: Callable[[], object], what: str, timeout: float = 20.0) -> None:
                 if not pump(app, timeout, cond):
-                    raise DemoError(f"timed out after {timeout:.0f} s waiting for {what}; "
-                                    f"engine log: {engine.log_path}")
+                    raise DemoError(
+                        f"timed out after {timeout:.0f} s waiting for {what}; "
+                        f"engine log: {engine.log_path}"
+                    )
 
             def acked(kind: str, n: int = 1) -> bool:
                 assert model.session is not None
-                return sum(r["status"] == "ack" and r["kind"] == kind
-                           for r in model.record.rows("commands", model.session.id)) >= n
+                return (
+                    sum(
+                        r["status"] == "ack" and r["kind"] == kind
+                        for r in model.record.rows("commands", model.session.id)
+                    )
+                    >= n
+                )
 
             win.connect_engine(engine.endpoint)
             wait_for(lambda: model.link_state is LinkState.UP, "the encrypted link")
             fp = win.engine_fingerprint()
-            print(_t(lang, f"  connected to {engine.endpoint} (engine key {fp})",
-                     f"  connecté à {engine.endpoint} (clé du moteur {fp})"))
+            print(
+                _t(
+                    lang,
+                    f"  connected to {engine.endpoint} (engine key {fp})",
+                    f"  connecté à {engine.endpoint} (clé du moteur {fp})",
+                )
+            )
             _demo_patient(model, win.setup)
             # The demo made both keys itself: the fingerprint is the engine's.
             win.setup.confirm_fingerprint.setChecked(True)
@@ -336,9 +418,10 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             session = model.session
             if session is None:
                 raise DemoError(f"the session did not start: {win.setup.start_error.text()}")
-            say(f"session {session.id} started with patient Demo-01, protocol spiders-graded",
-                f"séance {session.id} commencée avec le patient Demo-01, protocole "
-                "spiders-graded")
+            say(
+                f"session {session.id} started with patient Demo-01, protocol spiders-graded",
+                f"séance {session.id} commencée avec le patient Demo-01, protocole spiders-graded",
+            )
 
             page.hierarchy.go(0)
             wait_for(lambda: acked("load_scene"), "step 1 to load")
@@ -346,8 +429,10 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             say("step 1 loaded in the headset", "palier 1 chargé dans le casque")
             pump(app, step_s)
             model.enter_suds(20)
-            say("SUDS 20 (said aloud, typed by the therapist)",
-                "SUDS 20 (dit à voix haute, saisi par le thérapeute)")
+            say(
+                "SUDS 20 (said aloud, typed by the therapist)",
+                "SUDS 20 (dit à voix haute, saisi par le thérapeute)",
+            )
 
             page.hierarchy.go_next()
             wait_for(lambda: acked("load_scene", 2), "step 2 to load")
@@ -363,13 +448,14 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                     p = nums[0]
                     now = float(step.params.get(p.name, p.default))
                     notch = p.step or (float(p.maximum or 1) - float(p.minimum or 0)) / 10
-                    target = round(now + math.copysign(
-                        2 * notch, float(p.most_intense) - now), 6)
+                    target = round(now + math.copysign(2 * notch, float(p.most_intense) - now), 6)
                     page.controls.change(p.name, target)
                     wait_for(lambda: acked("set_params"), "the parameter change")
-                    say(f"{p.label.get(lang)} {now:g} -> {target:g} {p.unit} (1.5 s ramp)",
+                    say(
+                        f"{p.label.get(lang)} {now:g} -> {target:g} {p.unit} (1.5 s ramp)",
                         f"{p.label.get(lang)} {fmt_number(now, lang)} -> "
-                        f"{fmt_number(target, lang)} {p.unit} (rampe 1,5 s)")
+                        f"{fmt_number(target, lang)} {p.unit} (rampe 1,5 s)",
+                    )
             pump(app, step_s / 2)
             model.enter_suds(35)
             say("SUDS 35 (said aloud)", "SUDS 35 (dit à voix haute)")
@@ -400,24 +486,28 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 return False
 
             wait_for(headset_answer, "the answer in the headset")
-            say("SUDS 55 (answered in the headset by the simulated patient)",
-                "SUDS 55 (répondu dans le casque par le patient simulé)")
+            say(
+                "SUDS 55 (answered in the headset by the simulated patient)",
+                "SUDS 55 (répondu dans le casque par le patient simulé)",
+            )
             pump(app, step_s)
 
             page.pause.toggle()
             wait_for(lambda: model.paused, "the pause")
-            say("pause: the patient is in the safe place",
-                "pause : le patient est dans le lieu sûr")
+            say(
+                "pause: the patient is in the safe place", "pause : le patient est dans le lieu sûr"
+            )
             pump(app, step_s / 2)
             page.timeline.note.setText(
-                "Calm breathing in the safe place; ready to go on." if lang == "en" else
-                "Respiration calme dans le lieu sûr ; prêt à continuer.")
+                "Calm breathing in the safe place; ready to go on."
+                if lang == "en"
+                else "Respiration calme dans le lieu sûr ; prêt à continuer."
+            )
             page.timeline.add_note()
             page.pause.toggle()
             wait_for(lambda: not model.paused, "the resume")
             engine.send("look")
-            say("exposure resumed; a note was added",
-                "exposition reprise ; une note a été ajoutée")
+            say("exposure resumed; a note was added", "exposition reprise ; une note a été ajoutée")
             pump(app, step_s)
             model.enter_suds(30)
             say("SUDS 30 (said aloud)", "SUDS 30 (dit à voix haute)")
@@ -434,10 +524,12 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             model.set_language(lang)
 
             summary = model.end_session()
-            say(f"session ended: {summary.steps_reached} steps, {summary.suds_count} SUDS "
+            say(
+                f"session ended: {summary.steps_reached} steps, {summary.suds_count} SUDS "
                 f"ratings, {summary.pauses} pause",
                 f"séance terminée : {summary.steps_reached} paliers, {summary.suds_count} "
-                f"relevés SUDS, {summary.pauses} pause")
+                f"relevés SUDS, {summary.pauses} pause",
+            )
             written += win.summary.export("pdf", out)
             written += win.summary.export("json", out)
             csvs = win.summary.export("csv", out)
@@ -449,19 +541,32 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             hr.stop()
         engine.stop()
         _close_if_open(record_path)
-    print(_t(lang, f"\nSession record (SQLite): {record_path.resolve()}",
-             f"\nDossier des séances (SQLite) : {record_path.resolve()}"))
-    kinds = {".png": ("console screenshot", "capture de la console"),
-             ".pdf": ("PDF report", "compte rendu PDF"),
-             ".json": ("JSON export", "export JSON")}
+    print(
+        _t(
+            lang,
+            f"\nSession record (SQLite): {record_path.resolve()}",
+            f"\nDossier des séances (SQLite) : {record_path.resolve()}",
+        )
+    )
+    kinds = {
+        ".png": ("console screenshot", "capture de la console"),
+        ".pdf": ("PDF report", "compte rendu PDF"),
+        ".json": ("JSON export", "export JSON"),
+    }
     for path in written:
-        en, fr = kinds.get(path.suffix, ("CSV exports (one file per stream)",
-                                         "exports CSV (un fichier par flux)"))
+        en, fr = kinds.get(
+            path.suffix, ("CSV exports (one file per stream)", "exports CSV (un fichier par flux)")
+        )
         print(f"  {_t(lang, en, fr):<34} {path.resolve()}")
-    print(_t(lang, f"Engine log: {engine.log_path.resolve()}\n"
-                   f"List sessions: palier sessions list --db {record_path}",
-             f"Journal du moteur : {engine.log_path.resolve()}\n"
-             f"Lister les séances : palier sessions list --db {record_path}"))
+    print(
+        _t(
+            lang,
+            f"Engine log: {engine.log_path.resolve()}\n"
+            f"List sessions: palier sessions list --db {record_path}",
+            f"Journal du moteur : {engine.log_path.resolve()}\n"
+            f"Lister les séances : palier sessions list --db {record_path}",
+        )
+    )
     return 0
 
 
@@ -493,5 +598,3 @@ def render_gallery(out: Path, lang: str) -> int:
             print(f"  {decl.id:<12} {level:>5} intensity -> {path}")
     print(f"{len(written)} pictures in {out.resolve()}")
     return 0
-
-

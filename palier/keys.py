@@ -64,8 +64,12 @@ def _key_file_text(public: bytes, secret: bytes | None, name: str) -> str:
     lines = [
         f"#   ****  Palier CURVE {kind} key, generated {now}  ****",
         "#   ZeroMQ CURVE certificate",
-        "#   " + ("KEEP THIS FILE SECRET: it proves this machine's identity."
-                  if secret else "Share this file with the machine you pair with."),
+        "#   "
+        + (
+            "KEEP THIS FILE SECRET: it proves this machine's identity."
+            if secret
+            else "Share this file with the machine you pair with."
+        ),
         "",
         "metadata",
         f'    name = "{name}"',
@@ -84,8 +88,7 @@ def _write_private(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.fchmod(fd, 0o600)  # whatever the umask
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(text)

@@ -22,8 +22,7 @@ class LineReader:
     def __init__(self, stream: IO[str], name: str = "line-reader") -> None:
         self._lines: queue.Queue[str | None] = queue.Queue()
         self.eof = False
-        self._thread = threading.Thread(target=self._pump, args=(stream,), name=name,
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._pump, args=(stream,), name=name, daemon=True)
         self._thread.start()
 
     def _pump(self, stream: IO[str]) -> None:
@@ -48,8 +47,9 @@ class LineReader:
             self.eof = True
         return line
 
-    def until(self, match: Callable[[str], bool], timeout: float,
-              seen: list[str] | None = None) -> str | None:
+    def until(
+        self, match: Callable[[str], bool], timeout: float, seen: list[str] | None = None
+    ) -> str | None:
         """The first line for which ``match`` holds within ``timeout``
         seconds (lines before it go to ``seen``), or None."""
         deadline = time.monotonic() + timeout

@@ -29,16 +29,35 @@ def register(sub: Any) -> None:
         f"Exit codes: 0 ok, {EXIT_UNREACHABLE} no answer, {EXIT_REFUSED} refused (keys not "
         f"paired), {EXIT_INCOMPATIBLE} protocol versions differ.",
     )
-    q.add_argument("--connect", default="tcp://127.0.0.1:7770", metavar="tcp://HOST:PORT",
-                   help="engine command endpoint (default: %(default)s)")
-    q.add_argument("--keys", type=Path, metavar="DIR",
-                   help="this console's keys directory (default: per-user)")
-    q.add_argument("--engine-key", type=Path, metavar="FILE",
-                   help="the engine's public key file (default: the one in DIR/engines)")
-    q.add_argument("--timeout", type=float, default=5.0, metavar="S",
-                   help="give up after S seconds (default: %(default)s)")
-    q.add_argument("--pings", type=int, default=50, metavar="N",
-                   help="round trips to time (default: %(default)s)")
+    q.add_argument(
+        "--connect",
+        default="tcp://127.0.0.1:7770",
+        metavar="tcp://HOST:PORT",
+        help="engine command endpoint (default: %(default)s)",
+    )
+    q.add_argument(
+        "--keys", type=Path, metavar="DIR", help="this console's keys directory (default: per-user)"
+    )
+    q.add_argument(
+        "--engine-key",
+        type=Path,
+        metavar="FILE",
+        help="the engine's public key file (default: the one in DIR/engines)",
+    )
+    q.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="give up after S seconds (default: %(default)s)",
+    )
+    q.add_argument(
+        "--pings",
+        type=int,
+        default=50,
+        metavar="N",
+        help="round trips to time (default: %(default)s)",
+    )
     q.set_defaults(handler=run_probe)
 
 
@@ -48,22 +67,30 @@ def run_probe(args: argparse.Namespace) -> int:
 
     keys_dir = args.keys or default_keys_dir()
     client = LinkClient(
-        args.connect, keypair=load_own(keys_dir),
+        args.connect,
+        keypair=load_own(keys_dir),
         server_key=engine_key(keys_dir, args.engine_key),
-        role="observe", name="palier link probe", timeout_s=1.0, retries=1,
+        role="observe",
+        name="palier link probe",
+        timeout_s=1.0,
+        retries=1,
     )
     with client:
         deadline = time.monotonic() + args.timeout
         while not client.wait_connected(0.1):
             state = client.status.state
             if state is LinkState.INCOMPATIBLE:
-                print(f"palier link probe: incompatible engine: {client.status.detail}",
-                      file=sys.stderr)
+                print(
+                    f"palier link probe: incompatible engine: {client.status.detail}",
+                    file=sys.stderr,
+                )
                 return EXIT_INCOMPATIBLE
             if time.monotonic() > deadline:
                 if state is LinkState.REFUSED:
-                    print(f"palier link probe: refused by {args.connect}: "
-                          f"{client.status.detail}", file=sys.stderr)
+                    print(
+                        f"palier link probe: refused by {args.connect}: {client.status.detail}",
+                        file=sys.stderr,
+                    )
                     return EXIT_REFUSED
                 print(
                     f"palier link probe: no answer from {args.connect} within "
@@ -78,20 +105,28 @@ def run_probe(args: argparse.Namespace) -> int:
         rtts = [client.ping() for _ in range(max(1, args.pings))]
         print(f"engine:    {info.engine} on {info.host} (instance {info.instance})")
         print(f"protocol:  {info.protocol}; backend {info.backend}; language {info.language}")
-        print(f"showing:   {snapshot.showing} (scene {snapshot.scene}"
-              f"{', paused: ' + snapshot.pause_reason if snapshot.paused else ''})")
-        print(f"round trip: median {statistics.median(rtts) * 1e3:.2f} ms, "
-              f"max {max(rtts) * 1e3:.2f} ms over {len(rtts)} pings")
+        print(
+            f"showing:   {snapshot.showing} (scene {snapshot.scene}"
+            f"{', paused: ' + snapshot.pause_reason if snapshot.paused else ''})"
+        )
+        print(
+            f"round trip: median {statistics.median(rtts) * 1e3:.2f} ms, "
+            f"max {max(rtts) * 1e3:.2f} ms over {len(rtts)} pings"
+        )
         if client.clock is not None:
             c = client.clock
-            print(f"clock:     engine - console = {c.offset_s * 1e3:+.2f} ms "
-                  f"(spread {c.spread_s * 1e3:.2f} ms, {c.samples} samples)")
+            print(
+                f"clock:     engine - console = {c.offset_s * 1e3:+.2f} ms "
+                f"(spread {c.spread_s * 1e3:.2f} ms, {c.samples} samples)"
+            )
         print(f"scenes ({len(info.catalogue)}):")
         for decl in info.catalogue:
             print(f"  {decl.id}: {decl.name.en}")
             for p in decl.params:
-                print(f"    param {p.name}: {p.kind.value}, {p.describe_range()}, "
-                      f"default {p.default!r}")
+                print(
+                    f"    param {p.name}: {p.kind.value}, {p.describe_range()}, "
+                    f"default {p.default!r}"
+                )
             for e in decl.events:
                 print(f"    event {e.name}: {e.label.en}")
     return 0

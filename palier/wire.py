@@ -87,8 +87,9 @@ class VersionMismatch(WireError):
 
     code = "version_mismatch"
 
-    def __init__(self, message: str, request_id: int | None = None, *,
-                 version: Any = None, subject: str = "") -> None:
+    def __init__(
+        self, message: str, request_id: int | None = None, *, version: Any = None, subject: str = ""
+    ) -> None:
         super().__init__(message, request_id)
         self.version = version
         self.subject = subject
@@ -443,8 +444,9 @@ EVENT_KINDS = ("suds", "stop", "failsafe")
 
 
 def _id_field() -> Any:
-    return wire(REQ_ID, "request id chosen by the console, unique per console connection; "
-                "a retry reuses it")
+    return wire(
+        REQ_ID, "request id chosen by the console, unique per console connection; a retry reuses it"
+    )
 
 
 # -- commands (console → engine, DEALER → ROUTER) ---------------------------------------
@@ -494,8 +496,11 @@ class SetParams(Command):
     SUBJECT = "cmd.set_params"
     id: int = _id_field()
     params: dict[str, Any] = wire(Params(64, 1), "new target values")
-    ramp_s: float = wire(Float(0.0, 600.0), "time to ease from the current values to the "
-                         "targets; 0 applies at once", "s")
+    ramp_s: float = wire(
+        Float(0.0, 600.0),
+        "time to ease from the current values to the targets; 0 applies at once",
+        "s",
+    )
 
 
 @_rec
@@ -543,8 +548,10 @@ class AskSuds(Command):
     SUBJECT = "cmd.ask_suds"
     id: int = _id_field()
     request: int = wire(Int(1, (1 << 31) - 1), "rating request number, echoed in the answer")
-    prompt: str | None = wire(Opt(Str(200, 1)), "question to show; nil: the standard "
-                              "SUDS question in the engine's language")
+    prompt: str | None = wire(
+        Opt(Str(200, 1)),
+        "question to show; nil: the standard SUDS question in the engine's language",
+    )
 
 
 @_rec
@@ -637,16 +644,21 @@ class HelloReply(Reply):
     protocol: int = wire(Int(0, 65535), "protocol version the engine speaks")
     engine: str = wire(Str(128, 1), "engine software and version, e.g. `palier-engine 0.1.0`")
     host: str = wire(Str(128), "engine host name")
-    instance: str = wire(INSTANCE, "random id of this engine process; changes on restart "
-                         "(state and event sequence numbers restart with it)")
+    instance: str = wire(
+        INSTANCE,
+        "random id of this engine process; changes on restart "
+        "(state and event sequence numbers restart with it)",
+    )
     backend: str = wire(Str(32, 1), "display backend: desktop, offscreen or openxr")
     language: str = wire(Str(8, 1), "patient-facing language (`en`, `fr`)")
-    telemetry_port: int = wire(Int(1, 65535), "TCP port of the telemetry (PUB) socket, "
-                               "same host as the command socket")
+    telemetry_port: int = wire(
+        Int(1, 65535), "TCP port of the telemetry (PUB) socket, same host as the command socket"
+    )
     heartbeat_s: float = wire(Float(0.01, 60.0), "heartbeat interval both sides use", "s")
     dead_after_s: float = wire(Float(0.05, 600.0), "silence after which a peer is gone", "s")
-    events_acked: int = wire(SEQ, "highest clinical event sequence number already "
-                             "acknowledged by a console")
+    events_acked: int = wire(
+        SEQ, "highest clinical event sequence number already acknowledged by a console"
+    )
     catalogue: tuple[dict[str, Any], ...] = wire(
         Array(Doc(), 256), "every scene: `SceneDecl.to_dict()` (parameters and events)"
     )
@@ -669,15 +681,18 @@ class StateFields(Message):
     frame: int = wire(FRAME, "engine frame of this state")
     t_engine: float = wire(T_ENGINE, "engine monotonic clock of this state", "s")
     scene: str = wire(SCENE_ID, "exposure scene (kept while paused)")
-    showing: str = wire(SCENE_ID, "scene the patient sees now (`safe_place` once a pause "
-                        "has faded)")
+    showing: str = wire(
+        SCENE_ID, "scene the patient sees now (`safe_place` once a pause has faded)"
+    )
     params: dict[str, Any] = wire(Params(), "target values of the exposure scene's parameters")  # noqa: RUF009
     paused: bool = wire(Bool(), "true from a pause command (or failsafe) until resume")
-    pause_reason: str = wire(Str(64), "`therapist`, `link_lost`, `patient_stop`, ...; "
-                             "empty when not paused")
+    pause_reason: str = wire(
+        Str(64), "`therapist`, `link_lost`, `patient_stop`, ...; empty when not paused"
+    )
     fading: bool = wire(Bool(), "a fade to or from black is under way")
-    suds_pending: int | None = wire(Opt(Int(1, (1 << 31) - 1)), "request number of the "
-                                    "rating panel showing, nil if none")
+    suds_pending: int | None = wire(
+        Opt(Int(1, (1 << 31) - 1)), "request number of the rating panel showing, nil if none"
+    )
     mirror: bool = wire(Bool(), "mirror frames are being published")
     console_connected: bool = wire(Bool(), "the engine hears its controlling console")
 
@@ -700,16 +715,24 @@ class ClinicalEvent(Message):
     SOCKET = "telemetry"
     seq: int = wire(Int(1, INT64_MAX), "event sequence number: 1, 2, 3, ... per instance")
     instance: str = wire(INSTANCE, "engine instance the number belongs to")
-    kind: str = wire(Str(16, 1, EVENT_KINDS), "`suds`: patient rated in the headset; "
-                     "`stop`: patient pressed stop (engine fades to the safe place); "
-                     "`failsafe`: console link lost, engine faded to the safe place")
+    kind: str = wire(
+        Str(16, 1, EVENT_KINDS),
+        "`suds`: patient rated in the headset; "
+        "`stop`: patient pressed stop (engine fades to the safe place); "
+        "`failsafe`: console link lost, engine faded to the safe place",
+    )
     frame: int = wire(FRAME, "engine frame when it happened")
     t_engine: float = wire(T_ENGINE, "engine monotonic clock when it happened", "s")
-    request: int | None = wire(Opt(Int(1, (1 << 31) - 1)), "for `suds`: the `cmd.ask_suds` "
-                               "request it answers")
+    request: int | None = wire(
+        Opt(Int(1, (1 << 31) - 1)), "for `suds`: the `cmd.ask_suds` request it answers"
+    )
     value: int | None = wire(Opt(Int(0, 100)), "for `suds`: the rating 0..100")
-    t_ref: float | None = wire(Opt(T_ENGINE), "for `suds`: engine time the panel was shown; "
-                               "for `failsafe`: engine time the console was last heard", "s")
+    t_ref: float | None = wire(
+        Opt(T_ENGINE),
+        "for `suds`: engine time the panel was shown; "
+        "for `failsafe`: engine time the console was last heard",
+        "s",
+    )
 
 
 @_rec
@@ -719,8 +742,9 @@ class EventsReply(Reply):
     SUBJECT = "rep.events"
     id: int = _id_field()
     instance: str = wire(INSTANCE, "engine instance")
-    events: tuple[ClinicalEvent, ...] = wire(Array(Nested("tel.event"), 256),
-                                            "pending events in sequence order")
+    events: tuple[ClinicalEvent, ...] = wire(
+        Array(Nested("tel.event"), 256), "pending events in sequence order"
+    )
     more: bool = wire(Bool(), "more are pending: ask again after acknowledging these")
 
 
@@ -768,10 +792,15 @@ class HeadPose(Telemetry):
     SUBJECT = "tel.head"
     frame: int = wire(FRAME, "engine frame")
     t_engine: float = wire(T_ENGINE, "engine monotonic clock", "s")
-    pos: tuple[float, ...] = wire(Array(Float(-1e4, 1e4), 3, 3), "x (right), y (forward), "
-                                  "z (up) in the tracking space, floor origin", "m")
-    quat: tuple[float, ...] = wire(Array(Float(-1.0, 1.0), 4, 4), "orientation quaternion "
-                                   "w, x, y, z (Panda3D convention, Z up)")
+    pos: tuple[float, ...] = wire(
+        Array(Float(-1e4, 1e4), 3, 3),
+        "x (right), y (forward), z (up) in the tracking space, floor origin",
+        "m",
+    )
+    quat: tuple[float, ...] = wire(
+        Array(Float(-1.0, 1.0), 4, 4),
+        "orientation quaternion w, x, y, z (Panda3D convention, Z up)",
+    )
 
 
 @_rec
@@ -847,7 +876,9 @@ def decode(frames: list[bytes] | tuple[bytes, ...]) -> Message:
         peer = version if isinstance(version, int) and not isinstance(version, bool) else None
         raise VersionMismatch(
             f"{shown}: protocol version {version!r}; this side speaks {PROTOCOL_VERSION}",
-            request_id, version=peer, subject=subject if SUBJECT_RE.match(subject) else "",
+            request_id,
+            version=peer,
+            subject=subject if SUBJECT_RE.match(subject) else "",
         )
     cls = MESSAGES.get(subject)
     if cls is None:
@@ -867,7 +898,9 @@ def split_endpoint(endpoint: str) -> tuple[str, int]:
         raise ValueError(f"{endpoint!r}: the link speaks TCP only; use tcp://HOST:PORT")
     host, sep, port = endpoint[6:].rpartition(":")
     if not sep or not host:
-        raise ValueError(f"{endpoint!r} has no port; use tcp://HOST:PORT, e.g. tcp://127.0.0.1:7770")
+        raise ValueError(
+            f"{endpoint!r} has no port; use tcp://HOST:PORT, e.g. tcp://127.0.0.1:7770"
+        )
     if port == "*":
         return host, 0
     try:

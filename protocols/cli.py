@@ -17,9 +17,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser("protocols", help="check and list exposure protocols")
     psub = p.add_subparsers(dest="protocols_command", metavar="ACTION", required=True)
 
-    cp = psub.add_parser("check", help="validate protocol files (exit 1 on any error)",
-                         description="Validate protocol files against the model and the scene "
-                         "catalogue. With no FILE, check every installed protocol.")
+    cp = psub.add_parser(
+        "check",
+        help="validate protocol files (exit 1 on any error)",
+        description="Validate protocol files against the model and the scene "
+        "catalogue. With no FILE, check every installed protocol.",
+    )
     cp.add_argument("files", nargs="*", metavar="FILE")
     cp.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     cp.set_defaults(handler=run_check)
@@ -31,8 +34,9 @@ def register(sub: Any) -> None:
     lp.set_defaults(handler=run_list)
 
     dp = psub.add_parser("doc", help="print the protocol format reference (from the model)")
-    dp.add_argument("--write", action="store_true",
-                    help="write it to docs/protocol-format.md in this checkout")
+    dp.add_argument(
+        "--write", action="store_true", help="write it to docs/protocol-format.md in this checkout"
+    )
     dp.add_argument("--schema", action="store_true", help="print the JSON Schema instead")
     dp.set_defaults(handler=run_doc)
 
@@ -52,8 +56,10 @@ def run_check(args: argparse.Namespace) -> int:
         elif not args.quiet:
             print(f"{path}: ok ({proto.id}, {len(proto.steps)} steps)")
     if failed:
-        print(f"{failed} of {len(files)} file(s) have errors; they cannot be used in a session.",
-              file=sys.stderr)
+        print(
+            f"{failed} of {len(files)} file(s) have errors; they cannot be used in a session.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -64,16 +70,24 @@ def run_list(args: argparse.Namespace) -> int:
 
     inst = installed()
     if args.json:
-        print(json.dumps({"protocols": [{**to_data(p), "source": p.source}
-                                        for p in inst.protocols],
-                          "broken": [str(i) for i in inst.broken]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "protocols": [{**to_data(p), "source": p.source} for p in inst.protocols],
+                    "broken": [str(i) for i in inst.broken],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     lang = args.lang
     for p in inst.protocols:
         scenes = ", ".join(p.scenes)
-        print(f"{p.id}: {p.title.get(lang)}  [{p.condition}; {p.kind}; {scenes}; "
-              f"{len(p.steps)} steps]")
+        print(
+            f"{p.id}: {p.title.get(lang)}  [{p.condition}; {p.kind}; {scenes}; "
+            f"{len(p.steps)} steps]"
+        )
         if args.steps:
             for i, s in enumerate(p.steps, 1):
                 print(f"    {i:2d}. ({s.expected_suds:3d}) {s.text.get(lang)}")

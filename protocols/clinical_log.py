@@ -76,11 +76,21 @@ class ClinicalLog:
                 "INSERT INTO expectancies (session_id, step_key, feared_outcome,"
                 " likelihood_before, t_before, observed_outcome, occurred, likelihood_after,"
                 " t_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, e.step_id, e.feared_outcome, e.likelihood_before, e.t_before,
-                 e.observed_outcome, None if e.occurred is None else int(e.occurred),
-                 e.likelihood_after, e.t_after))
+                (
+                    session_id,
+                    e.step_id,
+                    e.feared_outcome,
+                    e.likelihood_before,
+                    e.t_before,
+                    e.observed_outcome,
+                    None if e.occurred is None else int(e.occurred),
+                    e.likelihood_after,
+                    e.t_after,
+                ),
+            )
             assert cur.lastrowid is not None
             return cur.lastrowid
+
         return write(self._conn, do)
 
     def record_outcome(self, expectancy_id: int, e: Expectancy) -> None:
@@ -92,64 +102,92 @@ class ClinicalLog:
             cur = c.execute(
                 "UPDATE expectancies SET observed_outcome = ?, occurred = ?,"
                 " likelihood_after = ?, t_after = ? WHERE id = ? AND t_after IS NULL",
-                (e.observed_outcome, int(bool(e.occurred)), e.likelihood_after, e.t_after,
-                 expectancy_id))
+                (
+                    e.observed_outcome,
+                    int(bool(e.occurred)),
+                    e.likelihood_after,
+                    e.t_after,
+                    expectancy_id,
+                ),
+            )
             if cur.rowcount != 1:
-                raise ClinicalLogError(f"expectancy {expectancy_id} does not exist or already "
-                                       "has its outcome")
+                raise ClinicalLogError(
+                    f"expectancy {expectancy_id} does not exist or already has its outcome"
+                )
+
         write(self._conn, do)
 
     def expectancies(self, session_id: int) -> list[tuple[int, Expectancy]]:
         rows = self._conn.execute(
             "SELECT id, step_key, feared_outcome, likelihood_before, t_before, observed_outcome,"
             " occurred, likelihood_after, t_after FROM expectancies WHERE session_id = ?"
-            " ORDER BY t_before, id", (session_id,)).fetchall()
-        return [(r[0], Expectancy(r[1], r[2], r[3], r[4], r[5],
-                                  None if r[6] is None else bool(r[6]), r[7], r[8]))
-                for r in rows]
+            " ORDER BY t_before, id",
+            (session_id,),
+        ).fetchall()
+        return [
+            (
+                r[0],
+                Expectancy(
+                    r[1], r[2], r[3], r[4], r[5], None if r[6] is None else bool(r[6]), r[7], r[8]
+                ),
+            )
+            for r in rows
+        ]
 
     # -- ERP ---------------------------------------------------------------------------
     def add_urge(self, session_id: int, u: Urge) -> int:
         def do(c: sqlite3.Connection) -> int:
-            cur = c.execute("INSERT INTO erp_urges (session_id, t, value, step_key)"
-                            " VALUES (?, ?, ?, ?)", (session_id, u.t, u.value, u.step_key))
+            cur = c.execute(
+                "INSERT INTO erp_urges (session_id, t, value, step_key) VALUES (?, ?, ?, ?)",
+                (session_id, u.t, u.value, u.step_key),
+            )
             assert cur.lastrowid is not None
             return cur.lastrowid
+
         return write(self._conn, do)
 
     def add_ritual(self, session_id: int, r: Ritual) -> int:
         def do(c: sqlite3.Connection) -> int:
-            cur = c.execute("INSERT INTO erp_rituals (session_id, t, what, kind, resisted,"
-                            " step_key) VALUES (?, ?, ?, ?, ?, ?)",
-                            (session_id, r.t, r.what.strip(), r.kind, int(r.resisted),
-                             r.step_key))
+            cur = c.execute(
+                "INSERT INTO erp_rituals (session_id, t, what, kind, resisted,"
+                " step_key) VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, r.t, r.what.strip(), r.kind, int(r.resisted), r.step_key),
+            )
             assert cur.lastrowid is not None
             return cur.lastrowid
+
         return write(self._conn, do)
 
     def urges(self, session_id: int) -> list[Urge]:
-        rows = self._conn.execute("SELECT t, value, step_key FROM erp_urges WHERE session_id = ?"
-                                  " ORDER BY t, id", (session_id,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT t, value, step_key FROM erp_urges WHERE session_id = ? ORDER BY t, id",
+            (session_id,),
+        ).fetchall()
         return [Urge(*r) for r in rows]
 
     def rituals(self, session_id: int) -> list[Ritual]:
         rows = self._conn.execute(
             "SELECT t, what, resisted, kind, step_key FROM erp_rituals WHERE session_id = ?"
-            " ORDER BY t, id", (session_id,)).fetchall()
+            " ORDER BY t, id",
+            (session_id,),
+        ).fetchall()
         return [Ritual(t, what, bool(res), kind, key) for t, what, res, kind, key in rows]
 
     # -- PTSD ----------------------------------------------------------------------------
     def add_hotspot(self, session_id: int, h: Hotspot) -> int:
         def do(c: sqlite3.Connection) -> int:
-            cur = c.execute("INSERT INTO hotspots (session_id, t, suds, note, step_key)"
-                            " VALUES (?, ?, ?, ?, ?)",
-                            (session_id, h.t, h.suds, h.note, h.step_key))
+            cur = c.execute(
+                "INSERT INTO hotspots (session_id, t, suds, note, step_key) VALUES (?, ?, ?, ?, ?)",
+                (session_id, h.t, h.suds, h.note, h.step_key),
+            )
             assert cur.lastrowid is not None
             return cur.lastrowid
+
         return write(self._conn, do)
 
     def hotspots(self, session_id: int) -> list[Hotspot]:
-        rows = self._conn.execute("SELECT t, suds, note, step_key FROM hotspots"
-                                  " WHERE session_id = ? ORDER BY t, id",
-                                  (session_id,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT t, suds, note, step_key FROM hotspots WHERE session_id = ? ORDER BY t, id",
+            (session_id,),
+        ).fetchall()
         return [Hotspot(*r) for r in rows]

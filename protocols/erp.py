@@ -89,23 +89,29 @@ class ErpSummary:
         if self.urges:
             out.append(
                 f"Envies de ritualiser : {self.urges} notées, première {self.urge_first}, pic "
-                f"{self.urge_peak}, dernière {self.urge_last} (0-100)." if fr else
-                f"Urges to ritualise: {self.urges} rated, first {self.urge_first}, peak "
-                f"{self.urge_peak}, last {self.urge_last} (0-100).")
+                f"{self.urge_peak}, dernière {self.urge_last} (0-100)."
+                if fr
+                else f"Urges to ritualise: {self.urges} rated, first {self.urge_first}, peak "
+                f"{self.urge_peak}, last {self.urge_last} (0-100)."
+            )
         else:
             out.append("Envies de ritualiser : aucune notée." if fr else "Urges: none rated.")
         total = self.resisted + self.performed
         if total:
             pct = round(100 * self.resisted / total)
-            out.append(f"Rituels et comportements de sécurité : {self.resisted} résistés sur "
-                       f"{total} ({pct} %)." if fr else
-                       f"Rituals and safety behaviours: {self.resisted} of {total} resisted "
-                       f"({pct}%).")
+            out.append(
+                f"Rituels et comportements de sécurité : {self.resisted} résistés sur "
+                f"{total} ({pct} %)."
+                if fr
+                else f"Rituals and safety behaviours: {self.resisted} of {total} resisted ({pct}%)."
+            )
             for b in self.behaviours:
                 label = BEHAVIOUR_LABELS[b.kind].get(lang)
-                out.append(f"  {b.what} ({label}) : {b.resisted} résisté(s), {b.performed} "
-                           "fait(s)" if fr else
-                           f"  {b.what} ({label}): {b.resisted} resisted, {b.performed} done")
+                out.append(
+                    f"  {b.what} ({label}) : {b.resisted} résisté(s), {b.performed} fait(s)"
+                    if fr
+                    else f"  {b.what} ({label}): {b.resisted} resisted, {b.performed} done"
+                )
         else:
             out.append("Rituels : aucun noté." if fr else "Rituals: none logged.")
         return out
@@ -126,6 +132,8 @@ def summarize(urges: Iterable[Urge], rituals: Iterable[Ritual]) -> ErpSummary:
         urge_last=us[-1].value if us else None,
         resisted=sum(1 for r in rs if r.resisted),
         performed=sum(1 for r in rs if not r.resisted),
-        behaviours=tuple(BehaviourCount(what, kind, c[0], c[1])  # type: ignore[arg-type]
-                         for (what, kind), c in counts.items()),
+        behaviours=tuple(
+            BehaviourCount(what, kind, c[0], c[1])  # type: ignore[arg-type]
+            for (what, kind), c in counts.items()
+        ),
     )

@@ -44,18 +44,41 @@ class LadderConflictError(LadderError):
     """The ladder was saved elsewhere since this copy was loaded."""
 
     def __init__(self, what: str) -> None:
-        super().__init__([Issue("<ladder>", None, "", what,
-                                fix="reload the latest version and apply the edit again")])
+        super().__init__(
+            [
+                Issue(
+                    "<ladder>",
+                    None,
+                    "",
+                    what,
+                    fix="reload the latest version and apply the edit again",
+                )
+            ]
+        )
 
 
 def _issues_for(steps: Sequence[Step], where: str) -> list[Issue]:
     issues: list[Issue] = []
     names = [{"id": s.id} for s in steps]
 
-    def add(path: tuple[str | int, ...], problem: str, expected: str = "", fix: str = "",
-            severity: str = "error") -> None:
-        issues.append(Issue(where, None, _fmt_path(path, names), problem, expected, fix,
-                            "warning" if severity == "warning" else "error"))
+    def add(
+        path: tuple[str | int, ...],
+        problem: str,
+        expected: str = "",
+        fix: str = "",
+        severity: str = "error",
+    ) -> None:
+        issues.append(
+            Issue(
+                where,
+                None,
+                _fmt_path(path, names),
+                problem,
+                expected,
+                fix,
+                "warning" if severity == "warning" else "error",
+            )
+        )
 
     check_steps(steps, add)
     return issues
@@ -83,16 +106,29 @@ class Ladder:
 
     @classmethod
     def from_protocol(cls, protocol: Protocol, patient_id: int) -> Ladder:
-        return cls(patient_id=patient_id, protocol_id=protocol.id, title=protocol.title,
-                   steps=protocol.steps)
+        return cls(
+            patient_id=patient_id,
+            protocol_id=protocol.id,
+            title=protocol.title,
+            steps=protocol.steps,
+        )
 
     # -- reading ----------------------------------------------------------------
     def index(self, step_id: str) -> int:
         for i, s in enumerate(self.steps):
             if s.id == step_id:
                 return i
-        raise LadderError([Issue("<ladder>", None, "", f"the ladder has no step {step_id!r}",
-                                 "one of " + ", ".join(s.id for s in self.steps))])
+        raise LadderError(
+            [
+                Issue(
+                    "<ladder>",
+                    None,
+                    "",
+                    f"the ladder has no step {step_id!r}",
+                    "one of " + ", ".join(s.id for s in self.steps),
+                )
+            ]
+        )
 
     def step(self, step_id: str) -> Step:
         return self.steps[self.index(step_id)]
@@ -105,8 +141,16 @@ class Ladder:
         """Problems that would stop this ladder from running (and warnings)."""
         issues = _issues_for(self.steps, self._where())
         if not self.steps:
-            issues.append(Issue(self._where(), None, "steps", "the ladder has no step",
-                                "at least one step", "add a step or copy a protocol again"))
+            issues.append(
+                Issue(
+                    self._where(),
+                    None,
+                    "steps",
+                    "the ladder has no step",
+                    "at least one step",
+                    "add a step or copy a protocol again",
+                )
+            )
         return issues
 
     def ensure_runnable(self) -> None:
@@ -124,14 +168,23 @@ class Ladder:
         for s in self.steps:
             decl, _ = scene_declaration(s.scene)
             assert decl is not None  # ensure_runnable checked it
-            steps.append({
-                "key": s.id, "label": s.text.to_dict(), "scene": s.scene,
-                "params": s.resolved_preset(decl.defaults()),
-                "expected_suds": s.expected_suds, "min_duration_min": s.min_duration_min,
-                "events": [to_data(e) for e in s.events],
-            })
-        return {"protocol_id": self.protocol_id, "ladder_version_id": self.version_id,
-                "title": self.title.to_dict(), "steps": steps}
+            steps.append(
+                {
+                    "key": s.id,
+                    "label": s.text.to_dict(),
+                    "scene": s.scene,
+                    "params": s.resolved_preset(decl.defaults()),
+                    "expected_suds": s.expected_suds,
+                    "min_duration_min": s.min_duration_min,
+                    "events": [to_data(e) for e in s.events],
+                }
+            )
+        return {
+            "protocol_id": self.protocol_id,
+            "ladder_version_id": self.version_id,
+            "title": self.title.to_dict(),
+            "steps": steps,
+        }
 
     def _where(self) -> str:
         return f"ladder {self.ladder_id}" if self.ladder_id is not None else "ladder"
@@ -142,18 +195,44 @@ class Ladder:
         if errors:
             raise LadderError(errors)
         if not steps:
-            raise LadderError([Issue(self._where(), None, "steps", "a ladder needs at least one "
-                                     "step", fix="keep at least one step")])
+            raise LadderError(
+                [
+                    Issue(
+                        self._where(),
+                        None,
+                        "steps",
+                        "a ladder needs at least one step",
+                        fix="keep at least one step",
+                    )
+                ]
+            )
         return dataclasses.replace(
-            self, steps=tuple(steps), version_id=None, version=None, saved_at=None, note="",
-            based_on_version_id=self.version_id if self.version_id is not None
-            else self.based_on_version_id, **changes)
+            self,
+            steps=tuple(steps),
+            version_id=None,
+            version=None,
+            saved_at=None,
+            note="",
+            based_on_version_id=self.version_id
+            if self.version_id is not None
+            else self.based_on_version_id,
+            **changes,
+        )
 
     def move(self, step_id: str, to_index: int) -> Ladder:
         """Move a step to position ``to_index`` (0-based) in the order."""
         if not 0 <= to_index < len(self.steps):
-            raise LadderError([Issue(self._where(), None, "", f"position {to_index + 1} is "
-                                     "outside the ladder", f"1 to {len(self.steps)}")])
+            raise LadderError(
+                [
+                    Issue(
+                        self._where(),
+                        None,
+                        "",
+                        f"position {to_index + 1} is outside the ladder",
+                        f"1 to {len(self.steps)}",
+                    )
+                ]
+            )
         steps = list(self.steps)
         step = steps.pop(self.index(step_id))
         steps.insert(to_index, step)
@@ -162,8 +241,17 @@ class Ladder:
     def reorder(self, step_ids: Sequence[str]) -> Ladder:
         """Put the steps in this order (every step exactly once)."""
         if sorted(step_ids) != sorted(s.id for s in self.steps):
-            raise LadderError([Issue(self._where(), None, "", "a new order must name every step "
-                                     "exactly once", ", ".join(s.id for s in self.steps))])
+            raise LadderError(
+                [
+                    Issue(
+                        self._where(),
+                        None,
+                        "",
+                        "a new order must name every step exactly once",
+                        ", ".join(s.id for s in self.steps),
+                    )
+                ]
+            )
         return self._with_steps([self.step(i) for i in step_ids])
 
     def edit(
@@ -292,16 +380,28 @@ class LadderStore:
     def create(self, ladder: Ladder, *, t: float, note: str = "") -> Ladder:
         """Store a new ladder (version 1) and return it with its ids."""
         if ladder.ladder_id is not None:
-            raise LadderError([Issue(f"ladder {ladder.ladder_id}", None, "", "this ladder is "
-                                     "already stored", fix="use save() for a new version")])
+            raise LadderError(
+                [
+                    Issue(
+                        f"ladder {ladder.ladder_id}",
+                        None,
+                        "",
+                        "this ladder is already stored",
+                        fix="use save() for a new version",
+                    )
+                ]
+            )
         ladder.ensure_runnable()
 
         def do(c: sqlite3.Connection) -> Ladder:
-            cur = c.execute("INSERT INTO ladders (patient_id, protocol_id, created_at)"
-                            " VALUES (?, ?, ?)", (ladder.patient_id, ladder.protocol_id, t))
+            cur = c.execute(
+                "INSERT INTO ladders (patient_id, protocol_id, created_at) VALUES (?, ?, ?)",
+                (ladder.patient_id, ladder.protocol_id, t),
+            )
             assert cur.lastrowid is not None
-            return self._insert_version(c, dataclasses.replace(ladder, ladder_id=cur.lastrowid),
-                                        1, None, t, note)
+            return self._insert_version(
+                c, dataclasses.replace(ladder, ladder_id=cur.lastrowid), 1, None, t, note
+            )
 
         result: Ladder = self._write(do)
         return result
@@ -322,46 +422,77 @@ class LadderStore:
             if base != latest.version_id:
                 raise LadderConflictError(
                     f"ladder {ladder_id} was saved as version {latest.version} since this "
-                    "copy was loaded")
+                    "copy was loaded"
+                )
             if (latest.steps, latest.title) == (ladder.steps, ladder.title):
                 return latest
             assert latest.version is not None
-            return self._insert_version(c, ladder, latest.version + 1, latest.version_id, t,
-                                        note)
+            return self._insert_version(c, ladder, latest.version + 1, latest.version_id, t, note)
 
         result: Ladder = self._write(do)
         return result
 
-    def _insert_version(self, c: sqlite3.Connection, ladder: Ladder, version: int,
-                        parent_id: int | None, t: float, note: str) -> Ladder:
+    def _insert_version(
+        self,
+        c: sqlite3.Connection,
+        ladder: Ladder,
+        version: int,
+        parent_id: int | None,
+        t: float,
+        note: str,
+    ) -> Ladder:
         cur = c.execute(
             "INSERT INTO ladder_versions (ladder_id, version, parent_id, created_at, note,"
             " title, steps) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (ladder.ladder_id, version, parent_id, t, note,
-             json.dumps(ladder.title.to_dict(), ensure_ascii=False),
-             json.dumps(to_data(list(ladder.steps)), ensure_ascii=False)))
-        return dataclasses.replace(ladder, version_id=cur.lastrowid, version=version,
-                                   based_on_version_id=parent_id, saved_at=t, note=note)
+            (
+                ladder.ladder_id,
+                version,
+                parent_id,
+                t,
+                note,
+                json.dumps(ladder.title.to_dict(), ensure_ascii=False),
+                json.dumps(to_data(list(ladder.steps)), ensure_ascii=False),
+            ),
+        )
+        return dataclasses.replace(
+            ladder,
+            version_id=cur.lastrowid,
+            version=version,
+            based_on_version_id=parent_id,
+            saved_at=t,
+            note=note,
+        )
 
     def version(self, version_id: int) -> Ladder:
         """The ladder exactly as stored in this version (what a session used)."""
         row = self._conn.execute(
             "SELECT v.id, v.ladder_id, v.version, v.parent_id, v.created_at, v.note, v.title,"
             " v.steps, l.patient_id, l.protocol_id FROM ladder_versions v"
-            " JOIN ladders l ON l.id = v.ladder_id WHERE v.id = ?", (version_id,)).fetchone()
+            " JOIN ladders l ON l.id = v.ladder_id WHERE v.id = ?",
+            (version_id,),
+        ).fetchone()
         if row is None:
             raise LadderNotFoundError(f"no ladder version {version_id}")
         vid, lid, version, parent, created, note, title, steps, patient, protocol = row
         where = f"ladder {lid} version {version}"
         return Ladder(
-            patient_id=patient, protocol_id=protocol, title=Text.from_dict(json.loads(title)),
+            patient_id=patient,
+            protocol_id=protocol,
+            title=Text.from_dict(json.loads(title)),
             steps=tuple(step_from_data(s, where, i) for i, s in enumerate(json.loads(steps))),
-            ladder_id=lid, version_id=vid, version=version, based_on_version_id=parent,
-            saved_at=created, note=note)
+            ladder_id=lid,
+            version_id=vid,
+            version=version,
+            based_on_version_id=parent,
+            saved_at=created,
+            note=note,
+        )
 
     def latest(self, ladder_id: int) -> Ladder:
-        row = self._conn.execute("SELECT id FROM ladder_versions WHERE ladder_id = ?"
-                                 " ORDER BY version DESC LIMIT 1", (ladder_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT id FROM ladder_versions WHERE ladder_id = ? ORDER BY version DESC LIMIT 1",
+            (ladder_id,),
+        ).fetchone()
         if row is None:
             raise LadderNotFoundError(f"no ladder {ladder_id}")
         return self.version(int(row[0]))
@@ -369,7 +500,9 @@ class LadderStore:
     def history(self, ladder_id: int) -> list[LadderVersion]:
         rows = self._conn.execute(
             "SELECT id, ladder_id, version, parent_id, created_at, note FROM ladder_versions"
-            " WHERE ladder_id = ? ORDER BY version", (ladder_id,)).fetchall()
+            " WHERE ladder_id = ? ORDER BY version",
+            (ladder_id,),
+        ).fetchall()
         if not rows:
             raise LadderNotFoundError(f"no ladder {ladder_id}")
         return [LadderVersion(*r) for r in rows]
@@ -378,15 +511,20 @@ class LadderStore:
         """The latest version of each of the patient's ladders, oldest first."""
         rows = self._conn.execute(
             "SELECT id FROM ladders WHERE patient_id = ?"
-            + ("" if include_archived else " AND archived = 0") + " ORDER BY id",
-            (patient_id,)).fetchall()
+            + ("" if include_archived else " AND archived = 0")
+            + " ORDER BY id",
+            (patient_id,),
+        ).fetchall()
         return [self.latest(int(r[0])) for r in rows]
 
     def archive(self, ladder_id: int, archived: bool = True) -> None:
         """Hide a ladder from the patient's list (its versions stay)."""
+
         def do(c: sqlite3.Connection) -> None:
-            cur = c.execute("UPDATE ladders SET archived = ? WHERE id = ?",
-                            (1 if archived else 0, ladder_id))
+            cur = c.execute(
+                "UPDATE ladders SET archived = ? WHERE id = ?", (1 if archived else 0, ladder_id)
+            )
             if cur.rowcount == 0:
                 raise LadderNotFoundError(f"no ladder {ladder_id}")
+
         self._write(do)

@@ -41,9 +41,7 @@ def validate_suds(value: object) -> int:
     if isinstance(value, str):
         text = value.strip()
         if not (text.isascii() and text.isdigit()):
-            raise SudsError(
-                f"SUDS must be a whole number from 0 to 100, got {value!r}"
-            )
+            raise SudsError(f"SUDS must be a whole number from 0 to 100, got {value!r}")
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
         raise SudsError(

@@ -133,16 +133,23 @@ class EventPlan:
     every_min: float | None = spec(
         "Fire the event every this many minutes while the step runs (first firing after "
         "`start_min`). Give either `every_min` or `at_min`.",
-        default=None, minimum=0.25, maximum=60.0, example=2.0,
+        default=None,
+        minimum=0.25,
+        maximum=60.0,
+        example=2.0,
     )
     start_min: float | None = spec(
-        "With `every_min`: minutes into the step of the first firing "
-        "(default: one interval in).",
-        default=None, minimum=0.0, maximum=120.0,
+        "With `every_min`: minutes into the step of the first firing (default: one interval in).",
+        default=None,
+        minimum=0.0,
+        maximum=120.0,
     )
     at_min: tuple[float, ...] = spec(
         "Fire the event at these minutes into the step (ascending).",
-        default=(), minimum=0.0, maximum=120.0, example=[1.0, 4.5],
+        default=(),
+        minimum=0.0,
+        maximum=120.0,
+        example=[1.0, 4.5],
     )
 
     def fire_times_s(self, until_s: float) -> list[float]:
@@ -171,26 +178,34 @@ class Step:
     id: str = spec(
         "Short identifier, unique in the protocol, kept when a ladder is edited (measures "
         "are compared across sessions by it). Lower-case letters, digits, `-` and `_`.",
-        pattern=ID_PATTERN, example="table-near-still",
+        pattern=ID_PATTERN,
+        example="table-near-still",
     )
     text: Text = spec(
         "What the patient faces, as the therapist reads it (`text.en`, `text.fr`).",
-        example={"en": "One small spider, still, on the table 1 m away.",
-                 "fr": "Une petite araignée immobile sur la table, à 1 m."},
+        example={
+            "en": "One small spider, still, on the table 1 m away.",
+            "fr": "Une petite araignée immobile sur la table, à 1 m.",
+        },
     )
     scene: str = spec("Scene id (see `palier scenes list`).", example="spiders")
     expected_suds: int = spec(
         "SUDS (0-100) the clinician expects at the start of the step.",
-        minimum=0, maximum=100, example=40,
+        minimum=0,
+        maximum=100,
+        example=40,
     )
     min_duration_min: float = spec(
         "Suggested minimum minutes on the step before moving up.",
-        minimum=0.5, maximum=120.0, example=5.0,
+        minimum=0.5,
+        maximum=120.0,
+        example=5.0,
     )
     preset: dict[str, ParamValue] = spec(
         "Scene parameter values for this step (`[steps.preset]`). Parameters not named "
         "take the scene's default. Each value must be in the scene's declared range.",
-        default_factory=dict, example={"distance": 1.0, "count": 1},
+        default_factory=dict,
+        example={"distance": 1.0, "count": 1},
     )
     events: tuple[EventPlan, ...] = spec(
         "Planned events (`[[steps.events]]`), e.g. a spider running toward the patient every "
@@ -213,11 +228,14 @@ class SudsScheduleRule:
 
     interval_min: float = spec(
         "A rating is due this many minutes after the last one.",
-        default=5.0, minimum=0.5, maximum=60.0,
+        default=5.0,
+        minimum=0.5,
+        maximum=60.0,
     )
     at_step_change: bool = spec("A rating is due at the start of each step.", default=True)
     at_step_end: bool = spec(
-        "A rating is due before leaving a step (the end SUDS of the step).", default=False,
+        "A rating is due before leaving a step (the end SUDS of the step).",
+        default=False,
     )
 
 
@@ -232,19 +250,27 @@ class ProgressionSettings:
     )
     threshold: int = spec(
         "Habituation: SUDS at or below this (and fallen from the peak) suggests moving up.",
-        default=30, minimum=0, maximum=100,
+        default=30,
+        minimum=0,
+        maximum=100,
     )
     fall_fraction: float = spec(
         "Habituation: fraction of the step's peak SUDS the rating must have fallen by.",
-        default=0.5, minimum=0.05, maximum=1.0,
+        default=0.5,
+        minimum=0.05,
+        maximum=1.0,
     )
     consecutive: int = spec(
         "Habituation: how many consecutive ratings must meet the rule.",
-        default=2, minimum=1, maximum=10,
+        default=2,
+        minimum=1,
+        maximum=10,
     )
     step_down_at: int = spec(
         "Habituation: SUDS at or above this for `consecutive` ratings suggests stepping down.",
-        default=85, minimum=1, maximum=100,
+        default=85,
+        minimum=1,
+        maximum=100,
     )
 
 
@@ -259,7 +285,8 @@ class Protocol:
     description: Text = spec("What the protocol is for and how to use it.")
     scenes: tuple[str, ...] = spec("Scenes the protocol uses.", min_items=1, example=["spiders"])
     steps: tuple[Step, ...] = spec(
-        "The hierarchy, least to most difficult (`[[steps]]`, in order).", min_items=1,
+        "The hierarchy, least to most difficult (`[[steps]]`, in order).",
+        min_items=1,
     )
     kind: ProtocolKind = spec(
         "`exposure`; `erp` (OCD exposure with response prevention: urges and rituals are "
@@ -267,10 +294,12 @@ class Protocol:
         default="exposure",
     )
     suds_schedule: SudsScheduleRule = spec(
-        "When SUDS is due (`[suds_schedule]`).", default_factory=SudsScheduleRule,
+        "When SUDS is due (`[suds_schedule]`).",
+        default_factory=SudsScheduleRule,
     )
     progression: ProgressionSettings = spec(
-        "Progression rule settings (`[progression]`).", default_factory=ProgressionSettings,
+        "Progression rule settings (`[progression]`).",
+        default_factory=ProgressionSettings,
     )
     references: tuple[str, ...] = spec("Clinical sources the hierarchy follows.", default=())
     source: str = field(default="", compare=False, metadata={"internal": True})
@@ -311,8 +340,9 @@ def _fmt_path(path: Sequence[str | int], steps: Sequence[Any] | None = None) -> 
 
 
 class _Ctx:
-    def __init__(self, file: str, lines: Mapping[tuple[str | int, ...], int],
-                 data: Mapping[str, Any]) -> None:
+    def __init__(
+        self, file: str, lines: Mapping[tuple[str | int, ...], int], data: Mapping[str, Any]
+    ) -> None:
         self.file = file
         self.lines = lines
         raw_steps = data.get("steps")
@@ -327,10 +357,25 @@ class _Ctx:
             p = p[:-1]
         return None
 
-    def add(self, path: Sequence[str | int], problem: str, expected: str = "", fix: str = "",
-            severity: Literal["error", "warning"] = "error") -> None:
-        self.issues.append(Issue(self.file, self.line(path), _fmt_path(path, self.steps),
-                                 problem, expected, fix, severity))
+    def add(
+        self,
+        path: Sequence[str | int],
+        problem: str,
+        expected: str = "",
+        fix: str = "",
+        severity: Literal["error", "warning"] = "error",
+    ) -> None:
+        self.issues.append(
+            Issue(
+                self.file,
+                self.line(path),
+                _fmt_path(path, self.steps),
+                problem,
+                expected,
+                fix,
+                severity,
+            )
+        )
 
 
 def _type_name(tp: Any) -> str:
@@ -387,26 +432,39 @@ def _required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
-def _check_constraints(value: Any, meta: Mapping[str, Any], path: tuple[str | int, ...],
-                       ctx: _Ctx) -> bool:
+def _check_constraints(
+    value: Any, meta: Mapping[str, Any], path: tuple[str | int, ...], ctx: _Ctx
+) -> bool:
     lo, hi = meta.get("minimum"), meta.get("maximum")
-    if (isinstance(value, int | float) and not isinstance(value, bool)
-            and ((lo is not None and value < lo) or (hi is not None and value > hi))):
-        rng = f"{lo:g} to {hi:g}" if lo is not None and hi is not None else (
-            f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and ((lo is not None and value < lo) or (hi is not None and value > hi))
+    ):
+        rng = (
+            f"{lo:g} to {hi:g}"
+            if lo is not None and hi is not None
+            else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+        )
         ctx.add(path, f"{value:g} is out of range", rng, f"use a value from {rng}")
         return False
     pattern = meta.get("pattern")
     if pattern and isinstance(value, str) and not re.match(pattern, value):
-        ctx.add(path, f'"{value}" is not a valid id',
-                "lower-case letters, digits, '-' or '_' (at most 64, starting with a letter "
-                "or digit)", f'rename it, e.g. "{_slug(value)}"')
+        ctx.add(
+            path,
+            f'"{value}" is not a valid id',
+            "lower-case letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+            f'rename it, e.g. "{_slug(value)}"',
+        )
         return False
     min_items = meta.get("min_items")
     if min_items and isinstance(value, tuple | list) and len(value) < min_items:
-        ctx.add(path, "is empty", f"at least {min_items} item(s)",
-                "add at least one entry" if path[-1] != "steps"
-                else "add at least one [[steps]] table")
+        ctx.add(
+            path,
+            "is empty",
+            f"at least {min_items} item(s)",
+            "add at least one entry" if path[-1] != "steps" else "add at least one [[steps]] table",
+        )
         return False
     return True
 
@@ -416,15 +474,17 @@ def _slug(text: str) -> str:
     return (s or "step")[:64]
 
 
-def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
-             meta: Mapping[str, Any]) -> Any:
+def _convert(
+    value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx, meta: Mapping[str, Any]
+) -> Any:
     origin = typing.get_origin(tp)
     expected = _type_name(tp)
     if origin in (types.UnionType, typing.Union):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if tp == ParamValue:
             if isinstance(value, bool | int | float | str) and not (
-                    isinstance(value, float) and not math.isfinite(value)):
+                isinstance(value, float) and not math.isfinite(value)
+            ):
                 return value
             ctx.add(path, f"got {_describe(value)}", expected, "write a single value")
             return _BAD
@@ -434,8 +494,12 @@ def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
         return _convert_text(value, path, ctx)
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            ctx.add(path, f"got {_describe(value)}", expected,
-                    f"write it as a table [{_fmt_path(path)}] with its keys")
+            ctx.add(
+                path,
+                f"got {_describe(value)}",
+                expected,
+                f"write it as a table [{_fmt_path(path)}] with its keys",
+            )
             return _BAD
         return _convert_dataclass(value, tp, path, ctx)  # type: ignore[arg-type]
     if origin is Literal:
@@ -448,9 +512,14 @@ def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
         return value
     if origin in (tuple, list):
         if not isinstance(value, list):
-            ctx.add(path, f"got {_describe(value)}", expected, "write a list: [ ... ]"
-                    if not dataclasses.is_dataclass(typing.get_args(tp)[0])
-                    else f"write one [[{_fmt_path(path)}]] table per item")
+            ctx.add(
+                path,
+                f"got {_describe(value)}",
+                expected,
+                "write a list: [ ... ]"
+                if not dataclasses.is_dataclass(typing.get_args(tp)[0])
+                else f"write one [[{_fmt_path(path)}]] table per item",
+            )
             return _BAD
         item_tp = typing.get_args(tp)[0]
         items = [_convert(v, item_tp, (*path, i), ctx, meta) for i, v in enumerate(value)]
@@ -460,8 +529,12 @@ def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
         return out if _check_constraints(out, meta, path, ctx) else _BAD
     if origin is dict:
         if not isinstance(value, dict):
-            ctx.add(path, f"got {_describe(value)}", expected,
-                    f"write it as a table [{_fmt_path(path)}] of name = value")
+            ctx.add(
+                path,
+                f"got {_describe(value)}",
+                expected,
+                f"write it as a table [{_fmt_path(path)}] of name = value",
+            )
             return _BAD
         val_tp = typing.get_args(tp)[1]
         conv = {k: _convert(v, val_tp, (*path, k), ctx, {}) for k, v in value.items()}
@@ -479,8 +552,11 @@ def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
             return _BAD
         return value if _check_constraints(value, meta, path, ctx) else _BAD
     if tp is float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-                value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             ctx.add(path, f"got {_describe(value)}", expected, "write a number, no quotes")
             return _BAD
         value = float(value)
@@ -498,29 +574,46 @@ def _convert(value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx,
 
 def _convert_text(value: Any, path: tuple[str | int, ...], ctx: _Ctx) -> Any:
     if not isinstance(value, dict):
-        ctx.add(path, f"got {_describe(value)}", "a table with `en` and `fr` text",
-                f'write {_fmt_path(path)}.en = "..." and {_fmt_path(path)}.fr = "..."')
+        ctx.add(
+            path,
+            f"got {_describe(value)}",
+            "a table with `en` and `fr` text",
+            f'write {_fmt_path(path)}.en = "..." and {_fmt_path(path)}.fr = "..."',
+        )
         return _BAD
     ok = True
     for lang, name in (("en", "English"), ("fr", "French")):
         text = value.get(lang)
         if text is None:
-            ctx.add((*path, lang), f"missing {name} text", f"{name} text in `{lang}`",
-                    f'add {_fmt_path(path)}.{lang} = "..."')
+            ctx.add(
+                (*path, lang),
+                f"missing {name} text",
+                f"{name} text in `{lang}`",
+                f'add {_fmt_path(path)}.{lang} = "..."',
+            )
             ok = False
         elif not isinstance(text, str) or not text.strip():
-            ctx.add((*path, lang), f"{name} text is empty or not text", f"non-empty {name} text",
-                    f'write {_fmt_path(path)}.{lang} = "..."')
+            ctx.add(
+                (*path, lang),
+                f"{name} text is empty or not text",
+                f"non-empty {name} text",
+                f'write {_fmt_path(path)}.{lang} = "..."',
+            )
             ok = False
     for extra in sorted(set(value) - {"en", "fr"}):
-        ctx.add((*path, extra), f"unknown language key {extra!r}", "`en` and `fr` only",
-                f"remove {extra!r} (Palier ships English and French)")
+        ctx.add(
+            (*path, extra),
+            f"unknown language key {extra!r}",
+            "`en` and `fr` only",
+            f"remove {extra!r} (Palier ships English and French)",
+        )
         ok = False
     return Text(en=value["en"].strip(), fr=value["fr"].strip()) if ok else _BAD
 
 
-def _convert_dataclass(data: Mapping[str, Any], cls: type, path: tuple[str | int, ...],
-                       ctx: _Ctx) -> Any:
+def _convert_dataclass(
+    data: Mapping[str, Any], cls: type, path: tuple[str | int, ...], ctx: _Ctx
+) -> Any:
     hints = _hints(cls)
     fields = _model_fields(cls)
     names = [f.name for f in fields]
@@ -529,16 +622,24 @@ def _convert_dataclass(data: Mapping[str, Any], cls: type, path: tuple[str | int
     for key in data:
         if key not in names:
             close = difflib.get_close_matches(key, names, 1)
-            ctx.add((*path, key), f"unknown key {key!r}", "one of " + ", ".join(names),
-                    f"did you mean {close[0]!r}?" if close else "remove it or check the spelling")
+            ctx.add(
+                (*path, key),
+                f"unknown key {key!r}",
+                "one of " + ", ".join(names),
+                f"did you mean {close[0]!r}?" if close else "remove it or check the spelling",
+            )
             bad = True
     for f in fields:
         if f.name not in data:
             if _required(f):
                 ex = f.metadata.get("example")
                 hint = f" (for example {f.name} = {_toml_value(ex)})" if ex is not None else ""
-                ctx.add(path, f"missing required key {f.name!r}", _type_name(hints[f.name]),
-                        f"add {f.name}{hint}" if path else f"add {f.name} at the top{hint}")
+                ctx.add(
+                    path,
+                    f"missing required key {f.name!r}",
+                    _type_name(hints[f.name]),
+                    f"add {f.name}{hint}" if path else f"add {f.name} at the top{hint}",
+                )
                 bad = True
             continue
         conv = _convert(data[f.name], hints[f.name], (*path, f.name), ctx, f.metadata)
@@ -560,17 +661,27 @@ def _post_check(obj: Any, path: tuple[str | int, ...], ctx: _Ctx) -> Any:
     """Rules across fields of one table."""
     if isinstance(obj, EventPlan):
         if (obj.every_min is None) == (not obj.at_min):
-            ctx.add(path, "needs exactly one of `every_min` or `at_min`",
-                    "every_min = N (minutes) or at_min = [m1, m2, ...]",
-                    "keep one of the two keys")
+            ctx.add(
+                path,
+                "needs exactly one of `every_min` or `at_min`",
+                "every_min = N (minutes) or at_min = [m1, m2, ...]",
+                "keep one of the two keys",
+            )
             return _BAD
         if obj.start_min is not None and obj.every_min is None:
-            ctx.add((*path, "start_min"), "`start_min` only applies with `every_min`",
-                    fix="remove start_min or use every_min")
+            ctx.add(
+                (*path, "start_min"),
+                "`start_min` only applies with `every_min`",
+                fix="remove start_min or use every_min",
+            )
             return _BAD
         if list(obj.at_min) != sorted(set(obj.at_min)):
-            ctx.add((*path, "at_min"), "times are not in ascending order or repeat",
-                    "ascending minutes", "sort the list and remove repeats")
+            ctx.add(
+                (*path, "at_min"),
+                "times are not in ascending order or repeat",
+                "ascending minutes",
+                "sort the list and remove repeats",
+            )
             return _BAD
     return obj
 
@@ -677,7 +788,7 @@ def locate_keys(source: str) -> dict[tuple[str | int, ...], int]:
         path = (*current, *_split_key(key_text))
         for i in range(len(current) + 1, len(path) + 1):
             lines.setdefault(path[:i], n)
-        value = raw[len(key_text) + 1:].strip()
+        value = raw[len(key_text) + 1 :].strip()
         for q in ('"""', "'''"):
             if value.startswith(q) and value.count(q) == 1:
                 skip_until = q
@@ -705,13 +816,25 @@ def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | No
         fix = "check quotes, brackets and '=' on that line"
         if "Illegal character '\\n'" in msg or "Unterminated string" in msg:
             fix = 'close the quoted text on that line with "'
-        return None, [Issue(file, line, "", f"TOML syntax error: {msg}{col}",
-                            "valid TOML (https://toml.io)", fix)]
+        return None, [
+            Issue(
+                file,
+                line,
+                "",
+                f"TOML syntax error: {msg}{col}",
+                "valid TOML (https://toml.io)",
+                fix,
+            )
+        ]
     ctx = _Ctx(file, locate_keys(source), data)
     fmt = data.get("format")
     if fmt is not None and fmt != FORMAT_VERSION and isinstance(fmt, int):
-        ctx.add(("format",), f"format {fmt} is not supported by this Palier",
-                f"format = {FORMAT_VERSION}", "convert the file or update Palier")
+        ctx.add(
+            ("format",),
+            f"format {fmt} is not supported by this Palier",
+            f"format = {FORMAT_VERSION}",
+            "convert the file or update Palier",
+        )
         return None, ctx.issues
     proto = _convert_dataclass(data, Protocol, (), ctx)
     if proto is _BAD:
@@ -731,14 +854,29 @@ def check_file(path: str | Path) -> tuple[Protocol | None, list[Issue]]:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        return None, [Issue(str(p), None, "", f"cannot read the file: {exc.strerror or exc}",
-                            fix="check the path and permissions")]
+        return None, [
+            Issue(
+                str(p),
+                None,
+                "",
+                f"cannot read the file: {exc.strerror or exc}",
+                fix="check the path and permissions",
+            )
+        ]
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Issue(str(p), line, "", "the file is not UTF-8 text", "UTF-8 encoding",
-                            "save the file as UTF-8 in your editor")]
+        return None, [
+            Issue(
+                str(p),
+                line,
+                "",
+                "the file is not UTF-8 text",
+                "UTF-8 encoding",
+                "save the file as UTF-8 in your editor",
+            )
+        ]
     return parse_protocol(source, str(p))
 
 
@@ -764,8 +902,11 @@ def to_data(obj: Any) -> Any:
         out: dict[str, Any] = {}
         for f in _model_fields(type(obj)):
             v = getattr(obj, f.name)
-            if v is None or (f.default is not dataclasses.MISSING and v == f.default
-                             and f.name not in ("format",)):
+            if v is None or (
+                f.default is not dataclasses.MISSING
+                and v == f.default
+                and f.name not in ("format",)
+            ):
                 continue
             out[f.name] = to_data(v)
         return out
@@ -849,9 +990,16 @@ def _load(files: list[Path]) -> Installed:
         if proto is None:
             broken.extend(i for i in issues if i.severity == "error")
         elif proto.id in ids:
-            broken.append(Issue(str(path), locate_keys(path.read_text("utf-8")).get(("id",)),
-                                "id", f"protocol id {proto.id!r} is already used by "
-                                f"{ids[proto.id]}", "a unique id", "rename this protocol"))
+            broken.append(
+                Issue(
+                    str(path),
+                    locate_keys(path.read_text("utf-8")).get(("id",)),
+                    "id",
+                    f"protocol id {proto.id!r} is already used by {ids[proto.id]}",
+                    "a unique id",
+                    "rename this protocol",
+                )
+            )
         else:
             ids[proto.id] = str(path)
             protos.append(proto)
@@ -948,16 +1096,21 @@ def format_doc() -> str:
             if _required(f):
                 req = "required"
             elif f.default_factory is not dataclasses.MISSING:
-                req = "table, defaults below" if dataclasses.is_dataclass(
-                    hints[f.name]) else "optional"
+                req = (
+                    "table, defaults below"
+                    if dataclasses.is_dataclass(hints[f.name])
+                    else "optional"
+                )
             else:
                 req = "optional" if f.default in (None, ()) else f"`{_toml_value(f.default)}`"
             doc = str(f.metadata.get("doc", "")).replace("|", "\\|")
             ex = f.metadata.get("example")
             if ex is not None:
                 doc += f" Example: `{_toml_value(ex)}`."
-            out.append(f"| `{f.name}` | {_type_name(hints[f.name])} | {req} | "
-                       f"{_constraint_text(f.metadata)} | {doc} |")
+            out.append(
+                f"| `{f.name}` | {_type_name(hints[f.name])} | {req} | "
+                f"{_constraint_text(f.metadata)} | {doc} |"
+            )
         out.append("")
     out += _rules_section()
     out += [
@@ -1024,8 +1177,11 @@ def json_schema() -> dict[str, Any]:
         if origin is dict:
             return {"type": "object", "additionalProperties": sch(typing.get_args(tp)[1], {})}
         scalars: dict[Any, dict[str, Any]] = {
-            bool: {"type": "boolean"}, int: {"type": "integer"}, float: {"type": "number"},
-            str: {"type": "string", "minLength": 1}}
+            bool: {"type": "boolean"},
+            int: {"type": "integer"},
+            float: {"type": "number"},
+            str: {"type": "string", "minLength": 1},
+        }
         s = dict(scalars[tp])
         if meta.get("minimum") is not None:
             s["minimum"] = meta["minimum"]
@@ -1035,9 +1191,15 @@ def json_schema() -> dict[str, Any]:
             s["pattern"] = meta["pattern"]
         return s
 
-    defs["Text"] = {"type": "object", "additionalProperties": False, "required": ["en", "fr"],
-                    "properties": {"en": {"type": "string", "minLength": 1},
-                                   "fr": {"type": "string", "minLength": 1}}}
+    defs["Text"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["en", "fr"],
+        "properties": {
+            "en": {"type": "string", "minLength": 1},
+            "fr": {"type": "string", "minLength": 1},
+        },
+    }
     for cls in _walk_models(Protocol):
         hints = _hints(cls)
         props = {}
@@ -1046,10 +1208,15 @@ def json_schema() -> dict[str, Any]:
             p["description"] = f.metadata.get("doc", "")
             props[f.name] = p
         defs[cls.__name__] = {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "description": (cls.__doc__ or "").strip(),
             "required": [f.name for f in _model_fields(cls) if _required(f)],
             "properties": props,
         }
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "Palier protocol", "$ref": "#/$defs/Protocol", "$defs": defs}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Palier protocol",
+        "$ref": "#/$defs/Protocol",
+        "$defs": defs,
+    }

@@ -64,9 +64,10 @@ class Suggestion:
 def _duration_note(elapsed_s: float | None, min_duration_min: float | None) -> tuple[str, str]:
     if elapsed_s is None or min_duration_min is None or elapsed_s >= min_duration_min * 60:
         return "", ""
-    return (f" (the step's suggested minimum of {min_duration_min:g} min is not reached yet)",
-            f" (la durée minimale conseillée de {min_duration_min:g} min n'est pas encore "
-            "atteinte)")
+    return (
+        f" (the step's suggested minimum of {min_duration_min:g} min is not reached yet)",
+        f" (la durée minimale conseillée de {min_duration_min:g} min n'est pas encore atteinte)",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +103,11 @@ class HabituationRule:
                 up_run = down_run = 0
                 continue
             value = validate_suds(point.value)
-            if last_t is not None and self.max_gap_s is not None and (
-                    point.t - last_t > self.max_gap_s):
+            if (
+                last_t is not None
+                and self.max_gap_s is not None
+                and (point.t - last_t > self.max_gap_s)
+            ):
                 up_run = down_run = 0
             last_t = point.t
             last = point
@@ -113,32 +117,47 @@ class HabituationRule:
             down_run = down_run + 1 if value >= s.step_down_at else 0
         if last is None or peak is None:
             return None
-        detail = {"peak": peak, "last": last.value, "consecutive": s.consecutive,
-                  "threshold": s.threshold, "fall_fraction": s.fall_fraction,
-                  "step_down_at": s.step_down_at}
+        detail = {
+            "peak": peak,
+            "last": last.value,
+            "consecutive": s.consecutive,
+            "threshold": s.threshold,
+            "fall_fraction": s.fall_fraction,
+            "step_down_at": s.step_down_at,
+        }
         if down_run >= s.consecutive:
             return Suggestion(
-                "habituation.step_down", step_id,
-                Text(en=f"SUDS has stayed at {s.step_down_at} or above on {down_run} ratings "
-                        f"in a row (last {last.value}): consider stepping down or slowing "
-                        "the pace.",
-                     fr=f"Le SUDS est resté à {s.step_down_at} ou plus sur {down_run} "
-                        f"évaluations de suite (dernière : {last.value}) : envisager de "
-                        "redescendre d'une étape ou de ralentir."),
-                last.t, detail)
+                "habituation.step_down",
+                step_id,
+                Text(
+                    en=f"SUDS has stayed at {s.step_down_at} or above on {down_run} ratings "
+                    f"in a row (last {last.value}): consider stepping down or slowing "
+                    "the pace.",
+                    fr=f"Le SUDS est resté à {s.step_down_at} ou plus sur {down_run} "
+                    f"évaluations de suite (dernière : {last.value}) : envisager de "
+                    "redescendre d'une étape ou de ralentir.",
+                ),
+                last.t,
+                detail,
+            )
         if up_run >= s.consecutive:
             pct = round(100 * (peak - last.value) / peak)
             en_note, fr_note = _duration_note(elapsed_s, min_duration_min)
             return Suggestion(
-                "habituation.step_up", step_id,
-                Text(en=f"SUDS has fallen {pct}% from its peak of {peak} and stayed at "
-                        f"{s.threshold} or below on {up_run} ratings in a row (last "
-                        f"{last.value}): the next step can be considered{en_note}.",
-                     fr=f"Le SUDS a baissé de {pct} % depuis son pic de {peak} et reste à "
-                        f"{s.threshold} ou moins sur {up_run} évaluations de suite "
-                        f"(dernière : {last.value}) : l'étape suivante peut être "
-                        f"envisagée{fr_note}."),
-                last.t, {**detail, "fall_percent": pct})
+                "habituation.step_up",
+                step_id,
+                Text(
+                    en=f"SUDS has fallen {pct}% from its peak of {peak} and stayed at "
+                    f"{s.threshold} or below on {up_run} ratings in a row (last "
+                    f"{last.value}): the next step can be considered{en_note}.",
+                    fr=f"Le SUDS a baissé de {pct} % depuis son pic de {peak} et reste à "
+                    f"{s.threshold} ou moins sur {up_run} évaluations de suite "
+                    f"(dernière : {last.value}) : l'étape suivante peut être "
+                    f"envisagée{fr_note}.",
+                ),
+                last.t,
+                {**detail, "fall_percent": pct},
+            )
         return None
 
 
@@ -155,8 +174,14 @@ class ProgressionMonitor:
     def ratings(self, step_id: str) -> list[SudsPoint | None]:
         return list(self._ratings.get(step_id, ()))
 
-    def rating(self, step_id: str, point: SudsPoint, *, elapsed_s: float | None = None,
-               min_duration_min: float | None = None) -> Suggestion | None:
+    def rating(
+        self,
+        step_id: str,
+        point: SudsPoint,
+        *,
+        elapsed_s: float | None = None,
+        min_duration_min: float | None = None,
+    ) -> Suggestion | None:
         self._ratings.setdefault(step_id, []).append(point)
         return self._update(step_id, elapsed_s, min_duration_min)
 
@@ -165,10 +190,12 @@ class ProgressionMonitor:
         self._ratings.setdefault(step_id, []).append(None)
         self._update(step_id, None, None)
 
-    def _update(self, step_id: str, elapsed_s: float | None,
-                min_duration_min: float | None) -> Suggestion | None:
-        sug = self.rule.evaluate(step_id, self._ratings[step_id], elapsed_s=elapsed_s,
-                                 min_duration_min=min_duration_min)
+    def _update(
+        self, step_id: str, elapsed_s: float | None, min_duration_min: float | None
+    ) -> Suggestion | None:
+        sug = self.rule.evaluate(
+            step_id, self._ratings[step_id], elapsed_s=elapsed_s, min_duration_min=min_duration_min
+        )
         kind = sug.kind if sug else None
         if kind == self._shown.get(step_id):
             return None
@@ -207,16 +234,21 @@ class Expectancy:
         if self.likelihood_after is not None:
             _likelihood(self.likelihood_after, "the likelihood after the step")
 
-    def after(self, *, observed_outcome: str, occurred: bool, likelihood_after: int,
-              t: float) -> Expectancy:
+    def after(
+        self, *, observed_outcome: str, occurred: bool, likelihood_after: int, t: float
+    ) -> Expectancy:
         """The same expectancy with the test's result."""
         from dataclasses import replace
 
         if t < self.t_before:
             raise ProgressionError("the outcome is recorded after the expectancy, not before")
-        return replace(self, observed_outcome=observed_outcome.strip(), occurred=occurred,
-                       likelihood_after=_likelihood(likelihood_after, "the likelihood after "
-                                                    "the step"), t_after=t)
+        return replace(
+            self,
+            observed_outcome=observed_outcome.strip(),
+            occurred=occurred,
+            likelihood_after=_likelihood(likelihood_after, "the likelihood after the step"),
+            t_after=t,
+        )
 
     @property
     def tested(self) -> bool:
@@ -239,18 +271,31 @@ class Expectancy:
         return 100 - self.likelihood_before if self.occurred else self.likelihood_before
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step_id": self.step_id, "feared_outcome": self.feared_outcome,
-                "likelihood_before": self.likelihood_before, "t_before": self.t_before,
-                "observed_outcome": self.observed_outcome, "occurred": self.occurred,
-                "likelihood_after": self.likelihood_after, "t_after": self.t_after,
-                "violation": self.violation, "belief_change": self.belief_change}
+        return {
+            "step_id": self.step_id,
+            "feared_outcome": self.feared_outcome,
+            "likelihood_before": self.likelihood_before,
+            "t_before": self.t_before,
+            "observed_outcome": self.observed_outcome,
+            "occurred": self.occurred,
+            "likelihood_after": self.likelihood_after,
+            "t_after": self.t_after,
+            "violation": self.violation,
+            "belief_change": self.belief_change,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Expectancy:
-        return cls(step_id=data["step_id"], feared_outcome=data["feared_outcome"],
-                   likelihood_before=data["likelihood_before"], t_before=data["t_before"],
-                   observed_outcome=data.get("observed_outcome"), occurred=data.get("occurred"),
-                   likelihood_after=data.get("likelihood_after"), t_after=data.get("t_after"))
+        return cls(
+            step_id=data["step_id"],
+            feared_outcome=data["feared_outcome"],
+            likelihood_before=data["likelihood_before"],
+            t_before=data["t_before"],
+            observed_outcome=data.get("observed_outcome"),
+            occurred=data.get("occurred"),
+            likelihood_after=data.get("likelihood_after"),
+            t_after=data.get("t_after"),
+        )
 
 
 _CONTEXT_PARAMS = ("location", "place", "context", "setting", "room", "time_of_day", "weather")
@@ -291,43 +336,61 @@ class InhibitoryLearningRule:
         if expectancy is not None and expectancy.step_id == step.id:
             return None
         return Suggestion(
-            "inhibitory.ask_expectancy", step.id,
-            Text(en="Before this step: ask what the patient fears will happen, and how likely "
-                    "it feels (0-100%).",
-                 fr="Avant cette étape : demander au patient ce qu'il craint qu'il arrive, et "
-                    "à quel point cela lui semble probable (0-100 %)."))
+            "inhibitory.ask_expectancy",
+            step.id,
+            Text(
+                en="Before this step: ask what the patient fears will happen, and how likely "
+                "it feels (0-100%).",
+                fr="Avant cette étape : demander au patient ce qu'il craint qu'il arrive, et "
+                "à quel point cela lui semble probable (0-100 %).",
+            ),
+        )
 
     def after_step(self, step: Step, expectancy: Expectancy, decl: SceneDecl) -> Suggestion:
         """Report the expectancy violation and suggest variability."""
         if not expectancy.tested:
-            raise ProgressionError("record the observed outcome and the likelihood after the "
-                                   "step first")
+            raise ProgressionError(
+                "record the observed outcome and the likelihood after the step first"
+            )
         assert expectancy.belief_change is not None and expectancy.violation is not None
         change = expectancy.belief_change
         happened_en = "it happened" if expectancy.occurred else "it did not happen"
         happened_fr = "c'est arrivé" if expectancy.occurred else "ce n'est pas arrivé"
-        report_en = (f'Expected "{expectancy.feared_outcome}" at {expectancy.likelihood_before}%;'
-                     f" {happened_en}; now {expectancy.likelihood_after}% (belief "
-                     f"{'down' if change >= 0 else 'up'} {abs(change)} points).")
-        report_fr = (f"Attente « {expectancy.feared_outcome} » à "
-                     f"{expectancy.likelihood_before} % ; {happened_fr} ; maintenant "
-                     f"{expectancy.likelihood_after} % (croyance en "
-                     f"{'baisse' if change >= 0 else 'hausse'} de {abs(change)} points).")
-        detail: dict[str, Any] = {"violation": expectancy.violation, "belief_change": change,
-                                  **expectancy.to_dict()}
+        report_en = (
+            f'Expected "{expectancy.feared_outcome}" at {expectancy.likelihood_before}%;'
+            f" {happened_en}; now {expectancy.likelihood_after}% (belief "
+            f"{'down' if change >= 0 else 'up'} {abs(change)} points)."
+        )
+        report_fr = (
+            f"Attente « {expectancy.feared_outcome} » à "
+            f"{expectancy.likelihood_before} % ; {happened_fr} ; maintenant "
+            f"{expectancy.likelihood_after} % (croyance en "
+            f"{'baisse' if change >= 0 else 'hausse'} de {abs(change)} points)."
+        )
+        detail: dict[str, Any] = {
+            "violation": expectancy.violation,
+            "belief_change": change,
+            **expectancy.to_dict(),
+        }
         if change < self.min_violation:
             return Suggestion(
-                "inhibitory.test_again", step.id,
-                Text(en=report_en + " The expectation barely changed: test it again, longer or "
-                        "without safety behaviours, before varying.",
-                     fr=report_fr + " L'attente a peu changé : la remettre à l'épreuve, plus "
-                        "longtemps ou sans comportements de sécurité, avant de varier."),
-                expectancy.t_after, detail)
+                "inhibitory.test_again",
+                step.id,
+                Text(
+                    en=report_en + " The expectation barely changed: test it again, longer or "
+                    "without safety behaviours, before varying.",
+                    fr=report_fr + " L'attente a peu changé : la remettre à l'épreuve, plus "
+                    "longtemps ou sans comportements de sécurité, avant de varier.",
+                ),
+                expectancy.t_after,
+                detail,
+            )
         variant = variant_preset(step, decl)
         if variant is None:
             var_en = " Vary the context of the next exposure rather than waiting for habituation."
-            var_fr = " Varier le contexte de la prochaine exposition plutôt qu'attendre " \
-                     "l'habituation."
+            var_fr = (
+                " Varier le contexte de la prochaine exposition plutôt qu'attendre l'habituation."
+            )
         else:
             name, value = variant
             spec = decl.param(name)
@@ -335,15 +398,23 @@ class InhibitoryLearningRule:
             for c in spec.choices:
                 if c.value == value:
                     label_en, label_fr = c.label.en, c.label.fr
-            var_en = (f" Rather than waiting for habituation, vary the exposure: e.g. the same "
-                      f"step with {spec.label.en.lower()} = {label_en}, or another step.")
-            var_fr = (f" Plutôt qu'attendre l'habituation, varier l'exposition : par exemple la "
-                      f"même étape avec {spec.label.fr.lower()} = {label_fr}, ou une autre "
-                      "étape.")
+            var_en = (
+                f" Rather than waiting for habituation, vary the exposure: e.g. the same "
+                f"step with {spec.label.en.lower()} = {label_en}, or another step."
+            )
+            var_fr = (
+                f" Plutôt qu'attendre l'habituation, varier l'exposition : par exemple la "
+                f"même étape avec {spec.label.fr.lower()} = {label_fr}, ou une autre "
+                "étape."
+            )
             detail["variant"] = {name: value}
-        return Suggestion("inhibitory.vary", step.id, Text(en=report_en + var_en,
-                                                           fr=report_fr + var_fr),
-                          expectancy.t_after, detail)
+        return Suggestion(
+            "inhibitory.vary",
+            step.id,
+            Text(en=report_en + var_en, fr=report_fr + var_fr),
+            expectancy.t_after,
+            detail,
+        )
 
 
 def measures_of(points: Sequence[SudsPoint | None]) -> StepMeasures | None:

@@ -54,8 +54,11 @@ class AlignedHotspot:
             text += f" (SUDS {self.hotspot.suds})"
         if self.cue is not None and self.lag_s is not None:
             name = self.cue.label.get(lang) if self.cue.label else self.cue.name
-            text += (f", {self.lag_s:.0f} s après « {name} »" if fr
-                     else f", {self.lag_s:.0f} s after '{name}'")
+            text += (
+                f", {self.lag_s:.0f} s après « {name} »"
+                if fr
+                else f", {self.lag_s:.0f} s after '{name}'"
+            )
         else:
             text += ", sans événement juste avant" if fr else ", no event just before"
         if self.hotspot.note:
@@ -63,8 +66,9 @@ class AlignedHotspot:
         return text
 
 
-def align_hotspots(hotspots: Iterable[Hotspot], events: Sequence[FiredEvent],
-                   window_s: float = DEFAULT_WINDOW_S) -> list[AlignedHotspot]:
+def align_hotspots(
+    hotspots: Iterable[Hotspot], events: Sequence[FiredEvent], window_s: float = DEFAULT_WINDOW_S
+) -> list[AlignedHotspot]:
     """Pair each hotspot with the last event fired at or before it (within
     ``window_s``), in time order."""
     evs = sorted(events, key=lambda e: e.t)

@@ -26,14 +26,20 @@ class DueReason(StrEnum):
 
 
 _TEXTS = {
-    DueReason.FIRST: Text(en="SUDS: first rating of the session",
-                          fr="SUDS : première évaluation de la séance"),
-    DueReason.STEP: Text(en="SUDS: new step, ask for a rating",
-                         fr="SUDS : nouvelle étape, demander une évaluation"),
-    DueReason.INTERVAL: Text(en="SUDS: {minutes:g} minutes since the last rating",
-                             fr="SUDS : {minutes:g} minutes depuis la dernière évaluation"),
-    DueReason.STEP_END: Text(en="SUDS: ask for a rating before leaving the step",
-                             fr="SUDS : demander une évaluation avant de quitter l'étape"),
+    DueReason.FIRST: Text(
+        en="SUDS: first rating of the session", fr="SUDS : première évaluation de la séance"
+    ),
+    DueReason.STEP: Text(
+        en="SUDS: new step, ask for a rating", fr="SUDS : nouvelle étape, demander une évaluation"
+    ),
+    DueReason.INTERVAL: Text(
+        en="SUDS: {minutes:g} minutes since the last rating",
+        fr="SUDS : {minutes:g} minutes depuis la dernière évaluation",
+    ),
+    DueReason.STEP_END: Text(
+        en="SUDS: ask for a rating before leaving the step",
+        fr="SUDS : demander une évaluation avant de quitter l'étape",
+    ),
 }
 
 
@@ -58,8 +64,11 @@ def suds_due(
 ) -> SudsDue | None:
     """Whether a SUDS rating is due at ``now``, and why (None: not due)."""
     interval = rule.interval_min * 60.0
-    if (rule.at_step_change and step_started_t is not None
-            and (last_rating_t is None or last_rating_t < step_started_t)):
+    if (
+        rule.at_step_change
+        and step_started_t is not None
+        and (last_rating_t is None or last_rating_t < step_started_t)
+    ):
         return SudsDue(DueReason.STEP, step_started_t, rule.interval_min)
     if last_rating_t is None:
         return SudsDue(DueReason.FIRST, session_started_t, rule.interval_min)
@@ -69,12 +78,20 @@ def suds_due(
 
 
 def next_due_t(
-    rule: SudsScheduleRule, *, session_started_t: float, last_rating_t: float | None,
+    rule: SudsScheduleRule,
+    *,
+    session_started_t: float,
+    last_rating_t: float | None,
     step_started_t: float | None,
 ) -> float:
     """When the next rating falls due if nothing else happens (for a countdown)."""
-    due = suds_due(rule, now=float("-inf"), session_started_t=session_started_t,
-                   last_rating_t=last_rating_t, step_started_t=step_started_t)
+    due = suds_due(
+        rule,
+        now=float("-inf"),
+        session_started_t=session_started_t,
+        last_rating_t=last_rating_t,
+        step_started_t=step_started_t,
+    )
     if due is not None:
         return due.since_t
     assert last_rating_t is not None
@@ -82,7 +99,10 @@ def next_due_t(
 
 
 def due_before_leaving_step(
-    rule: SudsScheduleRule, *, now: float, last_rating_t: float | None,
+    rule: SudsScheduleRule,
+    *,
+    now: float,
+    last_rating_t: float | None,
     step_started_t: float,
 ) -> SudsDue | None:
     """With ``at_step_end``: an end rating is due unless one was given in the

@@ -48,24 +48,38 @@ def _unknown_scene(add: AddIssue, path: tuple[str | int, ...], scene: str, why: 
     known = [s for s in registry.scene_ids() if s != registry.SAFE_PLACE_ID]
     if why == "unknown":
         close = difflib.get_close_matches(scene, known, 1)
-        add(path, f"unknown scene {scene!r}", "one of " + ", ".join(known),
-            f"did you mean {close[0]!r}?" if close else
-            "use a scene from `palier scenes list`; a protocol for a scene that does not "
-            "exist yet must wait until the scene is registered")
+        add(
+            path,
+            f"unknown scene {scene!r}",
+            "one of " + ", ".join(known),
+            f"did you mean {close[0]!r}?"
+            if close
+            else "use a scene from `palier scenes list`; a protocol for a scene that does not "
+            "exist yet must wait until the scene is registered",
+        )
     else:
-        add(path, f"scene {scene!r} is registered but {why}",
-            "a loadable scene declaration", "reinstall Palier or fix the scene plugin")
+        add(
+            path,
+            f"scene {scene!r} is registered but {why}",
+            "a loadable scene declaration",
+            "reinstall Palier or fix the scene plugin",
+        )
 
 
-def check_steps(steps: Sequence[Step], add: AddIssue,
-                allowed_scenes: Sequence[str] | None = None) -> None:
+def check_steps(
+    steps: Sequence[Step], add: AddIssue, allowed_scenes: Sequence[str] | None = None
+) -> None:
     """Scene, preset values, events and unique ids of each step."""
     seen: dict[str, int] = {}
     for i, step in enumerate(steps):
         base: tuple[str | int, ...] = ("steps", i)
         if step.id in seen:
-            add((*base, "id"), f"duplicate step id {step.id!r} (also step {seen[step.id] + 1})",
-                "a unique id per step", f'rename it, e.g. "{step.id}-2"')
+            add(
+                (*base, "id"),
+                f"duplicate step id {step.id!r} (also step {seen[step.id] + 1})",
+                "a unique id per step",
+                f'rename it, e.g. "{step.id}-2"',
+            )
         else:
             seen[step.id] = i
         decl, why = scene_declaration(step.scene)
@@ -73,17 +87,23 @@ def check_steps(steps: Sequence[Step], add: AddIssue,
             _unknown_scene(add, (*base, "scene"), step.scene, why)
             continue
         if allowed_scenes is not None and step.scene not in allowed_scenes:
-            add((*base, "scene"), f"scene {step.scene!r} is not listed in the protocol's scenes",
+            add(
+                (*base, "scene"),
+                f"scene {step.scene!r} is not listed in the protocol's scenes",
                 "one of " + ", ".join(allowed_scenes),
-                f'add "{step.scene}" to scenes = [...] at the top')
+                f'add "{step.scene}" to scenes = [...] at the top',
+            )
         names = [p.name for p in decl.params]
         for name, value in step.preset.items():
             path = (*base, "preset", name)
             if name not in names:
                 close = difflib.get_close_matches(name, names, 1)
-                add(path, f"scene {decl.id!r} has no parameter {name!r}",
+                add(
+                    path,
+                    f"scene {decl.id!r} has no parameter {name!r}",
                     "one of " + ", ".join(names),
-                    f"did you mean {close[0]!r}?" if close else "remove it")
+                    f"did you mean {close[0]!r}?" if close else "remove it",
+                )
                 continue
             spec = decl.param(name)
             try:
@@ -91,8 +111,11 @@ def check_steps(steps: Sequence[Step], add: AddIssue,
             except SceneError as exc:
                 if spec.kind is ParamKind.CHOICE:
                     close = difflib.get_close_matches(str(value), spec.choice_values, 1)
-                    fix = (f"did you mean {close[0]!r}?" if close else
-                           f"set {name} to one of the listed values")
+                    fix = (
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else f"set {name} to one of the listed values"
+                    )
                 elif spec.kind is ParamKind.BOOL:
                     fix = f"set {name} to true or false (no quotes)"
                 else:
@@ -102,17 +125,23 @@ def check_steps(steps: Sequence[Step], add: AddIssue,
         for j, plan in enumerate(step.events):
             if plan.event not in events:
                 close = difflib.get_close_matches(plan.event, events, 1)
-                add((*base, "events", j, "event"),
+                add(
+                    (*base, "events", j, "event"),
                     f"scene {decl.id!r} has no event {plan.event!r}",
                     "one of " + (", ".join(events) or "(this scene has no events)"),
-                    f"did you mean {close[0]!r}?" if close else "remove this [[steps.events]]")
+                    f"did you mean {close[0]!r}?" if close else "remove this [[steps.events]]",
+                )
         for j, plan in enumerate(step.events):
             if plan.every_min is not None and plan.every_min * 60 < _event_duration(
-                    decl, plan.event):
-                add((*base, "events", j, "every_min"),
+                decl, plan.event
+            ):
+                add(
+                    (*base, "events", j, "every_min"),
                     f"every {plan.every_min:g} min is shorter than the event itself",
                     f"at least {_event_duration(decl, plan.event) / 60:.2g} min",
-                    "space the events out", severity="warning")
+                    "space the events out",
+                    severity="warning",
+                )
 
 
 def _event_duration(decl: SceneDecl, name: str) -> float:
@@ -126,7 +155,7 @@ def _short(message: str, scene: str, name: str) -> str:
     """The scene's message without what the issue already says (place, range)."""
     prefix = f"{scene}: parameter {name!r}: "
     if message.startswith(prefix):
-        message = message[len(prefix):]
+        message = message[len(prefix) :]
     message = message.split("; use ", 1)[0]
     if message.startswith("expected ") and ", got " in message:
         message = "got " + message.split(", got ", 1)[1]
@@ -141,23 +170,35 @@ def check_semantics(proto: Protocol, ctx: _Ctx) -> None:
         if decl is None:
             _unknown_scene(add, ("scenes", i), scene, why)
         elif scene == registry.SAFE_PLACE_ID:
-            add(("scenes", i), "the safe place is not an exposure scene",
-                "an exposure scene", "remove it; the console returns to the safe place itself")
+            add(
+                ("scenes", i),
+                "the safe place is not an exposure scene",
+                "an exposure scene",
+                "remove it; the console returns to the safe place itself",
+            )
     if len(set(proto.scenes)) != len(proto.scenes):
         add(("scenes",), "a scene is listed twice", "each scene once", "remove the repeat")
     check_steps(proto.steps, add, proto.scenes)
     used = {s.scene for s in proto.steps}
     for i, scene in enumerate(proto.scenes):
         if scene not in used:
-            add(("scenes", i), f"scene {scene!r} is listed but no step uses it",
-                fix="remove it from scenes or add a step", severity="warning")
+            add(
+                ("scenes", i),
+                f"scene {scene!r} is listed but no step uses it",
+                fix="remove it from scenes or add a step",
+                severity="warning",
+            )
     for i in range(1, len(proto.steps)):
         prev, cur = proto.steps[i - 1], proto.steps[i]
         if cur.expected_suds < prev.expected_suds:
-            add(("steps", i, "expected_suds"),
+            add(
+                ("steps", i, "expected_suds"),
                 f"expected SUDS {cur.expected_suds} is lower than the previous step's "
-                f"({prev.expected_suds})", "a hierarchy from least to most difficult",
-                "reorder the steps or correct expected_suds", severity="warning")
+                f"({prev.expected_suds})",
+                "a hierarchy from least to most difficult",
+                "reorder the steps or correct expected_suds",
+                severity="warning",
+            )
 
 
 Severity = Literal["error", "warning"]

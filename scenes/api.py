@@ -145,7 +145,8 @@ class ParamSpec:
         if self.kind in (ParamKind.FLOAT, ParamKind.INT):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ParameterValueError(
-                    f"{where}: {expected}, got {type(value).__name__} {value!r}")
+                    f"{where}: {expected}, got {type(value).__name__} {value!r}"
+                )
             if not math.isfinite(value):
                 raise ParameterValueError(f"{where}: {expected}, got {value!r}")
             if self.kind is ParamKind.INT:

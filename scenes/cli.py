@@ -27,16 +27,34 @@ def register(sub: Any) -> None:
     )
     sp.add_argument("scene", metavar="SCENE")
     add_scene_arguments(sp)
-    sp.add_argument("--event", action="append", default=[], metavar="NAME",
-                    help="fire this event at time 0 (repeatable)")
+    sp.add_argument(
+        "--event",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="fire this event at time 0 (repeatable)",
+    )
     sp.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH")
-    sp.add_argument("--seconds", type=float, default=2.0, metavar="S",
-                    help="simulated seconds before the frame is taken (default 2)")
-    sp.add_argument("--gaze", choices=("scene", "ahead"), default="scene",
-                    help="look at the scene's subject (default) or straight ahead")
-    sp.add_argument("--fov", type=float, metavar="DEG",
-                    help="horizontal field of view in degrees (default: the headset's 90); "
-                         "narrower zooms in on a distant subject")
+    sp.add_argument(
+        "--seconds",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="simulated seconds before the frame is taken (default 2)",
+    )
+    sp.add_argument(
+        "--gaze",
+        choices=("scene", "ahead"),
+        default="scene",
+        help="look at the scene's subject (default) or straight ahead",
+    )
+    sp.add_argument(
+        "--fov",
+        type=float,
+        metavar="DEG",
+        help="horizontal field of view in degrees (default: the headset's 90); "
+        "narrower zooms in on a distant subject",
+    )
     sp.add_argument("--out", required=True, metavar="FILE.png")
     sp.set_defaults(handler=run_shot)
 
@@ -51,8 +69,11 @@ def describe(decl: SceneDecl, lang: str) -> str:
             rng = "|".join(p.choice_values)
         else:
             rng = "true|false"
-        more = {"higher": "higher is more intense", "lower": "lower is more intense",
-                "order": "later is more intense"}[p.intensifies]
+        more = {
+            "higher": "higher is more intense",
+            "lower": "lower is more intense",
+            "order": "later is more intense",
+        }[p.intensifies]
         lines.append(
             f"    param {p.name} ({p.kind.value}) {rng}, default {p.default}"
             f"  - {p.label.get(lang)}; {more}"
@@ -84,7 +105,16 @@ def run_shot(args: argparse.Namespace) -> int:
     params = decl.parse_assignments(args.assignments)
     for name in args.event:
         decl.event(name)
-    path = render_shot(args.scene, params, args.event, args.size, args.seconds, args.out,
-                       language=args.lang, gaze=args.gaze, fov_deg=args.fov)
+    path = render_shot(
+        args.scene,
+        params,
+        args.event,
+        args.size,
+        args.seconds,
+        args.out,
+        language=args.lang,
+        gaze=args.gaze,
+        fov_deg=args.fov,
+    )
     print(f"wrote {path}")
     return 0

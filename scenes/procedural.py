@@ -84,8 +84,9 @@ def rotation(h: float = 0.0, p: float = 0.0, r: float = 0.0) -> np.ndarray:
     return rz @ rx @ ry
 
 
-def transform(pos: Vec = (0.0, 0.0, 0.0), hpr: Vec = (0.0, 0.0, 0.0),
-              scale: Vec | float = 1.0) -> np.ndarray:
+def transform(
+    pos: Vec = (0.0, 0.0, 0.0), hpr: Vec = (0.0, 0.0, 0.0), scale: Vec | float = 1.0
+) -> np.ndarray:
     """4x4 matrix: scale, then rotate (HPR degrees), then translate."""
     s = np.diag(np.broadcast_to(np.asarray(scale, dtype=float), (3,)))
     m = np.eye(4)
@@ -120,9 +121,15 @@ class GeomBuilder:
         return self._count == 0
 
     # -- the one low-level entry ------------------------------------------------
-    def add_mesh(self, points: np.ndarray, normals: np.ndarray, uvs: np.ndarray,
-                 tris: np.ndarray, color: Color | np.ndarray = (1, 1, 1, 1),
-                 xform: np.ndarray | None = None) -> None:
+    def add_mesh(
+        self,
+        points: np.ndarray,
+        normals: np.ndarray,
+        uvs: np.ndarray,
+        tris: np.ndarray,
+        color: Color | np.ndarray = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+    ) -> None:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
         nrm = np.asarray(normals, dtype=np.float64).reshape(-1, 3)
         uv = np.asarray(uvs, dtype=np.float64).reshape(-1, 2)
@@ -160,9 +167,15 @@ class GeomBuilder:
             self._count += len(verts)
             base += len(verts)
 
-    def add_grid(self, points: np.ndarray, uvs: np.ndarray, normals: np.ndarray | None = None,
-                 color: Color | np.ndarray = (1, 1, 1, 1), xform: np.ndarray | None = None,
-                 flip: bool = False) -> None:
+    def add_grid(
+        self,
+        points: np.ndarray,
+        uvs: np.ndarray,
+        normals: np.ndarray | None = None,
+        color: Color | np.ndarray = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+        flip: bool = False,
+    ) -> None:
         """A surface from an (R, C, 3) grid of points, rows along one
         parameter and columns along the other. Normals are computed from the
         grid when not given (cross of the row and column directions)."""
@@ -178,17 +191,34 @@ class GeomBuilder:
         r, c = np.meshgrid(np.arange(rows - 1), np.arange(cols - 1), indexing="ij")
         a = (r * cols + c).ravel()
         b, d, e = a + 1, a + cols, a + cols + 1
-        tris = np.stack([a, e, b, a, d, e], axis=1).reshape(-1, 3) if not flip else \
-            np.stack([a, b, e, a, e, d], axis=1).reshape(-1, 3)
+        tris = (
+            np.stack([a, e, b, a, d, e], axis=1).reshape(-1, 3)
+            if not flip
+            else np.stack([a, b, e, a, e, d], axis=1).reshape(-1, 3)
+        )
         color_arr = color if not isinstance(color, np.ndarray) else color.reshape(-1, 4)
-        self.add_mesh(points.reshape(-1, 3), normals.reshape(-1, 3), uvs.reshape(-1, 2),
-                      tris, color_arr, xform)
+        self.add_mesh(
+            points.reshape(-1, 3),
+            normals.reshape(-1, 3),
+            uvs.reshape(-1, 2),
+            tris,
+            color_arr,
+            xform,
+        )
 
     # -- shapes -------------------------------------------------------------------
-    def add_ellipsoid(self, center: Vec, radii: Vec, *, rings: int = 12, segments: int = 16,
-                      color: Color = (1, 1, 1, 1), xform: np.ndarray | None = None,
-                      uv_repeat: tuple[float, float] = (1.0, 1.0),
-                      profile: np.ndarray | None = None) -> None:
+    def add_ellipsoid(
+        self,
+        center: Vec,
+        radii: Vec,
+        *,
+        rings: int = 12,
+        segments: int = 16,
+        color: Color = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+        uv_repeat: tuple[float, float] = (1.0, 1.0),
+        profile: np.ndarray | None = None,
+    ) -> None:
         """An ellipsoid whose long axis is local +Y. UV: u goes round the
         axis with the seam underneath (the back, +Z, is u=0.5), v runs from
         the rear (0) to the front (1): a dorsal pattern sits mid-texture.
@@ -198,8 +228,9 @@ class GeomBuilder:
         phi = np.linspace(0.0, 2.0 * math.pi, segments + 1)
         th, ph = np.meshgrid(theta, phi, indexing="ij")
         rx, ry, rz = radii
-        scale = np.ones_like(th) if profile is None else np.asarray(profile)[:, None] * \
-            np.ones_like(th)
+        scale = (
+            np.ones_like(th) if profile is None else np.asarray(profile)[:, None] * np.ones_like(th)
+        )
         x = -rx * np.sin(th) * np.sin(ph) * scale
         y = ry * np.cos(th)
         z = -rz * np.sin(th) * np.cos(ph) * scale
@@ -208,8 +239,9 @@ class GeomBuilder:
             nrm = np.stack([x / rx**2, y / ry**2, z / rz**2], axis=-1)
         else:
             nrm = None
-        uv = np.stack([ph / (2 * math.pi) * uv_repeat[0],
-                       (1.0 - th / math.pi) * uv_repeat[1]], axis=-1)
+        uv = np.stack(
+            [ph / (2 * math.pi) * uv_repeat[0], (1.0 - th / math.pi) * uv_repeat[1]], axis=-1
+        )
         if nrm is None:
             # Grid normals, with the poles set to the axis direction.
             du = np.gradient(pts, axis=1)
@@ -219,10 +251,20 @@ class GeomBuilder:
             nrm[-1] = (0.0, -1.0, 0.0)
         self.add_grid(pts, uv, nrm, color=color, xform=xform)
 
-    def add_tube(self, path: np.ndarray, radii: np.ndarray | float, *, sides: int = 8,
-                 color: Color = (1, 1, 1, 1), xform: np.ndarray | None = None,
-                 v_range: tuple[float, float] = (0.0, 1.0), u_repeat: float = 1.0,
-                 flatten: float = 1.0, cap_start: bool = True, cap_end: bool = True) -> None:
+    def add_tube(
+        self,
+        path: np.ndarray,
+        radii: np.ndarray | float,
+        *,
+        sides: int = 8,
+        color: Color = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+        v_range: tuple[float, float] = (0.0, 1.0),
+        u_repeat: float = 1.0,
+        flatten: float = 1.0,
+        cap_start: bool = True,
+        cap_end: bool = True,
+    ) -> None:
         """A tube along ``path`` (K, 3) with per-point radii, framed by
         parallel transport so it never twists. ``flatten`` < 1 squashes the
         cross-section vertically. Open ends are closed by a cone to a point
@@ -244,11 +286,15 @@ class GeomBuilder:
         frames_b = np.cross(tang, frames_n)
         ang = np.linspace(0.0, 2.0 * math.pi, sides + 1)
         ca, sa = np.cos(ang), np.sin(ang)
-        ring_dir = (frames_n[:, None, :] * ca[None, :, None] * flatten
-                    + frames_b[:, None, :] * sa[None, :, None])
+        ring_dir = (
+            frames_n[:, None, :] * ca[None, :, None] * flatten
+            + frames_b[:, None, :] * sa[None, :, None]
+        )
         pts = path[:, None, :] + ring_dir * rad[:, None, None]
-        nrm = (frames_n[:, None, :] * ca[None, :, None] / max(flatten, 1e-3)
-               + frames_b[:, None, :] * sa[None, :, None])
+        nrm = (
+            frames_n[:, None, :] * ca[None, :, None] / max(flatten, 1e-3)
+            + frames_b[:, None, :] * sa[None, :, None]
+        )
         # Taper: tilt normals along the axis where the radius changes.
         seg = np.linalg.norm(np.gradient(path, axis=0), axis=1)
         slope = -np.gradient(rad) / np.maximum(seg, 1e-9)
@@ -256,8 +302,9 @@ class GeomBuilder:
         lengths = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
         t = lengths / max(lengths[-1], 1e-12)
         v = v_range[0] + (v_range[1] - v_range[0]) * t
-        uv = np.stack(np.broadcast_arrays(ang[None, :] / (2 * math.pi) * u_repeat,
-                                          v[:, None]), axis=-1)
+        uv = np.stack(
+            np.broadcast_arrays(ang[None, :] / (2 * math.pi) * u_repeat, v[:, None]), axis=-1
+        )
         self.add_grid(pts, uv, nrm, color=color, xform=xform, flip=True)
         for end, on in ((0, cap_start), (k - 1, cap_end)):
             if not on or rad[end] <= 0.0:
@@ -277,8 +324,15 @@ class GeomBuilder:
                 tris = np.stack([ring_i, tip_col, ring_i + 1], axis=1)
             self.add_mesh(cap_pts, cap_nrm, cap_uv, tris, color, xform)
 
-    def add_box(self, center: Vec, size: Vec, *, color: Color = (1, 1, 1, 1),
-                xform: np.ndarray | None = None, uv_scale: float = 1.0) -> None:
+    def add_box(
+        self,
+        center: Vec,
+        size: Vec,
+        *,
+        color: Color = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+        uv_scale: float = 1.0,
+    ) -> None:
         """An axis-aligned box (before ``xform``); UVs in metres times
         ``uv_scale`` so tiling textures keep their scale on every face."""
         c = np.asarray(center, dtype=np.float64)
@@ -299,23 +353,39 @@ class GeomBuilder:
                 uv = np.stack([pts[:, u_ax], pts[:, v_ax]], axis=1) * uv_scale
                 # Winding so the face is counter-clockwise seen from outside.
                 e1, e2 = pts[1] - pts[0], pts[2] - pts[0]
-                tris = [[0, 1, 2], [0, 2, 3]] if np.dot(np.cross(e1, e2), n) > 0 else \
-                    [[0, 2, 1], [0, 3, 2]]
+                tris = (
+                    [[0, 1, 2], [0, 2, 3]]
+                    if np.dot(np.cross(e1, e2), n) > 0
+                    else [[0, 2, 1], [0, 3, 2]]
+                )
                 self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array(tris), color, xform)
 
-    def add_quad(self, corners: np.ndarray, *, uvs: np.ndarray | None = None,
-                 color: Color = (1, 1, 1, 1), xform: np.ndarray | None = None) -> None:
+    def add_quad(
+        self,
+        corners: np.ndarray,
+        *,
+        uvs: np.ndarray | None = None,
+        color: Color = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+    ) -> None:
         """A flat quad from four corners in counter-clockwise order."""
         pts = np.asarray(corners, dtype=np.float64).reshape(4, 3)
         n = np.cross(pts[1] - pts[0], pts[2] - pts[0])
         uv = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64) if uvs is None else uvs
         self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array([[0, 1, 2], [0, 2, 3]]), color, xform)
 
-    def add_bristles(self, roots: np.ndarray, directions: np.ndarray,
-                     lengths: np.ndarray | float,
-                     surface_normals: np.ndarray, *, width: float | np.ndarray,
-                     color: Color | np.ndarray = (0, 0, 0, 1), tip_color: Color | None = None,
-                     xform: np.ndarray | None = None) -> None:
+    def add_bristles(
+        self,
+        roots: np.ndarray,
+        directions: np.ndarray,
+        lengths: np.ndarray | float,
+        surface_normals: np.ndarray,
+        *,
+        width: float | np.ndarray,
+        color: Color | np.ndarray = (0, 0, 0, 1),
+        tip_color: Color | None = None,
+        xform: np.ndarray | None = None,
+    ) -> None:
         """Thin hairs: one tapering triangle per hair, emitted with both
         windings so it shows from either side. They are lit with the normal of
         the surface they grow from, so fur shades like the body under it."""
@@ -329,8 +399,9 @@ class GeomBuilder:
         side = np.cross(dirs, snrm)
         bad = np.linalg.norm(side, axis=1) < 1e-6
         side[bad] = np.cross(dirs[bad], np.array([0.3, 0.5, 0.8]))
-        side = _normalize(side) * (np.broadcast_to(np.asarray(width, dtype=np.float64),
-                                                   (n,))[:, None] / 2.0)
+        side = _normalize(side) * (
+            np.broadcast_to(np.asarray(width, dtype=np.float64), (n,))[:, None] / 2.0
+        )
         tips = roots + dirs * lens[:, None]
         pts = np.stack([roots - side, roots + side, tips], axis=1).reshape(-1, 3)
         nrm = np.repeat(snrm, 3, axis=0)
@@ -368,8 +439,9 @@ class GeomBuilder:
 
 
 # -- textures -------------------------------------------------------------------------
-def texture_from_array(name: str, image: np.ndarray, *, mipmap: bool = True,
-                       repeat: bool = True, anisotropy: int = 4) -> Texture:
+def texture_from_array(
+    name: str, image: np.ndarray, *, mipmap: bool = True, repeat: bool = True, anisotropy: int = 4
+) -> Texture:
     """A Panda3D texture from an (H, W, 3|4) uint8 or 0..1 float image whose
     first row is the top. Not registered in the TexturePool, so it is freed
     with the last node that uses it."""
@@ -395,8 +467,9 @@ def texture_from_array(name: str, image: np.ndarray, *, mipmap: bool = True,
     return tex
 
 
-def value_noise(height: int, width: int, cells: tuple[int, int], rng: np.random.Generator
-                ) -> np.ndarray:
+def value_noise(
+    height: int, width: int, cells: tuple[int, int], rng: np.random.Generator
+) -> np.ndarray:
     """Tileable smooth noise in 0..1: random values on a (cy, cx) lattice,
     interpolated with a smoothstep, wrapping at the edges."""
     cy, cx = cells
@@ -417,8 +490,14 @@ def value_noise(height: int, width: int, cells: tuple[int, int], rng: np.random.
     return result
 
 
-def fractal_noise(height: int, width: int, cells: tuple[int, int], rng: np.random.Generator,
-                  octaves: int = 4, persistence: float = 0.5) -> np.ndarray:
+def fractal_noise(
+    height: int,
+    width: int,
+    cells: tuple[int, int],
+    rng: np.random.Generator,
+    octaves: int = 4,
+    persistence: float = 0.5,
+) -> np.ndarray:
     """Sum of ``value_noise`` octaves (each twice as fine), normalised to 0..1."""
     total = np.zeros((height, width))
     amp, norm = 1.0, 0.0
@@ -432,8 +511,9 @@ def fractal_noise(height: int, width: int, cells: tuple[int, int], rng: np.rando
     return out
 
 
-def hair_streaks(height: int, width: int, rng: np.random.Generator, *, density: float = 0.5,
-                 length: int = 24) -> np.ndarray:
+def hair_streaks(
+    height: int, width: int, rng: np.random.Generator, *, density: float = 0.5, length: int = 24
+) -> np.ndarray:
     """Fine hair-like streaks running down the image (v direction), 0..1,
     tileable: short vertical strokes of random brightness, blurred along
     their length. Used to give bodies and legs a furry surface."""
@@ -458,8 +538,13 @@ def radial_falloff(size: int, *, inner: float = 0.0, power: float = 1.5) -> np.n
     return out
 
 
-def material(diffuse: Color = (1, 1, 1, 1), *, specular: float = 0.1, shininess: float = 10.0,
-             ambient: Color | None = None) -> Material:
+def material(
+    diffuse: Color = (1, 1, 1, 1),
+    *,
+    specular: float = 0.1,
+    shininess: float = 10.0,
+    ambient: Color | None = None,
+) -> Material:
     mat = Material()
     mat.setDiffuse(diffuse)
     mat.setAmbient(ambient if ambient is not None else diffuse)
@@ -472,8 +557,13 @@ def material(diffuse: Color = (1, 1, 1, 1), *, specular: float = 0.1, shininess:
 SKIN: Color = (0.72, 0.58, 0.52, 1.0)
 
 
-def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
-              sleeve: Color = (0.30, 0.34, 0.40, 1.0)) -> NodePath:
+def hand_node(
+    name: str = "hand",
+    *,
+    right: bool = True,
+    skin: Color = SKIN,
+    sleeve: Color = (0.30, 0.34, 0.40, 1.0),
+) -> NodePath:
     """A neutral adult hand resting palm down, fingers along +Y, with the
     wrist and a sleeved forearm running back toward the body (-Y). The origin
     is the middle of the palm; the palm's underside is at z = -0.02 m, so at an
@@ -483,11 +573,23 @@ def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
     # Palm: a broad, flattened slab, thicker at the heel of the hand.
     rings = 10
     th = np.linspace(0.0, math.pi, rings + 1)
-    b.add_ellipsoid((0.0, 0.0, -0.007), (0.044, 0.052, 0.012), rings=rings, segments=18,
-                    profile=0.85 + 0.15 * np.sin(th), color=skin)
+    b.add_ellipsoid(
+        (0.0, 0.0, -0.007),
+        (0.044, 0.052, 0.012),
+        rings=rings,
+        segments=18,
+        profile=0.85 + 0.15 * np.sin(th),
+        color=skin,
+    )
     # Thenar eminence: the thumb's fleshy base, joining the thumb to the palm.
-    b.add_ellipsoid((0.0, 0.0, 0.0), (0.017, 0.034, 0.013), rings=8, segments=12, color=skin,
-                    xform=transform((-side * 0.033, -0.018, -0.006), (side * 28.0, 0, 0)))
+    b.add_ellipsoid(
+        (0.0, 0.0, 0.0),
+        (0.017, 0.034, 0.013),
+        rings=8,
+        segments=12,
+        color=skin,
+        xform=transform((-side * 0.033, -0.018, -0.006), (side * 28.0, 0, 0)),
+    )
     # Fingers: index (thumb side) to little finger, slightly spread and curled.
     fingers = (  # x (toward the little finger), length, radius, spread (deg)
         (-0.029, 0.086, 0.0085, 6.0),
@@ -499,26 +601,33 @@ def hand_node(name: str = "hand", *, right: bool = True, skin: Color = SKIN,
         xf = transform((side * x, 0.036, -0.009), (-side * spread, 0, 0))
         seg = np.linspace(0.0, 1.0, 10)
         curl = np.radians(16.0) * seg**1.6
-        path = np.stack([np.zeros_like(seg), length * seg * np.cos(curl),
-                         -length * np.sin(curl) * seg * 0.8], axis=1)
+        path = np.stack(
+            [np.zeros_like(seg), length * seg * np.cos(curl), -length * np.sin(curl) * seg * 0.8],
+            axis=1,
+        )
         knuckles = 1.0 + 0.06 * np.cos(seg * 2.0 * math.pi * 1.5) ** 8
         rad = radius * (1.0 - 0.2 * seg) * knuckles
         b.add_tube(path, rad, sides=10, color=skin, flatten=0.82, xform=xf)
         # Nail: a flat, paler cap on top near the tip.
         k = 8
-        b.add_ellipsoid((0.0, path[k, 1], path[k, 2] + rad[k] * 0.62),
-                        (rad[k] * 0.72, rad[k] * 1.3, rad[k] * 0.22), rings=4, segments=8,
-                        color=(0.84, 0.70, 0.66, 1.0), xform=xf)
+        b.add_ellipsoid(
+            (0.0, path[k, 1], path[k, 2] + rad[k] * 0.62),
+            (rad[k] * 0.72, rad[k] * 1.3, rad[k] * 0.22),
+            rings=4,
+            segments=8,
+            color=(0.84, 0.70, 0.66, 1.0),
+            xform=xf,
+        )
     # Thumb: two phalanges from the thenar, forward and toward the index.
     seg = np.linspace(0.0, 1.0, 10)
     thumb = np.stack([side * 0.010 * seg**2, 0.060 * seg, -0.004 * seg], axis=1)
     xt = transform((-side * 0.046, -0.006, -0.007), (side * 24.0, 0, -side * 25.0))
-    b.add_tube(thumb, 0.0108 * (1.0 - 0.15 * seg), sides=10, color=skin, flatten=0.85,
-               xform=xt)
+    b.add_tube(thumb, 0.0108 * (1.0 - 0.15 * seg), sides=10, color=skin, flatten=0.85, xform=xt)
     # Wrist and forearm, then a sleeve.
     arm = np.array([[0.0, -0.030, -0.006], [0.0, -0.075, -0.003], [0.0, -0.13, 0.003]])
-    b.add_tube(arm, np.array([0.033, 0.028, 0.030]), sides=16, color=skin, flatten=0.62,
-               cap_end=False)
+    b.add_tube(
+        arm, np.array([0.033, 0.028, 0.030]), sides=16, color=skin, flatten=0.62, cap_end=False
+    )
     sl = np.array([[0.0, -0.12, 0.003], [0.0, -0.22, 0.012], [0.0, -0.42, 0.03]])
     b.add_tube(sl, np.array([0.040, 0.044, 0.047]), sides=16, color=sleeve, flatten=0.72)
     np_hand = NodePath(b.node(name))

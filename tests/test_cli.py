@@ -45,8 +45,19 @@ def test_scenes_list_text_in_french() -> None:
 
 
 def test_engine_offscreen_runs_n_frames_and_exits() -> None:
-    out = run("engine", "--backend", "offscreen", "--scene", "spiders", "--frames", "5",
-              "--size", "160x90", "--set", "distance=0.5")
+    out = run(
+        "engine",
+        "--backend",
+        "offscreen",
+        "--scene",
+        "spiders",
+        "--frames",
+        "5",
+        "--size",
+        "160x90",
+        "--set",
+        "distance=0.5",
+    )
     assert out.returncode == 0, out.stderr
     assert "5 frames run" in out.stdout
 
@@ -75,8 +86,21 @@ def test_openxr_backend_message() -> None:
 
 def test_scenes_shot_writes_the_picture(tmp_path: Path) -> None:
     target = tmp_path / "spider.png"
-    out = run("scenes", "shot", "spiders", "--set", "distance=0.5", "--event", "run_toward",
-              "--size", "320x180", "--seconds", "1", "--out", str(target))
+    out = run(
+        "scenes",
+        "shot",
+        "spiders",
+        "--set",
+        "distance=0.5",
+        "--event",
+        "run_toward",
+        "--size",
+        "320x180",
+        "--seconds",
+        "1",
+        "--out",
+        str(target),
+    )
     assert out.returncode == 0, out.stderr
     from panda3d.core import PNMImage
 

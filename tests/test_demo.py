@@ -19,13 +19,26 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path,
-                                                                lang: str) -> None:
+def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path, lang: str) -> None:
     out = tmp_path / "demo"
     proc = subprocess.run(
-        [sys.executable, "-m", "palier.cli", "demo", "--headless", "--out", str(out),
-         "--lang", lang, "--step-seconds", "0.6"],
-        cwd=REPO, capture_output=True, text=True, timeout=280,
+        [
+            sys.executable,
+            "-m",
+            "palier.cli",
+            "demo",
+            "--headless",
+            "--out",
+            str(out),
+            "--lang",
+            lang,
+            "--step-seconds",
+            "0.6",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=280,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -49,8 +62,13 @@ def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path,
         png = out / f"console-{shot}.png"
         assert png.stat().st_size > 50_000, f"{png} looks empty"
     # Everything the demo writes is the user's alone, like the record.
-    for path in [*out.glob("*.png"), *out.glob("*.pdf"), *out.glob("*.json"),
-                 out / "engine.log", record_path]:
+    for path in [
+        *out.glob("*.png"),
+        *out.glob("*.pdf"),
+        *out.glob("*.json"),
+        out / "engine.log",
+        record_path,
+    ]:
         assert path.stat().st_mode & 0o777 == 0o600, f"{path} is {path.stat().st_mode:o}"
     with SessionRecord(record_path, readonly=True) as rec:
         [info] = [s for s in rec.sessions() if s.id == 1]

@@ -22,8 +22,9 @@ def test_lines_written_together_are_all_read_then_eof() -> None:
 
 def test_no_line_within_the_deadline() -> None:
     code = "import sys, time; sys.stdout.write('x\\n'); sys.stdout.flush(); sys.stdin.read()"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdin is not None
     reader = LineReader(proc.stdout)
     assert reader.next(30) == "x\n"

@@ -64,8 +64,14 @@ class SessionPage(QWidget):
     """The live session: hierarchy and controls, mirror and chart, pause,
     SUDS and timeline."""
 
-    def __init__(self, model: SessionModel, end: Any, parent: QWidget | None = None,
-                 *, ask_questions: bool = True) -> None:
+    def __init__(
+        self,
+        model: SessionModel,
+        end: Any,
+        parent: QWidget | None = None,
+        *,
+        ask_questions: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.hierarchy = HierarchyList(model, confirm_end_rating=ask_questions)
@@ -124,8 +130,9 @@ class SessionPage(QWidget):
             banner.dismiss_button.setText(tr("ui.warning.dismiss", lang))
         self.planned.action.setText(tr("ui.planned.fire", lang))
         if self._planned_event is not None:
-            self.planned.text.setText(tr("ui.planned.due", lang,
-                                         event=self._event_label(self._planned_event)))
+            self.planned.text.setText(
+                tr("ui.planned.due", lang, event=self._event_label(self._planned_event))
+            )
 
     def show_warning(self, text: str) -> None:
         self.warning.show_text(text)
@@ -141,8 +148,9 @@ class SessionPage(QWidget):
 
     def announce_planned(self, event: str) -> None:
         self._planned_event = event
-        self.planned.show_text(tr("ui.planned.due", self.model.language,
-                                  event=self._event_label(event)))
+        self.planned.show_text(
+            tr("ui.planned.due", self.model.language, event=self._event_label(event))
+        )
 
     def _fire_planned(self) -> None:
         if self._planned_event is not None:
@@ -241,9 +249,13 @@ class MainWindow(QMainWindow):
         self.disconnect_engine()
         try:
             fp = self.engine_fingerprint()
-            client = LinkClient(endpoint, keys_dir=self.keys_dir, mirror=True,
-                                timeout_s=COMMAND_TIMEOUT_S,
-                                resume_events=self.model.record.last_engine_event())
+            client = LinkClient(
+                endpoint,
+                keys_dir=self.keys_dir,
+                mirror=True,
+                timeout_s=COMMAND_TIMEOUT_S,
+                resume_events=self.model.record.last_engine_event(),
+            )
         except (OSError, ValueError, RuntimeError) as exc:
             self.setup.set_connect_error("ui.setup.connect_failed", error=error_text(exc, lang))
             return False
@@ -301,19 +313,22 @@ class MainWindow(QMainWindow):
         from protocols.questionnaires import QuestionnaireError
 
         try:
-            self.model.score_questionnaire(result.questionnaire, result.phase,
-                                           dict(result.answers))
+            self.model.score_questionnaire(result.questionnaire, result.phase, dict(result.answers))
         except QuestionnaireError:
-            log.exception("questionnaire %s could not be scored again; recorded as scored",
-                          result.questionnaire)
-            self.model.add_questionnaire(result.questionnaire, result.phase,
-                                         dict(result.answers), result.record_scores())
+            log.exception(
+                "questionnaire %s could not be scored again; recorded as scored",
+                result.questionnaire,
+            )
+            self.model.add_questionnaire(
+                result.questionnaire, result.phase, dict(result.answers), result.record_scores()
+            )
 
     def end_session(self) -> None:
         lang = self.model.language
         if self.ask_questions:
-            answer = QMessageBox.question(self, tr("ui.session.end", lang),
-                                          tr("ui.session.end_confirm", lang))
+            answer = QMessageBox.question(
+                self, tr("ui.session.end", lang), tr("ui.session.end_confirm", lang)
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             from therapist_console.widgets.questionnaire import QuestionnaireDialog
@@ -346,17 +361,25 @@ class MainWindow(QMainWindow):
             started = dt.datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M")
             box = QMessageBox(self)
             box.setWindowTitle(tr("record.interrupted.title", lang))
-            box.setText(tr("record.interrupted.body", lang, pseudonym=patient.pseudonym,
-                           started=started))
+            box.setText(
+                tr("record.interrupted.body", lang, pseudonym=patient.pseudonym, started=started)
+            )
             # One session at a time: once one is resumed, the others can be
             # closed now or left for the next start.
-            resume = None if resumed else box.addButton(
-                tr("record.interrupted.resume", lang), QMessageBox.ButtonRole.AcceptRole)
-            close = box.addButton(tr("record.interrupted.close", lang),
-                                  QMessageBox.ButtonRole.DestructiveRole)
+            resume = (
+                None
+                if resumed
+                else box.addButton(
+                    tr("record.interrupted.resume", lang), QMessageBox.ButtonRole.AcceptRole
+                )
+            )
+            close = box.addButton(
+                tr("record.interrupted.close", lang), QMessageBox.ButtonRole.DestructiveRole
+            )
             if resumed:
-                box.addButton(tr("record.interrupted.later", lang),
-                              QMessageBox.ButtonRole.RejectRole)
+                box.addButton(
+                    tr("record.interrupted.later", lang), QMessageBox.ButtonRole.RejectRole
+                )
             self.interrupted_box = box
             box.exec()
             self.interrupted_box = None
@@ -411,8 +434,9 @@ def set_qt_language(lang: str) -> bool:
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if not translator.load(f"qtbase_{lang}", folder):
-        log.warning("no Qt translation qtbase_%s in %s; Qt's own buttons stay English",
-                    lang, folder)
+        log.warning(
+            "no Qt translation qtbase_%s in %s; Qt's own buttons stay English", lang, folder
+        )
         return False
     app.installTranslator(translator)
     _qt_translator = translator
@@ -479,5 +503,12 @@ def run_console(
         return int(app.exec())
 
 
-__all__ = ["MainWindow", "SessionPage", "exit_on_sigint", "make_app", "qt_locale", "run_console",
-           "set_qt_language"]
+__all__ = [
+    "MainWindow",
+    "SessionPage",
+    "exit_on_sigint",
+    "make_app",
+    "qt_locale",
+    "run_console",
+    "set_qt_language",
+]

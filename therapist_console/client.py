@@ -510,8 +510,10 @@ class LinkClient:
                     "the engine refused this console's key: pair it on the engine with "
                     "`palier keys allow FILE` (FILE: this console's this.key)",
                 )
-            elif kind in (zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
-                          zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL):
+            elif kind in (
+                zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+            ):
                 self._refused = True
                 self._set_status(
                     LinkState.REFUSED,
@@ -549,8 +551,9 @@ class LinkClient:
                     log.warning("link: engine error: %s: %s", msg.code, msg.message)
                 continue  # a late answer to a request already given up
             if isinstance(msg, wire.Pong):
-                self._pings.append((msg.t_engine - (req.t_sent + t_recv) / 2.0,
-                                    t_recv - req.t_sent))
+                self._pings.append(
+                    (msg.t_engine - (req.t_sent + t_recv) / 2.0, t_recv - req.t_sent)
+                )
                 self._update_clock()
             if req.on_reply is not None:
                 req.on_reply(msg)
@@ -655,24 +658,34 @@ class LinkClient:
     def _start_hello(self) -> None:
         self._sync = _Sync()
         self._request(
-            wire.Hello, protocol=wire.PROTOCOL_VERSION, client=self.name[:64], role=self.role,
-            on_reply=self._on_hello, retry_forever=True,
+            wire.Hello,
+            protocol=wire.PROTOCOL_VERSION,
+            client=self.name[:64],
+            role=self.role,
+            on_reply=self._on_hello,
+            retry_forever=True,
         )
 
     def _hello_pending(self, req_id: int | None) -> bool:
         """A hello is waiting for its answer (``req_id``'s, when it could be read)."""
-        return any(isinstance(r.msg, wire.Hello) and (req_id is None or req_id == rid)
-                   for rid, r in self._pending.items())
+        return any(
+            isinstance(r.msg, wire.Hello) and (req_id is None or req_id == rid)
+            for rid, r in self._pending.items()
+        )
 
-    def _incompatible(self, engine_version: object, subject: str = "",
-                      detail: str = "") -> None:
+    def _incompatible(self, engine_version: object, subject: str = "", detail: str = "") -> None:
         """The engine speaks another protocol: close the sockets and stay put
         (status INCOMPATIBLE until :meth:`close`); retrying cannot help."""
-        theirs = f"protocol {engine_version}" if engine_version is not None else \
-            "a protocol without a version number"
-        text = (f"the engine speaks {theirs}, this console protocol {wire.PROTOCOL_VERSION}"
-                f"{f' (its {subject})' if subject else ''}; install matching Palier versions "
-                "on both machines")
+        theirs = (
+            f"protocol {engine_version}"
+            if engine_version is not None
+            else "a protocol without a version number"
+        )
+        text = (
+            f"the engine speaks {theirs}, this console protocol {wire.PROTOCOL_VERSION}"
+            f"{f' (its {subject})' if subject else ''}; install matching Palier versions "
+            "on both machines"
+        )
         if detail:
             text += f": {detail}"
         self._close_sockets()
@@ -695,9 +708,16 @@ class LinkClient:
             log.error("link: the engine's scene catalogue is invalid: %s", exc)
             catalogue = ()
         self.info = EngineInfo(
-            engine=msg.engine, host=msg.host, instance=msg.instance, backend=msg.backend,
-            language=msg.language, protocol=msg.protocol, telemetry_port=msg.telemetry_port,
-            heartbeat_s=msg.heartbeat_s, dead_after_s=msg.dead_after_s, catalogue=catalogue,
+            engine=msg.engine,
+            host=msg.host,
+            instance=msg.instance,
+            backend=msg.backend,
+            language=msg.language,
+            protocol=msg.protocol,
+            telemetry_port=msg.telemetry_port,
+            heartbeat_s=msg.heartbeat_s,
+            dead_after_s=msg.dead_after_s,
+            catalogue=catalogue,
         )
         if msg.instance != self._instance:
             # A new engine process: its state and event numbers start afresh.
@@ -779,8 +799,9 @@ class LinkClient:
                 self._refused_at = time.monotonic()
                 if self._refused_seq != ev.seq:
                     self._refused_seq = ev.seq
-                    log.warning("link: clinical event %d (%s) not recorded yet: %s",
-                                ev.seq, ev.kind, exc)
+                    log.warning(
+                        "link: clinical event %d (%s) not recorded yet: %s", ev.seq, ev.kind, exc
+                    )
                 return
         self._delivered = ev.seq
         self.stats["events_delivered"] += 1
@@ -800,13 +821,22 @@ class LinkClient:
             if isinstance(msg, wire.Ack):
                 self._acked = max(self._acked, up_to)
             elif isinstance(msg, wire.Error):
-                log.warning("link: acknowledging events up to %d refused: %s: %s",
-                            up_to, msg.code, msg.message)
+                log.warning(
+                    "link: acknowledging events up to %d refused: %s: %s",
+                    up_to,
+                    msg.code,
+                    msg.message,
+                )
                 self._ack_refused = up_to
             self._send_ack()
 
-        self._request(wire.AckEvents, instance=self._instance, up_to=up_to, on_reply=done,
-                      on_fail=lambda: setattr(self, "_ack_in_flight", False))
+        self._request(
+            wire.AckEvents,
+            instance=self._instance,
+            up_to=up_to,
+            on_reply=done,
+            on_fail=lambda: setattr(self, "_ack_in_flight", False),
+        )
 
     def _resync(self, why: str) -> None:
         self._fail_all(LinkDown(f"the link was reset: {why}"))
@@ -815,16 +845,27 @@ class LinkClient:
         self._start_hello()
 
     # -- requests ----------------------------------------------------------------------------------
-    def _request(self, cls: type[wire.Message], *, on_reply: Callable[[wire.Message], None],
-                 retry_forever: bool = False, on_fail: Callable[[], None] | None = None,
-                 **fields_: Any) -> None:
+    def _request(
+        self,
+        cls: type[wire.Message],
+        *,
+        on_reply: Callable[[wire.Message], None],
+        retry_forever: bool = False,
+        on_fail: Callable[[], None] | None = None,
+        **fields_: Any,
+    ) -> None:
         with _ID_LOCK:
             req_id = self._next_id
             self._next_id += 1
         msg = cls(id=req_id, **fields_)  # type: ignore[call-arg]
-        req = _Request(msg=msg, frames=wire.encode(msg), deadline=0.0,
-                       retries_left=-1 if retry_forever else self.retries, future=None,
-                       on_reply=on_reply)
+        req = _Request(
+            msg=msg,
+            frames=wire.encode(msg),
+            deadline=0.0,
+            retries_left=-1 if retry_forever else self.retries,
+            future=None,
+            on_reply=on_reply,
+        )
         if on_fail is not None:
             req.future = Future()
             req.future.add_done_callback(lambda f: on_fail() if f.exception() else None)
@@ -850,16 +891,25 @@ class LinkClient:
             if fut.done():
                 continue
             if self._sync.phase != "live" or self._dealer is None:
-                fut.set_exception(LinkDown(
-                    f"{msg.SUBJECT} not sent: the link is {self.status.state.value} "
-                    f"({self.status.detail})"))
+                fut.set_exception(
+                    LinkDown(
+                        f"{msg.SUBJECT} not sent: the link is {self.status.state.value} "
+                        f"({self.status.detail})"
+                    )
+                )
                 continue
             if isinstance(msg, wire.Hello | wire.AckEvents):
                 fut.set_exception(ValueError(f"{msg.SUBJECT} is managed by the client"))
                 continue
-            self._send(_Request(msg=msg, frames=wire.encode(msg), deadline=0.0,
-                                retries_left=0 if isinstance(msg, wire.Ping) else self.retries,
-                                future=fut))
+            self._send(
+                _Request(
+                    msg=msg,
+                    frames=wire.encode(msg),
+                    deadline=0.0,
+                    retries_left=0 if isinstance(msg, wire.Ping) else self.retries,
+                    future=fut,
+                )
+            )
 
     def _fail_all(self, exc: LinkError) -> None:
         pending, self._pending = self._pending, {}
@@ -885,7 +935,8 @@ class LinkClient:
             if self._sync.phase != "hello":
                 with contextlib.suppress(zmq.ZMQError):
                     self._dealer.send_multipart(
-                        wire.encode(wire.ConsoleHeartbeat(t=now), check=False), zmq.NOBLOCK)
+                        wire.encode(wire.ConsoleHeartbeat(t=now), check=False), zmq.NOBLOCK
+                    )
         # Liveness: anything from the engine counts (telemetry heartbeats flow at 4 Hz).
         dead_after = self.info.dead_after_s if self.info else wire.DEAD_AFTER_S
         if self._sync.phase != "hello" and now - self._last_rx > dead_after:
@@ -897,9 +948,12 @@ class LinkClient:
             if req.retries_left == 0:
                 del self._pending[req_id]
                 if req.future is not None and not req.future.done():
-                    req.future.set_exception(CommandTimeout(
-                        f"{req.msg.SUBJECT}: no answer from the engine after "
-                        f"{self.retries + 1} tries of {self.timeout_s:g} s"))
+                    req.future.set_exception(
+                        CommandTimeout(
+                            f"{req.msg.SUBJECT}: no answer from the engine after "
+                            f"{self.retries + 1} tries of {self.timeout_s:g} s"
+                        )
+                    )
                 continue
             if req.retries_left > 0:
                 req.retries_left -= 1

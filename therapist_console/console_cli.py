@@ -9,16 +9,28 @@ from typing import Any
 
 def register(sub: Any) -> None:
     p = sub.add_parser("console", help="open the therapist console (desktop app)")
-    p.add_argument("--connect", metavar="tcp://HOST:PORT",
-                   help="connect to this engine at once (else: from the setup page)")
-    p.add_argument("--keys", type=Path, metavar="DIR",
-                   help="keys directory (default: per-user, see `palier keys show`)")
-    p.add_argument("--db", type=Path, metavar="PATH",
-                   help="session record file (default: per-user data dir)")
-    p.add_argument("--lang", choices=("en", "fr"),
-                   help="interface language (default: from the system locale)")
-    p.add_argument("--simulate-heart-rate", action="store_true",
-                   help="a simulated heart-rate source (demo; no sensor needed)")
+    p.add_argument(
+        "--connect",
+        metavar="tcp://HOST:PORT",
+        help="connect to this engine at once (else: from the setup page)",
+    )
+    p.add_argument(
+        "--keys",
+        type=Path,
+        metavar="DIR",
+        help="keys directory (default: per-user, see `palier keys show`)",
+    )
+    p.add_argument(
+        "--db", type=Path, metavar="PATH", help="session record file (default: per-user data dir)"
+    )
+    p.add_argument(
+        "--lang", choices=("en", "fr"), help="interface language (default: from the system locale)"
+    )
+    p.add_argument(
+        "--simulate-heart-rate",
+        action="store_true",
+        help="a simulated heart-rate source (demo; no sensor needed)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -26,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
     from therapist_console.app import run_console
     from therapist_console.record import default_record_path
 
-    return run_console(record_path=args.db or default_record_path(), connect=args.connect,
-                       keys_dir=args.keys, language=args.lang,
-                       simulate_heart_rate=args.simulate_heart_rate)
+    return run_console(
+        record_path=args.db or default_record_path(),
+        connect=args.connect,
+        keys_dir=args.keys,
+        language=args.lang,
+        simulate_heart_rate=args.simulate_heart_rate,
+    )

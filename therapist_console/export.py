@@ -50,8 +50,13 @@ def _json_col(name: str, doc: str, key: str | None = None) -> Column:
 
     def get(r: Mapping[str, Any]) -> Any:
         value = r.get(k)
-        return "" if value is None else value if isinstance(value, str) else json.dumps(
-            value, ensure_ascii=False, sort_keys=True)
+        return (
+            ""
+            if value is None
+            else value
+            if isinstance(value, str)
+            else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        )
 
     return Column(name, doc, get, is_json=True)
 
@@ -69,111 +74,203 @@ class Stream:
 
 
 STREAMS: tuple[Stream, ...] = (
-    Stream("steps", "started_at", "One row per visit to a hierarchy step.", (
-        _col("step_index", "position of the step in the hierarchy, from 0"),
-        _col("step_key", "the step's id in the patient's ladder"),
-        _json_col("label", "the step's label, JSON `{\"en\": ..., \"fr\": ...}` or text"),
-        _col("scene", "scene id loaded for the step"),
-        _json_col("params", "scene parameter values at the end of the step (JSON object)"),
-        _col("expected_suds", "SUDS the ladder expected for the step (0-100, may be empty)"),
-        Column("end_s", "seconds since session start when the step ended (empty: not ended)",
-               lambda r: r.get("end_s")),
-        Column("duration_s", "time spent at the step, seconds", lambda r: r.get("duration_s")),
-    )),
-    Stream("suds", "t", "SUDS ratings (Subjective Units of Distress, 0-100).", (
-        _col("value", "the rating, whole number 0-100"),
-        _col("source", "`therapist` (said aloud, typed by the therapist) or `headset` "
-             "(the patient answered on the in-headset panel)"),
-        _col("step_index", "step the rating belongs to (empty: before the first step)"),
-        _col("engine_t", "engine clock when the patient answered (headset only), seconds"),
-    )),
-    Stream("heart_rate", "t", "Heart-rate samples (about 1 per second).", (
-        _col("bpm", "heart rate, beats per minute"),
-        _col("source", "sensor name (`simulated` in the demo)"),
-    )),
-    Stream("rr_intervals", "t", "Beat-to-beat (RR) intervals, in the order received; "
-           "`t_s` is the time of the heart-rate sample that carried them.", (
-        _col("ms", "RR interval, milliseconds"),
-    )),
-    Stream("events", "t", "Clinical events: scene events fired, patient stop, pause "
-           "(safe place) and resume, failsafe, session markers.", (
-        _col("kind", "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
-             "`session` or `engine`"),
-        _col("name", "event name (scene event, pause reason, marker)"),
-        _json_col("detail", "more about the event (JSON object)"),
-        _col("step_index", "step in progress (empty: none)"),
-        _col("engine_frame", "engine frame when it happened"),
-        _col("engine_t", "engine clock when it happened, seconds"),
-    )),
-    Stream("commands", "t", "Every command the console sent to the engine.", (
-        _col("kind", "`load_scene`, `set_params`, `fire`, `pause`, `resume`, `ask_suds`"),
-        _json_col("args", "the command's arguments (JSON object)"),
-        _col("status", "`ack` (took effect), `error` (refused or not sent), `sent` (no answer)"),
-        _col("error", "the engine's or the link's error message"),
-        Column("result_s", "seconds since session start when the answer came",
-               lambda r: r.get("result_s")),
-        _col("engine_frame", "engine frame at which it took effect"),
-        _col("engine_t", "engine clock at which it took effect, seconds"),
-        _col("step_index", "step in progress"),
-    )),
-    Stream("notes", "t", "The therapist's timestamped notes.", (
-        _col("text", "the note"),
-        _col("step_index", "step in progress"),
-    )),
-    Stream("link_events", "t", "Link to the engine: up, lost, reconnected.", (
-        _col("kind", "`up`, `lost` or `reconnected`"),
-        _col("detail", "why (timeout, engine restarted, ...)"),
-    )),
-    Stream("questionnaires", "t", "Questionnaires answered before or after the session.", (
-        _col("name", "questionnaire id (from the protocols package)"),
-        _col("phase", "`pre` or `post`"),
-        _json_col("answers", "answers, JSON"),
-        _json_col("scores", "scores, JSON"),
-    )),
-    Stream("suggestions", "t", "Suggestions the console showed; the therapist decides.", (
-        _col("kind", "rule that made the suggestion"),
-        _col("text", "what was shown"),
-        _bool_col("taken", "1 taken, 0 declined, empty not answered", "taken"),
-        Column("decided_s", "seconds since session start when the therapist answered",
-               lambda r: r.get("decided_s")),
-        _col("step_index", "step in progress"),
-    )),
-    Stream("erp_urges", "t", "ERP protocols: the urge to ritualise, as rated during the session.", (
-        _col("value", "urge, whole number 0-100"),
-        _col("step_key", "step in progress (ladder step id)"),
-    )),
-    Stream("erp_rituals", "t", "ERP protocols: rituals and safety behaviours, done or resisted.", (
-        _col("what", "the behaviour, as the therapist wrote it"),
-        _col("kind", "`ritual` or `safety_behaviour`"),
-        _bool_col("resisted", "1 resisted, 0 done", "resisted"),
-        _col("step_key", "step in progress (ladder step id)"),
-    )),
-    Stream("hotspots", "t", "Trauma-cue protocols: hotspots (moments of peak distress) the "
-           "therapist marked.", (
-        _col("suds", "SUDS at the hotspot, if given"),
-        _col("note", "the therapist's words"),
-        _col("step_key", "step in progress (ladder step id)"),
-    )),
-    Stream("expectancies", "t_before", "Inhibitory learning: the feared outcome and its "
-           "likelihood before a step, what happened and the likelihood after; `t_s` is when "
-           "the expectancy was stated.", (
-        _col("step_key", "the step tested (ladder step id)"),
-        _col("feared_outcome", "what the patient feared would happen"),
-        _col("likelihood_before", "how likely it felt before, 0-100 %"),
-        _col("observed_outcome", "what happened (empty: not tested yet)"),
-        _bool_col("occurred", "1 the feared outcome happened, 0 it did not", "occurred"),
-        _col("likelihood_after", "how likely it feels after, 0-100 %"),
-        Column("after_s", "seconds since session start when the outcome was recorded",
-               lambda r: r.get("after_s")),
-    )),
-    Stream("head_pose", "t", "The patient's head (about 30 per second).", (
-        _col("x", "metres, right"),
-        _col("y", "metres, forward"),
-        _col("z", "metres, up (floor origin)"),
-        _col("h", "heading, degrees"),
-        _col("p", "pitch, degrees"),
-        _col("r", "roll, degrees"),
-    )),
+    Stream(
+        "steps",
+        "started_at",
+        "One row per visit to a hierarchy step.",
+        (
+            _col("step_index", "position of the step in the hierarchy, from 0"),
+            _col("step_key", "the step's id in the patient's ladder"),
+            _json_col("label", 'the step\'s label, JSON `{"en": ..., "fr": ...}` or text'),
+            _col("scene", "scene id loaded for the step"),
+            _json_col("params", "scene parameter values at the end of the step (JSON object)"),
+            _col("expected_suds", "SUDS the ladder expected for the step (0-100, may be empty)"),
+            Column(
+                "end_s",
+                "seconds since session start when the step ended (empty: not ended)",
+                lambda r: r.get("end_s"),
+            ),
+            Column("duration_s", "time spent at the step, seconds", lambda r: r.get("duration_s")),
+        ),
+    ),
+    Stream(
+        "suds",
+        "t",
+        "SUDS ratings (Subjective Units of Distress, 0-100).",
+        (
+            _col("value", "the rating, whole number 0-100"),
+            _col(
+                "source",
+                "`therapist` (said aloud, typed by the therapist) or `headset` "
+                "(the patient answered on the in-headset panel)",
+            ),
+            _col("step_index", "step the rating belongs to (empty: before the first step)"),
+            _col("engine_t", "engine clock when the patient answered (headset only), seconds"),
+        ),
+    ),
+    Stream(
+        "heart_rate",
+        "t",
+        "Heart-rate samples (about 1 per second).",
+        (
+            _col("bpm", "heart rate, beats per minute"),
+            _col("source", "sensor name (`simulated` in the demo)"),
+        ),
+    ),
+    Stream(
+        "rr_intervals",
+        "t",
+        "Beat-to-beat (RR) intervals, in the order received; "
+        "`t_s` is the time of the heart-rate sample that carried them.",
+        (_col("ms", "RR interval, milliseconds"),),
+    ),
+    Stream(
+        "events",
+        "t",
+        "Clinical events: scene events fired, patient stop, pause "
+        "(safe place) and resume, failsafe, session markers.",
+        (
+            _col(
+                "kind",
+                "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
+                "`session` or `engine`",
+            ),
+            _col("name", "event name (scene event, pause reason, marker)"),
+            _json_col("detail", "more about the event (JSON object)"),
+            _col("step_index", "step in progress (empty: none)"),
+            _col("engine_frame", "engine frame when it happened"),
+            _col("engine_t", "engine clock when it happened, seconds"),
+        ),
+    ),
+    Stream(
+        "commands",
+        "t",
+        "Every command the console sent to the engine.",
+        (
+            _col("kind", "`load_scene`, `set_params`, `fire`, `pause`, `resume`, `ask_suds`"),
+            _json_col("args", "the command's arguments (JSON object)"),
+            _col(
+                "status", "`ack` (took effect), `error` (refused or not sent), `sent` (no answer)"
+            ),
+            _col("error", "the engine's or the link's error message"),
+            Column(
+                "result_s",
+                "seconds since session start when the answer came",
+                lambda r: r.get("result_s"),
+            ),
+            _col("engine_frame", "engine frame at which it took effect"),
+            _col("engine_t", "engine clock at which it took effect, seconds"),
+            _col("step_index", "step in progress"),
+        ),
+    ),
+    Stream(
+        "notes",
+        "t",
+        "The therapist's timestamped notes.",
+        (
+            _col("text", "the note"),
+            _col("step_index", "step in progress"),
+        ),
+    ),
+    Stream(
+        "link_events",
+        "t",
+        "Link to the engine: up, lost, reconnected.",
+        (
+            _col("kind", "`up`, `lost` or `reconnected`"),
+            _col("detail", "why (timeout, engine restarted, ...)"),
+        ),
+    ),
+    Stream(
+        "questionnaires",
+        "t",
+        "Questionnaires answered before or after the session.",
+        (
+            _col("name", "questionnaire id (from the protocols package)"),
+            _col("phase", "`pre` or `post`"),
+            _json_col("answers", "answers, JSON"),
+            _json_col("scores", "scores, JSON"),
+        ),
+    ),
+    Stream(
+        "suggestions",
+        "t",
+        "Suggestions the console showed; the therapist decides.",
+        (
+            _col("kind", "rule that made the suggestion"),
+            _col("text", "what was shown"),
+            _bool_col("taken", "1 taken, 0 declined, empty not answered", "taken"),
+            Column(
+                "decided_s",
+                "seconds since session start when the therapist answered",
+                lambda r: r.get("decided_s"),
+            ),
+            _col("step_index", "step in progress"),
+        ),
+    ),
+    Stream(
+        "erp_urges",
+        "t",
+        "ERP protocols: the urge to ritualise, as rated during the session.",
+        (
+            _col("value", "urge, whole number 0-100"),
+            _col("step_key", "step in progress (ladder step id)"),
+        ),
+    ),
+    Stream(
+        "erp_rituals",
+        "t",
+        "ERP protocols: rituals and safety behaviours, done or resisted.",
+        (
+            _col("what", "the behaviour, as the therapist wrote it"),
+            _col("kind", "`ritual` or `safety_behaviour`"),
+            _bool_col("resisted", "1 resisted, 0 done", "resisted"),
+            _col("step_key", "step in progress (ladder step id)"),
+        ),
+    ),
+    Stream(
+        "hotspots",
+        "t",
+        "Trauma-cue protocols: hotspots (moments of peak distress) the therapist marked.",
+        (
+            _col("suds", "SUDS at the hotspot, if given"),
+            _col("note", "the therapist's words"),
+            _col("step_key", "step in progress (ladder step id)"),
+        ),
+    ),
+    Stream(
+        "expectancies",
+        "t_before",
+        "Inhibitory learning: the feared outcome and its "
+        "likelihood before a step, what happened and the likelihood after; `t_s` is when "
+        "the expectancy was stated.",
+        (
+            _col("step_key", "the step tested (ladder step id)"),
+            _col("feared_outcome", "what the patient feared would happen"),
+            _col("likelihood_before", "how likely it felt before, 0-100 %"),
+            _col("observed_outcome", "what happened (empty: not tested yet)"),
+            _bool_col("occurred", "1 the feared outcome happened, 0 it did not", "occurred"),
+            _col("likelihood_after", "how likely it feels after, 0-100 %"),
+            Column(
+                "after_s",
+                "seconds since session start when the outcome was recorded",
+                lambda r: r.get("after_s"),
+            ),
+        ),
+    ),
+    Stream(
+        "head_pose",
+        "t",
+        "The patient's head (about 30 per second).",
+        (
+            _col("x", "metres, right"),
+            _col("y", "metres, forward"),
+            _col("z", "metres, up (floor origin)"),
+            _col("h", "heading, degrees"),
+            _col("p", "pitch, degrees"),
+            _col("r", "roll, degrees"),
+        ),
+    ),
 )
 
 TIME_COLUMNS = (
@@ -187,8 +284,9 @@ def iso_utc(t: float) -> str:
     return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _prepared_rows(record: SessionRecord, stream: Stream, session_id: int,
-                   t0: float) -> list[dict[str, Any]]:
+def _prepared_rows(
+    record: SessionRecord, stream: Stream, session_id: int, t0: float
+) -> list[dict[str, Any]]:
     rows = record.rows(stream.table, session_id)
     steps = {s.id: s for s in record.steps(session_id)}
     out = []
@@ -305,8 +403,11 @@ def session_document(
 
 
 def export_json(
-    record: SessionRecord, session_id: int, out: str | os.PathLike[str],
-    *, include_head_pose: bool = True,
+    record: SessionRecord,
+    session_id: int,
+    out: str | os.PathLike[str],
+    *,
+    include_head_pose: bool = True,
 ) -> Path:
     doc = session_document(record, session_id, include_head_pose=include_head_pose)
     path = _out_dir(Path(out)) / f"session-{session_id}.json"

@@ -199,8 +199,7 @@ class SimulatedHeartRate(HeartRateSource):
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="simulated-heart-rate",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="simulated-heart-rate", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:

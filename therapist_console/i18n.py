@@ -75,23 +75,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Move to a step before recording its expectancy.",
         "Aller à un palier avant d'en noter l'attente.",
     ),
-    "model.error.no_expectancy": ("No expectancy {id} in this session.",
-                                  "Aucune attente n°{id} dans cette séance."),
-    "model.error.step_not_in_plan": ("Step {step} is not in this session's plan.",
-                                     "Le palier {step} n'est pas dans le plan de cette séance."),
-    "model.error.unknown_scene": ("Scene {scene} is unknown here.",
-                                  "La scène {scene} est inconnue ici."),
-    "model.error.no_plan": ("No hierarchy chosen for this session.",
-                            "Aucune hiérarchie choisie pour cette séance."),
+    "model.error.no_expectancy": (
+        "No expectancy {id} in this session.",
+        "Aucune attente n°{id} dans cette séance.",
+    ),
+    "model.error.step_not_in_plan": (
+        "Step {step} is not in this session's plan.",
+        "Le palier {step} n'est pas dans le plan de cette séance.",
+    ),
+    "model.error.unknown_scene": (
+        "Scene {scene} is unknown here.",
+        "La scène {scene} est inconnue ici.",
+    ),
+    "model.error.no_plan": (
+        "No hierarchy chosen for this session.",
+        "Aucune hiérarchie choisie pour cette séance.",
+    ),
     "model.error.no_such_step": (
         "Step {n} does not exist: the hierarchy has {count} steps.",
         "Le palier {n} n'existe pas : la hiérarchie a {count} paliers.",
     ),
     "model.error.no_param": ("No parameter to change.", "Aucun paramètre à modifier."),
-    "model.error.bad_param": ("Not sent, nothing changed: {detail}",
-                              "Non envoyé, rien n'a changé : {detail}"),
-    "model.error.not_sent": ("The command was not sent ({kind}): {error}",
-                             "La commande n'a pas été envoyée ({kind}) : {error}"),
+    "model.error.bad_param": (
+        "Not sent, nothing changed: {detail}",
+        "Non envoyé, rien n'a changé : {detail}",
+    ),
+    "model.error.not_sent": (
+        "The command was not sent ({kind}): {error}",
+        "La commande n'a pas été envoyée ({kind}) : {error}",
+    ),
     "model.error.reminder_range": (
         "The SUDS reminder interval must be 0.5 to 60 minutes.",
         "L'intervalle de rappel SUDS doit être de 0,5 à 60 minutes.",
@@ -210,14 +222,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "report.erp": ("Urges and rituals (ERP)", "Envies et rituels (EPR)"),
     "report.hotspots": ("Hotspots", "Points chauds"),
-    "report.expectancies": ("Expectancies (inhibitory learning)",
-                            "Attentes (apprentissage inhibiteur)"),
-    "report.expectancy.before": ("Feared: “{fear}” ({pct}% likely).",
-                                 "Crainte : « {fear} » ({pct} % probable)."),
-    "report.expectancy.after": ("Observed: {outcome} ({occurred}); now {pct}% "
-                                "(belief change {change} points).",
-                                "Observé : {outcome} ({occurred}) ; maintenant {pct} % "
-                                "(croyance {change} points)."),
+    "report.expectancies": (
+        "Expectancies (inhibitory learning)",
+        "Attentes (apprentissage inhibiteur)",
+    ),
+    "report.expectancy.before": (
+        "Feared: “{fear}” ({pct}% likely).",
+        "Crainte : « {fear} » ({pct} % probable).",
+    ),
+    "report.expectancy.after": (
+        "Observed: {outcome} ({occurred}); now {pct}% (belief change {change} points).",
+        "Observé : {outcome} ({occurred}) ; maintenant {pct} % (croyance {change} points).",
+    ),
     "report.expectancy.occurred.True": ("it happened", "c'est arrivé"),
     "report.expectancy.occurred.False": ("it did not happen", "ce n'est pas arrivé"),
     "report.page": ("Page {page} of {pages}", "Page {page} sur {pages}"),
@@ -239,8 +255,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.link.lost": ("Link lost — reconnecting", "Liaison perdue — reconnexion"),
     "ui.link.disconnected": ("Not connected", "Non connecté"),
     "ui.link.connecting": ("Connecting…", "Connexion…"),
-    "ui.link.address": ("{endpoint} · engine key {fingerprint}",
-                        "{endpoint} · clé du moteur {fingerprint}"),
+    "ui.link.address": (
+        "{endpoint} · engine key {fingerprint}",
+        "{endpoint} · clé du moteur {fingerprint}",
+    ),
     "ui.link.none": ("no engine chosen", "aucun moteur choisi"),
     "ui.bar.patient": ("Patient: {pseudonym}", "Patient : {pseudonym}"),
     "ui.bar.session": ("Session {t}", "Séance {t}"),
@@ -285,17 +303,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(`palier keys init`, puis `palier keys allow`).",
     ),
     "ui.setup.patient": ("Patient (pseudonym only)", "Patient (pseudonyme seulement)"),
-    "ui.setup.pseudonym_hint": ("New pseudonym, e.g. P-017 (no real name)",
-                                "Nouveau pseudonyme, ex. P-017 (pas de nom réel)"),
+    "ui.setup.pseudonym_hint": (
+        "New pseudonym, e.g. P-017 (no real name)",
+        "Nouveau pseudonyme, ex. P-017 (pas de nom réel)",
+    ),
     "ui.setup.create": ("Create", "Créer"),
     "ui.setup.protocol": ("Protocol and hierarchy", "Protocole et hiérarchie"),
-    "ui.setup.ladder_new": ("New hierarchy from the protocol",
-                            "Nouvelle hiérarchie tirée du protocole"),
+    "ui.setup.ladder_new": (
+        "New hierarchy from the protocol",
+        "Nouvelle hiérarchie tirée du protocole",
+    ),
     "ui.setup.ladder_version": ("{title} (version {version})", "{title} (version {version})"),
-    "ui.setup.questionnaire": ("Pre-session questionnaire (SSQ)…",
-                               "Questionnaire avant la séance (SSQ)…"),
-    "ui.setup.questionnaire_none": ("No pre-session questionnaire (optional).",
-                                    "Pas de questionnaire avant la séance (facultatif)."),
+    "ui.setup.questionnaire": (
+        "Pre-session questionnaire (SSQ)…",
+        "Questionnaire avant la séance (SSQ)…",
+    ),
+    "ui.setup.questionnaire_none": (
+        "No pre-session questionnaire (optional).",
+        "Pas de questionnaire avant la séance (facultatif).",
+    ),
     "ui.setup.start": ("Start the session", "Commencer la séance"),
     "ui.setup.protocols_broken": (
         "{n} protocol file(s) left out because of errors (first: {where}); "
@@ -303,8 +329,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} fichier(s) de protocole écarté(s) pour erreurs (premier : {where}) ; "
         "`{check} FICHIER` indique quoi corriger.",
     ),
-    "ui.questionnaire.incomplete": ("Please answer every item ({detail}).",
-                                    "Répondre à chaque question ({detail})."),
+    "ui.questionnaire.incomplete": (
+        "Please answer every item ({detail}).",
+        "Répondre à chaque question ({detail}).",
+    ),
     "ui.hierarchy.title": ("Hierarchy", "Hiérarchie"),
     "ui.hierarchy.expected": ("expected SUDS", "SUDS attendu"),
     "ui.hierarchy.go": ("Go to this step", "Aller à ce palier"),
@@ -316,8 +344,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.suggestion.take": ("Take", "Accepter"),
     "ui.suggestion.decline": ("Not now", "Pas maintenant"),
     "ui.controls.title": ("Scene", "Scène"),
-    "ui.controls.none": ("Go to a step of the hierarchy to load its scene.",
-                         "Aller à un palier de la hiérarchie pour charger sa scène."),
+    "ui.controls.none": (
+        "Go to a step of the hierarchy to load its scene.",
+        "Aller à un palier de la hiérarchie pour charger sa scène.",
+    ),
     "ui.controls.events": ("Events", "Événements"),
     "ui.controls.on": ("on", "activé"),
     "ui.mirror.waiting": ("Waiting for the patient's view…", "En attente de la vue du patient…"),
@@ -335,16 +365,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Un rappel discret apparaît si aucun SUDS n'a été relevé depuis ce délai.",
     ),
     "ui.warning.dismiss": ("Dismiss", "Masquer"),
-    "ui.planned.due": ("Planned event due: {event}. Fire it when the patient is ready.",
-                       "Événement prévu : {event}. Le déclencher quand le patient est prêt."),
+    "ui.planned.due": (
+        "Planned event due: {event}. Fire it when the patient is ready.",
+        "Événement prévu : {event}. Le déclencher quand le patient est prêt.",
+    ),
     "ui.planned.fire": ("Fire now", "Déclencher"),
     "ui.suds.last": ("Last rating: {value} ({source})", "Dernier relevé : {value} ({source})"),
     "ui.suds.none_yet": ("No rating yet in this session.", "Aucun relevé dans cette séance."),
-    "ui.suds.invalid": ("Type a whole number from 0 to 100.",
-                        "Saisir un nombre entier de 0 à 100."),
-    "ui.suds.asked": ("The rating panel is shown in the headset; the answer will appear here.",
-                      "Le panneau de notation est affiché dans le casque ; la réponse "
-                      "apparaîtra ici."),
+    "ui.suds.invalid": (
+        "Type a whole number from 0 to 100.",
+        "Saisir un nombre entier de 0 à 100.",
+    ),
+    "ui.suds.asked": (
+        "The rating panel is shown in the headset; the answer will appear here.",
+        "Le panneau de notation est affiché dans le casque ; la réponse apparaîtra ici.",
+    ),
     "ui.chart.title": ("Heart rate and SUDS", "Fréquence cardiaque et SUDS"),
     "ui.chart.hr": ("Heart rate (bpm)", "Fréquence cardiaque (bpm)"),
     "ui.timeline.title": ("Timeline and notes", "Chronologie et notes"),
@@ -354,10 +389,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.timeline.col.kind": ("Kind", "Type"),
     "ui.timeline.col.what": ("What happened", "Ce qui s'est passé"),
     "ui.session.end": ("End the session", "Terminer la séance"),
-    "ui.session.end_confirm": ("End the session now? The record is closed and the summary "
-                               "shown.",
-                               "Terminer la séance maintenant ? Le dossier est clos et la "
-                               "synthèse affichée."),
+    "ui.session.end_confirm": (
+        "End the session now? The record is closed and the summary shown.",
+        "Terminer la séance maintenant ? Le dossier est clos et la synthèse affichée.",
+    ),
     "ui.summary.csv": ("Export CSV", "Exporter en CSV"),
     "ui.summary.json": ("Export JSON", "Exporter en JSON"),
     "ui.summary.pdf": ("PDF report", "Compte rendu PDF"),
@@ -377,8 +412,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "inférieur à la moitié de ce pic ; — si le SUDS n'a pas diminué de moitié "
         "pendant le palier.",
     ),
-    "summary.steps.highest_of": ("highest step {highest} of {total}",
-                         "palier le plus haut {highest} sur {total}"),
+    "summary.steps.highest_of": (
+        "highest step {highest} of {total}",
+        "palier le plus haut {highest} sur {total}",
+    ),
     "summary.steps.highest": ("highest step {highest}", "palier le plus haut {highest}"),
     "summary.steps.worked.one": ("{n} step worked", "{n} palier travaillé"),
     "summary.steps.worked.many": ("{n} steps worked", "{n} paliers travaillés"),
@@ -423,8 +460,7 @@ def fmt_number(value: float, lang: str, decimals: int = 2) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def localized_error(cls: type[E], key: str, lang: str = DEFAULT_LANGUAGE, /,
-                    **params: Any) -> E:
+def localized_error(cls: type[E], key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> E:
     """An exception of ``cls`` whose message is catalogue string ``key``.
 
     ``str(exc)`` is the message in ``lang``; the key and parameters travel on

@@ -178,21 +178,35 @@ class Plan:
         prog = self.progression
         return {
             "kind": self.kind,
-            "progression": None if prog is None else {
-                "mode": prog.mode, "threshold": prog.threshold,
-                "fall_fraction": prog.fall_fraction, "consecutive": prog.consecutive,
-                "step_down_at": prog.step_down_at},
-            "suds_schedule": None if rule is None else {
-                "interval_min": rule.interval_min, "at_step_change": rule.at_step_change,
-                "at_step_end": rule.at_step_end},
+            "progression": None
+            if prog is None
+            else {
+                "mode": prog.mode,
+                "threshold": prog.threshold,
+                "fall_fraction": prog.fall_fraction,
+                "consecutive": prog.consecutive,
+                "step_down_at": prog.step_down_at,
+            },
+            "suds_schedule": None
+            if rule is None
+            else {
+                "interval_min": rule.interval_min,
+                "at_step_change": rule.at_step_change,
+                "at_step_end": rule.at_step_end,
+            },
             "protocol_id": self.protocol_id,
             "ladder_version_id": self.ladder_version_id,
             "title": self.title.to_dict() if hasattr(self.title, "to_dict") else self.title,
             "steps": [
-                {"key": s.key, "label": s.label_dict(), "scene": s.scene,
-                 "params": dict(s.params), "expected_suds": s.expected_suds,
-                 "min_duration_min": s.min_duration_min,
-                 "events": [dict(e) for e in s.events]}
+                {
+                    "key": s.key,
+                    "label": s.label_dict(),
+                    "scene": s.scene,
+                    "params": dict(s.params),
+                    "expected_suds": s.expected_suds,
+                    "min_duration_min": s.min_duration_min,
+                    "events": [dict(e) for e in s.events],
+                }
                 for s in self.steps
             ],
         }
@@ -207,21 +221,26 @@ class Plan:
         kind = str(getattr(protocol, "kind", "exposure"))
         if ladder is not None and hasattr(ladder, "plan_json"):
             # A protocols.ladders.Ladder: presets resolved against scene defaults.
-            return replace(cls.from_json(ladder.plan_json()), suds_schedule=rule,
-                           progression=prog, kind=kind)
+            return replace(
+                cls.from_json(ladder.plan_json()), suds_schedule=rule, progression=prog, kind=kind
+            )
         source = ladder if ladder is not None else protocol
         return cls(
             suds_schedule=rule,
             progression=prog,
             kind=kind,
             protocol_id=str(protocol.id),
-            ladder_version_id=getattr(ladder, "version_id", None) if ladder is not None
-            else None,
+            ladder_version_id=getattr(ladder, "version_id", None) if ladder is not None else None,
             title=getattr(protocol, "title", None),
             steps=tuple(
-                PlanStep(key=str(s.id), label=s.text, scene=str(s.scene),
-                         params=dict(s.preset), expected_suds=s.expected_suds,
-                         min_duration_min=getattr(s, "min_duration_min", None))
+                PlanStep(
+                    key=str(s.id),
+                    label=s.text,
+                    scene=str(s.scene),
+                    params=dict(s.preset),
+                    expected_suds=s.expected_suds,
+                    min_duration_min=getattr(s, "min_duration_min", None),
+                )
                 for s in source.steps
             ),
         )
@@ -245,10 +264,15 @@ class Plan:
             ladder_version_id=data.get("ladder_version_id"),
             title=data.get("title"),
             steps=tuple(
-                PlanStep(key=s["key"], label=s.get("label"), scene=s["scene"],
-                         params=dict(s.get("params") or {}), expected_suds=s.get("expected_suds"),
-                         min_duration_min=s.get("min_duration_min"),
-                         events=tuple(dict(e) for e in s.get("events") or ()))
+                PlanStep(
+                    key=s["key"],
+                    label=s.get("label"),
+                    scene=s["scene"],
+                    params=dict(s.get("params") or {}),
+                    expected_suds=s.get("expected_suds"),
+                    min_duration_min=s.get("min_duration_min"),
+                    events=tuple(dict(e) for e in s.get("events") or ()),
+                )
                 for s in data.get("steps", ())
             ),
         )
@@ -311,8 +335,17 @@ class TimelineEntry:
                 label = _event_label(decl, name, lang)
                 base = tr("event.scene_event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
-            if self.name in ("pause", "resume", "patient_stop", "failsafe",
-                             "questionnaire", "urge", "ritual", "hotspot", "expectancy"):
+            if self.name in (
+                "pause",
+                "resume",
+                "patient_stop",
+                "failsafe",
+                "questionnaire",
+                "urge",
+                "ritual",
+                "hotspot",
+                "expectancy",
+            ):
                 base = tr(f"event.{self.name}", lang)
                 label = d.get("label") or d.get("event") or ""
                 return f"{base}{colon(lang)}{label}" if label else base
@@ -380,8 +413,9 @@ def describe_value(spec: Any, value: Any, lang: str) -> str:
     return f"{text} {spec.unit}" if spec.unit else text
 
 
-def describe_command(kind: str, detail: Mapping[str, Any], lang: str,
-                     decl_for: DeclLookup | None = None) -> str:
+def describe_command(
+    kind: str, detail: Mapping[str, Any], lang: str, decl_for: DeclLookup | None = None
+) -> str:
     """A command line of the timeline as a sentence: the status first (✓ done,
     ✗ refused with the engine's message, … sent), then what it did, named by
     the scene declaration's labels (``Distance 2 → 1.9 m (ramp 1.5 s)``)."""
@@ -391,8 +425,11 @@ def describe_command(kind: str, detail: Mapping[str, Any], lang: str,
     decl = _lookup(decl_for, scene)
     if kind == "load_scene":
         name = str(decl.name.get(lang)) if decl is not None else str(args.get("scene", ""))
-        what = tr("command.load_scene.sent" if status == "sent" else "command.load_scene",
-                  lang, scene=name)
+        what = tr(
+            "command.load_scene.sent" if status == "sent" else "command.load_scene",
+            lang,
+            scene=name,
+        )
     elif kind == "set_params":
         before = dict(detail.get("before") or {})
         changes = []
@@ -414,8 +451,11 @@ def describe_command(kind: str, detail: Mapping[str, Any], lang: str,
                 changes.append(f"{label} → {new}")
         ramp = float(args.get("ramp_s") or 0.0)
         joined = ", ".join(changes)
-        what = (tr("command.set_params", lang, changes=joined, ramp=fmt_number(ramp, lang))
-                if ramp > 0 else tr("command.set_params.now", lang, changes=joined))
+        what = (
+            tr("command.set_params", lang, changes=joined, ramp=fmt_number(ramp, lang))
+            if ramp > 0
+            else tr("command.set_params.now", lang, changes=joined)
+        )
     elif kind == "fire":
         label = _event_label(decl, str(args.get("event", "")), lang)
         what = tr("command.fire.sent" if status == "sent" else "command.fire", lang, event=label)
@@ -461,8 +501,7 @@ class Reminder:
 
     @classmethod
     def from_due(cls, due: Any) -> Reminder:
-        return cls(str(due.reason.value), float(due.since_t), float(due.interval_min) * 60.0,
-                   due)
+        return cls(str(due.reason.value), float(due.since_t), float(due.interval_min) * 60.0, due)
 
 
 # -- the link, as the model sees it ---------------------------------------------------
@@ -589,8 +628,11 @@ class SessionModel:
         """Seconds since the session started (0 with no session)."""
         if self.session is None:
             return 0.0
-        end = self.session.ended_at if self.session.ended_at is not None else (
-            self.now() if now is None else now)
+        end = (
+            self.session.ended_at
+            if self.session.ended_at is not None
+            else (self.now() if now is None else now)
+        )
         return max(0.0, end - self.session.started_at)
 
     def step_elapsed_s(self, now: float | None = None) -> float:
@@ -650,8 +692,9 @@ class SessionModel:
         if self.patient is None:
             raise localized_error(ModelError, "model.error.no_patient", self.language)
         if self.session is not None and self.session.status == "open":
-            raise localized_error(ModelError, "model.error.still_open", self.language,
-                                  id=self.session.id)
+            raise localized_error(
+                ModelError, "model.error.still_open", self.language, id=self.session.id
+            )
         plan = self.plan
         self._reset_session_state()
         t = self.now()
@@ -692,12 +735,14 @@ class SessionModel:
     def add_questionnaire(self, name: str, phase: str, answers: Any, scores: Any) -> int:
         """Record a questionnaire scored elsewhere (see :meth:`score_questionnaire`)."""
         session = self._require_session()
-        rid = self.record.add_questionnaire(session.id, name=name, phase=phase, answers=answers,
-                                            scores=scores, t=self.now())
+        rid = self.record.add_questionnaire(
+            session.id, name=name, phase=phase, answers=answers, scores=scores, t=self.now()
+        )
         return rid
 
-    def score_questionnaire(self, name: str, phase: str, answers: Any,
-                            *, ssq_threshold: float | None = None) -> Any:
+    def score_questionnaire(
+        self, name: str, phase: str, answers: Any, *, ssq_threshold: float | None = None
+    ) -> Any:
         """Score a built-in questionnaire (``protocols.questionnaires``: 'ssq',
         'ipq') and record answers and scores. Raises ``QuestionnaireError``
         (nothing recorded) for incomplete or out-of-range answers. A warning
@@ -706,15 +751,28 @@ class SessionModel:
         from protocols.questionnaires import DEFAULT_SSQ_THRESHOLD, score
 
         session = self._require_session()
-        result = score(name, answers, phase=phase,
-                       ssq_threshold=DEFAULT_SSQ_THRESHOLD if ssq_threshold is None
-                       else ssq_threshold)
+        result = score(
+            name,
+            answers,
+            phase=phase,
+            ssq_threshold=DEFAULT_SSQ_THRESHOLD if ssq_threshold is None else ssq_threshold,
+        )
         t = self.now()
-        rid = self.record.add_questionnaire(session.id, name=name, phase=phase,
-                                            answers=dict(result.answers),
-                                            scores=result.record_scores(), t=t)
-        self._add_timeline(t, "event", "questionnaire",
-                           {"name": name, "label": " ".join(result.lines(self.language))}, rid)
+        rid = self.record.add_questionnaire(
+            session.id,
+            name=name,
+            phase=phase,
+            answers=dict(result.answers),
+            scores=result.record_scores(),
+            t=t,
+        )
+        self._add_timeline(
+            t,
+            "event",
+            "questionnaire",
+            {"name": name, "label": " ".join(result.lines(self.language))},
+            rid,
+        )
         if result.warning is not None:
             self.events.warning.emit(result.warning.get(self.language))
         return result
@@ -731,8 +789,7 @@ class SessionModel:
         t = self.now()
         urge = Urge(t, validate_urge(value), self._step_key())
         rid = int(self.record.clinical_log().add_urge(session.id, urge))
-        self._add_timeline(t, "event", "urge", {"value": urge.value, "label": str(urge.value)},
-                           rid)
+        self._add_timeline(t, "event", "urge", {"value": urge.value, "label": str(urge.value)}, rid)
         return rid
 
     def log_ritual(self, what: str, *, resisted: bool, kind: str = "ritual") -> int:
@@ -743,9 +800,18 @@ class SessionModel:
         t = self.now()
         ritual = Ritual(t, what, resisted, kind, self._step_key())  # type: ignore[arg-type]
         rid = int(self.record.clinical_log().add_ritual(session.id, ritual))
-        self._add_timeline(t, "event", "ritual", {"what": ritual.what.strip(),
-                                                  "resisted": resisted, "kind": kind,
-                                                  "label": ritual.what.strip()}, rid)
+        self._add_timeline(
+            t,
+            "event",
+            "ritual",
+            {
+                "what": ritual.what.strip(),
+                "resisted": resisted,
+                "kind": kind,
+                "label": ritual.what.strip(),
+            },
+            rid,
+        )
         return rid
 
     def mark_hotspot(self, suds: int | None = None, note: str = "") -> int:
@@ -754,8 +820,14 @@ class SessionModel:
 
         session = self._require_session()
         t = self.now()
-        rid = int(self.record.clinical_log().add_hotspot(session.id, Hotspot(
-            t, None if suds is None else validate_suds(suds), note.strip(), self._step_key())))
+        rid = int(
+            self.record.clinical_log().add_hotspot(
+                session.id,
+                Hotspot(
+                    t, None if suds is None else validate_suds(suds), note.strip(), self._step_key()
+                ),
+            )
+        )
         self._add_timeline(t, "event", "hotspot", {"suds": suds, "label": note.strip()}, rid)
         return rid
 
@@ -772,12 +844,18 @@ class SessionModel:
         exp = Expectancy(key, feared_outcome.strip(), likelihood_before, t)
         rid = int(self.record.clinical_log().add_expectancy(session.id, exp))
         self._expectancies[rid] = exp
-        self._add_timeline(t, "event", "expectancy", {
-            "label": f"{exp.feared_outcome} ({likelihood_before} %)"}, rid)
+        self._add_timeline(
+            t,
+            "event",
+            "expectancy",
+            {"label": f"{exp.feared_outcome} ({likelihood_before} %)"},
+            rid,
+        )
         return rid
 
-    def record_expectancy_outcome(self, expectancy_id: int, *, observed_outcome: str,
-                                  occurred: bool, likelihood_after: int) -> Any:
+    def record_expectancy_outcome(
+        self, expectancy_id: int, *, observed_outcome: str, occurred: bool, likelihood_after: int
+    ) -> Any:
         """After the step: what happened and the likelihood now. Records it and
         shows the inhibitory-learning suggestion (test again, or vary).
         Returns the ``protocols.progression.Suggestion``."""
@@ -786,23 +864,31 @@ class SessionModel:
         self._require_session()
         exp = self._expectancies.get(expectancy_id)
         if exp is None:
-            raise localized_error(ModelError, "model.error.no_expectancy", self.language,
-                                  id=expectancy_id)
+            raise localized_error(
+                ModelError, "model.error.no_expectancy", self.language, id=expectancy_id
+            )
         t = self.now()
-        done = exp.after(observed_outcome=observed_outcome, occurred=occurred,
-                         likelihood_after=likelihood_after, t=t)
+        done = exp.after(
+            observed_outcome=observed_outcome,
+            occurred=occurred,
+            likelihood_after=likelihood_after,
+            t=t,
+        )
         self.record.clinical_log().record_outcome(expectancy_id, done)
         self._expectancies[expectancy_id] = done
-        plan_step = next((s for s in self.plan.steps if s.key == exp.step_id), None) \
-            if self.plan else None
+        plan_step = (
+            next((s for s in self.plan.steps if s.key == exp.step_id), None) if self.plan else None
+        )
         if plan_step is None:
-            raise localized_error(ModelError, "model.error.step_not_in_plan", self.language,
-                                  step=exp.step_id)
+            raise localized_error(
+                ModelError, "model.error.step_not_in_plan", self.language, step=exp.step_id
+            )
         step = _protocol_step(plan_step)
         decl = self.scene_declaration(plan_step.scene)
         if decl is None:
-            raise localized_error(ModelError, "model.error.unknown_scene", self.language,
-                                  scene=plan_step.scene)
+            raise localized_error(
+                ModelError, "model.error.unknown_scene", self.language, scene=plan_step.scene
+            )
         sug = InhibitoryLearningRule().after_step(step, done, decl)
         self.suggest(sug.kind, sug.text, {"step_key": sug.step_id, **dict(sug.detail)})
         return sug
@@ -838,8 +924,15 @@ class SessionModel:
         self.step_history = self.record.steps(sid)
         by_row = {s.id: s for s in self.step_history}
         self.suds_history = [
-            SudsEntry(r.id, r.t, r.t - t0, r.value, r.source,
-                      by_row[r.step_id].step_index if r.step_id in by_row else None, r.engine_t)
+            SudsEntry(
+                r.id,
+                r.t,
+                r.t - t0,
+                r.value,
+                r.source,
+                by_row[r.step_id].step_index if r.step_id in by_row else None,
+                r.engine_t,
+            )
             for r in self.record.suds(sid)
         ]
         self._last_suds_t = self.suds_history[-1].t if self.suds_history else None
@@ -850,37 +943,82 @@ class SessionModel:
         ]
         entries: list[TimelineEntry] = []
         for st in self.step_history:
-            entries.append(TimelineEntry(st.started_at, st.started_at - t0, "step", st.step_key, {
-                "index": st.step_index, "label": st.label,
-                "scene": st.scene}, st.id))
+            entries.append(
+                TimelineEntry(
+                    st.started_at,
+                    st.started_at - t0,
+                    "step",
+                    st.step_key,
+                    {"index": st.step_index, "label": st.label, "scene": st.scene},
+                    st.id,
+                )
+            )
         for s in self.suds_history:
-            entries.append(TimelineEntry(s.t, s.elapsed_s, "suds", s.source,
-                                         {"value": s.value, "source": s.source}, s.record_id))
+            entries.append(
+                TimelineEntry(
+                    s.t,
+                    s.elapsed_s,
+                    "suds",
+                    s.source,
+                    {"value": s.value, "source": s.source},
+                    s.record_id,
+                )
+            )
         for r in self.record.rows("notes", sid):
-            entries.append(TimelineEntry(r["t"], r["t"] - t0, "note", "note",
-                                         {"text": r["text"]}, r["id"]))
+            entries.append(
+                TimelineEntry(r["t"], r["t"] - t0, "note", "note", {"text": r["text"]}, r["id"])
+            )
         for r in self.record.rows("events", sid):
-            entries.append(TimelineEntry(r["t"], r["t"] - t0, "event", r["kind"],
-                                         {**_loads(r["detail"]), "name": r["name"]}, r["id"]))
+            entries.append(
+                TimelineEntry(
+                    r["t"],
+                    r["t"] - t0,
+                    "event",
+                    r["kind"],
+                    {**_loads(r["detail"]), "name": r["name"]},
+                    r["id"],
+                )
+            )
         for r in self.record.rows("commands", sid):
             step_row = by_row.get(r["step_id"])
-            entries.append(TimelineEntry(r["t"], r["t"] - t0, "command", r["kind"], {
-                "args": _loads(r["args"]), "status": r["status"], "error": r["error"],
-                "scene": step_row.scene if step_row is not None else None}, r["id"]))
+            entries.append(
+                TimelineEntry(
+                    r["t"],
+                    r["t"] - t0,
+                    "command",
+                    r["kind"],
+                    {
+                        "args": _loads(r["args"]),
+                        "status": r["status"],
+                        "error": r["error"],
+                        "scene": step_row.scene if step_row is not None else None,
+                    },
+                    r["id"],
+                )
+            )
         for r in self.record.rows("link_events", sid):
-            entries.append(TimelineEntry(r["t"], r["t"] - t0, "link", r["kind"],
-                                         {"detail": r["detail"]}, r["id"]))
+            entries.append(
+                TimelineEntry(
+                    r["t"], r["t"] - t0, "link", r["kind"], {"detail": r["detail"]}, r["id"]
+                )
+            )
         entries.sort(key=lambda e: e.t)
         self.timeline = entries
         # The last step is where the session stood; the engine must be told
         # again (go_to_step) once connected: the scene may not be loaded.
         if self.step_history and self.plan is not None:
             last = self.step_history[-1]
-            index = next((i for i, s in enumerate(self.plan.steps) if s.key == last.step_key),
-                         last.step_index)
-            plan_step = (self.plan.steps[index] if 0 <= index < len(self.plan.steps) else
-                         PlanStep(last.step_key, last.label, last.scene, last.params,
-                                  last.expected_suds))
+            index = next(
+                (i for i, s in enumerate(self.plan.steps) if s.key == last.step_key),
+                last.step_index,
+            )
+            plan_step = (
+                self.plan.steps[index]
+                if 0 <= index < len(self.plan.steps)
+                else PlanStep(
+                    last.step_key, last.label, last.scene, last.params, last.expected_suds
+                )
+            )
             self.current_step = CurrentStep(index, plan_step, last, dict(last.params))
 
     # -- during the session: steps and commands ----------------------------------------
@@ -894,29 +1032,47 @@ class SessionModel:
         if self.plan is None:
             raise localized_error(ModelError, "model.error.no_plan", self.language)
         if not 0 <= index < len(self.plan.steps):
-            raise localized_error(ModelError, "model.error.no_such_step", self.language,
-                                  n=index + 1, count=len(self.plan.steps))
+            raise localized_error(
+                ModelError,
+                "model.error.no_such_step",
+                self.language,
+                n=index + 1,
+                count=len(self.plan.steps),
+            )
         if self.link is not None:
             self._require_link()
         plan_step = self.plan.steps[index]
         values = {**dict(plan_step.params), **dict(params or {})}
         t = self.now()
         row = self.record.start_step(
-            session.id, t=t, step_index=index, step_key=plan_step.key, scene=plan_step.scene,
-            params=values, label=plan_step.label_dict(), expected_suds=plan_step.expected_suds)
+            session.id,
+            t=t,
+            step_index=index,
+            step_key=plan_step.key,
+            scene=plan_step.scene,
+            params=values,
+            label=plan_step.label_dict(),
+            expected_suds=plan_step.expected_suds,
+        )
         self.step_history.append(row)
         self.current_step = CurrentStep(index, plan_step, row, values)
-        self._add_timeline(t, "step", plan_step.key, {
-            "index": index, "label": plan_step.label_dict(),
-            "scene": plan_step.scene}, row.id)
+        self._add_timeline(
+            t,
+            "step",
+            plan_step.key,
+            {"index": index, "label": plan_step.label_dict(), "scene": plan_step.scene},
+            row.id,
+        )
         self._planned_checked_s = 0.0
         self.events.step.emit(self.current_step)
         self._update_reminder(t)
         if self.progression_mode == "inhibitory_learning":
             from protocols.progression import InhibitoryLearningRule
 
-            known = next((e for e in reversed(self._expectancies.values())
-                          if e.step_id == plan_step.key), None)
+            known = next(
+                (e for e in reversed(self._expectancies.values()) if e.step_id == plan_step.key),
+                None,
+            )
             ask = InhibitoryLearningRule().before_step(_protocol_step(plan_step), known)
             if ask is not None:
                 self.suggest(ask.kind, ask.text, {"step_key": plan_step.key})
@@ -935,13 +1091,18 @@ class SessionModel:
             try:  # all or nothing, before anything is sent or recorded
                 values = decl.validate_values(values)
             except SceneError as exc:
-                raise localized_error(ModelError, "model.error.bad_param", self.language,
-                                      detail=str(exc)) from None
+                raise localized_error(
+                    ModelError, "model.error.bad_param", self.language, detail=str(exc)
+                ) from None
         values = dict(values)
-        before = ({k: self.current_step.params[k] for k in values
-                   if k in self.current_step.params} if self.current_step else {})
-        cid = self._send("set_params", {"params": values, "ramp_s": float(ramp_s)},
-                         {"before": before})
+        before = (
+            {k: self.current_step.params[k] for k in values if k in self.current_step.params}
+            if self.current_step
+            else {}
+        )
+        cid = self._send(
+            "set_params", {"params": values, "ramp_s": float(ramp_s)}, {"before": before}
+        )
         if self.current_step is not None:
             merged = {**dict(self.current_step.params), **values}
             self.current_step = replace(self.current_step, params=merged)
@@ -971,8 +1132,9 @@ class SessionModel:
             raise localized_error(NotConnectedError, "model.error.no_link", self.language)
         return self.link
 
-    def _send(self, kind: str, args: Mapping[str, Any],
-              extra: Mapping[str, Any] | None = None) -> int:
+    def _send(
+        self, kind: str, args: Mapping[str, Any], extra: Mapping[str, Any] | None = None
+    ) -> int:
         """Record a command as sent, submit it, record the engine's answer later.
 
         The command is committed before it leaves, so a crash between the two
@@ -987,18 +1149,20 @@ class SessionModel:
         cid = self.record.add_command(session.id, t=t, kind=kind, args=args, step_id=step_id)
         # The timeline also keeps the scene (its declaration names things) and,
         # for a change, the values before it: neither goes to the engine.
-        extra = {"scene": self.current_step.plan_step.scene if self.current_step else None,
-                 **dict(extra or {})}
+        extra = {
+            "scene": self.current_step.plan_step.scene if self.current_step else None,
+            **dict(extra or {}),
+        }
         self._pending[cid] = (kind, dict(args), extra)
-        self._add_timeline(t, "command", kind,
-                           {"args": dict(args), "status": "sent", **extra}, cid)
+        self._add_timeline(t, "command", kind, {"args": dict(args), "status": "sent", **extra}, cid)
         cls = _COMMANDS[kind]
         try:
             fut = link.submit(getattr(wire, cls), **args)
         except Exception as exc:
             self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
-            raise localized_error(CommandFailed, "model.error.not_sent", self.language,
-                                  kind=kind, error=str(exc)) from exc
+            raise localized_error(
+                CommandFailed, "model.error.not_sent", self.language, kind=kind, error=str(exc)
+            ) from exc
         fut.add_done_callback(lambda f: self.call_soon(lambda: self._future_done(cid, f)))
         return cid
 
@@ -1010,8 +1174,12 @@ class SessionModel:
             self.on_command_result(cid, ok=False, error=str(exc) or type(exc).__name__)
             return
         reply = fut.result()
-        self.on_command_result(cid, ok=True, engine_frame=getattr(reply, "frame", None),
-                               engine_t=getattr(reply, "t_engine", None))
+        self.on_command_result(
+            cid,
+            ok=True,
+            engine_frame=getattr(reply, "frame", None),
+            engine_t=getattr(reply, "t_engine", None),
+        )
 
     def on_command_result(
         self,
@@ -1024,28 +1192,49 @@ class SessionModel:
     ) -> None:
         """The engine acknowledged (or refused) command ``command_id``."""
         t = self.now()
-        self.record.command_result(command_id, ok=ok, t=t, error=error,
-                                   engine_frame=engine_frame, engine_t=engine_t)
+        self.record.command_result(
+            command_id, ok=ok, t=t, error=error, engine_frame=engine_frame, engine_t=engine_t
+        )
         kind, args, extra = self._pending.pop(command_id, ("", {}, {}))
-        self._add_timeline(t, "command", kind or "command", {
-            "args": args, "status": "ack" if ok else "error", "error": error, **extra},
-            command_id)
+        self._add_timeline(
+            t,
+            "command",
+            kind or "command",
+            {"args": args, "status": "ack" if ok else "error", "error": error, **extra},
+            command_id,
+        )
         if not ok or self.session is None or self.session.status != "open":
             return
         at = self.engine_to_console(engine_t)
         step_id = self.current_step.row.id if self.current_step else None
         if kind == "fire":
-            self._record_event("scene_event", args.get("event"), {
-                "event": args.get("event"), "options": args.get("options", {}),
-                "scene": extra.get("scene")},
-                at, engine_t, engine_frame, step_id)
+            self._record_event(
+                "scene_event",
+                args.get("event"),
+                {
+                    "event": args.get("event"),
+                    "options": args.get("options", {}),
+                    "scene": extra.get("scene"),
+                },
+                at,
+                engine_t,
+                engine_frame,
+                step_id,
+            )
             # A simulated heart rate startles with the event (real sensors ignore this).
             startle = getattr(self.heart_rate_source, "on_event", None)
             if callable(startle):
                 startle(1.0)
         elif kind in ("pause", "resume"):
-            self._record_event(kind, args.get("reason"), {"reason": args.get("reason", "")},
-                               at, engine_t, engine_frame, step_id)
+            self._record_event(
+                kind,
+                args.get("reason"),
+                {"reason": args.get("reason", "")},
+                at,
+                engine_t,
+                engine_frame,
+                step_id,
+            )
             self._set_paused(kind == "pause")
 
     def _record_event(
@@ -1060,9 +1249,17 @@ class SessionModel:
         engine_id: tuple[str, int] | None = None,
     ) -> int:
         assert self.session is not None
-        rid = self.record.add_event(self.session.id, t=t, kind=kind, name=name, detail=detail,
-                                    step_id=step_id, engine_t=engine_t,
-                                    engine_frame=engine_frame, engine_id=engine_id)
+        rid = self.record.add_event(
+            self.session.id,
+            t=t,
+            kind=kind,
+            name=name,
+            detail=detail,
+            step_id=step_id,
+            engine_t=engine_t,
+            engine_frame=engine_frame,
+            engine_id=engine_id,
+        )
         self._add_timeline(t, "event", kind, {**detail, "name": name}, rid)
         return rid
 
@@ -1080,10 +1277,10 @@ class SessionModel:
         rating = validate_suds(value)
         t = self.now()
         step = self.current_step
-        rid = self.record.add_suds(session.id, value=rating, source=source, t=t,
-                                   step_id=step.row.id if step else None)
-        entry = SudsEntry(rid, t, self._elapsed_at(t), rating, source,
-                          step.index if step else None)
+        rid = self.record.add_suds(
+            session.id, value=rating, source=source, t=t, step_id=step.row.id if step else None
+        )
+        entry = SudsEntry(rid, t, self._elapsed_at(t), rating, source, step.index if step else None)
         self._apply_suds(entry)
         return entry
 
@@ -1093,8 +1290,13 @@ class SessionModel:
         self.suds_history.append(entry)
         self._last_suds_t = max(entry.t, self._last_suds_t or entry.t)
         self._reminder_snoozed_until = None
-        self._add_timeline(entry.t, "suds", entry.source,
-                           {"value": entry.value, "source": entry.source}, entry.record_id)
+        self._add_timeline(
+            entry.t,
+            "suds",
+            entry.source,
+            {"value": entry.value, "source": entry.source},
+            entry.record_id,
+        )
         self.events.suds.emit(entry)
         self._update_reminder(self.now())
         self._progression_rating(entry)
@@ -1113,14 +1315,20 @@ class SessionModel:
             from protocols.model import ProgressionSettings
             from protocols.progression import HabituationRule, ProgressionMonitor
 
-            settings = (self.plan.progression if self.plan and self.plan.progression
-                        else ProgressionSettings())
+            settings = (
+                self.plan.progression
+                if self.plan and self.plan.progression
+                else ProgressionSettings()
+            )
             self._monitor = ProgressionMonitor(
-                HabituationRule.for_interval(settings, self.suds_rule().interval_min))
+                HabituationRule.for_interval(settings, self.suds_rule().interval_min)
+            )
         sug = self._monitor.rating(
-            step.plan_step.key, SudsPoint(entry.elapsed_s, entry.value),
+            step.plan_step.key,
+            SudsPoint(entry.elapsed_s, entry.value),
             elapsed_s=entry.t - step.started_at,
-            min_duration_min=step.plan_step.min_duration_min)
+            min_duration_min=step.plan_step.min_duration_min,
+        )
         if sug is not None and self.session.status == "open":
             self.suggest(sug.kind, sug.text, {"step_key": sug.step_id, **dict(sug.detail)})
 
@@ -1129,8 +1337,9 @@ class SessionModel:
         'inhibitory_learning' (expectancy tests and variability; no SUDS-based
         suggestion). Switchable at any time; the therapist decides."""
         if mode not in ("habituation", "inhibitory_learning"):
-            raise ModelError(f"progression mode must be 'habituation' or "
-                             f"'inhibitory_learning', got {mode!r}")
+            raise ModelError(
+                f"progression mode must be 'habituation' or 'inhibitory_learning', got {mode!r}"
+            )
         self.progression_mode = mode
 
     # -- notes ----------------------------------------------------------------------
@@ -1157,8 +1366,9 @@ class SessionModel:
             shown = str(text.get(session.language))
         else:
             shown = str(text)
-        rid = self.record.add_suggestion(session.id, kind=kind, text=shown, t=t,
-                                         step_id=step_id, detail=info)
+        rid = self.record.add_suggestion(
+            session.id, kind=kind, text=shown, t=t, step_id=step_id, detail=info
+        )
         self.pending_suggestions[rid] = (kind, shown)
         self._add_timeline(t, "suggestion", kind, {**info, "text": shown}, rid)
         self.events.suggestion.emit((rid, kind, shown))
@@ -1183,8 +1393,11 @@ class SessionModel:
         interval if they set one (``reminder_interval_s``)."""
         from protocols.model import SudsScheduleRule
 
-        rule = self.plan.suds_schedule if self.plan and self.plan.suds_schedule else \
-            SudsScheduleRule(interval_min=DEFAULT_REMINDER_S / 60.0)
+        rule = (
+            self.plan.suds_schedule
+            if self.plan and self.plan.suds_schedule
+            else SudsScheduleRule(interval_min=DEFAULT_REMINDER_S / 60.0)
+        )
         if self.reminder_interval_s is not None:
             rule = replace(rule, interval_min=self.reminder_interval_s / 60.0)
         return rule
@@ -1203,10 +1416,13 @@ class SessionModel:
             return None
         if self._reminder_snoozed_until is not None and now < self._reminder_snoozed_until:
             return None
-        due = suds_due(self.suds_rule(), now=now, session_started_t=self.session.started_at,
-                       last_rating_t=self._last_suds_t,
-                       step_started_t=self.current_step.started_at if self.current_step
-                       else None)
+        due = suds_due(
+            self.suds_rule(),
+            now=now,
+            session_started_t=self.session.started_at,
+            last_rating_t=self._last_suds_t,
+            step_started_t=self.current_step.started_at if self.current_step else None,
+        )
         return None if due is None else Reminder.from_due(due)
 
     def end_rating_due(self) -> Reminder | None:
@@ -1216,9 +1432,12 @@ class SessionModel:
 
         if self.current_step is None or self.session is None:
             return None
-        due = due_before_leaving_step(self.suds_rule(), now=self.now(),
-                                      last_rating_t=self._last_suds_t,
-                                      step_started_t=self.current_step.started_at)
+        due = due_before_leaving_step(
+            self.suds_rule(),
+            now=self.now(),
+            last_rating_t=self._last_suds_t,
+            step_started_t=self.current_step.started_at,
+        )
         return None if due is None else Reminder.from_due(due)
 
     def dismiss_reminder(self) -> None:
@@ -1235,8 +1454,13 @@ class SessionModel:
         """Record one sample (and its RR intervals) into the open session."""
         if self.session is None or self.session.status != "open":
             return  # before/after a session a sensor may run; nothing to record
-        self.record.add_heart_rate(self.session.id, t=sample.t, bpm=sample.bpm,
-                                   source=sample.source or "unknown", rr_ms=sample.rr_ms)
+        self.record.add_heart_rate(
+            self.session.id,
+            t=sample.t,
+            bpm=sample.bpm,
+            source=sample.source or "unknown",
+            rr_ms=sample.rr_ms,
+        )
         self.heart_rate_history.append(sample)
         self.events.heart_rate.emit(sample)
 
@@ -1314,7 +1538,8 @@ class SessionModel:
             link.on_state = lambda state: self.call_soon(lambda: self.on_state(state))
         if hasattr(link, "on_head"):
             link.on_head = lambda h: self.call_soon(
-                lambda: self.on_head_pose(h.t_engine, h.pos, h.quat))
+                lambda: self.on_head_pose(h.t_engine, h.pos, h.quat)
+            )
         status = getattr(link, "status", None)
         if status is not None:
             self.on_link_status(status)
@@ -1371,7 +1596,8 @@ class SessionModel:
         if session is None or session.status != "open":
             raise NoSessionError(
                 f"clinical event {e.get('kind')} #{e.get('seq')} arrived with no open session; "
-                "the engine keeps it until a session is open")
+                "the engine keeps it until a session is open"
+            )
         step = self.current_step
         step_id = step.row.id if step else None
         engine_id = (str(e["instance"]), int(e["seq"]))
@@ -1383,22 +1609,51 @@ class SessionModel:
                 rating = validate_suds(e.get("value"))
             except SudsError:
                 rid = self.record.add_event(
-                    session.id, t=t, kind="engine", name="invalid_suds",
-                    detail={"raw": repr(e.get("value"))}, step_id=step_id, engine_t=engine_t,
-                    engine_frame=e.get("frame"), engine_id=engine_id)
+                    session.id,
+                    t=t,
+                    kind="engine",
+                    name="invalid_suds",
+                    detail={"raw": repr(e.get("value"))},
+                    step_id=step_id,
+                    engine_t=engine_t,
+                    engine_frame=e.get("frame"),
+                    engine_id=engine_id,
+                )
                 log.error("headset sent an invalid SUDS rating %r; recorded as an event", e)
                 return
-            rid = self.record.add_suds(session.id, value=rating, source="headset", t=t,
-                                       engine_t=engine_t, step_id=step_id, engine_id=engine_id)
-            entry = SudsEntry(rid, t, t - session.started_at, rating, "headset",
-                              step.index if step else None, engine_t)
+            rid = self.record.add_suds(
+                session.id,
+                value=rating,
+                source="headset",
+                t=t,
+                engine_t=engine_t,
+                step_id=step_id,
+                engine_id=engine_id,
+            )
+            entry = SudsEntry(
+                rid,
+                t,
+                t - session.started_at,
+                rating,
+                "headset",
+                step.index if step else None,
+                engine_t,
+            )
             self.call_soon(lambda: self._apply_suds(entry))
             return
         mapped = {"stop": "patient_stop", "failsafe": "failsafe"}.get(kind, "engine")
         detail = {k: e[k] for k in ("t_ref", "request") if e.get(k) is not None}
-        rid = self.record.add_event(session.id, t=t, kind=mapped, name=kind, detail=detail,
-                                    step_id=step_id, engine_t=engine_t,
-                                    engine_frame=e.get("frame"), engine_id=engine_id)
+        rid = self.record.add_event(
+            session.id,
+            t=t,
+            kind=mapped,
+            name=kind,
+            detail=detail,
+            step_id=step_id,
+            engine_t=engine_t,
+            engine_frame=e.get("frame"),
+            engine_id=engine_id,
+        )
 
         def apply() -> None:
             if any(x.kind == "event" and x.record_id == rid for x in self.timeline):
@@ -1456,9 +1711,12 @@ class SessionModel:
         if elapsed < self._planned_checked_s:
             self._planned_checked_s = 0.0  # a new step
         for data in step.plan_step.events:
-            plan = EventPlan(event=str(data["event"]), every_min=data.get("every_min"),
-                             start_min=data.get("start_min"),
-                             at_min=tuple(data.get("at_min") or ()))
+            plan = EventPlan(
+                event=str(data["event"]),
+                every_min=data.get("every_min"),
+                start_min=data.get("start_min"),
+                at_min=tuple(data.get("at_min") or ()),
+            )
             if plan.due_between(self._planned_checked_s, elapsed):
                 self.events.planned_event.emit(plan.event)
         self._planned_checked_s = elapsed
@@ -1481,7 +1739,11 @@ class SessionModel:
 
     # -- helpers ------------------------------------------------------------------------------
     def _add_timeline(
-        self, t: float, kind: str, name: str, detail: Mapping[str, Any],
+        self,
+        t: float,
+        kind: str,
+        name: str,
+        detail: Mapping[str, Any],
         record_id: int | None = None,
     ) -> TimelineEntry:
         entry = TimelineEntry(t, self._elapsed_at(t), kind, name, dict(detail), record_id)
@@ -1507,11 +1769,21 @@ def _protocol_step(plan_step: PlanStep) -> Any:
     from scenes.api import Text
 
     label = plan_step.label
-    text = label if isinstance(label, Text) else Text.from_dict(label) \
-        if isinstance(label, dict) else Text(str(label), str(label))
-    return Step(id=plan_step.key, text=text, scene=plan_step.scene,
-                preset=dict(plan_step.params), expected_suds=plan_step.expected_suds or 0,
-                min_duration_min=plan_step.min_duration_min or 1.0)
+    text = (
+        label
+        if isinstance(label, Text)
+        else Text.from_dict(label)
+        if isinstance(label, dict)
+        else Text(str(label), str(label))
+    )
+    return Step(
+        id=plan_step.key,
+        text=text,
+        scene=plan_step.scene,
+        preset=dict(plan_step.params),
+        expected_suds=plan_step.expected_suds or 0,
+        min_duration_min=plan_step.min_duration_min or 1.0,
+    )
 
 
 def _client_offset(link: Any, clock: Clock) -> float | None:

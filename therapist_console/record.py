@@ -542,8 +542,12 @@ class SessionRecord:
         for migration in MIGRATIONS:
             if migration.version <= version:
                 continue
-            log.info("session record %s: migrating to %d (%s)",
-                     self.path, migration.version, migration.description)
+            log.info(
+                "session record %s: migrating to %d (%s)",
+                self.path,
+                migration.version,
+                migration.description,
+            )
             with self._tx():
                 migration.apply(self._conn)
                 self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
@@ -561,8 +565,12 @@ class SessionRecord:
         # We hold the file lock, so no other console is writing: a session
         # still 'open' belongs to a console that stopped without closing it.
         with self._tx():
-            ids = [r[0] for r in self._conn.execute(
-                "SELECT id FROM sessions WHERE status = 'open' ORDER BY id")]
+            ids = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT id FROM sessions WHERE status = 'open' ORDER BY id"
+                )
+            ]
             self._conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'open'")
         if ids:
             log.warning("session record %s: sessions %s were interrupted", self.path, ids)
@@ -670,8 +678,9 @@ class SessionRecord:
                     (name, notes or "", _check_time(t, "patient")),
                 )
         except sqlite3.IntegrityError:
-            raise localized_error(DuplicatePseudonymError, "record.error.duplicate_pseudonym",
-                                  pseudonym=name) from None
+            raise localized_error(
+                DuplicatePseudonymError, "record.error.duplicate_pseudonym", pseudonym=name
+            ) from None
         return self.patient(int(cur.lastrowid or 0))
 
     def patient(self, patient_id: int) -> Patient:
@@ -685,8 +694,10 @@ class SessionRecord:
         return Patient(**dict(rows[0])) if rows else None
 
     def patients(self) -> list[Patient]:
-        return [Patient(**dict(r)) for r in
-                self._query("SELECT * FROM patients ORDER BY pseudonym COLLATE NOCASE")]
+        return [
+            Patient(**dict(r))
+            for r in self._query("SELECT * FROM patients ORDER BY pseudonym COLLATE NOCASE")
+        ]
 
     # -- sessions ------------------------------------------------------------
     def start_session(
@@ -707,16 +718,24 @@ class SessionRecord:
             cur = c.execute(
                 "INSERT INTO sessions (patient_id, protocol_id, ladder_version_id, plan,"
                 " language, started_at, meta) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (patient_id, protocol_id, ladder_version_id,
-                 None if plan is None else _to_json(plan, "session plan"),
-                 language, _check_time(t, "session start"), _to_json(dict(meta or {}), "meta")),
+                (
+                    patient_id,
+                    protocol_id,
+                    ladder_version_id,
+                    None if plan is None else _to_json(plan, "session plan"),
+                    language,
+                    _check_time(t, "session start"),
+                    _to_json(dict(meta or {}), "meta"),
+                ),
             )
         return self.session(int(cur.lastrowid or 0))
 
     def session(self, session_id: int) -> SessionInfo:
         rows = self._query(
             "SELECT s.*, p.pseudonym FROM sessions s JOIN patients p ON p.id = s.patient_id"
-            " WHERE s.id = ?", (session_id,))
+            " WHERE s.id = ?",
+            (session_id,),
+        )
         if not rows:
             raise NotFoundError(
                 f"no session {session_id} in {self.path}; `palier sessions list` shows them"
@@ -731,13 +750,14 @@ class SessionRecord:
         return SessionInfo(**d)
 
     def sessions(self, patient_id: int | None = None) -> list[SessionInfo]:
-        sql = ("SELECT s.*, p.pseudonym FROM sessions s JOIN patients p ON p.id = s.patient_id")
+        sql = "SELECT s.*, p.pseudonym FROM sessions s JOIN patients p ON p.id = s.patient_id"
         params: tuple[Any, ...] = ()
         if patient_id is not None:
             sql += " WHERE s.patient_id = ?"
             params = (patient_id,)
-        return [self._session_info(r) for r in self._query(sql + " ORDER BY s.started_at, s.id",
-                                                            params)]
+        return [
+            self._session_info(r) for r in self._query(sql + " ORDER BY s.started_at, s.id", params)
+        ]
 
     def interrupted_sessions(self) -> list[SessionInfo]:
         """Sessions a console left open when it stopped: offer resume or close."""
@@ -756,10 +776,13 @@ class SessionRecord:
         t = _check_time(t, "session end")
         with self._tx() as c:
             self._require_open(c, session_id)
-            c.execute("UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
-                      (t, session_id))
-            c.execute("UPDATE sessions SET status = 'closed', ended_at = ? WHERE id = ?",
-                      (t, session_id))
+            c.execute(
+                "UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
+                (t, session_id),
+            )
+            c.execute(
+                "UPDATE sessions SET status = 'closed', ended_at = ? WHERE id = ?", (t, session_id)
+            )
         return self.session(session_id)
 
     def resume_session(self, session_id: int, *, t: float) -> SessionInfo:
@@ -771,12 +794,18 @@ class SessionRecord:
                 raise NotFoundError(f"no session {session_id} in {self.path}")
             if row[0] != "interrupted":
                 raise SessionNotOpenError(
-                    f"session {session_id} is {row[0]}; only an interrupted session resumes")
+                    f"session {session_id} is {row[0]}; only an interrupted session resumes"
+                )
             c.execute("UPDATE sessions SET status = 'open' WHERE id = ?", (session_id,))
             c.execute(
                 "INSERT INTO events (session_id, t, kind, name, detail) VALUES (?, ?, ?, ?, ?)",
-                (session_id, t, "session", "resumed_after_interruption",
-                 _to_json({"last_recorded_t": self._last_t(c, session_id)}, "detail")),
+                (
+                    session_id,
+                    t,
+                    "session",
+                    "resumed_after_interruption",
+                    _to_json({"last_recorded_t": self._last_t(c, session_id)}, "detail"),
+                ),
             )
         return self.session(session_id)
 
@@ -789,15 +818,22 @@ class SessionRecord:
             if row[0] != "interrupted":
                 raise SessionNotOpenError(f"session {session_id} is {row[0]}, not interrupted")
             end = self._last_t(c, session_id)
-            c.execute("UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
-                      (end, session_id))
-            c.execute("UPDATE sessions SET status = 'closed', ended_at = ? WHERE id = ?",
-                      (end, session_id))
+            c.execute(
+                "UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
+                (end, session_id),
+            )
+            c.execute(
+                "UPDATE sessions SET status = 'closed', ended_at = ? WHERE id = ?",
+                (end, session_id),
+            )
         return self.session(session_id)
 
     def _last_t(self, c: sqlite3.Connection, session_id: int) -> float:
-        parts = [f"SELECT max(t) AS v FROM {tbl} WHERE session_id = ?"
-                 for tbl in STREAM_TABLES if tbl != "steps"]
+        parts = [
+            f"SELECT max(t) AS v FROM {tbl} WHERE session_id = ?"
+            for tbl in STREAM_TABLES
+            if tbl != "steps"
+        ]
         parts.append("SELECT max(started_at) AS v FROM steps WHERE session_id = ?")
         parts.append("SELECT started_at AS v FROM sessions WHERE id = ?")
         sql = "SELECT max(v) FROM (" + " UNION ALL ".join(parts) + ")"
@@ -826,22 +862,33 @@ class SessionRecord:
             expected_suds = validate_suds(expected_suds)
         with self._tx() as c:
             self._require_open(c, session_id)
-            c.execute("UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
-                      (t, session_id))
+            c.execute(
+                "UPDATE steps SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL",
+                (t, session_id),
+            )
             cur = c.execute(
                 "INSERT INTO steps (session_id, step_index, step_key, label, scene, params,"
                 " expected_suds, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, int(step_index), str(step_key),
-                 None if label is None else _to_json(label, "step label"),
-                 str(scene), _to_json(dict(params), "step parameters"), expected_suds, t),
+                (
+                    session_id,
+                    int(step_index),
+                    str(step_key),
+                    None if label is None else _to_json(label, "step label"),
+                    str(scene),
+                    _to_json(dict(params), "step parameters"),
+                    expected_suds,
+                    t,
+                ),
             )
         return self.steps(session_id, step_id=int(cur.lastrowid or 0))[0]
 
     def update_step_params(self, step_id: int, params: Mapping[str, Any]) -> None:
         """Parameters changed during the step (the commands table keeps each change)."""
         with self._tx() as c:
-            c.execute("UPDATE steps SET params = ? WHERE id = ?",
-                      (_to_json(dict(params), "step parameters"), step_id))
+            c.execute(
+                "UPDATE steps SET params = ? WHERE id = ?",
+                (_to_json(dict(params), "step parameters"), step_id),
+            )
 
     def steps(self, session_id: int, *, step_id: int | None = None) -> list[StepRow]:
         sql = "SELECT * FROM steps WHERE session_id = ?"
@@ -874,8 +921,14 @@ class SessionRecord:
             cur = c.execute(
                 "INSERT INTO commands (session_id, step_id, t, kind, args, seq)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, step_id, _check_time(t, "command"), str(kind),
-                 _to_json(dict(args), f"command {kind!r} arguments"), seq),
+                (
+                    session_id,
+                    step_id,
+                    _check_time(t, "command"),
+                    str(kind),
+                    _to_json(dict(args), f"command {kind!r} arguments"),
+                    seq,
+                ),
             )
         return int(cur.lastrowid or 0)
 
@@ -895,8 +948,15 @@ class SessionRecord:
             n = c.execute(
                 "UPDATE commands SET status = ?, error = ?, result_t = ?, engine_frame = ?,"
                 " engine_t = ?, seq = coalesce(?, seq) WHERE id = ?",
-                ("ack" if ok else "error", error, _check_time(t, "command result"),
-                 engine_frame, _optional_time(engine_t, "engine time"), seq, command_id),
+                (
+                    "ack" if ok else "error",
+                    error,
+                    _check_time(t, "command result"),
+                    engine_frame,
+                    _optional_time(engine_t, "engine time"),
+                    seq,
+                    command_id,
+                ),
             ).rowcount
             if n != 1:
                 raise NotFoundError(f"no command {command_id} in {self.path}")
@@ -924,16 +984,26 @@ class SessionRecord:
             if engine_id is not None:
                 row = c.execute(
                     "SELECT id FROM events WHERE engine_instance = ? AND engine_seq = ?",
-                    (instance, seq)).fetchone()
+                    (instance, seq),
+                ).fetchone()
                 if row is not None:
                     return int(row[0])
             self._require_open(c, session_id)
             cur = c.execute(
                 "INSERT INTO events (session_id, step_id, t, kind, name, detail, engine_frame,"
                 " engine_t, engine_instance, engine_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, step_id, _check_time(t, "event"), kind, name,
-                 _to_json(dict(detail or {}), "event detail"), engine_frame,
-                 _optional_time(engine_t, "engine time"), instance, seq),
+                (
+                    session_id,
+                    step_id,
+                    _check_time(t, "event"),
+                    kind,
+                    name,
+                    _to_json(dict(detail or {}), "event detail"),
+                    engine_frame,
+                    _optional_time(engine_t, "engine time"),
+                    instance,
+                    seq,
+                ),
             )
         return int(cur.lastrowid or 0)
 
@@ -944,14 +1014,16 @@ class SessionRecord:
         rows = self._query(
             "SELECT engine_instance, engine_seq, t FROM events WHERE engine_seq IS NOT NULL"
             " UNION ALL SELECT engine_instance, engine_seq, t FROM suds"
-            " WHERE engine_seq IS NOT NULL ORDER BY t DESC LIMIT 1")
+            " WHERE engine_seq IS NOT NULL ORDER BY t DESC LIMIT 1"
+        )
         if not rows:
             return None
         instance = rows[0][0]
         top = self._query(
             "SELECT max(s) FROM (SELECT max(engine_seq) AS s FROM events WHERE engine_instance = ?"
             " UNION ALL SELECT max(engine_seq) FROM suds WHERE engine_instance = ?)",
-            (instance, instance))
+            (instance, instance),
+        )
         return str(instance), int(top[0][0])
 
     # -- SUDS ----------------------------------------------------------------
@@ -974,22 +1046,36 @@ class SessionRecord:
         instance, seq = engine_id if engine_id is not None else (None, None)
         with self._tx() as c:
             if engine_id is not None:
-                row = c.execute("SELECT id FROM suds WHERE engine_instance = ? AND engine_seq = ?",
-                                (instance, seq)).fetchone()
+                row = c.execute(
+                    "SELECT id FROM suds WHERE engine_instance = ? AND engine_seq = ?",
+                    (instance, seq),
+                ).fetchone()
                 if row is not None:
                     return int(row[0])
             self._require_open(c, session_id)
             cur = c.execute(
                 "INSERT INTO suds (session_id, step_id, t, engine_t, value, source,"
                 " engine_instance, engine_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, step_id, _check_time(t, "SUDS"),
-                 _optional_time(engine_t, "engine time"), rating, source, instance, seq),
+                (
+                    session_id,
+                    step_id,
+                    _check_time(t, "SUDS"),
+                    _optional_time(engine_t, "engine time"),
+                    rating,
+                    source,
+                    instance,
+                    seq,
+                ),
             )
         return int(cur.lastrowid or 0)
 
     def suds(self, session_id: int) -> list[SudsRow]:
-        return [SudsRow(**dict(r)) for r in self._query(
-            "SELECT * FROM suds WHERE session_id = ? ORDER BY t, id", (session_id,))]
+        return [
+            SudsRow(**dict(r))
+            for r in self._query(
+                "SELECT * FROM suds WHERE session_id = ? ORDER BY t, id", (session_id,)
+            )
+        ]
 
     # -- physiology ------------------------------------------------------------
     def add_heart_rate(
@@ -1003,8 +1089,10 @@ class SessionRecord:
     ) -> int:
         """One heart-rate sample and the RR intervals that came with it."""
         t = _check_time(t, "heart rate")
-        if isinstance(bpm, bool) or not isinstance(bpm, int | float) or not (
-            math.isfinite(bpm) and 0 < bpm < 400
+        if (
+            isinstance(bpm, bool)
+            or not isinstance(bpm, int | float)
+            or not (math.isfinite(bpm) and 0 < bpm < 400)
         ):
             raise RecordValueError(f"heart rate must be a number of bpm in (0, 400), got {bpm!r}")
         rr = [float(x) for x in rr_ms]
@@ -1024,9 +1112,7 @@ class SessionRecord:
             )
         return int(cur.lastrowid or 0)
 
-    def add_head_poses(
-        self, session_id: int, rows: Iterable[Sequence[float]]
-    ) -> int:
+    def add_head_poses(self, session_id: int, rows: Iterable[Sequence[float]]) -> int:
         """A batch of head poses ``(t, x, y, z, h, p, r)`` in one transaction."""
         batch = [(session_id, *map(float, r)) for r in rows]
         if any(len(r) != 8 for r in batch):
@@ -1036,13 +1122,13 @@ class SessionRecord:
         with self._tx() as c:
             c.executemany(
                 "INSERT INTO head_pose (session_id, t, x, y, z, h, p, r)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                batch,
+            )
         return len(batch)
 
     # -- notes, link, questionnaires, suggestions --------------------------------
-    def add_note(
-        self, session_id: int, *, text: str, t: float, step_id: int | None = None
-    ) -> int:
+    def add_note(self, session_id: int, *, text: str, t: float, step_id: int | None = None) -> int:
         if not isinstance(text, str) or not text.strip():
             raise RecordValueError("a note cannot be empty")
         with self._tx() as c:
@@ -1082,8 +1168,14 @@ class SessionRecord:
             cur = c.execute(
                 "INSERT INTO questionnaires (session_id, t, name, phase, answers, scores)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, _check_time(t, "questionnaire"), str(name), phase,
-                 _to_json(answers, f"{name} answers"), _to_json(scores, f"{name} scores")),
+                (
+                    session_id,
+                    _check_time(t, "questionnaire"),
+                    str(name),
+                    phase,
+                    _to_json(answers, f"{name} answers"),
+                    _to_json(scores, f"{name} scores"),
+                ),
             )
         return int(cur.lastrowid or 0)
 
@@ -1102,23 +1194,33 @@ class SessionRecord:
             cur = c.execute(
                 "INSERT INTO suggestions (session_id, step_id, t, kind, text, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, step_id, _check_time(t, "suggestion"), kind, text,
-                 _to_json(dict(detail or {}), "suggestion detail")),
+                (
+                    session_id,
+                    step_id,
+                    _check_time(t, "suggestion"),
+                    kind,
+                    text,
+                    _to_json(dict(detail or {}), "suggestion detail"),
+                ),
             )
         return int(cur.lastrowid or 0)
 
     def decide_suggestion(self, suggestion_id: int, *, taken: bool, t: float) -> None:
         with self._tx() as c:
-            if c.execute(
-                "UPDATE suggestions SET taken = ?, decided_at = ? WHERE id = ?",
-                (1 if taken else 0, _check_time(t, "suggestion decision"), suggestion_id),
-            ).rowcount != 1:
+            if (
+                c.execute(
+                    "UPDATE suggestions SET taken = ?, decided_at = ? WHERE id = ?",
+                    (1 if taken else 0, _check_time(t, "suggestion decision"), suggestion_id),
+                ).rowcount
+                != 1
+            ):
                 raise NotFoundError(f"no suggestion {suggestion_id}")
 
     # -- generic reads (exports) ---------------------------------------------------
     def has_table(self, name: str) -> bool:
-        return bool(self._query(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+        return bool(
+            self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+        )
 
     def rows(self, table: str, session_id: int) -> list[dict[str, Any]]:
         """Every row of one per-session table, in time order (JSON columns as text)."""
@@ -1127,5 +1229,9 @@ class SessionRecord:
         if table in PROTOCOL_TABLES and not self.has_table(table):
             return []  # a file read-only that predates the protocols tables
         order = {"steps": "started_at, id", "expectancies": "t_before, id"}.get(table, "t, id")
-        return [dict(r) for r in self._query(
-            f"SELECT * FROM {table} WHERE session_id = ? ORDER BY {order}", (session_id,))]
+        return [
+            dict(r)
+            for r in self._query(
+                f"SELECT * FROM {table} WHERE session_id = ? ORDER BY {order}", (session_id,)
+            )
+        ]

@@ -141,12 +141,16 @@ def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
         suds=[(m(r.t), r.value, r.source) for r in record.suds(session_id)],
         heart_rate=[(m(r["t"]), r["bpm"]) for r in record.rows("heart_rate", session_id)],
         events=events,
-        notes=[(m(n["t"]), n["text"], steps.get(n["step_id"]))
-               for n in record.rows("notes", session_id)],
+        notes=[
+            (m(n["t"]), n["text"], steps.get(n["step_id"]))
+            for n in record.rows("notes", session_id)
+        ],
         pauses=pauses,
         link_losses=losses,
-        questionnaires=[dict(q, scores=json.loads(q["scores"]), minute=m(q["t"]))
-                        for q in record.rows("questionnaires", session_id)],
+        questionnaires=[
+            dict(q, scores=json.loads(q["scores"]), minute=m(q["t"]))
+            for q in record.rows("questionnaires", session_id)
+        ],
         app_version=__version__,
     )
 
@@ -186,8 +190,20 @@ def fmt_minute(minute: float) -> str:
 def _fmt_date(t: float, lang: str) -> str:
     local = dt.datetime.fromtimestamp(t).astimezone()
     if lang == "fr":
-        months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                  "septembre", "octobre", "novembre", "décembre")
+        months = (
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        )
         return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
     return f"{local:%d %B %Y, %H:%M}".lstrip("0")
 
@@ -223,8 +239,13 @@ def render_report(data: ReportData, path: Path, lang: str) -> Path:
     os.close(fd)
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION_DPI)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
     s = data.summary.session
     writer.setTitle(f"{tr('report.title', lang)} — {s.pseudonym} — {s.id}")
     writer.setCreator(f"Palier {data.app_version}")
@@ -275,23 +296,39 @@ class _Doc:
         f.setItalic(italic)
         return f
 
-    def set_font(self, size: float, bold: bool = False, italic: bool = False,
-                 color: str = C_TEXT) -> None:
+    def set_font(
+        self, size: float, bold: bool = False, italic: bool = False, color: str = C_TEXT
+    ) -> None:
         from PySide6.QtGui import QColor
 
         # Pixel sizes are integers: draw at 10x and scale down for 0.1 mm precision.
         self.p.setFont(self.font(size, bold, italic))
         self.p.setPen(QColor(color))
 
-    def text(self, x: float, y: float, w: float, h: float, text: str, *,
-             size: float = 9, bold: bool = False, italic: bool = False, color: str = C_TEXT,
-             align: str = "left", wrap: bool = False) -> float:
+    def text(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        text: str,
+        *,
+        size: float = 9,
+        bold: bool = False,
+        italic: bool = False,
+        color: str = C_TEXT,
+        align: str = "left",
+        wrap: bool = False,
+    ) -> float:
         """Draw text in a box (mm); return the height used (mm)."""
         from PySide6.QtCore import QRectF, Qt
 
         self.set_font(size, bold, italic, color)
-        flags = {"left": Qt.AlignmentFlag.AlignLeft, "right": Qt.AlignmentFlag.AlignRight,
-                 "center": Qt.AlignmentFlag.AlignHCenter}[align] | Qt.AlignmentFlag.AlignTop
+        flags = {
+            "left": Qt.AlignmentFlag.AlignLeft,
+            "right": Qt.AlignmentFlag.AlignRight,
+            "center": Qt.AlignmentFlag.AlignHCenter,
+        }[align] | Qt.AlignmentFlag.AlignTop
         if wrap:
             flags |= Qt.TextFlag.TextWordWrap
         self.p.save()
@@ -314,14 +351,24 @@ class _Doc:
         self.set_font(size, bold)
         self.p.save()
         self.p.scale(0.1, 0.1)
-        bound = self.p.boundingRect(QRectF(0, 0, w * 10, 10000),
-                                    int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                                    text)
+        bound = self.p.boundingRect(
+            QRectF(0, 0, w * 10, 10000),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            text,
+        )
         self.p.restore()
         return float(bound.height()) / 10.0
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, color: str = C_GRID,
-             width: float = 0.25, dash: bool = False) -> None:
+    def line(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        color: str = C_GRID,
+        width: float = 0.25,
+        dash: bool = False,
+    ) -> None:
         from PySide6.QtCore import QPointF, Qt
         from PySide6.QtGui import QColor, QPen
 
@@ -332,8 +379,16 @@ class _Doc:
         self.p.setPen(pen)
         self.p.drawLine(QPointF(x1, y1), QPointF(x2, y2))
 
-    def rect(self, x: float, y: float, w: float, h: float, fill: str | None,
-             border: str | None = None, width: float = 0.25) -> None:
+    def rect(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        fill: str | None,
+        border: str | None = None,
+        width: float = 0.25,
+    ) -> None:
         from PySide6.QtCore import QRectF, Qt
         from PySide6.QtGui import QBrush, QColor, QPen
 
@@ -365,13 +420,30 @@ class _Doc:
         s = self.d.summary.session
         y = PAGE_H - MARGIN - 4.0
         self.line(MARGIN, y - 1.5, PAGE_W - MARGIN, y - 1.5, C_GRID, 0.3)
-        self.text(MARGIN, y, self.width * 0.7, 5,
-                  tr("report.footer", self.lang, pseudonym=s.pseudonym,
-                     session=self.d.summary.session_short(self.lang)),
-                  size=7, color=C_MUTED)
-        self.text(MARGIN, y, self.width, 5, tr("report.page", self.lang, page=self.page,
-                                                pages=self.pages_total or "?"),
-                  size=7, color=C_MUTED, align="right")
+        self.text(
+            MARGIN,
+            y,
+            self.width * 0.7,
+            5,
+            tr(
+                "report.footer",
+                self.lang,
+                pseudonym=s.pseudonym,
+                session=self.d.summary.session_short(self.lang),
+            ),
+            size=7,
+            color=C_MUTED,
+        )
+        self.text(
+            MARGIN,
+            y,
+            self.width,
+            5,
+            tr("report.page", self.lang, page=self.page, pages=self.pages_total or "?"),
+            size=7,
+            color=C_MUTED,
+            align="right",
+        )
 
     def heading(self, text: str, keep: float, size: float = 11.5) -> None:
         """A section title, kept on one page with the first ``keep`` mm of its
@@ -410,10 +482,27 @@ class _Doc:
     def header(self) -> None:
         lang, s, summ = self.lang, self.d.summary.session, self.d.summary
         self.rect(MARGIN, self.y, self.width, 13, C_SUDS)
-        self.text(MARGIN + 4, self.y + 2.6, self.width - 40, 8, tr("report.title", lang),
-                  size=15, bold=True, color="#ffffff")
-        self.text(MARGIN, self.y + 3.6, self.width - 4, 8, "Palier", size=11, bold=True,
-                  color="#ffffff", align="right")
+        self.text(
+            MARGIN + 4,
+            self.y + 2.6,
+            self.width - 40,
+            8,
+            tr("report.title", lang),
+            size=15,
+            bold=True,
+            color="#ffffff",
+        )
+        self.text(
+            MARGIN,
+            self.y + 3.6,
+            self.width - 4,
+            8,
+            "Palier",
+            size=11,
+            bold=True,
+            color="#ffffff",
+            align="right",
+        )
         self.y += 17
         protocol = s.protocol_id or "—"
         plan_title = ""
@@ -423,8 +512,10 @@ class _Doc:
             (tr("report.patient", lang), s.pseudonym),
             (tr("report.date", lang), _fmt_date(s.started_at, lang)),
             (tr("report.protocol", lang), plan_title or protocol),
-            (tr("report.session", lang),
-             f"{summ.session_text(lang)} — {tr(f'status.{s.status}', lang)}"),
+            (
+                tr("report.session", lang),
+                f"{summ.session_text(lang)} — {tr(f'status.{s.status}', lang)}",
+            ),
             (tr("summary.duration", lang), fmt_duration(summ.duration_s)),
             (tr("report.language", lang), tr(f"lang.{s.language}", lang)),
         ]
@@ -433,23 +524,36 @@ class _Doc:
             x = MARGIN + (i % 3) * col_w
             y = self.y + (i // 3) * 12.5
             self.text(x, y, col_w - 3, 4, label.upper(), size=6.5, bold=True, color=C_MUTED)
-            self.text(x, y + 3.6, col_w - 3, 8, value, size=10 if len(value) < 28 else 8,
-                      bold=(i == 0), wrap=True)
+            self.text(
+                x,
+                y + 3.6,
+                col_w - 3,
+                8,
+                value,
+                size=10 if len(value) < 28 else 8,
+                bold=(i == 0),
+                wrap=True,
+            )
         self.y += 26
 
     def summary_block(self) -> None:
         lang, summ = self.lang, self.d.summary
         self.heading(tr("summary.title", lang), keep=SUMMARY_CELLS_H)
         hr = summ.heart_rate
-        hr_text = (tr("summary.hr_value", lang, low=hr.low, high=hr.high, mean=hr.mean)
-                   if hr else tr("summary.no_data", lang))
+        hr_text = (
+            tr("summary.hr_value", lang, low=hr.low, high=hr.high, mean=hr.mean)
+            if hr
+            else tr("summary.no_data", lang)
+        )
         peak = "—" if summ.peak_suds is None else str(summ.peak_suds)
         end = "—" if summ.end_suds is None else str(summ.end_suds)
         cells = [
             (tr("summary.steps_reached", lang), summ.steps_text(lang)),
             (tr("summary.suds_count", lang), str(summ.suds_count)),
-            (tr("summary.col.peak", lang) + " / " + tr("summary.col.end", lang) + " SUDS",
-             f"{peak} / {end}"),
+            (
+                tr("summary.col.peak", lang) + " / " + tr("summary.col.end", lang) + " SUDS",
+                f"{peak} / {end}",
+            ),
             (tr("summary.hr_range", lang), hr_text),
             (tr("summary.pauses", lang), str(summ.pauses)),
             (tr("summary.link_losses", lang), str(summ.link_losses)),
@@ -466,16 +570,26 @@ class _Doc:
             size = 9.5
             while size > 6.5 and self._advance(value, size, True) > col_w - 6:
                 size -= 0.5
-            self.text(x + 2, y + 4.6 + (9.5 - size) * 0.12, col_w - 6, 5, value, size=size,
-                      bold=True)
+            self.text(
+                x + 2, y + 4.6 + (9.5 - size) * 0.12, col_w - 6, 5, value, size=size, bold=True
+            )
         self.y += SUMMARY_CELLS_H
         for w in summ.warning_texts(lang):
             h = self.measure(self.width - 8, w, 8.5, True) + 3
             self.ensure(h)
             self.mark("row", h, w)
             self.rect(MARGIN, self.y, self.width, h, "#fdecea", C_HR, 0.4)
-            self.text(MARGIN + 3, self.y + 1.5, self.width - 8, h, w,
-                      size=8.5, bold=True, color=C_HR, wrap=True)
+            self.text(
+                MARGIN + 3,
+                self.y + 1.5,
+                self.width - 8,
+                h,
+                w,
+                size=8.5,
+                bold=True,
+                color=C_HR,
+                wrap=True,
+            )
             self.y += h + 2
 
     # -- chart -------------------------------------------------------------------------------
@@ -511,8 +625,17 @@ class _Doc:
             self.rect(x1, top, max(0.1, x2 - x1), h, C_BAND[i % 2])
             self.line(x1, top - 1.5, x1, bottom, "#8a94a6", 0.3)
             if x2 - x1 > 3.5:
-                self.text(x1, top - 4.2, x2 - x1, 4, str(st.step_index + 1), size=7, bold=True,
-                          color="#4a5568", align="center")
+                self.text(
+                    x1,
+                    top - 4.2,
+                    x2 - x1,
+                    4,
+                    str(st.step_index + 1),
+                    size=7,
+                    bold=True,
+                    color="#4a5568",
+                    align="center",
+                )
         # Pauses (safe place) and link losses as hatched strips along the bottom.
         for start, end in d.pauses:
             x1 = X(start)
@@ -532,8 +655,7 @@ class _Doc:
         # Grid and axes.
         for v in range(0, 101, 20):
             self.line(left, Ys(v), right, Ys(v), C_GRID, 0.2, dash=v not in (0, 100))
-            self.text(left - 9.5, Ys(v) - 1.8, 8, 4, str(v), size=6.5, color=C_SUDS,
-                      align="right")
+            self.text(left - 9.5, Ys(v) - 1.8, 8, 4, str(v), size=6.5, color=C_SUDS, align="right")
         hr_step = 10 if hr_hi - hr_lo <= 100 else 20
         b = hr_lo
         while b <= hr_hi + 0.01:
@@ -544,31 +666,52 @@ class _Doc:
         m = 0.0
         while m <= total_min + 1e-6:
             self.line(X(m), bottom, X(m), bottom + 1.0, C_TEXT, 0.25)
-            self.text(X(m) - 6, bottom + 1.3, 12, 4, f"{m:g}", size=6.5, color=C_TEXT,
-                      align="center")
+            self.text(
+                X(m) - 6, bottom + 1.3, 12, 4, f"{m:g}", size=6.5, color=C_TEXT, align="center"
+            )
             m += tick
         self.line(left, bottom, right, bottom, C_TEXT, 0.3)
         self.line(left, top, left, bottom, C_SUDS, 0.35)
         self.line(right, top, right, bottom, C_HR, 0.35)
-        self.text(left, bottom + 5.0, w, 4, tr("report.axis.time", lang), size=7,
-                  color=C_MUTED, align="center")
+        self.text(
+            left,
+            bottom + 5.0,
+            w,
+            4,
+            tr("report.axis.time", lang),
+            size=7,
+            color=C_MUTED,
+            align="center",
+        )
         self.p.save()
         self.p.translate(MARGIN - 0.5, (top + bottom) / 2)
         self.p.rotate(-90)
-        self.text(-20, 0, 40, 4, tr("report.axis.suds", lang), size=7, bold=True, color=C_SUDS,
-                  align="center")
+        self.text(
+            -20,
+            0,
+            40,
+            4,
+            tr("report.axis.suds", lang),
+            size=7,
+            bold=True,
+            color=C_SUDS,
+            align="center",
+        )
         self.p.restore()
         self.p.save()
         self.p.translate(PAGE_W - MARGIN + 0.5, (top + bottom) / 2)
         self.p.rotate(90)
-        self.text(-25, 0, 50, 4, tr("report.axis.hr", lang), size=7, bold=True, color=C_HR,
-                  align="center")
+        self.text(
+            -25, 0, 50, 4, tr("report.axis.hr", lang), size=7, bold=True, color=C_HR, align="center"
+        )
         self.p.restore()
         # Heart rate: every sample as a faint line, and its 15 s centred mean
         # as the readable curve; both broken over gaps longer than 10 s.
         if d.heart_rate:
-            for series, color, width in ((d.heart_rate, C_HR_RAW, 0.15),
-                                         (rolling_mean(d.heart_rate, 15 / 60), C_HR, 0.45)):
+            for series, color, width in (
+                (d.heart_rate, C_HR_RAW, 0.15),
+                (rolling_mean(d.heart_rate, 15 / 60), C_HR, 0.45),
+            ):
                 pen = QPen(QColor(color))
                 pen.setWidthF(width)
                 self.p.setPen(pen)
@@ -585,8 +728,15 @@ class _Doc:
         # Expected SUDS per step: short dashed line across the band.
         for st in d.summary.steps:
             if st.expected_suds is not None:
-                self.line(X(st.start_s / 60) + 0.5, Ys(st.expected_suds),
-                          X(st.end_s / 60) - 0.5, Ys(st.expected_suds), "#8a94a6", 0.35, True)
+                self.line(
+                    X(st.start_s / 60) + 0.5,
+                    Ys(st.expected_suds),
+                    X(st.end_s / 60) - 0.5,
+                    Ys(st.expected_suds),
+                    "#8a94a6",
+                    0.35,
+                    True,
+                )
         # SUDS: line through the ratings, then markers (filled: therapist, diamond: headset).
         if d.suds:
             pen = QPen(QColor(C_SUDS))
@@ -598,8 +748,16 @@ class _Doc:
                 cx, cy = X(mn), Ys(v)
                 if src == "headset":
                     self.p.setBrush(QBrush(QColor("#ffffff")))
-                    self.p.drawPolygon(QPolygonF([QPointF(cx, cy - 1.4), QPointF(cx + 1.4, cy),
-                                                  QPointF(cx, cy + 1.4), QPointF(cx - 1.4, cy)]))
+                    self.p.drawPolygon(
+                        QPolygonF(
+                            [
+                                QPointF(cx, cy - 1.4),
+                                QPointF(cx + 1.4, cy),
+                                QPointF(cx, cy + 1.4),
+                                QPointF(cx - 1.4, cy),
+                            ]
+                        )
+                    )
                 else:
                     self.p.setBrush(QBrush(QColor(C_SUDS)))
                     self.p.drawEllipse(QPointF(cx, cy), 1.0, 1.0)
@@ -612,8 +770,15 @@ class _Doc:
             color = C_HR if e["kind"] != "scene_event" else C_EVENT
             self.p.setBrush(QBrush(QColor(color)))
             cx = X(e["minute"])
-            self.p.drawPolygon(QPolygonF([QPointF(cx - 1.1, top + 0.2),
-                                          QPointF(cx + 1.1, top + 0.2), QPointF(cx, top + 2.2)]))
+            self.p.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(cx - 1.1, top + 0.2),
+                        QPointF(cx + 1.1, top + 0.2),
+                        QPointF(cx, top + 2.2),
+                    ]
+                )
+            )
         self.p.setBrush(Qt.BrushStyle.NoBrush)
         self.rect(left, top, w, h, None, "#9aa3b2", 0.25)
         self.y = bottom + 10
@@ -653,8 +818,16 @@ class _Doc:
                 pen.setWidthF(0.55)
                 self.p.setPen(pen)
                 self.p.setBrush(QBrush(QColor("#ffffff")))
-                self.p.drawPolygon(QPolygonF([QPointF(x + 3, cy - 1.4), QPointF(x + 4.4, cy),
-                                              QPointF(x + 3, cy + 1.4), QPointF(x + 1.6, cy)]))
+                self.p.drawPolygon(
+                    QPolygonF(
+                        [
+                            QPointF(x + 3, cy - 1.4),
+                            QPointF(x + 4.4, cy),
+                            QPointF(x + 3, cy + 1.4),
+                            QPointF(x + 1.6, cy),
+                        ]
+                    )
+                )
             elif kind == "hr":
                 self.line(x, cy, x + 6, cy, C_HR, 0.45)
             elif kind == "hr_raw":
@@ -664,8 +837,11 @@ class _Doc:
             elif kind == "event":
                 self.p.setPen(Qt.PenStyle.NoPen)
                 self.p.setBrush(QBrush(QColor(C_EVENT)))
-                self.p.drawPolygon(QPolygonF([QPointF(x + 1.9, cy - 1), QPointF(x + 4.1, cy - 1),
-                                              QPointF(x + 3, cy + 1)]))
+                self.p.drawPolygon(
+                    QPolygonF(
+                        [QPointF(x + 1.9, cy - 1), QPointF(x + 4.1, cy - 1), QPointF(x + 3, cy + 1)]
+                    )
+                )
             elif kind == "pause":
                 self.rect(x + 0.5, cy - 1.2, 5, 2.4, C_PAUSE)
             else:
@@ -705,15 +881,32 @@ class _Doc:
             self.mark("row", 6.5, "header")
             self.rect(MARGIN, self.y, self.width, 6, "#e8edf5")
             for (label, _, align), x0, x1 in zip(cols, xs, xs[1:], strict=False):
-                self.text(x0 + 1.5, self.y + 1.3, x1 - x0 - 3, 4, label, size=7, bold=True,
-                          color="#2d3748", align=align)
+                self.text(
+                    x0 + 1.5,
+                    self.y + 1.3,
+                    x1 - x0 - 3,
+                    4,
+                    label,
+                    size=7,
+                    bold=True,
+                    color="#2d3748",
+                    align=align,
+                )
             self.y += 6.5
 
         header_row()
         if not steps:
             self.mark("row", 7)
-            self.text(MARGIN + 1.5, self.y + 1, self.width, 5, tr("report.no_suds", lang),
-                      size=8.5, italic=True, color=C_MUTED)
+            self.text(
+                MARGIN + 1.5,
+                self.y + 1,
+                self.width,
+                5,
+                tr("report.no_suds", lang),
+                size=8.5,
+                italic=True,
+                color=C_MUTED,
+            )
             self.y += 7
             return
         for i, st in enumerate(steps):
@@ -735,16 +928,34 @@ class _Doc:
                 dash if ms is None else str(ms.peak),
                 dash if ms is None else str(ms.end),
                 dash if ms is None else f"{ms.fall} ({ms.fall_fraction:.0%})",
-                dash if ms is None or ms.time_to_half_fall is None
+                dash
+                if ms is None or ms.time_to_half_fall is None
                 else fmt_duration(ms.time_to_half_fall),
                 "0" if ms is None else str(ms.ratings),
             ]
             for j, ((_, _, align), x0, x1) in enumerate(zip(cols, xs, xs[1:], strict=False)):
-                self.text(x0 + 1.5, self.y + 0.9, x1 - x0 - 3, row_h, values[j], size=8,
-                          bold=(j in (3, 5)), align=align, wrap=(j == 0))
+                self.text(
+                    x0 + 1.5,
+                    self.y + 0.9,
+                    x1 - x0 - 3,
+                    row_h,
+                    values[j],
+                    size=8,
+                    bold=(j in (3, 5)),
+                    align=align,
+                    wrap=(j == 0),
+                )
             if change:
-                self.text(xs[0] + 1.5, self.y + 0.9 + label_h, xs[1] - xs[0] - 3, change_h,
-                          change, size=6.5, color=C_MUTED, wrap=True)
+                self.text(
+                    xs[0] + 1.5,
+                    self.y + 0.9 + label_h,
+                    xs[1] - xs[0] - 3,
+                    change_h,
+                    change,
+                    size=6.5,
+                    color=C_MUTED,
+                    wrap=True,
+                )
             self.y += row_h
         self.line(MARGIN, self.y, PAGE_W - MARGIN, self.y, "#9aa3b2", 0.3)
         self.y += 2
@@ -753,13 +964,16 @@ class _Doc:
     def table_legend(self) -> None:
         """Footnote under the step table: what "Fall" and "To half" mean."""
         lang = self.lang
-        for line in (tr("summary.fall.explain", lang, fall=tr("summary.col.fall", lang)),
-                     tr("summary.half.explain", lang, half=tr("summary.col.half", lang))):
+        for line in (
+            tr("summary.fall.explain", lang, fall=tr("summary.col.fall", lang)),
+            tr("summary.half.explain", lang, half=tr("summary.col.half", lang)),
+        ):
             h = self.measure(self.width, line, 6.8) + 0.6
             self.ensure(h)
             self.mark("row", h, line)
-            self.text(MARGIN, self.y, self.width, h, line, size=6.8, italic=True,
-                      color=C_MUTED, wrap=True)
+            self.text(
+                MARGIN, self.y, self.width, h, line, size=6.8, italic=True, color=C_MUTED, wrap=True
+            )
             self.y += h
         self.y += 1.5
 
@@ -770,14 +984,27 @@ class _Doc:
             return ""
         if st.previous_session_number is not None:
             return tr(
-                "summary.change", self.lang, ordinal=ordinal(st.previous_session_number, self.lang),
-                peak0=st.previous.peak, peak1=st.measures.peak,
-                dpeak=_signed(st.change.peak_change), end0=st.previous.end,
-                end1=st.measures.end, dend=_signed(st.change.end_change))
-        return tr("report.change", self.lang, session=st.previous_session_id,
-                  peak0=st.previous.peak, peak1=st.measures.peak,
-                  dpeak=_signed(st.change.peak_change), end0=st.previous.end,
-                  end1=st.measures.end, dend=_signed(st.change.end_change))
+                "summary.change",
+                self.lang,
+                ordinal=ordinal(st.previous_session_number, self.lang),
+                peak0=st.previous.peak,
+                peak1=st.measures.peak,
+                dpeak=_signed(st.change.peak_change),
+                end0=st.previous.end,
+                end1=st.measures.end,
+                dend=_signed(st.change.end_change),
+            )
+        return tr(
+            "report.change",
+            self.lang,
+            session=st.previous_session_id,
+            peak0=st.previous.peak,
+            peak1=st.measures.peak,
+            dpeak=_signed(st.change.peak_change),
+            end0=st.previous.end,
+            end1=st.measures.end,
+            dend=_signed(st.change.end_change),
+        )
 
     def _step_label(self, st: StepSummary) -> str:
         label = f"{st.step_index + 1}. {st.label_text(self.lang)}"
@@ -791,12 +1018,21 @@ class _Doc:
             (minute, text, None if step is None else f"{tr('summary.col.step', lang)} {step + 1}")
             for minute, text, step in notes
         ]
-        self.heading(tr("report.notes", lang),
-                     keep=self._timed_height(items[0][1]) if items else 6.0)
+        self.heading(
+            tr("report.notes", lang), keep=self._timed_height(items[0][1]) if items else 6.0
+        )
         if not notes:
             self.mark("row", 6.0)
-            self.text(MARGIN, self.y, self.width, 5, tr("report.no_notes", lang), size=8.5,
-                      italic=True, color=C_MUTED)
+            self.text(
+                MARGIN,
+                self.y,
+                self.width,
+                5,
+                tr("report.no_notes", lang),
+                size=8.5,
+                italic=True,
+                color=C_MUTED,
+            )
             self.y += 6
             return
         self._timed_list(items)
@@ -810,8 +1046,7 @@ class _Doc:
             h = self._timed_height(text)
             self.ensure(h)
             self.mark("row", h, text)
-            self.text(MARGIN, self.y, 16, 5, fmt_minute(minute), size=8, bold=True,
-                      color=C_SUDS)
+            self.text(MARGIN, self.y, 16, 5, fmt_minute(minute), size=8, bold=True, color=C_SUDS)
             if tag:
                 self.text(MARGIN + 16.5, self.y + 0.3, 15, 5, tag, size=7, color=C_MUTED)
             self.text(MARGIN + 32, self.y, body_w, h, text, size=8.5, wrap=True)
@@ -821,9 +1056,13 @@ class _Doc:
         lang = self.lang
         items = []
         for e in self.d.events:
-            key = {"scene_event": "event.scene_event", "patient_stop": "event.patient_stop",
-                   "pause": "event.pause", "resume": "event.resume",
-                   "failsafe": "event.failsafe"}.get(e["kind"])
+            key = {
+                "scene_event": "event.scene_event",
+                "patient_stop": "event.patient_stop",
+                "pause": "event.pause",
+                "resume": "event.resume",
+                "failsafe": "event.failsafe",
+            }.get(e["kind"])
             if e["kind"] == "session" and e["name"] == "resumed_after_interruption":
                 key = "event.session_resumed"
             if key is None:
@@ -832,8 +1071,13 @@ class _Doc:
             if e["kind"] == "scene_event" and e["name"]:
                 text = f"{text}{colon(lang)}{self._event_label(e)}"
             step = self.step_at.get(e["step_id"])
-            items.append((e["minute"], text,
-                          None if step is None else f"{tr('summary.col.step', lang)} {step + 1}"))
+            items.append(
+                (
+                    e["minute"],
+                    text,
+                    None if step is None else f"{tr('summary.col.step', lang)} {step + 1}",
+                )
+            )
         for start, end in self.d.link_losses:
             items.append((start, tr("link.lost", lang), None))
             if end is not None:
@@ -863,8 +1107,10 @@ class _Doc:
             return
         lines = self.d.summary.questionnaire_lines(lang)
         items = [(q["minute"], line, None) for q, line in zip(qs, lines, strict=False)]
-        self.heading(tr("report.questionnaires", lang),
-                     keep=self._timed_height(items[0][1]) if items else 0.0)
+        self.heading(
+            tr("report.questionnaires", lang),
+            keep=self._timed_height(items[0][1]) if items else 0.0,
+        )
         self._timed_list(items)
 
     def protocol_blocks(self) -> None:
@@ -883,14 +1129,18 @@ class _Doc:
         if summ.expectancies:
             items = []
             for e in summ.expectancies:
-                text = tr("report.expectancy.before", lang, fear=e.feared_outcome,
-                          pct=e.likelihood_before)
+                text = tr(
+                    "report.expectancy.before", lang, fear=e.feared_outcome, pct=e.likelihood_before
+                )
                 if e.tested:
-                    text += " " + tr("report.expectancy.after", lang,
-                                     outcome=e.observed_outcome or "",
-                                     occurred=tr(f"report.expectancy.occurred.{e.occurred}",
-                                                 lang),
-                                     pct=e.likelihood_after, change=e.belief_change)
+                    text += " " + tr(
+                        "report.expectancy.after",
+                        lang,
+                        outcome=e.observed_outcome or "",
+                        occurred=tr(f"report.expectancy.occurred.{e.occurred}", lang),
+                        pct=e.likelihood_after,
+                        change=e.belief_change,
+                    )
                 items.append(((e.t_before - t0) / 60.0, text, e.step_id))
             self.heading(tr("report.expectancies", lang), keep=self._timed_height(items[0][1]))
             self._timed_list(items)
@@ -912,10 +1162,21 @@ class _Doc:
         self.mark("row", 8)
         self.y += 3
         now = dt.datetime.now().astimezone()
-        self.text(MARGIN, self.y, self.width, 5,
-                  tr("report.generated", self.lang, version=self.d.app_version,
-                     date=now.strftime("%Y-%m-%d %H:%M")),
-                  size=6.8, italic=True, color=C_MUTED)
+        self.text(
+            MARGIN,
+            self.y,
+            self.width,
+            5,
+            tr(
+                "report.generated",
+                self.lang,
+                version=self.d.app_version,
+                date=now.strftime("%Y-%m-%d %H:%M"),
+            ),
+            size=6.8,
+            italic=True,
+            color=C_MUTED,
+        )
 
 
 def report_layout(data: ReportData, lang: str) -> list[Placed]:
@@ -941,9 +1202,13 @@ class _PageCounter:
         with tempfile.TemporaryDirectory() as tmp:
             writer = QPdfWriter(str(Path(tmp) / "count.pdf"))
             writer.setResolution(RESOLUTION_DPI)
-            writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                             QPageLayout.Orientation.Portrait,
-                                             QMarginsF(0, 0, 0, 0)))
+            writer.setPageLayout(
+                QPageLayout(
+                    QPageSize(QPageSize.PageSizeId.A4),
+                    QPageLayout.Orientation.Portrait,
+                    QMarginsF(0, 0, 0, 0),
+                )
+            )
             painter = QPainter()
             painter.begin(writer)
             try:
@@ -956,8 +1221,9 @@ class _PageCounter:
                 painter.end()
 
 
-def pdf_page_to_png(pdf: str | os.PathLike[str], page: int, png: str | os.PathLike[str],
-                    *, scale: float = 1.5) -> tuple[int, int]:
+def pdf_page_to_png(
+    pdf: str | os.PathLike[str], page: int, png: str | os.PathLike[str], *, scale: float = 1.5
+) -> tuple[int, int]:
     """Render one page of a PDF with PDFium (``pypdfium2``, a dev dependency) and
     save it as PNG through Qt. Returns the image size. For tests and docs."""
     import pypdfium2 as pdfium

@@ -24,29 +24,52 @@ from therapist_console.record import SessionRecord
 SAMPLE_PLAN: dict[str, Any] = {
     "protocol_id": "specific_phobia.spiders",
     "ladder_version_id": None,
-    "title": {"en": "Spider phobia: graded exposure",
-              "fr": "Phobie des araignées : exposition graduée"},
+    "title": {
+        "en": "Spider phobia: graded exposure",
+        "fr": "Phobie des araignées : exposition graduée",
+    },
     "steps": [
-        {"key": "far-small", "label": {"en": "Small spider across the room",
-                                       "fr": "Petite araignée au fond de la pièce"},
-         "scene": "spiders",
-         "params": {"distance": 3.0, "size": 0.5, "count": 1, "activity": 0.1},
-         "expected_suds": 25},
-        {"key": "table", "label": {"en": "Spider on the table", "fr": "Araignée sur la table"},
-         "scene": "spiders", "params": {"distance": 1.5, "size": 0.8, "count": 1, "activity": 0.3},
-         "expected_suds": 40},
-        {"key": "near-walk", "label": {"en": "Spider walking closer",
-                                       "fr": "Araignée qui s'approche"},
-         "scene": "spiders", "params": {"distance": 0.8, "size": 1.0, "count": 1, "activity": 0.6},
-         "expected_suds": 55},
-        {"key": "several", "label": {"en": "Several spiders near the hand",
-                                     "fr": "Plusieurs araignées près de la main"},
-         "scene": "spiders", "params": {"distance": 0.4, "size": 1.2, "count": 4, "activity": 0.7},
-         "expected_suds": 70},
-        {"key": "on-hand", "label": {"en": "Large spider on the hand",
-                                     "fr": "Grosse araignée sur la main"},
-         "scene": "spiders", "params": {"distance": 0.1, "size": 1.6, "count": 1, "activity": 0.8},
-         "expected_suds": 85},
+        {
+            "key": "far-small",
+            "label": {
+                "en": "Small spider across the room",
+                "fr": "Petite araignée au fond de la pièce",
+            },
+            "scene": "spiders",
+            "params": {"distance": 3.0, "size": 0.5, "count": 1, "activity": 0.1},
+            "expected_suds": 25,
+        },
+        {
+            "key": "table",
+            "label": {"en": "Spider on the table", "fr": "Araignée sur la table"},
+            "scene": "spiders",
+            "params": {"distance": 1.5, "size": 0.8, "count": 1, "activity": 0.3},
+            "expected_suds": 40,
+        },
+        {
+            "key": "near-walk",
+            "label": {"en": "Spider walking closer", "fr": "Araignée qui s'approche"},
+            "scene": "spiders",
+            "params": {"distance": 0.8, "size": 1.0, "count": 1, "activity": 0.6},
+            "expected_suds": 55,
+        },
+        {
+            "key": "several",
+            "label": {
+                "en": "Several spiders near the hand",
+                "fr": "Plusieurs araignées près de la main",
+            },
+            "scene": "spiders",
+            "params": {"distance": 0.4, "size": 1.2, "count": 4, "activity": 0.7},
+            "expected_suds": 70,
+        },
+        {
+            "key": "on-hand",
+            "label": {"en": "Large spider on the hand", "fr": "Grosse araignée sur la main"},
+            "scene": "spiders",
+            "params": {"distance": 0.1, "size": 1.6, "count": 1, "activity": 0.8},
+            "expected_suds": 85,
+        },
     ],
 }
 
@@ -99,11 +122,20 @@ def write_sample_session(
     """Write one session of ``minutes`` and return what was written."""
     rng = random.Random(seed)
     patient = record.find_patient(pseudonym) or record.add_patient(
-        pseudonym, "Specific phobia (spiders). Sample data." if language == "en"
-        else "Phobie spécifique (araignées). Données d'exemple.", t=t0 - 86400)
+        pseudonym,
+        "Specific phobia (spiders). Sample data."
+        if language == "en"
+        else "Phobie spécifique (araignées). Données d'exemple.",
+        t=t0 - 86400,
+    )
     session = record.start_session(
-        patient.id, t=t0, language=language, protocol_id=SAMPLE_PLAN["protocol_id"],
-        plan=SAMPLE_PLAN, meta={"engine": "palier-engine (sample)", "sample": True})
+        patient.id,
+        t=t0,
+        language=language,
+        protocol_id=SAMPLE_PLAN["protocol_id"],
+        plan=SAMPLE_PLAN,
+        meta={"engine": "palier-engine (sample)", "sample": True},
+    )
     sid = session.id
     duration = minutes * 60.0
     plan_steps: list[dict[str, Any]] = SAMPLE_PLAN["steps"]
@@ -146,17 +178,24 @@ def write_sample_session(
         return max(0, min(100, round(level / 5) * 5))
 
     clock_now = [t0]
-    hr = SimulatedHeartRate(lambda: intensity(clock_now[0] - t0), clock=lambda: clock_now[0],
-                            seed=seed)
+    hr = SimulatedHeartRate(
+        lambda: intensity(clock_now[0] - t0), clock=lambda: clock_now[0], seed=seed
+    )
     hr.advance_to(t0)
     counts = {"clinical": 1, "hr": 0, "rr": 0, "head": 0, "suds": 0, "commands": 0}
     step_rows: dict[int, int] = {}
 
     def command(t: float, kind: str, args: dict[str, object], step: int | None) -> None:
-        cid = record.add_command(sid, t=t0 + t, kind=kind, args=args,
-                                 step_id=step_rows.get(step) if step is not None else None)
-        record.command_result(cid, ok=True, t=t0 + t + 0.012, engine_frame=int(t * 90),
-                              engine_t=t + 3600.0)
+        cid = record.add_command(
+            sid,
+            t=t0 + t,
+            kind=kind,
+            args=args,
+            step_id=step_rows.get(step) if step is not None else None,
+        )
+        record.command_result(
+            cid, ok=True, t=t0 + t + 0.012, engine_frame=int(t * 90), engine_t=t + 3600.0
+        )
         counts["commands"] += 1
         counts["clinical"] += 2
 
@@ -187,8 +226,9 @@ def write_sample_session(
     actions.append((duration - 40.0, "note", 4))
     actions.append((duration - 15.0, "suds_end", None))
     for k in range(extra_commands):
-        actions.append((baseline + (duration - baseline) * (k + 0.5) / max(1, extra_commands),
-                        "tweak", k))
+        actions.append(
+            (baseline + (duration - baseline) * (k + 0.5) / max(1, extra_commands), "tweak", k)
+        )
     actions.sort(key=lambda a: a[0])
 
     next_hr = 1.0
@@ -206,48 +246,87 @@ def write_sample_session(
             if kind == "step":
                 i = int(arg or 0)
                 spec = plan_steps[i]
-                row = record.start_step(sid, t=t0 + at, step_index=i, step_key=spec["key"],
-                                        scene=spec["scene"], params=spec["params"],
-                                        label=spec["label"], expected_suds=spec["expected_suds"])
+                row = record.start_step(
+                    sid,
+                    t=t0 + at,
+                    step_index=i,
+                    step_key=spec["key"],
+                    scene=spec["scene"],
+                    params=spec["params"],
+                    label=spec["label"],
+                    expected_suds=spec["expected_suds"],
+                )
                 step_rows[i] = row.id
                 counts["clinical"] += 1
-                command(at + 0.05, "load_scene",
-                        {"scene": spec["scene"], "params": spec["params"]}, i)
+                command(
+                    at + 0.05, "load_scene", {"scene": spec["scene"], "params": spec["params"]}, i
+                )
             elif kind in ("suds", "suds_start", "suds_end"):
                 value = suds_model(at) if kind != "suds_end" else max(5, suds_model(at) - 5)
                 source = "headset" if rng.random() < 0.3 else "therapist"
-                record.add_suds(sid, value=value, source=source, t=t0 + at, step_id=step_id,
-                                engine_t=at + 3600.0 if source == "headset" else None)
+                record.add_suds(
+                    sid,
+                    value=value,
+                    source=source,
+                    t=t0 + at,
+                    step_id=step_id,
+                    engine_t=at + 3600.0 if source == "headset" else None,
+                )
                 counts["suds"] += 1
                 counts["clinical"] += 1
             elif kind == "fire":
                 name = "run_toward" if int(arg or 0) % 2 else "drop_from_above"
                 command(at, "fire", {"event": name, "options": {}}, cur)
-                record.add_event(sid, t=t0 + at + 0.012, kind="scene_event", name=name,
-                                 detail={"event": name}, step_id=step_id,
-                                 engine_t=at + 3600.0, engine_frame=int(at * 90))
+                record.add_event(
+                    sid,
+                    t=t0 + at + 0.012,
+                    kind="scene_event",
+                    name=name,
+                    detail={"event": name},
+                    step_id=step_id,
+                    engine_t=at + 3600.0,
+                    engine_frame=int(at * 90),
+                )
                 hr.on_event(1.0, t=t0 + at)
                 counts["clinical"] += 1
             elif kind == "params":
-                command(at, "set_params", {"params": {"activity": round(rng.uniform(0.2, 0.9), 2)},
-                                           "ramp_s": 1.5}, cur)
+                command(
+                    at,
+                    "set_params",
+                    {"params": {"activity": round(rng.uniform(0.2, 0.9), 2)}, "ramp_s": 1.5},
+                    cur,
+                )
             elif kind == "tweak":
-                command(at, "set_params", {"params": {"distance": round(rng.uniform(0.2, 3.0), 2)},
-                                           "ramp_s": 1.5}, cur)
+                command(
+                    at,
+                    "set_params",
+                    {"params": {"distance": round(rng.uniform(0.2, 3.0), 2)}, "ramp_s": 1.5},
+                    cur,
+                )
             elif kind in ("pause", "resume"):
                 command(at, kind, {"reason": "therapist"} if kind == "pause" else {}, cur)
-                record.add_event(sid, t=t0 + at + 0.012, kind=kind,
-                                 name="therapist" if kind == "pause" else None,
-                                 detail={"reason": "therapist"} if kind == "pause" else {},
-                                 step_id=step_id, engine_t=at + 3600.0)
+                record.add_event(
+                    sid,
+                    t=t0 + at + 0.012,
+                    kind=kind,
+                    name="therapist" if kind == "pause" else None,
+                    detail={"reason": "therapist"} if kind == "pause" else {},
+                    step_id=step_id,
+                    engine_t=at + 3600.0,
+                )
                 counts["clinical"] += 1
             elif kind in ("lost", "reconnected"):
-                record.add_link_event(sid, kind=kind, t=t0 + at,
-                                      detail="no heartbeat for 1 s" if kind == "lost" else "")
+                record.add_link_event(
+                    sid,
+                    kind=kind,
+                    t=t0 + at,
+                    detail="no heartbeat for 1 s" if kind == "lost" else "",
+                )
                 counts["clinical"] += 1
             elif kind == "note":
-                record.add_note(sid, text=NOTES[language][int(arg or 0)], t=t0 + at,
-                                step_id=step_id)
+                record.add_note(
+                    sid, text=NOTES[language][int(arg or 0)], t=t0 + at, step_id=step_id
+                )
                 counts["clinical"] += 1
         if t >= next_hr:
             clock_now[0] = t0 + t
@@ -259,8 +338,17 @@ def write_sample_session(
             next_hr += 1.0
         if head_dt is not None and t >= next_head:
             yaw = 15 * math.sin(t / 7.0) + rng.gauss(0, 1.5)
-            head_buf.append((t0 + t, 0.02 * math.sin(t / 3), 0.01 * math.cos(t / 5), 1.62,
-                             yaw, -8 + 4 * math.sin(t / 11), rng.gauss(0, 0.8)))
+            head_buf.append(
+                (
+                    t0 + t,
+                    0.02 * math.sin(t / 3),
+                    0.01 * math.cos(t / 5),
+                    1.62,
+                    yaw,
+                    -8 + 4 * math.sin(t / 11),
+                    rng.gauss(0, 0.8),
+                )
+            )
             if len(head_buf) >= head_pose_batch:
                 counts["head"] += record.add_head_poses(sid, head_buf)
                 head_buf = []
@@ -277,8 +365,15 @@ def write_sample_session(
     if close:
         record.end_session(sid, t=t0 + duration)
         counts["clinical"] += 1
-    return SampleCounts(sid, counts["clinical"], counts["hr"], counts["rr"], counts["head"],
-                        counts["suds"], counts["commands"])
+    return SampleCounts(
+        sid,
+        counts["clinical"],
+        counts["hr"],
+        counts["rr"],
+        counts["head"],
+        counts["suds"],
+        counts["commands"],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,14 +25,22 @@ def register(sub: Any) -> None:
 
     ex = ssub.add_parser("export", help="export one session")
     ex.add_argument("id", type=int, metavar="ID", help="session id (see `palier sessions list`)")
-    ex.add_argument("--format", required=True, choices=("csv", "json", "pdf"),
-                    help="csv: one file per stream; json: whole session; pdf: session report")
+    ex.add_argument(
+        "--format",
+        required=True,
+        choices=("csv", "json", "pdf"),
+        help="csv: one file per stream; json: whole session; pdf: session report",
+    )
     ex.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
     ex.add_argument("--db", metavar="PATH", help="session record file (default: per-user data dir)")
-    ex.add_argument("--lang", choices=("en", "fr"),
-                    help="report language (default: the session's language)")
-    ex.add_argument("--no-head-pose", action="store_true",
-                    help="json: leave out the 30 Hz head-pose stream (smaller file)")
+    ex.add_argument(
+        "--lang", choices=("en", "fr"), help="report language (default: the session's language)"
+    )
+    ex.add_argument(
+        "--no-head-pose",
+        action="store_true",
+        help="json: leave out the 30 Hz head-pose stream (smaller file)",
+    )
     ex.set_defaults(handler=run_export)
 
 
@@ -75,18 +83,28 @@ def run_list(args: argparse.Namespace) -> int:
             end = s.ended_at if s.ended_at is not None else record.last_recorded_t(s.id)
             # 'open' with no console holding the record: the console stopped.
             status = "interrupted" if s.status == "open" and not live else s.status
-            rows.append((
-                str(s.id), s.pseudonym, _when(s.started_at), _dur(end - s.started_at), status,
-                s.protocol_id or "-", str(len({st.step_key for st in steps})),
-                str(len(record.suds(s.id))),
-            ))
+            rows.append(
+                (
+                    str(s.id),
+                    s.pseudonym,
+                    _when(s.started_at),
+                    _dur(end - s.started_at),
+                    status,
+                    s.protocol_id or "-",
+                    str(len({st.step_key for st in steps})),
+                    str(len(record.suds(s.id))),
+                )
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for r in rows:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
         interrupted = [int(r[0]) for r in rows[1:] if r[4] == "interrupted"]
         if interrupted:
-            print(f"\nInterrupted (console stopped during the session): {interrupted}. "
-                  "Open the console to resume or close them.", file=sys.stderr)
+            print(
+                f"\nInterrupted (console stopped during the session): {interrupted}. "
+                "Open the console to resume or close them.",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -111,8 +111,12 @@ class SessionSummary:
         """'3rd session of this patient (ref. #12)'."""
         if self.session_number is None:
             return tr("summary.session.ref", lang, id=self.session.id)
-        return tr("summary.session.number", lang, ordinal=ordinal(self.session_number, lang),
-                    id=self.session.id)
+        return tr(
+            "summary.session.number",
+            lang,
+            ordinal=ordinal(self.session_number, lang),
+            id=self.session.id,
+        )
 
     def session_short(self, lang: str) -> str:
         """'3 (ref. #12)', for footers."""
@@ -126,8 +130,11 @@ class SessionSummary:
         if self.highest_step_index is None:
             return tr("summary.steps.none", lang)
         highest = self.highest_step_index + 1
-        top = (tr("summary.steps.highest_of", lang, highest=highest, total=self.plan_steps)
-               if self.plan_steps else tr("summary.steps.highest", lang, highest=highest))
+        top = (
+            tr("summary.steps.highest_of", lang, highest=highest, total=self.plan_steps)
+            if self.plan_steps
+            else tr("summary.steps.highest", lang, highest=highest)
+        )
         key = "summary.steps.worked." + ("one" if self.steps_reached == 1 else "many")
         worked = tr(key, lang, n=self.steps_reached)
         return f"{top}{' ; ' if lang == 'fr' else '; '}{worked}"
@@ -145,8 +152,10 @@ class SessionSummary:
             if q["name"] in QUESTIONNAIRES:
                 out.extend(Result(q["name"], q["phase"], {}, scores).lines(lang))
             else:
-                out.append(f"{q['name']} ({q['phase']}): "
-                           + ", ".join(f"{k} {v}" for k, v in scores.items()))
+                out.append(
+                    f"{q['name']} ({q['phase']}): "
+                    + ", ".join(f"{k} {v}" for k, v in scores.items())
+                )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -160,7 +169,9 @@ class SessionSummary:
             "suds_count": self.suds_count,
             "peak_suds": self.peak_suds,
             "end_suds": self.end_suds,
-            "heart_rate": None if self.heart_rate is None else {
+            "heart_rate": None
+            if self.heart_rate is None
+            else {
                 "low_bpm": round(self.heart_rate.low, 1),
                 "high_bpm": round(self.heart_rate.high, 1),
                 "mean_bpm": round(self.heart_rate.mean, 1),
@@ -184,12 +195,14 @@ class SessionSummary:
                     "fall_from_peak": s.measures.fall if s.measures else None,
                     "fall_fraction": round(s.measures.fall_fraction, 4) if s.measures else None,
                     "time_to_half_fall_s": (
-                        None if s.measures is None or s.measures.time_to_half_fall is None
+                        None
+                        if s.measures is None or s.measures.time_to_half_fall is None
                         else round(s.measures.time_to_half_fall, 3)
                     ),
                     "previous_session_id": s.previous_session_id,
                     "previous_session_number": s.previous_session_number,
-                    "change_since_previous": None if s.change is None
+                    "change_since_previous": None
+                    if s.change is None
                     else dataclasses.asdict(s.change),
                 }
                 for s in self.steps
@@ -198,10 +211,14 @@ class SessionSummary:
             "warnings": list(self.warnings),
             "erp": None if self.erp is None else dataclasses.asdict(self.erp),
             "hotspots": [
-                {"t_s": round(h.hotspot.t - self.session.started_at, 3),
-                 "suds": h.hotspot.suds, "note": h.hotspot.note, "step_key": h.hotspot.step_key,
-                 "cue": None if h.cue is None else h.cue.name,
-                 "lag_s": None if h.lag_s is None else round(h.lag_s, 3)}
+                {
+                    "t_s": round(h.hotspot.t - self.session.started_at, 3),
+                    "suds": h.hotspot.suds,
+                    "note": h.hotspot.note,
+                    "step_key": h.hotspot.step_key,
+                    "cue": None if h.cue is None else h.cue.name,
+                    "lag_s": None if h.lag_s is None else round(h.lag_s, 3),
+                }
                 for h in self.hotspots
             ],
             "expectancies": [e.to_dict() for e in self.expectancies],
@@ -230,26 +247,31 @@ def summarize(
     numbers = session_numbers(record, session.patient_id)
     step_summaries = []
     for i, st in enumerate(steps):
-        st_end = st.ended_at if st.ended_at is not None else (
-            steps[i + 1].started_at if i + 1 < len(steps) else end)
+        st_end = (
+            st.ended_at
+            if st.ended_at is not None
+            else (steps[i + 1].started_at if i + 1 < len(steps) else end)
+        )
         mine = [SudsPoint(r.t - t0, r.value) for r in suds if _suds_in_step(r, st, st_end)]
         measures = step_measures(mine)
         before = earlier.get(st.step_key)
-        step_summaries.append(StepSummary(
-            previous=before[1] if before else None,
-            previous_session_id=before[0] if before else None,
-            previous_session_number=numbers.get(before[0]) if before else None,
-            change=between_session_change(before[1], measures) if before else None,
-            row_id=st.id,
-            step_index=st.step_index,
-            step_key=st.step_key,
-            label=st.label,
-            scene=st.scene,
-            start_s=st.started_at - t0,
-            end_s=st_end - t0,
-            expected_suds=st.expected_suds,
-            measures=measures,
-        ))
+        step_summaries.append(
+            StepSummary(
+                previous=before[1] if before else None,
+                previous_session_id=before[0] if before else None,
+                previous_session_number=numbers.get(before[0]) if before else None,
+                change=between_session_change(before[1], measures) if before else None,
+                row_id=st.id,
+                step_index=st.step_index,
+                step_key=st.step_key,
+                label=st.label,
+                scene=st.scene,
+                start_s=st.started_at - t0,
+                end_s=st_end - t0,
+                expected_suds=st.expected_suds,
+                measures=measures,
+            )
+        )
 
     hr = record.rows("heart_rate", session_id)
     hr_range = None
@@ -259,8 +281,12 @@ def summarize(
     events = record.rows("events", session_id)
     links = record.rows("link_events", session_id)
     questionnaires = tuple(
-        {"name": q["name"], "phase": q["phase"], "scores": _json(q["scores"]),
-         "t_s": round(q["t"] - t0, 3)}
+        {
+            "name": q["name"],
+            "phase": q["phase"],
+            "scores": _json(q["scores"]),
+            "t_s": round(q["t"] - t0, 3),
+        }
         for q in record.rows("questionnaires", session_id)
     )
     log = record.clinical_log()
@@ -277,8 +303,11 @@ def summarize(
     if marked:
         from protocols.ptsd import FiredEvent, align_hotspots
 
-        fired = [FiredEvent(e["t"], str(e["name"])) for e in events
-                 if e["kind"] == "scene_event" and e["name"]]
+        fired = [
+            FiredEvent(e["t"], str(e["name"]))
+            for e in events
+            if e["kind"] == "scene_event" and e["name"]
+        ]
         hotspots = tuple(align_hotspots(marked, fired))
     return SessionSummary(
         erp=erp,
@@ -321,22 +350,34 @@ def step_measures_by_key(record: SessionRecord, session_id: int) -> dict[str, St
     end = _session_end(record, session)
     out: dict[str, StepMeasures] = {}
     for i, st in enumerate(steps):
-        st_end = st.ended_at if st.ended_at is not None else (
-            steps[i + 1].started_at if i + 1 < len(steps) else end)
-        m = step_measures([SudsPoint(r.t - session.started_at, r.value) for r in suds
-                           if _suds_in_step(r, st, st_end)])
+        st_end = (
+            st.ended_at
+            if st.ended_at is not None
+            else (steps[i + 1].started_at if i + 1 < len(steps) else end)
+        )
+        m = step_measures(
+            [
+                SudsPoint(r.t - session.started_at, r.value)
+                for r in suds
+                if _suds_in_step(r, st, st_end)
+            ]
+        )
         if m is not None:
             out[st.step_key] = m
     return out
 
 
-def _earlier_measures(record: SessionRecord,
-                      session: SessionInfo) -> dict[str, tuple[int, StepMeasures]]:
+def _earlier_measures(
+    record: SessionRecord, session: SessionInfo
+) -> dict[str, tuple[int, StepMeasures]]:
     """step key -> (session id, measures) from the patient's most recent earlier
     session that rated that step (between-session change, Craske et al.)."""
     found: dict[str, tuple[int, StepMeasures]] = {}
-    earlier = [s for s in record.sessions(session.patient_id)
-               if s.started_at < session.started_at and s.id != session.id]
+    earlier = [
+        s
+        for s in record.sessions(session.patient_id)
+        if s.started_at < session.started_at and s.id != session.id
+    ]
     for prev in sorted(earlier, key=lambda s: s.started_at, reverse=True):
         for key, m in step_measures_by_key(record, prev.id).items():
             found.setdefault(key, (prev.id, m))
@@ -367,9 +408,12 @@ def _warnings(
             out.append({"en": str(warning), "fr": str(warning)})
     failsafes = sum(1 for e in events if e["kind"] == "failsafe")
     if failsafes:
-        out.append({
-            "en": f"The engine's failsafe faded the patient to the safe place {failsafes} "
-                  "time(s) (the console link was lost).",
-            "fr": f"La sécurité du moteur a basculé le patient vers le lieu sûr {failsafes} "
-                  "fois (liaison avec la console perdue)."})
+        out.append(
+            {
+                "en": f"The engine's failsafe faded the patient to the safe place {failsafes} "
+                "time(s) (the console link was lost).",
+                "fr": f"La sécurité du moteur a basculé le patient vers le lieu sûr {failsafes} "
+                "fois (liaison avec la console perdue).",
+            }
+        )
     return out

@@ -36,8 +36,9 @@ def _normalise(x: np.ndarray, peak: float = PEAK) -> np.ndarray:
     return out
 
 
-def _periodic_envelope(n: int, rng: np.random.Generator, cycles: tuple[int, ...],
-                       depth: float) -> np.ndarray:
+def _periodic_envelope(
+    n: int, rng: np.random.Generator, cycles: tuple[int, ...], depth: float
+) -> np.ndarray:
     """1 + depth * (sum of cosines with whole cycles per loop), kept > 0."""
     t = np.arange(n) / n
     env = np.zeros(n)
@@ -174,6 +175,7 @@ def ram_wav(name: str, samples: np.ndarray, rate: int = RATE) -> str:
         _mounted = True
     path = f"{RAM_MOUNT}/{name}"
     if not vfs.exists(Filename(path)) and not vfs.writeFile(
-            Filename(path), wav_bytes(samples, rate), False):
+        Filename(path), wav_bytes(samples, rate), False
+    ):
         raise OSError(f"could not write {path} to the RAM disk")
     return path

@@ -107,8 +107,9 @@ DECLARATION = SceneDecl(
             maximum=1.0,
             step=0.05,
             intensifies="higher",
-            help=Text(en="Wind and birdsong (0: silent).",
-                      fr="Vent et chants d'oiseaux (0 : silence)."),
+            help=Text(
+                en="Wind and birdsong (0: silent).", fr="Vent et chants d'oiseaux (0 : silence)."
+            ),
         ),
     ),
     events=(

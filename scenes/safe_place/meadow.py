@@ -56,12 +56,16 @@ def ground_height(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     r = np.hypot(x, y)
-    near = (0.35 * np.sin(0.13 * x + 0.7) * np.sin(0.10 * y + 1.3)
-            + 0.2 * np.sin(0.21 * x - 0.31 * y + 2.0))
+    near = 0.35 * np.sin(0.13 * x + 0.7) * np.sin(0.10 * y + 1.3) + 0.2 * np.sin(
+        0.21 * x - 0.31 * y + 2.0
+    )
     near_w = np.clip((r - 2.0) / 14.0, 0.0, 1.0) ** 2
-    hills = (np.sin(0.021 * x + 1.1) * np.cos(0.017 * y - 0.4) * 0.6
-             + 0.5 * np.sin(0.011 * x - 0.013 * y + 0.8)
-             + 0.25 * np.sin(0.043 * x + 0.037 * y + 2.4) + 0.55)
+    hills = (
+        np.sin(0.021 * x + 1.1) * np.cos(0.017 * y - 0.4) * 0.6
+        + 0.5 * np.sin(0.011 * x - 0.013 * y + 0.8)
+        + 0.25 * np.sin(0.043 * x + 0.037 * y + 2.4)
+        + 0.55
+    )
     t = np.clip((r - 45.0) / 230.0, 0.0, 1.0)
     hills_w = t * t * (3.0 - 2.0 * t) * 30.0
     # A slight dip ahead: the meadow slopes down a little before the hills.
@@ -93,8 +97,11 @@ def _ground(rng: np.random.Generator) -> Geom:
     pts = np.stack([x, y, z], axis=-1)
     nrm = _ground_normals(x, y)
     uv = np.stack([x, y], axis=-1) / 2.2
-    patch = (0.5 * np.sin(0.09 * x + 0.4) * np.sin(0.07 * y + 2.1)
-             + 0.3 * np.sin(0.23 * x - 0.17 * y + 1.0) + 0.2 * np.sin(0.5 * x + 0.41 * y))
+    patch = (
+        0.5 * np.sin(0.09 * x + 0.4) * np.sin(0.07 * y + 2.1)
+        + 0.3 * np.sin(0.23 * x - 0.17 * y + 1.0)
+        + 0.2 * np.sin(0.5 * x + 0.41 * y)
+    )
     lush = np.array([0.62, 0.78, 0.42])
     dry = np.array([0.92, 0.86, 0.52])
     deep = np.array([0.45, 0.62, 0.36])
@@ -108,8 +115,13 @@ def _ground(rng: np.random.Generator) -> Geom:
     colors = np.concatenate([col, np.zeros_like(col[..., :1])], axis=-1)
     b = GeomBuilder()
     # Grid rows run along the angle; flip so the faces look up.
-    b.add_grid(pts.transpose(1, 0, 2), uv.transpose(1, 0, 2), nrm.transpose(1, 0, 2),
-               color=colors.transpose(1, 0, 2), flip=True)
+    b.add_grid(
+        pts.transpose(1, 0, 2),
+        uv.transpose(1, 0, 2),
+        nrm.transpose(1, 0, 2),
+        color=colors.transpose(1, 0, 2),
+        flip=True,
+    )
     return b.geom()
 
 
@@ -124,8 +136,9 @@ def _grass_image(rng: np.random.Generator, size: int = 512) -> np.ndarray:
     vals = rng.random(n)
     dirs = rng.integers(-1, 2, n)
     for k in range(10):  # short slanted strokes: blades lying every way
-        np.maximum.at(strokes, ((ys + k) % size, (xs + dirs * (k // 3)) % size),
-                      vals * (1.0 - k / 12.0))
+        np.maximum.at(
+            strokes, ((ys + k) % size, (xs + dirs * (k // 3)) % size), vals * (1.0 - k / 12.0)
+        )
     fine = value_noise(size, size, (64, 64), rng)
     green = np.array([0.30, 0.46, 0.16])
     light = np.array([0.55, 0.68, 0.28])
@@ -140,17 +153,27 @@ def _grass_image(rng: np.random.Generator, size: int = 512) -> np.ndarray:
 
 
 # -- grass and flowers -------------------------------------------------------------------
-def _scatter(rng: np.random.Generator, n: int, r_max: float, power: float,
-             r_min: float = CLEAR_R) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _scatter(
+    rng: np.random.Generator, n: int, r_max: float, power: float, r_min: float = CLEAR_R
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points round the patient, denser near (radius ~ u**power)."""
     r = r_min + (r_max - r_min) * rng.random(n) ** power
     a = rng.uniform(0.0, 2.0 * math.pi, n)
     return r * np.cos(a), r * np.sin(a), r
 
 
-def _blades(x: np.ndarray, y: np.ndarray, height: np.ndarray, width: np.ndarray,
-            lean: np.ndarray, facing: np.ndarray, root_col: np.ndarray, tip_col: np.ndarray,
-            sway: np.ndarray, levels: int = 5) -> tuple[np.ndarray, ...]:
+def _blades(
+    x: np.ndarray,
+    y: np.ndarray,
+    height: np.ndarray,
+    width: np.ndarray,
+    lean: np.ndarray,
+    facing: np.ndarray,
+    root_col: np.ndarray,
+    tip_col: np.ndarray,
+    sway: np.ndarray,
+    levels: int = 5,
+) -> tuple[np.ndarray, ...]:
     """Vectorised curved, tapering blades (2 vertices a level, one at the
     tip): points, normals, UVs, triangles, colours for ``GeomBuilder``."""
     n = len(x)
@@ -166,8 +189,16 @@ def _blades(x: np.ndarray, y: np.ndarray, height: np.ndarray, width: np.ndarray,
     rows = []
     for k in range(levels - 1):
         for side in (-1.0, 1.0):
-            rows.append(np.stack([cx[:, k] + side * sx * half[:, k],
-                                  cy[:, k] + side * sy * half[:, k], cz[:, k]], axis=1))
+            rows.append(
+                np.stack(
+                    [
+                        cx[:, k] + side * sx * half[:, k],
+                        cy[:, k] + side * sy * half[:, k],
+                        cz[:, k],
+                    ],
+                    axis=1,
+                )
+            )
     rows.append(np.stack([cx[:, -1], cy[:, -1], cz[:, -1]], axis=1))
     pts = np.stack(rows, axis=1)  # (n, 2*(levels-1)+1, 3)
     per = pts.shape[1]
@@ -178,8 +209,10 @@ def _blades(x: np.ndarray, y: np.ndarray, height: np.ndarray, width: np.ndarray,
     uv = np.zeros((n, per, 2))
     uv[..., 0] = UNTEXTURED_UV
     uv[..., 1] = frac[None, :]
-    col = root_col[:, None, :] * (1.0 - frac[None, :, None]) + tip_col[:, None, :] * \
-        frac[None, :, None]
+    col = (
+        root_col[:, None, :] * (1.0 - frac[None, :, None])
+        + tip_col[:, None, :] * frac[None, :, None]
+    )
     alpha = sway[:, None] * frac[None, :] ** 1.5
     col4 = np.concatenate([col, alpha[..., None]], axis=-1)
     tris = []
@@ -190,8 +223,13 @@ def _blades(x: np.ndarray, y: np.ndarray, height: np.ndarray, width: np.ndarray,
     tris.append((per - 3, per - 2, tip))
     t = np.array(tris)
     all_tris = (np.arange(n)[:, None, None] * per + t[None, :, :]).reshape(-1, 3)
-    return (pts.reshape(-1, 3), nrm.reshape(-1, 3), uv.reshape(-1, 2), all_tris,
-            col4.reshape(-1, 4))
+    return (
+        pts.reshape(-1, 3),
+        nrm.reshape(-1, 3),
+        uv.reshape(-1, 2),
+        all_tris,
+        col4.reshape(-1, 4),
+    )
 
 
 def _grass(rng: np.random.Generator, count: int) -> Geom:
@@ -216,13 +254,15 @@ def _grass(rng: np.random.Generator, count: int) -> Geom:
     return b.geom()
 
 
-FLOWER_COLOURS = np.array([
-    [0.97, 0.96, 0.92],  # daisy white
-    [0.98, 0.84, 0.22],  # buttercup yellow
-    [0.72, 0.62, 0.90],  # lilac (scabious, knapweed)
-    [0.93, 0.93, 0.97],
-    [0.60, 0.70, 0.98],  # cornflower-ish blue
-])
+FLOWER_COLOURS = np.array(
+    [
+        [0.97, 0.96, 0.92],  # daisy white
+        [0.98, 0.84, 0.22],  # buttercup yellow
+        [0.72, 0.62, 0.90],  # lilac (scabious, knapweed)
+        [0.93, 0.93, 0.97],
+        [0.60, 0.70, 0.98],  # cornflower-ish blue
+    ]
+)
 
 
 def _flowers(rng: np.random.Generator, count: int) -> Geom:
@@ -244,8 +284,17 @@ def _flowers(rng: np.random.Generator, count: int) -> Geom:
     stem = np.array([0.16, 0.30, 0.08])
     b = GeomBuilder()
     pts, nrm, uv, tris, col = _blades(
-        x, y, height, np.full(n, 0.004) * (1.0 + 2.0 * r / GRASS_R), lean, facing,
-        np.tile(stem * 0.6, (n, 1)), np.tile(stem, (n, 1)), sway, levels=3)
+        x,
+        y,
+        height,
+        np.full(n, 0.004) * (1.0 + 2.0 * r / GRASS_R),
+        lean,
+        facing,
+        np.tile(stem * 0.6, (n, 1)),
+        np.tile(stem, (n, 1)),
+        sway,
+        levels=3,
+    )
     b.add_mesh(pts, nrm, uv, tris, col)
     # Heads: a 5-petal star (10 rim points) round a centre, tilted a little.
     petals = 5
@@ -258,17 +307,19 @@ def _flowers(rng: np.random.Generator, count: int) -> Geom:
     rot = rng.uniform(0.0, 2.0 * math.pi, n)
     ca = np.cos(rim_a[None, :] + rot[:, None])
     sa = np.sin(rim_a[None, :] + rot[:, None])
-    rim = np.stack([ca * rim_r, sa * rim_r, (ca * tilt[:, :1] + sa * tilt[:, 1:]) * rim_r],
-                   axis=-1) * size[:, None, None]
+    rim = (
+        np.stack([ca * rim_r, sa * rim_r, (ca * tilt[:, :1] + sa * tilt[:, 1:]) * rim_r], axis=-1)
+        * size[:, None, None]
+    )
     head = np.concatenate([np.zeros((n, 1, 3)), rim], axis=1) + tip_pts[:, None, :]
     per = head.shape[1]
     hn = np.tile(np.array([0.0, 0.0, 1.0]), (n * per, 1))
     huv = np.tile(np.array([UNTEXTURED_UV, 0.9]), (n * per, 1))
     petal = FLOWER_COLOURS[kind] * rng.uniform(0.88, 1.05, (n, 1))
-    centre = np.where((kind == 1)[:, None], np.array([0.85, 0.62, 0.10]),
-                      np.array([0.95, 0.78, 0.15]))
-    hcol = np.concatenate([centre[:, None, :], np.repeat(petal[:, None, :], 2 * petals, 1)],
-                          axis=1)
+    centre = np.where(
+        (kind == 1)[:, None], np.array([0.85, 0.62, 0.10]), np.array([0.95, 0.78, 0.15])
+    )
+    hcol = np.concatenate([centre[:, None, :], np.repeat(petal[:, None, :], 2 * petals, 1)], axis=1)
     halpha = np.repeat(sway[:, None], per, axis=1)[..., None]
     hcol4 = np.concatenate([hcol, halpha], axis=-1)
     fan = np.array([(0, 1 + i, 1 + (i + 1) % (2 * petals)) for i in range(2 * petals)])
@@ -278,8 +329,16 @@ def _flowers(rng: np.random.Generator, count: int) -> Geom:
 
 
 # -- trees ------------------------------------------------------------------------------
-def _crown(b: GeomBuilder, rng: np.random.Generator, base: np.ndarray, height: float,
-           width: float, colour: np.ndarray, rings: int = 9, segments: int = 14) -> None:
+def _crown(
+    b: GeomBuilder,
+    rng: np.random.Generator,
+    base: np.ndarray,
+    height: float,
+    width: float,
+    colour: np.ndarray,
+    rings: int = 9,
+    segments: int = 14,
+) -> None:
     """A broad-leaved crown: several lumpy blobs, darker underneath."""
     blobs = int(rng.integers(4, 7))
     for i in range(blobs):
@@ -290,17 +349,22 @@ def _crown(b: GeomBuilder, rng: np.random.Generator, base: np.ndarray, height: f
         cz = base[2] + height * (0.45 + 0.35 * rng.random()) if i else base[2] + height * 0.55
         rad = np.array([width, width, height * 0.55]) * rng.uniform(0.45, 0.7)
         inner = GeomBuilder()
-        inner.add_ellipsoid((0.0, 0.0, 0.0), (float(rad[0]), float(rad[1]), float(rad[2])),
-                            rings=rings, segments=segments)
+        inner.add_ellipsoid(
+            (0.0, 0.0, 0.0),
+            (float(rad[0]), float(rad[1]), float(rad[2])),
+            rings=rings,
+            segments=segments,
+        )
         verts = inner._verts[0]
         p = verts[:, :3].astype(np.float64)
         nrm = verts[:, 3:6].astype(np.float64)
         # Lumps: displace along the normal by smooth pseudo-noise.
         ph = rng.uniform(0.0, 6.3, 6)
-        lump = (np.sin(p[:, 0] * 4.0 / width + ph[0]) * np.sin(p[:, 1] * 3.6 / width + ph[1])
-                * np.sin(p[:, 2] * 5.0 / height + ph[2])
-                + 0.5 * np.sin(p[:, 0] * 11.0 / width + ph[3])
-                * np.sin(p[:, 1] * 10.0 / width + ph[4]) * np.sin(p[:, 2] * 12.0 / height + ph[5]))
+        lump = np.sin(p[:, 0] * 4.0 / width + ph[0]) * np.sin(
+            p[:, 1] * 3.6 / width + ph[1]
+        ) * np.sin(p[:, 2] * 5.0 / height + ph[2]) + 0.5 * np.sin(
+            p[:, 0] * 11.0 / width + ph[3]
+        ) * np.sin(p[:, 1] * 10.0 / width + ph[4]) * np.sin(p[:, 2] * 12.0 / height + ph[5])
         p += nrm * (lump[:, None] * 0.16 * width)
         shade = 0.55 + 0.45 * np.clip(p[:, 2] / rad[2] * 0.5 + 0.5, 0.0, 1.0)
         col = colour[None, :] * shade[:, None] * rng.uniform(0.85, 1.1)
@@ -314,17 +378,33 @@ def _trees(rng: np.random.Generator) -> Geom:
     crown_greens = np.array([[0.20, 0.34, 0.12], [0.24, 0.38, 0.14], [0.17, 0.30, 0.13]])
     bark = (0.25, 0.20, 0.15, 0.0)
     # A few broad trees in the middle distance, none straight ahead.
-    singles = [(-24.0, 34.0, 11.0), (31.0, 52.0, 13.0), (-46.0, 78.0, 12.0),
-               (58.0, 26.0, 10.0), (12.0, 96.0, 12.0), (-70.0, 30.0, 11.0),
-               (-15.0, -40.0, 12.0), (40.0, -30.0, 11.0)]
+    singles = [
+        (-24.0, 34.0, 11.0),
+        (31.0, 52.0, 13.0),
+        (-46.0, 78.0, 12.0),
+        (58.0, 26.0, 10.0),
+        (12.0, 96.0, 12.0),
+        (-70.0, 30.0, 11.0),
+        (-15.0, -40.0, 12.0),
+        (40.0, -30.0, 11.0),
+    ]
     for x, y, h in singles:  # trunk, then a crown of lumpy blobs
         z = float(ground_height(np.array(x), np.array(y)))
         trunk_h = h * 0.42
         path = np.array([[x, y, z - 0.3], [x, y, z + trunk_h * 0.5], [x + 0.2, y, z + trunk_h]])
-        b.add_tube(path, np.array([0.45, 0.33, 0.25]) * h / 11.0, sides=10, color=bark,
-                   cap_end=False)
-        _crown(b, rng, np.array([x + 0.2, y, z + trunk_h * 0.6]), h * 0.75, h * 0.42,
-               crown_greens[int(rng.integers(0, 3))], rings=14, segments=22)
+        b.add_tube(
+            path, np.array([0.45, 0.33, 0.25]) * h / 11.0, sides=10, color=bark, cap_end=False
+        )
+        _crown(
+            b,
+            rng,
+            np.array([x + 0.2, y, z + trunk_h * 0.6]),
+            h * 0.75,
+            h * 0.42,
+            crown_greens[int(rng.integers(0, 3))],
+            rings=14,
+            segments=22,
+        )
     # Tree lines and copses on the hills: clusters of crowns along arcs.
     for _ in range(26):
         ang = rng.uniform(0.0, 2.0 * math.pi)
@@ -335,8 +415,16 @@ def _trees(rng: np.random.Generator) -> Geom:
             x, y = d2 * math.cos(a2), d2 * math.sin(a2)
             z = float(ground_height(np.array(x), np.array(y)))
             h = rng.uniform(8.0, 15.0)
-            _crown(b, rng, np.array([x, y, z - 1.0]), h, h * 0.45,
-                   crown_greens[int(rng.integers(0, 3))], rings=7, segments=10)
+            _crown(
+                b,
+                rng,
+                np.array([x, y, z - 1.0]),
+                h,
+                h * 0.45,
+                crown_greens[int(rng.integers(0, 3))],
+                rings=7,
+                segments=10,
+            )
     return b.geom()
 
 
@@ -344,8 +432,13 @@ def _trees(rng: np.random.Generator) -> Geom:
 def _sky_dome() -> Geom:
     """A unit sphere seen from inside (the shader reads directions from it)."""
     b = GeomBuilder()
-    b.add_ellipsoid((0.0, 0.0, 0.0), (1.0, 1.0, 1.0), rings=24, segments=48,
-                    xform=transform(hpr=(0.0, 90.0, 0.0)))
+    b.add_ellipsoid(
+        (0.0, 0.0, 0.0),
+        (1.0, 1.0, 1.0),
+        rings=24,
+        segments=48,
+        xform=transform(hpr=(0.0, 90.0, 0.0)),
+    )
     return b.geom()
 
 

@@ -113,16 +113,27 @@ LIGHTING: dict[str, dict[str, Any]] = {
         "disc": 1.5,
     },
 }
-_VEC3 = ("u_sun_dir", "u_sun_col", "u_sky_amb", "u_ground_amb", "u_fog_col", "u_fog_sun",
-         "u_zenith", "u_horizon", "u_cloud_lit", "u_cloud_shade")
+_VEC3 = (
+    "u_sun_dir",
+    "u_sun_col",
+    "u_sky_amb",
+    "u_ground_amb",
+    "u_fog_col",
+    "u_fog_sun",
+    "u_zenith",
+    "u_horizon",
+    "u_cloud_lit",
+    "u_cloud_shade",
+)
 
 
 def _glow_state(tex: Any) -> RenderState:
     """Additive, unlit, no depth write: light added to what is behind."""
     return RenderState.make(
         TextureAttrib.make(tex),
-        ColorBlendAttrib.make(ColorBlendAttrib.MAdd, ColorBlendAttrib.OIncomingAlpha,
-                              ColorBlendAttrib.OOne),
+        ColorBlendAttrib.make(
+            ColorBlendAttrib.MAdd, ColorBlendAttrib.OIncomingAlpha, ColorBlendAttrib.OOne
+        ),
     )
 
 
@@ -274,8 +285,11 @@ class SafePlaceScene(Scene):
             la, lb = LIGHTING[str(a)], LIGHTING[str(b)]
             for name, pta in self._vec3.items():
                 va, vb = la[name], lb[name]
-                v = LVecBase3f(va[0] + (vb[0] - va[0]) * p, va[1] + (vb[1] - va[1]) * p,
-                               va[2] + (vb[2] - va[2]) * p)
+                v = LVecBase3f(
+                    va[0] + (vb[0] - va[0]) * p,
+                    va[1] + (vb[1] - va[1]) * p,
+                    va[2] + (vb[2] - va[2]) * p,
+                )
                 if name == "u_sun_dir":
                     v.normalize()
                 pta[0] = v
@@ -288,8 +302,11 @@ class SafePlaceScene(Scene):
         self._breath_phase += dt * float(self.value("breaths_per_minute")) / 60.0
         level = breath_level(self._breath_phase)
         a, b, p = self.transition("breathing_guide")
-        shown = (1.0 if b else 0.0) if p >= 1.0 else \
-            (1.0 if a else 0.0) + ((1.0 if b else 0.0) - (1.0 if a else 0.0)) * p
+        shown = (
+            (1.0 if b else 0.0)
+            if p >= 1.0
+            else (1.0 if a else 0.0) + ((1.0 if b else 0.0) - (1.0 if a else 0.0)) * p
+        )
         if shown <= 0.0:
             if not self.halo.isHidden():
                 self.halo.hide()

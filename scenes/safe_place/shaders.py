@@ -61,11 +61,14 @@ void main() {
 }
 """
 
-NATURE_FRAG = """
+NATURE_FRAG = (
+    """
 #version 130
 uniform sampler2D p3d_Texture0;
 uniform mat4 p3d_ViewMatrixInverse;
-""" + COMMON_UNIFORMS + """
+"""
+    + COMMON_UNIFORMS
+    + """
 in vec3 v_world;
 in vec3 v_nrm;
 in vec3 v_col;
@@ -93,6 +96,7 @@ void main() {
     gl_FragColor = vec4(mix(rgb, haze, clamp(fog, 0.0, 1.0)), 1.0);
 }
 """
+)
 
 SKY_VERT = """
 #version 130

@@ -73,11 +73,15 @@ DECLARATION = SceneDecl(
             label=Text(en="Movement", fr="Mouvement"),
             default="still",
             choices=(
-                Choice("still", Text(en="Still (small twitches)", fr="Immobile (petits "
-                                     "tressaillements)")),
+                Choice(
+                    "still",
+                    Text(en="Still (small twitches)", fr="Immobile (petits tressaillements)"),
+                ),
                 Choice("slow_walk", Text(en="Slow walk", fr="Marche lente")),
-                Choice("fast_scuttle", Text(en="Fast scuttle (sudden dashes)",
-                                            fr="Course rapide (départs soudains)")),
+                Choice(
+                    "fast_scuttle",
+                    Text(en="Fast scuttle (sudden dashes)", fr="Course rapide (départs soudains)"),
+                ),
             ),
             intensifies="order",
         ),
@@ -88,10 +92,19 @@ DECLARATION = SceneDecl(
             default="floor",
             choices=(
                 Choice("floor", Text(en="On the floor", fr="Au sol")),
-                Choice("table", Text(en="On the table in front of the patient",
-                                     fr="Sur la table devant le patient")),
-                Choice("hand", Text(en="Approaching the patient's hand",
-                                    fr="S'approchant de la main du patient")),
+                Choice(
+                    "table",
+                    Text(
+                        en="On the table in front of the patient",
+                        fr="Sur la table devant le patient",
+                    ),
+                ),
+                Choice(
+                    "hand",
+                    Text(
+                        en="Approaching the patient's hand", fr="S'approchant de la main du patient"
+                    ),
+                ),
             ),
             intensifies="order",
             help=Text(
@@ -104,8 +117,9 @@ DECLARATION = SceneDecl(
     events=(
         EventSpec(
             name="run_toward",
-            label=Text(en="Spider runs toward the patient", fr="Une araignée court vers le "
-                       "patient"),
+            label=Text(
+                en="Spider runs toward the patient", fr="Une araignée court vers le patient"
+            ),
             help=Text(
                 en="The nearest spider dashes toward the patient, stops close, then walks "
                 "back to its place.",

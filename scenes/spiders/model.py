@@ -77,8 +77,16 @@ COXA_DZ = 0.004
 
 # Tetrapod groups: (side, pair) with side -1 left, +1 right; group 0 is
 # L1 R2 L3 R4, group 1 is R1 L2 R3 L4.
-LEG_GROUP = {(-1, 0): 0, (1, 1): 0, (-1, 2): 0, (1, 3): 0,
-             (1, 0): 1, (-1, 1): 1, (1, 2): 1, (-1, 3): 1}
+LEG_GROUP = {
+    (-1, 0): 0,
+    (1, 1): 0,
+    (-1, 2): 0,
+    (1, 3): 0,
+    (1, 0): 1,
+    (-1, 1): 1,
+    (1, 2): 1,
+    (-1, 3): 1,
+}
 
 STRIDE = 0.16  # nominal stride of each foot (model units)
 STRIDE_MAX = 0.24  # longest step the legs can make
@@ -172,11 +180,19 @@ def leg_image(rng: np.random.Generator, width: int = 64, height: int = 256) -> n
 
 
 # -- geometry helpers ------------------------------------------------------------------
-def _surface_hairs(b: GeomBuilder, rng: np.random.Generator, center: tuple[float, ...],
-                   radii: tuple[float, ...], n: int, length: float, *,
-                   lie: float = 0.75, min_lateral: float = -1.0,
-                   color: tuple[float, float, float, float] = HAIR_DARK,
-                   tip: tuple[float, float, float, float] | None = HAIR_TIP) -> None:
+def _surface_hairs(
+    b: GeomBuilder,
+    rng: np.random.Generator,
+    center: tuple[float, ...],
+    radii: tuple[float, ...],
+    n: int,
+    length: float,
+    *,
+    lie: float = 0.75,
+    min_lateral: float = -1.0,
+    color: tuple[float, float, float, float] = HAIR_DARK,
+    tip: tuple[float, float, float, float] | None = HAIR_TIP,
+) -> None:
     """Hairs over an ellipsoid (long axis +Y), lying back toward the rear
     (``lie`` 0 upright .. 1 flat), only where the surface normal's z is above
     ``min_lateral`` (to keep them off the belly)."""
@@ -196,13 +212,24 @@ def _surface_hairs(b: GeomBuilder, rng: np.random.Generator, center: tuple[float
     along /= np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
     dirs = nrm * (1.0 - lie) + along * lie + rng.normal(0.0, 0.18, (len(pts), 3))
     lens = length * rng.uniform(0.6, 1.4, len(pts))
-    b.add_bristles(pts - nrm * 0.0008, dirs, lens, nrm, width=length * 0.14, color=color,
-                   tip_color=tip)
+    b.add_bristles(
+        pts - nrm * 0.0008, dirs, lens, nrm, width=length * 0.14, color=color, tip_color=tip
+    )
 
 
-def _segment(b_skin: GeomBuilder, b_hair: GeomBuilder, rng: np.random.Generator,
-             length: float, r0: float, r1: float, *, hairs: int, spines: int,
-             bow: float = 0.0, claw: bool = False) -> None:
+def _segment(
+    b_skin: GeomBuilder,
+    b_hair: GeomBuilder,
+    rng: np.random.Generator,
+    length: float,
+    r0: float,
+    r1: float,
+    *,
+    hairs: int,
+    spines: int,
+    bow: float = 0.0,
+    claw: bool = False,
+) -> None:
     """One leg segment along +Y from 0 to ``length``: a slightly bowed,
     tapering tube, hairs pointing toward the tip, a few long spines."""
     t = np.linspace(0.0, 1.0, 9)
@@ -211,34 +238,51 @@ def _segment(b_skin: GeomBuilder, b_hair: GeomBuilder, rng: np.random.Generator,
     rad = rad * (1.0 + 0.12 * np.sin(t * math.pi))  # muscles swell mid-segment
     b_skin.add_tube(path, rad, sides=8, cap_start=True, cap_end=not claw)
     if claw:  # tarsal claws: a dark little hook at the tip
-        tip = np.array([[0.0, length, 0.0], [0.0, length + r1 * 2.0, -r1 * 0.8],
-                        [0.0, length + r1 * 2.6, -r1 * 2.0]])
-        b_hair.add_tube(tip, np.array([r1 * 0.8, r1 * 0.5, r1 * 0.15]), sides=5,
-                        color=SPINE)
+        tip = np.array(
+            [
+                [0.0, length, 0.0],
+                [0.0, length + r1 * 2.0, -r1 * 0.8],
+                [0.0, length + r1 * 2.6, -r1 * 2.0],
+            ]
+        )
+        b_hair.add_tube(tip, np.array([r1 * 0.8, r1 * 0.5, r1 * 0.15]), sides=5, color=SPINE)
     # Hairs all round the segment, leaning toward the tip.
     tt = rng.uniform(0.02, 1.0, hairs)
     aa = rng.uniform(0.0, TAU, hairs)
     radial = np.stack([np.cos(aa), np.zeros(hairs), np.sin(aa)], axis=1)
     rr = np.interp(tt, t, rad)
-    roots = np.stack([np.zeros(hairs), tt * length, np.sin(tt * math.pi) * bow], axis=1) \
+    roots = (
+        np.stack([np.zeros(hairs), tt * length, np.sin(tt * math.pi) * bow], axis=1)
         + radial * rr[:, None] * 0.9
+    )
     lean = rng.uniform(0.55, 0.85, hairs)[:, None]
-    dirs = radial * (1.0 - lean) + np.array([0.0, 1.0, 0.0]) * lean \
-        + rng.normal(0.0, 0.12, (hairs, 3))
+    dirs = (
+        radial * (1.0 - lean) + np.array([0.0, 1.0, 0.0]) * lean + rng.normal(0.0, 0.12, (hairs, 3))
+    )
     lens = rng.uniform(1.6, 3.2, hairs) * (r0 + r1) * 0.5
-    b_hair.add_bristles(roots, dirs, lens, radial, width=(r0 + r1) * 0.16, color=HAIR_DARK,
-                        tip_color=HAIR_TIP)
+    b_hair.add_bristles(
+        roots, dirs, lens, radial, width=(r0 + r1) * 0.16, color=HAIR_DARK, tip_color=HAIR_TIP
+    )
     if spines:
         tt = rng.uniform(0.1, 0.9, spines)
         aa = rng.uniform(-0.3, math.pi + 0.3, spines)  # mostly on the upper and side faces
         radial = np.stack([np.cos(aa), np.zeros(spines), np.sin(aa)], axis=1)
         rr = np.interp(tt, t, rad)
-        roots = np.stack([np.zeros(spines), tt * length, np.sin(tt * math.pi) * bow],
-                         axis=1) + radial * rr[:, None] * 0.9
+        roots = (
+            np.stack([np.zeros(spines), tt * length, np.sin(tt * math.pi) * bow], axis=1)
+            + radial * rr[:, None] * 0.9
+        )
         dirs = radial * 0.55 + np.array([0.0, 1.0, 0.0]) * 0.45
         lens = rng.uniform(4.5, 6.5, spines) * (r0 + r1) * 0.5
-        b_hair.add_bristles(roots, dirs, lens, radial, width=(r0 + r1) * 0.16, color=SPINE,
-                            tip_color=(0.12, 0.09, 0.06, 1.0))
+        b_hair.add_bristles(
+            roots,
+            dirs,
+            lens,
+            radial,
+            width=(r0 + r1) * 0.16,
+            color=SPINE,
+            tip_color=(0.12, 0.09, 0.06, 1.0),
+        )
 
 
 @dataclass(slots=True)
@@ -283,10 +327,12 @@ def spider_textures(seed: int) -> tuple[Texture, Texture, Texture, Texture]:
     rng = np.random.default_rng(seed)
     shade = np.zeros((64, 64, 4))
     shade[..., 3] = radial_falloff(64, power=1.6) * 0.8
-    return (texture_from_array("spider-abdomen", abdomen_image(rng)),
-            texture_from_array("spider-prosoma", prosoma_image(rng)),
-            texture_from_array("spider-leg", leg_image(rng)),
-            texture_from_array("spider-shadow", shade, repeat=False))
+    return (
+        texture_from_array("spider-abdomen", abdomen_image(rng)),
+        texture_from_array("spider-prosoma", prosoma_image(rng)),
+        texture_from_array("spider-leg", leg_image(rng)),
+        texture_from_array("spider-shadow", shade, repeat=False),
+    )
 
 
 def build_proto(seed: int) -> SpiderProto:
@@ -304,37 +350,67 @@ def build_proto(seed: int) -> SpiderProto:
     rings = 16
     th = np.linspace(0.0, math.pi, rings + 1)
     egg = 0.82 + 0.18 * np.sin(np.clip(th * 1.1, 0, math.pi))  # fuller toward the rear
-    abd.add_ellipsoid(ABDOMEN_C, ABDOMEN_R, rings=rings, segments=24, profile=egg,
-                      xform=transform(hpr=(0.0, -6.0, 0.0)))
+    abd.add_ellipsoid(
+        ABDOMEN_C,
+        ABDOMEN_R,
+        rings=rings,
+        segments=24,
+        profile=egg,
+        xform=transform(hpr=(0.0, -6.0, 0.0)),
+    )
     head = 0.72 + 0.28 * np.sin(np.clip(th, 0, math.pi) * 0.5 + 0.9) ** 2
     pro.add_ellipsoid(PROSOMA_C, PROSOMA_R, rings=rings, segments=20, profile=head)
     # Raised head region (caput) carrying the eyes.
     pro.add_ellipsoid((0.0, 0.070, 0.061), (0.022, 0.022, 0.013), rings=8, segments=14)
     # Sternum, pedicel, spinnerets: plain dark parts.
-    dark.add_ellipsoid((0.0, 0.038, 0.036), (0.027, 0.036, 0.007), rings=6, segments=12,
-                       color=(0.22, 0.16, 0.10, 1.0))
-    dark.add_tube(np.array([[0.0, -0.005, 0.050], [0.0, -0.018, 0.056]]), 0.010, sides=8,
-                  color=(0.15, 0.11, 0.07, 1.0))
+    dark.add_ellipsoid(
+        (0.0, 0.038, 0.036),
+        (0.027, 0.036, 0.007),
+        rings=6,
+        segments=12,
+        color=(0.22, 0.16, 0.10, 1.0),
+    )
+    dark.add_tube(
+        np.array([[0.0, -0.005, 0.050], [0.0, -0.018, 0.056]]),
+        0.010,
+        sides=8,
+        color=(0.15, 0.11, 0.07, 1.0),
+    )
     for sx in (-1.0, 1.0):
-        dark.add_tube(np.array([[sx * 0.006, -0.150, 0.056], [sx * 0.009, -0.172, 0.058]]),
-                      np.array([0.0055, 0.0035]), sides=6, color=(0.18, 0.13, 0.08, 1.0))
+        dark.add_tube(
+            np.array([[sx * 0.006, -0.150, 0.056], [sx * 0.009, -0.172, 0.058]]),
+            np.array([0.0055, 0.0035]),
+            sides=6,
+            color=(0.18, 0.13, 0.08, 1.0),
+        )
     _surface_hairs(hair, rng, ABDOMEN_C, ABDOMEN_R, 1500, 0.013, lie=0.72)
     _surface_hairs(hair, rng, PROSOMA_C, PROSOMA_R, 500, 0.010, lie=0.8, min_lateral=-0.2)
     # Eyes: two rows of four, the anterior medians largest; glossy black.
     eyes = GeomBuilder()
     for sx in (-1.0, 1.0):
-        for x, y, z, r in ((0.0062, 0.0905, 0.0655, 0.0046), (0.0165, 0.0865, 0.0640, 0.0050),
-                           (0.0072, 0.0805, 0.0720, 0.0042), (0.0185, 0.0780, 0.0695, 0.0046)):
+        for x, y, z, r in (
+            (0.0062, 0.0905, 0.0655, 0.0046),
+            (0.0165, 0.0865, 0.0640, 0.0050),
+            (0.0072, 0.0805, 0.0720, 0.0042),
+            (0.0185, 0.0780, 0.0695, 0.0046),
+        ):
             eyes.add_ellipsoid((sx * x, y, z), (r, r, r), rings=8, segments=12)
     # Chelicerae: bulbous, hanging down in front, with dark curved fangs.
     chel = GeomBuilder()
     for sx in (-1.0, 1.0):
-        chel.add_ellipsoid((0.0, 0.0, 0.0), (0.0095, 0.0175, 0.0105), rings=10, segments=12,
-                           xform=transform((sx * 0.0095, 0.0915, 0.040), (sx * 6.0, -68.0, 0.0)))
-        fang = np.array([[sx * 0.011, 0.097, 0.024], [sx * 0.006, 0.099, 0.019],
-                         [sx * 0.0005, 0.096, 0.017]])
-        dark.add_tube(fang, np.array([0.0028, 0.0018, 0.0004]), sides=6,
-                      color=(0.04, 0.03, 0.02, 1.0))
+        chel.add_ellipsoid(
+            (0.0, 0.0, 0.0),
+            (0.0095, 0.0175, 0.0105),
+            rings=10,
+            segments=12,
+            xform=transform((sx * 0.0095, 0.0915, 0.040), (sx * 6.0, -68.0, 0.0)),
+        )
+        fang = np.array(
+            [[sx * 0.011, 0.097, 0.024], [sx * 0.006, 0.099, 0.019], [sx * 0.0005, 0.096, 0.017]]
+        )
+        dark.add_tube(
+            fang, np.array([0.0028, 0.0018, 0.0004]), sides=6, color=(0.04, 0.03, 0.02, 1.0)
+        )
     _surface_hairs(hair, rng, (0.0, 0.0915, 0.040), (0.018, 0.012, 0.014), 60, 0.008, lie=0.3)
     # Three draw calls for the whole body: hairs and the dark parts ride in
     # the textured meshes with "untextured" UVs (see GeomBuilder.merge).
@@ -351,14 +427,26 @@ def build_proto(seed: int) -> SpiderProto:
     t = np.linspace(0.0, 1.0, 10)
     # Femur up and forward, then patella, tibia and tarsus bending down to
     # touch the ground ahead of the chelicerae, the tip a little clubbed.
-    palp_path = np.stack([0.006 * np.sin(t * math.pi), 0.058 * t,
-                          0.016 * np.sin(t * math.pi * 0.8) - 0.034 * t**2.2], axis=1)
+    palp_path = np.stack(
+        [
+            0.006 * np.sin(t * math.pi),
+            0.058 * t,
+            0.016 * np.sin(t * math.pi * 0.8) - 0.034 * t**2.2,
+        ],
+        axis=1,
+    )
     palp_skin.add_tube(palp_path, 0.0056 * (1.0 + 0.35 * t**4), sides=8)
     roots = palp_path[1:] + rng.normal(0.0, 0.002, (9, 3))
     for _ in range(3):
-        palp_hair.add_bristles(roots, np.array([0.0, 1.0, 0.6]) + rng.normal(0, 0.4, (9, 3)),
-                               rng.uniform(0.010, 0.016, 9), np.tile([0.0, 0.0, 1.0], (9, 1)),
-                               width=0.0011, color=HAIR_DARK, tip_color=HAIR_TIP)
+        palp_hair.add_bristles(
+            roots,
+            np.array([0.0, 1.0, 0.6]) + rng.normal(0, 0.4, (9, 3)),
+            rng.uniform(0.010, 0.016, 9),
+            np.tile([0.0, 0.0, 1.0], (9, 1)),
+            width=0.0011,
+            color=HAIR_DARK,
+            tip_color=HAIR_TIP,
+        )
     palp_skin.merge(palp_hair, untextured=True)
     palp = _geom_node("spider-palp", [(palp_skin, st_leg)])
 
@@ -369,9 +457,13 @@ def build_proto(seed: int) -> SpiderProto:
         a, b, c = lengths
         parts = []
         coxa_skin = GeomBuilder()
-        coxa_skin.add_tube(np.array([[0.0, -0.004, -0.002], [0.0, COXA_LEN * 0.5, 0.001],
-                                     [0.0, COXA_LEN, COXA_DZ]]),
-                           np.array([0.0115, 0.0120, 0.0115]) * thick, sides=8)
+        coxa_skin.add_tube(
+            np.array(
+                [[0.0, -0.004, -0.002], [0.0, COXA_LEN * 0.5, 0.001], [0.0, COXA_LEN, COXA_DZ]]
+            ),
+            np.array([0.0115, 0.0120, 0.0115]) * thick,
+            sides=8,
+        )
         parts.append(_geom_node(f"spider-coxa{pair + 1}", [(coxa_skin, st_leg)]))
         r_f = 0.0118 * thick
         for name, length, r0, r1, hairs, spines, bow, claw in (
@@ -380,19 +472,23 @@ def build_proto(seed: int) -> SpiderProto:
             ("meta", c, r_f * 0.6, r_f * 0.36, 110, 4, -0.002, True),
         ):
             skin, hair_b = GeomBuilder(), GeomBuilder()
-            _segment(skin, hair_b, rng, length, r0, r1, hairs=hairs, spines=spines, bow=bow,
-                     claw=claw)
+            _segment(
+                skin, hair_b, rng, length, r0, r1, hairs=hairs, spines=spines, bow=bow, claw=claw
+            )
             if name == "tibia":  # patella: the knee knob at the top of the leg
-                skin.add_ellipsoid((0.0, 0.006, 0.002), (r0 * 1.15, 0.013, r0 * 1.2),
-                                   rings=6, segments=10)
+                skin.add_ellipsoid(
+                    (0.0, 0.006, 0.002), (r0 * 1.15, 0.013, r0 * 1.2), rings=6, segments=10
+                )
             skin.merge(hair_b, untextured=True)
             parts.append(_geom_node(f"spider-{name}{pair + 1}", [(skin, st_leg)]))
         segments.append((parts[0], parts[1], parts[2], parts[3]))
         for side in (-1.0, 1.0):
             ang = math.radians(hip_deg)
-            hip = (side * math.sin(ang) * PROSOMA_R[0] * 0.78 * BODY_SCALE,
-                   (PROSOMA_C[1] + math.cos(ang) * PROSOMA_R[1] * 0.62) * BODY_SCALE,
-                   HIP_Z * BODY_SCALE)
+            hip = (
+                side * math.sin(ang) * PROSOMA_R[0] * 0.78 * BODY_SCALE,
+                (PROSOMA_C[1] + math.cos(ang) * PROSOMA_R[1] * 0.62) * BODY_SCALE,
+                HIP_Z * BODY_SCALE,
+            )
             # Rest pose by forward kinematics: femur up, tibia slightly down,
             # metatarsus angled to touch the ground.
             f_r, t_r = math.radians(femur_deg), math.radians(tibia_deg)
@@ -402,32 +498,70 @@ def build_proto(seed: int) -> SpiderProto:
             foot_ang = math.radians(FOOT_ANGLE[pair])
             fx = hip[0] + side * math.sin(foot_ang) * reach
             fy = hip[1] + math.cos(foot_ang) * reach
-            legs.append(LegSpec(side, pair, LEG_GROUP[(int(side), pair)], hip, lengths,
-                                (fx, fy), reach, f_r))
+            legs.append(
+                LegSpec(
+                    side, pair, LEG_GROUP[(int(side), pair)], hip, lengths, (fx, fy), reach, f_r
+                )
+            )
     feet = np.array([leg.rest_foot for leg in legs])
     span = float(np.max(np.linalg.norm(feet[:, None] - feet[None, :], axis=2)))
 
     # -- soft contact shadow -------------------------------------------------------------
     sb = GeomBuilder()
-    sb.add_quad(np.array([[-0.5, -0.5, 0.0], [0.5, -0.5, 0.0], [0.5, 0.5, 0.0],
-                          [-0.5, 0.5, 0.0]]), color=(1, 1, 1, 1))
-    shadow = _geom_node("spider-shadow", [(sb, RenderState.make(
-        TextureAttrib.make(tex_shadow), TransparencyAttrib.make(TransparencyAttrib.MAlpha)))])
+    sb.add_quad(
+        np.array([[-0.5, -0.5, 0.0], [0.5, -0.5, 0.0], [0.5, 0.5, 0.0], [-0.5, 0.5, 0.0]]),
+        color=(1, 1, 1, 1),
+    )
+    shadow = _geom_node(
+        "spider-shadow",
+        [
+            (
+                sb,
+                RenderState.make(
+                    TextureAttrib.make(tex_shadow),
+                    TransparencyAttrib.make(TransparencyAttrib.MAlpha),
+                ),
+            )
+        ],
+    )
     shadow.setDepthWrite(False)
     shadow.setLightOff(1)
     shadow.setShaderOff(1)
     shadow.setBin("transparent", 0)
-    return SpiderProto(body, palp, segments, shadow, legs, 1.0 / span,
-                       material((1.0, 1.0, 1.0, 1.0), specular=0.22, shininess=28.0))
+    return SpiderProto(
+        body,
+        palp,
+        segments,
+        shadow,
+        legs,
+        1.0 / span,
+        material((1.0, 1.0, 1.0, 1.0), specular=0.22, shininess=28.0),
+    )
 
 
 # -- the per-spider rig ---------------------------------------------------------------------
 class LegRig:
-    __slots__ = ("a", "b", "c", "femur", "femur_rest", "group", "hip_x", "hip_y", "hip_z",
-                 "meta", "rest_reach", "rest_x", "rest_y", "tibia", "yaw")
+    __slots__ = (
+        "a",
+        "b",
+        "c",
+        "femur",
+        "femur_rest",
+        "group",
+        "hip_x",
+        "hip_y",
+        "hip_z",
+        "meta",
+        "rest_reach",
+        "rest_x",
+        "rest_y",
+        "tibia",
+        "yaw",
+    )
 
-    def __init__(self, spec: LegSpec, parent: NodePath,
-                 geoms: tuple[NodePath, NodePath, NodePath, NodePath]) -> None:
+    def __init__(
+        self, spec: LegSpec, parent: NodePath, geoms: tuple[NodePath, NodePath, NodePath, NodePath]
+    ) -> None:
         self.hip_x, self.hip_y, self.hip_z = spec.hip
         self.rest_x, self.rest_y = spec.rest_foot
         self.a, self.b, self.c = spec.lengths
@@ -528,8 +662,9 @@ class SpiderRig:
         self.twitch_offset = 5.0 * _hash01(index, 5)
         self.hanging = 0.0  # 0 standing .. 1 dangling on a thread (legs spread)
 
-    def animate(self, t: float, dt: float, vx: float, vy: float, omega: float,
-                twitchiness: float) -> None:
+    def animate(
+        self, t: float, dt: float, vx: float, vy: float, omega: float, twitchiness: float
+    ) -> None:
         """Advance the gait and pose the legs. ``vx, vy``: body velocity in
         its own frame (model units/s, +y forward); ``omega``: turn rate
         (rad/s, + to the left)."""

@@ -48,8 +48,12 @@ CEILING = 2.6
 RUG = (-2.95, 0.25, -0.55, 2.65)  # x0, x1, y0, y1: every floor place from 0.15 to 3 m
 
 
-def wood_image(rng: np.random.Generator, size: int = 512, planks: int = 4,
-               tone: tuple[float, float, float] = (0.52, 0.36, 0.22)) -> np.ndarray:
+def wood_image(
+    rng: np.random.Generator,
+    size: int = 512,
+    planks: int = 4,
+    tone: tuple[float, float, float] = (0.52, 0.36, 0.22),
+) -> np.ndarray:
     """Planks along the image's vertical axis: long grain streaks, per-plank
     tint, thin dark gaps; tileable."""
     h = w = size
@@ -69,8 +73,11 @@ def wood_image(rng: np.random.Generator, size: int = 512, planks: int = 4,
     return np.clip(img, 0.0, 1.0)
 
 
-def rug_image(rng: np.random.Generator, size: int = 512,
-              color: tuple[float, float, float] = (0.80, 0.76, 0.68)) -> np.ndarray:
+def rug_image(
+    rng: np.random.Generator,
+    size: int = 512,
+    color: tuple[float, float, float] = (0.80, 0.76, 0.68),
+) -> np.ndarray:
     """A pale oatmeal wool rug: a fine basket weave under soft fibre noise,
     with a darker woven band a little inside the edge. Covers the whole rug
     once (not tiled)."""
@@ -84,9 +91,13 @@ def rug_image(rng: np.random.Generator, size: int = 512,
     return np.clip(img, 0.0, 1.0)
 
 
-def plaster_image(rng: np.random.Generator, size: int = 256,
-                  color: tuple[float, float, float] = (0.80, 0.78, 0.72),
-                  amount: float = 0.1, cells: int = 8) -> np.ndarray:
+def plaster_image(
+    rng: np.random.Generator,
+    size: int = 256,
+    color: tuple[float, float, float] = (0.80, 0.78, 0.72),
+    amount: float = 0.1,
+    cells: int = 8,
+) -> np.ndarray:
     """Matt painted plaster (or, with a small ``amount`` and fine ``cells``,
     a laminate surface): the colour under gentle fractal noise."""
     n = fractal_noise(size, size, (cells, cells), rng, octaves=5)
@@ -111,15 +122,15 @@ def room_textures(seed: int) -> tuple[Texture, ...]:
     rng = np.random.default_rng(seed + 101)
     # Light oak floor and a pale laminate table top: a dark spider must stand
     # out against them as it would in a real consulting room.
-    tex_floor = texture_from_array("room-floor", wood_image(rng, planks=4,
-                                                           tone=(0.70, 0.55, 0.38)))
-    tex_table = texture_from_array("room-table", plaster_image(rng, color=(0.80, 0.79, 0.76),
-                                                               amount=0.04, cells=32))
-    tex_legs = texture_from_array("room-table-legs", wood_image(rng, size=256, planks=2,
-                                                                tone=(0.62, 0.47, 0.32)))
+    tex_floor = texture_from_array("room-floor", wood_image(rng, planks=4, tone=(0.70, 0.55, 0.38)))
+    tex_table = texture_from_array(
+        "room-table", plaster_image(rng, color=(0.80, 0.79, 0.76), amount=0.04, cells=32)
+    )
+    tex_legs = texture_from_array(
+        "room-table-legs", wood_image(rng, size=256, planks=2, tone=(0.62, 0.47, 0.32))
+    )
     tex_wall = texture_from_array("room-wall", plaster_image(rng))
-    tex_ceiling = texture_from_array("room-ceiling", plaster_image(rng, color=(0.88, 0.87,
-                                                                                0.84)))
+    tex_ceiling = texture_from_array("room-ceiling", plaster_image(rng, color=(0.88, 0.87, 0.84)))
     # Soft shade under the table: alpha falls off over the outer fifth.
     ramp = np.clip(np.minimum(np.linspace(0, 1, 64), np.linspace(1, 0, 64)) / 0.2, 0.0, 1.0)
     ramp = ramp * ramp * (3 - 2 * ramp)
@@ -132,24 +143,25 @@ def room_textures(seed: int) -> tuple[Texture, ...]:
 
 def build_room(parent: NodePath, seed: int) -> Room:
     node = parent.attachNewNode("room")
-    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade, tex_rug = (
-        room_textures(seed))
+    tex_floor, tex_table, tex_legs, tex_wall, tex_ceiling, tex_shade, tex_rug = room_textures(seed)
 
     x0, x1 = ROOM_X
     y0, y1 = ROOM_Y
     floor = GeomBuilder()
     # One texture tile holds four 15 cm planks: 0.6 m across, 1.8 m along.
-    floor.add_quad(np.array([[x0, y0, 0.0], [x1, y0, 0.0], [x1, y1, 0.0], [x0, y1, 0.0]]),
-                   uvs=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) / (0.6, 1.8))
+    floor.add_quad(
+        np.array([[x0, y0, 0.0], [x1, y0, 0.0], [x1, y1, 0.0], [x0, y1, 0.0]]),
+        uvs=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) / (0.6, 1.8),
+    )
     walls = GeomBuilder()
     corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
     for i in range(4):  # inward-facing walls
         (ax, ay), (bx, by) = corners[i], corners[(i + 1) % 4]
         length = float(np.hypot(bx - ax, by - ay))
-        walls.add_quad(np.array([[bx, by, 0.0], [ax, ay, 0.0], [ax, ay, CEILING],
-                                 [bx, by, CEILING]]),
-                       uvs=np.array([[length, 0], [0, 0], [0, CEILING], [length, CEILING]])
-                       / 1.5)
+        walls.add_quad(
+            np.array([[bx, by, 0.0], [ax, ay, 0.0], [ax, ay, CEILING], [bx, by, CEILING]]),
+            uvs=np.array([[length, 0], [0, 0], [0, CEILING], [length, CEILING]]) / 1.5,
+        )
     trim = GeomBuilder()  # skirting boards and a door
     for i in range(4):
         (ax, ay), (bx, by) = corners[i], corners[(i + 1) % 4]
@@ -166,35 +178,57 @@ def build_room(parent: NodePath, seed: int) -> Room:
         trim.add_box((x0 + 0.03, y, (wz0 + wz1) / 2), (0.06, 0.06, wz1 - wz0 + 0.06), color=white)
     for z in (wz0, wz1):
         trim.add_box((x0 + 0.03, (wy0 + wy1) / 2, z), (0.06, wy1 - wy0 + 0.06, 0.06), color=white)
-    trim.add_box((x0 + 0.08, (wy0 + wy1) / 2, wz0 - 0.04), (0.16, wy1 - wy0 + 0.2, 0.03),
-                 color=white)
+    trim.add_box(
+        (x0 + 0.08, (wy0 + wy1) / 2, wz0 - 0.04), (0.16, wy1 - wy0 + 0.2, 0.03), color=white
+    )
     for k in range(14):
-        trim.add_box((x0 + 0.06, wy0 + 0.25 + k * 0.08, 0.45), (0.05, 0.05, 0.55),
-                     color=(0.88, 0.88, 0.86, 1.0))
+        trim.add_box(
+            (x0 + 0.06, wy0 + 0.25 + k * 0.08, 0.45),
+            (0.05, 0.05, 0.55),
+            color=(0.88, 0.88, 0.86, 1.0),
+        )
     glass = GeomBuilder()  # daylight: unlit, brighter than anything lit
-    glass.add_quad(np.array([[x0 + 0.01, wy1, wz0], [x0 + 0.01, wy0, wz0],
-                             [x0 + 0.01, wy0, wz1], [x0 + 0.01, wy1, wz1]]),
-                   color=(0.86, 0.91, 0.97, 1.0))
+    glass.add_quad(
+        np.array(
+            [
+                [x0 + 0.01, wy1, wz0],
+                [x0 + 0.01, wy0, wz0],
+                [x0 + 0.01, wy0, wz1],
+                [x0 + 0.01, wy1, wz1],
+            ]
+        ),
+        color=(0.86, 0.91, 0.97, 1.0),
+    )
     ceiling = GeomBuilder()
-    ceiling.add_quad(np.array([[x0, y1, CEILING], [x1, y1, CEILING], [x1, y0, CEILING],
-                               [x0, y0, CEILING]]),
-                     uvs=np.array([[x0, y1], [x1, y1], [x1, y0], [x0, y0]]) / 1.5)
+    ceiling.add_quad(
+        np.array([[x0, y1, CEILING], [x1, y1, CEILING], [x1, y0, CEILING], [x0, y0, CEILING]]),
+        uvs=np.array([[x0, y1], [x1, y1], [x1, y0], [x0, y0]]) / 1.5,
+    )
 
     table = GeomBuilder()
     cx = 0.0
     cy = (TABLE_FRONT + TABLE_BACK) / 2
-    table.add_box((cx, cy, TABLE_TOP - TABLE_THICK / 2),
-                  (2 * TABLE_X, TABLE_BACK - TABLE_FRONT, TABLE_THICK), uv_scale=2.0)
+    table.add_box(
+        (cx, cy, TABLE_TOP - TABLE_THICK / 2),
+        (2 * TABLE_X, TABLE_BACK - TABLE_FRONT, TABLE_THICK),
+        uv_scale=2.0,
+    )
     legs = GeomBuilder()
     inset = LEG_SIZE / 2
     for lx in (-TABLE_X + inset, TABLE_X - inset):
         for ly in (TABLE_FRONT + inset, TABLE_BACK - inset, (TABLE_FRONT + TABLE_BACK) / 2):
-            legs.add_box((lx, ly, (TABLE_TOP - TABLE_THICK) / 2),
-                         (LEG_SIZE, LEG_SIZE, TABLE_TOP - TABLE_THICK), uv_scale=2.0)
+            legs.add_box(
+                (lx, ly, (TABLE_TOP - TABLE_THICK) / 2),
+                (LEG_SIZE, LEG_SIZE, TABLE_TOP - TABLE_THICK),
+                uv_scale=2.0,
+            )
     # Apron under the top, set back from the edge.
     for sx in (-1, 1):
-        legs.add_box((sx * (TABLE_X - 0.04), cy, TABLE_TOP - TABLE_THICK - 0.04),
-                     (0.02, TABLE_BACK - TABLE_FRONT - 0.1, 0.08), uv_scale=2.0)
+        legs.add_box(
+            (sx * (TABLE_X - 0.04), cy, TABLE_TOP - TABLE_THICK - 0.04),
+            (0.02, TABLE_BACK - TABLE_FRONT - 0.1, 0.08),
+            uv_scale=2.0,
+        )
 
     from panda3d.core import GeomNode
 
@@ -204,9 +238,10 @@ def build_room(parent: NodePath, seed: int) -> Room:
     # and the spiders' shadows (1.5 mm), far above depth-buffer resolution.
     rx0, rx1, ry0, ry1 = RUG
     rug = GeomBuilder()
-    rug.add_quad(np.array([[rx0, ry0, 0.0006], [rx1, ry0, 0.0006], [rx1, ry1, 0.0006],
-                           [rx0, ry1, 0.0006]]),
-                 uvs=np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]))
+    rug.add_quad(
+        np.array([[rx0, ry0, 0.0006], [rx1, ry0, 0.0006], [rx1, ry1, 0.0006], [rx0, ry1, 0.0006]]),
+        uvs=np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]),
+    )
     gn.addGeom(rug.geom(), _tex_state(tex_rug))
     gn.addGeom(walls.geom(), _tex_state(tex_wall))
     gn.addGeom(ceiling.geom(), _tex_state(tex_ceiling))
@@ -229,9 +264,13 @@ def build_room(parent: NodePath, seed: int) -> Room:
     fill.setColor((0.16, 0.17, 0.20, 1.0))
     bounce = DirectionalLight("room-bounce")  # light off the floor onto the ceiling
     bounce.setColor((0.20, 0.18, 0.15, 1.0))
-    for light, pos, hpr in ((amb, None, None), (sun, None, (-60.0, -35.0, 0.0)),
-                            (lamp, (0.0, 1.0, 2.3), None), (fill, None, (-20.0, -25.0, 0.0)),
-                            (bounce, None, (0.0, 90.0, 0.0))):
+    for light, pos, hpr in (
+        (amb, None, None),
+        (sun, None, (-60.0, -35.0, 0.0)),
+        (lamp, (0.0, 1.0, 2.3), None),
+        (fill, None, (-20.0, -25.0, 0.0)),
+        (bounce, None, (0.0, 90.0, 0.0)),
+    ):
         np_light = node.attachNewNode(light)
         if pos is not None:
             np_light.setPos(*pos)
@@ -245,8 +284,9 @@ def build_room(parent: NodePath, seed: int) -> Room:
     window.setTwoSided(True)
     # The lamp itself: a warm disc on the ceiling so the light has a source.
     shade = GeomBuilder()
-    shade.add_ellipsoid((0.0, 0.0, 0.0), (0.18, 0.18, 0.05), rings=8, segments=20,
-                        color=(1.0, 0.96, 0.88, 1.0))
+    shade.add_ellipsoid(
+        (0.0, 0.0, 0.0), (0.18, 0.18, 0.05), rings=8, segments=20, color=(1.0, 0.96, 0.88, 1.0)
+    )
     lamp_geo = node.attachNewNode(shade.node("room-lamp-shade"))
     lamp_geo.setPos(0.0, 1.0, CEILING - 0.02)
     lamp_geo.setLightOff(1)
@@ -254,10 +294,16 @@ def build_room(parent: NodePath, seed: int) -> Room:
     # The table's shade on the floor (the lamp is above it): grounds the table.
     under = GeomBuilder()
     pad = 0.12
-    under.add_quad(np.array([[-TABLE_X - pad, TABLE_FRONT - pad, 0.0],
-                             [TABLE_X + pad, TABLE_FRONT - pad, 0.0],
-                             [TABLE_X + pad, TABLE_BACK + pad, 0.0],
-                             [-TABLE_X - pad, TABLE_BACK + pad, 0.0]]))
+    under.add_quad(
+        np.array(
+            [
+                [-TABLE_X - pad, TABLE_FRONT - pad, 0.0],
+                [TABLE_X + pad, TABLE_FRONT - pad, 0.0],
+                [TABLE_X + pad, TABLE_BACK + pad, 0.0],
+                [-TABLE_X - pad, TABLE_BACK + pad, 0.0],
+            ]
+        )
+    )
     shade_np = node.attachNewNode(under.node("room-table-shade"))
     shade_np.setZ(0.001)
     shade_np.setTexture(tex_shade)

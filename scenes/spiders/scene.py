@@ -66,8 +66,19 @@ def _angle_diff(a: float, b: float) -> float:
 class _State:
     """Per-spider motion state (plain floats; updated in place)."""
 
-    __slots__ = ("along", "burst_off", "burst_period", "heading", "lat", "pitch", "seen",
-                 "wander", "x", "y", "z")
+    __slots__ = (
+        "along",
+        "burst_off",
+        "burst_period",
+        "heading",
+        "lat",
+        "pitch",
+        "seen",
+        "wander",
+        "x",
+        "y",
+        "z",
+    )
 
     def __init__(self, index: int) -> None:
         # Spread behind the nearest spider (away from the patient), the
@@ -97,8 +108,7 @@ class SpiderScene(Scene):
         self.root.setShader(lit_shader())
         self.room: Room = build_room(self.root, seed)
         self.proto: SpiderProto = build_proto(seed)
-        self.rigs = [SpiderRig(self.proto, self.root, f"spider-{i}", i)
-                     for i in range(MAX_SPIDERS)]
+        self.rigs = [SpiderRig(self.proto, self.root, f"spider-{i}", i) for i in range(MAX_SPIDERS)]
         self.states = [_State(i) for i in range(MAX_SPIDERS)]
         for rig in self.rigs:
             rig.root.hide()  # shown by _move once a spider is in the count
@@ -202,8 +212,16 @@ class SpiderScene(Scene):
             x = math.copysign(ax, x)
         return x, max(TABLE_FRONT + margin, min(TABLE_BACK - margin, y))
 
-    def _place(self, location: str, st: _State, distance: float, spacing: float,
-               amp: float, margin: float, entry: float) -> tuple[float, float, float]:
+    def _place(
+        self,
+        location: str,
+        st: _State,
+        distance: float,
+        spacing: float,
+        amp: float,
+        margin: float,
+        entry: float,
+    ) -> tuple[float, float, float]:
         x, y, z, dx, dy = self._frame(location, distance)
         along = st.along * spacing + entry
         lat = st.lat * spacing
@@ -215,8 +233,9 @@ class SpiderScene(Scene):
         x, y = self._clamp(location, x, y, margin)
         return x, y, z
 
-    def _location_path(self, a: tuple[float, float, float], b: tuple[float, float, float],
-                       t: float) -> tuple[float, float, float, int]:
+    def _location_path(
+        self, a: tuple[float, float, float], b: tuple[float, float, float], t: float
+    ) -> tuple[float, float, float, int]:
         """Position along the walk from ``a`` to ``b`` at fraction ``t``. If
         one end is on the floor and the other on the table, the walk goes
         to the table leg, up (or down) its outer face, then across. Returns
@@ -234,8 +253,7 @@ class SpiderScene(Scene):
                 f = 0.0 if lens[i] <= 1e-9 else min(1.0, s / lens[i])
                 p, q = pts[i], pts[i + 1]
                 climb = 0 if i != 1 else (1 if q[2] > p[2] else -1)
-                return (_lerp(p[0], q[0], f), _lerp(p[1], q[1], f), _lerp(p[2], q[2], f),
-                        climb)
+                return (_lerp(p[0], q[0], f), _lerp(p[1], q[1], f), _lerp(p[2], q[2], f), climb)
             s -= lens[i]
         raise AssertionError("unreachable")
 
@@ -305,8 +323,9 @@ class SpiderScene(Scene):
         self._update_dropper(t, dt, size_m)
         self._update_hand(loc_from, loc_to, loc_p)
 
-    def _run(self, x: float, y: float, z: float, loc_from: str, loc_to: str, tp: float,
-             size_m: float) -> tuple[float, float]:
+    def _run(
+        self, x: float, y: float, z: float, loc_from: str, loc_to: str, tp: float, size_m: float
+    ) -> tuple[float, float]:
         """Pull the nearest spider toward the patient by the run envelope.
         Every term is continuous: during a location change the target moves
         from the old place's to the new one's, and while the spider is off
@@ -331,8 +350,20 @@ class SpiderScene(Scene):
             return rx, ry + 0.02 + 0.4 * size_m, rz
         return rx + 0.02, ry + 0.14 + 0.35 * size_m, rz
 
-    def _move(self, rig: SpiderRig, st: _State, x: float, y: float, z: float, climb: int,
-              location: str, size_m: float, appear: float, t: float, dt: float) -> None:
+    def _move(
+        self,
+        rig: SpiderRig,
+        st: _State,
+        x: float,
+        y: float,
+        z: float,
+        climb: int,
+        location: str,
+        size_m: float,
+        appear: float,
+        t: float,
+        dt: float,
+    ) -> None:
         grow = smoothstep(appear * 2.5)
         scale = size_m * grow
         if not st.seen:
@@ -356,8 +387,7 @@ class SpiderScene(Scene):
             want = math.atan2(vy, vx)
         else:
             fx, fy, _ = self._ref(location)
-            want = math.atan2(fy - y, fx - x) if math.hypot(fx - x, fy - y) > 1e-3 \
-                else st.heading
+            want = math.atan2(fy - y, fx - x) if math.hypot(fx - x, fy - y) > 1e-3 else st.heading
         omega = 0.0
         if dt > 0.0:
             rate = 2.5 + 8.0 * min(1.0, speed_h / max(size_m * 3.0, 0.05))

@@ -17,9 +17,25 @@ def test_ctrl_c_ends_the_console_and_keeps_the_record(tmp_path: Path) -> None:
     db = tmp_path / "sessions.sqlite3"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "palier.cli", "-v", "console", "--db", str(db), "--lang", "fr",
-         "--keys", str(tmp_path / "keys")],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "palier.cli",
+            "-v",
+            "console",
+            "--db",
+            str(db),
+            "--lang",
+            "fr",
+            "--keys",
+            str(tmp_path / "keys"),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     out = LineReader(proc.stdout)
     seen: list[str] = []

@@ -147,7 +147,10 @@ def _kill_loop(db: Path, child_code: str, seed: int) -> tuple[list[tuple[str, in
     for trial in range(TRIALS):
         child = subprocess.Popen(
             [sys.executable, "-c", child_code, str(db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert child.stdout is not None and child.stderr is not None
         reader = LineReader(child.stdout, name="durability-child")
@@ -158,8 +161,9 @@ def _kill_loop(db: Path, child_code: str, seed: int) -> tuple[list[tuple[str, in
         else:
             # After a random number of acknowledged rows: the child is then
             # somewhere in its next write (the pipe is not waited on).
-            got = reader.until(functools.partial(_past, lines, rng.randrange(0, 120)),
-                               timeout=20, seen=lines)
+            got = reader.until(
+                functools.partial(_past, lines, rng.randrange(0, 120)), timeout=20, seen=lines
+            )
             assert got is not None, (trial, lines[-3:], child.poll())
             killed_writing += 1
         child.send_signal(signal.SIGKILL)
@@ -178,13 +182,20 @@ def _kill_loop(db: Path, child_code: str, seed: int) -> tuple[list[tuple[str, in
     return acknowledged, killed_writing
 
 
-@pytest.mark.parametrize("writer,child_code,tables", [
-    ("record", RECORD_CHILD, {"session", "steps", "suds", "heart_rate", "events", "notes",
-                              "commands"}),
-    ("model", MODEL_CHILD, {"session", "steps", "suds", "notes"}),
-])
-def test_sigkill_loses_nothing_shown_as_recorded(tmp_path: Path, writer: str, child_code: str,
-                                                 tables: set[str]) -> None:
+@pytest.mark.parametrize(
+    "writer,child_code,tables",
+    [
+        (
+            "record",
+            RECORD_CHILD,
+            {"session", "steps", "suds", "heart_rate", "events", "notes", "commands"},
+        ),
+        ("model", MODEL_CHILD, {"session", "steps", "suds", "notes"}),
+    ],
+)
+def test_sigkill_loses_nothing_shown_as_recorded(
+    tmp_path: Path, writer: str, child_code: str, tables: set[str]
+) -> None:
     db = tmp_path / "record.sqlite3"
     started = time.monotonic()
     acknowledged, killed_writing = _kill_loop(db, child_code, seed=20261123 + len(writer))
@@ -208,8 +219,12 @@ def test_record_reopens_after_kill_during_first_open(tmp_path: Path) -> None:
     for delay in (0.0, 0.02, 0.05, 0.1):
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(str(db) + suffix).unlink(missing_ok=True)
-        child = subprocess.Popen([sys.executable, "-c", RECORD_CHILD, str(db)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        child = subprocess.Popen(
+            [sys.executable, "-c", RECORD_CHILD, str(db)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         time.sleep(delay)
         child.kill()
         child.wait(timeout=10)

@@ -30,8 +30,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     return path, counts.session_id
 
 
-def test_csv_one_file_per_stream_with_documented_columns(sample: tuple[Path, int],
-                                                         tmp_path: Path) -> None:
+def test_csv_one_file_per_stream_with_documented_columns(
+    sample: tuple[Path, int], tmp_path: Path
+) -> None:
     path, sid = sample
     with SessionRecord(path, readonly=True) as rec:
         files = export_csv(rec, sid, tmp_path)
@@ -52,8 +53,10 @@ def test_csv_one_file_per_stream_with_documented_columns(sample: tuple[Path, int
             assert [int(r[2]) for r in rows[1:]] == suds
             assert float(rows[1][0]) == pytest.approx(first_suds_t - t0, abs=1e-3)
             assert rows[1][1].endswith("Z") and "T" in rows[1][1]
-        assert stat.S_IMODE((tmp_path / f"session-{sid}" / f"{stream.table}.csv").stat()
-                            .st_mode) == 0o600
+        assert (
+            stat.S_IMODE((tmp_path / f"session-{sid}" / f"{stream.table}.csv").stat().st_mode)
+            == 0o600
+        )
     for written in files:
         assert len(written.read_text(encoding="utf-8").splitlines()) >= 1
 
@@ -71,8 +74,7 @@ def test_json_whole_session(sample: tuple[Path, int], tmp_path: Path) -> None:
     assert len(doc["streams"]["head_pose"]) == n_head > 0
     assert isinstance(doc["streams"]["steps"][0]["params"], dict)
     assert isinstance(doc["streams"]["steps"][0]["label"], dict)
-    assert doc["summary"]["steps_reached"] == len({s["step_key"]
-                                                   for s in doc["streams"]["steps"]})
+    assert doc["summary"]["steps_reached"] == len({s["step_key"] for s in doc["streams"]["steps"]})
     assert doc["plan"]["steps"][0]["key"] == "far-small"
     assert "head_pose" not in json.loads(out_small.read_text(encoding="utf-8"))["streams"]
 
@@ -80,4 +82,5 @@ def test_json_whole_session(sample: tuple[Path, int], tmp_path: Path) -> None:
 def test_docs_list_every_column() -> None:
     doc = (ROOT / "docs" / "data-export.md").read_text(encoding="utf-8")
     assert columns_markdown().strip() in doc, (
-        "docs/data-export.md is out of date: paste therapist_console.export.columns_markdown()")
+        "docs/data-export.md is out of date: paste therapist_console.export.columns_markdown()"
+    )

@@ -7,8 +7,9 @@ import statistics
 from therapist_console.heart_rate import HeartRateSample, HeartRateSource, SimulatedHeartRate
 
 
-def run(level_at: dict[int, float], seconds: int, seed: int = 1,
-        events: tuple[int, ...] = ()) -> list[HeartRateSample]:
+def run(
+    level_at: dict[int, float], seconds: int, seed: int = 1, events: tuple[int, ...] = ()
+) -> list[HeartRateSample]:
     now = [0.0]
     level = [0.0]
     sim = SimulatedHeartRate(lambda: level[0], clock=lambda: now[0], seed=seed)

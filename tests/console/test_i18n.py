@@ -28,14 +28,17 @@ def test_tr() -> None:
         tr("no.such.key")
 
 
-@pytest.mark.parametrize("env,lang", [
-    ({"LANG": "fr_FR.UTF-8"}, "fr"),
-    ({"LC_ALL": "fr_CA.UTF-8", "LANG": "en_US.UTF-8"}, "fr"),
-    ({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
-    ({"LC_MESSAGES": "fr_BE", "LANG": "C"}, "fr"),
-    ({"LANG": "C", "LANGUAGE": "fr:en"}, "fr"),
-    ({"LANG": "de_DE.UTF-8"}, "en"),
-    ({}, "en"),
-])
+@pytest.mark.parametrize(
+    "env,lang",
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LC_ALL": "fr_CA.UTF-8", "LANG": "en_US.UTF-8"}, "fr"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "fr_BE", "LANG": "C"}, "fr"),
+        ({"LANG": "C", "LANGUAGE": "fr:en"}, "fr"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
 def test_detect_language(env: dict[str, str], lang: str) -> None:
     assert detect_language(env) == lang

@@ -20,14 +20,13 @@ QT_FREE = (
 
 def test_model_layer_imports_no_qt_and_no_panda3d() -> None:
     code = (
-        "import sys\n"
-        + "".join(f"import {m}\n" for m in QT_FREE)
-        + "import argparse\n"
+        "import sys\n" + "".join(f"import {m}\n" for m in QT_FREE) + "import argparse\n"
         "therapist_console.sessions_cli.register(argparse.ArgumentParser().add_subparsers())\n"
         + "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'shiboken6', 'panda3d', 'direct', 'pyqtgraph'))\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "", f"Qt or Panda3D imported by the model layer: {out}"

@@ -30,8 +30,9 @@ PLAN = Plan(
     steps=(
         PlanStep("far", {"en": "Far away", "fr": "Loin"}, "spiders", {"distance": 3.0}, 20),
         PlanStep("near", {"en": "Near", "fr": "Près"}, "spiders", {"distance": 1.0}, 50),
-        PlanStep("hand", {"en": "On the hand", "fr": "Sur la main"}, "spiders",
-                 {"distance": 0.1}, 80),
+        PlanStep(
+            "hand", {"en": "On the hand", "fr": "Sur la main"}, "spiders", {"distance": 0.1}, 80
+        ),
     ),
 )
 
@@ -81,8 +82,9 @@ def test_session_flow_records_everything(record: SessionRecord, clock: ManualClo
     assert rows[0].ended_at == rows[1].started_at and rows[1].ended_at == clock.t
 
 
-@pytest.mark.parametrize("bad", [-1, 101, 4.5, "4.5", "", " ", "high", None, True, float("nan"),
-                                 "1e2", [50]])
+@pytest.mark.parametrize(
+    "bad", [-1, 101, 4.5, "4.5", "", " ", "high", None, True, float("nan"), "1e2", [50]]
+)
 def test_invalid_suds_is_refused_and_nothing_recorded(
     record: SessionRecord, clock: ManualClock, bad: object
 ) -> None:
@@ -96,8 +98,9 @@ def test_invalid_suds_is_refused_and_nothing_recorded(
 
 
 @pytest.mark.parametrize("good,value", [(0, 0), (100, 100), ("  42 ", 42), (7, 7)])
-def test_valid_suds_forms(record: SessionRecord, clock: ManualClock, good: object,
-                          value: int) -> None:
+def test_valid_suds_forms(
+    record: SessionRecord, clock: ManualClock, good: object, value: int
+) -> None:
     model = started(record, clock)
     assert model.enter_suds(good).value == value
 
@@ -105,20 +108,20 @@ def test_valid_suds_forms(record: SessionRecord, clock: ManualClock, good: objec
 def test_summary_figures_from_a_known_sequence(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
     t0 = clock.t
-    model.go_to_step(0)                      # t = 0
+    model.go_to_step(0)  # t = 0
     for dt, v in ((60, 30), (60, 40), (60, 25), (60, 15)):
         clock.advance(dt)
-        model.enter_suds(v)                  # 60:30 120:40 180:25 240:15
+        model.enter_suds(v)  # 60:30 120:40 180:25 240:15
     clock.advance(60)
-    model.go_to_step(1)                      # t = 300
+    model.go_to_step(1)  # t = 300
     for dt, v in ((30, 70), (90, 60), (120, 50)):
         clock.advance(dt)
-        model.enter_suds(v)                  # 330:70 420:60 540:50
+        model.enter_suds(v)  # 330:70 420:60 540:50
     for bpm in (72.0, 95.5, 88.0, 64.0):
         model.ingest_heart_rate(HeartRateSample(clock.t, bpm, (820.0,), "test"))
     clock.advance(60)
-    model.on_link_lost("test")               # not attached: still recorded as a loss
-    summary = model.end_session()            # t = 600
+    model.on_link_lost("test")  # not attached: still recorded as a loss
+    summary = model.end_session()  # t = 600
 
     assert summary.duration_s == pytest.approx(600)
     assert summary.steps_reached == 2 and summary.highest_step_index == 1
@@ -127,7 +130,7 @@ def test_summary_figures_from_a_known_sequence(record: SessionRecord, clock: Man
     assert (first.start_s, first.end_s) == (0, 300)
     assert first.measures is not None and second.measures is not None
     assert (first.measures.peak, first.measures.end, first.measures.fall) == (40, 15, 25)
-    assert first.measures.time_to_half_fall == pytest.approx(120)   # 40 at 120 s, 15 at 240 s
+    assert first.measures.time_to_half_fall == pytest.approx(120)  # 40 at 120 s, 15 at 240 s
     assert first.measures.fall_fraction == pytest.approx(25 / 40)
     assert (second.measures.peak, second.measures.end, second.measures.fall) == (70, 50, 20)
     assert second.measures.time_to_half_fall is None
@@ -141,8 +144,9 @@ def test_summary_figures_from_a_known_sequence(record: SessionRecord, clock: Man
     assert clock.t - t0 == 600
 
 
-def test_reminder_at_start_each_step_and_every_interval(record: SessionRecord,
-                                                        clock: ManualClock) -> None:
+def test_reminder_at_start_each_step_and_every_interval(
+    record: SessionRecord, clock: ManualClock
+) -> None:
     """The schedule is protocols.schedule's (default: every 5 minutes and at
     each step change); the model raises, clears and snoozes the reminder."""
     model = started(record, clock)
@@ -175,21 +179,29 @@ def test_reminder_at_start_each_step_and_every_interval(record: SessionRecord,
     assert model.reminder is not None and model.reminder.reason == "interval"
     # "first" was raised by start_session, before this subscription.
     assert [r.reason if r else None for r in shown] == [
-        None, "step", None, "interval", None, "interval"]
+        None,
+        "step",
+        None,
+        "interval",
+        None,
+        "interval",
+    ]
     model.end_session()
     assert model.reminder is None
 
 
-def test_reminder_interval_from_protocol_and_therapist(record: SessionRecord,
-                                                       clock: ManualClock) -> None:
+def test_reminder_interval_from_protocol_and_therapist(
+    record: SessionRecord, clock: ManualClock
+) -> None:
     from dataclasses import replace
 
     from protocols.model import SudsScheduleRule
 
     model = SessionModel(record, clock=clock)
     model.create_patient("Rule-1")
-    model.set_plan(replace(PLAN, suds_schedule=SudsScheduleRule(interval_min=2.0,
-                                                                at_step_end=True)))
+    model.set_plan(
+        replace(PLAN, suds_schedule=SudsScheduleRule(interval_min=2.0, at_step_end=True))
+    )
     model.start_session()
     model.enter_suds(10)
     clock.advance(120)
@@ -239,7 +251,7 @@ def test_link_state_and_losses_are_recorded(record: SessionRecord, clock: Manual
     model.on_link_status(_Status("connected", "engine"))
     clock.advance(10)
     model.on_link_status(_Status("lost", "no heartbeat for 1.0 s"))
-    model.on_link_status(_Status("lost", "still lost"))          # no duplicate
+    model.on_link_status(_Status("lost", "still lost"))  # no duplicate
     clock.advance(3)
     model.on_link_status(_Status("connected", "engine"))
     assert states == [LinkState.UP, LinkState.LOST, LinkState.UP]
@@ -256,9 +268,16 @@ class _Status:
 
 
 def _event(kind: str, seq: int, **kw: Any) -> dict[str, Any]:
-    return {"kind": kind, "seq": seq, "instance": "eng-1", "frame": 100 + seq,
-            "t_engine": 50.0 + seq, "request": kw.get("request"), "value": kw.get("value"),
-            "t_ref": kw.get("t_ref")}
+    return {
+        "kind": kind,
+        "seq": seq,
+        "instance": "eng-1",
+        "frame": 100 + seq,
+        "t_engine": 50.0 + seq,
+        "request": kw.get("request"),
+        "value": kw.get("value"),
+        "t_ref": kw.get("t_ref"),
+    }
 
 
 def test_clinical_events_recorded_once_and_refused_without_session(
@@ -347,12 +366,12 @@ def test_head_poses_are_batched(record: SessionRecord, clock: ManualClock) -> No
     sid = model.session.id if model.session else 0
     for i in range(89):
         model.on_head_pose(1.0 + i / 30, (0.0, 0.0, 1.6), (1.0, 0.0, 0.0, 0.0))
-    assert record.rows("head_pose", sid) == []       # buffered
+    assert record.rows("head_pose", sid) == []  # buffered
     model.on_head_pose(5.0, (0.1, 0.2, 1.6), (1.0, 0.0, 0.0, 0.0))
     assert len(record.rows("head_pose", sid)) == 90  # flushed at 90 (3 s at 30 Hz)
     model.on_head_pose(6.0, (0.1, 0.2, 1.6), (1.0, 0.0, 0.0, 0.0))
     clock.advance(1.0)
-    model.tick()                                     # and at least once a second
+    model.tick()  # and at least once a second
     assert len(record.rows("head_pose", sid)) == 91
 
 
@@ -383,8 +402,7 @@ def test_heart_rate_source_feeds_the_record(record: SessionRecord, clock: Manual
     assert len(record.rows("rr_intervals", sid)) >= len(rows)
 
 
-def test_subscriber_errors_do_not_stop_recording(record: SessionRecord,
-                                                 clock: ManualClock) -> None:
+def test_subscriber_errors_do_not_stop_recording(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
 
     def broken(_: object) -> None:
@@ -409,13 +427,15 @@ def test_language_switch(record: SessionRecord, clock: ManualClock) -> None:
         model.set_language("de")
 
 
-def test_suggestions_are_recorded_with_the_decision(record: SessionRecord,
-                                                    clock: ManualClock) -> None:
+def test_suggestions_are_recorded_with_the_decision(
+    record: SessionRecord, clock: ManualClock
+) -> None:
     model = started(record, clock)
     shown: list[tuple[int, str, str]] = []
     model.events.suggestion.connect(shown.append)
-    sid_ = model.suggest("next_step", "SUDS fell by half: move to the next step?",
-                         {"fall_fraction": 0.5})
+    sid_ = model.suggest(
+        "next_step", "SUDS fell by half: move to the next step?", {"fall_fraction": 0.5}
+    )
     clock.advance(4)
     model.decide_suggestion(sid_, taken=False)
     sid = model.session.id if model.session else 0
@@ -448,11 +468,16 @@ def test_plan_from_a_protocol_shaped_object() -> None:
 
     from scenes.api import Text
 
-    step = SimpleNamespace(id="table-far", text=Text("Spider on the far table",
-                                                       "Araignée sur la table du fond"),
-                           scene="spiders", preset={"distance": 2.0}, expected_suds=30)
-    protocol = SimpleNamespace(id="spiders-graded", title=Text("Spiders", "Araignées"),
-                               steps=(step,))
+    step = SimpleNamespace(
+        id="table-far",
+        text=Text("Spider on the far table", "Araignée sur la table du fond"),
+        scene="spiders",
+        preset={"distance": 2.0},
+        expected_suds=30,
+    )
+    protocol = SimpleNamespace(
+        id="spiders-graded", title=Text("Spiders", "Araignées"), steps=(step,)
+    )
     plan = Plan.from_protocol(protocol)
     assert plan.protocol_id == "spiders-graded" and plan.ladder_version_id is None
     assert plan.steps[0].label_text("fr") == "Araignée sur la table du fond"
@@ -463,8 +488,9 @@ def test_plan_from_a_protocol_shaped_object() -> None:
     assert Plan.from_protocol(protocol, ladder).ladder_version_id == 12
 
 
-def test_habituation_suggestion_from_protocols_progression(record: SessionRecord,
-                                                           clock: ManualClock) -> None:
+def test_habituation_suggestion_from_protocols_progression(
+    record: SessionRecord, clock: ManualClock
+) -> None:
     model = started(record, clock, language="fr")
     shown: list[tuple[int, str, str]] = []
     model.events.suggestion.connect(shown.append)
@@ -472,7 +498,7 @@ def test_habituation_suggestion_from_protocols_progression(record: SessionRecord
     for value in (60, 40, 28):
         clock.advance(120)
         model.enter_suds(value)
-    assert shown == []                      # one rating at or below 30 is not enough
+    assert shown == []  # one rating at or below 30 is not enough
     clock.advance(120)
     model.enter_suds(25)
     assert len(shown) == 1
@@ -480,7 +506,7 @@ def test_habituation_suggestion_from_protocols_progression(record: SessionRecord
     assert kind == "habituation.step_up" and "SUDS" in text and "baissé" in text
     clock.advance(120)
     model.enter_suds(20)
-    assert len(shown) == 1                  # not repeated while it holds
+    assert len(shown) == 1  # not repeated while it holds
     model.decide_suggestion(rid, taken=True)
     row = record.rows("suggestions", model.session.id if model.session else 0)[0]
     assert row["taken"] == 1 and '"texts"' in row["detail"]
@@ -495,8 +521,7 @@ def test_habituation_suggestion_from_protocols_progression(record: SessionRecord
         model.set_progression_mode("fast")
 
 
-def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord,
-                                                clock: ManualClock) -> None:
+def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord, clock: ManualClock) -> None:
     """What protocols.clinical_log stores, logged through the model, summarised
     with the protocols package's own functions."""
     from protocols.erp import ErpError
@@ -522,8 +547,9 @@ def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord,
     clock.advance(4)
     model.mark_hotspot(suds=75, note="freezes")
     clock.advance(300)
-    sug = model.record_expectancy_outcome(exp_id, observed_outcome="it stayed on the table",
-                                          occurred=False, likelihood_after=30)
+    sug = model.record_expectancy_outcome(
+        exp_id, observed_outcome="it stayed on the table", occurred=False, likelihood_after=30
+    )
     assert sug.kind == "inhibitory.vary"
     model.score_questionnaire("ssq", "post", [3] * 16)
     assert warnings and "SSQ" in warnings[0]
@@ -559,7 +585,7 @@ def test_between_session_change_per_step(record: SessionRecord, clock: ManualClo
     for v in (45, 20):
         clock.advance(60)
         model.enter_suds(v)
-    model.go_to_step(1)                       # never rated before: no comparison
+    model.go_to_step(1)  # never rated before: no comparison
     clock.advance(60)
     model.enter_suds(50)
     summary = model.end_session()
@@ -571,13 +597,19 @@ def test_between_session_change_per_step(record: SessionRecord, clock: ManualClo
     assert summary.to_dict()["steps"][0]["change_since_previous"]["peak_change"] == -15
 
 
-def test_planned_events_are_announced_not_fired(record: SessionRecord,
-                                                clock: ManualClock) -> None:
+def test_planned_events_are_announced_not_fired(record: SessionRecord, clock: ManualClock) -> None:
     from dataclasses import replace
 
-    steps = (replace(PLAN.steps[0], events=({"event": "run_toward", "every_min": 2.0},
-                                            {"event": "drop_from_above", "at_min": [3.0]})),
-             PLAN.steps[1])
+    steps = (
+        replace(
+            PLAN.steps[0],
+            events=(
+                {"event": "run_toward", "every_min": 2.0},
+                {"event": "drop_from_above", "at_min": [3.0]},
+            ),
+        ),
+        PLAN.steps[1],
+    )
     model = SessionModel(record, clock=clock)
     model.create_patient("Planned-1")
     model.set_plan(replace(PLAN, steps=steps))
@@ -585,7 +617,7 @@ def test_planned_events_are_announced_not_fired(record: SessionRecord,
     due: list[str] = []
     model.events.planned_event.connect(due.append)
     model.go_to_step(0)
-    for _ in range(7):                         # 7 minutes, ticking every 30 s
+    for _ in range(7):  # 7 minutes, ticking every 30 s
         for _ in range(2):
             clock.advance(30)
             model.tick()
@@ -597,7 +629,9 @@ def test_planned_events_are_announced_not_fired(record: SessionRecord,
     model.tick()
     assert len(due) == 4
     assert Plan.from_json(model.plan.to_json() if model.plan else {}).steps[0].events[0] == {
-        "event": "run_toward", "every_min": 2.0}
+        "event": "run_toward",
+        "every_min": 2.0,
+    }
 
 
 # -- the timeline reads as sentences; errors follow the console language ----------------
@@ -612,13 +646,15 @@ def _spiders(scene: str | None) -> Any:
 def _command(kind: str, status: str, args: dict[str, Any], **extra: Any) -> Any:
     from therapist_console.model import TimelineEntry
 
-    return TimelineEntry(0.0, 0.0, "command", kind,
-                         {"args": args, "status": status, "scene": "spiders", **extra})
+    return TimelineEntry(
+        0.0, 0.0, "command", kind, {"args": args, "status": status, "scene": "spiders", **extra}
+    )
 
 
 def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
-    change = _command("set_params", "ack", {"params": {"distance": 1.9}, "ramp_s": 1.5},
-                      before={"distance": 2.0})
+    change = _command(
+        "set_params", "ack", {"params": {"distance": 1.9}, "ramp_s": 1.5}, before={"distance": 2.0}
+    )
     assert change.text("en", _spiders) == "✓ Distance 2 → 1.9 m (ramp 1.5 s)"
     assert change.text("fr", _spiders) == "✓ Distance 2 → 1,9 m (rampe 1,5 s)"
     choice = _command("set_params", "ack", {"params": {"activity": "slow_walk"}, "ramp_s": 0})
@@ -629,12 +665,14 @@ def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
     assert load.text("fr", _spiders) == "✓ Scène chargée : Araignées"
     fire = _command("fire", "ack", {"event": "run_toward", "options": {}})
     assert fire.text("en", _spiders) == "✓ Event triggered: Spider runs toward the patient"
-    assert fire.text("fr", _spiders) == ("✓ Événement déclenché : Une araignée court vers "
-                                         "le patient")
+    assert fire.text("fr", _spiders) == (
+        "✓ Événement déclenché : Une araignée court vers le patient"
+    )
     pause = _command("pause", "ack", {"reason": "therapist"})
     assert pause.text("fr", _spiders) == "✓ Pause — lieu sûr"
-    refused = _command("fire", "error", {"event": "run_toward", "options": {}},
-                       error="no such event here")
+    refused = _command(
+        "fire", "error", {"event": "run_toward", "options": {}}, error="no such event here"
+    )
     assert refused.text("en", _spiders).startswith("✗ ")
     assert refused.text("en", _spiders).endswith("refused: no such event here")
     assert refused.text("fr", _spiders).endswith("refusée : no such event here")
@@ -647,7 +685,8 @@ def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
 
 
 def test_errors_carry_a_key_and_render_in_the_console_language(
-        record: SessionRecord, clock: ManualClock) -> None:
+    record: SessionRecord, clock: ManualClock
+) -> None:
     from therapist_console.i18n import error_text
     from therapist_console.record import DuplicatePseudonymError
 
@@ -655,8 +694,9 @@ def test_errors_carry_a_key_and_render_in_the_console_language(
     with pytest.raises(ModelError) as info:
         model.start_session()
     assert str(info.value) == "Choisir ou créer un patient (pseudonyme) avant de commencer."
-    assert error_text(info.value, "en") == ("Choose or create a patient (pseudonym) before "
-                                            "starting.")
+    assert error_text(info.value, "en") == (
+        "Choose or create a patient (pseudonym) before starting."
+    )
     model.create_patient("Echo-5")
     with pytest.raises(DuplicatePseudonymError) as dup:
         model.create_patient("Echo-5")
@@ -666,12 +706,12 @@ def test_errors_carry_a_key_and_render_in_the_console_language(
     model.start_session()
     with pytest.raises(ModelError) as rng:
         model.set_reminder_interval(5)
-    assert error_text(rng.value, "fr") == ("L'intervalle de rappel SUDS doit être de 0,5 à 60 "
-                                           "minutes.")
+    assert error_text(rng.value, "fr") == (
+        "L'intervalle de rappel SUDS doit être de 0,5 à 60 minutes."
+    )
     with pytest.raises(ModelError) as step:
         model.go_to_step(7)
-    assert error_text(step.value, "fr") == ("Le palier 8 n'existe pas : la hiérarchie a 3 "
-                                            "paliers.")
+    assert error_text(step.value, "fr") == ("Le palier 8 n'existe pas : la hiérarchie a 3 paliers.")
 
 
 def test_numbers_follow_the_language() -> None:
@@ -696,7 +736,8 @@ class _SilentLink:
 
 
 def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
-        record: SessionRecord, clock: ManualClock) -> None:
+    record: SessionRecord, clock: ManualClock
+) -> None:
     model = started(record, clock, language="fr")
     link = _SilentLink()
     model.attach_link(link)  # type: ignore[arg-type]
@@ -705,8 +746,11 @@ def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
     session_id = model.session.id if model.session else 0
     rows = len(record.rows("commands", session_id))
     sent = list(link.sent)
-    for bad, needle in (({"distance": 9.0}, "0.15"), ({"distanse": 1.0}, "distanse"),
-                        ({"distance": 1.0, "count": 99}, "count")):
+    for bad, needle in (
+        ({"distance": 9.0}, "0.15"),
+        ({"distanse": 1.0}, "distanse"),
+        ({"distance": 1.0, "count": 99}, "count"),
+    ):
         with pytest.raises(ModelError, match=needle) as err:
             model.set_params(bad)
         assert str(err.value).startswith("Non envoyé, rien n'a changé")

@@ -57,14 +57,18 @@ def engine(paired: tuple[Path, Path]) -> Iterator[EngineProc]:
     e.stop()
 
 
-PLAN = Plan("specific_phobia.spiders", (
-    PlanStep("far", {"en": "Far", "fr": "Loin"}, "spiders", {}, 20),
-    PlanStep("near", {"en": "Near", "fr": "Près"}, "spiders", {}, 50),
-))
+PLAN = Plan(
+    "specific_phobia.spiders",
+    (
+        PlanStep("far", {"en": "Far", "fr": "Loin"}, "spiders", {}, 20),
+        PlanStep("near", {"en": "Near", "fr": "Près"}, "spiders", {}, 50),
+    ),
+)
 
 
-def test_session_with_a_real_engine(engine: EngineProc, paired: tuple[Path, Path],
-                                    tmp_path: Path) -> None:
+def test_session_with_a_real_engine(
+    engine: EngineProc, paired: tuple[Path, Path], tmp_path: Path
+) -> None:
     gui = GuiThread()
     with SessionRecord(tmp_path / "s.sqlite3") as rec:
         model = SessionModel(rec, call_soon=gui.call_soon)
@@ -77,8 +81,11 @@ def test_session_with_a_real_engine(engine: EngineProc, paired: tuple[Path, Path
         try:
             gui.run_until(lambda: model.link_state is LinkState.UP, 15, "link up")
             model.go_to_step(0)
-            gui.run_until(lambda: _status(rec, session.id, "load_scene") == "ack", 10,
-                          "load_scene acknowledged")
+            gui.run_until(
+                lambda: _status(rec, session.id, "load_scene") == "ack",
+                10,
+                "load_scene acknowledged",
+            )
             decl = client.info.scene("spiders") if client.info else None
             assert decl is not None and decl.events
             model.fire(decl.events[0].name)
@@ -88,12 +95,16 @@ def test_session_with_a_real_engine(engine: EngineProc, paired: tuple[Path, Path
             gui.run_until(lambda: _status(rec, session.id, "resume") == "ack", 10, "resume ack")
             # A refused command is recorded with the engine's error.
             model.fire("no_such_event")
-            gui.run_until(lambda: _status(rec, session.id, "fire", last=True) == "error", 10,
-                          "fire refused")
+            gui.run_until(
+                lambda: _status(rec, session.id, "fire", last=True) == "error", 10, "fire refused"
+            )
             # The patient presses stop in the headset: recorded before the ack.
             engine.send("input stop")
-            gui.run_until(lambda: any(e["kind"] == "patient_stop"
-                                      for e in rec.rows("events", session.id)), 10, "stop")
+            gui.run_until(
+                lambda: any(e["kind"] == "patient_stop" for e in rec.rows("events", session.id)),
+                10,
+                "stop",
+            )
             model.enter_suds(35)
             summary = model.end_session()
         finally:

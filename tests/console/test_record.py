@@ -38,9 +38,21 @@ def test_settings_and_schema(record: SessionRecord) -> None:
     assert record.schema_version == SCHEMA_VERSION == MIGRATIONS[-1].version
     assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
     tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"patients", "sessions", "steps", "commands", "events", "suds", "heart_rate",
-            "rr_intervals", "head_pose", "notes", "link_events", "questionnaires",
-            "suggestions"} <= tables
+    assert {
+        "patients",
+        "sessions",
+        "steps",
+        "commands",
+        "events",
+        "suds",
+        "heart_rate",
+        "rr_intervals",
+        "head_pose",
+        "notes",
+        "link_events",
+        "questionnaires",
+        "suggestions",
+    } <= tables
 
 
 def test_files_private(tmp_path: Path) -> None:
@@ -106,7 +118,8 @@ def test_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
         assert rec.schema_version == SCHEMA_VERSION
         assert rec.find_patient("Old-1") is not None
         assert rec.connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'ladder_versions'").fetchone()[0]
+            "SELECT count(*) FROM sqlite_master WHERE name = 'ladder_versions'"
+        ).fetchone()[0]
 
 
 def test_migrations_run_on_an_empty_file_and_keep_data(tmp_path: Path) -> None:
@@ -168,11 +181,13 @@ def test_suds_validated_by_the_one_function(record: SessionRecord) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         record.connection.execute(
             "INSERT INTO suds (session_id, t, value, source) VALUES (?, ?, ?, ?)",
-            (s.id, T, 101, "therapist"))
+            (s.id, T, 101, "therapist"),
+        )
     with pytest.raises(sqlite3.IntegrityError):
         record.connection.execute(
             "INSERT INTO suds (session_id, t, value, source) VALUES (?, ?, ?, ?)",
-            (999, T, 10, "therapist"))  # foreign key
+            (999, T, 10, "therapist"),
+        )  # foreign key
 
 
 def test_values_checked_before_writing(record: SessionRecord) -> None:
@@ -207,11 +222,13 @@ def test_commands_questionnaires_suggestions(record: SessionRecord) -> None:
     record.command_result(cid, ok=False, t=T + 0.1, error="unknown_event: no event 'drop'")
     row = record.rows("commands", s.id)[0]
     assert row["status"] == "error" and "unknown_event" in row["error"] and row["seq"] == 7
-    qid = record.add_questionnaire(s.id, name="ssq", phase="pre", answers=[0, 1, 2],
-                                   scores={"total": 3}, t=T)
+    qid = record.add_questionnaire(
+        s.id, name="ssq", phase="pre", answers=[0, 1, 2], scores={"total": 3}, t=T
+    )
     assert qid > 0
-    sg = record.add_suggestion(s.id, kind="next_step", text="SUDS fell by half: next step?",
-                               t=T + 5)
+    sg = record.add_suggestion(
+        s.id, kind="next_step", text="SUDS fell by half: next step?", t=T + 5
+    )
     record.decide_suggestion(sg, taken=False, t=T + 9)
     row = record.rows("suggestions", s.id)[0]
     assert row["taken"] == 0 and row["decided_at"] == T + 9
@@ -227,8 +244,10 @@ def test_ladders_live_in_the_record(tmp_path: Path) -> None:
     protocol = next(p for p in library() if p.id == "spiders-graded")
     path = tmp_path / "s.sqlite3"
     with SessionRecord(path) as rec:
-        tables = {r[0] for r in rec.connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            r[0]
+            for r in rec.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         assert {"ladders", "ladder_versions"} <= tables
         patient = rec.add_patient("Ladder-1", t=T)
         store = rec.ladder_store()

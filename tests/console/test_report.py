@@ -15,7 +15,7 @@ pdfium = pytest.importorskip("pypdfium2")
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
 
 
 def _share_near(pixels: np.ndarray, colour: str, tol: int = 40) -> float:
@@ -32,8 +32,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path,
-                                   lang: str) -> None:
+def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path, lang: str) -> None:
     with SessionRecord(sample_db[0], readonly=True) as rec:
         pdf = write_report(rec, sample_db[1], tmp_path / "report.pdf", lang=lang)
     doc = pdfium.PdfDocument(str(pdf))
@@ -64,7 +63,7 @@ def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path,
     assert ("SUDS par palier" if lang == "fr" else "SUDS by step") in text
     # The chart band (between the summary and the step table) holds the SUDS
     # curve and the heart-rate curve in their colours.
-    chart = bitmap[int(0.33 * bitmap.shape[0]):int(0.60 * bitmap.shape[0])]
+    chart = bitmap[int(0.33 * bitmap.shape[0]) : int(0.60 * bitmap.shape[0])]
     assert _share_near(chart, C_SUDS) > 0.002
     assert _share_near(chart, C_HR) > 0.002
     png = tmp_path / "page1.png"
@@ -86,22 +85,22 @@ def test_report_of_empty_session(tmp_path: Path) -> None:
     assert "No SUDS rating recorded." in text and "No notes." in text
 
 
-@pytest.mark.parametrize("lang,words", [("en", "2nd session of this patient"),
-                                        ("fr", "2e séance de ce patient")])
+@pytest.mark.parametrize(
+    "lang,words", [("en", "2nd session of this patient"), ("fr", "2e séance de ce patient")]
+)
 def test_report_names_sessions_by_their_number(tmp_path: Path, lang: str, words: str) -> None:
     with SessionRecord(tmp_path / "s.sqlite3") as rec:
         first = write_sample_session(rec, minutes=6, seed=1, language=lang).session_id
         other = rec.add_patient("Other-1", t=1.79e9)
-        rec.end_session(rec.start_session(other.id, t=1.79e9 + 1, language=lang).id,
-                        t=1.79e9 + 2)
-        second = write_sample_session(rec, minutes=6, seed=2, t0=1.7901e9,
-                                      language=lang).session_id
+        rec.end_session(rec.start_session(other.id, t=1.79e9 + 1, language=lang).id, t=1.79e9 + 2)
+        second = write_sample_session(rec, minutes=6, seed=2, t0=1.7901e9, language=lang).session_id
         pdf = write_report(rec, second, tmp_path / "r.pdf")
     assert second == first + 2  # the id is not the patient's count
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        text = " ".join(" ".join(doc[i].get_textpage().get_text_range().split())
-                        for i in range(len(doc)))
+        text = " ".join(
+            " ".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc))
+        )
     finally:
         doc.close()
     assert words in text

@@ -30,8 +30,10 @@ from therapist_console.sample_session import write_sample_session
 pdfium = pytest.importorskip("pypdfium2")
 
 BOTTOM = PAGE_H - MARGIN - 8.0  # the layout's last usable line (mm from the top)
-WORDS = ("Breathing slowly, stays with the spider and describes its legs aloud; "
-         "SUDS said without prompting, no avoidance seen during this part. ") * 3
+WORDS = (
+    "Breathing slowly, stays with the spider and describes its legs aloud; "
+    "SUDS said without prompting, no avoidance seen during this part. "
+) * 3
 
 
 def _note(i: int) -> str:
@@ -49,8 +51,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> ReportData:
 
 def _with_notes(data: ReportData, n: int, k: int = 0) -> ReportData:
     """``n`` notes, their heights drawn from the pattern from its ``k``-th place."""
-    return dataclasses.replace(data, notes=[(0.5 + i * 0.1, _note(i + k), 0)
-                                            for i in range(n)])
+    return dataclasses.replace(data, notes=[(0.5 + i * 0.1, _note(i + k), 0) for i in range(n)])
 
 
 CASES = [(n, k) for n in (1, 2, *range(33, 38)) for k in range(7)]
@@ -59,8 +60,11 @@ patterns of heights), so the next heading lands at many heights there."""
 
 
 def _orphans(placed: list[Placed]) -> list[Placed]:
-    return [b for b, after in zip(placed, [*placed[1:], None], strict=True)
-            if b.kind == "heading" and (after is None or after.page != b.page)]
+    return [
+        b
+        for b, after in zip(placed, [*placed[1:], None], strict=True)
+        if b.kind == "heading" and (after is None or after.page != b.page)
+    ]
 
 
 def _moved(placed: list[Placed]) -> list[Placed]:

@@ -33,20 +33,26 @@ def test_list(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Sample-07" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("fmt,name", [("csv", "session-1"), ("json", "session-1.json"),
-                                      ("pdf", "session-1-report.pdf")])
+@pytest.mark.parametrize(
+    "fmt,name", [("csv", "session-1"), ("json", "session-1.json"), ("pdf", "session-1-report.pdf")]
+)
 def test_export(db: Path, tmp_path: Path, fmt: str, name: str) -> None:
     out = tmp_path / "out"
-    assert main(["sessions", "export", "1", "--format", fmt, "--out", str(out),
-                 "--db", str(db)]) == 0
+    assert (
+        main(["sessions", "export", "1", "--format", fmt, "--out", str(out), "--db", str(db)]) == 0
+    )
     assert (out / name).exists()
     if fmt == "json":
         assert json.loads((out / name).read_text())["session"]["session_id"] == 1
 
 
 def test_errors_are_clear(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sessions", "export", "42", "--format", "csv", "--out", str(tmp_path),
-                 "--db", str(db)]) == 2
+    assert (
+        main(
+            ["sessions", "export", "42", "--format", "csv", "--out", str(tmp_path), "--db", str(db)]
+        )
+        == 2
+    )
     assert "no session 42" in capsys.readouterr().err
     assert main(["sessions", "list", "--db", str(tmp_path / "none.sqlite3")]) == 2
     assert "no session record" in capsys.readouterr().err

@@ -14,15 +14,33 @@ from .conftest import ManualClock
 
 PLAN = Plan(
     protocol_id="specific_phobia.spiders",
-    steps=tuple(PlanStep(f"s{i}", {"en": f"Step {i}", "fr": f"Palier {i}"}, "spiders",
-                         {"distance": 3.0 - i * 0.3}, 10 * i) for i in range(10)),
+    steps=tuple(
+        PlanStep(
+            f"s{i}",
+            {"en": f"Step {i}", "fr": f"Palier {i}"},
+            "spiders",
+            {"distance": 3.0 - i * 0.3},
+            10 * i,
+        )
+        for i in range(10)
+    ),
 )
 
 
-@pytest.mark.parametrize("n,en,fr", [(1, "1st", "1re"), (2, "2nd", "2e"), (3, "3rd", "3e"),
-                                     (4, "4th", "4e"), (11, "11th", "11e"),
-                                     (12, "12th", "12e"), (13, "13th", "13e"),
-                                     (21, "21st", "21e"), (102, "102nd", "102e")])
+@pytest.mark.parametrize(
+    "n,en,fr",
+    [
+        (1, "1st", "1re"),
+        (2, "2nd", "2e"),
+        (3, "3rd", "3e"),
+        (4, "4th", "4e"),
+        (11, "11th", "11e"),
+        (12, "12th", "12e"),
+        (13, "13th", "13e"),
+        (21, "21st", "21e"),
+        (102, "102nd", "102e"),
+    ],
+)
 def test_ordinals(n: int, en: str, fr: str) -> None:
     assert (ordinal(n, "en"), ordinal(n, "fr")) == (en, fr)
 
@@ -39,8 +57,9 @@ def _session(model: SessionModel, clock: ManualClock, steps: list[int]) -> int:
     return model.session.id
 
 
-def test_session_number_for_the_patient_and_highest_step(record: SessionRecord,
-                                                         clock: ManualClock) -> None:
+def test_session_number_for_the_patient_and_highest_step(
+    record: SessionRecord, clock: ManualClock
+) -> None:
     model = SessionModel(record, clock=clock)
     # Another patient's sessions take database ids in between.
     model.create_patient("Other-9")
@@ -52,7 +71,7 @@ def test_session_number_for_the_patient_and_highest_step(record: SessionRecord,
     model.choose_patient(record.find_patient("Other-9").id)  # type: ignore[union-attr]
     _session(model, clock, [0])
     model.choose_patient(record.find_patient("Echo-4").id)  # type: ignore[union-attr]
-    second = _session(model, clock, [0, 2, 4, 2])   # steps 1, 3, 5 worked; 5 is the highest
+    second = _session(model, clock, [0, 2, 4, 2])  # steps 1, 3, 5 worked; 5 is the highest
     assert second - first == 2  # the database id is not the patient's session number
 
     s1, s2 = summarize(record, first), summarize(record, second)

@@ -16,9 +16,14 @@ from therapist_console.widgets.summary_page import SummaryPage
 
 from .conftest import ManualClock
 
-PLAN = Plan(None, (PlanStep("a", {"en": "Far", "fr": "Loin"}, "spiders", {}, 20),
-                   PlanStep("b", {"en": "Near", "fr": "Près"}, "spiders", {}, 50),
-                   PlanStep("c", {"en": "Hand", "fr": "Main"}, "spiders", {}, 80)))
+PLAN = Plan(
+    None,
+    (
+        PlanStep("a", {"en": "Far", "fr": "Loin"}, "spiders", {}, 20),
+        PlanStep("b", {"en": "Near", "fr": "Près"}, "spiders", {}, 50),
+        PlanStep("c", {"en": "Hand", "fr": "Main"}, "spiders", {}, 80),
+    ),
+)
 
 
 @pytest.fixture
@@ -29,13 +34,17 @@ def model(tmp_path: Path) -> Iterator[SessionModel]:
 
 
 def _headers(page: SummaryPage) -> list[str]:
-    return [page.steps.horizontalHeaderItem(c).text()  # type: ignore[union-attr]
-            for c in range(page.steps.columnCount())]
+    return [
+        page.steps.horizontalHeaderItem(c).text()  # type: ignore[union-attr]
+        for c in range(page.steps.columnCount())
+    ]
 
 
 def _row(page: SummaryPage, r: int) -> list[str]:
-    return [page.steps.item(r, c).text()  # type: ignore[union-attr]
-            for c in range(page.steps.columnCount())]
+    return [
+        page.steps.item(r, c).text()  # type: ignore[union-attr]
+        for c in range(page.steps.columnCount())
+    ]
 
 
 def test_fall_from_peak_and_time_to_half(qtbot: Any, model: SessionModel) -> None:
@@ -52,14 +61,13 @@ def test_fall_from_peak_and_time_to_half(qtbot: Any, model: SessionModel) -> Non
         model.enter_suds(v)
     clock.advance(60)
     model.go_to_step(2)
-    for dt, v in ((30, 70), (90, 60)):                        # never halves
+    for dt, v in ((30, 70), (90, 60)):  # never halves
         clock.advance(dt)
         model.enter_suds(v)
     model.end_session()
 
     headers = _headers(page)
-    assert headers == ["Step", "Duration", "Expected", "Peak", "End", "Fall", "To half",
-                       "Ratings"]
+    assert headers == ["Step", "Duration", "Expected", "Peak", "End", "Fall", "To half", "Ratings"]
     assert _row(page, 0)[5:7] == ["25 (62%)", "2:00"]
     assert _row(page, 1)[5:7] == ["10 (14%)", "—"]
     half_tip = page.steps.horizontalHeaderItem(6).toolTip()  # type: ignore[union-attr]

@@ -34,8 +34,13 @@ def model(tmp_path: Path) -> Iterator[SessionModel]:
 
 
 def plan_for(scene: str) -> Plan:
-    return Plan(None, (PlanStep("a", {"en": "A", "fr": "A"}, scene, {}, 20),
-                       PlanStep("b", {"en": "B", "fr": "B"}, scene, {}, 40)))
+    return Plan(
+        None,
+        (
+            PlanStep("a", {"en": "A", "fr": "A"}, scene, {}, 20),
+            PlanStep("b", {"en": "B", "fr": "B"}, scene, {}, 40),
+        ),
+    )
 
 
 @pytest.mark.parametrize("scene", [d.id for d in registry.declarations()])
@@ -102,7 +107,12 @@ def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: SessionMode
     assert w.record_button.isEnabled() and not w.ask_button.isEnabled()  # no link
     assert w.reminder.isVisible()  # no rating yet
     assert [b.text().split("\n")[1] for b in w.anchor_buttons.values()] == [
-        "none", "mild", "significant", "high", "extreme"]
+        "none",
+        "mild",
+        "significant",
+        "high",
+        "extreme",
+    ]
     for bad in ("", "abc", "101"):
         w.value.setText(bad)
         w.record()
@@ -145,8 +155,9 @@ def _jpeg(color: str, w: int = 64, h: int = 36) -> bytes:
     return bytes(buf.data().data())
 
 
-def test_mirror_keeps_the_newest_frame_and_survives_a_bad_one(qtbot: Any,
-                                                              model: SessionModel) -> None:
+def test_mirror_keeps_the_newest_frame_and_survives_a_bad_one(
+    qtbot: Any, model: SessionModel
+) -> None:
     v = MirrorView(model)
     qtbot.addWidget(v)
     v.push(_jpeg("#ff0000"))
@@ -200,17 +211,22 @@ def trusted_keys(tmp_path: Path) -> Path:
 
 
 def test_setup_offers_clinic_protocols_and_says_which_files_were_left_out(
-        qtbot: Any, model: SessionModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, model: SessionModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from protocols.model import PROTOCOLS_ENV, library_files
 
     clinic = tmp_path / "clinic"
     clinic.mkdir()
     spiders = next(f for f in library_files() if f.name == "spiders.toml").read_text("utf-8")
     (clinic / "ours.toml").write_text(
-        spiders.replace('id = "spiders-graded"', 'id = "clinic-spiders"', 1), "utf-8")
+        spiders.replace('id = "spiders-graded"', 'id = "clinic-spiders"', 1), "utf-8"
+    )
     (clinic / "broken.toml").write_text(
-        spiders.replace('scene = "spiders"', 'scene = "no_such_scene"', 1)
-        .replace('id = "spiders-graded"', 'id = "broken-spiders"', 1), "utf-8")
+        spiders.replace('scene = "spiders"', 'scene = "no_such_scene"', 1).replace(
+            'id = "spiders-graded"', 'id = "broken-spiders"', 1
+        ),
+        "utf-8",
+    )
     monkeypatch.setenv(PROTOCOLS_ENV, str(clinic))
     win = MainWindow(model, ask_questions=False)
     qtbot.addWidget(win)
@@ -247,7 +263,8 @@ def test_qt_own_buttons_follow_the_console_language(qtbot: Any, model: SessionMo
 
 
 def test_setup_shows_the_fingerprint_and_redraws_in_french(
-        qtbot: Any, model: SessionModel, trusted_keys: Path) -> None:
+    qtbot: Any, model: SessionModel, trusted_keys: Path
+) -> None:
     from palier import keys
 
     fp = keys.fingerprint(keys.engine_key(trusted_keys))
@@ -262,7 +279,8 @@ def test_setup_shows_the_fingerprint_and_redraws_in_french(
     setup.create_patient()
     assert model.patient is not None
     assert model.record.patient(model.patient.id).notes == (
-        "referred by Dr X's practice; prefers mornings")
+        "referred by Dr X's practice; prefers mornings"
+    )
     setup.choose_protocol("spiders-graded")
     assert not setup.start_button.isEnabled()
     win.start_session()
@@ -285,8 +303,9 @@ def test_setup_shows_the_fingerprint_and_redraws_in_french(
     assert setup.start_error.text() == ""
 
 
-def test_without_a_trusted_key_the_setup_says_how_to_pair(qtbot: Any, model: SessionModel,
-                                                          tmp_path: Path) -> None:
+def test_without_a_trusted_key_the_setup_says_how_to_pair(
+    qtbot: Any, model: SessionModel, tmp_path: Path
+) -> None:
     win = MainWindow(model, keys_dir=tmp_path / "nokeys", ask_questions=False)
     qtbot.addWidget(win)
     assert "palier keys allow" in win.setup.fingerprint.text()
@@ -295,7 +314,8 @@ def test_without_a_trusted_key_the_setup_says_how_to_pair(qtbot: Any, model: Ses
 
 
 def test_high_pre_session_ssq_shows_the_warning_banner(
-        qtbot: Any, model: SessionModel, trusted_keys: Path) -> None:
+    qtbot: Any, model: SessionModel, trusted_keys: Path
+) -> None:
     from protocols.questionnaires import SSQ, score
 
     win = MainWindow(model, keys_dir=trusted_keys, ask_questions=False)
@@ -315,8 +335,7 @@ def test_high_pre_session_ssq_shows_the_warning_banner(
     assert not banner.isVisible()
 
 
-def test_planned_event_is_announced_and_the_therapist_fires_it(
-        qtbot: Any, tmp_path: Path) -> None:
+def test_planned_event_is_announced_and_the_therapist_fires_it(qtbot: Any, tmp_path: Path) -> None:
     from .conftest import ManualClock
 
     make_app()
@@ -327,8 +346,21 @@ def test_planned_event_is_announced_and_the_therapist_fires_it(
         qtbot.addWidget(win)
         win.show()
         m.create_patient("P-3")
-        m.set_plan(Plan(None, (PlanStep("a", {"en": "A", "fr": "A"}, "spiders", {}, 30,
-                                        events=({"event": "run_toward", "at_min": [1.0]},)),)))
+        m.set_plan(
+            Plan(
+                None,
+                (
+                    PlanStep(
+                        "a",
+                        {"en": "A", "fr": "A"},
+                        "spiders",
+                        {},
+                        30,
+                        events=({"event": "run_toward", "at_min": [1.0]},),
+                    ),
+                ),
+            )
+        )
         m.start_session()
         m.go_to_step(0)
         page = win.session_page

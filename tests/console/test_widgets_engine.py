@@ -61,8 +61,9 @@ def acked(win: MainWindow, kind: str, n: int = 1) -> bool:
     return sum(c["status"] == "ack" for c in commands(win, kind)) >= n
 
 
-def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
-                                             engine: EngineProc, tmp_path: Path) -> None:
+def test_a_whole_session_through_the_widgets(
+    qtbot: Any, window: MainWindow, engine: EngineProc, tmp_path: Path
+) -> None:
     win, model = window, window.model
     # -- before: patient by pseudonym, protocol, connect (fingerprint shown) --------------
     win.setup.pseudonym.setText("P-017")
@@ -107,8 +108,11 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     numeric = next(s for s in decl.params if s.kind.value == "float")
     control = page.controls.controls[numeric.name]
     assert isinstance(control, NumberControl)
-    target = numeric.maximum if model.current_step.params.get(numeric.name) != numeric.maximum \
+    target = (
+        numeric.maximum
+        if model.current_step.params.get(numeric.name) != numeric.maximum
         else numeric.minimum
+    )
     control.set_value(target)
     qtbot.waitUntil(lambda: acked(win, "set_params"), timeout=10000)
     sent = commands(win, "set_params")[-1]
@@ -116,8 +120,9 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     assert model.current_step.params[numeric.name] == pytest.approx(target)
     # The timeline says it as a sentence, status first, named by the declaration.
     label = numeric.label.en
-    qtbot.waitUntil(lambda: any(r[2].startswith(f"✓ {label} ") for r in
-                                page.timeline.rows()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(r[2].startswith(f"✓ {label} ") for r in page.timeline.rows()), timeout=5000
+    )
     [change] = [r[2] for r in page.timeline.rows() if r[2].startswith(f"✓ {label} ")]
     assert "→" in change and numeric.unit in change and "(ramp 1.5 s)" in change
     whats = [r[2] for r in page.timeline.rows() if r[1] == "Command"]
@@ -127,8 +132,12 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     # -- an event from its button ---------------------------------------------------------------
     event = decl.events[0]
     page.controls.event_buttons[event.name].click()
-    qtbot.waitUntil(lambda: any(r["kind"] == "scene_event" for r in
-                                model.record.rows("events", model.session.id)), timeout=10000)
+    qtbot.waitUntil(
+        lambda: any(
+            r["kind"] == "scene_event" for r in model.record.rows("events", model.session.id)
+        ),
+        timeout=10000,
+    )
 
     # -- SUDS typed by the therapist ----------------------------------------------------------
     page.suds.value.setText("150")
@@ -184,10 +193,12 @@ def test_a_whole_session_through_the_widgets(qtbot: Any, window: MainWindow,
     assert page.controls.labels[numeric.name].text() == numeric.label.fr
     whats_fr = [r[2] for r in page.timeline.rows() if r[1] == "Commande"]
     assert f"✓ Scène chargée : {decl.name.fr}" in whats_fr
-    assert any(w.startswith(f"✓ {numeric.label.fr} ") and "(rampe 1,5 s)" in w
-               for w in whats_fr), whats_fr
-    assert any(w.startswith("✓ Événement déclenché : ") and event.label.fr in w
-               for w in whats_fr), whats_fr
+    assert any(w.startswith(f"✓ {numeric.label.fr} ") and "(rampe 1,5 s)" in w for w in whats_fr), (
+        whats_fr
+    )
+    assert any(
+        w.startswith("✓ Événement déclenché : ") and event.label.fr in w for w in whats_fr
+    ), whats_fr
     control_fr = page.controls.controls[numeric.name]
     assert isinstance(control_fr, NumberControl) and control_fr.spin.decimals() > 0
     assert "," in control_fr.spin.text() and "." not in control_fr.spin.text()

@@ -71,8 +71,10 @@ def test_simulated_clock_is_fixed_step_and_deterministic(engine: Engine) -> None
         engine.simulate(1.0)
         engine.render_frame()
         render = engine.base.render
-        poses = [(str(n), tuple(n.getMat(render).getRow(i)[j] for i in range(4) for j in range(4)))
-                 for n in render.findAllMatches("**")]
+        poses = [
+            (str(n), tuple(n.getMat(render).getRow(i)[j] for i in range(4) for j in range(4)))
+            for n in render.findAllMatches("**")
+        ]
         return poses, engine.capture()
 
     (poses_a, frame_a), (poses_b, frame_b) = run_once(), run_once()

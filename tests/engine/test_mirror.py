@@ -20,8 +20,15 @@ DEADLINE_S = 20.0
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Engine]:
-    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=SIZE, multisamples=0,
-                              params={"activity": "still"}))
+    eng = Engine(
+        EngineConfig(
+            backend="offscreen",
+            scene="spiders",
+            size=SIZE,
+            multisamples=0,
+            params={"activity": "still"},
+        )
+    )
     eng.head.setHpr(180, 0, 0)  # the room without the spider: a still picture
     yield eng
     eng.close()

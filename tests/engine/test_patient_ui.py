@@ -171,9 +171,7 @@ def test_cancel_withdraws_the_panel_without_an_answer(
     ui.cancel_suds()  # nothing pending: a no-op
 
 
-def test_a_new_request_replaces_a_pending_one(
-    engine: Engine, ui: PatientUI, rec: Recorder
-) -> None:
+def test_a_new_request_replaces_a_pending_one(engine: Engine, ui: PatientUI, rec: Recorder) -> None:
     ask(engine, ui, 41)
     ask(engine, ui, 42)
     engine.backend.emit("confirm", 1.0)

@@ -78,31 +78,53 @@ class EngineProc:
 
 def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
     cmd = [
-        sys.executable, "-m", "palier.cli", "-v", "engine", "--backend", "offscreen",
-        "--size", "320x180", "--bind", "tcp://127.0.0.1:0", "--keys", str(keys_dir),
-        "--test-hooks", *extra,
+        sys.executable,
+        "-m",
+        "palier.cli",
+        "-v",
+        "engine",
+        "--backend",
+        "offscreen",
+        "--size",
+        "320x180",
+        "--bind",
+        "tcp://127.0.0.1:0",
+        "--keys",
+        str(keys_dir),
+        "--test-hooks",
+        *extra,
     ]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     # stderr to a file beside the keys (pytest's temporary folder), read in
     # post-mortems: a pipe nobody reads would block the engine once full. It
     # stays open for the engine's lifetime, hence no context manager.
     err = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        "w+", prefix="engine-", suffix=".log", dir=keys_dir.parent, delete=False)
-    proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=err, text=True, env=env)
+        "w+", prefix="engine-", suffix=".log", dir=keys_dir.parent, delete=False
+    )
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, env=env
+    )
     assert proc.stdout is not None
     reader = LineReader(proc.stdout, name="engine-stdout")
     seen: list[str] = []
     line = reader.until(lambda ln: ln.startswith("palier-link ready"), ENGINE_START_S, seen)
     if line is not None:
         parts = dict(p.split("=", 1) for p in line.split()[2:])
-        return EngineProc(proc, parts["command"], parts["telemetry"], parts["instance"],
-                          reader, log_path=Path(err.name))
+        return EngineProc(
+            proc,
+            parts["command"],
+            parts["telemetry"],
+            parts["instance"],
+            reader,
+            log_path=Path(err.name),
+        )
     proc.kill()
     proc.wait()
     log = Path(err.name).read_text(errors="replace")
-    raise AssertionError(f"engine not ready within {ENGINE_START_S} s (exit code "
-                         f"{proc.returncode}): {seen[-5:]}\n{log[-2000:]}")
+    raise AssertionError(
+        f"engine not ready within {ENGINE_START_S} s (exit code "
+        f"{proc.returncode}): {seen[-5:]}\n{log[-2000:]}"
+    )
 
 
 @pytest.fixture
@@ -146,10 +168,10 @@ def wait_for(cond: Callable[[], object], timeout: float, what: str) -> None:
 def client_factory(link_keys: Keys) -> Iterator[Callable[..., LinkClient]]:
     made: list[LinkClient] = []
 
-    def make(engine: EngineProc, *, keys_dir: Path | None = None, connect: bool = True,
-             **kwargs: object) -> LinkClient:
-        c = LinkClient(engine.endpoint, keys_dir=keys_dir or link_keys.console,
-                       **kwargs)  # type: ignore[arg-type]
+    def make(
+        engine: EngineProc, *, keys_dir: Path | None = None, connect: bool = True, **kwargs: object
+    ) -> LinkClient:
+        c = LinkClient(engine.endpoint, keys_dir=keys_dir or link_keys.console, **kwargs)  # type: ignore[arg-type]
         made.append(c)
         c.start()
         if connect:

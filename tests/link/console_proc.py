@@ -21,8 +21,11 @@ from therapist_console.client import LinkClient
 def main() -> int:
     endpoint, keys_dir = sys.argv[1], sys.argv[2]
     if len(sys.argv) > 3:  # a log file, for post-mortems of failed tests
-        logging.basicConfig(filename=sys.argv[3], level=logging.INFO,
-                            format="%(relativeCreated)d %(threadName)s %(name)s: %(message)s")
+        logging.basicConfig(
+            filename=sys.argv[3],
+            level=logging.INFO,
+            format="%(relativeCreated)d %(threadName)s %(name)s: %(message)s",
+        )
     lock = threading.Lock()
 
     def out(**obj: object) -> None:
@@ -33,11 +36,13 @@ def main() -> int:
     if len(sys.argv) > 4:
         instance, seq = sys.argv[4].split(":")
         resume = (instance, int(seq))
-    client = LinkClient(endpoint, keys_dir=Path(keys_dir), role="control", name="test console",
-                        resume_events=resume)
+    client = LinkClient(
+        endpoint, keys_dir=Path(keys_dir), role="control", name="test console", resume_events=resume
+    )
     client.on_status = lambda s: out(status=s.state.value, detail=s.detail)
-    client.on_event = lambda e: out(event=e.seq, kind=e.kind, request=e.request,
-                                    value=e.value, instance=e.instance)
+    client.on_event = lambda e: out(
+        event=e.seq, kind=e.kind, request=e.request, value=e.value, instance=e.instance
+    )
     with client:
         for line in sys.stdin:
             words = line.split()

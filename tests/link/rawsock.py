@@ -45,8 +45,9 @@ class RawDealer:
                 return msg
 
     def hello(self, req_id: int = 1, role: str = "observe") -> wire.HelloReply:
-        self.send_msg(wire.Hello(id=req_id, protocol=wire.PROTOCOL_VERSION, client="raw",
-                                 role=role))
+        self.send_msg(
+            wire.Hello(id=req_id, protocol=wire.PROTOCOL_VERSION, client="raw", role=role)
+        )
         reply = self.recv_reply(req_id)
         assert isinstance(reply, wire.HelloReply), reply
         return reply

@@ -43,9 +43,16 @@ def test_bind_failure_stops_authenticator_and_context(
         before = set(threading.enumerate())
         parts = [Part(), Part(), Part()]
         with pytest.raises(LinkError, match="cannot bind"):
-            EngineLink(object(), LinkConfig(keys_dir=link_keys.engine,  # type: ignore[arg-type]
-                                            bind=f"tcp://127.0.0.1:{port}"),
-                       patient_ui=parts[0], mirror=parts[1], framestats=parts[2])
+            EngineLink(
+                object(),
+                LinkConfig(
+                    keys_dir=link_keys.engine,  # type: ignore[arg-type]
+                    bind=f"tcp://127.0.0.1:{port}",
+                ),
+                patient_ui=parts[0],
+                mirror=parts[1],
+                framestats=parts[2],
+            )
         assert len(contexts) == 1 and contexts[0].closed  # terminated
         left = [t for t in set(threading.enumerate()) - before if t.is_alive()]
         assert not left, left  # the ZAP authenticator thread stopped

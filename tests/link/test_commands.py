@@ -24,8 +24,11 @@ ClientFactory = Callable[..., LinkClient]
 def client(shared_engine: EngineProc, client_factory: ClientFactory) -> LinkClient:
     c = client_factory(shared_engine, role="observe")
     c.load_scene("spiders")
-    wait_for(lambda: c.state is not None and state(c).showing == "spiders" and not state(c).fading,
-             10, "spiders showing")
+    wait_for(
+        lambda: c.state is not None and state(c).showing == "spiders" and not state(c).fading,
+        10,
+        "spiders showing",
+    )
     return c
 
 
@@ -92,14 +95,17 @@ def test_every_command_round_trip(client: LinkClient) -> None:
     [
         (lambda c: c.load_scene("no_such_scene"), "unknown_scene"),
         (lambda c: c.set_params({"no_such_param": 1.0}), "unknown_parameter"),
-        (lambda c: c.set_params({c.info.scene("spiders").params[0].name: "not a number"}),
-         "bad_value"),
+        (
+            lambda c: c.set_params({c.info.scene("spiders").params[0].name: "not a number"}),
+            "bad_value",
+        ),
         (lambda c: c.fire("no_such_event"), "unknown_event"),
     ],
     ids=["unknown_scene", "unknown_parameter", "bad_value", "unknown_event"],
 )
-def test_bad_command_errors(client: LinkClient, call: Callable[[LinkClient], object],
-                            code: str) -> None:
+def test_bad_command_errors(
+    client: LinkClient, call: Callable[[LinkClient], object], code: str
+) -> None:
     before = client.get_state()
     with pytest.raises(CommandError) as info:
         call(client)
@@ -143,17 +149,26 @@ def test_wire_level_errors(shared_engine: EngineProc, link_keys: Keys) -> None:
         err = raw.recv_reply(5)
         assert isinstance(err, wire.Error) and err.code == "not_allowed" and "hello" in err.message
         # A console of another protocol version is told so.
-        raw.send_payload("cmd.hello", {"v": 99, "id": 6, "protocol": 99, "client": "future",
-                                       "role": "control"})
+        raw.send_payload(
+            "cmd.hello", {"v": 99, "id": 6, "protocol": 99, "client": "future", "role": "control"}
+        )
         err = raw.recv_reply(6)
         assert isinstance(err, wire.Error) and err.code == "version_mismatch"
         raw.hello(7)
         cases: list[tuple[str, dict[str, object], str, int]] = [
             ("cmd.teleport", {"v": 1, "id": 8}, "unknown_subject", 8),
-            ("cmd.set_params", {"v": 1, "id": 9, "params": {"distance": float("nan")},
-                                "ramp_s": 1.0}, "invalid_field", 9),
-            ("cmd.set_params", {"v": 1, "id": 10, "params": {"distance": 1.0}},
-             "invalid_field", 10),
+            (
+                "cmd.set_params",
+                {"v": 1, "id": 9, "params": {"distance": float("nan")}, "ramp_s": 1.0},
+                "invalid_field",
+                9,
+            ),
+            (
+                "cmd.set_params",
+                {"v": 1, "id": 10, "params": {"distance": 1.0}},
+                "invalid_field",
+                10,
+            ),
             ("cmd.resume", {"v": 1, "id": 11, "extra": True}, "invalid_field", 11),
             ("rep.ack", {"v": 1, "id": 12, "frame": 1, "t_engine": 1.0}, "not_allowed", 12),
         ]
@@ -195,8 +210,9 @@ def malformed(rng: random.Random, i: int) -> list[bytes]:
     return [good[0], good[1], rng.randbytes(3)]
 
 
-def test_malformed_flood_then_normal(shared_engine: EngineProc, link_keys: Keys,
-                                     client: LinkClient) -> None:
+def test_malformed_flood_then_normal(
+    shared_engine: EngineProc, link_keys: Keys, client: LinkClient
+) -> None:
     raw = RawDealer(shared_engine.endpoint, link_keys.console)
     rng = random.Random(1234)
     try:
@@ -218,8 +234,9 @@ def test_malformed_flood_then_normal(shared_engine: EngineProc, link_keys: Keys,
     assert client.set_params({p.name: p.default}, ramp_s=0.0).frame > 0
 
 
-def test_oversize_message_refused(shared_engine: EngineProc, link_keys: Keys,
-                                  client: LinkClient) -> None:
+def test_oversize_message_refused(
+    shared_engine: EngineProc, link_keys: Keys, client: LinkClient
+) -> None:
     raw = RawDealer(shared_engine.endpoint, link_keys.console)
     try:
         raw.hello(1)
@@ -249,8 +266,9 @@ def test_pause_and_resume_crossing_fades(client: LinkClient) -> None:
     assert state(client).showing == "spiders"
     # Pause (e.g. the failsafe) while a resume is fading out: the safe place wins.
     client.pause()
-    wait_for(lambda: state(client).showing == "safe_place" and not state(client).fading, 5,
-             "safe place")
+    wait_for(
+        lambda: state(client).showing == "safe_place" and not state(client).fading, 5, "safe place"
+    )
     client.resume()
     client.pause("link_lost")
     time.sleep(1.2)  # longer than both fades

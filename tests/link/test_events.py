@@ -67,8 +67,9 @@ def test_ack_rules_and_recorded_events_are_acknowledged(
     # which the engine still holds. They are not delivered again, but they are
     # acknowledged (else the engine re-sends them for ever).
     got: list[int] = []
-    console = client_factory(engine, role="control", connect=False,
-                             resume_events=(engine.instance, 3))
+    console = client_factory(
+        engine, role="control", connect=False, resume_events=(engine.instance, 3)
+    )
     console.on_event = lambda e: got.append(e.seq)
     assert console.wait_connected(10)
     wait_for(lambda: pending(obs) == [], 5, "outbox emptied by the acknowledgment")

@@ -26,14 +26,30 @@ CONSOLE = Path(__file__).with_name("console_proc.py")
 class ConsoleProc:
     """A controlling console in another process (so it can be SIGSTOPped)."""
 
-    def __init__(self, engine: EngineProc, keys_dir: Path, *, log_name: str = "console.log",
-                 resume: tuple[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        engine: EngineProc,
+        keys_dir: Path,
+        *,
+        log_name: str = "console.log",
+        resume: tuple[str, int] | None = None,
+    ) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
         extra = [f"{resume[0]}:{resume[1]}"] if resume else []
         self.proc = subprocess.Popen(
-            [sys.executable, str(CONSOLE), engine.endpoint, str(keys_dir),
-             str(keys_dir.parent / log_name), *extra], cwd=REPO,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+            [
+                sys.executable,
+                str(CONSOLE),
+                engine.endpoint,
+                str(keys_dir),
+                str(keys_dir.parent / log_name),
+                *extra,
+            ],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert self.proc.stdout is not None
         self.stdout = LineReader(self.proc.stdout, name="console-stdout")
@@ -153,8 +169,9 @@ def test_suspended_console_and_events_across_outage(
         console.read(lambda x: x.get("status") == "connected", 15)
         engine.send("input stop")
         engine.read_until("ok input stop")
-        last = console.read(lambda x: x.get("event") is not None and x["kind"] == "stop"
-                            and x["event"] > 4, 10)
+        last = console.read(
+            lambda x: x.get("event") is not None and x["kind"] == "stop" and x["event"] > 4, 10
+        )
         time.sleep(1.5)  # one engine resend period: a duplicate would show up now
         seqs = [x["event"] for x in console.events()]
         assert seqs == list(range(1, last["event"] + 1)), console.events()  # once, in order
@@ -203,8 +220,12 @@ def test_killed_console_replaced_with_events_pending(
     assert [e.seq for e in seen] == [1, 2, 3, 4]
     assert [e.seq for e in obs.call(wire.GetEvents).events] == [2, 3, 4]
 
-    second = ConsoleProc(engine, link_keys.console, log_name="console-second.log",
-                         resume=(engine.instance, recorded[-1]))
+    second = ConsoleProc(
+        engine,
+        link_keys.console,
+        log_name="console-second.log",
+        resume=(engine.instance, recorded[-1]),
+    )
     try:
         # Pending events are delivered while connecting, before "connected".
         second.read(lambda x: x.get("status") == "connected", 20)
@@ -215,8 +236,11 @@ def test_killed_console_replaced_with_events_pending(
         # the time a later telemetry message has: wait for the next frame statistics.
         stats = obs.last_frame_stats
         first_frame = stats.frame if stats else 0
-        wait_for(lambda: obs.last_frame_stats is not None
-                 and obs.last_frame_stats.frame > first_frame, 5, "frame statistics")
+        wait_for(
+            lambda: obs.last_frame_stats is not None and obs.last_frame_stats.frame > first_frame,
+            5,
+            "frame statistics",
+        )
         engine.send("input stop")  # one more, live: event 5
         second.read(lambda x: x.get("event") == 5, 10)
         events = second.events()

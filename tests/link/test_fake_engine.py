@@ -26,8 +26,13 @@ FUTURE = wire.PROTOCOL_VERSION + 1
 def future_hello(data: dict[str, object]) -> list[bytes]:
     """A ``rep.hello`` of protocol ``FUTURE`` (with a field this version does
     not know, as a later one might have)."""
-    reply = {"v": FUTURE, "id": data["id"], "protocol": FUTURE, "engine": "palier-engine 9",
-             "features": ["teleport"]}
+    reply = {
+        "v": FUTURE,
+        "id": data["id"],
+        "protocol": FUTURE,
+        "engine": "palier-engine 9",
+        "features": ["teleport"],
+    }
     return [b"rep.hello", msgpack.packb(reply)]
 
 
@@ -35,8 +40,7 @@ class FakeEngine:
     """Answers each ``cmd.hello`` with ``answer(payload)``; notes when console
     heartbeats arrive."""
 
-    def __init__(self, keys_dir: Path, answer: Callable[[dict[str, object]], list[bytes]]
-                 ) -> None:
+    def __init__(self, keys_dir: Path, answer: Callable[[dict[str, object]], list[bytes]]) -> None:
         own = keys.load_own(keys_dir)
         self.answer = answer
         self.ctx = zmq.Context()
@@ -107,11 +111,24 @@ def test_probe_exits_incompatible(future_engine: FakeEngine, link_keys: Keys) ->
 
 def test_client_heartbeats_at_the_announced_period(link_keys: Keys) -> None:
     def hello(data: dict[str, object]) -> list[bytes]:
-        return wire.encode(wire.HelloReply(
-            id=int(data["id"]), frame=1, t_engine=1.0,  # type: ignore[call-overload]
-            protocol=wire.PROTOCOL_VERSION, engine="fake", host="here", instance="f" * 16,
-            backend="none", language="en", telemetry_port=1, heartbeat_s=0.1,
-            dead_after_s=5.0, events_acked=0, catalogue=()))
+        return wire.encode(
+            wire.HelloReply(
+                id=int(data["id"]),
+                frame=1,
+                t_engine=1.0,  # type: ignore[call-overload]
+                protocol=wire.PROTOCOL_VERSION,
+                engine="fake",
+                host="here",
+                instance="f" * 16,
+                backend="none",
+                language="en",
+                telemetry_port=1,
+                heartbeat_s=0.1,
+                dead_after_s=5.0,
+                events_acked=0,
+                catalogue=(),
+            )
+        )
 
     engine = FakeEngine(link_keys.engine, hello)
     try:

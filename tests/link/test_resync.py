@@ -34,16 +34,26 @@ def test_resync_after_outage_with_changes_made_meanwhile(
 def run_outage(engine: EngineProc, relay: Relay, client_factory: ClientFactory) -> None:
     obs = client_factory(engine, role="observe")
     applied: list[EngineState] = []
-    console = client_factory(dataclasses.replace(engine, endpoint=relay.endpoint(
-        wire.split_endpoint(engine.endpoint)[1])), role="control")
+    console = client_factory(
+        dataclasses.replace(
+            engine, endpoint=relay.endpoint(wire.split_endpoint(engine.endpoint)[1])
+        ),
+        role="control",
+    )
     console.on_state = applied.append
     assert relay.accepted >= 2  # both sockets go through the relay
     console.load_scene("spiders")
-    wait_for(lambda: state(console).showing == "spiders" and not state(console).fading, 10,
-             "spiders showing")
+    wait_for(
+        lambda: state(console).showing == "spiders" and not state(console).fading,
+        10,
+        "spiders showing",
+    )
     assert console.info is not None
-    p = next(p for p in console.info.scene("spiders").params
-             if p.kind.value in ("float", "int") and p.most_intense != p.default)
+    p = next(
+        p
+        for p in console.info.scene("spiders").params
+        if p.kind.value in ("float", "int") and p.most_intense != p.default
+    )
     assert state(console).params[p.name] == p.default
 
     relay.cut()
@@ -72,8 +82,15 @@ def run_outage(engine: EngineProc, relay: Relay, client_factory: ClientFactory) 
     # Later numbered updates follow with no gap.
     console.set_params({p.name: p.least_intense}, ramp_s=0.0)
     console.resume()
-    wait_for(lambda: not state(console).paused and not state(console).fading
-             and state(console).params[p.name] == p.least_intense, 5, "console commands")
+    wait_for(
+        lambda: (
+            not state(console).paused
+            and not state(console).fading
+            and state(console).params[p.name] == p.least_intense
+        ),
+        5,
+        "console commands",
+    )
     wait_for(lambda: state(console) == state(obs), 5, "in step with the engine")
     seqs = [s.seq for s in applied[seen_before:]]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), seqs
@@ -86,9 +103,20 @@ def run_outage(engine: EngineProc, relay: Relay, client_factory: ClientFactory) 
 # -- the state application alone -------------------------------------------------------------
 def update(seq: int, value: float, instance: str = "a" * 16) -> wire.StateUpdate:
     return wire.StateUpdate(
-        seq=seq, instance=instance, frame=seq, t_engine=float(seq), scene="spiders",
-        showing="spiders", params={"distance": value}, paused=False, pause_reason="",
-        fading=False, suds_pending=None, mirror=False, console_connected=True)
+        seq=seq,
+        instance=instance,
+        frame=seq,
+        t_engine=float(seq),
+        scene="spiders",
+        showing="spiders",
+        params={"distance": value},
+        paused=False,
+        pause_reason="",
+        fading=False,
+        suds_pending=None,
+        mirror=False,
+        console_connected=True,
+    )
 
 
 def reply(req_id: int, u: wire.StateUpdate) -> wire.StateReply:

@@ -18,9 +18,24 @@ ClientFactory = Callable[..., LinkClient]
 
 def probe(endpoint: str, keys_dir: object, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "palier.cli", "link", "probe", "--connect", endpoint,
-         "--keys", str(keys_dir), "--pings", "20", *extra],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "palier.cli",
+            "link",
+            "probe",
+            "--connect",
+            endpoint,
+            "--keys",
+            str(keys_dir),
+            "--pings",
+            "20",
+            *extra,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -14,12 +14,22 @@ from hypothesis import strategies as st
 
 from palier import wire
 
-EV = wire.ClinicalEvent(seq=1, instance="abc", kind="suds", frame=10, t_engine=12.5, request=7,
-                        value=40, t_ref=11.0)
+EV = wire.ClinicalEvent(
+    seq=1, instance="abc", kind="suds", frame=10, t_engine=12.5, request=7, value=40, t_ref=11.0
+)
 STATE: dict[str, Any] = dict(
-    seq=3, instance="abc", frame=9, t_engine=1.5, scene="spiders", showing="safe_place",
-    params={"distance": 1.5, "count": 2, "activity": "walk", "lit": True}, paused=True,
-    pause_reason="therapist", fading=False, suds_pending=None, mirror=False,
+    seq=3,
+    instance="abc",
+    frame=9,
+    t_engine=1.5,
+    scene="spiders",
+    showing="safe_place",
+    params={"distance": 1.5, "count": 2, "activity": "walk", "lit": True},
+    paused=True,
+    pause_reason="therapist",
+    fading=False,
+    suds_pending=None,
+    mirror=False,
     console_connected=True,
 )
 SAMPLES: dict[str, wire.Message] = {
@@ -43,9 +53,19 @@ SAMPLES: dict[str, wire.Message] = {
         wire.Ack(id=1, frame=100, t_engine=5.0),
         wire.Error(id=0, code="bad_message", message="x"),
         wire.HelloReply(
-            id=1, frame=1, t_engine=2.0, protocol=1, engine="palier-engine 0.1", host="h",
-            instance="abc", backend="offscreen", language="fr", telemetry_port=7771,
-            heartbeat_s=0.25, dead_after_s=1.0, events_acked=0,
+            id=1,
+            frame=1,
+            t_engine=2.0,
+            protocol=1,
+            engine="palier-engine 0.1",
+            host="h",
+            instance="abc",
+            backend="offscreen",
+            language="fr",
+            telemetry_port=7771,
+            heartbeat_s=0.25,
+            dead_after_s=1.0,
+            events_acked=0,
             catalogue=({"id": "x", "params": [{"choices": [{"label": {"en": "a"}}]}]},),
         ),
         wire.Pong(id=2, frame=3, t_engine=4.0),
@@ -204,14 +224,18 @@ def test_protocol_doc_lists_every_message() -> None:
 
 # -- fuzzing ----------------------------------------------------------------------------
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**64 - 1),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**64 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
     st.binary(max_size=20),
 )
 plain = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 subjects = st.one_of(st.sampled_from(sorted(wire.MESSAGES)).map(str.encode), st.binary(max_size=70))
@@ -242,8 +266,12 @@ def test_fuzz_frame_counts(frames: list[bytes]) -> None:
 
 
 @FUZZ
-@given(subject=st.sampled_from(sorted(wire.MESSAGES)), key=st.text(max_size=10), value=plain,
-       drop=st.booleans())
+@given(
+    subject=st.sampled_from(sorted(wire.MESSAGES)),
+    key=st.text(max_size=10),
+    value=plain,
+    drop=st.booleans(),
+)
 def test_fuzz_field_replaced(subject: str, key: str, value: Any, drop: bool) -> None:
     data = payload(wire.encode(SAMPLES[subject]))
     names = sorted(data)
@@ -284,6 +312,5 @@ def test_wire_and_client_import_neither_qt_nor_panda3d() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('panda3d', 'direct', 'PySide6')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stdout + res.stderr

@@ -61,8 +61,10 @@ def test_spiders_protocol_uses_the_declared_events_and_grades_the_dimensions() -
     events = {e.event for s in p.steps for e in s.events}
     assert events <= {e.name for e in decl.events}
     assert events == {"run_toward", "drop_from_above"}
-    first, last = p.steps[0].resolved_preset(decl.defaults()), \
-        p.steps[-1].resolved_preset(decl.defaults())
+    first, last = (
+        p.steps[0].resolved_preset(decl.defaults()),
+        p.steps[-1].resolved_preset(decl.defaults()),
+    )
     for name in ("distance", "size", "count", "activity", "location"):
         spec = decl.param(name)
         assert spec.intensity(first[name]) < spec.intensity(last[name]), name
@@ -111,20 +113,25 @@ def test_broken_file_fails_with_the_expected_message_and_place(path: Path) -> No
 
 def test_all_errors_of_a_file_are_reported_not_just_the_first(tmp_path: Path) -> None:
     src = (HERE / "broken" / "value_out_of_range.toml").read_text("utf-8")
-    src = src.replace("count = 1", "count = 99").replace('activity = "slow_walk"',
-                                                         'activity = "run"')
+    src = src.replace("count = 1", "count = 99").replace(
+        'activity = "slow_walk"', 'activity = "run"'
+    )
     f = tmp_path / "two.toml"
     f.write_text(src, "utf-8")
     _, issues = check_file(f)
     fields = {i.field for i in issues}
-    assert {'steps[2] "near".preset.distance', 'steps[1] "far".preset.count',
-            'steps[2] "near".preset.activity'} <= fields
+    assert {
+        'steps[2] "near".preset.distance',
+        'steps[1] "far".preset.count',
+        'steps[2] "near".preset.activity',
+    } <= fields
 
 
 def test_decreasing_expected_suds_is_a_warning_not_an_error(tmp_path: Path) -> None:
     src = (HERE / "broken" / "value_out_of_range.toml").read_text("utf-8")
     src = src.replace("distance = 0.05", "distance = 0.5").replace(
-        "expected_suds = 50", "expected_suds = 10")
+        "expected_suds = 50", "expected_suds = 10"
+    )
     f = tmp_path / "order.toml"
     f.write_text(src, "utf-8")
     proto, issues = check_file(f)
@@ -152,14 +159,20 @@ def test_locate_keys_handles_multiline_values() -> None:
 def test_checked_in_format_doc_matches_the_model() -> None:
     doc = (REPO / "docs" / "protocol-format.md").read_text("utf-8")
     assert doc == model.format_doc(), (
-        "docs/protocol-format.md is stale: run `palier protocols doc --write`")
+        "docs/protocol-format.md is stale: run `palier protocols doc --write`"
+    )
 
 
 def test_doc_and_schema_cover_every_model_field() -> None:
     doc = model.format_doc()
     schema = model.json_schema()
-    for cls in (model.Protocol, model.Step, model.EventPlan, model.SudsScheduleRule,
-                model.ProgressionSettings):
+    for cls in (
+        model.Protocol,
+        model.Step,
+        model.EventPlan,
+        model.SudsScheduleRule,
+        model.ProgressionSettings,
+    ):
         props = schema["$defs"][cls.__name__]["properties"]
         for f in model._model_fields(cls):
             assert f"| `{f.name}` |" in doc
@@ -181,8 +194,9 @@ def _clinic_protocol(tmp_path: Path, pid: str = "clinic-spiders") -> Path:
     return f
 
 
-def test_a_new_protocol_file_needs_no_code_change(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_protocol_file_needs_no_code_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = _clinic_protocol(tmp_path)
     broken = f.parent / "broken.toml"
     broken.write_text((HERE / "broken" / "unknown_scene.toml").read_text("utf-8"), "utf-8")
@@ -195,8 +209,9 @@ def test_a_new_protocol_file_needs_no_code_change(tmp_path: Path,
     assert model.protocol_by_id("clinic-spiders").source == str(f)
 
 
-def test_duplicate_ids_across_folders_keep_the_first(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duplicate_ids_across_folders_keep_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = _clinic_protocol(tmp_path, "spiders-graded")
     monkeypatch.setenv(model.PROTOCOLS_ENV, str(f.parent))
     inst = model.installed()
@@ -230,7 +245,9 @@ def test_cli_doc_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_issue_text_format() -> None:
-    i = Issue("f.toml", 3, "steps[1] \"a\".scene", "unknown scene 'x'", "one of y", "use y")
-    assert str(i) == "f.toml:3: error: steps[1] \"a\".scene: unknown scene 'x'; expected one " \
-                     "of y; fix: use y"
+    i = Issue("f.toml", 3, 'steps[1] "a".scene', "unknown scene 'x'", "one of y", "use y")
+    assert (
+        str(i) == "f.toml:3: error: steps[1] \"a\".scene: unknown scene 'x'; expected one "
+        "of y; fix: use y"
+    )
     assert re.match(r"f\.toml:3: error", str(ProtocolError([i])))

@@ -11,14 +11,36 @@ from protocols import model
 
 SOURCE = (Path(model.__file__).parent / "library" / "spiders.toml").read_text("utf-8")
 LINES = SOURCE.splitlines()
-JUNK = ["", "x", "= 1", "[[steps]]", "[steps.preset]", 'scene = "heights"', "distance = -1",
-        "count = 1.5", 'activity = "sprint"', "expected_suds = 101", "text.fr = \"\"",
-        '"unclosed', "[title]", "format = 1", "[[steps.events]]", "every_min = 0.01"]
+JUNK = [
+    "",
+    "x",
+    "= 1",
+    "[[steps]]",
+    "[steps.preset]",
+    'scene = "heights"',
+    "distance = -1",
+    "count = 1.5",
+    'activity = "sprint"',
+    "expected_suds = 101",
+    'text.fr = ""',
+    '"unclosed',
+    "[title]",
+    "format = 1",
+    "[[steps.events]]",
+    "every_min = 0.01",
+]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(LINES) - 1), st.sampled_from(["drop", "junk"]),
-                          st.sampled_from(JUNK)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(LINES) - 1), st.sampled_from(["drop", "junk"]), st.sampled_from(JUNK)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_mutated_library_file(edits: list[tuple[int, str, str]]) -> None:
     lines = list(LINES)
     for index, action, junk in edits:

@@ -45,46 +45,69 @@ def test_edits_return_new_checked_ladders() -> None:
     lad = spiders_ladder()
     ids = [s.id for s in lad.steps]
     moved = lad.move("table-1m-still", 1)
-    assert [s.id for s in moved.steps][:3] == ["floor-far-still", "table-1m-still",
-                                               "floor-2m-walk"]
+    assert [s.id for s in moved.steps][:3] == ["floor-far-still", "table-1m-still", "floor-2m-walk"]
     assert [s.id for s in lad.steps] == ids  # the original is untouched
-    edited = moved.edit("table-1m-still", text=Text(en="Spider on the table, far end.",
-                                                    fr="Araignée au bout de la table."),
-                        set_params={"distance": 1.5}, expected_suds=35, min_duration_min=7)
+    edited = moved.edit(
+        "table-1m-still",
+        text=Text(en="Spider on the table, far end.", fr="Araignée au bout de la table."),
+        set_params={"distance": 1.5},
+        expected_suds=35,
+        min_duration_min=7,
+    )
     step = edited.step("table-1m-still")
     assert step.text.fr == "Araignée au bout de la table."
     assert step.preset["distance"] == 1.5 and step.preset["location"] == "table"
     assert (step.expected_suds, step.min_duration_min) == (35, 7.0)
-    new = Step(id="photo-first", text=Text(en="A photo-like still spider, far.",
-                                           fr="Une araignée immobile, lointaine."),
-               scene="spiders", expected_suds=10, min_duration_min=3,
-               preset={"distance": 3.0, "size": 2.0})
+    new = Step(
+        id="photo-first",
+        text=Text(en="A photo-like still spider, far.", fr="Une araignée immobile, lointaine."),
+        scene="spiders",
+        expected_suds=10,
+        min_duration_min=3,
+        preset={"distance": 3.0, "size": 2.0},
+    )
     extended = edited.add(new, 0).remove("hand-many-scuttle")
     assert extended.steps[0].id == "photo-first" and len(extended.steps) == 10
     reordered = extended.reorder(list(reversed([s.id for s in extended.steps])))
     assert reordered.steps[-1].id == "photo-first"
-    replaced = lad.edit("floor-far-still", preset={"distance": 2.5},
-                        events=[EventPlan(event="run_toward", at_min=(1.0,))])
+    replaced = lad.edit(
+        "floor-far-still",
+        preset={"distance": 2.5},
+        events=[EventPlan(event="run_toward", at_min=(1.0,))],
+    )
     assert replaced.step("floor-far-still").preset == {"distance": 2.5}
     assert replaced.step("floor-far-still").events[0].at_min == (1.0,)
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda lad: lad.edit("floor-far-still", set_params={"distance": 9.0}), "out of range"),
-    (lambda lad: lad.edit("floor-far-still", set_params={"colour": "red"}),
-     "no parameter 'colour'"),
-    (lambda lad: lad.edit("floor-far-still", expected_suds=140), "140 is out of range"),
-    (lambda lad: lad.edit("nope", expected_suds=10), "no step 'nope'"),
-    (lambda lad: lad.edit("floor-far-still", text=Text(en="x", fr=" ")),
-     'steps[1] "floor-far-still".text.fr: French text is empty'),
-    (lambda lad: lad.edit("table-1m-still", set_params={"count": 0}),
-     'steps[4] "table-1m-still".preset.count: 0 is out of range'),
-    (lambda lad: lad.edit("floor-far-still",
-                          events=[EventPlan(event="bark", every_min=2.0)]), "no event 'bark'"),
-    (lambda lad: lad.add(lad.steps[0]), "duplicate step id 'floor-far-still'"),
-    (lambda lad: lad.move("floor-far-still", 10), "outside the ladder"),
-    (lambda lad: lad.reorder(["floor-far-still"]), "every step exactly once"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda lad: lad.edit("floor-far-still", set_params={"distance": 9.0}), "out of range"),
+        (
+            lambda lad: lad.edit("floor-far-still", set_params={"colour": "red"}),
+            "no parameter 'colour'",
+        ),
+        (lambda lad: lad.edit("floor-far-still", expected_suds=140), "140 is out of range"),
+        (lambda lad: lad.edit("nope", expected_suds=10), "no step 'nope'"),
+        (
+            lambda lad: lad.edit("floor-far-still", text=Text(en="x", fr=" ")),
+            'steps[1] "floor-far-still".text.fr: French text is empty',
+        ),
+        (
+            lambda lad: lad.edit("table-1m-still", set_params={"count": 0}),
+            'steps[4] "table-1m-still".preset.count: 0 is out of range',
+        ),
+        (
+            lambda lad: lad.edit(
+                "floor-far-still", events=[EventPlan(event="bark", every_min=2.0)]
+            ),
+            "no event 'bark'",
+        ),
+        (lambda lad: lad.add(lad.steps[0]), "duplicate step id 'floor-far-still'"),
+        (lambda lad: lad.move("floor-far-still", 10), "outside the ladder"),
+        (lambda lad: lad.reorder(["floor-far-still"]), "every step exactly once"),
+    ],
+)
 def test_invalid_edits_are_refused_naming_the_step(
     edit: Callable[[Ladder], Ladder], message: str
 ) -> None:
@@ -138,8 +161,10 @@ def test_patient_ladders_archive_and_reopen(tmp_path: Path) -> None:
     store = LadderStore(c)
     a = store.create(spiders_ladder(1), t=1.0)
     store.create(spiders_ladder(2), t=2.0)
-    b = store.create(spiders_ladder(1).retitle(Text(en="Spiders, home version",
-                                                    fr="Araignées, version maison")), t=3.0)
+    b = store.create(
+        spiders_ladder(1).retitle(Text(en="Spiders, home version", fr="Araignées, version maison")),
+        t=3.0,
+    )
     assert [lad.ladder_id for lad in store.for_patient(1)] == [a.ladder_id, b.ladder_id]
     store.archive(a.ladder_id)  # type: ignore[arg-type]
     assert [lad.ladder_id for lad in store.for_patient(1)] == [b.ladder_id]
@@ -160,8 +185,7 @@ def test_schema_and_writes_join_the_callers_transaction(tmp_path: Path) -> None:
     c.execute("BEGIN")
     create_schema(c)  # as the record's migration would, inside its transaction
     c.execute("ROLLBACK")
-    assert c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ladders'").fetchone() \
-        == (0,)
+    assert c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ladders'").fetchone() == (0,)
     create_schema(c)
     create_schema(c)  # idempotent
     store = LadderStore(c)
@@ -171,8 +195,14 @@ def test_schema_and_writes_join_the_callers_transaction(tmp_path: Path) -> None:
     assert c.execute("SELECT count(*) FROM ladder_versions").fetchone() == (0,)
     # A failing write leaves nothing behind.
     good = store.create(spiders_ladder(), t=1.0)
-    stale = Ladder(patient_id=7, protocol_id="spiders-graded", title=good.title,
-                   steps=good.steps[:5], ladder_id=good.ladder_id, based_on_version_id=12345)
+    stale = Ladder(
+        patient_id=7,
+        protocol_id="spiders-graded",
+        title=good.title,
+        steps=good.steps[:5],
+        ladder_id=good.ladder_id,
+        based_on_version_id=12345,
+    )
     with pytest.raises(LadderConflictError):
         store.save(stale, t=2.0)
     assert c.execute("SELECT count(*) FROM ladder_versions").fetchone() == (1,)
@@ -182,13 +212,17 @@ def test_schema_and_writes_join_the_callers_transaction(tmp_path: Path) -> None:
 def test_stored_version_that_no_longer_fits_its_scene_cannot_run(conn: sqlite3.Connection) -> None:
     store = LadderStore(conn)
     v1 = store.create(spiders_ladder(), t=1.0)
-    steps = json.loads(conn.execute("SELECT steps FROM ladder_versions WHERE id = ?",
-                                    (v1.version_id,)).fetchone()[0])
+    steps = json.loads(
+        conn.execute("SELECT steps FROM ladder_versions WHERE id = ?", (v1.version_id,)).fetchone()[
+            0
+        ]
+    )
     steps[0]["preset"]["distance"] = 9.0  # as if the scene's range had shrunk
-    conn.execute("INSERT INTO ladder_versions (ladder_id, version, parent_id, created_at, note,"
-                 " title, steps) VALUES (?, 2, ?, 2.0, '', ?, ?)",
-                 (v1.ladder_id, v1.version_id, json.dumps(v1.title.to_dict()),
-                  json.dumps(steps)))
+    conn.execute(
+        "INSERT INTO ladder_versions (ladder_id, version, parent_id, created_at, note,"
+        " title, steps) VALUES (?, 2, ?, 2.0, '', ?, ?)",
+        (v1.ladder_id, v1.version_id, json.dumps(v1.title.to_dict()), json.dumps(steps)),
+    )
     old = store.latest(v1.ladder_id)  # type: ignore[arg-type]
     assert old.version == 2  # still readable: a past session shows it
     with pytest.raises(LadderError, match=r'steps\[1\] "floor-far-still".preset.distance'):
@@ -205,15 +239,29 @@ def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
         v1 = store.create(spiders_ladder(patient.id), t=1.0)
         plan = Plan.from_json(v1.plan_json())
         assert plan.ladder_version_id == v1.version_id and len(plan.steps) == 10
-        assert plan.steps[0].params == {"distance": 3.0, "size": 3.0, "count": 1,
-                                        "activity": "still", "location": "floor"}
-        session = rec.start_session(patient.id, t=10.0, language="fr",
-                                    protocol_id=v1.protocol_id,
-                                    ladder_version_id=v1.version_id, plan=plan.to_json())
+        assert plan.steps[0].params == {
+            "distance": 3.0,
+            "size": 3.0,
+            "count": 1,
+            "activity": "still",
+            "location": "floor",
+        }
+        session = rec.start_session(
+            patient.id,
+            t=10.0,
+            language="fr",
+            protocol_id=v1.protocol_id,
+            ladder_version_id=v1.version_id,
+            plan=plan.to_json(),
+        )
         rec.end_session(session.id, t=20.0)
         # The therapist then reworks the ladder for the next session.
-        v2 = store.save(v1.move("hand-half-metre", 3).edit(
-            "floor-far-still", text=Text(en="Changed", fr="Modifié")), t=30.0)
+        v2 = store.save(
+            v1.move("hand-half-metre", 3).edit(
+                "floor-far-still", text=Text(en="Changed", fr="Modifié")
+            ),
+            t=30.0,
+        )
         assert v2.version == 2
         used = store.version(rec.session(session.id).ladder_version_id)
         assert used.steps == v1.steps and used.version == 1

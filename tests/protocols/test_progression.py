@@ -36,32 +36,35 @@ def kind(values: Sequence[int | None], rule: HabituationRule = RULE) -> str | No
 # -- habituation -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ((), None),
-    ((20,), None),                      # a single rating: nothing to compare
-    ((90,), None),                      # one high rating is not "stays"
-    ((90, 88), "habituation.step_down"),
-    ((85, 85), "habituation.step_down"),  # "at or above" 85
-    ((90, 84), None),
-    ((80, 30), None),                   # one rating meets the rule, two are needed
-    ((80, 30, 25), "habituation.step_up"),
-    ((60, 40, 30, 28), "habituation.step_up"),
-    ((60, 31, 30), None),               # 31 is above the threshold: run is one long
-    ((50, 25, 25), "habituation.step_up"),  # exactly a 50 % fall counts
-    ((50, 26, 26), None),               # 48 % fall: not enough even under 30
-    ((20, 10, 10), "habituation.step_up"),  # low peak, halved and low
-    ((0, 0, 0), None),                  # no distress, no fall to measure
-    ((80, 30, 25, 60), None),           # a rise after the fall breaks the run
-    ((80, 30, 25, 60, 28), None),
-    ((80, 30, 25, 60, 28, 26), "habituation.step_up"),
-    ((40, 20, 18, 90, 40, 30), None),   # new peak 90: 30 is only the first under it
-    ((40, 20, 18, 90, 40, 30, 20), "habituation.step_up"),
-    ((80, 30, None, 25), None),         # a missed rating breaks consecutiveness
-    ((80, 30, None, 25, 20), "habituation.step_up"),
-    ((90, None, 90), None),
-    ((90, None, 90, 95), "habituation.step_down"),
-    ((95, 90, 40), None),               # step down no longer holds after a fall
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ((), None),
+        ((20,), None),  # a single rating: nothing to compare
+        ((90,), None),  # one high rating is not "stays"
+        ((90, 88), "habituation.step_down"),
+        ((85, 85), "habituation.step_down"),  # "at or above" 85
+        ((90, 84), None),
+        ((80, 30), None),  # one rating meets the rule, two are needed
+        ((80, 30, 25), "habituation.step_up"),
+        ((60, 40, 30, 28), "habituation.step_up"),
+        ((60, 31, 30), None),  # 31 is above the threshold: run is one long
+        ((50, 25, 25), "habituation.step_up"),  # exactly a 50 % fall counts
+        ((50, 26, 26), None),  # 48 % fall: not enough even under 30
+        ((20, 10, 10), "habituation.step_up"),  # low peak, halved and low
+        ((0, 0, 0), None),  # no distress, no fall to measure
+        ((80, 30, 25, 60), None),  # a rise after the fall breaks the run
+        ((80, 30, 25, 60, 28), None),
+        ((80, 30, 25, 60, 28, 26), "habituation.step_up"),
+        ((40, 20, 18, 90, 40, 30), None),  # new peak 90: 30 is only the first under it
+        ((40, 20, 18, 90, 40, 30, 20), "habituation.step_up"),
+        ((80, 30, None, 25), None),  # a missed rating breaks consecutiveness
+        ((80, 30, None, 25, 20), "habituation.step_up"),
+        ((90, None, 90), None),
+        ((90, None, 90, 95), "habituation.step_down"),
+        ((95, 90, 40), None),  # step down no longer holds after a fall
+    ],
+)
 def test_habituation_sequences(values: tuple[int | None, ...], expected: str | None) -> None:
     assert kind(values) == expected
 
@@ -111,8 +114,8 @@ def test_monitor_suggests_once_per_change() -> None:
     assert [mon.rating("a", SudsPoint(i, v)) for i, v in enumerate(seq)] == [None, None]
     first = mon.rating("a", SudsPoint(2, 25))
     assert first is not None and first.kind == "habituation.step_up"
-    assert mon.rating("a", SudsPoint(3, 20)) is None      # still holds: not repeated
-    assert mon.rating("a", SudsPoint(4, 50)) is None      # no longer holds
+    assert mon.rating("a", SudsPoint(3, 20)) is None  # still holds: not repeated
+    assert mon.rating("a", SudsPoint(4, 50)) is None  # no longer holds
     assert mon.rating("a", SudsPoint(5, 25)) is None
     again = mon.rating("a", SudsPoint(6, 20))
     assert again is not None and again.kind == "habituation.step_up"
@@ -160,8 +163,9 @@ def test_expectancy_violation_and_variability() -> None:
     e = Expectancy(step.id, "It will run up my arm and I will panic", 90, t_before=0.0)
     assert rule.before_step(step, e) is None
     assert not e.tested and e.violation is None and e.belief_change is None
-    done = e.after(observed_outcome="It stopped short; I stayed", occurred=False,
-                   likelihood_after=30, t=300.0)
+    done = e.after(
+        observed_outcome="It stopped short; I stayed", occurred=False, likelihood_after=30, t=300.0
+    )
     assert (done.violation, done.belief_change) == (90, 60)
     s = rule.after_step(step, done, decl)
     assert s.kind == "inhibitory.vary" and s.t == 300.0
@@ -174,7 +178,8 @@ def test_expectancy_violation_and_variability() -> None:
 def test_small_belief_change_suggests_testing_again() -> None:
     step = _step("table-1m-still")
     e = Expectancy(step.id, "It will jump at me", 70, 0.0).after(
-        observed_outcome="It stayed still", occurred=False, likelihood_after=60, t=120.0)
+        observed_outcome="It stayed still", occurred=False, likelihood_after=60, t=120.0
+    )
     s = InhibitoryLearningRule().after_step(step, e, registry.declaration("spiders"))
     assert s.kind == "inhibitory.test_again"
     assert "belief down 10 points" in s.text.en and "sans comportements de sécurité" in s.text.fr
@@ -182,7 +187,8 @@ def test_small_belief_change_suggests_testing_again() -> None:
 
 def test_feared_outcome_that_happened() -> None:
     e = Expectancy("x", "I will feel sick", 30, 0.0).after(
-        observed_outcome="felt a bit sick", occurred=True, likelihood_after=40, t=10.0)
+        observed_outcome="felt a bit sick", occurred=True, likelihood_after=40, t=10.0
+    )
     assert e.violation == 70 and e.belief_change == -10
 
 
@@ -197,8 +203,9 @@ def test_expectancy_input_checks() -> None:
     with pytest.raises(ProgressionError):
         e.after(observed_outcome="ok", occurred=False, likelihood_after=10, t=5.0)
     with pytest.raises(ProgressionError):
-        InhibitoryLearningRule().after_step(_step("floor-far-still"), e,
-                                            registry.declaration("spiders"))
+        InhibitoryLearningRule().after_step(
+            _step("floor-far-still"), e, registry.declaration("spiders")
+        )
     assert Expectancy.from_dict(e.to_dict()) == e
 
 
@@ -217,33 +224,37 @@ def test_variant_prefers_context_and_stays_in_range() -> None:
 def test_suds_schedule_default_rule() -> None:
     rule = SudsScheduleRule()
     assert (rule.interval_min, rule.at_step_change) == (5.0, True)
-    due = suds_due(rule, now=0.0, session_started_t=0.0, last_rating_t=None,
-                   step_started_t=None)
+    due = suds_due(rule, now=0.0, session_started_t=0.0, last_rating_t=None, step_started_t=None)
     assert due is not None and due.reason is DueReason.FIRST
-    due = suds_due(rule, now=12.0, session_started_t=0.0, last_rating_t=5.0,
-                   step_started_t=10.0)
+    due = suds_due(rule, now=12.0, session_started_t=0.0, last_rating_t=5.0, step_started_t=10.0)
     assert due is not None and due.reason is DueReason.STEP and due.since_t == 10.0
-    assert suds_due(rule, now=319.9, session_started_t=0.0, last_rating_t=20.0,
-                    step_started_t=10.0) is None
-    due = suds_due(rule, now=320.0, session_started_t=0.0, last_rating_t=20.0,
-                   step_started_t=10.0)
+    assert (
+        suds_due(rule, now=319.9, session_started_t=0.0, last_rating_t=20.0, step_started_t=10.0)
+        is None
+    )
+    due = suds_due(rule, now=320.0, session_started_t=0.0, last_rating_t=20.0, step_started_t=10.0)
     assert due is not None and due.reason is DueReason.INTERVAL and due.since_t == 320.0
     assert due.text("en") == "SUDS: 5 minutes since the last rating"
     assert due.text("fr") == "SUDS : 5 minutes depuis la dernière évaluation"
-    assert next_due_t(rule, session_started_t=0.0, last_rating_t=20.0,
-                      step_started_t=10.0) == 320.0
+    assert next_due_t(rule, session_started_t=0.0, last_rating_t=20.0, step_started_t=10.0) == 320.0
 
 
 def test_suds_schedule_configured_per_protocol() -> None:
     rule = SudsScheduleRule(interval_min=2, at_step_change=False, at_step_end=True)
-    assert suds_due(rule, now=100.0, session_started_t=0.0, last_rating_t=50.0,
-                    step_started_t=60.0) is None
-    due = suds_due(rule, now=170.0, session_started_t=0.0, last_rating_t=50.0,
-                   step_started_t=60.0)
+    assert (
+        suds_due(rule, now=100.0, session_started_t=0.0, last_rating_t=50.0, step_started_t=60.0)
+        is None
+    )
+    due = suds_due(rule, now=170.0, session_started_t=0.0, last_rating_t=50.0, step_started_t=60.0)
     assert due is not None and due.reason is DueReason.INTERVAL
     end = due_before_leaving_step(rule, now=300.0, last_rating_t=200.0, step_started_t=60.0)
     assert end is not None and end.reason is DueReason.STEP_END
-    assert due_before_leaving_step(rule, now=300.0, last_rating_t=250.0,
-                                   step_started_t=60.0) is None
-    assert due_before_leaving_step(SudsScheduleRule(), now=300.0, last_rating_t=None,
-                                   step_started_t=60.0) is None
+    assert (
+        due_before_leaving_step(rule, now=300.0, last_rating_t=250.0, step_started_t=60.0) is None
+    )
+    assert (
+        due_before_leaving_step(
+            SudsScheduleRule(), now=300.0, last_rating_t=None, step_started_t=60.0
+        )
+        is None
+    )

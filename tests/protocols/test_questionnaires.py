@@ -40,11 +40,19 @@ def test_ssq_zero_one_and_max() -> None:
     assert zero.warning is None
     ones = score_ssq([1] * 16)
     # raw sums 7, 7, 7: 7 x 9.54, 7 x 7.58, 7 x 13.92, 21 x 3.74
-    assert dict(ones.scores) == {"nausea": 66.78, "oculomotor": 53.06,
-                                 "disorientation": 97.44, "total": 78.54}
+    assert dict(ones.scores) == {
+        "nausea": 66.78,
+        "oculomotor": 53.06,
+        "disorientation": 97.44,
+        "total": 78.54,
+    }
     top = score_ssq([3] * 16)
-    assert dict(top.scores) == {"nausea": 200.34, "oculomotor": 159.18,
-                                "disorientation": 292.32, "total": 235.62}
+    assert dict(top.scores) == {
+        "nausea": 200.34,
+        "oculomotor": 159.18,
+        "disorientation": 292.32,
+        "total": 235.62,
+    }
 
 
 def test_ssq_hand_computed_example() -> None:
@@ -52,8 +60,12 @@ def test_ssq_hand_computed_example() -> None:
     # N: items 1 + 8 = 1 + 2 = 3 -> 28.62; O: items 1 + 11 = 2 -> 15.16;
     # D: items 8 + 11 + 12 = 2 + 1 + 3 = 6 -> 83.52; total (3 + 2 + 6) x 3.74 = 41.14.
     r = score_ssq(ssq(general_discomfort=1, nausea=2, blurred_vision=1, dizzy_eyes_open=3))
-    assert dict(r.scores) == {"nausea": 28.62, "oculomotor": 15.16,
-                              "disorientation": 83.52, "total": 41.14}
+    assert dict(r.scores) == {
+        "nausea": 28.62,
+        "oculomotor": 15.16,
+        "disorientation": 83.52,
+        "total": 41.14,
+    }
     assert r.warning is not None
     assert "41.14" in r.warning.en and "Cybermalaise" in r.warning.fr
     assert r.record_scores()["warning"] == r.warning.to_dict()
@@ -72,14 +84,17 @@ def test_ssq_threshold_is_strictly_above() -> None:
     assert lines[1].startswith("⚠ Cybermalaise")
 
 
-@pytest.mark.parametrize(("answers", "message"), [
-    ({"fatigue": 1}, "no answer for general_discomfort"),
-    ({**ssq(), "fatigue": 4}, "fatigue must be a whole number from 0 to 3"),
-    ({**ssq(), "fatigue": True}, "fatigue must be"),
-    ({**ssq(), "fatigue": 1.5}, "fatigue must be"),
-    ({**ssq(), "yawning": 1}, "unknown item(s) yawning"),
-    ([0] * 15, "16 answers expected"),
-])
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"fatigue": 1}, "no answer for general_discomfort"),
+        ({**ssq(), "fatigue": 4}, "fatigue must be a whole number from 0 to 3"),
+        ({**ssq(), "fatigue": True}, "fatigue must be"),
+        ({**ssq(), "fatigue": 1.5}, "fatigue must be"),
+        ({**ssq(), "yawning": 1}, "unknown item(s) yawning"),
+        ([0] * 15, "16 answers expected"),
+    ],
+)
 def test_ssq_bad_answers(answers: object, message: str) -> None:
     with pytest.raises(QuestionnaireError, match=None) as exc:
         score_ssq(answers)  # type: ignore[arg-type]
@@ -87,8 +102,22 @@ def test_ssq_bad_answers(answers: object, message: str) -> None:
 
 
 def test_ipq_structure() -> None:
-    assert IPQ.item_ids == ["G1", "SP1", "SP2", "SP3", "SP4", "SP5", "INV1", "INV2", "INV3",
-                            "INV4", "REAL1", "REAL2", "REAL3", "REAL4"]
+    assert IPQ.item_ids == [
+        "G1",
+        "SP1",
+        "SP2",
+        "SP3",
+        "SP4",
+        "SP5",
+        "INV1",
+        "INV2",
+        "INV3",
+        "INV4",
+        "REAL1",
+        "REAL2",
+        "REAL3",
+        "REAL4",
+    ]
     assert set(IPQ_REVERSED) == {"SP2", "INV3", "REAL1"}
     assert {i.id for i in IPQ.items if i.reversed} == set(IPQ_REVERSED)
     for item in IPQ.items:
@@ -98,26 +127,52 @@ def test_ipq_structure() -> None:
 
 def test_ipq_midpoint_and_top() -> None:
     mid = score_ipq([0] * 14)
-    assert dict(mid.scores) == {"general": 3.0, "spatial_presence": 3.0, "involvement": 3.0,
-                                "realness": 3.0}
+    assert dict(mid.scores) == {
+        "general": 3.0,
+        "spatial_presence": 3.0,
+        "involvement": 3.0,
+        "realness": 3.0,
+    }
     top = score_ipq([3] * 14)
     # Reversed items answered +3 code 0: SP (6+0+6+6+6)/5, INV (6+6+0+6)/4, REAL (0+6+6+6)/4.
-    assert dict(top.scores) == {"general": 6.0, "spatial_presence": 4.8, "involvement": 4.5,
-                                "realness": 4.5}
+    assert dict(top.scores) == {
+        "general": 6.0,
+        "spatial_presence": 4.8,
+        "involvement": 4.5,
+        "realness": 4.5,
+    }
 
 
 def test_ipq_hand_computed_example() -> None:
-    answers = {"G1": 2, "SP1": 1, "SP2": -2, "SP3": 0, "SP4": 3, "SP5": 2,
-               "INV1": -1, "INV2": 0, "INV3": 1, "INV4": 2,
-               "REAL1": -3, "REAL2": 1, "REAL3": -1, "REAL4": -2}
+    answers = {
+        "G1": 2,
+        "SP1": 1,
+        "SP2": -2,
+        "SP3": 0,
+        "SP4": 3,
+        "SP5": 2,
+        "INV1": -1,
+        "INV2": 0,
+        "INV3": 1,
+        "INV4": 2,
+        "REAL1": -3,
+        "REAL2": 1,
+        "REAL3": -1,
+        "REAL4": -2,
+    }
     # Coded 0..6: G1 5; SP 4, 5 (rev), 3, 6, 5 -> 4.6; INV 2, 3, 2 (rev), 5 -> 3.0;
     # REAL 6 (rev), 4, 2, 1 -> 3.25.
     r = score("ipq", answers, phase="post")
-    assert dict(r.scores) == {"general": 5.0, "spatial_presence": 4.6, "involvement": 3.0,
-                              "realness": 3.25}
+    assert dict(r.scores) == {
+        "general": 5.0,
+        "spatial_presence": 4.6,
+        "involvement": 3.0,
+        "realness": 3.25,
+    }
     assert r.warning is None and "warning" not in r.record_scores()
-    assert r.lines("en") == ["IPQ (after): general presence 5, spatial presence 4.6, "
-                             "involvement 3, realness 3.25"]
+    assert r.lines("en") == [
+        "IPQ (after): general presence 5, spatial presence 4.6, involvement 3, realness 3.25"
+    ]
     with pytest.raises(QuestionnaireError, match="SP4 must be a whole number from -3 to 3"):
         score_ipq({**answers, "SP4": 4})
     with pytest.raises(QuestionnaireError, match="no questionnaire 'pq'"):

@@ -27,9 +27,13 @@ def test_urges_and_rituals() -> None:
         Ritual(1.0, "checking", resisted=True, kind="habit")  # type: ignore[arg-type]
     s = summarize(
         [Urge(60, 70), Urge(0, 40), Urge(120, 90), Urge(300, 30)],
-        [Ritual(50, "washed hands", resisted=True), Ritual(80, "washed hands", resisted=False),
-         Ritual(90, "wiped phone", resisted=True, kind="safety_behaviour"),
-         Ritual(200, "washed hands ", resisted=True)])
+        [
+            Ritual(50, "washed hands", resisted=True),
+            Ritual(80, "washed hands", resisted=False),
+            Ritual(90, "wiped phone", resisted=True, kind="safety_behaviour"),
+            Ritual(200, "washed hands ", resisted=True),
+        ],
+    )
     assert (s.urges, s.urge_first, s.urge_peak, s.urge_last) == (4, 40, 90, 30)
     assert (s.resisted, s.performed, s.resisted_fraction) == (3, 1, 0.75)
     hands = next(b for b in s.behaviours if b.what == "washed hands")
@@ -45,12 +49,20 @@ def test_urges_and_rituals() -> None:
 def test_hotspots_align_with_the_events_fired() -> None:
     siren = FiredEvent(10.0, "siren", Text(en="Siren", fr="Sirène"))
     events = [FiredEvent(50.0, "horn"), siren, FiredEvent(400.0, "crash")]
-    hs = [Hotspot(52.0, suds=90, note="froze"), Hotspot(14.0, suds=80), Hotspot(200.0),
-          Hotspot(400.0, suds=95)]
+    hs = [
+        Hotspot(52.0, suds=90, note="froze"),
+        Hotspot(14.0, suds=80),
+        Hotspot(200.0),
+        Hotspot(400.0, suds=95),
+    ]
     aligned = align_hotspots(hs, events, window_s=60)
     assert [a.hotspot.t for a in aligned] == [14.0, 52.0, 200.0, 400.0]
     assert [(a.cue.name if a.cue else None, a.lag_s) for a in aligned] == [
-        ("siren", 4.0), ("horn", 2.0), (None, None), ("crash", 0.0)]
+        ("siren", 4.0),
+        ("horn", 2.0),
+        (None, None),
+        ("crash", 0.0),
+    ]
     assert aligned[0].line("fr") == "00:14 point chaud (SUDS 80), 4 s après « Sirène »"
     assert aligned[1].line("en") == "00:52 hotspot (SUDS 90), 2 s after 'horn': froze"
     assert aligned[2].line("en", t0=20.0) == "03:00 hotspot, no event just before"

@@ -55,8 +55,11 @@ def test_valid_values_are_coerced() -> None:
 @pytest.mark.parametrize(
     ("values", "error", "needle"),
     [
-        ({"distanse": 1.0}, UnknownParameterError,
-         "no parameter 'distanse'; this scene has: distance"),
+        (
+            {"distanse": 1.0},
+            UnknownParameterError,
+            "no parameter 'distanse'; this scene has: distance",
+        ),
         ({"distance": "near"}, ParameterValueError, "expected float (0.15 to 3 m), got str"),
         ({"distance": True}, ParameterValueError, "got bool"),
         ({"distance": 5.0}, ParameterValueError, "5 is out of range; use 0.15 to 3 m"),
@@ -98,9 +101,17 @@ def test_intensity_direction() -> None:
     dist = DECL.param("distance")
     assert dist.intensity(3.0) == 0.0 and dist.intensity(0.15) == 1.0
     assert DECL.least_intense() == {
-        "distance": 3.0, "count": 1, "activity": "still", "lights": True}
+        "distance": 3.0,
+        "count": 1,
+        "activity": "still",
+        "lights": True,
+    }
     assert DECL.most_intense() == {
-        "distance": 0.15, "count": 10, "activity": "run", "lights": False}
+        "distance": 0.15,
+        "count": 10,
+        "activity": "run",
+        "lights": False,
+    }
 
 
 def test_event_lookup() -> None:
@@ -118,8 +129,12 @@ def test_declaration_round_trips_through_dict() -> None:
     [
         {"kind": ParamKind.FLOAT, "default": 1.0, "minimum": 2.0, "maximum": 1.0},
         {"kind": ParamKind.FLOAT, "default": 9.0, "minimum": 0.0, "maximum": 1.0},
-        {"kind": ParamKind.CHOICE, "default": "a", "choices": (Choice("a", T),),
-         "intensifies": "order"},
+        {
+            "kind": ParamKind.CHOICE,
+            "default": "a",
+            "choices": (Choice("a", T),),
+            "intensifies": "order",
+        },
     ],
 )
 def test_inconsistent_declarations_are_refused(kwargs: dict) -> None:

@@ -79,8 +79,11 @@ def _counts(engine: Engine) -> tuple[int, int, int, int, int]:
         len(TexturePool.findAllTextures("*")),
         prepared.getNumPreparedTextures() + prepared.getNumQueuedTextures(),
         len(engine.base.taskMgr.getAllTasks()),
-        len(engine.base.sfxManagerList[0].getActiveSounds() if hasattr(
-            engine.base.sfxManagerList[0], "getActiveSounds") else []),
+        len(
+            engine.base.sfxManagerList[0].getActiveSounds()
+            if hasattr(engine.base.sfxManagerList[0], "getActiveSounds")
+            else []
+        ),
     )
 
 

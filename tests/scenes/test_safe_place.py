@@ -75,7 +75,7 @@ def test_breath_curve_rises_for_forty_percent_then_falls() -> None:
     assert np.abs(np.diff(levels)).max() < 0.01  # smooth, including the turn-arounds
     rising = np.diff(levels[:1000]) > 0
     assert rising[: int(1000 * INHALE_FRACTION) - 2].all()
-    assert not rising[int(1000 * INHALE_FRACTION) + 2:].any()
+    assert not rising[int(1000 * INHALE_FRACTION) + 2 :].any()
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def test_builds_and_looks_like_a_meadow_under_a_sky(engine: Engine) -> None:
     img = aimed_frame(engine)
     assert img.std() > 20
     top = img[: SIZE[1] // 5].reshape(-1, 3).mean(axis=0)
-    bottom = img[-SIZE[1] // 4:].reshape(-1, 3).mean(axis=0)
+    bottom = img[-SIZE[1] // 4 :].reshape(-1, 3).mean(axis=0)
     assert top[2] > top[0], f"sky should be blue at the top, got {top}"
     assert bottom[1] > bottom[0] and bottom[1] > bottom[2], f"grass should be green, got {bottom}"
 
@@ -107,10 +107,16 @@ def test_guide_pulses_at_the_declared_pace(engine: Engine, bpm: float) -> None:
     times, scales = _guide_samples(engine, bpm, 3.2 * period)
     assert scales.min() == pytest.approx(2 * ORB_MIN, rel=0.02)
     assert scales.max() == pytest.approx(2 * ORB_MAX, rel=0.02)
-    peaks = [times[i] for i in range(1, len(scales) - 1)
-             if scales[i] >= scales[i - 1] and scales[i] > scales[i + 1]]
-    troughs = [times[i] for i in range(1, len(scales) - 1)
-               if scales[i] <= scales[i - 1] and scales[i] < scales[i + 1]]
+    peaks = [
+        times[i]
+        for i in range(1, len(scales) - 1)
+        if scales[i] >= scales[i - 1] and scales[i] > scales[i + 1]
+    ]
+    troughs = [
+        times[i]
+        for i in range(1, len(scales) - 1)
+        if scales[i] <= scales[i - 1] and scales[i] < scales[i + 1]
+    ]
     assert len(peaks) == 3
     assert np.diff(peaks).mean() == pytest.approx(period, abs=0.1)
     # Breathing in (trough to peak) takes 40 % of each breath.
@@ -231,8 +237,11 @@ def test_update_does_not_keep_memory(engine: Engine) -> None:
         after = tracemalloc.take_snapshot()
     finally:
         tracemalloc.stop()
-    grown = sum(s.size_diff for s in after.compare_to(before, "filename")
-                if "safe_place" in str(s.traceback))
+    grown = sum(
+        s.size_diff
+        for s in after.compare_to(before, "filename")
+        if "safe_place" in str(s.traceback)
+    )
     assert grown < 4096, f"the safe place's per-frame update keeps {grown} bytes"
 
 
@@ -246,9 +255,12 @@ def test_rebuilding_leaks_no_nodes_or_textures(engine: Engine) -> None:
 
     def counts() -> tuple[int, int, int, int]:
         prepared = gsg.getPreparedObjects()
-        return (engine.base.render.countNumDescendants(), len(TexturePool.findAllTextures("*")),
-                prepared.getNumPreparedTextures() + prepared.getNumQueuedTextures(),
-                len(engine.base.taskMgr.getAllTasks()))
+        return (
+            engine.base.render.countNumDescendants(),
+            len(TexturePool.findAllTextures("*")),
+            prepared.getNumPreparedTextures() + prepared.getNumQueuedTextures(),
+            len(engine.base.taskMgr.getAllTasks()),
+        )
 
     baseline = counts()
     for i in range(20):

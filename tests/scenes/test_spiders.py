@@ -87,8 +87,9 @@ def test_geom_builder_shapes_face_outward_and_merge_keeps_indices() -> None:
     b.add_box((0, 0, 0), (1, 2, 3), xform=transform((1, 0, 0), (30, 10, 0), 2.0))
     assert _outward_fraction(b) == 1.0
     hair = GeomBuilder()
-    hair.add_bristles(np.zeros((5, 3)), np.tile([0, 0, 1], (5, 1)), 0.1,
-                      np.tile([1, 0, 0], (5, 1)), width=0.01)
+    hair.add_bristles(
+        np.zeros((5, 3)), np.tile([0, 0, 1], (5, 1)), 0.1, np.tile([1, 0, 0], (5, 1)), width=0.01
+    )
     before = b.num_vertices
     b.merge(hair, untextured=True)
     geom = b.geom()
@@ -97,8 +98,9 @@ def test_geom_builder_shapes_face_outward_and_merge_keeps_indices() -> None:
     assert tris.max() == b.num_vertices - 1 and tris[-1].min() >= before
     assert (np.vstack(b._verts)[before:, 10:12] == UNTEXTURED_UV).all()
     with pytest.raises(ProceduralError, match="normals"):
-        GeomBuilder().add_mesh(np.zeros((3, 3)), np.zeros((2, 3)), np.zeros((3, 2)),
-                               np.array([[0, 1, 2]]))
+        GeomBuilder().add_mesh(
+            np.zeros((3, 3)), np.zeros((2, 3)), np.zeros((3, 2)), np.array([[0, 1, 2]])
+        )
 
 
 def test_texture_from_array_keeps_orientation_and_colour() -> None:
@@ -146,8 +148,13 @@ def test_declaration_is_complete_and_bilingual() -> None:
     # French labels are translations, not copies (names like "Distance" aside).
     assert sum(t.en != t.fr for t in texts) > len(texts) * 0.8
     assert SceneDecl.from_dict(decl.to_dict()) == decl
-    assert LEAST == {"distance": 3.0, "size": 2.0, "count": 1, "activity": "still",
-                     "location": "floor"}
+    assert LEAST == {
+        "distance": 3.0,
+        "size": 2.0,
+        "count": 1,
+        "activity": "still",
+        "location": "floor",
+    }
 
 
 # -- building and pictures ----------------------------------------------------------------------
@@ -209,7 +216,7 @@ def test_focus_point_is_the_nearest_spider_and_frames_it(engine: Engine) -> None
     # Framed: the spider darkens the middle of the picture, not the edges.
     img = aimed_frame(engine)
     h, w = img.shape[:2]
-    centre = img[h // 2 - 15:h // 2 + 15, w // 2 - 15:w // 2 + 15].mean(axis=2)
+    centre = img[h // 2 - 15 : h // 2 + 15, w // 2 - 15 : w // 2 + 15].mean(axis=2)
     assert float((centre < 70).mean()) > 0.05
 
 
@@ -223,7 +230,7 @@ def test_room_surfaces_keep_their_textures_far_from_the_origin(engine: Engine) -
         engine.head.lookAt(Point3(*target))
         img = frame(engine)
         h, w = img.shape[:2]
-        patch = img[h // 2 - 10:h // 2 + 10, w // 2 - 10:w // 2 + 10].reshape(-1, 3)
+        patch = img[h // 2 - 10 : h // 2 + 10, w // 2 - 10 : w // 2 + 10].reshape(-1, 3)
         r, g, b = patch.mean(axis=0)
         assert r > b + 25 and patch.mean() < 200, f"floor at {target} is not wood: {r, g, b}"
 
@@ -234,8 +241,7 @@ def test_hand_only_in_hand_mode(engine: Engine) -> None:
     scene = load(engine, location="hand", distance=0.3)
     assert not scene.hand.isHidden()
     hand = engine.right_hand.getPos(scene.root)
-    assert math.dist(scene.spider_position(0)[:2], (hand.x, hand.y)) == pytest.approx(0.3,
-                                                                                     abs=0.02)
+    assert math.dist(scene.spider_position(0)[:2], (hand.x, hand.y)) == pytest.approx(0.3, abs=0.02)
 
 
 # -- events ----------------------------------------------------------------------
@@ -327,8 +333,9 @@ def test_events_fired_again_or_during_a_change_never_jump(engine: Engine) -> Non
 
 
 # -- smooth changes ----------------------------------------------------------------------
-def positions_during(engine: Engine, scene: SpiderScene, seconds: float,
-                     index: int = 0) -> np.ndarray:
+def positions_during(
+    engine: Engine, scene: SpiderScene, seconds: float, index: int = 0
+) -> np.ndarray:
     out = []
     for _ in range(round(seconds / DT)):
         engine.simulate(DT)
@@ -336,10 +343,10 @@ def positions_during(engine: Engine, scene: SpiderScene, seconds: float,
     return np.array(out)
 
 
-@pytest.mark.parametrize(("start", "end"), [("table", "hand"), ("floor", "table"),
-                                            ("hand", "floor")])
-def test_location_change_walks_there_without_a_jump(engine: Engine, start: str,
-                                                    end: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "end"), [("table", "hand"), ("floor", "table"), ("hand", "floor")]
+)
+def test_location_change_walks_there_without_a_jump(engine: Engine, start: str, end: str) -> None:
     scene = load(engine, location=start, distance=0.6, size=8.0, count=2)
     engine.simulate(0.2)
     a = np.array(scene.spider_position(0))
@@ -482,6 +489,7 @@ def test_frame_update_does_not_allocate(engine: Engine) -> None:
         after = tracemalloc.take_snapshot()
     finally:
         tracemalloc.stop()
-    grown = sum(s.size_diff for s in after.compare_to(before, "filename")
-                if "spiders" in str(s.traceback))
+    grown = sum(
+        s.size_diff for s in after.compare_to(before, "filename") if "spiders" in str(s.traceback)
+    )
     assert grown < 4096, f"the spiders' per-frame update keeps {grown} bytes"

@@ -46,9 +46,15 @@ class LiveChart(QWidget):
         self.suds_view.setMouseEnabled(x=False, y=False)
         pi.getViewBox().sigResized.connect(self._sync_views)
         self.hr_curve = pi.plot([], [], pen=pg.mkPen(HR_COLOR, width=2))
-        self.suds_curve = pg.PlotDataItem([], [], pen=pg.mkPen(SUDS_COLOR, width=2),
-                                          symbol="o", symbolSize=9,
-                                          symbolBrush=SUDS_COLOR, symbolPen="w")
+        self.suds_curve = pg.PlotDataItem(
+            [],
+            [],
+            pen=pg.mkPen(SUDS_COLOR, width=2),
+            symbol="o",
+            symbolSize=9,
+            symbolBrush=SUDS_COLOR,
+            symbolPen="w",
+        )
         self.suds_view.addItem(self.suds_curve)
         self.legend = pi.addLegend(offset=(-8, -8))  # bottom right, clear of the marks
         self.marks: list[pg.InfiniteLine] = []
@@ -118,9 +124,18 @@ class LiveChart(QWidget):
             pen = pg.mkPen(color, width=1.4, style=pg.QtCore.Qt.PenStyle.DashLine)
         if label is None:
             return
-        line = pg.InfiniteLine(pos=self._minutes(e.t), angle=90, pen=pen, label=label,
-                               labelOpts={"position": 0.96, "color": "#2b2f33", "fill": fill,
-                                          "anchors": [(0.5, 0), (0.5, 0)]})
+        line = pg.InfiniteLine(
+            pos=self._minutes(e.t),
+            angle=90,
+            pen=pen,
+            label=label,
+            labelOpts={
+                "position": 0.96,
+                "color": "#2b2f33",
+                "fill": fill,
+                "anchors": [(0.5, 0), (0.5, 0)],
+            },
+        )
         line.setToolTip(e.text(self.model.language, self.model.scene_declaration))
         self.plot.getPlotItem().addItem(line)
         self.marks.append(line)

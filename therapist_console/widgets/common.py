@@ -47,8 +47,10 @@ QListWidget::item:selected {{ background: #dbe6ee; color: {TEXT}; }}
 def qt_locale(lang: str) -> QLocale:
     """The QLocale for a console language (decimal comma in French), without
     group separators (a spin box shows 1500, not 1 500)."""
-    loc = QLocale(QLocale.Language.French if lang == "fr" else QLocale.Language.English,
-                  QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedStates)
+    loc = QLocale(
+        QLocale.Language.French if lang == "fr" else QLocale.Language.English,
+        QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedStates,
+    )
     loc.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
     return loc
 
@@ -78,12 +80,15 @@ class Banner(QFrame):
     """A coloured strip across the session page with a message, an optional
     action button and a dismiss button; hidden until :meth:`show_text`."""
 
-    def __init__(self, background: str, border: str, *, action: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, background: str, border: str, *, action: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
-        self.setStyleSheet(f"QFrame#banner {{ background: {background}; "
-                           f"border: 1px solid {border}; border-radius: 6px; }}")
+        self.setStyleSheet(
+            f"QFrame#banner {{ background: {background}; "
+            f"border: 1px solid {border}; border-radius: 6px; }}"
+        )
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 4, 4, 4)
         self.text = QLabel()

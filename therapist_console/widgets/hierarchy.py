@@ -25,8 +25,9 @@ from therapist_console.widgets.common import ACCENT, panel
 
 
 class HierarchyList(QWidget):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None,
-                 confirm_end_rating: bool = True) -> None:
+    def __init__(
+        self, model: SessionModel, parent: QWidget | None = None, confirm_end_rating: bool = True
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.confirm_end_rating = confirm_end_rating
@@ -89,9 +90,11 @@ class HierarchyList(QWidget):
         keep = self.list.currentRow()
         self.list.clear()
         for i, step in enumerate(plan.steps if plan else ()):
-            expected = ("—" if step.expected_suds is None else str(step.expected_suds))
-            text = (f"{i + 1}. {step.label_text(lang)}\n"
-                    f"    {tr('ui.hierarchy.expected', lang)} {expected}")
+            expected = "—" if step.expected_suds is None else str(step.expected_suds)
+            text = (
+                f"{i + 1}. {step.label_text(lang)}\n"
+                f"    {tr('ui.hierarchy.expected', lang)} {expected}"
+            )
             item = QListWidgetItem(("▶ " if i == current else "") + text)
             if i == current:
                 f = QFont()
@@ -108,8 +111,9 @@ class HierarchyList(QWidget):
         s = self.model.session
         on = s is not None and s.status == "open" and plan is not None
         self.go_button.setEnabled(on)
-        self.next_button.setEnabled(on and (current is None or current + 1 < len(plan.steps)
-                                            if plan else False))
+        self.next_button.setEnabled(
+            on and (current is None or current + 1 < len(plan.steps) if plan else False)
+        )
 
     def go_next(self) -> None:
         cur = self.model.current_step
@@ -121,7 +125,8 @@ class HierarchyList(QWidget):
         lang = self.model.language
         if self.confirm_end_rating and self.model.end_rating_due() is not None:
             answer = QMessageBox.question(
-                self, tr("ui.hierarchy.title", lang), tr("ui.hierarchy.end_rating", lang))
+                self, tr("ui.hierarchy.title", lang), tr("ui.hierarchy.end_rating", lang)
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:

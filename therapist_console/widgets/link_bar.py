@@ -47,7 +47,8 @@ class LinkBar(QFrame):
         self.language.addItem("English", "en")
         self.language.addItem("Français", "fr")
         self.language.activated.connect(
-            lambda i: self.model.set_language(self.language.itemData(i)))
+            lambda i: self.model.set_language(self.language.itemData(i))
+        )
         for w in (self.link, self.address, self.patient):
             lay.addWidget(w)
         lay.addStretch(1)
@@ -74,11 +75,16 @@ class LinkBar(QFrame):
             color, text = WARN, tr("ui.link.connecting", lang)
         else:
             text = tr(f"ui.link.{state.value}", lang)
-        self.link.setText(f"<span style='color:{color}; font-size:18px'>●</span> "
-                          f"<b>{text}</b>")
+        self.link.setText(f"<span style='color:{color}; font-size:18px'>●</span> <b>{text}</b>")
         if self.endpoint:
-            self.address.setText(tr("ui.link.address", lang, endpoint=self.endpoint,
-                                    fingerprint=self.fingerprint or "?"))
+            self.address.setText(
+                tr(
+                    "ui.link.address",
+                    lang,
+                    endpoint=self.endpoint,
+                    fingerprint=self.fingerprint or "?",
+                )
+            )
         else:
             self.address.setText(tr("ui.link.none", lang))
         p = self.model.patient
@@ -94,17 +100,28 @@ class LinkBar(QFrame):
         else:
             text = tr("ui.bar.session", lang, t=fmt_clock(self.model.elapsed_s()))
             if self.model.current_step is not None and s.status == "open":
-                text += "   " + tr("ui.bar.step", lang, n=self.model.current_step.index + 1,
-                                   t=fmt_clock(self.model.step_elapsed_s()))
+                text += "   " + tr(
+                    "ui.bar.step",
+                    lang,
+                    n=self.model.current_step.index + 1,
+                    t=fmt_clock(self.model.step_elapsed_s()),
+                )
             self.clocks.setText(text)
         stats = getattr(self.model.link, "last_frame_stats", None)
         if stats is not None and self.model.link_state is LinkState.UP:
             level = smoothness(stats.median_ms, stats.p99_ms)
-            self.frames.setText(f"<span style='color:{SMOOTH_COLORS[level]}'>●</span> "
-                                + tr(f"ui.bar.smooth.{level}", lang))
-            self.frames.setToolTip(tr("ui.bar.frames", lang,
-                                      median=fmt_number(stats.median_ms, lang, 1),
-                                      p99=fmt_number(stats.p99_ms, lang, 1)))
+            self.frames.setText(
+                f"<span style='color:{SMOOTH_COLORS[level]}'>●</span> "
+                + tr(f"ui.bar.smooth.{level}", lang)
+            )
+            self.frames.setToolTip(
+                tr(
+                    "ui.bar.frames",
+                    lang,
+                    median=fmt_number(stats.median_ms, lang, 1),
+                    p99=fmt_number(stats.p99_ms, lang, 1),
+                )
+            )
         else:
             self.frames.setText("")
             self.frames.setToolTip("")

@@ -66,8 +66,11 @@ class MirrorView(QWidget):
         p.fillRect(self.rect(), QColor("#1f2326"))
         if self.image is None:
             p.setPen(QColor("#c8cdd1"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                       tr("ui.mirror.waiting", self.model.language))
+            p.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                tr("ui.mirror.waiting", self.model.language),
+            )
         else:
             size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
             x = (self.width() - size.width()) / 2
@@ -81,6 +84,9 @@ class MirrorView(QWidget):
             f.setBold(True)
             p.setFont(f)
             p.fillRect(QRectF(0, 0, self.width(), 30), QColor(79, 127, 99, 200))
-            p.drawText(QRectF(0, 0, self.width(), 30), Qt.AlignmentFlag.AlignCenter,
-                       tr("ui.mirror.paused", self.model.language))
+            p.drawText(
+                QRectF(0, 0, self.width(), 30),
+                Qt.AlignmentFlag.AlignCenter,
+                tr("ui.mirror.paused", self.model.language),
+            )
         p.end()

@@ -42,10 +42,12 @@ class PauseButton(QPushButton):
         self.setStyleSheet(
             f"QPushButton {{ background: {color}; color: white; font-size: 20px; "
             f"font-weight: 700; border-radius: 10px; border: none; padding: 8px 18px; }}"
-            "QPushButton:disabled { background: #aab3ad; }")
+            "QPushButton:disabled { background: #aab3ad; }"
+        )
         s = self.model.session
-        self.setEnabled(s is not None and s.status == "open"
-                        and self.model.link_state.value == "up")
+        self.setEnabled(
+            s is not None and s.status == "open" and self.model.link_state.value == "up"
+        )
         self.setToolTip(self.last_error)
 
     def toggle(self) -> None:

@@ -35,7 +35,7 @@ class QuestionnaireDialog(QDialog):
         grid = QGridLayout(body)
         values = list(range(self.q.scale_min, self.q.scale_max + 1))
         for c, v in enumerate(values):
-            head = (self.q.scale_labels[c].get(lang) if self.q.scale_labels else str(v))
+            head = self.q.scale_labels[c].get(lang) if self.q.scale_labels else str(v)
             grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c + 1)
         self.groups: dict[str, QButtonGroup] = {}
         for r, item in enumerate(self.q.items, start=1):
@@ -58,8 +58,9 @@ class QuestionnaireDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #a6504a;")
         lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept_answers)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

@@ -221,8 +221,7 @@ class SceneControls(QWidget):
             box = QComboBox()
             for c in spec.choices:
                 box.addItem(c.label.get(lang), c.value)
-            box.activated.connect(
-                lambda i, b=box, n=spec.name: self.change(n, b.itemData(i)))
+            box.activated.connect(lambda i, b=box, n=spec.name: self.change(n, b.itemData(i)))
             return box
         check = QCheckBox(tr("ui.controls.on", lang))
         check.clicked.connect(lambda on, n=spec.name: self.change(n, bool(on)))

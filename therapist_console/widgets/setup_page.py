@@ -189,9 +189,15 @@ class SetupPage(QWidget):
         self._show_errors()
         if self.broken_protocols:
             first = self.broken_protocols[0]
-            self.protocols_note.setText(tr(
-                "ui.setup.protocols_broken", lang, n=len(self.broken_protocols),
-                where=f"{first.file}:{first.line or '?'}", check="palier protocols check"))
+            self.protocols_note.setText(
+                tr(
+                    "ui.setup.protocols_broken",
+                    lang,
+                    n=len(self.broken_protocols),
+                    where=f"{first.file}:{first.line or '?'}",
+                    check="palier protocols check",
+                )
+            )
         keep = self.protocol.currentIndex()
         self.protocol.clear()
         for p in self.protocols:
@@ -219,8 +225,9 @@ class SetupPage(QWidget):
             self.fingerprint.setText(tr("ui.setup.fingerprint", lang, fingerprint=fp))
             self.fingerprint.setStyleSheet("font-weight: 600;")
         else:
-            self.fingerprint.setText(tr("ui.setup.fingerprint_missing", lang,
-                                        error=error or "?") if error else "")
+            self.fingerprint.setText(
+                tr("ui.setup.fingerprint_missing", lang, error=error or "?") if error else ""
+            )
             self.fingerprint.setStyleSheet("color: #a6504a;")
         self.confirm_fingerprint.setVisible(fp is not None)
 
@@ -305,9 +312,15 @@ class SetupPage(QWidget):
             store = self.model.record.ladder_store()
             for lad in store.for_patient(self.model.patient.id):
                 if lad.protocol_id == proto.id:
-                    self.ladder.addItem(tr("ui.setup.ladder_version", lang,
-                                           title=lad.title.get(lang), version=lad.version),
-                                        lad.ladder_id)
+                    self.ladder.addItem(
+                        tr(
+                            "ui.setup.ladder_version",
+                            lang,
+                            title=lad.title.get(lang),
+                            version=lad.version,
+                        ),
+                        lad.ladder_id,
+                    )
             self.ladder.setCurrentIndex(self.ladder.count() - 1)
         self.description.setText(proto.description.get(lang) if proto else "")
         self.apply_plan()
@@ -341,12 +354,21 @@ class SetupPage(QWidget):
         if proto is None or self.model.patient is None or self.ladder.currentData() != NEW_LADDER:
             return
         store = self.model.record.ladder_store()
-        lad = store.create(Ladder.from_protocol(proto, self.model.patient.id), t=self.model.now(),
-                           note="created by the console for a session")
+        lad = store.create(
+            Ladder.from_protocol(proto, self.model.patient.id),
+            t=self.model.now(),
+            note="created by the console for a session",
+        )
         self.model.set_plan(Plan.from_protocol(proto, lad))
-        self.ladder.addItem(tr("ui.setup.ladder_version", self.model.language,
-                               title=lad.title.get(self.model.language), version=lad.version),
-                            lad.ladder_id)
+        self.ladder.addItem(
+            tr(
+                "ui.setup.ladder_version",
+                self.model.language,
+                title=lad.title.get(self.model.language),
+                version=lad.version,
+            ),
+            lad.ladder_id,
+        )
         self.ladder.setCurrentIndex(self.ladder.count() - 1)
 
     def _show_plan(self) -> None:
@@ -355,13 +377,17 @@ class SetupPage(QWidget):
         plan = self.model.plan
         for i, s in enumerate(plan.steps if plan else ()):
             exp = "—" if s.expected_suds is None else str(s.expected_suds)
-            self.steps.addItem(f"{i + 1}. {s.label_text(lang)}   "
-                               f"({tr('ui.hierarchy.expected', lang)} {exp})")
+            self.steps.addItem(
+                f"{i + 1}. {s.label_text(lang)}   ({tr('ui.hierarchy.expected', lang)} {exp})"
+            )
         self._update_start()
 
     def _update_start(self) -> None:
-        self.start_button.setEnabled(self.model.patient is not None and self.model.plan is not None
-                                     and self.fingerprint_confirmed())
+        self.start_button.setEnabled(
+            self.model.patient is not None
+            and self.model.plan is not None
+            and self.fingerprint_confirmed()
+        )
 
     # -- questionnaire -----------------------------------------------------------------
     def ask_pre_questionnaire(self) -> None:
@@ -375,5 +401,6 @@ class SetupPage(QWidget):
     def _update_questionnaire_state(self) -> None:
         lang = self.model.language
         r = self.pre_questionnaire
-        self.questionnaire_state.setText(" · ".join(r.lines(lang)) if r else
-                                         tr("ui.setup.questionnaire_none", lang))
+        self.questionnaire_state.setText(
+            " · ".join(r.lines(lang)) if r else tr("ui.setup.questionnaire_none", lang)
+        )

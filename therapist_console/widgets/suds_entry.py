@@ -40,7 +40,8 @@ class SudsEntryWidget(QWidget):
 
         self.reminder = QWidget()
         self.reminder.setStyleSheet(
-            f"background: #f6ecd9; border: 1px solid {WARN}; border-radius: 6px;")
+            f"background: #f6ecd9; border: 1px solid {WARN}; border-radius: 6px;"
+        )
         rl = QHBoxLayout(self.reminder)
         rl.setContentsMargins(8, 4, 4, 4)
         self.reminder_text = QLabel()

@@ -88,8 +88,17 @@ class SummaryPage(QWidget):
             self.steps.setRowCount(0)
             return
         summ = self.model.summary()
-        hr = (tr("summary.hr_value", lang, low=summ.heart_rate.low, high=summ.heart_rate.high,
-                 mean=summ.heart_rate.mean) if summ.heart_rate else tr("summary.no_data", lang))
+        hr = (
+            tr(
+                "summary.hr_value",
+                lang,
+                low=summ.heart_rate.low,
+                high=summ.heart_rate.high,
+                mean=summ.heart_rate.mean,
+            )
+            if summ.heart_rate
+            else tr("summary.no_data", lang)
+        )
         lines = [
             f"<b>{tr('summary.duration', lang)}</b>: {fmt_clock(summ.duration_s)}",
             f"<b>{tr('report.session', lang)}</b>: {summ.session_text(lang)}",
@@ -100,18 +109,21 @@ class SummaryPage(QWidget):
             f"<b>{tr('summary.link_losses', lang)}</b>: {summ.link_losses}",
         ]
         lines += summ.questionnaire_lines(lang)
-        lines += [f"<span style='color:#a6504a'>⚠ {w}</span>"
-                  for w in summ.warning_texts(lang)]
+        lines += [f"<span style='color:#a6504a'>⚠ {w}</span>" for w in summ.warning_texts(lang)]
         self.facts.setText("<br>".join(lines))
         self.steps.setRowCount(len(summ.steps))
         for r, st in enumerate(summ.steps):
             m = st.measures
-            cells = [f"{st.step_index + 1}. {st.label_text(lang)}", fmt_clock(st.duration_s),
-                     _n(st.expected_suds), _n(m.peak if m else None), _n(m.end if m else None),
-                     "—" if m is None else f"{m.fall} ({m.fall_fraction:.0%})",
-                     "—" if m is None or m.time_to_half_fall is None
-                     else fmt_clock(m.time_to_half_fall),
-                     _n(m.ratings if m else 0)]
+            cells = [
+                f"{st.step_index + 1}. {st.label_text(lang)}",
+                fmt_clock(st.duration_s),
+                _n(st.expected_suds),
+                _n(m.peak if m else None),
+                _n(m.end if m else None),
+                "—" if m is None else f"{m.fall} ({m.fall_fraction:.0%})",
+                "—" if m is None or m.time_to_half_fall is None else fmt_clock(m.time_to_half_fall),
+                _n(m.ratings if m else 0),
+            ]
             for c, cell in enumerate(cells):
                 self.steps.setItem(r, c, QTableWidgetItem(cell))
         self.steps.resizeColumnsToContents()
@@ -136,14 +148,23 @@ class SummaryPage(QWidget):
             elif kind == "json":
                 paths = [export_json(self.model.record, s.id, folder)]
             else:
-                paths = [write_report(self.model.record, s.id,
-                                      folder / f"session-{s.id}-report.pdf", lang=lang)]
+                paths = [
+                    write_report(
+                        self.model.record, s.id, folder / f"session-{s.id}-report.pdf", lang=lang
+                    )
+                ]
         except (OSError, RuntimeError, ValueError) as exc:
             self.status.setText(tr("ui.summary.failed", lang, error=str(exc)))
             return []
         self.written.extend(paths)
-        self.status.setText(tr("ui.summary.written", lang, n=len(paths),
-                               where=str(paths[0].parent if len(paths) > 1 else paths[0])))
+        self.status.setText(
+            tr(
+                "ui.summary.written",
+                lang,
+                n=len(paths),
+                where=str(paths[0].parent if len(paths) > 1 else paths[0]),
+            )
+        )
         return paths
 
 

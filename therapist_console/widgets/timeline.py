@@ -22,14 +22,21 @@ from therapist_console.model import ModelError, SessionModel, TimelineEntry
 from therapist_console.widgets.common import fmt_clock, panel
 
 KIND_COLORS = {
-    "suds": "#3f6e8c", "note": "#2b2f33", "link": "#a6504a", "event": "#8a6d9c",
-    "step": "#4f7f63", "command": "#6b7177", "session": "#2b2f33", "suggestion": "#b0813a",
+    "suds": "#3f6e8c",
+    "note": "#2b2f33",
+    "link": "#a6504a",
+    "event": "#8a6d9c",
+    "step": "#4f7f63",
+    "command": "#6b7177",
+    "session": "#2b2f33",
+    "suggestion": "#b0813a",
 }
 
 
 class TimelineView(QWidget):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None,
-                 show_commands: bool = True) -> None:
+    def __init__(
+        self, model: SessionModel, parent: QWidget | None = None, show_commands: bool = True
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.show_commands = show_commands
@@ -82,8 +89,12 @@ class TimelineView(QWidget):
         self.note.setPlaceholderText(tr("ui.timeline.note_hint", lang))
         self.add_button.setText(tr("ui.timeline.add_note", lang))
         self.table.setHorizontalHeaderLabels(
-            [tr("ui.timeline.col.time", lang), tr("ui.timeline.col.kind", lang),
-             tr("ui.timeline.col.what", lang)])
+            [
+                tr("ui.timeline.col.time", lang),
+                tr("ui.timeline.col.kind", lang),
+                tr("ui.timeline.col.what", lang),
+            ]
+        )
         self.table.setRowCount(0)
         for e in self.model.timeline:
             self._append(e, scroll=False)
