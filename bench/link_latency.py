@@ -37,9 +37,9 @@ import zmq
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from palier import keys, wire  # noqa: E402
-from palier.lines import LineReader  # noqa: E402
-from therapist_console.client import LinkClient  # noqa: E402
+from palier.core import keys, wire  # noqa: E402
+from palier.core.lines import LineReader  # noqa: E402
+from palier.therapist_console.client import LinkClient  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

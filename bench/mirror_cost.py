@@ -33,9 +33,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from engine.app import Engine, EngineConfig  # noqa: E402
-from engine.mirror import READBACKS, MirrorStreamer  # noqa: E402
-from engine.patient_ui import PatientUI  # noqa: E402
+from palier.engine.app import Engine, EngineConfig  # noqa: E402
+from palier.engine.mirror import READBACKS, MirrorStreamer  # noqa: E402
+from palier.engine.patient_ui import PatientUI  # noqa: E402
 
 MIRROR_FPS = 15.0
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from therapist_console.record import SessionRecord
+from palier.therapist_console.record import SessionRecord
 
 T0 = 1_790_000_000.0
 
@@ -106,9 +106,9 @@ def record_rates(folder: Path, n: int) -> dict[str, float]:
 
 
 def session_90(folder: Path) -> dict[str, float | int]:
-    from therapist_console.export import export_csv, export_json
-    from therapist_console.report import write_report
-    from therapist_console.sample_session import write_sample_session
+    from palier.therapist_console.export import export_csv, export_json
+    from palier.therapist_console.report import write_report
+    from palier.therapist_console.sample_session import write_sample_session
 
     out: dict[str, float | int] = {}
     with SessionRecord(folder / "s90.sqlite3") as rec:

@@ -27,11 +27,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.backends import DisplayBackend, make_backend
-from engine.fader import Fader
-from scenes import registry
-from scenes.api import ParamValue, SceneDecl
-from scenes.base import Scene, SceneContext
+from palier.engine.backends import DisplayBackend, make_backend
+from palier.engine.fader import Fader
+from palier.scenes import registry
+from palier.scenes.api import ParamValue, SceneDecl
+from palier.scenes.base import Scene, SceneContext
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from panda3d.core import (
     unloadPrcFile,
 )
 
-from engine import BACKENDS
+from palier.engine import BACKENDS
 
 if TYPE_CHECKING:
-    from engine.app import Engine, EngineConfig
+    from palier.engine.app import Engine, EngineConfig
 
 log = logging.getLogger(__name__)
 

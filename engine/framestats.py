@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from engine.app import Engine
+    from palier.engine.app import Engine
 
 WINDOW_S = 1.0
 

@@ -42,9 +42,10 @@ from typing import TYPE_CHECKING, Any
 
 import zmq
 
-from palier import __version__, wire
-from palier.keys import CONSOLES, allowed_keys, load_own
-from scenes.api import (
+from palier import __version__
+from palier.core import wire
+from palier.core.keys import CONSOLES, allowed_keys, load_own
+from palier.scenes.api import (
     ParameterValueError,
     SceneError,
     UnknownEventError,
@@ -53,8 +54,8 @@ from scenes.api import (
 )
 
 if TYPE_CHECKING:
-    from engine.app import Engine
-    from scenes.base import Scene
+    from palier.engine.app import Engine
+    from palier.scenes.base import Scene
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def split_endpoint(endpoint: str) -> tuple[str, int]:
 def _catalogue() -> tuple[dict[str, Any], ...]:
     """Every registered scene's declaration; one that cannot be loaded is
     left out with an error in the log rather than taking the link down."""
-    from scenes import registry
+    from palier.scenes import registry
 
     out = []
     for scene_id in registry.scene_ids():
@@ -158,11 +159,11 @@ class EngineLink:
 
         # Patient-side parts (written alongside; the link only uses their API).
         if patient_ui is None:
-            from engine.patient_ui import PatientUI
+            from palier.engine.patient_ui import PatientUI
 
             patient_ui = PatientUI(engine)
         if mirror is None:
-            from engine.mirror import MirrorStreamer
+            from palier.engine.mirror import MirrorStreamer
 
             mirror = MirrorStreamer(
                 engine,
@@ -172,7 +173,7 @@ class EngineLink:
             )
             mirror.enabled = False  # only while a console asks for it
         if framestats is None:
-            from engine.framestats import FrameStats
+            from palier.engine.framestats import FrameStats
 
             framestats = FrameStats(engine)
         self.patient_ui = patient_ui
@@ -414,7 +415,7 @@ class EngineLink:
 
     @staticmethod
     def _error_for(msg: wire.Message, exc: Exception) -> wire.Error:
-        from engine.app import EngineError
+        from palier.engine.app import EngineError
 
         code = "internal"
         if isinstance(exc, _Busy):
@@ -842,7 +843,7 @@ def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
     """
 
     def look(e: Engine) -> None:
-        from engine.shots import aim_head
+        from palier.engine.shots import aim_head
 
         aim_head(e, e.scene.focus_point() if e.scene is not None else None)
 

@@ -55,7 +55,7 @@ from panda3d.core import (
 )
 
 if TYPE_CHECKING:
-    from engine.app import Engine
+    from palier.engine.app import Engine
 
 log = logging.getLogger(__name__)
 

@@ -40,11 +40,11 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
-from protocols.measures import SUDS_MAX, SUDS_MIN, suds_anchor_labels
-from scenes.procedural import GeomBuilder
+from palier.protocols.measures import SUDS_MAX, SUDS_MIN, suds_anchor_labels
+from palier.scenes.procedural import GeomBuilder
 
 if TYPE_CHECKING:
-    from engine.app import Engine
+    from palier.engine.app import Engine
 
 log = logging.getLogger(__name__)
 
@@ -644,9 +644,9 @@ def render_example(
     message: str | None = None,
 ) -> None:
     """Picture of the rating panel over the spiders scene (README, docs):
-    ``python -m engine.patient_ui docs/img/suds-panel-en.png --language en``."""
-    from engine.app import Engine, EngineConfig
-    from engine.shots import aim_head
+    ``python -m palier.engine.patient_ui docs/img/suds-panel-en.png --language en``."""
+    from palier.engine.app import Engine, EngineConfig
+    from palier.engine.shots import aim_head
 
     engine = Engine(
         EngineConfig(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from panda3d.core import Point3
 
-from engine.app import Engine, EngineConfig
-from scenes.api import ParamValue
+from palier.engine.app import Engine, EngineConfig
+from palier.scenes.api import ParamValue
 
 
 def aim_head(engine: Engine, point: tuple[float, float, float] | None) -> None:

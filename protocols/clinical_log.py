@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from protocols._sql import write
-from protocols.erp import Ritual, Urge
-from protocols.progression import Expectancy
-from protocols.ptsd import Hotspot
+from palier.protocols._sql import write
+from palier.protocols.erp import Ritual, Urge
+from palier.protocols.progression import Expectancy
+from palier.protocols.ptsd import Hotspot
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS expectancies (

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from scenes.api import Text
+from palier.scenes.api import Text
 
 BehaviourKind = Literal["ritual", "safety_behaviour"]
 BEHAVIOUR_LABELS: dict[str, Text] = {

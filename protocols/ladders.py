@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from protocols._sql import write
-from protocols.model import (
+from palier.protocols._sql import write
+from palier.protocols.model import (
     EventPlan,
     Issue,
     Protocol,
@@ -27,8 +27,8 @@ from protocols.model import (
     step_from_data,
     to_data,
 )
-from protocols.validate import check_steps, scene_declaration
-from scenes.api import ParamValue, Text
+from palier.protocols.validate import check_steps, scene_declaration
+from palier.scenes.api import ParamValue, Text
 
 
 class LadderError(ProtocolError):
@@ -348,7 +348,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     and the clinical log (expectancies, ERP urges and rituals, PTSD hotspots).
     Runs statement by statement and never commits, so the session record's
     migration can call it inside its own transaction."""
-    from protocols.clinical_log import SCHEMA as LOG_SCHEMA
+    from palier.protocols.clinical_log import SCHEMA as LOG_SCHEMA
 
     for statement in (*SCHEMA, *LOG_SCHEMA):
         conn.execute(statement)

@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from scenes.api import ParamValue, Text
+from palier.scenes.api import ParamValue, Text
 
 log = logging.getLogger(__name__)
 
@@ -840,7 +840,7 @@ def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | No
     if proto is _BAD:
         return None, ctx.issues
     proto = dataclasses.replace(proto, source=file)
-    from protocols.validate import check_semantics
+    from palier.protocols.validate import check_semantics
 
     check_semantics(proto, ctx)
     if any(i.severity == "error" for i in ctx.issues):
@@ -1131,7 +1131,7 @@ def _rules_section() -> list[str]:
     the docstrings of the modules that use them (one source)."""
     import inspect
 
-    from protocols import progression, schedule
+    from palier.protocols import progression, schedule
 
     out = ["## How the settings are used", ""]
     for mod in (progression, schedule):

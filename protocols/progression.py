@@ -33,9 +33,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocols.measures import StepMeasures, SudsPoint, step_measures, validate_suds
-from protocols.model import ProgressionSettings, Step
-from scenes.api import ParamKind, ParamValue, SceneDecl, Text
+from palier.protocols.measures import StepMeasures, SudsPoint, step_measures, validate_suds
+from palier.protocols.model import ProgressionSettings, Step
+from palier.scenes.api import ParamKind, ParamValue, SceneDecl, Text
 
 
 class ProgressionError(ValueError):

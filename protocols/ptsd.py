@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from protocols.measures import validate_suds
-from scenes.api import Text
+from palier.protocols.measures import validate_suds
+from palier.scenes.api import Text
 
 DEFAULT_WINDOW_S = 60.0
 """An event more than this before a hotspot is not taken as its cue."""

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scenes.api import Text
+from palier.scenes.api import Text
 
 
 class QuestionnaireError(ValueError):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from protocols.model import SudsScheduleRule
-from scenes.api import Text
+from palier.protocols.model import SudsScheduleRule
+from palier.scenes.api import Text
 
 
 class DueReason(StrEnum):

@@ -11,11 +11,11 @@ import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from scenes import registry
-from scenes.api import ParamKind, SceneDecl, SceneError
+from palier.scenes import registry
+from palier.scenes.api import ParamKind, SceneDecl, SceneError
 
 if TYPE_CHECKING:
-    from protocols.model import Protocol, Step, _Ctx
+    from palier.protocols.model import Protocol, Step, _Ctx
 
 AddIssue = Callable[..., None]
 """``add(path, problem, expected="", fix="", severity="error")``."""

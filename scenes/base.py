@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from panda3d.core import AudioManager, AudioSound, NodePath
 
-from scenes.api import ParamKind, ParamValue, Ramp, SceneDecl
+from palier.scenes.api import ParamKind, ParamValue, Ramp, SceneDecl
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from scenes.api import SceneDecl, UnknownSceneError
+from palier.scenes.api import SceneDecl, UnknownSceneError
 
 if TYPE_CHECKING:
-    from scenes.base import Scene
+    from palier.scenes.base import Scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +28,11 @@ SAFE_PLACE_ID = "safe_place"
 
 SCENES: dict[str, SceneEntry] = {
     SAFE_PLACE_ID: SceneEntry(
-        "scenes.safe_place.declaration:DECLARATION", "scenes.safe_place.scene:SafePlaceScene"
+        "palier.scenes.safe_place.declaration:DECLARATION",
+        "palier.scenes.safe_place.scene:SafePlaceScene",
     ),
     "spiders": SceneEntry(
-        "scenes.spiders.declaration:DECLARATION", "scenes.spiders.scene:SpiderScene"
+        "palier.scenes.spiders.declaration:DECLARATION", "palier.scenes.spiders.scene:SpiderScene"
     ),
 }
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from therapist_console.record import SessionRecord
+from palier.therapist_console.record import SessionRecord
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,11 +1,11 @@
-"""palier.lines: no line is lost when several arrive in one chunk."""
+"""palier.core.lines: no line is lost when several arrive in one chunk."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from palier.lines import LineReader
+from palier.core.lines import LineReader
 
 
 def test_lines_written_together_are_all_read_then_eof() -> None:

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, SessionModel
-from therapist_console.widgets.chart import LiveChart
-from therapist_console.widgets.common import (
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, SessionModel
+from palier.therapist_console.widgets.chart import LiveChart
+from palier.therapist_console.widgets.common import (
     ACCENT,
     ALERT,
     ALERT_BG,
@@ -42,15 +42,15 @@ from therapist_console.widgets.common import (
     GuiThread,
     qt_locale,
 )
-from therapist_console.widgets.hierarchy import HierarchyList
-from therapist_console.widgets.link_bar import LinkBar
-from therapist_console.widgets.mirror_view import MirrorView
-from therapist_console.widgets.pause_button import SHORTCUT, PauseButton
-from therapist_console.widgets.scene_controls import SceneControls
-from therapist_console.widgets.setup_page import SetupPage
-from therapist_console.widgets.suds_entry import SudsEntryWidget
-from therapist_console.widgets.summary_page import SummaryPage
-from therapist_console.widgets.timeline import TimelineView
+from palier.therapist_console.widgets.hierarchy import HierarchyList
+from palier.therapist_console.widgets.link_bar import LinkBar
+from palier.therapist_console.widgets.mirror_view import MirrorView
+from palier.therapist_console.widgets.pause_button import SHORTCUT, PauseButton
+from palier.therapist_console.widgets.scene_controls import SceneControls
+from palier.therapist_console.widgets.setup_page import SetupPage
+from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
+from palier.therapist_console.widgets.summary_page import SummaryPage
+from palier.therapist_console.widgets.timeline import TimelineView
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
 
     # -- link -------------------------------------------------------------------
     def engine_fingerprint(self) -> str:
-        from palier import keys
+        from palier.core import keys
 
         kdir = self.keys_dir or keys.default_keys_dir()
         return keys.fingerprint(keys.engine_key(kdir))
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
     def show_trusted_key(self) -> str | None:
         """Show the trusted engine key's fingerprint on the setup page, before
         any connection, for the therapist to compare with the headset PC's."""
-        from palier.keys import KeysError
+        from palier.core.keys import KeysError
 
         try:
             fp = self.engine_fingerprint()
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
     def connect_engine(self, endpoint: str) -> bool:
         """Connect (or reconnect) to the engine at ``endpoint``; False on a
         setup error (shown on the setup page: missing keys, bad address)."""
-        from therapist_console.client import LinkClient
+        from palier.therapist_console.client import LinkClient
 
         lang = self.model.language
         self.disconnect_engine()
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
             client.close()
 
     def _on_link(self, state: Any) -> None:
-        from palier import wire
+        from palier.core import wire
 
         if state.value != "up" or self.client is None:
             return
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         """Record a questionnaire through the model's scoring path
         (``protocols.questionnaires``), which raises the cybersickness
         warning when the SSQ is high, before or after the session."""
-        from protocols.questionnaires import QuestionnaireError
+        from palier.protocols.questionnaires import QuestionnaireError
 
         try:
             self.model.score_questionnaire(result.questionnaire, result.phase, dict(result.answers))
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            from therapist_console.widgets.questionnaire import QuestionnaireDialog
+            from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 
             dlg = QuestionnaireDialog("ssq", "post", lang, self)
             if dlg.exec() and dlg.outcome is not None:
@@ -481,9 +481,9 @@ def run_console(
     simulate_heart_rate: bool = False,
 ) -> int:
     """``palier console``: open the window and run until it closes."""
-    from therapist_console.heart_rate import SimulatedHeartRate
-    from therapist_console.i18n import detect_language
-    from therapist_console.record import SessionRecord
+    from palier.therapist_console.heart_rate import SimulatedHeartRate
+    from palier.therapist_console.i18n import detect_language
+    from palier.therapist_console.record import SessionRecord
 
     lang = language or detect_language()
     app = make_app(language=lang)

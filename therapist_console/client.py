@@ -46,9 +46,10 @@ from typing import Any
 import zmq
 from zmq.utils.monitor import parse_monitor_message
 
-from palier import __version__, wire
-from palier.keys import KeyPair, default_keys_dir, engine_key, load_own
-from scenes.api import SceneDecl
+from palier import __version__
+from palier.core import wire
+from palier.core.keys import KeyPair, default_keys_dir, engine_key, load_own
+from palier.scenes.api import SceneDecl
 
 log = logging.getLogger(__name__)
 

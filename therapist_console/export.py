@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from therapist_console.record import SessionRecord
-from therapist_console.summary import summarize
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.summary import summarize
 
 EXPORT_FORMAT = "palier-session"
 EXPORT_VERSION = 1

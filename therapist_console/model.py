@@ -31,16 +31,16 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
-from protocols.measures import SudsError, validate_suds
-from therapist_console.heart_rate import HeartRateSample, HeartRateSource
-from therapist_console.i18n import colon, fmt_number, localized_error, tr
-from therapist_console.record import (
+from palier.protocols.measures import SudsError, validate_suds
+from palier.therapist_console.heart_rate import HeartRateSample, HeartRateSource
+from palier.therapist_console.i18n import colon, fmt_number, localized_error, tr
+from palier.therapist_console.record import (
     Patient,
     SessionInfo,
     SessionRecord,
     StepRow,
 )
-from therapist_console.summary import SessionSummary, label_text, summarize
+from palier.therapist_console.summary import SessionSummary, label_text, summarize
 
 log = logging.getLogger(__name__)
 
@@ -249,11 +249,11 @@ class Plan:
     def from_json(cls, data: Mapping[str, Any]) -> Plan:
         rule = prog = None
         if data.get("suds_schedule"):
-            from protocols.model import SudsScheduleRule
+            from palier.protocols.model import SudsScheduleRule
 
             rule = SudsScheduleRule(**dict(data["suds_schedule"]))
         if data.get("progression"):
-            from protocols.model import ProgressionSettings
+            from palier.protocols.model import ProgressionSettings
 
             prog = ProgressionSettings(**dict(data["progression"]))
         return cls(
@@ -510,7 +510,7 @@ class Reminder:
 class EngineLink(Protocol):
     """What the model needs from the link client (``therapist_console.client.LinkClient``).
 
-    ``submit`` queues one command (a ``palier.wire`` command class and its
+    ``submit`` queues one command (a ``palier.core.wire`` command class and its
     fields, the request id filled in) and returns at once a Future that
     resolves to the engine's ``wire.Ack`` or raises (``CommandError``: refused,
     ``CommandTimeout``, ``LinkDown``). The model never blocks the GUI thread.
@@ -550,7 +550,7 @@ class ModelEvents:
         self.timeline: Signal[TimelineEntry] = Signal("timeline")
         self.link: Signal[LinkState] = Signal("link")
         self.engine_state: Signal[Mapping[str, Any]] = Signal("engine_state")
-        """Latest engine state (``palier.wire.StateFields`` as a dict), for the mirror panel."""
+        """Latest engine state (``wire.StateFields`` as a dict), for the mirror panel."""
         self.paused: Signal[bool] = Signal("paused")
         self.reminder: Signal[Reminder | None] = Signal("reminder")
         """A SUDS reminder became due (Reminder) or was cleared (None)."""
@@ -748,7 +748,7 @@ class SessionModel:
         (nothing recorded) for incomplete or out-of-range answers. A warning
         (cybersickness) is emitted on ``events.warning`` and shown in the
         summary and the report. Returns the ``Result``."""
-        from protocols.questionnaires import DEFAULT_SSQ_THRESHOLD, score
+        from palier.protocols.questionnaires import DEFAULT_SSQ_THRESHOLD, score
 
         session = self._require_session()
         result = score(
@@ -783,7 +783,7 @@ class SessionModel:
 
     def log_urge(self, value: object) -> int:
         """ERP: the urge to ritualise, 0-100 (``protocols.erp.validate_urge``)."""
-        from protocols.erp import Urge, validate_urge
+        from palier.protocols.erp import Urge, validate_urge
 
         session = self._require_session()
         t = self.now()
@@ -794,7 +794,7 @@ class SessionModel:
 
     def log_ritual(self, what: str, *, resisted: bool, kind: str = "ritual") -> int:
         """ERP: a ritual or safety behaviour, done or resisted."""
-        from protocols.erp import Ritual
+        from palier.protocols.erp import Ritual
 
         session = self._require_session()
         t = self.now()
@@ -816,7 +816,7 @@ class SessionModel:
 
     def mark_hotspot(self, suds: int | None = None, note: str = "") -> int:
         """PTSD: mark a hotspot (peak distress) now, optionally with its SUDS."""
-        from protocols.ptsd import Hotspot
+        from palier.protocols.ptsd import Hotspot
 
         session = self._require_session()
         t = self.now()
@@ -834,7 +834,7 @@ class SessionModel:
     def record_expectancy(self, feared_outcome: str, likelihood_before: int) -> int:
         """Inhibitory learning, before the step: what the patient fears will
         happen and how likely it feels (0-100 %)."""
-        from protocols.progression import Expectancy
+        from palier.protocols.progression import Expectancy
 
         session = self._require_session()
         key = self._step_key()
@@ -859,7 +859,7 @@ class SessionModel:
         """After the step: what happened and the likelihood now. Records it and
         shows the inhibitory-learning suggestion (test again, or vary).
         Returns the ``protocols.progression.Suggestion``."""
-        from protocols.progression import InhibitoryLearningRule
+        from palier.protocols.progression import InhibitoryLearningRule
 
         self._require_session()
         exp = self._expectancies.get(expectancy_id)
@@ -1067,7 +1067,7 @@ class SessionModel:
         self.events.step.emit(self.current_step)
         self._update_reminder(t)
         if self.progression_mode == "inhibitory_learning":
-            from protocols.progression import InhibitoryLearningRule
+            from palier.protocols.progression import InhibitoryLearningRule
 
             known = next(
                 (e for e in reversed(self._expectancies.values()) if e.step_id == plan_step.key),
@@ -1086,7 +1086,7 @@ class SessionModel:
             raise localized_error(ModelError, "model.error.no_param", self.language)
         decl = self.scene_declaration()
         if decl is not None:
-            from scenes.api import SceneError
+            from palier.scenes.api import SceneError
 
             try:  # all or nothing, before anything is sent or recorded
                 values = decl.validate_values(values)
@@ -1140,7 +1140,7 @@ class SessionModel:
         The command is committed before it leaves, so a crash between the two
         leaves a 'sent' row (never an unrecorded command that took effect).
         """
-        from palier import wire
+        from palier.core import wire
 
         session = self._require_session()
         link = self._require_link()
@@ -1309,11 +1309,11 @@ class SessionModel:
             return
         if entry.step_index != step.index:
             return
-        from protocols.measures import SudsPoint
+        from palier.protocols.measures import SudsPoint
 
         if self._monitor is None:
-            from protocols.model import ProgressionSettings
-            from protocols.progression import HabituationRule, ProgressionMonitor
+            from palier.protocols.model import ProgressionSettings
+            from palier.protocols.progression import HabituationRule, ProgressionMonitor
 
             settings = (
                 self.plan.progression
@@ -1391,7 +1391,7 @@ class SessionModel:
         """The SUDS schedule in force: the protocol's (``[suds_schedule]``) or the
         default (every 5 minutes and at each step change), with the therapist's
         interval if they set one (``reminder_interval_s``)."""
-        from protocols.model import SudsScheduleRule
+        from palier.protocols.model import SudsScheduleRule
 
         rule = (
             self.plan.suds_schedule
@@ -1410,7 +1410,7 @@ class SessionModel:
         self._update_reminder(self.now())
 
     def _reminder_due(self, now: float) -> Reminder | None:
-        from protocols.schedule import suds_due
+        from palier.protocols.schedule import suds_due
 
         if self.session is None or self.session.status != "open":
             return None
@@ -1428,7 +1428,7 @@ class SessionModel:
     def end_rating_due(self) -> Reminder | None:
         """Before leaving the current step: is an end rating due (protocols with
         ``at_step_end``)? The widget asks, the therapist decides."""
-        from protocols.schedule import due_before_leaving_step
+        from palier.protocols.schedule import due_before_leaving_step
 
         if self.current_step is None or self.session is None:
             return None
@@ -1488,7 +1488,7 @@ class SessionModel:
             except KeyError:
                 pass
         try:
-            from scenes import registry
+            from palier.scenes import registry
 
             return registry.declaration(scene_id)
         except Exception:
@@ -1579,7 +1579,7 @@ class SessionModel:
             self._add_timeline(t, "link", kind, {"detail": detail}, rid)
 
     def on_state(self, state: Any) -> None:
-        """An engine state (``palier.wire.StateFields`` or its dict): mirror, pause."""
+        """An engine state (``palier.core.wire.StateFields`` or its dict): mirror, pause."""
         data = state.as_dict() if hasattr(state, "as_dict") else dict(state)
         self.engine_state = data
         if "paused" in data:
@@ -1705,7 +1705,7 @@ class SessionModel:
         step = self.current_step
         if step is None or not step.plan_step.events or self.paused:
             return
-        from protocols.model import EventPlan
+        from palier.protocols.model import EventPlan
 
         elapsed = now - step.started_at
         if elapsed < self._planned_checked_s:
@@ -1760,13 +1760,13 @@ _COMMANDS = {
     "resume": "Resume",
     "ask_suds": "AskSuds",
 }
-"""Model command name -> ``palier.wire`` class (the model's names are the record's)."""
+"""Model command name -> ``palier.core.wire`` class (the model's names are the record's)."""
 
 
 def _protocol_step(plan_step: PlanStep) -> Any:
     """The ``protocols.model.Step`` a plan step came from (for protocols' rules)."""
-    from protocols.model import Step
-    from scenes.api import Text
+    from palier.protocols.model import Step
+    from palier.scenes.api import Text
 
     label = plan_step.label
     text = (

@@ -46,8 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from protocols.measures import validate_suds
-from therapist_console.i18n import localized_error
+from palier.protocols.measures import validate_suds
+from palier.therapist_console.i18n import localized_error
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ def _migrate_v2(conn: sqlite3.Connection) -> None:
     # ladder version it used are one backup, one set of permissions. The
     # protocols package owns those tables; it never commits, so this runs
     # inside the migration's transaction.
-    from protocols.ladders import create_schema
+    from palier.protocols.ladders import create_schema
 
     create_schema(conn)
 
@@ -556,7 +556,7 @@ class SessionRecord:
         # The protocols package owns these tables and may add some in a later
         # version; its create_schema is idempotent (CREATE ... IF NOT EXISTS),
         # so running it at every open keeps them present whatever the version.
-        from protocols.ladders import create_schema
+        from palier.protocols.ladders import create_schema
 
         with self._tx() as c:
             create_schema(c)
@@ -620,7 +620,7 @@ class SessionRecord:
         """Expectancies, ERP urges and rituals, PTSD hotspots
         (``protocols.clinical_log.ClinicalLog``) on the writer connection,
         every call holding the record's lock."""
-        from protocols.clinical_log import ClinicalLog
+        from palier.protocols.clinical_log import ClinicalLog
 
         if self.readonly:
             return ClinicalLog(self._conn)  # reads only: query_only refuses writes
@@ -631,7 +631,7 @@ class SessionRecord:
         file's writer connection, every call holding the record's lock so a
         ladder edit never interleaves with a clinical write from another
         thread."""
-        from protocols.ladders import LadderStore
+        from palier.protocols.ladders import LadderStore
 
         if self.readonly:
             raise RecordError(f"{self.path} is open read-only; ladders cannot be edited")

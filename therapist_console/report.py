@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from therapist_console.i18n import colon, tr
-from therapist_console.record import SessionRecord
-from therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
+from palier.therapist_console.i18n import colon, tr
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 16.0
@@ -1094,7 +1094,7 @@ class _Doc:
         scene = self.step_scene.get(e["step_id"])
         if scene:
             try:
-                from scenes import registry
+                from palier.scenes import registry
 
                 return registry.declaration(scene).event(e["name"]).label.get(self.lang)
             except Exception:  # scene not installed on this machine, renamed event
@@ -1245,3 +1245,31 @@ def pdf_page_to_png(
         return w, h
     finally:
         doc.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m palier.therapist_console.report --sample PNG``: write a sample
+    session to a throwaway record and render page 1 of its PDF report (this is
+    how docs/img/report-page1.png is made)."""
+    import argparse
+    import tempfile
+
+    from palier.therapist_console.sample_session import write_sample_session
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--sample", type=Path, required=True, metavar="PNG")
+    parser.add_argument("--pdf", type=Path, help="also keep the PDF here")
+    parser.add_argument("--lang", choices=("en", "fr"), default="en")
+    parser.add_argument("--scale", type=float, default=1.6)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        with SessionRecord(Path(tmp) / "sample.sqlite3") as rec:
+            counts = write_sample_session(rec, language=args.lang)
+            pdf = write_report(rec, counts.session_id, args.pdf or Path(tmp) / "report.pdf")
+        w, h = pdf_page_to_png(pdf, 0, args.sample, scale=args.scale)
+    print(f"{args.sample} ({w}x{h})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,8 +18,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from therapist_console.heart_rate import SimulatedHeartRate
-from therapist_console.record import SessionRecord
+from palier.therapist_console.heart_rate import SimulatedHeartRate
+from palier.therapist_console.record import SessionRecord
 
 SAMPLE_PLAN: dict[str, Any] = {
     "protocol_id": "specific_phobia.spiders",
@@ -374,32 +374,3 @@ def write_sample_session(
         counts["suds"],
         counts["commands"],
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m therapist_console.sample_session --report PNG``: write a sample
-    session to a throwaway record and render page 1 of its PDF report (this is
-    how docs/img/report-page1.png is made)."""
-    import argparse
-    import tempfile
-    from pathlib import Path
-
-    from therapist_console.report import pdf_page_to_png, write_report
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--report", type=Path, required=True, metavar="PNG")
-    parser.add_argument("--pdf", type=Path, help="also keep the PDF here")
-    parser.add_argument("--lang", choices=("en", "fr"), default="en")
-    parser.add_argument("--scale", type=float, default=1.6)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        with SessionRecord(Path(tmp) / "sample.sqlite3") as rec:
-            counts = write_sample_session(rec, language=args.lang)
-            pdf = write_report(rec, counts.session_id, args.pdf or Path(tmp) / "report.pdf")
-        w, h = pdf_page_to_png(pdf, 0, args.report, scale=args.scale)
-    print(f"{args.report} ({w}x{h})")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -11,15 +11,15 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocols.measures import (
+from palier.protocols.measures import (
     BetweenSessionChange,
     StepMeasures,
     SudsPoint,
     between_session_change,
     step_measures,
 )
-from therapist_console.i18n import tr
-from therapist_console.record import SessionInfo, SessionRecord, StepRow
+from palier.therapist_console.i18n import tr
+from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
 
 
 def ordinal(n: int, lang: str) -> str:
@@ -144,7 +144,7 @@ class SessionSummary:
 
     def questionnaire_lines(self, lang: str) -> list[str]:
         """Scores as protocols.questionnaires words them (warnings apart)."""
-        from protocols.questionnaires import QUESTIONNAIRES, Result
+        from palier.protocols.questionnaires import QUESTIONNAIRES, Result
 
         out = []
         for q in self.questionnaires:
@@ -295,13 +295,13 @@ def summarize(
     rituals = log.rituals(session_id) if has_log else []
     erp = None
     if urges or rituals:
-        from protocols.erp import summarize as erp_summary
+        from palier.protocols.erp import summarize as erp_summary
 
         erp = erp_summary(urges, rituals)
     hotspots: tuple[Any, ...] = ()
     marked = log.hotspots(session_id) if has_log else []
     if marked:
-        from protocols.ptsd import FiredEvent, align_hotspots
+        from palier.protocols.ptsd import FiredEvent, align_hotspots
 
         fired = [
             FiredEvent(e["t"], str(e["name"]))

@@ -9,7 +9,7 @@ follow), never anything aversive.
 
 from __future__ import annotations
 
-from scenes.api import Choice, EventSpec, ParamKind, ParamSpec, SceneDecl, Text
+from palier.scenes.api import Choice, EventSpec, ParamKind, ParamSpec, SceneDecl, Text
 
 LIGHTS = ("sunset", "afternoon", "morning")
 """Times of day, from the softest, dimmest light to the brightest."""

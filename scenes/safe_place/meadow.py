@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from panda3d.core import Geom, Texture
 
-from scenes.procedural import (
+from palier.scenes.procedural import (
     UNTEXTURED_UV,
     GeomBuilder,
     fractal_noise,

@@ -32,13 +32,13 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
-from scenes.api import smoothstep
-from scenes.base import Scene
-from scenes.procedural import GeomBuilder
-from scenes.safe_place import audio
-from scenes.safe_place.declaration import DECLARATION, INHALE_FRACTION
-from scenes.safe_place.meadow import meadow_geoms
-from scenes.safe_place.shaders import nature_shader, sky_shader
+from palier.scenes.api import smoothstep
+from palier.scenes.base import Scene
+from palier.scenes.procedural import GeomBuilder
+from palier.scenes.safe_place import audio
+from palier.scenes.safe_place.declaration import DECLARATION, INHALE_FRACTION
+from palier.scenes.safe_place.meadow import meadow_geoms
+from palier.scenes.safe_place.shaders import nature_shader, sky_shader
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scenes.api import Choice, EventSpec, ParamKind, ParamSpec, SceneDecl, Text
+from palier.scenes.api import Choice, EventSpec, ParamKind, ParamSpec, SceneDecl, Text
 
 ACTIVITIES = ("still", "slow_walk", "fast_scuttle")
 LOCATIONS = ("floor", "table", "hand")

@@ -40,7 +40,7 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
-from scenes.procedural import (
+from palier.scenes.procedural import (
     GeomBuilder,
     fractal_noise,
     hair_streaks,

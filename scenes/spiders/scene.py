@@ -27,12 +27,12 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
-from scenes.api import smoothstep
-from scenes.base import Scene
-from scenes.procedural import hand_node, lit_shader
-from scenes.spiders.declaration import ACTIVITIES, DECLARATION, LOCATIONS
-from scenes.spiders.model import SpiderProto, SpiderRig, build_proto
-from scenes.spiders.room import (
+from palier.scenes.api import smoothstep
+from palier.scenes.base import Scene
+from palier.scenes.procedural import hand_node, lit_shader
+from palier.scenes.spiders.declaration import ACTIVITIES, DECLARATION, LOCATIONS
+from palier.scenes.spiders.model import SpiderProto, SpiderRig, build_proto
+from palier.scenes.spiders.room import (
     CEILING,
     LEG_SIZE,
     TABLE_BACK,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from therapist_console.record import SessionRecord
+from palier.therapist_console.record import SessionRecord
 
 
 class ManualClock:

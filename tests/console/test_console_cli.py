@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from palier.lines import LineReader
+from palier.core.lines import LineReader
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -28,15 +28,15 @@ from pathlib import Path
 
 import pytest
 
-from palier.lines import LineReader
-from therapist_console.record import SessionRecord
+from palier.core.lines import LineReader
+from palier.therapist_console.record import SessionRecord
 
 TRIALS = 24
 ROOT = Path(__file__).resolve().parents[2]
 
 RECORD_CHILD = r"""
 import sys, time
-from therapist_console.record import SessionRecord
+from palier.therapist_console.record import SessionRecord
 rec = SessionRecord(sys.argv[1])
 interrupted = rec.interrupted_sessions()
 if interrupted:
@@ -72,8 +72,8 @@ while True:
 
 MODEL_CHILD = r"""
 import sys
-from therapist_console.model import Plan, PlanStep, SessionModel
-from therapist_console.record import SessionRecord
+from palier.therapist_console.model import Plan, PlanStep, SessionModel
+from palier.therapist_console.record import SessionRecord
 plan = Plan("specific_phobia.spiders", tuple(
     PlanStep(f"k{n}", {"en": f"Step {n}", "fr": f"Palier {n}"}, "spiders",
              {"distance": 3.0 - n}, 20 * n) for n in range(3)))

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from therapist_console.export import (
+from palier.therapist_console.export import (
     STREAMS,
     TIME_COLUMNS,
     columns_markdown,
     export_csv,
     export_json,
 )
-from therapist_console.record import SessionRecord
-from therapist_console.sample_session import write_sample_session
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.sample_session import write_sample_session
 
 ROOT = Path(__file__).resolve().parents[2]
 

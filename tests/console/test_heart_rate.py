@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from therapist_console.heart_rate import HeartRateSample, HeartRateSource, SimulatedHeartRate
+from palier.therapist_console.heart_rate import HeartRateSample, HeartRateSource, SimulatedHeartRate
 
 
 def run(

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from therapist_console.i18n import CATALOGUE, UnknownStringError, detect_language, tr
+from palier.therapist_console.i18n import CATALOGUE, UnknownStringError, detect_language, tr
 
 
 def _fields(text: str) -> set[str]:

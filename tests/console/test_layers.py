@@ -6,22 +6,22 @@ import subprocess
 import sys
 
 QT_FREE = (
-    "therapist_console.model",
-    "therapist_console.record",
-    "therapist_console.summary",
-    "therapist_console.export",
-    "therapist_console.heart_rate",
-    "therapist_console.i18n",
-    "therapist_console.sample_session",
-    "therapist_console.sessions_cli",
-    "therapist_console.client",
+    "palier.therapist_console.model",
+    "palier.therapist_console.record",
+    "palier.therapist_console.summary",
+    "palier.therapist_console.export",
+    "palier.therapist_console.heart_rate",
+    "palier.therapist_console.i18n",
+    "palier.therapist_console.sample_session",
+    "palier.cli.sessions",
+    "palier.therapist_console.client",
 )
 
 
 def test_model_layer_imports_no_qt_and_no_panda3d() -> None:
     code = (
         "import sys\n" + "".join(f"import {m}\n" for m in QT_FREE) + "import argparse\n"
-        "therapist_console.sessions_cli.register(argparse.ArgumentParser().add_subparsers())\n"
+        "palier.cli.sessions.register(argparse.ArgumentParser().add_subparsers())\n"
         + "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'shiboken6', 'panda3d', 'direct', 'pyqtgraph'))\n"
         "print(','.join(bad))\n"

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from protocols.measures import SudsError
-from therapist_console.heart_rate import HeartRateSample, SimulatedHeartRate
-from therapist_console.model import (
+from palier.core import wire
+from palier.protocols.measures import SudsError
+from palier.therapist_console.heart_rate import HeartRateSample, SimulatedHeartRate
+from palier.therapist_console.model import (
     LinkState,
     ModelError,
     NoSessionError,
@@ -21,7 +22,7 @@ from therapist_console.model import (
     SessionModel,
     quat_to_hpr,
 )
-from therapist_console.record import SessionRecord
+from palier.therapist_console.record import SessionRecord
 
 from .conftest import ManualClock
 
@@ -195,7 +196,7 @@ def test_reminder_interval_from_protocol_and_therapist(
 ) -> None:
     from dataclasses import replace
 
-    from protocols.model import SudsScheduleRule
+    from palier.protocols.model import SudsScheduleRule
 
     model = SessionModel(record, clock=clock)
     model.create_patient("Rule-1")
@@ -466,7 +467,7 @@ def test_timeline_texts_in_both_languages(record: SessionRecord, clock: ManualCl
 def test_plan_from_a_protocol_shaped_object() -> None:
     from types import SimpleNamespace
 
-    from scenes.api import Text
+    from palier.scenes.api import Text
 
     step = SimpleNamespace(
         id="table-far",
@@ -524,8 +525,8 @@ def test_habituation_suggestion_from_protocols_progression(
 def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord, clock: ManualClock) -> None:
     """What protocols.clinical_log stores, logged through the model, summarised
     with the protocols package's own functions."""
-    from protocols.erp import ErpError
-    from protocols.questionnaires import QuestionnaireError
+    from palier.protocols.erp import ErpError
+    from palier.protocols.questionnaires import QuestionnaireError
 
     model = started(record, clock)
     warnings: list[str] = []
@@ -638,13 +639,13 @@ def test_planned_events_are_announced_not_fired(record: SessionRecord, clock: Ma
 
 
 def _spiders(scene: str | None) -> Any:
-    from scenes import registry
+    from palier.scenes import registry
 
     return registry.declaration(scene or "spiders")
 
 
 def _command(kind: str, status: str, args: dict[str, Any], **extra: Any) -> Any:
-    from therapist_console.model import TimelineEntry
+    from palier.therapist_console.model import TimelineEntry
 
     return TimelineEntry(
         0.0, 0.0, "command", kind, {"args": args, "status": status, "scene": "spiders", **extra}
@@ -687,8 +688,8 @@ def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
 def test_errors_carry_a_key_and_render_in_the_console_language(
     record: SessionRecord, clock: ManualClock
 ) -> None:
-    from therapist_console.i18n import error_text
-    from therapist_console.record import DuplicatePseudonymError
+    from palier.therapist_console.i18n import error_text
+    from palier.therapist_console.record import DuplicatePseudonymError
 
     model = SessionModel(record, clock=clock, language="fr")
     with pytest.raises(ModelError) as info:
@@ -715,7 +716,7 @@ def test_errors_carry_a_key_and_render_in_the_console_language(
 
 
 def test_numbers_follow_the_language() -> None:
-    from therapist_console.i18n import fmt_number
+    from palier.therapist_console.i18n import fmt_number
 
     assert fmt_number(16.8, "fr") == "16,8"
     assert fmt_number(16.8, "en") == "16.8"
@@ -730,7 +731,7 @@ class _SilentLink:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    def submit(self, cls: type, **fields: Any) -> Future[Any]:
+    def submit(self, cls: type[wire.Command], **fields: Any) -> Future[Any]:
         self.sent.append(cls.SUBJECT)
         return Future()
 

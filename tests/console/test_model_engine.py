@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from palier import keys
+from palier.core import keys
+from palier.therapist_console.client import LinkClient
+from palier.therapist_console.model import LinkState, Plan, PlanStep, SessionModel
+from palier.therapist_console.record import SessionRecord
 from tests.link.conftest import EngineProc, start_engine
-from therapist_console.client import LinkClient
-from therapist_console.model import LinkState, Plan, PlanStep, SessionModel
-from therapist_console.record import SessionRecord
 
 
 class GuiThread:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from protocols.measures import SudsError
-from therapist_console.record import (
+from palier.protocols.measures import SudsError
+from palier.therapist_console.record import (
     MIGRATIONS,
     SCHEMA_VERSION,
     DuplicatePseudonymError,
@@ -237,9 +237,9 @@ def test_commands_questionnaires_suggestions(record: SessionRecord) -> None:
 def test_ladders_live_in_the_record(tmp_path: Path) -> None:
     """The protocols package's ladder tables are created by migration 2; a
     session records the ladder version it used, which stays readable."""
-    from protocols.ladders import Ladder
-    from protocols.model import library
-    from therapist_console.model import Plan, SessionModel
+    from palier.protocols.ladders import Ladder
+    from palier.protocols.model import library
+    from palier.therapist_console.model import Plan, SessionModel
 
     protocol = next(p for p in library() if p.id == "spiders-graded")
     path = tmp_path / "s.sqlite3"

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from therapist_console.record import SessionRecord
-from therapist_console.report import C_HR, C_SUDS, pdf_page_to_png, write_report
-from therapist_console.sample_session import write_sample_session
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.report import C_HR, C_SUDS, pdf_page_to_png, write_report
+from palier.therapist_console.sample_session import write_sample_session
 
 pdfium = pytest.importorskip("pypdfium2")
 

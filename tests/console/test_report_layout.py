@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from therapist_console.record import SessionRecord
-from therapist_console.report import (
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.report import (
     MARGIN,
     PAGE_H,
     Placed,
@@ -25,7 +25,7 @@ from therapist_console.report import (
     render_report,
     report_layout,
 )
-from therapist_console.sample_session import write_sample_session
+from palier.therapist_console.sample_session import write_sample_session
 
 pdfium = pytest.importorskip("pypdfium2")
 

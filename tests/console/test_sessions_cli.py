@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from palier.cli import main
-from therapist_console.record import SessionRecord
-from therapist_console.sample_session import write_sample_session
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.sample_session import write_sample_session
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from therapist_console.model import Plan, PlanStep, SessionModel
-from therapist_console.record import SessionRecord
-from therapist_console.summary import ordinal, summarize
+from palier.therapist_console.model import Plan, PlanStep, SessionModel
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.summary import ordinal, summarize
 
 from .conftest import ManualClock
 

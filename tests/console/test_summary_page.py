@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from therapist_console.app import make_app
-from therapist_console.model import Plan, PlanStep, SessionModel
-from therapist_console.record import SessionRecord
-from therapist_console.widgets.summary_page import SummaryPage
+from palier.therapist_console.app import make_app
+from palier.therapist_console.model import Plan, PlanStep, SessionModel
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.widgets.summary_page import SummaryPage
 
 from .conftest import ManualClock
 

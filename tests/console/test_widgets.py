@@ -15,15 +15,15 @@ from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from scenes import registry
-from scenes.api import ParamKind
-from therapist_console.app import MainWindow, make_app
-from therapist_console.model import Plan, PlanStep, SessionModel
-from therapist_console.record import SessionRecord
-from therapist_console.widgets.common import GuiThread
-from therapist_console.widgets.mirror_view import MirrorView
-from therapist_console.widgets.scene_controls import NumberControl, SceneControls
-from therapist_console.widgets.suds_entry import SudsEntryWidget
+from palier.scenes import registry
+from palier.scenes.api import ParamKind
+from palier.therapist_console.app import MainWindow, make_app
+from palier.therapist_console.model import Plan, PlanStep, SessionModel
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.widgets.common import GuiThread
+from palier.therapist_console.widgets.mirror_view import MirrorView
+from palier.therapist_console.widgets.scene_controls import NumberControl, SceneControls
+from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_interrupted_session_can_be_resumed(qtbot: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def trusted_keys(tmp_path: Path) -> Path:
     """A console key folder that trusts one engine key (real key files)."""
-    from palier import keys
+    from palier.core import keys
 
     engine_dir, console_dir = tmp_path / "keys" / "engine", tmp_path / "keys" / "console"
     for d in (engine_dir, console_dir):
@@ -213,7 +213,7 @@ def trusted_keys(tmp_path: Path) -> Path:
 def test_setup_offers_clinic_protocols_and_says_which_files_were_left_out(
     qtbot: Any, model: SessionModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from protocols.model import PROTOCOLS_ENV, library_files
+    from palier.protocols.model import PROTOCOLS_ENV, library_files
 
     clinic = tmp_path / "clinic"
     clinic.mkdir()
@@ -265,7 +265,7 @@ def test_qt_own_buttons_follow_the_console_language(qtbot: Any, model: SessionMo
 def test_setup_shows_the_fingerprint_and_redraws_in_french(
     qtbot: Any, model: SessionModel, trusted_keys: Path
 ) -> None:
-    from palier import keys
+    from palier.core import keys
 
     fp = keys.fingerprint(keys.engine_key(trusted_keys))
     win = MainWindow(model, keys_dir=trusted_keys, ask_questions=False)
@@ -316,7 +316,7 @@ def test_without_a_trusted_key_the_setup_says_how_to_pair(
 def test_high_pre_session_ssq_shows_the_warning_banner(
     qtbot: Any, model: SessionModel, trusted_keys: Path
 ) -> None:
-    from protocols.questionnaires import SSQ, score
+    from palier.protocols.questionnaires import SSQ, score
 
     win = MainWindow(model, keys_dir=trusted_keys, ask_questions=False)
     qtbot.addWidget(win)

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from palier import keys
+from palier.core import keys
+from palier.therapist_console.app import MainWindow, make_app
+from palier.therapist_console.model import LinkState, SessionModel
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.widgets.scene_controls import NumberControl
 from tests.link.conftest import EngineProc, start_engine
-from therapist_console.app import MainWindow, make_app
-from therapist_console.model import LinkState, SessionModel
-from therapist_console.record import SessionRecord
-from therapist_console.widgets.scene_controls import NumberControl
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from engine.app import (
+from palier.engine.app import (
     SORT_COMMANDS,
     SORT_INPUT,
     SORT_SAFETY,
@@ -17,9 +17,9 @@ from engine.app import (
     EngineConfig,
     EngineError,
 )
-from engine.backends import BackendError, make_backend
-from scenes import registry
-from scenes.api import ParameterValueError, UnknownSceneError
+from palier.engine.backends import BackendError, make_backend
+from palier.scenes import registry
+from palier.scenes.api import ParameterValueError, UnknownSceneError
 
 
 @pytest.fixture(scope="module")

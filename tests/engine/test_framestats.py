@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.framestats import FrameStats, window_stats
+from palier.engine.framestats import FrameStats, window_stats
 
 
 def stats_for(durations: list[float]) -> FrameStats:
@@ -86,7 +86,7 @@ def test_snapshot_while_the_frame_thread_appends() -> None:
 
 
 def test_with_a_real_engine() -> None:
-    from engine.app import Engine, EngineConfig
+    from palier.engine.app import Engine, EngineConfig
 
     engine = Engine(EngineConfig(backend="offscreen", scene="spiders", size=(160, 90)))
     try:

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from panda3d.core import PNMImage, StringStream
 
-from engine.app import Engine, EngineConfig
-from engine.mirror import READBACKS, MirrorError, MirrorStreamer
+from palier.engine.app import Engine, EngineConfig
+from palier.engine.mirror import READBACKS, MirrorError, MirrorStreamer
 
 SIZE = (320, 180)
 DEADLINE_S = 20.0

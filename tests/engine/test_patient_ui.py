@@ -8,16 +8,16 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from engine.app import Engine, EngineConfig
-from engine.backends import DESKTOP_PATIENT_KEYS, bind_patient_keys
-from engine.patient_ui import (
+from palier.engine.app import Engine, EngineConfig
+from palier.engine.backends import DESKTOP_PATIENT_KEYS, bind_patient_keys
+from palier.engine.patient_ui import (
     CONFIRM_GUARD_S,
     TITLES,
     PatientUI,
     PatientUIError,
     find_font,
 )
-from protocols.measures import suds_anchor_labels
+from palier.protocols.measures import suds_anchor_labels
 
 SIZE = (320, 180)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from palier import keys
-from palier.lines import LineReader
-from therapist_console.client import EngineState, LinkClient
+from palier.core import keys
+from palier.core.lines import LineReader
+from palier.therapist_console.client import EngineState, LinkClient
 
 REPO = Path(__file__).resolve().parents[2]
 ENGINE_START_S = 90.0

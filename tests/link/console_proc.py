@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from therapist_console.client import LinkClient
+from palier.therapist_console.client import LinkClient
 
 
 def main() -> int:

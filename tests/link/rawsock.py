@@ -7,7 +7,7 @@ from pathlib import Path
 import msgpack
 import zmq
 
-from palier import keys, wire
+from palier.core import keys, wire
 
 
 class RawDealer:

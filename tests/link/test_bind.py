@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import zmq
 
-from engine.link import EngineLink, LinkConfig, LinkError
+from palier.engine.link import EngineLink, LinkConfig, LinkError
 
 from .conftest import Keys
 
@@ -44,9 +44,9 @@ def test_bind_failure_stops_authenticator_and_context(
         parts = [Part(), Part(), Part()]
         with pytest.raises(LinkError, match="cannot bind"):
             EngineLink(
-                object(),
+                object(),  # type: ignore[arg-type]
                 LinkConfig(
-                    keys_dir=link_keys.engine,  # type: ignore[arg-type]
+                    keys_dir=link_keys.engine,
                     bind=f"tcp://127.0.0.1:{port}",
                 ),
                 patient_ui=parts[0],

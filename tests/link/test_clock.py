@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from therapist_console.client import LinkClient
+from palier.therapist_console.client import LinkClient
 
 from .conftest import EngineProc, wait_for
 

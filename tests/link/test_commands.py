@@ -11,8 +11,8 @@ from collections.abc import Callable
 import msgpack
 import pytest
 
-from palier import wire
-from therapist_console.client import CommandError, LinkClient
+from palier.core import wire
+from palier.therapist_console.client import CommandError, LinkClient
 
 from .conftest import EngineProc, Keys, state, wait_for
 from .rawsock import RawDealer

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from palier import wire
-from therapist_console.client import LinkClient
+from palier.core import wire
+from palier.therapist_console.client import LinkClient
 
 from .conftest import EngineProc, Keys, wait_for
 from .rawsock import RawDealer

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from palier import wire
-from palier.lines import LineReader
-from therapist_console.client import LinkClient
+from palier.core import wire
+from palier.core.lines import LineReader
+from palier.therapist_console.client import LinkClient
 
 from .conftest import REPO, EngineProc, Keys, state, wait_for
 

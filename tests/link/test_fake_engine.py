@@ -14,8 +14,8 @@ import msgpack
 import pytest
 import zmq
 
-from palier import keys, wire
-from therapist_console.client import LinkClient, LinkState
+from palier.core import keys, wire
+from palier.therapist_console.client import LinkClient, LinkState
 
 from .conftest import Keys, wait_for
 from .test_security import probe
@@ -113,9 +113,9 @@ def test_client_heartbeats_at_the_announced_period(link_keys: Keys) -> None:
     def hello(data: dict[str, object]) -> list[bytes]:
         return wire.encode(
             wire.HelloReply(
-                id=int(data["id"]),
+                id=int(data["id"]),  # type: ignore[call-overload]
                 frame=1,
-                t_engine=1.0,  # type: ignore[call-overload]
+                t_engine=1.0,
                 protocol=wire.PROTOCOL_VERSION,
                 engine="fake",
                 host="here",

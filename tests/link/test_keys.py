@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import zmq.auth
 
-from palier import keys
 from palier.cli import main
+from palier.core import keys
 
 
 def test_init_creates_private_secret(tmp_path: Path) -> None:

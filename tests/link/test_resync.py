@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 import pytest
 import zmq
 
-from palier import keys, wire
-from therapist_console.client import EngineState, LinkClient, LinkState
+from palier.core import keys, wire
+from palier.therapist_console.client import EngineState, LinkClient, LinkState
 
 from .conftest import EngineProc, state, wait_for
 from .netcut import Relay

@@ -8,8 +8,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from palier import keys
-from therapist_console.client import LinkClient, LinkState
+from palier.core import keys
+from palier.therapist_console.client import LinkClient, LinkState
 
 from .conftest import REPO, EngineProc, Keys, wait_for
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from palier import wire
+from palier.core import wire
 
 EV = wire.ClinicalEvent(
     seq=1, instance="abc", kind="suds", frame=10, t_engine=12.5, request=7, value=40, t_ref=11.0
@@ -214,7 +214,7 @@ def test_protocol_doc_lists_every_message() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text("utf-8")
     # The tables in the document are generated from this module: they must
-    # be current (regenerate with `python -m palier.wire docs/protocol.md`).
+    # be current (regenerate with `python -m palier.core.wire docs/protocol.md`).
     assert wire.protocol_table() in doc
     for subject in wire.MESSAGES:
         assert f"`{subject}`" in doc
@@ -308,7 +308,7 @@ def test_wire_and_client_import_neither_qt_nor_panda3d() -> None:
     import sys
 
     code = (
-        "import sys, palier.wire, therapist_console.client, palier.keys;"
+        "import sys, palier.core.wire, therapist_console.client, palier.core.keys;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('panda3d', 'direct', 'PySide6')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

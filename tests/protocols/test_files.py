@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from palier import cli
-from protocols import model
-from protocols.model import Issue, ProtocolError, check_file, library, load_protocol
-from protocols.validate import exposure_scene_ids
-from scenes import registry
+from palier.protocols import model
+from palier.protocols.model import Issue, ProtocolError, check_file, library, load_protocol
+from palier.protocols.validate import exposure_scene_ids
+from palier.scenes import registry
 
 HERE = Path(__file__).parent
 BROKEN = sorted((HERE / "broken").glob("*.toml"))

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protocols import model
+from palier.protocols import model
 
 SOURCE = (Path(model.__file__).parent / "library" / "spiders.toml").read_text("utf-8")
 LINES = SOURCE.splitlines()

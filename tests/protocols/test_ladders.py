@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from protocols.ladders import (
+from palier.protocols.ladders import (
     Ladder,
     LadderConflictError,
     LadderError,
@@ -18,8 +18,8 @@ from protocols.ladders import (
     LadderStore,
     create_schema,
 )
-from protocols.model import EventPlan, Step, protocol_by_id
-from scenes.api import Text
+from palier.protocols.model import EventPlan, Step, protocol_by_id
+from palier.scenes.api import Text
 
 
 @pytest.fixture
@@ -230,8 +230,8 @@ def test_stored_version_that_no_longer_fits_its_scene_cannot_run(conn: sqlite3.C
 
 
 def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
-    from therapist_console.model import Plan
-    from therapist_console.record import SessionRecord
+    from palier.therapist_console.model import Plan
+    from palier.therapist_console.record import SessionRecord
 
     with SessionRecord(tmp_path / "sessions.sqlite3") as rec:
         store = rec.ladder_store()  # tables made by the record's migration

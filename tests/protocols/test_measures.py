@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protocols.measures import SudsError, validate_suds
+from palier.protocols.measures import SudsError, validate_suds
 
 
 @pytest.mark.parametrize(

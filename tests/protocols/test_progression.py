@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from protocols.measures import SudsError, SudsPoint, between_session_change, step_measures
-from protocols.model import ProgressionSettings, Step, SudsScheduleRule, protocol_by_id
-from protocols.progression import (
+from palier.protocols.measures import SudsError, SudsPoint, between_session_change, step_measures
+from palier.protocols.model import ProgressionSettings, Step, SudsScheduleRule, protocol_by_id
+from palier.protocols.progression import (
     Expectancy,
     HabituationRule,
     InhibitoryLearningRule,
@@ -17,8 +17,8 @@ from protocols.progression import (
     measures_of,
     variant_preset,
 )
-from protocols.schedule import DueReason, due_before_leaving_step, next_due_t, suds_due
-from scenes import registry
+from palier.protocols.schedule import DueReason, due_before_leaving_step, next_due_t, suds_due
+from palier.scenes import registry
 
 
 def pts(*values: int | None, every: float = 60.0) -> list[SudsPoint | None]:

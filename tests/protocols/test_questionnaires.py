@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protocols.questionnaires import (
+from palier.protocols.questionnaires import (
     IPQ,
     IPQ_REVERSED,
     SSQ,

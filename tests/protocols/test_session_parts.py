@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from protocols.clinical_log import ClinicalLog, ClinicalLogError
-from protocols.erp import ErpError, Ritual, Urge, summarize, validate_urge
-from protocols.ladders import create_schema
-from protocols.progression import Expectancy
-from protocols.ptsd import FiredEvent, Hotspot, align_hotspots, cue_counts
-from scenes.api import Text
+from palier.protocols.clinical_log import ClinicalLog, ClinicalLogError
+from palier.protocols.erp import ErpError, Ritual, Urge, summarize, validate_urge
+from palier.protocols.ladders import create_schema
+from palier.protocols.progression import Expectancy
+from palier.protocols.ptsd import FiredEvent, Hotspot, align_hotspots, cue_counts
+from palier.scenes.api import Text
 
 
 def test_urges_and_rituals() -> None:

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from scenes import registry
-from scenes.api import (
+from palier.scenes import registry
+from palier.scenes.api import (
     Choice,
     DeclarationError,
     EventSpec,

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from engine.app import Engine, EngineConfig
-from scenes import registry
-from scenes.api import SceneDecl
+from palier.engine.app import Engine, EngineConfig
+from palier.scenes import registry
+from palier.scenes.api import SceneDecl
 
 SIZE = (320, 180)
 SCENE_IDS = registry.scene_ids()
@@ -30,7 +30,7 @@ def engine() -> Iterator[Engine]:
 def frame_of(engine: Engine, scene_id: str, values: dict, seconds: float = 1.0) -> np.ndarray:
     engine.load_scene(scene_id, values)
     engine.simulate(seconds)
-    from engine.shots import aim_head
+    from palier.engine.shots import aim_head
 
     assert engine.scene is not None
     aim_head(engine, engine.scene.focus_point())
@@ -106,7 +106,7 @@ def test_build_and_teardown_twenty_times_leaks_nothing(engine: Engine, scene_id:
     gc.collect()
     engine.step()
     assert _counts(engine) == baseline
-    from scenes.base import Scene
+    from palier.scenes.base import Scene
 
     # The loaded scene, and the safe place the engine keeps built for a pause.
     kept = {id(engine.scene), id(engine._safe_place)}

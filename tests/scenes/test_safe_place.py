@@ -14,13 +14,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from engine.app import Engine, EngineConfig
-from engine.shots import aim_head
-from scenes import registry
-from scenes.api import ParamKind, SceneDecl
-from scenes.safe_place import audio
-from scenes.safe_place.declaration import DECLARATION, INHALE_FRACTION, LIGHTS
-from scenes.safe_place.scene import LIGHTING, ORB_MAX, ORB_MIN, SafePlaceScene, breath_level
+from palier.engine.app import Engine, EngineConfig
+from palier.engine.shots import aim_head
+from palier.scenes import registry
+from palier.scenes.api import ParamKind, SceneDecl
+from palier.scenes.safe_place import audio
+from palier.scenes.safe_place.declaration import DECLARATION, INHALE_FRACTION, LIGHTS
+from palier.scenes.safe_place.scene import LIGHTING, ORB_MAX, ORB_MIN, SafePlaceScene, breath_level
 
 SIZE = (320, 180)
 DT = 1.0 / 90.0

@@ -14,19 +14,19 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from engine.app import Engine, EngineConfig
-from engine.shots import aim_head
-from scenes import registry
-from scenes.api import ParamKind, SceneDecl
-from scenes.procedural import (
+from palier.engine.app import Engine, EngineConfig
+from palier.engine.shots import aim_head
+from palier.scenes import registry
+from palier.scenes.api import ParamKind, SceneDecl
+from palier.scenes.procedural import (
     UNTEXTURED_UV,
     GeomBuilder,
     ProceduralError,
     texture_from_array,
     transform,
 )
-from scenes.spiders.declaration import DECLARATION
-from scenes.spiders.scene import SpiderScene
+from palier.scenes.spiders.declaration import DECLARATION
+from palier.scenes.spiders.scene import SpiderScene
 
 SIZE = (320, 180)
 DT = 1.0 / 90.0

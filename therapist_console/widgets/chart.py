@@ -12,9 +12,9 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from therapist_console.i18n import tr
-from therapist_console.model import SessionModel, TimelineEntry
-from therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel
+from palier.therapist_console.i18n import tr
+from palier.therapist_console.model import SessionModel, TimelineEntry
+from palier.therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel
 
 HR_COLOR = ALERT
 SUDS_COLOR = ACCENT

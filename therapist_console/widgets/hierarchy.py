@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, SessionModel
-from therapist_console.widgets.common import ACCENT, panel
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, SessionModel
+from palier.therapist_console.widgets.common import ACCENT, panel
 
 
 class HierarchyList(QWidget):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
 
-from therapist_console.i18n import fmt_number, tr
-from therapist_console.model import LinkState, SessionModel
-from therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
+from palier.therapist_console.i18n import fmt_number, tr
+from palier.therapist_console.model import LinkState, SessionModel
+from palier.therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
 
 STATE_COLORS = {LinkState.UP: SAFE, LinkState.LOST: ALERT, LinkState.DISCONNECTED: MUTED}
 SMOOTH_COLORS = {"good": SAFE, "uneven": WARN, "poor": ALERT}

@@ -15,9 +15,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from therapist_console.i18n import tr
-from therapist_console.model import SessionModel
-from therapist_console.widgets.common import every
+from palier.therapist_console.i18n import tr
+from palier.therapist_console.model import SessionModel
+from palier.therapist_console.widgets.common import every
 
 REFRESH_MS = 66
 

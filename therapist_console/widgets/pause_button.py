@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, SessionModel
-from therapist_console.widgets.common import ACCENT, SAFE
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, SessionModel
+from palier.therapist_console.widgets.common import ACCENT, SAFE
 
 SHORTCUT = "F12"
 

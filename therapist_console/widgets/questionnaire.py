@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from protocols.questionnaires import QUESTIONNAIRES, QuestionnaireError, Result, score
-from therapist_console.i18n import tr
+from palier.protocols.questionnaires import QUESTIONNAIRES, QuestionnaireError, Result, score
+from palier.therapist_console.i18n import tr
 
 
 class QuestionnaireDialog(QDialog):

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scenes.api import ParamKind, ParamSpec, SceneDecl
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, SessionModel
-from therapist_console.widgets.common import panel, qt_locale
+from palier.scenes.api import ParamKind, ParamSpec, SceneDecl
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, SessionModel
+from palier.therapist_console.widgets.common import panel, qt_locale
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from protocols.questionnaires import Result
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, Plan, SessionModel
-from therapist_console.widgets.common import panel
+from palier.protocols.questionnaires import Result
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, Plan, SessionModel
+from palier.therapist_console.widgets.common import panel
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class SetupPage(QWidget):
         self._start = start
         self.pre_questionnaire: Result | None = None
         """Answered before the session; recorded once it starts (phase 'pre')."""
-        from protocols.model import installed
+        from palier.protocols.model import installed
 
         # Shipped protocols plus the clinic's folders; a broken file is left
         # out and said so under the list, never used.
@@ -348,7 +348,7 @@ class SetupPage(QWidget):
         """Before starting: a patient without a ladder for this protocol gets
         one (version 1, copied from the protocol), so the record says which
         hierarchy version the session used."""
-        from protocols.ladders import Ladder
+        from palier.protocols.ladders import Ladder
 
         proto = self.current_protocol()
         if proto is None or self.model.patient is None or self.ladder.currentData() != NEW_LADDER:
@@ -391,7 +391,7 @@ class SetupPage(QWidget):
 
     # -- questionnaire -----------------------------------------------------------------
     def ask_pre_questionnaire(self) -> None:
-        from therapist_console.widgets.questionnaire import QuestionnaireDialog
+        from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 
         dlg = QuestionnaireDialog("ssq", "pre", self.model.language, self)
         if dlg.exec() and dlg.outcome is not None:

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from protocols.measures import SudsError, suds_anchor_labels, validate_suds
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, Reminder, SessionModel, SudsEntry
-from therapist_console.widgets.common import WARN, panel
+from palier.protocols.measures import SudsError, suds_anchor_labels, validate_suds
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, Reminder, SessionModel, SudsEntry
+from palier.therapist_console.widgets.common import WARN, panel
 
 
 class SudsEntryWidget(QWidget):

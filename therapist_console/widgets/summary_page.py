@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import tr
-from therapist_console.model import SessionModel
-from therapist_console.widgets.common import fmt_clock, panel
+from palier.therapist_console.i18n import tr
+from palier.therapist_console.model import SessionModel
+from palier.therapist_console.widgets.common import fmt_clock, panel
 
 COLUMNS = ("step", "time", "expected", "peak", "end", "fall", "half", "ratings")
 """The step table's columns (``summary.col.*`` keys), as in the PDF report."""
@@ -135,8 +135,8 @@ class SummaryPage(QWidget):
 
     def export(self, kind: str, folder: Path) -> list[Path]:
         """Write the closed session's ``kind`` (csv, json, pdf) under ``folder``."""
-        from therapist_console.export import export_csv, export_json
-        from therapist_console.report import write_report
+        from palier.therapist_console.export import export_csv, export_json
+        from palier.therapist_console.report import write_report
 
         s = self.model.session
         lang = self.model.language

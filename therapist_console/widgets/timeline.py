@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_console.i18n import error_text, tr
-from therapist_console.model import ModelError, SessionModel, TimelineEntry
-from therapist_console.widgets.common import fmt_clock, panel
+from palier.therapist_console.i18n import error_text, tr
+from palier.therapist_console.model import ModelError, SessionModel, TimelineEntry
+from palier.therapist_console.widgets.common import fmt_clock, panel
 
 KIND_COLORS = {
     "suds": "#3f6e8c",

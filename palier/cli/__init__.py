@@ -18,14 +18,14 @@ from palier import __version__
 
 # Order is the order shown in --help.
 COMMAND_MODULES = (
-    "palier.demo_cli",
-    "engine.cli",
-    "palier.keys_cli",
-    "palier.link_cli",
-    "scenes.cli",
-    "protocols.cli",
-    "therapist_console.console_cli",
-    "therapist_console.sessions_cli",
+    "palier.cli.demo",
+    "palier.cli.engine",
+    "palier.cli.keys",
+    "palier.cli.link",
+    "palier.cli.scenes",
+    "palier.cli.protocols",
+    "palier.cli.console",
+    "palier.cli.sessions",
 )
 
 

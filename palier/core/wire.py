@@ -940,7 +940,7 @@ def protocol_table() -> str:
     return "\n".join(out)
 
 
-DOC_BEGIN = "<!-- BEGIN GENERATED MESSAGES (python -m palier.wire docs/protocol.md) -->"
+DOC_BEGIN = "<!-- BEGIN GENERATED MESSAGES (python -m palier.core.wire docs/protocol.md) -->"
 DOC_END = "<!-- END GENERATED MESSAGES -->"
 
 

@@ -49,13 +49,13 @@ def register(sub: Any) -> None:
 
 
 def _dir(args: argparse.Namespace) -> Path:
-    from palier.keys import default_keys_dir
+    from palier.core.keys import default_keys_dir
 
     return Path(args.keys) if args.keys else default_keys_dir()
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from palier.keys import OWN_PUBLIC, fingerprint, init_keys
+    from palier.core.keys import OWN_PUBLIC, fingerprint, init_keys
 
     d = _dir(args)
     pair = init_keys(d, name=args.name, force=args.force)
@@ -66,7 +66,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from palier.keys import CONSOLES, ENGINES, allowed_keys, fingerprint, load_own
+    from palier.core.keys import CONSOLES, ENGINES, allowed_keys, fingerprint, load_own
 
     d = _dir(args)
     pair = load_own(d)
@@ -81,8 +81,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_allow(args: argparse.Namespace) -> int:
-    from palier.keys import allow as do_allow
-    from palier.keys import fingerprint, read_key_file
+    from palier.core.keys import allow as do_allow
+    from palier.core.keys import fingerprint, read_key_file
 
     d = _dir(args)
     dest = do_allow(d, args.file, engine=args.engine, name=args.name)

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from engine import BACKENDS
+from palier.engine import BACKENDS
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -84,7 +84,7 @@ log = logging.getLogger(__name__)
 def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
     """Serve consoles when asked (--bind), or by default when this machine
     has a key pair; without keys and without --bind, run standalone."""
-    from palier.keys import OWN_SECRET
+    from palier.core.keys import OWN_SECRET
 
     if getattr(args, "no_link", False):
         return False
@@ -99,9 +99,9 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.app import Engine, EngineConfig
-    from palier.keys import default_keys_dir
-    from scenes import registry
+    from palier.core.keys import default_keys_dir
+    from palier.engine.app import Engine, EngineConfig
+    from palier.scenes import registry
 
     if args.frames is not None and args.frames < 1:
         raise ValueError(f"--frames must be at least 1, got {args.frames}")
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     link = None
     try:
         if serve:
-            from engine.link import DEFAULT_BIND, EngineLink, LinkConfig, start_test_hooks
+            from palier.engine.link import DEFAULT_BIND, EngineLink, LinkConfig, start_test_hooks
 
             link = EngineLink(
                 engine,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from palier.lines import LineReader
+from palier.core.lines import LineReader
 
 ENGINE_START_S = 120.0
 DEMO_SIZE = "480x270"
@@ -131,7 +131,7 @@ def qt_window_problem() -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from therapist_console.i18n import detect_language
+    from palier.therapist_console.i18n import detect_language
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
 
 def demo_keys(out: Path) -> tuple[Path, Path]:
     """A paired engine and console key pair under ``out/keys`` (created once)."""
-    from palier import keys
+    from palier.core import keys
 
     engine_dir, console_dir = out / "keys" / "engine", out / "keys" / "console"
     for d, name in ((engine_dir, "demo-engine"), (console_dir, "demo-console")):
@@ -262,7 +262,7 @@ def pump(app: Any, seconds: float, until: Callable[[], object] | None = None) ->
 
 
 def _demo_patient(model: Any, setup: Any) -> None:
-    from therapist_console.record import DuplicatePseudonymError
+    from palier.therapist_console.record import DuplicatePseudonymError
 
     try:
         model.create_patient("Demo-01")
@@ -277,10 +277,10 @@ def _demo_patient(model: Any, setup: Any) -> None:
 
 
 def run_desktop(out: Path, lang: str) -> int:
-    from therapist_console.app import MainWindow, exit_on_sigint, make_app
-    from therapist_console.heart_rate import SimulatedHeartRate
-    from therapist_console.model import SessionModel
-    from therapist_console.record import SessionRecord
+    from palier.therapist_console.app import MainWindow, exit_on_sigint, make_app
+    from palier.therapist_console.heart_rate import SimulatedHeartRate
+    from palier.therapist_console.model import SessionModel
+    from palier.therapist_console.record import SessionRecord
 
     engine_keys, console_keys = demo_keys(out)
     print(
@@ -346,11 +346,11 @@ class DemoError(RuntimeError):
 
 def run_headless(out: Path, lang: str, step_s: float) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from therapist_console.app import MainWindow, make_app
-    from therapist_console.heart_rate import SimulatedHeartRate
-    from therapist_console.i18n import fmt_number
-    from therapist_console.model import LinkState, SessionModel
-    from therapist_console.record import SessionRecord
+    from palier.therapist_console.app import MainWindow, make_app
+    from palier.therapist_console.heart_rate import SimulatedHeartRate
+    from palier.therapist_console.i18n import fmt_number
+    from palier.therapist_console.model import LinkState, SessionModel
+    from palier.therapist_console.record import SessionRecord
 
     engine_keys, console_keys = demo_keys(out)
     print(
@@ -361,7 +361,11 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
         )
     )
     engine = start_engine(
-        engine_keys, "offscreen", lang, out / "engine.log", ("--size", DEMO_SIZE, "--test-hooks")
+        engine_keys,
+        "offscreen",
+        lang,
+        out / "engine.log",
+        ("--size", DEMO_SIZE, "--test-hooks"),
     )
     record_path = out / "demo-sessions.sqlite3"
     written: list[Path] = []
@@ -573,7 +577,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 def _close_if_open(record_path: Path) -> None:
     """A script that failed half-way leaves no open session behind (the next
     console would offer to resume a demo)."""
-    from therapist_console.record import SessionRecord
+    from palier.therapist_console.record import SessionRecord
 
     with SessionRecord(record_path) as rec:
         for info in rec.interrupted_sessions():
@@ -585,8 +589,8 @@ def _close_if_open(record_path: Path) -> None:
 
 
 def render_gallery(out: Path, lang: str) -> int:
-    from engine.shots import render_shot
-    from scenes import registry
+    from palier.engine.shots import render_shot
+    from palier.scenes import registry
 
     print("Rendering every scene offscreen (least and most intense settings).")
     written = []

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 # The repository's copy, wherever the command runs from (a checkout only).
-DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "protocol-format.md"
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "protocol-format.md"
 
 
 def register(sub: Any) -> None:
@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from protocols.model import check_file, installed
+    from palier.protocols.model import check_file, installed
 
     files = [Path(f) for f in args.files] or list(installed().files)
     failed = 0
@@ -65,8 +65,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from protocols.model import installed, to_data
-    from protocols.validate import exposure_scene_ids
+    from palier.protocols.model import installed, to_data
+    from palier.protocols.validate import exposure_scene_ids
 
     inst = installed()
     if args.json:
@@ -101,7 +101,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_doc(args: argparse.Namespace) -> int:
-    from protocols.model import format_doc, json_schema
+    from palier.protocols.model import format_doc, json_schema
 
     if args.schema:
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

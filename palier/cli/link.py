@@ -62,8 +62,8 @@ def register(sub: Any) -> None:
 
 
 def run_probe(args: argparse.Namespace) -> int:
-    from palier.keys import default_keys_dir, engine_key, load_own
-    from therapist_console.client import LinkClient, LinkState
+    from palier.core.keys import default_keys_dir, engine_key, load_own
+    from palier.therapist_console.client import LinkClient, LinkState
 
     keys_dir = args.keys or default_keys_dir()
     client = LinkClient(

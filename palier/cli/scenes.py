@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from engine.cli import add_scene_arguments, parse_size
-from scenes import registry
-from scenes.api import ParamKind, SceneDecl
+from palier.cli.engine import add_scene_arguments, parse_size
+from palier.scenes import registry
+from palier.scenes.api import ParamKind, SceneDecl
 
 
 def register(sub: Any) -> None:
@@ -93,7 +93,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_shot(args: argparse.Namespace) -> int:
-    from engine.shots import render_shot
+    from palier.engine.shots import render_shot
 
     if not args.out.lower().endswith(".png"):
         raise ValueError(f"--out must name a .png file, got {args.out!r}")

@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from therapist_console.record import SessionRecord, default_record_path
+    from palier.therapist_console.record import SessionRecord, default_record_path
 
     path = Path(args.db) if args.db else default_record_path()
     return SessionRecord(path, readonly=True)
@@ -113,16 +113,16 @@ def run_export(args: argparse.Namespace) -> int:
     with _open(args) as record:
         record.session(args.id)  # clear error for an unknown id
         if args.format == "csv":
-            from therapist_console.export import export_csv
+            from palier.therapist_console.export import export_csv
 
             paths = export_csv(record, args.id, out)
             print(f"{len(paths)} CSV files in {paths[0].parent}")
         elif args.format == "json":
-            from therapist_console.export import export_json
+            from palier.therapist_console.export import export_json
 
             print(export_json(record, args.id, out, include_head_pose=not args.no_head_pose))
         else:
-            from therapist_console.report import write_report
+            from palier.therapist_console.report import write_report
 
             path = out / f"session-{args.id}-report.pdf"
             print(write_report(record, args.id, path, lang=args.lang))

@@ -35,8 +35,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from therapist_console.app import run_console
-    from therapist_console.record import default_record_path
+    from palier.therapist_console.app import run_console
+    from palier.therapist_console.record import default_record_path
 
     return run_console(
         record_path=args.db or default_record_path(),

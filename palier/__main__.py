@@ -1,0 +1,7 @@
+"""``python -m palier``: the same as the ``palier`` command."""
+
+import sys
+
+from palier.cli import main
+
+sys.exit(main())
