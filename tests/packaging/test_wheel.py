@@ -33,11 +33,14 @@ def _source_files() -> set[str]:
             if path.is_symlink() or "__pycache__" in rel.parts or not path.is_file():
                 continue
             # palier/ links to the card's folders; those count under their own name.
-            if package == "palier" and rel.parts[0] in {"engine", "scenes", "protocols",
-                                                        "therapist_console"}:
+            if package == "palier" and rel.parts[0] in {
+                "engine",
+                "scenes",
+                "protocols",
+                "therapist_console",
+            }:
                 continue
-            if path.suffix in {".py", ".toml"} or (path.suffix == ".md" and
-                                                    "library" in rel.parts):
+            if path.suffix in {".py", ".toml"} or (path.suffix == ".md" and "library" in rel.parts):
                 wanted.add(f"{prefix}/{rel.as_posix()}")
     return wanted
 
@@ -46,8 +49,18 @@ def _source_files() -> set[str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "--wheel-dir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -72,23 +85,43 @@ def test_installed_into_a_fresh_venv_site_packages_gains_palier_alone(
     site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     )
     before = {p.name for p in site.iterdir()}
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--quiet", str(wheel)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
     )
     added = {p.name for p in site.iterdir()} - before
     assert {a for a in added if not a.endswith(".dist-info")} == {"palier"}
     # The package runs from there, not from this checkout: the command line's
     # parser loads every subcommand's registration (pure Python, no dependency).
     out = subprocess.run(
-        [str(python), "-I", "-c",
-         "import palier, palier.cli; palier.cli.build_parser(); print(palier.__file__)"],
-        check=True, capture_output=True, text=True, cwd=tmp_path,
+        [
+            str(python),
+            "-I",
+            "-c",
+            "import palier, palier.cli; palier.cli.build_parser(); print(palier.__file__)",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     ).stdout
     assert out.startswith(str(site)), out
     assert sysconfig.get_path("purelib") not in out
