@@ -153,7 +153,18 @@ class OffscreenBackend(DisplayBackend):
     simulated_clock = True
 
     def prc_lines(self, config: EngineConfig) -> list[str]:
-        lines = [*super().prc_lines(config), "window-type offscreen", "audio-library-name null"]
+        lines = [
+            *super().prc_lines(config),
+            "window-type offscreen",
+            "audio-library-name null",
+            # Nothing paces an offscreen buffer (no vsync, no headset runtime
+            # waiting for the image), so without this the GL driver queues
+            # frame after frame: Mesa's llvmpipe held gigabytes of queued
+            # frames and then stalled for seconds on the next read-back (the
+            # mirror, a screenshot). Each frame now ends when it is drawn, so
+            # its measured time is its real cost.
+            "gl-finish true",
+        ]
         if sys.platform.startswith("linux"):
             # Go straight to EGL: no X11 attempt (and its error) on a headless box.
             lines.append("load-display p3headlessgl")
