@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from palier.core.files import private_folder, private_text_file
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.summary import summarize
 
@@ -311,14 +312,9 @@ def _prepared_rows(
     return out
 
 
-def _private_open(path: Path, mode: str = "w") -> Any:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, mode, encoding="utf-8", newline="")
-
-
 def _out_dir(out: Path) -> Path:
     try:
-        out.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(out)
     except OSError as exc:
         raise ExportError(f"cannot create the export folder {out}: {exc}") from None
     return out
@@ -331,29 +327,38 @@ def export_csv(record: SessionRecord, session_id: int, out: str | os.PathLike[st
     written = []
     for stream in STREAMS:
         path = folder / f"{stream.table}.csv"
-        with _private_open(path) as f:
+        with private_text_file(path) as f:
             w = csv.writer(f)
             w.writerow([name for name, _ in TIME_COLUMNS] + [c.name for c in stream.columns])
             for r in _prepared_rows(record, stream, session_id, session.started_at):
-                w.writerow([r["_t_s"], r["_time_utc"]] + [_cell(c.get(r)) for c in stream.columns])
+                w.writerow([r["_t_s"], r["_time_utc"]] + [csv_cell(c.get(r)) for c in stream.columns])
         written.append(path)
     path = folder / "session.csv"
-    with _private_open(path) as f:
+    with private_text_file(path) as f:
         w = csv.writer(f)
         w.writerow(["field", "value"])
         for key, value in _session_fields(record, session_id).items():
-            w.writerow([key, _cell(value)])
+            w.writerow([key, csv_cell(value)])
     written.append(path)
     return written
 
 
-def _cell(value: Any) -> Any:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (OWASP,
+"CSV injection"): a note ``=HYPERLINK(...)`` would run when the file is opened."""
+
+
+def csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(round(value, 6))
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A leading apostrophe makes it text in every spreadsheet; numbers
+        # (negative ones too) are not strings here and stay numbers.
+        return "'" + value
     return value
 
 
@@ -411,7 +416,7 @@ def export_json(
 ) -> Path:
     doc = session_document(record, session_id, include_head_pose=include_head_pose)
     path = _out_dir(Path(out)) / f"session-{session_id}.json"
-    with _private_open(path) as f:
+    with private_text_file(path) as f:
         json.dump(doc, f, ensure_ascii=False, indent=1, allow_nan=False)
         f.write("\n")
     return path

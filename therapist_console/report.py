@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from palier.core.files import private_folder, private_temp_path
 from palier.therapist_console.i18n import colon, tr
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
@@ -229,14 +230,22 @@ def write_report(
 
 
 def render_report(data: ReportData, path: Path, lang: str) -> Path:
+    """Draw the report into a private temporary file beside ``path`` and
+    rename it over ``path`` (0600, atomic, never through a symbolic link:
+    ``palier.core.files``)."""
+    private_folder(path.parent)
+    with private_temp_path(path) as tmp:
+        _draw_report(data, tmp, lang, shown=path)
+        if tmp.stat().st_size == 0:
+            raise ReportError(f"the PDF report {path} is empty")
+    return path
+
+
+def _draw_report(data: ReportData, path: Path, lang: str, *, shown: Path) -> None:
     ensure_qt_gui()
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Pre-create 0600: QPdfWriter would use the umask (health data).
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION_DPI)
     writer.setPageLayout(
@@ -251,7 +260,7 @@ def render_report(data: ReportData, path: Path, lang: str) -> Path:
     writer.setCreator(f"Palier {data.app_version}")
     painter = QPainter()
     if not painter.begin(writer):
-        raise ReportError(f"cannot write the PDF report to {path}")
+        raise ReportError(f"cannot write the PDF report to {shown}")
     try:
         px_per_mm = RESOLUTION_DPI / 25.4
         painter.scale(px_per_mm, px_per_mm)
@@ -260,9 +269,6 @@ def render_report(data: ReportData, path: Path, lang: str) -> Path:
         doc.render()
     finally:
         painter.end()
-    if not path.exists() or path.stat().st_size == 0:
-        raise ReportError(f"the PDF report {path} is empty")
-    return path
 
 
 class _Doc:
