@@ -29,6 +29,7 @@ from typing import Any
 
 from palier.engine.backends import DisplayBackend, make_backend
 from palier.engine.fader import Fader
+from palier.engine.warmup import WarmUp
 from palier.scenes import registry
 from palier.scenes.api import ParamValue, SceneDecl
 from palier.scenes.base import Scene, SceneContext
@@ -125,6 +126,7 @@ class Engine:
         self.paused = False
         self.pause_reason = ""
         self.fader = Fader(base, self.head)
+        self.warm = WarmUp(base, base.camera)
         self._pending_swap: Callable[[], None] | None = None
         self._swap_kind = ""  # "pause" or "resume" while a fade-out is under way
         self._safe_place: Scene | None = None  # built ahead, hidden, for the next pause
@@ -151,8 +153,9 @@ class Engine:
 
             base.render.setAntialias(AntialiasAttrib.MMultisample)
         try:
-            self.load_scene(config.scene, config.params)
+            self.load_scene(config.scene, config.params, warm=False)
             self._safe_place = self._prepare_safe_place()
+            self.warm_up()
         except BaseException:
             # Leave nothing open: a failed start must not poison the next Engine.
             self.close()
@@ -247,17 +250,16 @@ class Engine:
         except Exception:
             log.exception("safe place could not be prepared; a pause will build it then")
             return None
-        # Draw it once now (the engine is starting, nobody watches) so its
-        # shaders compile and its geometry and textures reach the GPU here,
-        # not in the first frame that shows it.
-        exposure = self.scene
-        if exposure is not None:
-            exposure.root.stash()
-        self.base.graphicsEngine.renderFrame()
-        if exposure is not None:
-            exposure.root.unstash()
-        self._hide(scene)
+        self._hide(scene)  # drawn once, unseen, by the warm-up that follows
         return scene
+
+    def warm_up(self) -> None:
+        """Draw the whole scene graph once, unseen, hidden parts included
+        (``engine.warmup``): what a later frame shows for the first time is
+        compiled and uploaded now, in load time, never on that frame. Called
+        after the engine starts, after each scene load, and by the patient
+        panels and the mirror when they are made."""
+        self.warm.run(self.base.render)
 
     @staticmethod
     def _hide(scene: Scene) -> None:
@@ -276,9 +278,12 @@ class Engine:
             scene.teardown()
             scene.root.removeNode()
 
-    def load_scene(self, scene_id: str, values: Mapping[str, object] | None = None) -> Scene:
+    def load_scene(
+        self, scene_id: str, values: Mapping[str, object] | None = None, *, warm: bool = True
+    ) -> Scene:
         """Replace the exposure scene at once (validated first; a bad value
-        leaves the current scene untouched). Cancels a pause."""
+        leaves the current scene untouched) and warm it up (``warm_up``).
+        Cancels a pause."""
         new = self._new_scene(scene_id, values)
         if self.paused and self._paused_scene is not None and self._safe_place is None:
             if self.scene is not None:  # the safe place showing: keep it for next time
@@ -293,6 +298,8 @@ class Engine:
         if self._pending_swap is not None:  # a fade under way must not swap the new scene
             self._pending_swap, self._swap_kind = None, ""
             self.fader.fade_in(FADE_IN_S)
+        if warm:
+            self.warm_up()
         return new
 
     def set_params(self, values: Mapping[str, object], ramp_s: float | None = None) -> None:
@@ -440,5 +447,6 @@ class Engine:
         self.scene = self._paused_scene = self._safe_place = None
         for name, _sort, _fn in self._stages:
             self.base.taskMgr.remove(name)
+        self.warm.close()
         self.backend.close(self)
         self.base.destroy()

@@ -162,6 +162,10 @@ class MirrorStreamer:
         self._thread = threading.Thread(target=self._encode_loop, name="palier-mirror", daemon=True)
         self._thread.start()
         engine.frame_observers.append(self._on_frame)
+        # Draw everything once into a buffer like this one, unseen, so the
+        # first mirrored frame is not the first draw into this kind of buffer.
+        engine.warm.add_target(fbp)
+        engine.warm_up()
 
     # -- control ------------------------------------------------------------------
     @property

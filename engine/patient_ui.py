@@ -154,6 +154,23 @@ def load_font(bold: bool = False) -> TextFont:
     return TextNode.getDefaultFont()
 
 
+GLYPHS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "ÀÂÄÆÇÉÈÊËÎÏÔŒÙÛÜŸàâäæçéèêëîïôœùûüÿ«»‹›’‘“”…–—·×÷°€ "
+)
+"""Every character a patient's text may use in the shipped languages."""
+
+
+def preload_glyphs(font: TextFont) -> None:
+    """Render every glyph of :data:`GLYPHS` into the font's texture pages now:
+    a glyph first met in a message would otherwise re-upload a page (and its
+    mipmaps) on the frame that shows it."""
+    node = TextNode("glyph-preload")
+    node.setFont(font)
+    node.setText(GLYPHS)
+    node.generate()
+
+
 # -- flat shapes ------------------------------------------------------------------
 def _rounded_outline(w: float, h: float, r: float, segs: int = 10) -> np.ndarray:
     """Counter-clockwise (x, z) outline of a rounded rectangle centred at 0."""
@@ -318,6 +335,13 @@ class PatientUI:
         self._build_text()
         engine.frame_observers.append(self._on_frame)
         engine.backend.patient_input.append(self._on_input)
+        for font in (self.font, self.font_bold):
+            preload_glyphs(font)
+        self._fill_suds(None)
+        # The panels are hidden until asked for: draw them once now, unseen,
+        # so the first rating panel is not also the first draw of its
+        # textures and shapes.
+        engine.warm_up()
 
     # -- building -----------------------------------------------------------------
     def _text(
@@ -519,14 +543,18 @@ class PatientUI:
         self._text_left = float(seconds)
         self._text_fade.fade_in()
 
-    def ask_suds(self, request_id: int, prompt: str | None = None) -> None:
-        """Show the rating panel for ``request_id`` (replacing any pending one)."""
+    def _fill_suds(self, prompt: str | None) -> None:
+        """Put the panel's words and value in place (it may still be hidden)."""
         self._apply_language()
         self._set_title(prompt)
         self._hint.setText(self._hint_text)
         self._hint.setTextColor(*MUTED)
         self._hint_np.setScale(HINT_SIZE)
         self._set_value(self._last_answer if self._last_answer is not None else 50, force=True)
+
+    def ask_suds(self, request_id: int, prompt: str | None = None) -> None:
+        """Show the rating panel for ``request_id`` (replacing any pending one)."""
+        self._fill_suds(prompt)
         self.suds_pending = int(request_id)
         self._thanks_left = 0.0
         self._armed_at = self.engine.clock.t + CONFIRM_GUARD_S

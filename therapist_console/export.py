@@ -331,7 +331,9 @@ def export_csv(record: SessionRecord, session_id: int, out: str | os.PathLike[st
             w = csv.writer(f)
             w.writerow([name for name, _ in TIME_COLUMNS] + [c.name for c in stream.columns])
             for r in _prepared_rows(record, stream, session_id, session.started_at):
-                w.writerow([r["_t_s"], r["_time_utc"]] + [csv_cell(c.get(r)) for c in stream.columns])
+                w.writerow(
+                    [r["_t_s"], r["_time_utc"]] + [csv_cell(c.get(r)) for c in stream.columns]
+                )
         written.append(path)
     path = folder / "session.csv"
     with private_text_file(path) as f:
