@@ -171,6 +171,15 @@ def preload_glyphs(font: TextFont) -> None:
     node.generate()
 
 
+def _retext(node: TextNode, text: str, color: tuple[float, ...] | None = None) -> None:
+    """Change a text only if it differs: each change makes new geometry, which
+    the next frame must upload."""
+    if node.getText() != text:
+        node.setText(text)
+    if color is not None and tuple(node.getTextColor()) != tuple(color):
+        node.setTextColor(*color)
+
+
 # -- flat shapes ------------------------------------------------------------------
 def _rounded_outline(w: float, h: float, r: float, segs: int = 10) -> np.ndarray:
     """Counter-clockwise (x, z) outline of a rounded rectangle centred at 0."""
@@ -489,7 +498,7 @@ class PatientUI:
         self._hint_text = HINTS[(lang, kind)]
 
     def _set_title(self, prompt: str | None) -> None:
-        self._title.setText(prompt.strip() if prompt and prompt.strip() else TITLES[self._lang])
+        _retext(self._title, prompt.strip() if prompt and prompt.strip() else TITLES[self._lang])
         balance_wrap(self._title, (SUDS_W - 0.14) / 0.052)
         # The first line's baseline is fixed: a second line grows downward
         # into the space kept free above the number.
@@ -503,7 +512,7 @@ class PatientUI:
         frac = value / SUDS_MAX
         self._fill.setSx(max(frac * TRACK_W, 1e-4))
         self._knob.setPos(-TRACK_W / 2 + frac * TRACK_W, 0.0, TRACK_Z)
-        self._number.setText(str(value))
+        _retext(self._number, str(value))
 
     # -- public API -----------------------------------------------------------------
     def show_text(self, text: str, seconds: float) -> None:
@@ -547,8 +556,7 @@ class PatientUI:
         """Put the panel's words and value in place (it may still be hidden)."""
         self._apply_language()
         self._set_title(prompt)
-        self._hint.setText(self._hint_text)
-        self._hint.setTextColor(*MUTED)
+        _retext(self._hint, self._hint_text, MUTED)
         self._hint_np.setScale(HINT_SIZE)
         self._set_value(self._last_answer if self._last_answer is not None else 50, force=True)
 
@@ -637,8 +645,7 @@ class PatientUI:
             rid, answer = self.suds_pending, self.value
             self.suds_pending = None
             self._last_answer = answer
-            self._hint.setText(THANKS[self._lang])
-            self._hint.setTextColor(*ACCENT)
+            _retext(self._hint, THANKS[self._lang], ACCENT)
             self._hint_np.setScale(0.048)
             self._thanks_left = THANKS_S
             if self.on_suds is not None:
