@@ -164,7 +164,7 @@ class MirrorStreamer:
         engine.frame_observers.append(self._on_frame)
         # Draw everything once into a buffer like this one, unseen, so the
         # first mirrored frame is not the first draw into this kind of buffer.
-        engine.warm.add_target(fbp)
+        self._warm_target = engine.warm.add_target(fbp)
         engine.warm_up()
 
     # -- control ------------------------------------------------------------------
@@ -294,6 +294,7 @@ class MirrorStreamer:
             self.engine.frame_observers.remove(self._on_frame)
         self._region = None
         try:
+            self.engine.warm.remove_target(self._warm_target)
             self.buffer.clearRenderTextures()
             self.engine.base.graphicsEngine.removeWindow(self.buffer)
         except Exception:  # the engine may already be torn down

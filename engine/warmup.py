@@ -60,11 +60,9 @@ class WarmUp:
         self._buffers: list[GraphicsOutput] = []
         self.add_target(base.win.getFbProperties())
 
-    def add_target(self, fb_props: FrameBufferProperties) -> None:
-        """Warm into a buffer like this one too (the mirror's, for example)."""
-        for buf in self._buffers:
-            if buf.getFbProperties() == fb_props:
-                return
+    def add_target(self, fb_props: FrameBufferProperties) -> GraphicsOutput | None:
+        """Warm into a buffer like this one too (the mirror's, for example);
+        returns the buffer for ``remove_target`` (None if the driver refused)."""
         engine = self.base.graphicsEngine
         props = FrameBufferProperties(fb_props)
         buf = engine.makeOutput(
@@ -79,12 +77,18 @@ class WarmUp:
         )
         if buf is None:
             log.warning("warm-up: no offscreen buffer with %s; first draws may stall", props)
-            return
+            return None
         buf.setClearColor(self.base.win.getClearColor())
         region = buf.makeDisplayRegion()
         region.setCamera(self.camera)
         buf.setActive(False)
         self._buffers.append(buf)
+        return buf
+
+    def remove_target(self, buf: GraphicsOutput | None) -> None:
+        if buf is not None and buf in self._buffers:
+            self._buffers.remove(buf)
+            self.base.graphicsEngine.removeWindow(buf)
 
     def run(self, root: NodePath) -> None:
         """Draw everything under ``root`` once into every warm-up buffer."""

@@ -324,6 +324,9 @@ class _CountingText:
         self.texts.append(text)
         self.real.setText(text)  # type: ignore[attr-defined]
 
+    def getText(self) -> str:
+        return str(self.real.getText())  # type: ignore[attr-defined]
+
 
 def test_nothing_is_rebuilt_while_nothing_changes(engine: Engine, ui: PatientUI) -> None:
     ask(engine, ui, 95)

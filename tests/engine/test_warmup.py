@@ -19,6 +19,7 @@ from palier.engine.app import Engine, EngineConfig
 from palier.engine.mirror import MirrorStreamer
 from palier.engine.patient_ui import PatientUI
 from palier.scenes import registry
+from palier.scenes.api import ParamValue
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,16 @@ def _added(engine: Engine, action: Callable[[], object], frames: int) -> dict[st
     return {k: after[k] - before[k] for k in after if after[k] > before[k]}
 
 
+def _least_then_pause(engine: Engine, least: dict[str, ParamValue]) -> None:
+    engine.set_params(least, 0.0)
+    engine.pause()
+
+
+def _cancel_then_pause(ui: PatientUI, engine: Engine) -> None:
+    ui.cancel_suds()
+    engine.pause()
+
+
 def test_nothing_is_drawn_for_the_first_time_after_load(
     session: tuple[Engine, PatientUI, MirrorStreamer],
 ) -> None:
@@ -64,10 +75,10 @@ def test_nothing_is_drawn_for_the_first_time_after_load(
     # then the swap); the most intense setting is slow on a software
     # renderer, so the fades run at the least intense one.
     moments: list[tuple[str, Callable[[], object], int]] = [
-        ("first frames", lambda: None, 5),
+        ("first frames", engine.render_frame, 5),
         ("most intense", lambda: engine.set_params(decl.most_intense(), 0.0), 5),
         *[(f"event {e.name}", partial(engine.fire, e.name), 10) for e in decl.events],
-        ("pause to the safe place", lambda: (engine.set_params(least, 0.0), engine.pause()), 50),
+        ("pause to the safe place", partial(_least_then_pause, engine, least), 50),
         ("resume", engine.resume, 50),
         ("mirror on", partial(setattr, mirror, "enabled", True), 10),
         ("mirror off", partial(setattr, mirror, "enabled", False), 5),
@@ -75,11 +86,12 @@ def test_nothing_is_drawn_for_the_first_time_after_load(
     for name, action, frames in moments:
         assert _added(engine, action, frames) == {}, f"first drawn at: {name}"
     # Panels: their words may be new geometry, never a new texture or shader.
-    for name, action, frames in [
+    panels: list[tuple[str, Callable[[], object], int]] = [
         ("SUDS panel", partial(ui.ask_suds, 1), 10),
         ("message", partial(ui.show_text, "Breathe slowly.", 0.3), 10),
-        ("SUDS panel in the safe place", lambda: (ui.cancel_suds(), engine.pause()), 50),
-    ]:
+        ("SUDS panel in the safe place", partial(_cancel_then_pause, ui, engine), 50),
+    ]
+    for name, action, frames in panels:
         added = _added(engine, action, frames)
         assert not added.get("textures") and not added.get("shaders"), (name, added)
 
