@@ -1,10 +1,10 @@
 """What the clinician logs during a session beyond SUDS: expectancies
 (inhibitory learning), ERP urges and rituals, PTSD hotspots.
 
-Tables live in the session record's SQLite file, created by
-:func:`protocols.ladders.create_schema`; rows carry the record's
-``session_id`` (no foreign key: the record owns its tables) and the ladder's
-``step_key``. Every write is committed before it returns (or joins the
+Tables live in the session record's SQLite file, created by its migration
+scripts (``therapist_console/migrations/0003_clinical_log.sql``); rows carry
+the record's ``session_id`` (no foreign key: the record owns its tables) and
+the ladder's ``step_key``. Every write is committed before it returns (or joins the
 caller's transaction), like the rest of the record.
 """
 
@@ -16,49 +16,6 @@ from palier.protocols._sql import write
 from palier.protocols.erp import Ritual, Urge
 from palier.protocols.progression import Expectancy
 from palier.protocols.ptsd import Hotspot
-
-SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS expectancies (
-        id                 INTEGER PRIMARY KEY,
-        session_id         INTEGER NOT NULL,
-        step_key           TEXT NOT NULL,
-        feared_outcome     TEXT NOT NULL CHECK (length(trim(feared_outcome)) > 0),
-        likelihood_before  INTEGER NOT NULL CHECK (likelihood_before BETWEEN 0 AND 100),
-        t_before           REAL NOT NULL,
-        observed_outcome   TEXT,
-        occurred           INTEGER CHECK (occurred IN (0, 1)),
-        likelihood_after   INTEGER CHECK (likelihood_after BETWEEN 0 AND 100),
-        t_after            REAL
-    )""",
-    "CREATE INDEX IF NOT EXISTS expectancies_session ON expectancies(session_id, t_before)",
-    """CREATE TABLE IF NOT EXISTS erp_urges (
-        id          INTEGER PRIMARY KEY,
-        session_id  INTEGER NOT NULL,
-        t           REAL NOT NULL,
-        value       INTEGER NOT NULL CHECK (typeof(value) = 'integer' AND value BETWEEN 0 AND 100),
-        step_key    TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS erp_urges_session ON erp_urges(session_id, t)",
-    """CREATE TABLE IF NOT EXISTS erp_rituals (
-        id          INTEGER PRIMARY KEY,
-        session_id  INTEGER NOT NULL,
-        t           REAL NOT NULL,
-        what        TEXT NOT NULL CHECK (length(trim(what)) > 0),
-        kind        TEXT NOT NULL CHECK (kind IN ('ritual', 'safety_behaviour')),
-        resisted    INTEGER NOT NULL CHECK (resisted IN (0, 1)),
-        step_key    TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS erp_rituals_session ON erp_rituals(session_id, t)",
-    """CREATE TABLE IF NOT EXISTS hotspots (
-        id          INTEGER PRIMARY KEY,
-        session_id  INTEGER NOT NULL,
-        t           REAL NOT NULL,
-        suds        INTEGER CHECK (suds BETWEEN 0 AND 100),
-        note        TEXT NOT NULL DEFAULT '',
-        step_key    TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS hotspots_session ON hotspots(session_id, t)",
-)
 
 
 class ClinicalLogError(ValueError):

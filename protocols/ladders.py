@@ -312,47 +312,6 @@ class Ladder:
 
 # -- storage -------------------------------------------------------------------------
 
-SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS ladders (
-        id           INTEGER PRIMARY KEY,
-        patient_id   INTEGER NOT NULL,
-        protocol_id  TEXT,
-        created_at   REAL NOT NULL,
-        archived     INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1))
-    )""",
-    "CREATE INDEX IF NOT EXISTS ladders_patient ON ladders(patient_id)",
-    """CREATE TABLE IF NOT EXISTS ladder_versions (
-        id          INTEGER PRIMARY KEY,
-        ladder_id   INTEGER NOT NULL REFERENCES ladders(id),
-        version     INTEGER NOT NULL CHECK (version >= 1),
-        parent_id   INTEGER REFERENCES ladder_versions(id),
-        created_at  REAL NOT NULL,
-        note        TEXT NOT NULL DEFAULT '',
-        title       TEXT NOT NULL,
-        steps       TEXT NOT NULL,
-        UNIQUE (ladder_id, version)
-    )""",
-    # A version is a clinical record: sessions point at it. Never changed.
-    """CREATE TRIGGER IF NOT EXISTS ladder_versions_no_update
-        BEFORE UPDATE ON ladder_versions
-        BEGIN SELECT RAISE(ABORT, 'ladder versions are immutable; save a new version'); END""",
-    """CREATE TRIGGER IF NOT EXISTS ladder_versions_no_delete
-        BEFORE DELETE ON ladder_versions
-        BEGIN SELECT RAISE(ABORT, 'ladder versions are immutable; archive the ladder'); END""",
-)
-"""Tables of the ladder store (no foreign key to ``patients``: the record owns it)."""
-
-
-def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table of the protocols package if missing: ladders here,
-    and the clinical log (expectancies, ERP urges and rituals, PTSD hotspots).
-    Runs statement by statement and never commits, so the session record's
-    migration can call it inside its own transaction."""
-    from palier.protocols.clinical_log import SCHEMA as LOG_SCHEMA
-
-    for statement in (*SCHEMA, *LOG_SCHEMA):
-        conn.execute(statement)
-
 
 @dataclass(frozen=True, slots=True)
 class LadderVersion:
@@ -366,6 +325,11 @@ class LadderVersion:
 
 class LadderStore:
     """Ladders and their versions, in the session record's SQLite file.
+
+    The tables (``ladders``, ``ladder_versions``, immutable by trigger) are the
+    record's: its migration scripts create them
+    (``therapist_console/migrations/0002_fear_ladders.sql``); this class only
+    reads and writes rows.
 
     Writes run in a SAVEPOINT: atomic on their own, and nested correctly when
     the caller already holds a transaction. Steps are stored as JSON (the same

@@ -22,8 +22,10 @@ Settings and why:
   sessions; a read-only open takes no lock.
 - Files (database, -wal, -shm, lock) are created 0600 and the default folder
   0700: the record holds health data.
-- Schema versioned with ``PRAGMA user_version`` and an ordered list of
-  migrations, each applied in its own transaction.
+- Schema versioned with ``PRAGMA user_version``: one frozen SQL script per
+  version in ``therapist_console/migrations/`` (the one owner of every table
+  in the file, the protocols package's included), each applied in its own
+  transaction.
 
 Times: ``t`` columns are console wall-clock seconds since the Unix epoch (UTC);
 ``engine_t`` columns are the engine's own clock as it reported it (the model
@@ -41,13 +43,19 @@ import sqlite3
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from palier.protocols.measures import validate_suds
 from palier.therapist_console.i18n import localized_error
+from palier.therapist_console.migrations import (
+    SCHEMA_VERSION,
+    Migration,
+    NewerSchemaError,
+    migrate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,189 +113,16 @@ def default_record_path() -> Path:
 
 # -- schema ------------------------------------------------------------------
 
-_SCHEMA_V1 = """
-CREATE TABLE patients (
-    id          INTEGER PRIMARY KEY,
-    pseudonym   TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(pseudonym)) > 0),
-    notes       TEXT NOT NULL DEFAULT '',
-    created_at  REAL NOT NULL
-);
-CREATE TABLE sessions (
-    id                 INTEGER PRIMARY KEY,
-    patient_id         INTEGER NOT NULL REFERENCES patients(id),
-    protocol_id        TEXT,
-    ladder_version_id  INTEGER,
-    plan               TEXT,          -- JSON: the hierarchy as planned (snapshot)
-    language           TEXT NOT NULL CHECK (language IN ('en', 'fr')),
-    started_at         REAL NOT NULL,
-    ended_at           REAL,
-    status             TEXT NOT NULL DEFAULT 'open'
-                       CHECK (status IN ('open', 'closed', 'interrupted')),
-    meta               TEXT NOT NULL DEFAULT '{}'  -- JSON: app version, engine, ...
-);
-CREATE INDEX sessions_patient ON sessions(patient_id, started_at);
-CREATE INDEX sessions_status ON sessions(status);
-CREATE TABLE steps (
-    id             INTEGER PRIMARY KEY,
-    session_id     INTEGER NOT NULL REFERENCES sessions(id),
-    step_index     INTEGER NOT NULL,
-    step_key       TEXT NOT NULL,
-    label          TEXT,                 -- JSON {"en":..., "fr":...} or plain text
-    scene          TEXT NOT NULL,
-    params         TEXT NOT NULL,        -- JSON
-    expected_suds  INTEGER CHECK (expected_suds BETWEEN 0 AND 100),
-    started_at     REAL NOT NULL,
-    ended_at       REAL
-);
-CREATE INDEX steps_session ON steps(session_id, started_at);
-CREATE TABLE commands (
-    id            INTEGER PRIMARY KEY,
-    session_id    INTEGER NOT NULL REFERENCES sessions(id),
-    step_id       INTEGER REFERENCES steps(id),
-    t             REAL NOT NULL,
-    kind          TEXT NOT NULL,
-    args          TEXT NOT NULL,         -- JSON
-    seq           INTEGER,               -- link sequence number, if any
-    status        TEXT NOT NULL DEFAULT 'sent' CHECK (status IN ('sent', 'ack', 'error')),
-    error         TEXT,
-    result_t      REAL,
-    engine_frame  INTEGER,
-    engine_t      REAL
-);
-CREATE INDEX commands_session ON commands(session_id, t);
-CREATE TABLE events (
-    id            INTEGER PRIMARY KEY,
-    session_id    INTEGER NOT NULL REFERENCES sessions(id),
-    step_id       INTEGER REFERENCES steps(id),
-    t             REAL NOT NULL,
-    kind          TEXT NOT NULL,
-    name          TEXT,
-    detail        TEXT NOT NULL DEFAULT '{}',   -- JSON
-    engine_frame  INTEGER,
-    engine_t      REAL,
-    engine_instance TEXT,            -- with engine_seq: the engine's clinical event id;
-    engine_seq      INTEGER          -- the engine re-sends until acked, so dedupe on it
-);
-CREATE INDEX events_session ON events(session_id, t);
-CREATE UNIQUE INDEX events_engine_seq ON events(engine_instance, engine_seq)
-    WHERE engine_seq IS NOT NULL;
-CREATE TABLE suds (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    step_id     INTEGER REFERENCES steps(id),
-    t           REAL NOT NULL,
-    engine_t    REAL,
-    value       INTEGER NOT NULL CHECK (typeof(value) = 'integer' AND value BETWEEN 0 AND 100),
-    source      TEXT NOT NULL CHECK (source IN ('therapist', 'headset')),
-    engine_instance TEXT,
-    engine_seq      INTEGER
-);
-CREATE INDEX suds_session ON suds(session_id, t);
-CREATE UNIQUE INDEX suds_engine_seq ON suds(engine_instance, engine_seq)
-    WHERE engine_seq IS NOT NULL;
-CREATE TABLE heart_rate (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    t           REAL NOT NULL,
-    bpm         REAL NOT NULL CHECK (bpm > 0),
-    source      TEXT NOT NULL
-);
-CREATE INDEX heart_rate_session ON heart_rate(session_id, t);
-CREATE TABLE rr_intervals (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    t           REAL NOT NULL,
-    ms          REAL NOT NULL CHECK (ms > 0)
-);
-CREATE INDEX rr_session ON rr_intervals(session_id, t);
-CREATE TABLE head_pose (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    t           REAL NOT NULL,
-    x REAL NOT NULL, y REAL NOT NULL, z REAL NOT NULL,
-    h REAL NOT NULL, p REAL NOT NULL, r REAL NOT NULL
-);
-CREATE INDEX head_pose_session ON head_pose(session_id, t);
-CREATE TABLE notes (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    step_id     INTEGER REFERENCES steps(id),
-    t           REAL NOT NULL,
-    text        TEXT NOT NULL CHECK (length(trim(text)) > 0)
-);
-CREATE INDEX notes_session ON notes(session_id, t);
-CREATE TABLE link_events (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER REFERENCES sessions(id),
-    t           REAL NOT NULL,
-    kind        TEXT NOT NULL CHECK (kind IN ('up', 'lost', 'reconnected')),
-    detail      TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX link_events_session ON link_events(session_id, t);
-CREATE TABLE questionnaires (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    t           REAL NOT NULL,
-    name        TEXT NOT NULL,
-    phase       TEXT NOT NULL CHECK (phase IN ('pre', 'post')),
-    answers     TEXT NOT NULL,   -- JSON
-    scores      TEXT NOT NULL    -- JSON
-);
-CREATE INDEX questionnaires_session ON questionnaires(session_id, t);
-CREATE TABLE suggestions (
-    id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL REFERENCES sessions(id),
-    step_id     INTEGER REFERENCES steps(id),
-    t           REAL NOT NULL,        -- shown at
-    kind        TEXT NOT NULL,
-    text        TEXT NOT NULL,
-    detail      TEXT NOT NULL DEFAULT '{}',
-    taken       INTEGER CHECK (taken IN (0, 1)),   -- NULL: not answered
-    decided_at  REAL
-);
-CREATE INDEX suggestions_session ON suggestions(session_id, t);
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    description: str
-    apply: Callable[[sqlite3.Connection], None]
-
-
-def _migrate_v1(conn: sqlite3.Connection) -> None:
-    for statement in _split_sql(_SCHEMA_V1):
-        conn.execute(statement)
-
-
-def _split_sql(script: str) -> list[str]:
-    # executescript() would COMMIT our transaction; run statements one by one.
-    lines = [ln.split("--", 1)[0] for ln in script.splitlines()]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
-
-
-def _migrate_v2(conn: sqlite3.Connection) -> None:
-    # The patients' fear ladders live in the same file, so a session and the
-    # ladder version it used are one backup, one set of permissions. The
-    # protocols package owns those tables; it never commits, so this runs
-    # inside the migration's transaction.
-    from palier.protocols.ladders import create_schema
-
-    create_schema(conn)
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "core session record", _migrate_v1),
-    Migration(2, "patients' fear ladders (protocols.ladders)", _migrate_v2),
-)
-"""Ordered; a migration is never edited once released, only appended to."""
-
-SCHEMA_VERSION = MIGRATIONS[-1].version
+# The schema lives in therapist_console/migrations/ (one frozen SQL script per
+# version, every table of the file, the protocols package's included).
+OLDEST_READABLE = 2
+"""The oldest schema a read-only open accepts (it cannot migrate). Schema 3
+only added the clinical-log tables, which readers look for first
+(:meth:`SessionRecord.has_table`), so a file at 2 reads as before."""
 
 PROTOCOL_TABLES: tuple[str, ...] = ("expectancies", "erp_urges", "erp_rituals", "hotspots")
-"""Per-session tables owned by the protocols package (``protocols.clinical_log``),
-created by ``protocols.ladders.create_schema`` in this file."""
+"""Per-session tables the protocols package writes (``protocols.clinical_log``),
+created by migration 3."""
 
 STREAM_TABLES: tuple[str, ...] = (
     "steps",
@@ -478,12 +313,12 @@ class SessionRecord:
             )
             self._conn.execute("PRAGMA query_only = ON")
             version = self.schema_version
-            if version != SCHEMA_VERSION:
+            if not OLDEST_READABLE <= version <= SCHEMA_VERSION:
                 self._conn.close()
                 raise RecordSchemaError(
                     f"{self.path} has schema version {version}, this Palier reads "
                     f"{SCHEMA_VERSION}; open it once with the console to migrate it"
-                    if version < SCHEMA_VERSION
+                    if version < OLDEST_READABLE
                     else f"{self.path} was written by a newer Palier (schema {version}); "
                     "upgrade Palier to read it"
                 )
@@ -497,7 +332,6 @@ class SessionRecord:
             )
             self._configure()
             self._migrate()
-            self._ensure_protocol_tables()
             for suffix in ("-wal", "-shm"):
                 _tighten(Path(str(self.path) + suffix))
             self._interrupted_at_open = self._mark_open_sessions_interrupted()
@@ -533,33 +367,22 @@ class SessionRecord:
         c.execute("PRAGMA busy_timeout = 10000")
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise RecordSchemaError(
-                f"{self.path} was written by a newer Palier (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); upgrade Palier to open it"
-            )
-        for migration in MIGRATIONS:
-            if migration.version <= version:
-                continue
+        def announce(migration: Migration) -> None:
             log.info(
                 "session record %s: migrating to %d (%s)",
                 self.path,
                 migration.version,
                 migration.description,
             )
-            with self._tx():
-                migration.apply(self._conn)
-                self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
 
-    def _ensure_protocol_tables(self) -> None:
-        # The protocols package owns these tables and may add some in a later
-        # version; its create_schema is idempotent (CREATE ... IF NOT EXISTS),
-        # so running it at every open keeps them present whatever the version.
-        from palier.protocols.ladders import create_schema
-
-        with self._tx() as c:
-            create_schema(c)
+        with self._lock:
+            try:
+                migrate(self._conn, announce)
+            except NewerSchemaError as exc:
+                raise RecordSchemaError(
+                    f"{self.path} was written by a newer Palier (schema {exc.found}, "
+                    f"this one knows {exc.known}); upgrade Palier to open it"
+                ) from None
 
     def _mark_open_sessions_interrupted(self) -> list[int]:
         # We hold the file lock, so no other console is writing: a session
@@ -611,8 +434,9 @@ class SessionRecord:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The writer connection, for modules that keep their own tables in
-        this file (``protocols.ladders.LadderStore``). Do not hold it across
+        """The writer connection, for modules that read and write their own
+        tables in this file (``protocols.ladders.LadderStore``; the tables
+        come from the record's migrations). Do not hold it across
         threads without going through this record."""
         return self._conn
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from palier.protocols.measures import SudsError
+from palier.therapist_console.migrations import MIGRATIONS, SCHEMA_VERSION
 from palier.therapist_console.record import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
     DuplicatePseudonymError,
     NotFoundError,
     RecordError,
@@ -103,23 +102,6 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SessionRecord(path)
     with pytest.raises(RecordSchemaError, match="newer Palier"):
         SessionRecord(path, readonly=True)
-
-
-def test_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    MIGRATIONS[0].apply(conn)
-    conn.execute("INSERT INTO patients (pseudonym, created_at) VALUES ('Old-1', 0)")
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute("COMMIT")
-    conn.close()
-    with SessionRecord(path) as rec:
-        assert rec.schema_version == SCHEMA_VERSION
-        assert rec.find_patient("Old-1") is not None
-        assert rec.connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'ladder_versions'"
-        ).fetchone()[0]
 
 
 def test_migrations_run_on_an_empty_file_and_keep_data(tmp_path: Path) -> None:

@@ -40,7 +40,9 @@ def _source_files() -> set[str]:
                 "therapist_console",
             }:
                 continue
-            if path.suffix in {".py", ".toml"} or (path.suffix == ".md" and "library" in rel.parts):
+            if path.suffix in {".py", ".toml", ".sql"} or (
+                path.suffix == ".md" and "library" in rel.parts
+            ):
                 wanted.add(f"{prefix}/{rel.as_posix()}")
     return wanted
 
@@ -74,6 +76,14 @@ def test_wheel_holds_every_module_under_one_top_level_name(wheel: Path) -> None:
     assert tops == {"palier", next(t for t in tops if t.endswith(".dist-info"))}
     missing = _source_files() - set(names)
     assert not missing, f"left out of the wheel (pyproject packages/package-data): {missing}"
+    # The session record's schema is its migration scripts: every one ships.
+    scripts = {p.name for p in (ROOT / "therapist_console" / "migrations").glob("*.sql")}
+    shipped = {
+        n.rsplit("/", 1)[1]
+        for n in names
+        if n.startswith("palier/therapist_console/migrations/") and n.endswith(".sql")
+    }
+    assert scripts and shipped == scripts
 
 
 def test_installed_into_a_fresh_venv_site_packages_gains_palier_alone(
@@ -110,13 +120,17 @@ def test_installed_into_a_fresh_venv_site_packages_gains_palier_alone(
     added = {p.name for p in site.iterdir()} - before
     assert {a for a in added if not a.endswith(".dist-info")} == {"palier"}
     # The package runs from there, not from this checkout: the command line's
-    # parser loads every subcommand's registration (pure Python, no dependency).
+    # parser loads every subcommand's registration, and the record's schema
+    # its scripts from the installed package data (pure Python, no dependency).
     out = subprocess.run(
         [
             str(python),
             "-I",
             "-c",
-            "import palier, palier.cli; palier.cli.build_parser(); print(palier.__file__)",
+            "import palier, palier.cli; palier.cli.build_parser()\n"
+            "from palier.therapist_console import migrations\n"
+            "assert migrations.SCHEMA_VERSION == len(migrations.MIGRATIONS) > 1\n"
+            "print(palier.__file__)",
         ],
         check=True,
         capture_output=True,

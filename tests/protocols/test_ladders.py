@@ -16,16 +16,16 @@ from palier.protocols.ladders import (
     LadderError,
     LadderNotFoundError,
     LadderStore,
-    create_schema,
 )
 from palier.protocols.model import EventPlan, Step, protocol_by_id
 from palier.scenes.api import Text
+from palier.therapist_console.migrations import migrate
 
 
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     c = sqlite3.connect(tmp_path / "record.sqlite3", isolation_level=None)
-    create_schema(c)
+    migrate(c)  # the session record's schema, which holds the ladder tables
     yield c
     c.close()
 
@@ -157,7 +157,7 @@ def test_concurrent_edits_conflict(conn: sqlite3.Connection) -> None:
 def test_patient_ladders_archive_and_reopen(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite3"
     c = sqlite3.connect(path, isolation_level=None)
-    create_schema(c)
+    migrate(c)
     store = LadderStore(c)
     a = store.create(spiders_ladder(1), t=1.0)
     store.create(spiders_ladder(2), t=2.0)
@@ -180,14 +180,9 @@ def test_patient_ladders_archive_and_reopen(tmp_path: Path) -> None:
     c2.close()
 
 
-def test_schema_and_writes_join_the_callers_transaction(tmp_path: Path) -> None:
+def test_writes_join_the_callers_transaction(tmp_path: Path) -> None:
     c = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
-    c.execute("BEGIN")
-    create_schema(c)  # as the record's migration would, inside its transaction
-    c.execute("ROLLBACK")
-    assert c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ladders'").fetchone() == (0,)
-    create_schema(c)
-    create_schema(c)  # idempotent
+    migrate(c)
     store = LadderStore(c)
     c.execute("BEGIN")
     store.create(spiders_ladder(), t=1.0)

@@ -10,10 +10,10 @@ import pytest
 
 from palier.protocols.clinical_log import ClinicalLog, ClinicalLogError
 from palier.protocols.erp import ErpError, Ritual, Urge, summarize, validate_urge
-from palier.protocols.ladders import create_schema
 from palier.protocols.progression import Expectancy
 from palier.protocols.ptsd import FiredEvent, Hotspot, align_hotspots, cue_counts
 from palier.scenes.api import Text
+from palier.therapist_console.migrations import migrate
 
 
 def test_urges_and_rituals() -> None:
@@ -74,7 +74,7 @@ def test_hotspots_align_with_the_events_fired() -> None:
 
 def test_clinical_log_round_trip(tmp_path: Path) -> None:
     c = sqlite3.connect(tmp_path / "r.sqlite3", isolation_level=None)
-    create_schema(c)
+    migrate(c)  # the session record's schema, which holds the clinical log
     log = ClinicalLog(c)
     e = Expectancy("hand-half-metre", "It will climb on me", 80, 100.0)
     eid = log.add_expectancy(1, e)
