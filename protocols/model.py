@@ -933,7 +933,7 @@ def step_from_data(data: Mapping[str, Any], where: str = "<ladder>", index: int 
 
 def library_files() -> list[Path]:
     """The protocol files shipped with Palier (``protocols/library/*.toml``)."""
-    root = resources.files("protocols") / "library"
+    root = resources.files("palier.protocols") / "library"
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml"))
 
 
