@@ -2,7 +2,11 @@
 
 For the report's sample picture, the export tests, and the record benchmark
 (``bench/record_throughput.py`` asks for a 90-minute session with 30 Hz head
-poses). The data follow a graded spider exposure: SUDS rise at each new step
+poses). The session runs the shipped spiders protocol as the console would
+(:func:`sample_plan`: the patient's ladder, checked against the scene's
+declaration; every parameter change through :func:`checked_params`, the
+model's check), so each step and value is one the console accepts
+(``tests/console/test_sample_session.py``). SUDS rise at each new step
 and fall as the patient habituates, the simulated heart rate follows the
 intensity, the therapist fires events, pauses once and takes notes, and the
 link drops once for a few seconds.
@@ -15,63 +19,50 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from palier.protocols.validate import scene_declaration
+from palier.scenes.api import ParamValue, SceneDecl, SceneError
 from palier.therapist_console.heart_rate import SimulatedHeartRate
+from palier.therapist_console.model import Plan
 from palier.therapist_console.record import SessionRecord
 
-SAMPLE_PLAN: dict[str, Any] = {
-    "protocol_id": "specific_phobia.spiders",
-    "ladder_version_id": None,
-    "title": {
-        "en": "Spider phobia: graded exposure",
-        "fr": "Phobie des araignées : exposition graduée",
-    },
-    "steps": [
-        {
-            "key": "far-small",
-            "label": {
-                "en": "Small spider across the room",
-                "fr": "Petite araignée au fond de la pièce",
-            },
-            "scene": "spiders",
-            "params": {"distance": 3.0, "size": 0.5, "count": 1, "activity": 0.1},
-            "expected_suds": 25,
-        },
-        {
-            "key": "table",
-            "label": {"en": "Spider on the table", "fr": "Araignée sur la table"},
-            "scene": "spiders",
-            "params": {"distance": 1.5, "size": 0.8, "count": 1, "activity": 0.3},
-            "expected_suds": 40,
-        },
-        {
-            "key": "near-walk",
-            "label": {"en": "Spider walking closer", "fr": "Araignée qui s'approche"},
-            "scene": "spiders",
-            "params": {"distance": 0.8, "size": 1.0, "count": 1, "activity": 0.6},
-            "expected_suds": 55,
-        },
-        {
-            "key": "several",
-            "label": {
-                "en": "Several spiders near the hand",
-                "fr": "Plusieurs araignées près de la main",
-            },
-            "scene": "spiders",
-            "params": {"distance": 0.4, "size": 1.2, "count": 4, "activity": 0.7},
-            "expected_suds": 70,
-        },
-        {
-            "key": "on-hand",
-            "label": {"en": "Large spider on the hand", "fr": "Grosse araignée sur la main"},
-            "scene": "spiders",
-            "params": {"distance": 0.1, "size": 1.6, "count": 1, "activity": 0.8},
-            "expected_suds": 85,
-        },
-    ],
-}
+SAMPLE_PROTOCOL_ID = "spiders-graded"
+"""The shipped protocol the sample session runs (``protocols/library/spiders.toml``)."""
+
+
+def sample_plan(record: SessionRecord, patient_id: int, *, t: float) -> Plan:
+    """The plan the console would run for this patient: the shipped protocol
+    copied to the patient's ladder, stored as the setup page stores it
+    (version 1, or the patient's latest), then resolved and checked against
+    the scene declarations (``Ladder.ensure_runnable``, the rules of protocol
+    files) into ``Plan.from_protocol``, as the console builds it."""
+    from palier.protocols.ladders import Ladder
+    from palier.protocols.model import library, protocol_by_id
+
+    protocol = protocol_by_id(SAMPLE_PROTOCOL_ID, library())
+    store = record.ladder_store()
+    ladder = next(
+        (lad for lad in store.for_patient(patient_id) if lad.protocol_id == protocol.id), None
+    ) or store.create(
+        Ladder.from_protocol(protocol, patient_id), t=t, note="created by the console for a session"
+    )
+    return Plan.from_protocol(protocol, ladder)
+
+
+def _declaration(scene: str) -> SceneDecl:
+    decl, why = scene_declaration(scene)
+    if decl is None:
+        raise SceneError(f"scene {scene!r}: {why}")
+    return decl
+
+
+def checked_params(scene: str, values: Mapping[str, object]) -> dict[str, ParamValue]:
+    """``values`` as the console's model lets them through to the engine
+    (``SceneDecl.validate_values``, all or nothing); raises ``SceneError``."""
+    return _declaration(scene).validate_values(values)
+
 
 NOTES = {
     "en": [
@@ -128,17 +119,19 @@ def write_sample_session(
         else "Phobie spécifique (araignées). Données d'exemple.",
         t=t0 - 86400,
     )
+    plan = sample_plan(record, patient.id, t=t0 - 600)
     session = record.start_session(
         patient.id,
         t=t0,
         language=language,
-        protocol_id=SAMPLE_PLAN["protocol_id"],
-        plan=SAMPLE_PLAN,
+        protocol_id=plan.protocol_id,
+        ladder_version_id=plan.ladder_version_id,
+        plan=plan.to_json(),
         meta={"engine": "palier-engine (sample)", "sample": True},
     )
     sid = session.id
     duration = minutes * 60.0
-    plan_steps: list[dict[str, Any]] = SAMPLE_PLAN["steps"]
+    plan_steps = plan.steps
     n_steps = max(1, min(steps_reached, len(plan_steps)))
     # Step boundaries: a short baseline, then equal shares, the last one longer.
     baseline = min(120.0, duration * 0.06)
@@ -168,7 +161,7 @@ def write_sample_session(
         i = step_at(t)
         if i is None:
             return 10
-        peak = int(plan_steps[i]["expected_suds"]) + rng.randint(-5, 10)
+        peak = int(plan_steps[i].expected_suds or 50) + rng.randint(-5, 10)
         since = t - starts[i]
         # Habituation: reaches the peak in ~1 min, falls by half over the step.
         level = peak * min(1.0, since / 60.0 + 0.6)
@@ -184,6 +177,18 @@ def write_sample_session(
     hr.advance_to(t0)
     counts = {"clinical": 1, "hr": 0, "rr": 0, "head": 0, "suds": 0, "commands": 0}
     step_rows: dict[int, int] = {}
+    scene_of: dict[int, str] = {}
+    current: dict[int, dict[str, ParamValue]] = {}
+    """The step's values after the therapist's changes (as the model keeps them)."""
+
+    def change(at: float, values: Mapping[str, object], step: int | None) -> None:
+        if step is None:  # before the first step: nothing loaded to change
+            return
+        checked = checked_params(scene_of[step], values)
+        command(at, "set_params", {"params": checked, "ramp_s": 1.5}, step)
+        current[step].update(checked)
+        record.update_step_params(step_rows[step], current[step])
+        counts["clinical"] += 1
 
     def command(t: float, kind: str, args: dict[str, object], step: int | None) -> None:
         cid = record.add_command(
@@ -246,21 +251,22 @@ def write_sample_session(
             if kind == "step":
                 i = int(arg or 0)
                 spec = plan_steps[i]
+                params = checked_params(spec.scene, spec.params)
                 row = record.start_step(
                     sid,
                     t=t0 + at,
                     step_index=i,
-                    step_key=spec["key"],
-                    scene=spec["scene"],
-                    params=spec["params"],
-                    label=spec["label"],
-                    expected_suds=spec["expected_suds"],
+                    step_key=spec.key,
+                    scene=spec.scene,
+                    params=params,
+                    label=spec.label_dict(),
+                    expected_suds=spec.expected_suds,
                 )
                 step_rows[i] = row.id
+                scene_of[i] = spec.scene
+                current[i] = dict(params)
                 counts["clinical"] += 1
-                command(
-                    at + 0.05, "load_scene", {"scene": spec["scene"], "params": spec["params"]}, i
-                )
+                command(at + 0.05, "load_scene", {"scene": spec.scene, "params": params}, i)
             elif kind in ("suds", "suds_start", "suds_end"):
                 value = suds_model(at) if kind != "suds_end" else max(5, suds_model(at) - 5)
                 source = "headset" if rng.random() < 0.3 else "therapist"
@@ -289,20 +295,14 @@ def write_sample_session(
                 )
                 hr.on_event(1.0, t=t0 + at)
                 counts["clinical"] += 1
-            elif kind == "params":
-                command(
-                    at,
-                    "set_params",
-                    {"params": {"activity": round(rng.uniform(0.2, 0.9), 2)}, "ramp_s": 1.5},
-                    cur,
-                )
+            elif kind == "params" and cur is not None:
+                # The therapist brings the spider a little closer within the step,
+                # never past the scene's nearest distance.
+                nearest = float(_declaration(scene_of[cur]).param("distance").minimum or 0.0)
+                distance = float(current[cur]["distance"]) * rng.uniform(0.7, 0.95)
+                change(at, {"distance": max(nearest, round(distance, 2))}, cur)
             elif kind == "tweak":
-                command(
-                    at,
-                    "set_params",
-                    {"params": {"distance": round(rng.uniform(0.2, 3.0), 2)}, "ramp_s": 1.5},
-                    cur,
-                )
+                change(at, {"distance": round(rng.uniform(0.2, 3.0), 2)}, cur)
             elif kind in ("pause", "resume"):
                 command(at, kind, {"reason": "therapist"} if kind == "pause" else {}, cur)
                 record.add_event(

@@ -75,7 +75,7 @@ def test_json_whole_session(sample: tuple[Path, int], tmp_path: Path) -> None:
     assert isinstance(doc["streams"]["steps"][0]["params"], dict)
     assert isinstance(doc["streams"]["steps"][0]["label"], dict)
     assert doc["summary"]["steps_reached"] == len({s["step_key"] for s in doc["streams"]["steps"]})
-    assert doc["plan"]["steps"][0]["key"] == "far-small"
+    assert doc["plan"]["steps"][0]["key"] == doc["streams"]["steps"][0]["step_key"]
     assert "head_pose" not in json.loads(out_small.read_text(encoding="utf-8"))["streams"]
 
 

@@ -51,12 +51,12 @@ def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path, 
     every = " ".join(every.split())
     if lang == "fr":
         assert f"1re séance de ce patient (réf. n°{sample_db[1]})" in text
-        assert "palier le plus haut 4 sur 5 ; 4 paliers travaillés" in text
+        assert "palier le plus haut 4 sur 10 ; 4 paliers travaillés" in text
         assert "Vers ½ : temps entre le pic de SUDS" in every
         assert f"séance 1 (réf. n°{sample_db[1]})" in text  # footer
     else:
         assert f"1st session of this patient (ref. #{sample_db[1]})" in text
-        assert "highest step 4 of 5; 4 steps worked" in text
+        assert "highest step 4 of 10; 4 steps worked" in text
         assert "To half: time from the step's peak SUDS" in every
         assert f"session 1 (ref. #{sample_db[1]})" in text  # footer
     assert ("Compte rendu" if lang == "fr" else "Exposure session report") in text
