@@ -23,14 +23,31 @@ the document lists every subject with exactly these fields).
 
 from __future__ import annotations
 
-import math
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import msgpack
+
+from palier.core.fields import (
+    INT64_MAX,
+    Array,
+    Bin,
+    Bool,
+    Field,
+    FieldError,
+    Float,
+    Int,
+    Map,
+    Opt,
+    Plain,
+    Reason,
+    Record,
+    Scalar,
+    Str,
+    format_path,
+)
 
 PROTOCOL_VERSION = 1
 """Bumped on any change to a message (fields are strict both ways)."""
@@ -53,7 +70,6 @@ MAX_DEPTH = 10
 catalogue in ``rep.hello`` needs 8)."""
 
 SUBJECT_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
-INT64_MAX = (1 << 63) - 1
 
 
 # -- errors ------------------------------------------------------------------
@@ -102,241 +118,66 @@ class InvalidField(WireError):
 
 
 # -- field types ---------------------------------------------------------------
-class Spec(ABC):
-    """One field's wire type: checks a decoded value and returns it
-    normalised (ints accepted for floats, lists for tuples)."""
-
-    type_name: ClassVar[str] = "?"
-
-    @abstractmethod
-    def check(self, value: Any, where: str) -> Any:
-        """The value, normalised, or raise :class:`InvalidField` naming ``where``."""
-
-    def describe(self) -> str:
-        return self.type_name
-
-    def _fail(self, where: str, value: Any) -> InvalidField:
-        shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return InvalidField(
-            f"{where}: expected {self.describe()}, got {type(value).__name__} {shown}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Int(Spec):
-    lo: int = 0
-    hi: int = INT64_MAX
-    type_name: ClassVar[str] = "int"
-
-    def check(self, value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(where, value)
-        if not self.lo <= value <= self.hi:
-            raise InvalidField(f"{where}: {value} is out of range {self.lo}..{self.hi}")
-        return value
-
-    def describe(self) -> str:
-        hi = "2^63-1" if self.hi == INT64_MAX else str(self.hi)
-        return f"int {self.lo}..{hi}"
-
-
-@dataclass(frozen=True, slots=True)
-class Float(Spec):
-    lo: float = -1e12
-    hi: float = 1e12
-    type_name: ClassVar[str] = "float"
-
-    def check(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail(where, value)
-        value = float(value)
-        if not math.isfinite(value):
-            raise InvalidField(f"{where}: {value!r} is not a finite number")
-        if not self.lo <= value <= self.hi:
-            raise InvalidField(f"{where}: {value:g} is out of range {self.lo:g}..{self.hi:g}")
-        return value
-
-    def describe(self) -> str:
-        return f"float {self.lo:g}..{self.hi:g}"
-
-
-@dataclass(frozen=True, slots=True)
-class Str(Spec):
-    max_len: int = 64
-    min_len: int = 0
-    choices: tuple[str, ...] = ()
-    type_name: ClassVar[str] = "str"
-
-    def check(self, value: Any, where: str) -> str:
-        if not isinstance(value, str):
-            raise self._fail(where, value)
-        if not self.min_len <= len(value) <= self.max_len:
-            raise InvalidField(
-                f"{where}: text of {len(value)} characters; allowed {self.min_len}..{self.max_len}"
-            )
-        if self.choices and value not in self.choices:
-            raise InvalidField(f"{where}: {value!r} is not one of {', '.join(self.choices)}")
-        return value
-
-    def describe(self) -> str:
-        if self.choices:
-            return "str, one of " + ", ".join(f"`{c}`" for c in self.choices)
-        return f"str ({self.min_len}..{self.max_len} chars)"
-
-
-@dataclass(frozen=True, slots=True)
-class Bool(Spec):
-    type_name: ClassVar[str] = "bool"
-
-    def check(self, value: Any, where: str) -> bool:
-        if not isinstance(value, bool):
-            raise self._fail(where, value)
-        return value
-
-
-@dataclass(frozen=True, slots=True)
-class Bin(Spec):
-    max_len: int = MAX_FRAME_BYTES
-    type_name: ClassVar[str] = "bin"
-
-    def check(self, value: Any, where: str) -> bytes:
-        if not isinstance(value, bytes):
-            raise self._fail(where, value)
-        if len(value) > self.max_len:
-            raise InvalidField(f"{where}: {len(value)} bytes; at most {self.max_len}")
-        return value
-
-    def describe(self) -> str:
-        return f"bin (at most {self.max_len} bytes)"
-
-
-@dataclass(frozen=True, slots=True)
-class Opt(Spec):
-    inner: Spec
-
-    def check(self, value: Any, where: str) -> Any:
-        return None if value is None else self.inner.check(value, where)
-
-    def describe(self) -> str:
-        return f"nil or {self.inner.describe()}"
-
-
-@dataclass(frozen=True, slots=True)
-class Array(Spec):
-    inner: Spec
-    max_len: int = MAX_ARRAY
-    min_len: int = 0
-
-    def check(self, value: Any, where: str) -> tuple[Any, ...]:
-        if not isinstance(value, list | tuple):
-            raise self._fail(where, value)
-        if not self.min_len <= len(value) <= self.max_len:
-            raise InvalidField(
-                f"{where}: {len(value)} items; allowed {self.min_len}..{self.max_len}"
-            )
-        return tuple(self.inner.check(v, f"{where}[{i}]") for i, v in enumerate(value))
-
-    def describe(self) -> str:
-        n = f"{self.min_len}" if self.min_len == self.max_len else f"{self.min_len}..{self.max_len}"
-        return f"array ({n}) of {self.inner.describe()}"
-
+# The leaves and containers are the shared ones (palier.core.fields): their
+# describe() is this document's notation and their default wording is this
+# link's. Only what is particular to the link is declared here.
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+PARAM_VALUE = Scalar(max_len=64, max_abs_int=INT64_MAX)
+"""A parameter value on the wire; the scene's declaration checks its type and
+range on the engine."""
+
+
+def Params(max_len: int = 64, min_len: int = 0) -> Map:
+    """Map of parameter name to a scalar (float, int, str or bool)."""
+    return Map(PARAM_VALUE, max_len, min_len, key_pattern=NAME_RE, key_noun="parameter name")
+
+
+_IN_PAYLOAD = Plain(MAX_DEPTH, depth=2)
+"""Plain data one level inside the payload map."""
 
 
 @dataclass(frozen=True, slots=True)
-class Params(Spec):
-    """Map of parameter name to a scalar (float, int, str or bool). The
-    scene's declaration checks each value's type and range on the engine."""
-
-    max_len: int = 64
-    min_len: int = 0
-
-    def check(self, value: Any, where: str) -> dict[str, float | int | str | bool]:
-        if not isinstance(value, dict):
-            raise self._fail(where, value)
-        if not self.min_len <= len(value) <= self.max_len:
-            raise InvalidField(
-                f"{where}: {len(value)} entries; allowed {self.min_len}..{self.max_len}"
-            )
-        out: dict[str, float | int | str | bool] = {}
-        for k, v in value.items():
-            if not isinstance(k, str) or not NAME_RE.match(k):
-                raise InvalidField(f"{where}: key {k!r} is not a parameter name")
-            if isinstance(v, float) and not math.isfinite(v):
-                raise InvalidField(f"{where}.{k}: {v!r} is not a finite number")
-            if isinstance(v, str) and len(v) > 64:
-                raise InvalidField(f"{where}.{k}: text longer than 64 characters")
-            if not isinstance(v, bool | int | float | str):
-                raise InvalidField(
-                    f"{where}.{k}: expected a number, text or bool, got {type(v).__name__}"
-                )
-            if isinstance(v, int) and not isinstance(v, bool) and abs(v) > INT64_MAX:
-                raise InvalidField(f"{where}.{k}: integer out of range")
-            out[k] = v
-        return out
-
-    def describe(self) -> str:
-        return f"map ({self.min_len}..{self.max_len}) name → float|int|str|bool"
-
-
-@dataclass(frozen=True, slots=True)
-class Doc(Spec):
+class Doc(Field):
     """Plain data (maps with string keys, arrays, scalars), depth-limited:
     used for scene declarations, which have their own schema in scenes.api."""
 
     type_name: ClassVar[str] = "map"
 
-    def check(self, value: Any, where: str) -> Any:
+    def check(self, value: Any, errors: list[FieldError] | None = None) -> Any:
         if not isinstance(value, dict):
-            raise self._fail(where, value)
-        _check_plain(value, where, 2)  # inside the payload map
-        return value
+            raise self.fail(Reason.TYPE, value)
+        return _IN_PAYLOAD.check(value)
 
     def describe(self) -> str:
         return "map (a scene declaration, see below)"
 
 
-def _check_plain(value: Any, where: str, depth: int, allow_bin: bool = False) -> None:
-    """``depth``: how many maps/arrays enclose ``value`` plus one."""
-    if depth > MAX_DEPTH and isinstance(value, dict | list | tuple):
-        raise MalformedMessage(f"{where}: maps and arrays nested deeper than {MAX_DEPTH}")
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise InvalidField(f"{where}: map key {k!r} is not text")
-            _check_plain(v, f"{where}.{k}", depth + 1, allow_bin)
-    elif isinstance(value, list | tuple):
-        for i, v in enumerate(value):
-            _check_plain(v, f"{where}[{i}]", depth + 1, allow_bin)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidField(f"{where}: {value!r} is not a finite number")
-    elif allow_bin and isinstance(value, bytes):
-        return
-    elif value is not None and not isinstance(value, bool | int | str):
-        raise InvalidField(f"{where}: {type(value).__name__} is not allowed here")
-
-
 @dataclass(frozen=True, slots=True)
-class Nested(Spec):
-    """A record nested in another (e.g. the events in ``rep.events``)."""
+class Nested(Field):
+    """A record nested in another (e.g. the events in ``rep.events``), named
+    by its subject so that it may be declared later."""
 
     cls_name: str
 
-    def check(self, value: Any, where: str) -> Any:
-        cls = MESSAGES[self.cls_name]
-        if not isinstance(value, dict):
-            raise self._fail(where, value)
-        return cls._from_fields(value, where)
+    def check(self, value: Any, errors: list[FieldError] | None = None) -> Any:
+        return _RECORDS[MESSAGES[self.cls_name]].check(value, errors)
 
     def describe(self) -> str:
         return f"map (fields of `{self.cls_name}`)"
 
 
-def wire(spec: Spec, doc: str, unit: str = "", default: Any = MISSING) -> Any:
+PAYLOAD = Plain(MAX_DEPTH, allow_bin=True)
+"""Every payload, before its fields: depth, and NaN anywhere (in unknown
+fields too)."""
+
+
+def _wire_error(err: FieldError, where: str, request_id: int | None = None) -> WireError:
+    kind = MalformedMessage if err.reason is Reason.TOO_DEEP else InvalidField
+    return kind(f"{format_path(err.path, where)}: {err.problem}", request_id)
+
+
+def wire(spec: Field, doc: str, unit: str = "", default: Any = MISSING) -> Any:
     """Declare a dataclass field with its wire type, meaning and unit."""
     meta = {"spec": spec, "doc": doc, "unit": unit}
     if default is MISSING:
@@ -371,15 +212,11 @@ class Message:
 
     @classmethod
     def _from_fields(cls: type[M], data: Mapping[str, Any], where: str) -> M:
-        specs = _field_specs(cls)
-        missing = [n for n in specs if n not in data]
-        if missing:
-            raise InvalidField(f"{where}: missing field(s) {', '.join(missing)}")
-        extra = [repr(k) for k in data if k not in specs]
-        if extra:
-            raise InvalidField(f"{where}: unexpected field(s) {', '.join(extra)}")
-        values = {n: spec.check(data[n], f"{where}.{n}") for n, spec in specs.items()}
-        return cls(**values)
+        try:
+            msg: M = _RECORDS[cls].check(data)
+        except FieldError as err:
+            raise _wire_error(err, where) from None
+        return msg
 
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
@@ -392,15 +229,8 @@ class Message:
         return type(self)._from_fields(self.as_dict(), self.SUBJECT)
 
 
-_SPECS: dict[type, dict[str, Spec]] = {}
-
-
-def _field_specs(cls: type) -> dict[str, Spec]:
-    specs = _SPECS.get(cls)
-    if specs is None:
-        specs = {f.name: f.metadata["spec"] for f in fields(cls)}
-        _SPECS[cls] = specs
-    return specs
+_RECORDS: dict[type, Record] = {}
+"""Record class → its fields' specs (the decoder of its payload)."""
 
 
 def register(cls: type[M]) -> type[M]:
@@ -411,6 +241,7 @@ def register(cls: type[M]) -> type[M]:
         if "spec" not in f.metadata:
             raise RuntimeError(f"{cls.__name__}.{f.name} has no wire type")
     MESSAGES[subject] = cls
+    _RECORDS[cls] = Record(subject, {f.name: f.metadata["spec"] for f in fields(cls)}, build=cls)
     return cls
 
 
@@ -885,11 +716,11 @@ def decode(frames: list[bytes] | tuple[bytes, ...]) -> Message:
         raise UnknownSubject(f"unknown subject {shown}", request_id)
     try:
         # Depth and NaN anywhere, before field checks walk the structure.
-        _check_plain(data, subject, 1, allow_bin=True)
-        return cls._from_fields(data, subject)
-    except WireError as exc:
-        exc.request_id = request_id
-        raise
+        PAYLOAD.check(data)
+        msg: Message = _RECORDS[cls].check(data)
+    except FieldError as err:
+        raise _wire_error(err, subject, request_id) from None
+    return msg
 
 
 def split_endpoint(endpoint: str) -> tuple[str, int]:
