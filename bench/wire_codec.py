@@ -33,6 +33,7 @@ import sys
 import time
 import types
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -155,16 +156,16 @@ def main() -> int:
         raw = frames[1]
         payload = msgpack.unpackb(raw, raw=False)
         arms: dict[str, Callable[[], object]] = {
-            "decode": lambda frames=frames: wire.decode(frames),
-            "encode": lambda msg=msg: wire.encode(msg),
-            "msgpack unpack": lambda raw=raw: msgpack.unpackb(raw, raw=False),
-            "msgpack pack": lambda payload=payload: msgpack.packb(payload, use_bin_type=True),
+            "decode": partial(wire.decode, frames),
+            "encode": partial(wire.encode, msg),
+            "msgpack unpack": partial(msgpack.unpackb, raw, raw=False),
+            "msgpack pack": partial(msgpack.packb, payload, use_bin_type=True),
         }
         if before is not None:
             old_msg = before.decode(frames)
             assert before.encode(old_msg) == frames, f"{msg.SUBJECT}: REF encodes differently"
-            arms["decode (REF)"] = lambda frames=frames: before.decode(frames)
-            arms["encode (REF)"] = lambda old_msg=old_msg: before.encode(old_msg)
+            arms["decode (REF)"] = partial(before.decode, frames)
+            arms["encode (REF)"] = partial(before.encode, old_msg)
         for call in arms.values():  # warm up (caches, first-call lookups)
             for _ in range(50):
                 call()

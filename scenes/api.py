@@ -9,11 +9,12 @@ renderer, so the console and ``palier protocols check`` can import it freely.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
+
+from palier.core.fields import Bool, Field, FieldError, Float, Int, Reason, Str
 
 ParamValue = float | int | str | bool
 Intensifies = Literal["higher", "lower", "order"]
@@ -100,6 +101,8 @@ class ParamSpec:
     choices: tuple[Choice, ...] = ()
     intensifies: Intensifies = "higher"
     help: Text | None = None
+    _field: Field = field(init=False, repr=False, compare=False)
+    """The shared field spec that checks values (built from the declaration)."""
 
     def __post_init__(self) -> None:
         where = f"parameter {self.name!r}"
@@ -117,6 +120,7 @@ class ParamSpec:
                 raise DeclarationError(f"{where}: choices intensify in declared 'order'")
         elif self.kind is ParamKind.BOOL and self.intensifies not in ("higher", "lower"):
             raise DeclarationError(f"{where}: a toggle intensifies 'higher' (on) or 'lower' (off)")
+        object.__setattr__(self, "_field", self._field_spec())
         # The default must itself be valid; this catches typos in plugins early.
         try:
             self.validate(self.default)
@@ -133,6 +137,16 @@ class ParamSpec:
             return "one of " + ", ".join(repr(c.value) for c in self.choices)
         return "true or false"
 
+    def _field_spec(self) -> Field:
+        if self.kind is ParamKind.CHOICE:
+            return Str(None, choices=self.choice_values)
+        if self.kind is ParamKind.BOOL:
+            return Bool()
+        assert self.minimum is not None and self.maximum is not None
+        if self.kind is ParamKind.INT:
+            return Int(self.minimum, self.maximum, integral_floats=True)
+        return Float(self.minimum, self.maximum)
+
     def validate(self, value: object, scene: str = "") -> ParamValue:
         """Return ``value`` coerced to this parameter's type, or raise.
 
@@ -140,34 +154,24 @@ class ParamSpec:
         ints for floats, integral floats for ints. Rejects bools for numbers
         (``True`` is not a distance), NaN and infinities.
         """
+        try:
+            checked: ParamValue = self._field.check(value)
+        except FieldError as err:
+            raise ParameterValueError(self._message(err, scene)) from None
+        return checked
+
+    def _message(self, err: FieldError, scene: str) -> str:
         where = f"{scene}: parameter {self.name!r}" if scene else f"parameter {self.name!r}"
         expected = f"expected {self.kind.value} ({self.describe_range()})"
-        if self.kind in (ParamKind.FLOAT, ParamKind.INT):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ParameterValueError(
-                    f"{where}: {expected}, got {type(value).__name__} {value!r}"
-                )
-            if not math.isfinite(value):
-                raise ParameterValueError(f"{where}: {expected}, got {value!r}")
-            if self.kind is ParamKind.INT:
-                if isinstance(value, float) and not value.is_integer():
-                    raise ParameterValueError(f"{where}: {expected}, got non-integer {value!r}")
-                value = int(value)
-            else:
-                value = float(value)
-            assert self.minimum is not None and self.maximum is not None
-            if not self.minimum <= value <= self.maximum:
-                raise ParameterValueError(
-                    f"{where}: {_fmt(value)} is out of range; use {self.describe_range()}"
-                )
-            return value
-        if self.kind is ParamKind.CHOICE:
-            if not isinstance(value, str) or value not in self.choice_values:
-                raise ParameterValueError(f"{where}: {expected}, got {value!r}")
-            return value
-        if not isinstance(value, bool):
-            raise ParameterValueError(f"{where}: {expected}, got {type(value).__name__} {value!r}")
-        return value
+        value = err.value
+        if err.reason is Reason.RANGE:
+            assert isinstance(value, int | float)
+            return f"{where}: {_fmt(value)} is out of range; use {self.describe_range()}"
+        if err.reason is Reason.NOT_INTEGER:
+            return f"{where}: {expected}, got non-integer {value!r}"
+        if err.reason is Reason.TYPE and self.kind is not ParamKind.CHOICE:
+            return f"{where}: {expected}, got {type(value).__name__} {value!r}"
+        return f"{where}: {expected}, got {value!r}"  # not finite, not a choice
 
     def parse(self, text: str, scene: str = "") -> ParamValue:
         """Parse a command-line string (``--set distance=0.5``) then validate."""
