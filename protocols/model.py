@@ -1,16 +1,19 @@
 """The protocol model: one typed description that protocol files are read into.
 
 A protocol file (TOML, human-edited) is converted field by field into the
-frozen dataclasses below. The same classes carry the documentation of every
-field (``spec(doc=...)``), so the reference page ``docs/protocol-format.md`` and
-the JSON Schema are generated from them (:func:`format_doc`,
-:func:`json_schema`) instead of being kept by hand beside the code.
+frozen dataclasses below, through the shared field specs of
+:mod:`palier.core.fields` built from each class (:func:`record_of`). The same
+classes carry the documentation of every field (``spec(doc=...)``), so the
+reference page ``docs/protocol-format.md`` and the JSON Schema are generated
+from them (:mod:`protocols.reference`) instead of being kept by hand beside
+the code.
 
-Checks that need the scene catalogue (unknown scene, parameter or event, value
-out of a scene's range) live in :mod:`protocols.validate`; this module checks
-types, required fields, ranges of the model's own numbers and unknown keys.
-Both report :class:`Issue` objects with the file, line, field, what was
-expected and how to fix it.
+This module checks types, required fields, ranges of the model's own numbers
+and unknown keys. Checks that need the scene catalogue (unknown scene,
+parameter or event, value out of a scene's range) live in
+:mod:`protocols.validate`; reading files and the library, which runs both, in
+:mod:`protocols.files`. All of them report :class:`Issue` objects with the
+file, line, field, what was expected and how to fix it.
 """
 
 # spec() returns dataclasses.field(); RUF009 does not know it is a field specifier.
@@ -20,29 +23,37 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import logging
 import math
 import re
-import tomllib
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
-from palier.scenes.api import ParamValue, Text
-
-log = logging.getLogger(__name__)
+from palier.core.fields import (
+    INVALID,
+    Array,
+    Bool,
+    Field,
+    FieldError,
+    Float,
+    Int,
+    Map,
+    Reason,
+    Record,
+    Scalar,
+    Str,
+)
+from palier.scenes.api import LANGUAGES, ParamValue, Text
 
 FORMAT_VERSION = 1
 """Version of the file format (the ``format`` key). Bump only with a converter."""
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-_ID_RE = re.compile(ID_PATTERN)
 ProgressionMode = Literal["habituation", "inhibitory_learning"]
 ProtocolKind = Literal["exposure", "erp", "trauma_cues"]
+M = TypeVar("M")
 
 
 # -- issues and errors ---------------------------------------------------------
@@ -315,14 +326,161 @@ class Protocol:
         return [s.id for s in self.steps]
 
 
-# -- conversion from TOML data ---------------------------------------------------------
+# -- the model as field specs ------------------------------------------------------------
+# Each model class is read through a palier.core.fields Record built from its
+# type hints and spec() metadata, so a protocol file's numbers, texts and
+# choices follow the rules of the link and the scenes; the words of each issue
+# (problem, expected, fix) are this module's, for the people who edit files.
 
 
-class _Bad:
-    """Marker for a value that failed conversion (its issue is already recorded)."""
+class _TextField(Field):
+    """A :class:`Text`: a table with non-empty ``en`` and ``fr`` text only."""
+
+    __slots__ = ()
+    type_name: ClassVar[str] = "table with `en` and `fr` text"
+
+    def check(self, value: Any, errors: list[FieldError] | None = None) -> Any:
+        found: list[FieldError] = []
+        if not isinstance(value, dict):
+            found.append(self.fail(Reason.TYPE, value))
+        else:
+            for lang in LANGUAGES:
+                text = value.get(lang)
+                if text is None:
+                    found.append(self.fail(Reason.MISSING, value, path=(lang,), names=(lang,)))
+                elif not isinstance(text, str) or not text.strip():
+                    found.append(self.fail(Reason.EMPTY, text, path=(lang,)))
+            for extra in sorted(set(value) - set(LANGUAGES)):
+                found.append(self.fail(Reason.UNKNOWN, value, path=(extra,), names=(extra,)))
+        if not found:
+            return Text(en=value["en"].strip(), fr=value["fr"].strip())
+        if errors is None:
+            raise found[0]
+        errors.extend(found)
+        return INVALID
 
 
-_BAD = _Bad()
+TEXT = _TextField()
+_LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+_PARAM_VALUE = Scalar()
+"""A preset value: the step's scene checks its type and range (protocols.validate)."""
+_CLASSES: dict[Record, type] = {}
+_RECORDS: dict[type, Record] = {}
+
+
+def model_class(record: Record) -> type:
+    """The model class a record of :func:`record_of` builds."""
+    return _CLASSES[record]
+
+
+def record_of(cls: type) -> Record:
+    """The field specs of a model class (file keys only, not ``source``)."""
+    if cls in _RECORDS:
+        return _RECORDS[cls]
+    hints = typing.get_type_hints(cls)
+    members = {f.name: _field_of(hints[f.name], f.metadata) for f in _model_fields(cls)}
+    optional = frozenset(f.name for f in _model_fields(cls) if not _required(f))
+    post = _check_event_plan if cls is EventPlan else None
+    record = Record(cls.__name__, members, build=cls, optional=optional, post=post)
+    _CLASSES[record] = cls
+    _RECORDS[cls] = record
+    return record
+
+
+def _field_of(tp: Any, meta: Mapping[str, Any]) -> Field:
+    """The field spec of a type hint with its spec() constraints (a list's
+    constraints apply to its items; ``min_items`` to the list)."""
+    origin = typing.get_origin(tp)
+    if tp == ParamValue:
+        return _PARAM_VALUE
+    if origin in (types.UnionType, typing.Union):
+        # Optional keys: absent in the file means the default (None); a value
+        # written must be of the type.
+        (inner,) = (a for a in typing.get_args(tp) if a is not type(None))
+        return _field_of(inner, meta)
+    if tp is Text:
+        return TEXT
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return record_of(tp)
+    if origin is Literal:
+        return Str(None, choices=typing.get_args(tp))
+    if origin in (tuple, list):
+        item = _field_of(typing.get_args(tp)[0], meta)
+        return Array(item, max_len=None, min_len=meta.get("min_items") or 0, tuples=False)
+    if origin is dict:
+        return Map(_field_of(typing.get_args(tp)[1], {}))
+    lo, hi = meta.get("minimum"), meta.get("maximum")
+    lo = -math.inf if lo is None else lo
+    hi = math.inf if hi is None else hi
+    if tp is bool:
+        return Bool()
+    if tp is int:
+        return Int(lo, hi, integral_floats=True)
+    if tp is float:
+        return Float(lo, hi)
+    if tp is str:
+        pattern = meta.get("pattern")
+        return Str(None, pattern=re.compile(pattern) if pattern else None, blank=False)
+    raise TypeError(f"model type {tp!r} has no field spec")  # a bug in this module
+
+
+def _check_event_plan(plan: EventPlan) -> EventPlan:
+    """Rules across the keys of one ``[[steps.events]]`` table."""
+    rec = record_of(EventPlan)
+    if (plan.every_min is None) == (not plan.at_min):
+        raise FieldError(
+            Reason.RULE,
+            rec,
+            plan,
+            problem="needs exactly one of `every_min` or `at_min`",
+            expected="every_min = N (minutes) or at_min = [m1, m2, ...]",
+            fix="keep one of the two keys",
+        )
+    if plan.start_min is not None and plan.every_min is None:
+        raise FieldError(
+            Reason.RULE,
+            rec,
+            plan,
+            path=("start_min",),
+            problem="`start_min` only applies with `every_min`",
+            expected="",
+            fix="remove start_min or use every_min",
+        )
+    if list(plan.at_min) != sorted(set(plan.at_min)):
+        raise FieldError(
+            Reason.RULE,
+            rec,
+            plan,
+            path=("at_min",),
+            problem="times are not in ascending order or repeat",
+            expected="ascending minutes",
+            fix="sort the list and remove repeats",
+        )
+    return plan
+
+
+def type_name(spec: Field) -> str:
+    """What a key holds, in the words of the format reference."""
+    if spec is TEXT:
+        return _TextField.type_name
+    if isinstance(spec, Scalar):
+        return "number, text or true/false"
+    if isinstance(spec, Record):
+        return f"table ({spec.name})"
+    if isinstance(spec, Array):
+        return f"list of {type_name(spec.inner)}"
+    if isinstance(spec, Map):
+        return f"table of {type_name(spec.value)}"
+    if isinstance(spec, Str) and spec.choices:
+        return "one of " + ", ".join(f'"{c}"' for c in spec.choices)
+    names: dict[type, str] = {Bool: "true or false", Int: "whole number", Float: "number"}
+    return names.get(type(spec), "text")
+
+
+def _range_text(lo: float, hi: float) -> str:
+    if math.isfinite(lo) and math.isfinite(hi):
+        return f"{lo:g} to {hi:g}"
+    return f"at least {lo:g}" if math.isfinite(lo) else f"at most {hi:g}"
 
 
 def _fmt_path(path: Sequence[str | int], steps: Sequence[Any] | None = None) -> str:
@@ -339,7 +497,121 @@ def _fmt_path(path: Sequence[str | int], steps: Sequence[Any] | None = None) -> 
     return out
 
 
-class _Ctx:
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'text "{value}"' if len(value) < 40 else "text"
+    if isinstance(value, int | float):
+        return f"number {value:g}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return (s or "step")[:64]
+
+
+def _wording(err: FieldError, path: tuple[str | int, ...]) -> tuple[str, str, str]:
+    """(problem, expected, fix) of a refused value at ``path`` in the file."""
+    spec, value, reason = err.spec, err.value, err.reason
+    if err.worded:
+        return err.problem, err.expected, err.fix
+    if spec is TEXT:
+        return _text_wording(err, path)
+    if reason is Reason.MISSING:
+        assert isinstance(spec, Record)
+        name = err.names[0]
+        example = {f.name: f.metadata.get("example") for f in _model_fields(model_class(spec))}
+        ex = example[name]
+        hint = f" (for example {name} = {_toml_value(ex)})" if ex is not None else ""
+        fix = f"add {name}{hint}" if path else f"add {name} at the top{hint}"
+        return f"missing required key {name!r}", type_name(spec.fields[name]), fix
+    if reason is Reason.UNKNOWN:
+        assert isinstance(spec, Record)
+        key, names = err.names[0], list(spec.fields)
+        close = difflib.get_close_matches(key, names, 1)
+        fix = f"did you mean {close[0]!r}?" if close else "remove it or check the spelling"
+        return f"unknown key {key!r}", "one of " + ", ".join(names), fix
+    if reason is Reason.RANGE:
+        assert isinstance(spec, Int | Float)
+        rng = _range_text(spec.lo, spec.hi)
+        return f"{value:g} is out of range", rng, f"use a value from {rng}"
+    if reason is Reason.PATTERN:
+        assert isinstance(value, str)
+        return (
+            f'"{value}" is not a valid id',
+            "lower-case letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+            f'rename it, e.g. "{_slug(value)}"',
+        )
+    if reason is Reason.EMPTY:
+        return "is empty", "non-empty text", "write the text"
+    if reason is Reason.LENGTH:
+        assert isinstance(spec, Array)  # the only spec here with a length limit: min_items
+        fix = "add at least one entry"
+        if path[-1] == "steps":
+            fix = "add at least one [[steps]] table"
+        return "is empty", f"at least {spec.min_len} item(s)", fix
+    # The wrong type, NaN, a fraction in a whole number, a value not among the choices.
+    return f"got {_describe(value)}", type_name(spec), _type_fix(spec, value, path)
+
+
+def _type_fix(spec: Field, value: Any, path: tuple[str | int, ...]) -> str:
+    if isinstance(spec, Scalar):
+        return "write a single value"
+    if isinstance(spec, Record):
+        return f"write it as a table [{_fmt_path(path)}] with its keys"
+    if isinstance(spec, Array):
+        if isinstance(spec.inner, Record):
+            return f"write one [[{_fmt_path(path)}]] table per item"
+        return "write a list: [ ... ]"
+    if isinstance(spec, Map):
+        return f"write it as a table [{_fmt_path(path)}] of name = value"
+    if isinstance(spec, Str) and spec.choices:
+        close = difflib.get_close_matches(str(value), list(spec.choices), 1, 0.5)
+        return f'did you mean "{close[0]}"?' if close else "use one of the listed values"
+    fixes: dict[type, str] = {
+        Bool: "write true or false (no quotes)",
+        Int: "write a whole number, no quotes",
+        Float: "write a number, no quotes",
+    }
+    return fixes.get(type(spec), 'put the text in quotes: "..."')
+
+
+def _text_wording(err: FieldError, path: tuple[str | int, ...]) -> tuple[str, str, str]:
+    if err.reason is Reason.TYPE:
+        where = _fmt_path(path)
+        return (
+            f"got {_describe(err.value)}",
+            "a table with `en` and `fr` text",
+            f'write {where}.en = "..." and {where}.fr = "..."',
+        )
+    key = str(path[-1])
+    where = _fmt_path(path[:-1])
+    if err.reason is Reason.UNKNOWN:
+        return (
+            f"unknown language key {key!r}",
+            "`en` and `fr` only",
+            f"remove {key!r} (Palier ships English and French)",
+        )
+    name = _LANGUAGE_NAMES[key]
+    if err.reason is Reason.MISSING:
+        return f"missing {name} text", f"{name} text in `{key}`", f'add {where}.{key} = "..."'
+    return (
+        f"{name} text is empty or not text",
+        f"non-empty {name} text",
+        f'write {where}.{key} = "..."',
+    )
+
+
+class IssueList:
+    """The issues found in one file, each with its line (from
+    :func:`locate_keys`) and its field named as the file's reader sees it."""
+
     def __init__(
         self, file: str, lines: Mapping[tuple[str | int, ...], int], data: Mapping[str, Any]
     ) -> None:
@@ -377,51 +649,22 @@ class _Ctx:
             )
         )
 
-
-def _type_name(tp: Any) -> str:
-    origin = typing.get_origin(tp)
-    if tp is str:
-        return "text"
-    if tp is int:
-        return "whole number"
-    if tp is float:
-        return "number"
-    if tp is bool:
-        return "true or false"
-    if tp is Text:
-        return "table with `en` and `fr` text"
-    if tp == ParamValue:
-        return "number, text or true/false"
-    if origin is Literal:
-        return "one of " + ", ".join(f'"{a}"' for a in typing.get_args(tp))
-    if origin in (tuple, list):
-        return f"list of {_type_name(typing.get_args(tp)[0])}"
-    if origin is dict:
-        return f"table of {_type_name(typing.get_args(tp)[1])}"
-    if origin in (types.UnionType, typing.Union):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return " or ".join(_type_name(a) for a in args)
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return f"table ({tp.__name__})"
-    return str(tp)
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'text "{value}"' if len(value) < 40 else "text"
-    if isinstance(value, int | float):
-        return f"number {value:g}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def convert(
+    data: Mapping[str, Any], cls: type[M], path: tuple[str | int, ...], issues: IssueList
+) -> M | None:
+    """``data`` (a table at ``path`` in the file) as a ``cls``, or None with
+    every problem found added to ``issues``."""
+    errors: list[FieldError] = []
+    out = record_of(cls).check(data, errors)
+    for err in errors:
+        where = (*path, *err.path)
+        issues.add(where, *_wording(err, where))
+    return None if out is INVALID else typing.cast(M, out)
 
 
 def _model_fields(cls: type) -> list[dataclasses.Field[Any]]:
@@ -430,260 +673,6 @@ def _model_fields(cls: type) -> list[dataclasses.Field[Any]]:
 
 def _required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-
-
-def _check_constraints(
-    value: Any, meta: Mapping[str, Any], path: tuple[str | int, ...], ctx: _Ctx
-) -> bool:
-    lo, hi = meta.get("minimum"), meta.get("maximum")
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and ((lo is not None and value < lo) or (hi is not None and value > hi))
-    ):
-        rng = (
-            f"{lo:g} to {hi:g}"
-            if lo is not None and hi is not None
-            else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
-        )
-        ctx.add(path, f"{value:g} is out of range", rng, f"use a value from {rng}")
-        return False
-    pattern = meta.get("pattern")
-    if pattern and isinstance(value, str) and not re.match(pattern, value):
-        ctx.add(
-            path,
-            f'"{value}" is not a valid id',
-            "lower-case letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
-            f'rename it, e.g. "{_slug(value)}"',
-        )
-        return False
-    min_items = meta.get("min_items")
-    if min_items and isinstance(value, tuple | list) and len(value) < min_items:
-        ctx.add(
-            path,
-            "is empty",
-            f"at least {min_items} item(s)",
-            "add at least one entry" if path[-1] != "steps" else "add at least one [[steps]] table",
-        )
-        return False
-    return True
-
-
-def _slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
-    return (s or "step")[:64]
-
-
-def _convert(
-    value: Any, tp: Any, path: tuple[str | int, ...], ctx: _Ctx, meta: Mapping[str, Any]
-) -> Any:
-    origin = typing.get_origin(tp)
-    expected = _type_name(tp)
-    if origin in (types.UnionType, typing.Union):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if tp == ParamValue:
-            if isinstance(value, bool | int | float | str) and not (
-                isinstance(value, float) and not math.isfinite(value)
-            ):
-                return value
-            ctx.add(path, f"got {_describe(value)}", expected, "write a single value")
-            return _BAD
-        if len(args) == 1:
-            return _convert(value, args[0], path, ctx, meta)
-    if tp is Text:
-        return _convert_text(value, path, ctx)
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            ctx.add(
-                path,
-                f"got {_describe(value)}",
-                expected,
-                f"write it as a table [{_fmt_path(path)}] with its keys",
-            )
-            return _BAD
-        return _convert_dataclass(value, tp, path, ctx)  # type: ignore[arg-type]
-    if origin is Literal:
-        choices = typing.get_args(tp)
-        if value not in choices:
-            close = difflib.get_close_matches(str(value), [str(c) for c in choices], 1, 0.5)
-            fix = f'did you mean "{close[0]}"?' if close else "use one of the listed values"
-            ctx.add(path, f"got {_describe(value)}", expected, fix)
-            return _BAD
-        return value
-    if origin in (tuple, list):
-        if not isinstance(value, list):
-            ctx.add(
-                path,
-                f"got {_describe(value)}",
-                expected,
-                "write a list: [ ... ]"
-                if not dataclasses.is_dataclass(typing.get_args(tp)[0])
-                else f"write one [[{_fmt_path(path)}]] table per item",
-            )
-            return _BAD
-        item_tp = typing.get_args(tp)[0]
-        items = [_convert(v, item_tp, (*path, i), ctx, meta) for i, v in enumerate(value)]
-        if any(i is _BAD for i in items):
-            return _BAD
-        out = tuple(items)
-        return out if _check_constraints(out, meta, path, ctx) else _BAD
-    if origin is dict:
-        if not isinstance(value, dict):
-            ctx.add(
-                path,
-                f"got {_describe(value)}",
-                expected,
-                f"write it as a table [{_fmt_path(path)}] of name = value",
-            )
-            return _BAD
-        val_tp = typing.get_args(tp)[1]
-        conv = {k: _convert(v, val_tp, (*path, k), ctx, {}) for k, v in value.items()}
-        return _BAD if any(v is _BAD for v in conv.values()) else conv
-    if tp is bool:
-        if not isinstance(value, bool):
-            ctx.add(path, f"got {_describe(value)}", expected, "write true or false (no quotes)")
-            return _BAD
-        return value
-    if tp is int:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            ctx.add(path, f"got {_describe(value)}", expected, "write a whole number, no quotes")
-            return _BAD
-        return value if _check_constraints(value, meta, path, ctx) else _BAD
-    if tp is float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            ctx.add(path, f"got {_describe(value)}", expected, "write a number, no quotes")
-            return _BAD
-        value = float(value)
-        return value if _check_constraints(value, meta, path, ctx) else _BAD
-    if tp is str:
-        if not isinstance(value, str):
-            ctx.add(path, f"got {_describe(value)}", expected, 'put the text in quotes: "..."')
-            return _BAD
-        if not value.strip():
-            ctx.add(path, "is empty", "non-empty text", "write the text")
-            return _BAD
-        return value if _check_constraints(value, meta, path, ctx) else _BAD
-    raise TypeError(f"model type {tp!r} has no converter")  # a bug in this module
-
-
-def _convert_text(value: Any, path: tuple[str | int, ...], ctx: _Ctx) -> Any:
-    if not isinstance(value, dict):
-        ctx.add(
-            path,
-            f"got {_describe(value)}",
-            "a table with `en` and `fr` text",
-            f'write {_fmt_path(path)}.en = "..." and {_fmt_path(path)}.fr = "..."',
-        )
-        return _BAD
-    ok = True
-    for lang, name in (("en", "English"), ("fr", "French")):
-        text = value.get(lang)
-        if text is None:
-            ctx.add(
-                (*path, lang),
-                f"missing {name} text",
-                f"{name} text in `{lang}`",
-                f'add {_fmt_path(path)}.{lang} = "..."',
-            )
-            ok = False
-        elif not isinstance(text, str) or not text.strip():
-            ctx.add(
-                (*path, lang),
-                f"{name} text is empty or not text",
-                f"non-empty {name} text",
-                f'write {_fmt_path(path)}.{lang} = "..."',
-            )
-            ok = False
-    for extra in sorted(set(value) - {"en", "fr"}):
-        ctx.add(
-            (*path, extra),
-            f"unknown language key {extra!r}",
-            "`en` and `fr` only",
-            f"remove {extra!r} (Palier ships English and French)",
-        )
-        ok = False
-    return Text(en=value["en"].strip(), fr=value["fr"].strip()) if ok else _BAD
-
-
-def _convert_dataclass(
-    data: Mapping[str, Any], cls: type, path: tuple[str | int, ...], ctx: _Ctx
-) -> Any:
-    hints = _hints(cls)
-    fields = _model_fields(cls)
-    names = [f.name for f in fields]
-    kwargs: dict[str, Any] = {}
-    bad = False
-    for key in data:
-        if key not in names:
-            close = difflib.get_close_matches(key, names, 1)
-            ctx.add(
-                (*path, key),
-                f"unknown key {key!r}",
-                "one of " + ", ".join(names),
-                f"did you mean {close[0]!r}?" if close else "remove it or check the spelling",
-            )
-            bad = True
-    for f in fields:
-        if f.name not in data:
-            if _required(f):
-                ex = f.metadata.get("example")
-                hint = f" (for example {f.name} = {_toml_value(ex)})" if ex is not None else ""
-                ctx.add(
-                    path,
-                    f"missing required key {f.name!r}",
-                    _type_name(hints[f.name]),
-                    f"add {f.name}{hint}" if path else f"add {f.name} at the top{hint}",
-                )
-                bad = True
-            continue
-        conv = _convert(data[f.name], hints[f.name], (*path, f.name), ctx, f.metadata)
-        if conv is _BAD:
-            bad = True
-        else:
-            kwargs[f.name] = conv
-    if bad:
-        return _BAD
-    try:
-        obj = cls(**kwargs)
-    except (TypeError, ValueError) as exc:  # pragma: no cover - guarded above
-        ctx.add(path, str(exc))
-        return _BAD
-    return _post_check(obj, path, ctx)
-
-
-def _post_check(obj: Any, path: tuple[str | int, ...], ctx: _Ctx) -> Any:
-    """Rules across fields of one table."""
-    if isinstance(obj, EventPlan):
-        if (obj.every_min is None) == (not obj.at_min):
-            ctx.add(
-                path,
-                "needs exactly one of `every_min` or `at_min`",
-                "every_min = N (minutes) or at_min = [m1, m2, ...]",
-                "keep one of the two keys",
-            )
-            return _BAD
-        if obj.start_min is not None and obj.every_min is None:
-            ctx.add(
-                (*path, "start_min"),
-                "`start_min` only applies with `every_min`",
-                fix="remove start_min or use every_min",
-            )
-            return _BAD
-        if list(obj.at_min) != sorted(set(obj.at_min)):
-            ctx.add(
-                (*path, "at_min"),
-                "times are not in ascending order or repeat",
-                "ascending minutes",
-                "sort the list and remove repeats",
-            )
-            return _BAD
-    return obj
 
 
 def _toml_value(v: Any) -> str:
@@ -797,100 +786,6 @@ def locate_keys(source: str) -> dict[tuple[str | int, ...], int]:
     return lines
 
 
-# -- loading -------------------------------------------------------------------------------
-
-
-_TOML_POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | None, list[Issue]]:
-    """Parse and validate one protocol's TOML text. Returns the protocol (None
-    if any error) and every issue found, warnings included."""
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        m = _TOML_POS_RE.search(str(exc))
-        msg = _TOML_POS_RE.sub("", str(exc)).strip()
-        line = int(m.group(1)) if m else None
-        col = f" (column {m.group(2)})" if m else ""
-        fix = "check quotes, brackets and '=' on that line"
-        if "Illegal character '\\n'" in msg or "Unterminated string" in msg:
-            fix = 'close the quoted text on that line with "'
-        return None, [
-            Issue(
-                file,
-                line,
-                "",
-                f"TOML syntax error: {msg}{col}",
-                "valid TOML (https://toml.io)",
-                fix,
-            )
-        ]
-    ctx = _Ctx(file, locate_keys(source), data)
-    fmt = data.get("format")
-    if fmt is not None and fmt != FORMAT_VERSION and isinstance(fmt, int):
-        ctx.add(
-            ("format",),
-            f"format {fmt} is not supported by this Palier",
-            f"format = {FORMAT_VERSION}",
-            "convert the file or update Palier",
-        )
-        return None, ctx.issues
-    proto = _convert_dataclass(data, Protocol, (), ctx)
-    if proto is _BAD:
-        return None, ctx.issues
-    proto = dataclasses.replace(proto, source=file)
-    from palier.protocols.validate import check_semantics
-
-    check_semantics(proto, ctx)
-    if any(i.severity == "error" for i in ctx.issues):
-        return None, ctx.issues
-    return proto, ctx.issues
-
-
-def check_file(path: str | Path) -> tuple[Protocol | None, list[Issue]]:
-    """Read and validate a protocol file; never raises for bad content."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        return None, [
-            Issue(
-                str(p),
-                None,
-                "",
-                f"cannot read the file: {exc.strerror or exc}",
-                fix="check the path and permissions",
-            )
-        ]
-    try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [
-            Issue(
-                str(p),
-                line,
-                "",
-                "the file is not UTF-8 text",
-                "UTF-8 encoding",
-                "save the file as UTF-8 in your editor",
-            )
-        ]
-    return parse_protocol(source, str(p))
-
-
-def load_protocol(path: str | Path) -> Protocol:
-    """Read a protocol file; raise :class:`ProtocolError` listing every error."""
-    proto, issues = check_file(path)
-    for issue in issues:
-        if issue.severity == "warning":
-            log.warning("%s", issue)
-    if proto is None:
-        raise ProtocolError([i for i in issues if i.severity == "error"] or issues)
-    return proto
-
-
 # -- data back out (ladders store steps as JSON) ----------------------------------------------
 
 
@@ -920,303 +815,8 @@ def to_data(obj: Any) -> Any:
 def step_from_data(data: Mapping[str, Any], where: str = "<ladder>", index: int = 0) -> Step:
     """Convert stored step data back into a :class:`Step` (same checks as files);
     ``index`` is the step's place in its hierarchy, for messages."""
-    ctx = _Ctx(where, {}, {"steps": [{}] * index + [data]})
-    step = _convert_dataclass(dict(data), Step, ("steps", index), ctx)
-    if step is _BAD:
-        raise ProtocolError(ctx.issues)
-    assert isinstance(step, Step)
+    issues = IssueList(where, {}, {"steps": [{}] * index + [data]})
+    step = convert(dict(data), Step, ("steps", index), issues)
+    if step is None:
+        raise ProtocolError(issues.issues)
     return step
-
-
-# -- the library -----------------------------------------------------------------------------
-
-
-def library_files() -> list[Path]:
-    """The protocol files shipped with Palier (``protocols/library/*.toml``)."""
-    root = resources.files("palier.protocols") / "library"
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml"))
-
-
-def library() -> list[Protocol]:
-    """Every protocol shipped with Palier, validated. A broken shipped file is a
-    bug: raise :class:`ProtocolError` rather than hide a protocol."""
-    loaded = _load(library_files())
-    if loaded.broken:
-        raise ProtocolError(list(loaded.broken))
-    return list(loaded.protocols)
-
-
-PROTOCOLS_ENV = "PALIER_PROTOCOLS"
-"""Extra folders of protocol files (``os.pathsep``-separated), e.g. a clinic's own."""
-
-
-def extra_dirs() -> list[Path]:
-    import os
-
-    from platformdirs import user_data_dir
-
-    dirs = [Path(d) for d in os.environ.get(PROTOCOLS_ENV, "").split(os.pathsep) if d]
-    dirs.append(Path(user_data_dir("palier", appauthor=False)) / "protocols")
-    return dirs
-
-
-@dataclass(frozen=True, slots=True)
-class Installed:
-    protocols: tuple[Protocol, ...]
-    broken: tuple[Issue, ...]
-    """Errors of files left out (never offered for a session)."""
-    files: tuple[Path, ...]
-
-
-def installed() -> Installed:
-    """The library plus the clinic's folders (:func:`extra_dirs`). Broken or
-    duplicate files are left out and reported in ``broken``; the rest are
-    usable."""
-    files = list(library_files())
-    for d in extra_dirs():
-        if d.is_dir():
-            files += sorted(d.glob("*.toml"))
-    return _load(files)
-
-
-def _load(files: list[Path]) -> Installed:
-    """Check every file; the first file with an id wins, a later one with
-    the same id is reported as broken."""
-    protos: list[Protocol] = []
-    broken: list[Issue] = []
-    ids: dict[str, str] = {}
-    for path in files:
-        proto, issues = check_file(path)
-        if proto is None:
-            broken.extend(i for i in issues if i.severity == "error")
-        elif proto.id in ids:
-            broken.append(
-                Issue(
-                    str(path),
-                    locate_keys(path.read_text("utf-8")).get(("id",)),
-                    "id",
-                    f"protocol id {proto.id!r} is already used by {ids[proto.id]}",
-                    "a unique id",
-                    "rename this protocol",
-                )
-            )
-        else:
-            ids[proto.id] = str(path)
-            protos.append(proto)
-    return Installed(tuple(protos), tuple(broken), tuple(files))
-
-
-def protocol_by_id(protocol_id: str, protocols: Sequence[Protocol] | None = None) -> Protocol:
-    for p in protocols if protocols is not None else installed().protocols:
-        if p.id == protocol_id:
-            return p
-    raise KeyError(f"no protocol {protocol_id!r} (see `palier protocols list`)")
-
-
-# -- documentation and schema generated from the model ------------------------------------------
-
-
-def _walk_models(cls: type, seen: list[type] | None = None) -> list[type]:
-    seen = [] if seen is None else seen
-    if cls in seen:
-        return seen
-    seen.append(cls)
-    for tp in _hints(cls).values():
-        for inner in _inner_types(tp):
-            if dataclasses.is_dataclass(inner) and inner is not Text:
-                _walk_models(inner, seen)  # type: ignore[arg-type]
-    return seen
-
-
-def _inner_types(tp: Any) -> Iterator[Any]:
-    yield tp
-    for a in typing.get_args(tp):
-        if a is not type(None) and not isinstance(a, str):
-            yield from _inner_types(a)
-
-
-_TABLE_NAMES = {
-    Protocol: "top level",
-    Step: "`[[steps]]`",
-    EventPlan: "`[[steps.events]]`",
-    SudsScheduleRule: "`[suds_schedule]`",
-    ProgressionSettings: "`[progression]`",
-}
-
-
-def _constraint_text(meta: Mapping[str, Any]) -> str:
-    parts = []
-    lo, hi = meta.get("minimum"), meta.get("maximum")
-    if lo is not None and hi is not None:
-        parts.append(f"{lo:g} to {hi:g}")
-    if meta.get("min_items"):
-        parts.append(f"at least {meta['min_items']} item(s)")
-    if meta.get("pattern"):
-        parts.append("id: `a-z 0-9 - _`")
-    return "; ".join(parts)
-
-
-def format_doc() -> str:
-    """The reference for protocol files, generated from the model."""
-    out = [
-        "# Protocol file format",
-        "",
-        "<!-- Generated from protocols/model.py by `palier protocols doc --write`; "
-        "do not edit by hand. -->",
-        "",
-        "A protocol is a TOML file (UTF-8). Palier ships its library in `protocols/library/`; "
-        "a new file there (or in the folder named by `PALIER_PROTOCOLS`) is picked up "
-        "without code changes once `palier protocols check FILE` passes. A file with any "
-        "error never reaches a session: every error names the file, the line, the field, "
-        "what was expected and how to fix it.",
-        "",
-        "Checks made beyond the types below: every scene named must be registered "
-        "(`palier scenes list`) and listed in `scenes`; each preset parameter and each "
-        "planned event must be declared by the step's scene, with values in the declared "
-        "range; step ids are unique. A hierarchy whose expected SUDS goes down from one step "
-        "to the next gets a warning (allowed, but usually a typo).",
-        "",
-        "Parameters not named in a step's preset take the scene's default when the step "
-        "starts, so each step describes the whole situation, whatever step came before.",
-        "",
-        "What the library holds, and which protocols wait for their scenes: "
-        "`protocols/library/README.md`. `palier protocols list` shows what is installed; "
-        "`palier protocols doc --schema` prints a JSON Schema of the same model for editors.",
-        "",
-    ]
-    for cls in _walk_models(Protocol):
-        out.append(f"## {_TABLE_NAMES.get(cls, cls.__name__)} ({cls.__name__})")
-        out.append("")
-        out.append((cls.__doc__ or "").strip())
-        out.append("")
-        out.append("| key | type | required / default | allowed | meaning |")
-        out.append("|---|---|---|---|---|")
-        hints = _hints(cls)
-        for f in _model_fields(cls):
-            if _required(f):
-                req = "required"
-            elif f.default_factory is not dataclasses.MISSING:
-                req = (
-                    "table, defaults below"
-                    if dataclasses.is_dataclass(hints[f.name])
-                    else "optional"
-                )
-            else:
-                req = "optional" if f.default in (None, ()) else f"`{_toml_value(f.default)}`"
-            doc = str(f.metadata.get("doc", "")).replace("|", "\\|")
-            ex = f.metadata.get("example")
-            if ex is not None:
-                doc += f" Example: `{_toml_value(ex)}`."
-            out.append(
-                f"| `{f.name}` | {_type_name(hints[f.name])} | {req} | "
-                f"{_constraint_text(f.metadata)} | {doc} |"
-            )
-        out.append("")
-    out += _rules_section()
-    out += [
-        "## Example",
-        "",
-        "The start of `protocols/library/spiders.toml`:",
-        "",
-        "```toml",
-        _example_excerpt(),
-        "```",
-        "",
-    ]
-    return "\n".join(out)
-
-
-def _rules_section() -> list[str]:
-    """How the ``[progression]`` and ``[suds_schedule]`` settings are used, from
-    the docstrings of the modules that use them (one source)."""
-    import inspect
-
-    from palier.protocols import progression, schedule
-
-    out = ["## How the settings are used", ""]
-    for mod in (progression, schedule):
-        out.append(f"From `{mod.__name__}`:")
-        out.append("")
-        out.append(inspect.cleandoc(mod.__doc__ or ""))
-        out.append("")
-    return out
-
-
-def _example_excerpt() -> str:
-    files = [p for p in library_files() if p.name == "spiders.toml"]
-    if not files:
-        return "# (spiders.toml is not installed)"
-    text = files[0].read_text(encoding="utf-8")
-    # Up to the end of the second step.
-    parts = text.split("\n[[steps]]")
-    return "\n[[steps]]".join(parts[:3]).rstrip()
-
-
-def json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of a protocol file, for editors."""
-    defs: dict[str, Any] = {}
-
-    def sch(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
-        origin = typing.get_origin(tp)
-        if tp == ParamValue:
-            return {"type": ["number", "string", "boolean"]}
-        if origin in (types.UnionType, typing.Union):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            return sch(args[0], meta)
-        if tp is Text:
-            return {"$ref": "#/$defs/Text"}
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-            return {"$ref": f"#/$defs/{tp.__name__}"}
-        if origin is Literal:
-            return {"enum": list(typing.get_args(tp))}
-        if origin in (tuple, list):
-            s: dict[str, Any] = {"type": "array", "items": sch(typing.get_args(tp)[0], meta)}
-            if meta.get("min_items"):
-                s["minItems"] = meta["min_items"]
-            return s
-        if origin is dict:
-            return {"type": "object", "additionalProperties": sch(typing.get_args(tp)[1], {})}
-        scalars: dict[Any, dict[str, Any]] = {
-            bool: {"type": "boolean"},
-            int: {"type": "integer"},
-            float: {"type": "number"},
-            str: {"type": "string", "minLength": 1},
-        }
-        s = dict(scalars[tp])
-        if meta.get("minimum") is not None:
-            s["minimum"] = meta["minimum"]
-        if meta.get("maximum") is not None:
-            s["maximum"] = meta["maximum"]
-        if meta.get("pattern"):
-            s["pattern"] = meta["pattern"]
-        return s
-
-    defs["Text"] = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["en", "fr"],
-        "properties": {
-            "en": {"type": "string", "minLength": 1},
-            "fr": {"type": "string", "minLength": 1},
-        },
-    }
-    for cls in _walk_models(Protocol):
-        hints = _hints(cls)
-        props = {}
-        for f in _model_fields(cls):
-            p = sch(hints[f.name], f.metadata)
-            p["description"] = f.metadata.get("doc", "")
-            props[f.name] = p
-        defs[cls.__name__] = {
-            "type": "object",
-            "additionalProperties": False,
-            "description": (cls.__doc__ or "").strip(),
-            "required": [f.name for f in _model_fields(cls) if _required(f)],
-            "properties": props,
-        }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Palier protocol",
-        "$ref": "#/$defs/Protocol",
-        "$defs": defs,
-    }

@@ -30,7 +30,7 @@ console records it with the therapist's decision (taken or not).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from palier.protocols.measures import StepMeasures, SudsPoint, step_measures, validate_suds
@@ -238,8 +238,6 @@ class Expectancy:
         self, *, observed_outcome: str, occurred: bool, likelihood_after: int, t: float
     ) -> Expectancy:
         """The same expectancy with the test's result."""
-        from dataclasses import replace
-
         if t < self.t_before:
             raise ProgressionError("the outcome is recorded after the expectancy, not before")
         return replace(

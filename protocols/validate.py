@@ -1,6 +1,6 @@
 """Checks that need the scene catalogue: scenes, parameters, events, ranges.
 
-Called by :func:`protocols.model.parse_protocol` for files and by
+Called by :func:`protocols.files.parse_protocol` for files and by
 :mod:`protocols.ladders` for a patient's edited ladder, so a step is held to the
 same rules wherever it comes from.
 """
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from palier.protocols.model import Protocol, Step
 from palier.scenes import registry
 from palier.scenes.api import ParamKind, SceneDecl, SceneError
-
-if TYPE_CHECKING:
-    from palier.protocols.model import Protocol, Step, _Ctx
 
 AddIssue = Callable[..., None]
 """``add(path, problem, expected="", fix="", severity="error")``."""
@@ -162,9 +160,8 @@ def _short(message: str, scene: str, name: str) -> str:
     return message
 
 
-def check_semantics(proto: Protocol, ctx: _Ctx) -> None:
+def check_semantics(proto: Protocol, add: AddIssue) -> None:
     """Everything :mod:`protocols.model` cannot check alone (see module doc)."""
-    add = ctx.add
     for i, scene in enumerate(proto.scenes):
         decl, why = scene_declaration(scene)
         if decl is None:

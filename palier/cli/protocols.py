@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from palier.protocols.model import check_file, installed
+    from palier.protocols.files import check_file, installed
 
     files = [Path(f) for f in args.files] or list(installed().files)
     failed = 0
@@ -65,7 +65,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from palier.protocols.model import installed, to_data
+    from palier.protocols.files import installed
+    from palier.protocols.model import to_data
     from palier.protocols.validate import exposure_scene_ids
 
     inst = installed()
@@ -101,7 +102,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_doc(args: argparse.Namespace) -> int:
-    from palier.protocols.model import format_doc, json_schema
+    from palier.protocols.reference import format_doc, json_schema
 
     if args.schema:
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

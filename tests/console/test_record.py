@@ -219,8 +219,8 @@ def test_commands_questionnaires_suggestions(record: SessionRecord) -> None:
 def test_ladders_live_in_the_record(tmp_path: Path) -> None:
     """The protocols package's ladder tables are created by migration 2; a
     session records the ladder version it used, which stays readable."""
+    from palier.protocols.files import library
     from palier.protocols.ladders import Ladder
-    from palier.protocols.model import library
     from palier.therapist_console.model import Plan, SessionModel
 
     protocol = next(p for p in library() if p.id == "spiders-graded")

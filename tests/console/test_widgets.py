@@ -213,7 +213,7 @@ def trusted_keys(tmp_path: Path) -> Path:
 def test_setup_offers_clinic_protocols_and_says_which_files_were_left_out(
     qtbot: Any, model: SessionModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from palier.protocols.model import PROTOCOLS_ENV, library_files
+    from palier.protocols.files import PROTOCOLS_ENV, library_files
 
     clinic = tmp_path / "clinic"
     clinic.mkdir()

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from palier import cli
-from palier.protocols import model
-from palier.protocols.model import Issue, ProtocolError, check_file, library, load_protocol
+from palier.protocols import files, model, reference
+from palier.protocols.files import check_file, library, load_protocol
+from palier.protocols.model import Issue, ProtocolError
 from palier.protocols.validate import exposure_scene_ids
 from palier.scenes import registry
 
@@ -23,11 +26,22 @@ REPO = HERE.parent.parent
 # -- the library -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", model.library_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", files.library_files(), ids=lambda p: p.name)
 def test_library_file_validates_without_warnings(path: Path) -> None:
     proto, issues = check_file(path)
     assert proto is not None, "\n".join(map(str, issues))
     assert issues == [], "\n".join(map(str, issues))
+
+
+def test_library_is_found_from_any_folder(tmp_path: Path) -> None:
+    # The shipped files are found through the installed package, not the
+    # current folder (``palier protocols list`` run from anywhere).
+    code = "from palier.protocols.files import library; print(len(library()))"
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert res.returncode == 0, res.stderr
+    assert int(res.stdout) == len(library()) > 0
 
 
 def test_library_protocols_are_graded_hierarchies_in_both_languages() -> None:
@@ -158,14 +172,14 @@ def test_locate_keys_handles_multiline_values() -> None:
 
 def test_checked_in_format_doc_matches_the_model() -> None:
     doc = (REPO / "docs" / "protocol-format.md").read_text("utf-8")
-    assert doc == model.format_doc(), (
+    assert doc == reference.format_doc(), (
         "docs/protocol-format.md is stale: run `palier protocols doc --write`"
     )
 
 
 def test_doc_and_schema_cover_every_model_field() -> None:
-    doc = model.format_doc()
-    schema = model.json_schema()
+    doc = reference.format_doc()
+    schema = reference.json_schema()
     for cls in (
         model.Protocol,
         model.Step,
@@ -200,27 +214,27 @@ def test_a_new_protocol_file_needs_no_code_change(
     f = _clinic_protocol(tmp_path)
     broken = f.parent / "broken.toml"
     broken.write_text((HERE / "broken" / "unknown_scene.toml").read_text("utf-8"), "utf-8")
-    monkeypatch.setenv(model.PROTOCOLS_ENV, str(f.parent))
-    inst = model.installed()
+    monkeypatch.setenv(files.PROTOCOLS_ENV, str(f.parent))
+    inst = files.installed()
     ids = [p.id for p in inst.protocols]
     assert "clinic-spiders" in ids and "spiders-graded" in ids
     assert "broken-example" not in ids  # a broken file never reaches a session
     assert any(i.file == str(broken) for i in inst.broken)
-    assert model.protocol_by_id("clinic-spiders").source == str(f)
+    assert files.protocol_by_id("clinic-spiders").source == str(f)
 
 
 def test_duplicate_ids_across_folders_keep_the_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     f = _clinic_protocol(tmp_path, "spiders-graded")
-    monkeypatch.setenv(model.PROTOCOLS_ENV, str(f.parent))
-    inst = model.installed()
+    monkeypatch.setenv(files.PROTOCOLS_ENV, str(f.parent))
+    inst = files.installed()
     assert [p.id for p in inst.protocols].count("spiders-graded") == 1
     assert any("already used" in i.problem and i.line == 4 for i in inst.broken)
 
 
 def test_cli_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    good = model.library_files()
+    good = files.library_files()
     assert cli.main(["protocols", "check", *map(str, good)]) == 0
     assert "ok (spiders-graded, 10 steps)" in capsys.readouterr().out
     bad = HERE / "broken" / "value_out_of_range.toml"

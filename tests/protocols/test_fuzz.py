@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from palier.protocols import model
+from palier.protocols import files
 
-SOURCE = (Path(model.__file__).parent / "library" / "spiders.toml").read_text("utf-8")
+SOURCE = (Path(files.__file__).parent / "library" / "spiders.toml").read_text("utf-8")
 LINES = SOURCE.splitlines()
 JUNK = [
     "",
@@ -52,7 +52,7 @@ def test_mutated_library_file(edits: list[tuple[int, str, str]]) -> None:
         else:
             lines[index] = junk
     text = "\n".join(lines) + "\n"
-    proto, issues = model.parse_protocol(text, "mutated.toml")
+    proto, issues = files.parse_protocol(text, "mutated.toml")
     if proto is None:
         errors = [i for i in issues if i.severity == "error"]
         assert errors

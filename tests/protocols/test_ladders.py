@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from palier.protocols.files import protocol_by_id
 from palier.protocols.ladders import (
     Ladder,
     LadderConflictError,
@@ -17,7 +18,7 @@ from palier.protocols.ladders import (
     LadderNotFoundError,
     LadderStore,
 )
-from palier.protocols.model import EventPlan, Step, protocol_by_id
+from palier.protocols.model import EventPlan, Step
 from palier.scenes.api import Text
 from palier.therapist_console.migrations import migrate
 

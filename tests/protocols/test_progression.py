@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
+from palier.protocols.files import protocol_by_id
 from palier.protocols.measures import SudsError, SudsPoint, between_session_change, step_measures
-from palier.protocols.model import ProgressionSettings, Step, SudsScheduleRule, protocol_by_id
+from palier.protocols.model import ProgressionSettings, Step, SudsScheduleRule
 from palier.protocols.progression import (
     Expectancy,
     HabituationRule,

@@ -50,7 +50,7 @@ class SetupPage(QWidget):
         self._start = start
         self.pre_questionnaire: Result | None = None
         """Answered before the session; recorded once it starts (phase 'pre')."""
-        from palier.protocols.model import installed
+        from palier.protocols.files import installed
 
         # Shipped protocols plus the clinic's folders; a broken file is left
         # out and said so under the list, never used.
