@@ -22,6 +22,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from palier.protocols.files import library, protocol_by_id
+from palier.protocols.ladders import Ladder
 from palier.protocols.validate import scene_declaration
 from palier.scenes.api import ParamValue, SceneDecl, SceneError
 from palier.therapist_console.heart_rate import SimulatedHeartRate
@@ -38,9 +40,6 @@ def sample_plan(record: SessionRecord, patient_id: int, *, t: float) -> Plan:
     (version 1, or the patient's latest), then resolved and checked against
     the scene declarations (``Ladder.ensure_runnable``, the rules of protocol
     files) into ``Plan.from_protocol``, as the console builds it."""
-    from palier.protocols.ladders import Ladder
-    from palier.protocols.model import library, protocol_by_id
-
     protocol = protocol_by_id(SAMPLE_PROTOCOL_ID, library())
     store = record.ladder_store()
     ladder = next(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from palier.protocols.files import library, protocol_by_id
 from palier.protocols.ladders import LadderStore
-from palier.protocols.model import library, protocol_by_id
 from palier.protocols.validate import scene_declaration
 from palier.scenes.api import SceneError
 from palier.therapist_console.model import Plan
