@@ -1,11 +1,12 @@
 """The therapist console window: setup, live session, summary.
 
-The window wires the Qt-free :class:`SessionModel` to the widgets and to the
-link client. Telemetry arrives on the client's I/O thread; the model's
-``call_soon`` is :class:`GuiThread.call_soon`, which queues every update onto
-the Qt thread. Mirror frames go straight into the mirror view's one-frame
-slot (thread-safe). A 250 ms timer drives ``model.tick()`` (clocks, heart
-rate, reminders, head-pose flushes).
+The window hands the parts of the Qt-free :class:`ConsoleModel` to the
+widgets that show them, and wires the model to the link client. Telemetry
+arrives on the client's I/O thread; the model's ``call_soon`` is
+:class:`GuiThread.call_soon`, which queues every update onto the Qt thread.
+Mirror frames go straight into the mirror view's one-frame slot
+(thread-safe). A 250 ms timer drives ``model.tick()`` (clocks, heart rate,
+reminders, head-pose flushes, planned events).
 """
 
 from __future__ import annotations
@@ -29,8 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.therapist_console.i18n import error_text, tr
-from palier.therapist_console.model import ModelError, SessionModel
+from palier.core import keys, wire
+from palier.therapist_console.client import LinkClient, LinkState
+from palier.therapist_console.heart_rate import SimulatedHeartRate
+from palier.therapist_console.i18n import detect_language, error_text, tr
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import ConsoleModel, ModelError
 from palier.therapist_console.widgets.chart import LiveChart
 from palier.therapist_console.widgets.common import (
     ACCENT,
@@ -46,6 +51,7 @@ from palier.therapist_console.widgets.hierarchy import HierarchyList
 from palier.therapist_console.widgets.link_bar import LinkBar
 from palier.therapist_console.widgets.mirror_view import MirrorView
 from palier.therapist_console.widgets.pause_button import SHORTCUT, PauseButton
+from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 from palier.therapist_console.widgets.scene_controls import SceneControls
 from palier.therapist_console.widgets.setup_page import SetupPage
 from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
@@ -66,21 +72,32 @@ class SessionPage(QWidget):
 
     def __init__(
         self,
-        model: SessionModel,
+        model: ConsoleModel,
         end: Any,
         parent: QWidget | None = None,
         *,
         ask_questions: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.model = model
-        self.hierarchy = HierarchyList(model, confirm_end_rating=ask_questions)
-        self.controls = SceneControls(model)
-        self.mirror = MirrorView(model)
-        self.chart = LiveChart(model)
-        self.pause = PauseButton(model)
-        self.suds = SudsEntryWidget(model)
-        self.timeline = TimelineView(model)
+        m = model
+        self.language = m.language
+        self.link = m.link
+        self.hierarchy = HierarchyList(
+            m.language,
+            m.patient_plan,
+            m.running,
+            m.link,
+            m.progression,
+            m.ratings,
+            m.commands,
+            confirm_end_rating=ask_questions,
+        )
+        self.controls = SceneControls(m.language, m.running, m.link, m.commands)
+        self.mirror = MirrorView(m.language, m.link)
+        self.chart = LiveChart(m.language, m.running, m.timeline, m.ratings, m.sensors, m.link)
+        self.pause = PauseButton(m.language, m.running, m.link, m.commands)
+        self.suds = SudsEntryWidget(m.language, m.running, m.link, m.ratings, m.commands)
+        self.timeline = TimelineView(m.language, m.running, m.timeline, m.link, m.clinical)
         self.end_button = QPushButton()
         self.end_button.setMinimumHeight(40)
         self.end_button.clicked.connect(end)
@@ -117,14 +134,14 @@ class SessionPage(QWidget):
         lay.addWidget(self.warning)
         lay.addWidget(self.planned)
         lay.addWidget(split, 1)
-        model.events.language.connect(lambda _l: self.retranslate())
-        model.events.warning.connect(self.show_warning)
-        model.events.planned_event.connect(self.announce_planned)
-        model.events.step.connect(lambda _s: self.planned.dismiss())
+        m.language.changed.connect(lambda _l: self.retranslate())
+        m.clinical.events.warning.connect(self.show_warning)
+        m.running.events.planned_event.connect(self.announce_planned)
+        m.running.events.step.connect(lambda _s: self.planned.dismiss())
         self.retranslate()
 
     def retranslate(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.end_button.setText(tr("ui.session.end", lang))
         for banner in (self.warning, self.planned):
             banner.dismiss_button.setText(tr("ui.warning.dismiss", lang))
@@ -138,10 +155,10 @@ class SessionPage(QWidget):
         self.warning.show_text(text)
 
     def _event_label(self, name: str) -> str:
-        decl = self.model.scene_declaration()
+        decl = self.link.scene_declaration()
         if decl is not None:
             try:
-                return str(decl.event(name).label.get(self.model.language))
+                return str(decl.event(name).label.get(self.language.value))
             except ValueError:
                 pass
         return name.replace("_", " ")
@@ -149,7 +166,7 @@ class SessionPage(QWidget):
     def announce_planned(self, event: str) -> None:
         self._planned_event = event
         self.planned.show_text(
-            tr("ui.planned.due", self.model.language, event=self._event_label(event))
+            tr("ui.planned.due", self.language.value, event=self._event_label(event))
         )
 
     def _fire_planned(self) -> None:
@@ -161,7 +178,7 @@ class SessionPage(QWidget):
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        model: SessionModel,
+        model: ConsoleModel,
         *,
         keys_dir: Path | None = None,
         gui: GuiThread | None = None,
@@ -174,16 +191,25 @@ class MainWindow(QMainWindow):
         model.call_soon = self.gui.call_soon
         self.ask_questions = ask_questions
         """False in tests and the scripted demo: no modal questions."""
-        self.client: Any = None
+        self.client: LinkClient | None = None
         self.interrupted_box: QMessageBox | None = None
         """The interrupted-session question while it is shown (tests answer it)."""
         self._replay_step = False
         self.setStyleSheet(STYLE_SHEET)
 
-        self.bar = LinkBar(model)
-        self.setup = SetupPage(model, self.connect_engine, self.start_session)
-        self.session_page = SessionPage(model, self.end_session, ask_questions=ask_questions)
-        self.summary = SummaryPage(model)
+        m = model
+        self.bar = LinkBar(m.language, m.patient_plan, m.running, m.link)
+        self.setup = SetupPage(
+            m.language,
+            m.patient_plan,
+            m.running,
+            m.link,
+            m.clinical,
+            self.connect_engine,
+            self.start_session,
+        )
+        self.session_page = SessionPage(m, self.end_session, ask_questions=ask_questions)
+        self.summary = SummaryPage(m.language, m.running)
         self.summary.new.clicked.connect(self.new_session)
         self.pages = QStackedWidget()
         for w in (self.setup, self.session_page, self.summary):
@@ -206,11 +232,11 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.model.tick)
         self._timer.start()
-        model.events.language.connect(lambda _l: self.retranslate())
-        model.events.language.connect(set_qt_language)
-        set_qt_language(model.language)
-        model.events.link.connect(self._on_link)
-        model.events.session.connect(self._on_session)
+        m.language.changed.connect(lambda _l: self.retranslate())
+        m.language.changed.connect(set_qt_language)
+        set_qt_language(m.language.value)
+        m.link.events.link.connect(self._on_link)
+        m.running.events.session.connect(self._on_session)
         self.retranslate()
 
     @property
@@ -218,34 +244,28 @@ class MainWindow(QMainWindow):
         return self.session_page.mirror
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("ui.window.title", self.model.language))
+        self.setWindowTitle(tr("ui.window.title", self.model.language.value))
 
     # -- link -------------------------------------------------------------------
     def engine_fingerprint(self) -> str:
-        from palier.core import keys
-
         kdir = self.keys_dir or keys.default_keys_dir()
         return keys.fingerprint(keys.engine_key(kdir))
 
     def show_trusted_key(self) -> str | None:
-        """Show the trusted engine key's fingerprint on the setup page, before
+        """The trusted engine key's fingerprint, shown on the setup page before
         any connection, for the therapist to compare with the headset PC's."""
-        from palier.core.keys import KeysError
-
         try:
             fp = self.engine_fingerprint()
-        except (KeysError, OSError) as exc:
-            self.setup.set_trusted_key(None, str(exc))
+        except (keys.KeysError, OSError) as exc:
+            self.model.link.set_trusted_key(None, str(exc))
             return None
-        self.setup.set_trusted_key(fp, None)
+        self.model.link.set_trusted_key(fp, None)
         return fp
 
     def connect_engine(self, endpoint: str) -> bool:
         """Connect (or reconnect) to the engine at ``endpoint``; False on a
         setup error (shown on the setup page: missing keys, bad address)."""
-        from palier.therapist_console.client import LinkClient
-
-        lang = self.model.language
+        lang = self.model.language.value
         self.disconnect_engine()
         try:
             fp = self.engine_fingerprint()
@@ -261,7 +281,7 @@ class MainWindow(QMainWindow):
             return False
         self.setup.set_connect_error(None)
         self.setup.address.setText(endpoint)
-        self.setup.set_trusted_key(fp, None)
+        self.model.link.set_trusted_key(fp, None)
         self.bar.set_connection(endpoint, fp)
         self.client = client
         client.on_mirror = self.mirror.push
@@ -275,23 +295,21 @@ class MainWindow(QMainWindow):
             self.model.attach_link(None)
             client.close()
 
-    def _on_link(self, state: Any) -> None:
-        from palier.core import wire
-
-        if state.value != "up" or self.client is None:
+    def _on_link(self, state: LinkState) -> None:
+        if state is not LinkState.CONNECTED or self.client is None:
             return
         with contextlib.suppress(Exception):
             self.client.submit(wire.SetMirror, enabled=True)
-        if self._replay_step and self.model.current_step is not None:
+        step = self.model.running.current_step
+        if self._replay_step and step is not None:
             # A resumed session: put the engine back on the step it was on.
             self._replay_step = False
-            step = self.model.current_step
             with contextlib.suppress(ModelError):
-                self.model.go_to_step(step.index, step.params)
+                self.model.commands.go_to_step(step.index, step.params)
 
     # -- session ------------------------------------------------------------------
     def start_session(self) -> None:
-        if not self.setup.fingerprint_confirmed():
+        if not self.model.link.fingerprint_confirmed:
             self.setup.set_start_error("ui.setup.fingerprint_unconfirmed")
             return
         try:
@@ -301,41 +319,19 @@ class MainWindow(QMainWindow):
             self.setup.set_start_error(exc)
             return
         self.setup.set_start_error(None)
-        pre = self.setup.pre_questionnaire
-        if pre is not None:
-            self.setup.pre_questionnaire = None
-            self._score(pre)
-
-    def _score(self, result: Any) -> None:
-        """Record a questionnaire through the model's scoring path
-        (``protocols.questionnaires``), which raises the cybersickness
-        warning when the SSQ is high, before or after the session."""
-        from palier.protocols.questionnaires import QuestionnaireError
-
-        try:
-            self.model.score_questionnaire(result.questionnaire, result.phase, dict(result.answers))
-        except QuestionnaireError:
-            log.exception(
-                "questionnaire %s could not be scored again; recorded as scored",
-                result.questionnaire,
-            )
-            self.model.add_questionnaire(
-                result.questionnaire, result.phase, dict(result.answers), result.record_scores()
-            )
+        self.model.clinical.record_held()
 
     def end_session(self) -> None:
-        lang = self.model.language
+        lang = self.model.language.value
         if self.ask_questions:
             answer = QMessageBox.question(
                 self, tr("ui.session.end", lang), tr("ui.session.end_confirm", lang)
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
-
             dlg = QuestionnaireDialog("ssq", "post", lang, self)
             if dlg.exec() and dlg.outcome is not None:
-                self._score(dlg.outcome)
+                self.model.clinical.record_result(dlg.outcome)
         self.model.end_session()
 
     def new_session(self) -> None:
@@ -354,9 +350,9 @@ class MainWindow(QMainWindow):
     def check_interrupted(self) -> None:
         """On start: offer to resume or close each session the record found
         open (the console stopped during it)."""
-        lang = self.model.language
+        lang = self.model.language.value
         resumed = False
-        for info in self.model.interrupted_sessions():
+        for info in self.model.running.interrupted_sessions():
             patient = self.model.record.patient(info.patient_id)
             started = dt.datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M")
             box = QMessageBox(self)
@@ -388,17 +384,17 @@ class MainWindow(QMainWindow):
                 self.resume_session(info.id)
                 resumed = True
             elif clicked is close:
-                self.model.close_interrupted(info.id)
+                self.model.running.close_interrupted(info.id)
 
     def resume_session(self, session_id: int) -> None:
         self.model.resume_session(session_id)
-        self._replay_step = self.model.current_step is not None
-        if self.model.link_state.value == "up":
-            self._on_link(self.model.link_state)
+        self._replay_step = self.model.running.current_step is not None
+        if self.model.link.is_up:
+            self._on_link(self.model.link.state)
 
     def closeEvent(self, event: Any) -> None:
-        self.model.flush_head_poses()
-        src = self.model.heart_rate_source
+        self.model.sensors.flush_head_poses()
+        src = self.model.sensors.heart_rate_source
         if src is not None:
             with contextlib.suppress(Exception):
                 src.stop()
@@ -481,18 +477,14 @@ def run_console(
     simulate_heart_rate: bool = False,
 ) -> int:
     """``palier console``: open the window and run until it closes."""
-    from palier.therapist_console.heart_rate import SimulatedHeartRate
-    from palier.therapist_console.i18n import detect_language
-    from palier.therapist_console.record import SessionRecord
-
     lang = language or detect_language()
     app = make_app(language=lang)
     with SessionRecord(record_path) as record:
-        model = SessionModel(record, language=lang)
+        model = ConsoleModel(record, language=lang)
         win = MainWindow(model, keys_dir=keys_dir)
         if simulate_heart_rate:
-            hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
-            model.attach_heart_rate(hr)
+            hr = SimulatedHeartRate(model.sensors.exposure_intensity, clock=model.clock)
+            model.sensors.attach_heart_rate(hr)
             hr.start()
         win.show()
         win.check_interrupted()

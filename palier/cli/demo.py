@@ -261,14 +261,14 @@ def pump(app: Any, seconds: float, until: Callable[[], object] | None = None) ->
     return until is None
 
 
-def _demo_patient(model: Any, setup: Any) -> None:
+def _demo_patient(patients: Any, setup: Any) -> None:
     from palier.therapist_console.record import DuplicatePseudonymError
 
     try:
-        model.create_patient("Demo-01")
+        patients.create_patient("Demo-01")
     except DuplicatePseudonymError:
-        patient = next(p for p in model.patients() if p.pseudonym == "Demo-01")
-        model.choose_patient(patient.id)
+        patient = next(p for p in patients.patients() if p.pseudonym == "Demo-01")
+        patients.choose_patient(patient.id)
     setup.refresh_patients()
     setup.choose_protocol("spiders-graded")
 
@@ -279,8 +279,8 @@ def _demo_patient(model: Any, setup: Any) -> None:
 def run_desktop(out: Path, lang: str) -> int:
     from palier.therapist_console.app import MainWindow, exit_on_sigint, make_app
     from palier.therapist_console.heart_rate import SimulatedHeartRate
-    from palier.therapist_console.model import SessionModel
     from palier.therapist_console.record import SessionRecord
+    from palier.therapist_console.session import ConsoleModel
 
     engine_keys, console_keys = demo_keys(out)
     print(
@@ -295,12 +295,12 @@ def run_desktop(out: Path, lang: str) -> int:
     try:
         app = make_app(language=lang)
         with SessionRecord(record_path) as record:
-            model = SessionModel(record, language=lang)
+            model = ConsoleModel(record, language=lang)
             win = MainWindow(model, keys_dir=console_keys)
-            hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
-            model.attach_heart_rate(hr)
+            hr = SimulatedHeartRate(model.sensors.exposure_intensity, clock=model.clock)
+            model.sensors.attach_heart_rate(hr)
             hr.start()
-            _demo_patient(model, win.setup)
+            _demo_patient(model.patient_plan, win.setup)
             win.show()
             win.check_interrupted()
             win.connect_engine(engine.endpoint)
@@ -349,8 +349,8 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
     from palier.therapist_console.app import MainWindow, make_app
     from palier.therapist_console.heart_rate import SimulatedHeartRate
     from palier.therapist_console.i18n import fmt_number
-    from palier.therapist_console.model import LinkState, SessionModel
     from palier.therapist_console.record import SessionRecord
+    from palier.therapist_console.session import ConsoleModel
 
     engine_keys, console_keys = demo_keys(out)
     print(
@@ -373,17 +373,17 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
     hr: Any = None
     try:
         with SessionRecord(record_path) as record:
-            model = SessionModel(record, language=lang)
+            model = ConsoleModel(record, language=lang)
             win = MainWindow(model, keys_dir=console_keys, ask_questions=False)
             win.resize(1600, 980)
-            hr = SimulatedHeartRate(model.exposure_intensity, clock=model.clock)
-            model.attach_heart_rate(hr)
+            hr = SimulatedHeartRate(model.sensors.exposure_intensity, clock=model.clock)
+            model.sensors.attach_heart_rate(hr)
             hr.start()
             win.show()
             page = win.session_page
 
             def say(en: str, fr: str) -> None:
-                secs = f"{model.elapsed_s():5.1f}"
+                secs = f"{model.running.elapsed_s():5.1f}"
                 print(
                     f"  [{secs.replace('.', ',') if lang == 'fr' else secs} s] {_t(lang, en, fr)}"
                 )
@@ -396,17 +396,17 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                     )
 
             def acked(kind: str, n: int = 1) -> bool:
-                assert model.session is not None
+                assert model.running.info is not None
                 return (
                     sum(
                         r["status"] == "ack" and r["kind"] == kind
-                        for r in model.record.rows("commands", model.session.id)
+                        for r in model.record.rows("commands", model.running.info.id)
                     )
                     >= n
                 )
 
             win.connect_engine(engine.endpoint)
-            wait_for(lambda: model.link_state is LinkState.UP, "the encrypted link")
+            wait_for(lambda: model.link.is_up, "the encrypted link")
             fp = win.engine_fingerprint()
             print(
                 _t(
@@ -415,11 +415,11 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                     f"  connecté à {engine.endpoint} (clé du moteur {fp})",
                 )
             )
-            _demo_patient(model, win.setup)
+            _demo_patient(model.patient_plan, win.setup)
             # The demo made both keys itself: the fingerprint is the engine's.
             win.setup.confirm_fingerprint.setChecked(True)
             win.start_session()
-            session = model.session
+            session = model.running.info
             if session is None:
                 raise DemoError(f"the session did not start: {win.setup.start_error.text()}")
             say(
@@ -432,7 +432,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             engine.send("look")  # the simulated patient looks at the subject
             say("step 1 loaded in the headset", "palier 1 chargé dans le casque")
             pump(app, step_s)
-            model.enter_suds(20)
+            model.ratings.enter(20)
             say(
                 "SUDS 20 (said aloud, typed by the therapist)",
                 "SUDS 20 (dit à voix haute, saisi par le thérapeute)",
@@ -443,7 +443,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             engine.send("look")
             say("step 2", "palier 2")
             pump(app, step_s / 2)
-            step = model.current_step
+            step = model.running.current_step
             decl = page.controls.declaration
             if step is not None and decl is not None:
                 nums = [p for p in decl.params if p.kind.value in ("float", "int")]
@@ -461,7 +461,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                         f"{fmt_number(target, lang)} {p.unit} (rampe 1,5 s)",
                     )
             pump(app, step_s / 2)
-            model.enter_suds(35)
+            model.ratings.enter(35)
             say("SUDS 35 (said aloud)", "SUDS 35 (dit à voix haute)")
 
             # Steps 3 and 4 went well last session (say): on to step 5, the table.
@@ -483,7 +483,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             engine.send("input point 0.55")
 
             def headset_answer() -> bool:
-                if any(s.source == "headset" for s in model.suds_history):
+                if any(s.source == "headset" for s in model.ratings.history):
                     return True
                 engine.send("input confirm")  # the simulated patient confirms 55
                 pump(app, 0.3)
@@ -497,7 +497,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             pump(app, step_s)
 
             page.pause.toggle()
-            wait_for(lambda: model.paused, "the pause")
+            wait_for(lambda: model.link.paused, "the pause")
             say(
                 "pause: the patient is in the safe place", "pause : le patient est dans le lieu sûr"
             )
@@ -509,23 +509,23 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             )
             page.timeline.add_note()
             page.pause.toggle()
-            wait_for(lambda: not model.paused, "the resume")
+            wait_for(lambda: not model.link.paused, "the resume")
             engine.send("look")
             say("exposure resumed; a note was added", "exposition reprise ; une note a été ajoutée")
             pump(app, step_s)
-            model.enter_suds(30)
+            model.ratings.enter(30)
             say("SUDS 30 (said aloud)", "SUDS 30 (dit à voix haute)")
             # Let the engine's once-a-second frame statistics and the mirror catch up
             # after the scene swaps, so the screenshots show the steady state.
             pump(app, 2.5)
 
             for shot_lang in (lang, "fr" if lang == "en" else "en"):
-                model.set_language(shot_lang)
+                model.language.set(shot_lang)
                 pump(app, 0.3)
                 path = out / f"console-{shot_lang}.png"
                 save_screenshot(win, path)
                 written.append(path)
-            model.set_language(lang)
+            model.language.set(lang)
 
             summary = model.end_session()
             say(

@@ -8,7 +8,7 @@ passes and that every row acknowledged so far, in this trial or an earlier
 one, is there with what was written.
 
 Two writers: :class:`SessionRecord` driven directly, and the console's
-:class:`SessionModel` (``enter_suds``, ``add_note``, ``go_to_step``), whose
+:class:`ConsoleModel` (``enter_suds``, ``add_note``, ``go_to_step``), whose
 promise is that a call that returned has committed. Kill moments are drawn
 from the child's whole life: some while it starts, opens, migrates or
 resumes the file, most while it writes (after a random number of
@@ -72,34 +72,34 @@ while True:
 
 MODEL_CHILD = r"""
 import sys
-from palier.therapist_console.model import Plan, PlanStep, SessionModel
+from palier.therapist_console.session import Plan, PlanStep, ConsoleModel
 from palier.therapist_console.record import SessionRecord
 plan = Plan("specific_phobia.spiders", tuple(
     PlanStep(f"k{n}", {"en": f"Step {n}", "fr": f"Palier {n}"}, "spiders",
              {"distance": 3.0 - n}, 20 * n) for n in range(3)))
-model = SessionModel(SessionRecord(sys.argv[1]), language="en")
-interrupted = model.interrupted_sessions()
+model = ConsoleModel(SessionRecord(sys.argv[1]), language="en")
+interrupted = model.running.interrupted_sessions()
 if interrupted:
     model.resume_session(interrupted[-1].id)
 else:
     known = model.record.find_patient("Kill-M")
     if known is None:
-        model.create_patient("Kill-M")
+        model.patient_plan.create_patient("Kill-M")
     else:
-        model.choose_patient(known.id)
-    model.set_plan(plan)
+        model.patient_plan.choose_patient(known.id)
+    model.patient_plan.set_plan(plan)
     model.start_session()
-print("session", model.session.id, "-", flush=True)
+print("session", model.running.info.id, "-", flush=True)
 i = 0
 while True:
     i += 1
     k = i % 4
     if k == 0:
-        print("steps", model.go_to_step(i // 4 % 3).row.id, f"k{i // 4 % 3}", flush=True)
+        print("steps", model.commands.go_to_step(i // 4 % 3).row.id, f"k{i // 4 % 3}", flush=True)
     elif k == 3:
-        print("notes", model.add_note(f"note {i}").record_id, f"note_{i}", flush=True)
+        print("notes", model.clinical.add_note(f"note {i}").record_id, f"note_{i}", flush=True)
     else:
-        print("suds", model.enter_suds(str(i % 101)).record_id, i % 101, flush=True)
+        print("suds", model.ratings.enter(str(i % 101)).record_id, i % 101, flush=True)
 """
 
 # What each acknowledged row must hold (the third printed field), by table.

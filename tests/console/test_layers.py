@@ -6,7 +6,19 @@ import subprocess
 import sys
 
 QT_FREE = (
-    "palier.therapist_console.model",
+    "palier.therapist_console.session",
+    "palier.therapist_console.session.base",
+    "palier.therapist_console.session.plan",
+    "palier.therapist_console.session.timeline",
+    "palier.therapist_console.session.patient_plan",
+    "palier.therapist_console.session.running",
+    "palier.therapist_console.session.link",
+    "palier.therapist_console.session.progression",
+    "palier.therapist_console.session.ratings",
+    "palier.therapist_console.session.commands",
+    "palier.therapist_console.session.clinical",
+    "palier.therapist_console.session.sensors",
+    "palier.therapist_console.session.console",
     "palier.therapist_console.record",
     "palier.therapist_console.summary",
     "palier.therapist_console.export",

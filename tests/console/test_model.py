@@ -10,8 +10,11 @@ import pytest
 
 from palier.core import wire
 from palier.protocols.measures import SudsError
+from palier.therapist_console.client import LinkStatus
 from palier.therapist_console.heart_rate import HeartRateSample, SimulatedHeartRate
-from palier.therapist_console.model import (
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import (
+    ConsoleModel,
     LinkState,
     ModelError,
     NoSessionError,
@@ -19,10 +22,8 @@ from palier.therapist_console.model import (
     Plan,
     PlanStep,
     Reminder,
-    SessionModel,
     quat_to_hpr,
 )
-from palier.therapist_console.record import SessionRecord
 
 from .conftest import ManualClock
 
@@ -38,10 +39,10 @@ PLAN = Plan(
 )
 
 
-def started(record: SessionRecord, clock: ManualClock, **kw: Any) -> SessionModel:
-    model = SessionModel(record, clock=clock, **kw)
-    model.create_patient("Delta-3")
-    model.set_plan(PLAN)
+def started(record: SessionRecord, clock: ManualClock, **kw: Any) -> ConsoleModel:
+    model = ConsoleModel(record, clock=clock, **kw)
+    model.patient_plan.create_patient("Delta-3")
+    model.patient_plan.set_plan(PLAN)
     model.start_session()
     return model
 
@@ -49,27 +50,27 @@ def started(record: SessionRecord, clock: ManualClock, **kw: Any) -> SessionMode
 def test_session_flow_records_everything(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
     seen: list[str] = []
-    model.events.timeline.connect(lambda e: seen.append(e.kind))
+    model.timeline.events.entry.connect(lambda e: seen.append(e.kind))
     steps: list[int] = []
-    model.events.step.connect(lambda s: steps.append(s.index) if s else None)
+    model.running.events.step.connect(lambda s: steps.append(s.index) if s else None)
 
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     clock.advance(40)
-    entry = model.enter_suds(30)
+    entry = model.ratings.enter(30)
     clock.advance(60)
-    model.add_note("  Breathing slowly.  ")
+    model.clinical.add_note("  Breathing slowly.  ")
     clock.advance(20)
-    model.go_to_step(1)
+    model.commands.go_to_step(1)
     clock.advance(15)
-    model.enter_suds("55")
-    assert model.step_elapsed_s() == pytest.approx(15)
-    assert model.elapsed_s() == pytest.approx(135)
+    model.ratings.enter("55")
+    assert model.running.step_elapsed_s() == pytest.approx(15)
+    assert model.running.elapsed_s() == pytest.approx(135)
     summary = model.end_session()
 
     assert steps == [0, 1]
     assert entry.value == 30 and entry.source == "therapist" and entry.step_index == 0
     assert seen == ["step", "suds", "note", "step", "suds", "session"]
-    sid = model.session.id if model.session else 0
+    sid = model.running.info.id if model.running.info else 0
     assert [r.value for r in record.suds(sid)] == [30, 55]
     assert [s.step_key for s in record.steps(sid)] == ["far", "near"]
     notes = record.rows("notes", sid)
@@ -91,11 +92,11 @@ def test_invalid_suds_is_refused_and_nothing_recorded(
 ) -> None:
     model = started(record, clock)
     with pytest.raises(SudsError) as info:
-        model.enter_suds(bad)
+        model.ratings.enter(bad)
     message = str(info.value)
     assert "0" in message and "100" in message  # says what is allowed
-    assert model.suds_history == []
-    assert record.suds(model.session.id if model.session else 0) == []
+    assert model.ratings.history == []
+    assert record.suds(model.running.info.id if model.running.info else 0) == []
 
 
 @pytest.mark.parametrize("good,value", [(0, 0), (100, 100), ("  42 ", 42), (7, 7)])
@@ -103,25 +104,25 @@ def test_valid_suds_forms(
     record: SessionRecord, clock: ManualClock, good: object, value: int
 ) -> None:
     model = started(record, clock)
-    assert model.enter_suds(good).value == value
+    assert model.ratings.enter(good).value == value
 
 
 def test_summary_figures_from_a_known_sequence(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
     t0 = clock.t
-    model.go_to_step(0)  # t = 0
+    model.commands.go_to_step(0)  # t = 0
     for dt, v in ((60, 30), (60, 40), (60, 25), (60, 15)):
         clock.advance(dt)
-        model.enter_suds(v)  # 60:30 120:40 180:25 240:15
+        model.ratings.enter(v)  # 60:30 120:40 180:25 240:15
     clock.advance(60)
-    model.go_to_step(1)  # t = 300
+    model.commands.go_to_step(1)  # t = 300
     for dt, v in ((30, 70), (90, 60), (120, 50)):
         clock.advance(dt)
-        model.enter_suds(v)  # 330:70 420:60 540:50
+        model.ratings.enter(v)  # 330:70 420:60 540:50
     for bpm in (72.0, 95.5, 88.0, 64.0):
-        model.ingest_heart_rate(HeartRateSample(clock.t, bpm, (820.0,), "test"))
+        model.sensors.ingest_heart_rate(HeartRateSample(clock.t, bpm, (820.0,), "test"))
     clock.advance(60)
-    model.on_link_lost("test")  # not attached: still recorded as a loss
+    model.link.on_lost("test")  # not attached: still recorded as a loss
     summary = model.end_session()  # t = 600
 
     assert summary.duration_s == pytest.approx(600)
@@ -152,32 +153,36 @@ def test_reminder_at_start_each_step_and_every_interval(
     each step change); the model raises, clears and snoozes the reminder."""
     model = started(record, clock)
     shown: list[Reminder | None] = []
-    model.events.reminder.connect(shown.append)
+    model.ratings.events.reminder.connect(shown.append)
     model.tick()
-    assert model.reminder is not None and model.reminder.reason == "first"
-    model.enter_suds(20)
-    assert model.reminder is None
+    assert model.ratings.reminder is not None and model.ratings.reminder.reason == "first"
+    model.ratings.enter(20)
+    assert model.ratings.reminder is None
     clock.advance(10)
-    model.go_to_step(0)
-    assert model.reminder is not None and model.reminder.reason == "step"
-    assert "SUDS" in model.reminder.text("en") and "SUDS" in model.reminder.text("fr")
-    model.enter_suds(25)
-    assert model.reminder is None
+    model.commands.go_to_step(0)
+    assert model.ratings.reminder is not None and model.ratings.reminder.reason == "step"
+    assert "SUDS" in model.ratings.reminder.text("en") and "SUDS" in model.ratings.reminder.text(
+        "fr"
+    )
+    model.ratings.enter(25)
+    assert model.ratings.reminder is None
     clock.advance(299)
     model.tick()
-    assert model.reminder is None
+    assert model.ratings.reminder is None
     clock.advance(1)
     model.tick()
-    assert model.reminder is not None and model.reminder.reason == "interval"
-    assert model.reminder.since == clock.t and "5 minutes" in model.reminder.text("en")
-    model.dismiss_reminder()
-    assert model.reminder is None
+    assert model.ratings.reminder is not None and model.ratings.reminder.reason == "interval"
+    assert model.ratings.reminder.since == clock.t and "5 minutes" in model.ratings.reminder.text(
+        "en"
+    )
+    model.ratings.dismiss()
+    assert model.ratings.reminder is None
     clock.advance(299)
     model.tick()
-    assert model.reminder is None
+    assert model.ratings.reminder is None
     clock.advance(1)
     model.tick()
-    assert model.reminder is not None and model.reminder.reason == "interval"
+    assert model.ratings.reminder is not None and model.ratings.reminder.reason == "interval"
     # "first" was raised by start_session, before this subscription.
     assert [r.reason if r else None for r in shown] == [
         None,
@@ -188,7 +193,7 @@ def test_reminder_at_start_each_step_and_every_interval(
         "interval",
     ]
     model.end_session()
-    assert model.reminder is None
+    assert model.ratings.reminder is None
 
 
 def test_reminder_interval_from_protocol_and_therapist(
@@ -198,49 +203,49 @@ def test_reminder_interval_from_protocol_and_therapist(
 
     from palier.protocols.model import SudsScheduleRule
 
-    model = SessionModel(record, clock=clock)
-    model.create_patient("Rule-1")
-    model.set_plan(
+    model = ConsoleModel(record, clock=clock)
+    model.patient_plan.create_patient("Rule-1")
+    model.patient_plan.set_plan(
         replace(PLAN, suds_schedule=SudsScheduleRule(interval_min=2.0, at_step_end=True))
     )
     model.start_session()
-    model.enter_suds(10)
+    model.ratings.enter(10)
     clock.advance(120)
     model.tick()
-    assert model.reminder is not None and model.reminder.interval_s == 120
-    model.set_reminder_interval(600)
-    assert model.reminder is None
+    assert model.ratings.reminder is not None and model.ratings.reminder.interval_s == 120
+    model.ratings.set_interval(600)
+    assert model.ratings.reminder is None
     with pytest.raises(ModelError):
-        model.set_reminder_interval(5)
-    model.go_to_step(0)
-    model.enter_suds(30)
+        model.ratings.set_interval(5)
+    model.commands.go_to_step(0)
+    model.ratings.enter(30)
     clock.advance(120)
-    end = model.end_rating_due()
+    end = model.ratings.end_rating_due()
     assert end is not None and end.reason == "step_end"
-    model.enter_suds(20)
-    assert model.end_rating_due() is None
+    model.ratings.enter(20)
+    assert model.ratings.end_rating_due() is None
     # The rule travels with the session's plan.
-    stored = record.session(model.session.id if model.session else 0).plan
+    stored = record.session(model.running.info.id if model.running.info else 0).plan
     assert stored["suds_schedule"]["interval_min"] == 2.0
 
 
 def test_commands_need_a_link_and_a_session(record: SessionRecord, clock: ManualClock) -> None:
-    model = SessionModel(record, clock=clock)
+    model = ConsoleModel(record, clock=clock)
     with pytest.raises(NoSessionError):
-        model.enter_suds(10)
+        model.ratings.enter(10)
     with pytest.raises(ModelError, match="patient"):
         model.start_session()
-    model.create_patient("Echo")
-    model.set_plan(PLAN)
+    model.patient_plan.create_patient("Echo")
+    model.patient_plan.set_plan(PLAN)
     model.start_session()
     with pytest.raises(NotConnectedError):
-        model.pause()
+        model.commands.pause()
     with pytest.raises(NotConnectedError):
-        model.set_params({"distance": 2.0})
+        model.commands.set_params({"distance": 2.0})
     with pytest.raises(ModelError, match="3 steps"):
-        model.go_to_step(3)
+        model.commands.go_to_step(3)
     with pytest.raises(ModelError, match="empty"):
-        model.add_note("   ")
+        model.clinical.add_note("   ")
     with pytest.raises(ModelError, match="end it"):
         model.start_session()
 
@@ -248,68 +253,68 @@ def test_commands_need_a_link_and_a_session(record: SessionRecord, clock: Manual
 def test_link_state_and_losses_are_recorded(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
     states: list[LinkState] = []
-    model.events.link.connect(states.append)
-    model.on_link_status(_Status("connected", "engine"))
+    model.link.events.link.connect(states.append)
+    model.link.on_status(_status("connected", "engine"))
     clock.advance(10)
-    model.on_link_status(_Status("lost", "no heartbeat for 1.0 s"))
-    model.on_link_status(_Status("lost", "still lost"))  # no duplicate
+    model.link.on_status(_status("lost", "no heartbeat for 1.0 s"))
+    model.link.on_status(_status("lost", "still lost"))  # no duplicate
     clock.advance(3)
-    model.on_link_status(_Status("connected", "engine"))
-    assert states == [LinkState.UP, LinkState.LOST, LinkState.UP]
-    sid = model.session.id if model.session else 0
+    model.link.on_status(_status("connected", "engine"))
+    assert states == [LinkState.CONNECTED, LinkState.LOST, LinkState.CONNECTED]
+    sid = model.running.info.id if model.running.info else 0
     assert [r["kind"] for r in record.rows("link_events", sid)] == ["up", "lost", "reconnected"]
-    texts = [e.text("fr") for e in model.timeline if e.kind == "link"]
+    texts = [e.text("fr") for e in model.timeline.entries if e.kind == "link"]
     assert texts[1].startswith("liaison avec le moteur perdue")
 
 
-class _Status:
-    def __init__(self, state: str, detail: str) -> None:
-        self.state = state
-        self.detail = detail
+def _status(state: str, detail: str) -> LinkStatus:
+    return LinkStatus(LinkState(state), detail, 0.0)
 
 
-def _event(kind: str, seq: int, **kw: Any) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "seq": seq,
-        "instance": "eng-1",
-        "frame": 100 + seq,
-        "t_engine": 50.0 + seq,
-        "request": kw.get("request"),
-        "value": kw.get("value"),
-        "t_ref": kw.get("t_ref"),
-    }
+def _event(kind: str, seq: int, **kw: Any) -> wire.ClinicalEvent:
+    return wire.ClinicalEvent(
+        kind=kind,
+        seq=seq,
+        instance="eng-1",
+        frame=100 + seq,
+        t_engine=50.0 + seq,
+        request=kw.get("request"),
+        value=kw.get("value"),
+        t_ref=kw.get("t_ref"),
+    )
 
 
 def test_clinical_events_recorded_once_and_refused_without_session(
     record: SessionRecord, clock: ManualClock
 ) -> None:
-    model = SessionModel(record, clock=clock)
+    model = ConsoleModel(record, clock=clock)
     # No session: raise, so the link client does not acknowledge the event.
     with pytest.raises(NoSessionError):
-        model.record_clinical_event(_event("stop", 1))
-    assert model.on_clinical_event(_event("stop", 1)) is False
-    model.create_patient("Foxtrot")
-    model.set_plan(PLAN)
+        model.commands.record_clinical_event(_event("stop", 1))
+    assert model.commands.on_clinical_event(_event("stop", 1)) is False
+    model.patient_plan.create_patient("Foxtrot")
+    model.patient_plan.set_plan(PLAN)
     model.start_session()
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     paused: list[bool] = []
-    model.events.paused.connect(paused.append)
-    assert model.on_clinical_event(_event("suds", 1, value=35, request=1)) is True
-    assert model.on_clinical_event(_event("suds", 1, value=35, request=1)) is True  # re-sent
-    assert model.on_clinical_event(_event("stop", 2)) is True
-    assert model.on_clinical_event(_event("stop", 2)) is True
-    model.record_clinical_event(_event("failsafe", 3, t_ref=49.0))
-    sid = model.session.id if model.session else 0
+    model.link.events.paused.connect(paused.append)
+    assert model.commands.on_clinical_event(_event("suds", 1, value=35, request=1)) is True
+    assert (
+        model.commands.on_clinical_event(_event("suds", 1, value=35, request=1)) is True
+    )  # re-sent
+    assert model.commands.on_clinical_event(_event("stop", 2)) is True
+    assert model.commands.on_clinical_event(_event("stop", 2)) is True
+    model.commands.record_clinical_event(_event("failsafe", 3, t_ref=49.0))
+    sid = model.running.info.id if model.running.info else 0
     suds = record.suds(sid)
     assert [(r.value, r.source, r.engine_seq) for r in suds] == [(35, "headset", 1)]
     events = record.rows("events", sid)
     assert [(e["kind"], e["engine_seq"]) for e in events] == [("patient_stop", 2), ("failsafe", 3)]
-    assert [e.value for e in model.suds_history] == [35]
+    assert [e.value for e in model.ratings.history] == [35]
     assert paused == [True]
     assert record.last_engine_event() == ("eng-1", 3)
     # An out-of-range value from the headset is kept as an event, not a rating.
-    model.record_clinical_event(_event("suds", 4, value=250))
+    model.commands.record_clinical_event(_event("suds", 4, value=250))
     assert len(record.suds(sid)) == 1
     assert record.rows("events", sid)[-1]["name"] == "invalid_suds"
 
@@ -318,28 +323,31 @@ def test_resume_interrupted_session_rebuilds_state(tmp_path: Any, clock: ManualC
     path = tmp_path / "r.sqlite3"
     rec = SessionRecord(path)
     model = started(rec, clock)
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     clock.advance(30)
-    model.enter_suds(40)
-    model.add_note("before the crash")
-    model.go_to_step(1)
-    sid = model.session.id if model.session else 0
+    model.ratings.enter(40)
+    model.clinical.add_note("before the crash")
+    model.commands.go_to_step(1)
+    sid = model.running.info.id if model.running.info else 0
     rec.close()  # the console "stops" without ending the session
 
     rec2 = SessionRecord(path)
     try:
-        model2 = SessionModel(rec2, clock=clock)
-        interrupted = model2.interrupted_sessions()
+        model2 = ConsoleModel(rec2, clock=clock)
+        interrupted = model2.running.interrupted_sessions()
         assert [s.id for s in interrupted] == [sid]
         clock.advance(120)
         model2.resume_session(sid)
-        assert model2.session is not None and model2.session.status == "open"
-        assert model2.patient is not None and model2.patient.pseudonym == "Delta-3"
-        assert model2.current_step is not None and model2.current_step.index == 1
-        assert [e.value for e in model2.suds_history] == [40]
-        kinds = [e.kind for e in model2.timeline]
+        assert model2.running.info is not None and model2.running.info.status == "open"
+        assert (
+            model2.patient_plan.patient is not None
+            and model2.patient_plan.patient.pseudonym == "Delta-3"
+        )
+        assert model2.running.current_step is not None and model2.running.current_step.index == 1
+        assert [e.value for e in model2.ratings.history] == [40]
+        kinds = [e.kind for e in model2.timeline.entries]
         assert "note" in kinds and kinds.count("step") == 2 and "event" in kinds
-        model2.enter_suds(45)
+        model2.ratings.enter(45)
         model2.end_session()
         assert rec2.session(sid).status == "closed"
         events = rec2.rows("events", sid)
@@ -353,24 +361,28 @@ def test_close_interrupted_session_at_its_last_row(tmp_path: Any, clock: ManualC
     rec = SessionRecord(path)
     model = started(rec, clock)
     clock.advance(42)
-    model.enter_suds(10)
-    sid = model.session.id if model.session else 0
+    model.ratings.enter(10)
+    sid = model.running.info.id if model.running.info else 0
     last = clock.t
     rec.close()
     with SessionRecord(path) as rec2:
-        info = SessionModel(rec2, clock=clock).close_interrupted(sid)
+        info = ConsoleModel(rec2, clock=clock).running.close_interrupted(sid)
         assert info.status == "closed" and info.ended_at == last
+
+
+def _pose(t_engine: float, pos: tuple[float, float, float]) -> wire.HeadPose:
+    return wire.HeadPose(frame=0, t_engine=t_engine, pos=pos, quat=(1.0, 0.0, 0.0, 0.0))
 
 
 def test_head_poses_are_batched(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
-    sid = model.session.id if model.session else 0
+    sid = model.running.info.id if model.running.info else 0
     for i in range(89):
-        model.on_head_pose(1.0 + i / 30, (0.0, 0.0, 1.6), (1.0, 0.0, 0.0, 0.0))
+        model.sensors.on_head_pose(_pose(1.0 + i / 30, (0.0, 0.0, 1.6)))
     assert record.rows("head_pose", sid) == []  # buffered
-    model.on_head_pose(5.0, (0.1, 0.2, 1.6), (1.0, 0.0, 0.0, 0.0))
+    model.sensors.on_head_pose(_pose(5.0, (0.1, 0.2, 1.6)))
     assert len(record.rows("head_pose", sid)) == 90  # flushed at 90 (3 s at 30 Hz)
-    model.on_head_pose(6.0, (0.1, 0.2, 1.6), (1.0, 0.0, 0.0, 0.0))
+    model.sensors.on_head_pose(_pose(6.0, (0.1, 0.2, 1.6)))
     clock.advance(1.0)
     model.tick()  # and at least once a second
     assert len(record.rows("head_pose", sid)) == 91
@@ -389,15 +401,15 @@ def test_quat_to_hpr_matches_panda3d() -> None:
 
 def test_heart_rate_source_feeds_the_record(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
-    source = SimulatedHeartRate(model.exposure_intensity, clock=clock, seed=3)
-    model.attach_heart_rate(source)
+    source = SimulatedHeartRate(model.sensors.exposure_intensity, clock=clock, seed=3)
+    model.sensors.attach_heart_rate(source)
     model.tick()  # first reading anchors the simulation
     samples: list[HeartRateSample] = []
-    model.events.heart_rate.connect(samples.append)
+    model.sensors.events.heart_rate.connect(samples.append)
     for _ in range(30):
         clock.advance(1.0)
         model.tick()
-    sid = model.session.id if model.session else 0
+    sid = model.running.info.id if model.running.info else 0
     rows = record.rows("heart_rate", sid)
     assert 28 <= len(rows) <= 31 and len(samples) == len(rows)
     assert len(record.rows("rr_intervals", sid)) >= len(rows)
@@ -409,23 +421,23 @@ def test_subscriber_errors_do_not_stop_recording(record: SessionRecord, clock: M
     def broken(_: object) -> None:
         raise RuntimeError("widget bug")
 
-    model.events.suds.connect(broken)
+    model.ratings.events.suds.connect(broken)
     got: list[int] = []
-    model.events.suds.connect(lambda e: got.append(e.value))
-    model.enter_suds(12)
+    model.ratings.events.suds.connect(lambda e: got.append(e.value))
+    model.ratings.enter(12)
     assert got == [12]
-    assert len(record.suds(model.session.id if model.session else 0)) == 1
+    assert len(record.suds(model.running.info.id if model.running.info else 0)) == 1
 
 
 def test_language_switch(record: SessionRecord, clock: ManualClock) -> None:
-    model = SessionModel(record, clock=clock, language="fr")
+    model = ConsoleModel(record, clock=clock, language="fr")
     seen: list[str] = []
-    model.events.language.connect(seen.append)
-    model.set_language("en")
-    model.set_language("en")
+    model.language.changed.connect(seen.append)
+    model.language.set("en")
+    model.language.set("en")
     assert seen == ["en"]
     with pytest.raises(ValueError):
-        model.set_language("de")
+        model.language.set("de")
 
 
 def test_suggestions_are_recorded_with_the_decision(
@@ -433,51 +445,60 @@ def test_suggestions_are_recorded_with_the_decision(
 ) -> None:
     model = started(record, clock)
     shown: list[tuple[int, str, str]] = []
-    model.events.suggestion.connect(shown.append)
-    sid_ = model.suggest(
+    model.progression.events.suggestion.connect(shown.append)
+    sid_ = model.progression.suggest(
         "next_step", "SUDS fell by half: move to the next step?", {"fall_fraction": 0.5}
     )
     clock.advance(4)
-    model.decide_suggestion(sid_, taken=False)
-    sid = model.session.id if model.session else 0
+    model.progression.decide(sid_, taken=False)
+    sid = model.running.info.id if model.running.info else 0
     row = record.rows("suggestions", sid)[0]
     assert (row["kind"], row["taken"], row["decided_at"] - row["t"]) == ("next_step", 0, 4)
     assert shown == [(sid_, "next_step", "SUDS fell by half: move to the next step?")]
-    assert model.timeline[-1].text("en").startswith("SUDS fell by half")
-    assert model.pending_suggestions == {}
+    assert model.timeline.entries[-1].text("en").startswith("SUDS fell by half")
+    assert model.progression.pending == {}
 
 
 def test_timeline_texts_in_both_languages(record: SessionRecord, clock: ManualClock) -> None:
     model = started(record, clock)
-    model.go_to_step(0)
-    model.enter_suds(20)
-    model.add_note("calm")
-    model.record_clinical_event(_event("stop", 1))
+    model.commands.go_to_step(0)
+    model.ratings.enter(20)
+    model.clinical.add_note("calm")
+    model.commands.record_clinical_event(_event("stop", 1))
     for lang in ("en", "fr"):
-        texts = [e.text(lang) for e in model.timeline]
+        texts = [e.text(lang) for e in model.timeline.entries]
         assert all(texts), texts
-    en = [e.text("en") for e in model.timeline]
+    en = [e.text("en") for e in model.timeline.entries]
     assert en[0] == "Session 1 started"
     assert "Step 1: Far away" in en and "SUDS 20 (said aloud)" in en and "calm" in en
     assert "patient asked to stop" in en
-    fr = [e.text("fr") for e in model.timeline]
+    fr = [e.text("fr") for e in model.timeline.entries]
     assert "Palier 1 : Loin" in fr and "le patient a demandé l'arrêt" in fr
 
 
 def test_plan_from_a_protocol_shaped_object() -> None:
-    from types import SimpleNamespace
+    from dataclasses import replace
 
+    from palier.protocols.ladders import Ladder
+    from palier.protocols.model import Protocol, Step
     from palier.scenes.api import Text
 
-    step = SimpleNamespace(
+    step = Step(
         id="table-far",
         text=Text("Spider on the far table", "Araignée sur la table du fond"),
         scene="spiders",
         preset={"distance": 2.0},
         expected_suds=30,
+        min_duration_min=5.0,
     )
-    protocol = SimpleNamespace(
-        id="spiders-graded", title=Text("Spiders", "Araignées"), steps=(step,)
+    protocol = Protocol(
+        format=1,
+        id="spiders-graded",
+        condition="arachnophobia",
+        title=Text("Spiders", "Araignées"),
+        description=Text("", ""),
+        scenes=("spiders",),
+        steps=(step,),
     )
     plan = Plan.from_protocol(protocol)
     assert plan.protocol_id == "spiders-graded" and plan.ladder_version_id is None
@@ -485,8 +506,10 @@ def test_plan_from_a_protocol_shaped_object() -> None:
     doc = plan.to_json()
     assert doc["title"] == {"en": "Spiders", "fr": "Araignées"}
     assert Plan.from_json(doc).steps[0].label_text("en") == "Spider on the far table"
-    ladder = SimpleNamespace(version_id=12, steps=(step, step))
-    assert Plan.from_protocol(protocol, ladder).ladder_version_id == 12
+    ladder = replace(Ladder.from_protocol(protocol, patient_id=1), version_id=12)
+    from_ladder = Plan.from_protocol(protocol, ladder)
+    assert from_ladder.ladder_version_id == 12
+    assert from_ladder.suds_schedule == protocol.suds_schedule
 
 
 def test_habituation_suggestion_from_protocols_progression(
@@ -494,32 +517,32 @@ def test_habituation_suggestion_from_protocols_progression(
 ) -> None:
     model = started(record, clock, language="fr")
     shown: list[tuple[int, str, str]] = []
-    model.events.suggestion.connect(shown.append)
-    model.go_to_step(0)
+    model.progression.events.suggestion.connect(shown.append)
+    model.commands.go_to_step(0)
     for value in (60, 40, 28):
         clock.advance(120)
-        model.enter_suds(value)
+        model.ratings.enter(value)
     assert shown == []  # one rating at or below 30 is not enough
     clock.advance(120)
-    model.enter_suds(25)
+    model.ratings.enter(25)
     assert len(shown) == 1
     rid, kind, text = shown[0]
     assert kind == "habituation.step_up" and "SUDS" in text and "baissé" in text
     clock.advance(120)
-    model.enter_suds(20)
+    model.ratings.enter(20)
     assert len(shown) == 1  # not repeated while it holds
-    model.decide_suggestion(rid, taken=True)
-    row = record.rows("suggestions", model.session.id if model.session else 0)[0]
+    model.progression.decide(rid, taken=True)
+    row = record.rows("suggestions", model.running.info.id if model.running.info else 0)[0]
     assert row["taken"] == 1 and '"texts"' in row["detail"]
-    model.set_progression_mode("inhibitory_learning")
-    model.go_to_step(1)
+    model.progression.set_mode("inhibitory_learning")
+    model.commands.go_to_step(1)
     for value in (70, 20, 10):
         clock.advance(120)
-        model.enter_suds(value)
+        model.ratings.enter(value)
     # That mode asks for the expectancy at the step, and makes no SUDS-based suggestion.
     assert [k for _, k, _ in shown] == ["habituation.step_up", "inhibitory.ask_expectancy"]
     with pytest.raises(ModelError):
-        model.set_progression_mode("fast")
+        model.progression.set_mode("fast")
 
 
 def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord, clock: ManualClock) -> None:
@@ -530,29 +553,29 @@ def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord, clock: Ma
 
     model = started(record, clock)
     warnings: list[str] = []
-    model.events.warning.connect(warnings.append)
+    model.clinical.events.warning.connect(warnings.append)
     with pytest.raises(QuestionnaireError):
-        model.score_questionnaire("ssq", "pre", [0] * 3)
-    model.score_questionnaire("ssq", "pre", [0] * 16)
-    model.set_progression_mode("inhibitory_learning")
-    model.go_to_step(0)
-    exp_id = model.record_expectancy("the spider jumps on me", 80)
+        model.clinical.score_questionnaire("ssq", "pre", [0] * 3)
+    model.clinical.score_questionnaire("ssq", "pre", [0] * 16)
+    model.progression.set_mode("inhibitory_learning")
+    model.commands.go_to_step(0)
+    exp_id = model.progression.record_expectancy("the spider jumps on me", 80)
     clock.advance(60)
-    model.log_urge(70)
+    model.clinical.log_urge(70)
     with pytest.raises(ErpError):
-        model.log_urge(120)
-    model.log_ritual("checks sleeves", resisted=True)
-    model.log_ritual("checks sleeves", resisted=False)
-    sid = model.session.id if model.session else 0
+        model.clinical.log_urge(120)
+    model.clinical.log_ritual("checks sleeves", resisted=True)
+    model.clinical.log_ritual("checks sleeves", resisted=False)
+    sid = model.running.info.id if model.running.info else 0
     record.add_event(sid, t=clock.t, kind="scene_event", name="run_toward")
     clock.advance(4)
-    model.mark_hotspot(suds=75, note="freezes")
+    model.clinical.mark_hotspot(suds=75, note="freezes")
     clock.advance(300)
-    sug = model.record_expectancy_outcome(
+    sug = model.progression.record_expectancy_outcome(
         exp_id, observed_outcome="it stayed on the table", occurred=False, likelihood_after=30
     )
     assert sug.kind == "inhibitory.vary"
-    model.score_questionnaire("ssq", "post", [3] * 16)
+    model.clinical.score_questionnaire("ssq", "post", [3] * 16)
     assert warnings and "SSQ" in warnings[0]
     summary = model.end_session()
 
@@ -565,30 +588,30 @@ def test_erp_ptsd_expectancy_and_questionnaires(record: SessionRecord, clock: Ma
     assert len(lines) == 2 and lines[0].startswith("SSQ") and "total" in lines[1]
     d = summary.to_dict()
     assert d["erp"]["performed"] == 1 and d["hotspots"][0]["cue"] == "run_toward"
-    kinds = {e.name for e in model.timeline if e.kind == "event"}
+    kinds = {e.name for e in model.timeline.entries if e.kind == "event"}
     assert {"urge", "ritual", "hotspot", "expectancy", "questionnaire"} <= kinds
-    assert all(e.text("fr") for e in model.timeline)
+    assert all(e.text("fr") for e in model.timeline.entries)
 
 
 def test_between_session_change_per_step(record: SessionRecord, clock: ManualClock) -> None:
     """The same step in the patient's previous session: protocols.measures'
     between_session_change, shown per step in the summary."""
     model = started(record, clock)
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     for v in (60, 40):
         clock.advance(60)
-        model.enter_suds(v)
-    first = model.session.id if model.session else 0
+        model.ratings.enter(v)
+    first = model.running.info.id if model.running.info else 0
     model.end_session()
     clock.advance(7 * 86400)
     model.start_session()
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     for v in (45, 20):
         clock.advance(60)
-        model.enter_suds(v)
-    model.go_to_step(1)  # never rated before: no comparison
+        model.ratings.enter(v)
+    model.commands.go_to_step(1)  # never rated before: no comparison
     clock.advance(60)
-    model.enter_suds(50)
+    model.ratings.enter(50)
     summary = model.end_session()
     step0, step1 = summary.steps
     assert step0.previous_session_id == first and step0.previous is not None
@@ -601,38 +624,39 @@ def test_between_session_change_per_step(record: SessionRecord, clock: ManualClo
 def test_planned_events_are_announced_not_fired(record: SessionRecord, clock: ManualClock) -> None:
     from dataclasses import replace
 
+    from palier.protocols.model import EventPlan
+
     steps = (
         replace(
             PLAN.steps[0],
             events=(
-                {"event": "run_toward", "every_min": 2.0},
-                {"event": "drop_from_above", "at_min": [3.0]},
+                EventPlan(event="run_toward", every_min=2.0),
+                EventPlan(event="drop_from_above", at_min=(3.0,)),
             ),
         ),
         PLAN.steps[1],
     )
-    model = SessionModel(record, clock=clock)
-    model.create_patient("Planned-1")
-    model.set_plan(replace(PLAN, steps=steps))
+    model = ConsoleModel(record, clock=clock)
+    model.patient_plan.create_patient("Planned-1")
+    model.patient_plan.set_plan(replace(PLAN, steps=steps))
     model.start_session()
     due: list[str] = []
-    model.events.planned_event.connect(due.append)
-    model.go_to_step(0)
+    model.running.events.planned_event.connect(due.append)
+    model.commands.go_to_step(0)
     for _ in range(7):  # 7 minutes, ticking every 30 s
         for _ in range(2):
             clock.advance(30)
             model.tick()
     assert due == ["run_toward", "drop_from_above", "run_toward", "run_toward"]
-    sid = model.session.id if model.session else 0
+    sid = model.running.info.id if model.running.info else 0
     assert record.rows("commands", sid) == []  # announced only; the therapist fires
-    model.go_to_step(1)
+    model.commands.go_to_step(1)
     clock.advance(300)
     model.tick()
     assert len(due) == 4
-    assert Plan.from_json(model.plan.to_json() if model.plan else {}).steps[0].events[0] == {
-        "event": "run_toward",
-        "every_min": 2.0,
-    }
+    stored = model.patient_plan.plan.to_json() if model.patient_plan.plan else {}
+    assert stored["steps"][0]["events"][0] == {"event": "run_toward", "every_min": 2.0}
+    assert Plan.from_json(stored).steps[0].events == steps[0].events
 
 
 # -- the timeline reads as sentences; errors follow the console language ----------------
@@ -645,7 +669,7 @@ def _spiders(scene: str | None) -> Any:
 
 
 def _command(kind: str, status: str, args: dict[str, Any], **extra: Any) -> Any:
-    from palier.therapist_console.model import TimelineEntry
+    from palier.therapist_console.session import TimelineEntry
 
     return TimelineEntry(
         0.0, 0.0, "command", kind, {"args": args, "status": status, "scene": "spiders", **extra}
@@ -691,27 +715,27 @@ def test_errors_carry_a_key_and_render_in_the_console_language(
     from palier.therapist_console.i18n import error_text
     from palier.therapist_console.record import DuplicatePseudonymError
 
-    model = SessionModel(record, clock=clock, language="fr")
+    model = ConsoleModel(record, clock=clock, language="fr")
     with pytest.raises(ModelError) as info:
         model.start_session()
     assert str(info.value) == "Choisir ou créer un patient (pseudonyme) avant de commencer."
     assert error_text(info.value, "en") == (
         "Choose or create a patient (pseudonym) before starting."
     )
-    model.create_patient("Echo-5")
+    model.patient_plan.create_patient("Echo-5")
     with pytest.raises(DuplicatePseudonymError) as dup:
-        model.create_patient("Echo-5")
+        model.patient_plan.create_patient("Echo-5")
     assert "Echo-5" in error_text(dup.value, "fr")
     assert error_text(dup.value, "fr").startswith("Un patient avec le pseudonyme Echo-5")
-    model.set_plan(PLAN)
+    model.patient_plan.set_plan(PLAN)
     model.start_session()
     with pytest.raises(ModelError) as rng:
-        model.set_reminder_interval(5)
+        model.ratings.set_interval(5)
     assert error_text(rng.value, "fr") == (
         "L'intervalle de rappel SUDS doit être de 0,5 à 60 minutes."
     )
     with pytest.raises(ModelError) as step:
-        model.go_to_step(7)
+        model.commands.go_to_step(7)
     assert error_text(step.value, "fr") == ("Le palier 8 n'existe pas : la hiérarchie a 3 paliers.")
 
 
@@ -742,9 +766,9 @@ def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
     model = started(record, clock, language="fr")
     link = _SilentLink()
     model.attach_link(link)  # type: ignore[arg-type]
-    model.on_link_status(_Status("connected", "test"))
-    model.go_to_step(0)
-    session_id = model.session.id if model.session else 0
+    model.link.on_status(_status("connected", "test"))
+    model.commands.go_to_step(0)
+    session_id = model.running.info.id if model.running.info else 0
     rows = len(record.rows("commands", session_id))
     sent = list(link.sent)
     for bad, needle in (
@@ -753,10 +777,13 @@ def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
         ({"distance": 1.0, "count": 99}, "count"),
     ):
         with pytest.raises(ModelError, match=needle) as err:
-            model.set_params(bad)
+            model.commands.set_params(bad)
         assert str(err.value).startswith("Non envoyé, rien n'a changé")
     assert len(record.rows("commands", session_id)) == rows and link.sent == sent
-    assert model.current_step is not None and model.current_step.params["distance"] == 3.0
-    model.set_params({"distance": 1.5})
+    assert (
+        model.running.current_step is not None
+        and model.running.current_step.params["distance"] == 3.0
+    )
+    model.commands.set_params({"distance": 1.5})
     assert link.sent[-1] == "cmd.set_params"
-    assert model.current_step.params["distance"] == 1.5
+    assert model.running.current_step.params["distance"] == 1.5

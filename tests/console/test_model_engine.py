@@ -15,8 +15,8 @@ import pytest
 
 from palier.core import keys
 from palier.therapist_console.client import LinkClient
-from palier.therapist_console.model import LinkState, Plan, PlanStep, SessionModel
 from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from tests.link.conftest import EngineProc, start_engine
 
 
@@ -71,16 +71,16 @@ def test_session_with_a_real_engine(
 ) -> None:
     gui = GuiThread()
     with SessionRecord(tmp_path / "s.sqlite3") as rec:
-        model = SessionModel(rec, call_soon=gui.call_soon)
-        model.create_patient("Live-1")
-        model.set_plan(PLAN)
+        model = ConsoleModel(rec, call_soon=gui.call_soon)
+        model.patient_plan.create_patient("Live-1")
+        model.patient_plan.set_plan(PLAN)
         session = model.start_session()
         client = LinkClient(engine.endpoint, keys_dir=paired[1])
         model.attach_link(client)
         client.start()
         try:
-            gui.run_until(lambda: model.link_state is LinkState.UP, 15, "link up")
-            model.go_to_step(0)
+            gui.run_until(lambda: model.link.is_up, 15, "link up")
+            model.commands.go_to_step(0)
             gui.run_until(
                 lambda: _status(rec, session.id, "load_scene") == "ack",
                 10,
@@ -88,13 +88,13 @@ def test_session_with_a_real_engine(
             )
             decl = client.info.scene("spiders") if client.info else None
             assert decl is not None and decl.events
-            model.fire(decl.events[0].name)
-            model.pause()
-            gui.run_until(lambda: model.paused, 10, "paused")
-            model.resume()
+            model.commands.fire(decl.events[0].name)
+            model.commands.pause()
+            gui.run_until(lambda: model.link.paused, 10, "paused")
+            model.commands.resume()
             gui.run_until(lambda: _status(rec, session.id, "resume") == "ack", 10, "resume ack")
             # A refused command is recorded with the engine's error.
-            model.fire("no_such_event")
+            model.commands.fire("no_such_event")
             gui.run_until(
                 lambda: _status(rec, session.id, "fire", last=True) == "error", 10, "fire refused"
             )
@@ -105,7 +105,7 @@ def test_session_with_a_real_engine(
                 10,
                 "stop",
             )
-            model.enter_suds(35)
+            model.ratings.enter(35)
             summary = model.end_session()
         finally:
             client.close()

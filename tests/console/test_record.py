@@ -221,7 +221,7 @@ def test_ladders_live_in_the_record(tmp_path: Path) -> None:
     session records the ladder version it used, which stays readable."""
     from palier.protocols.files import library
     from palier.protocols.ladders import Ladder
-    from palier.therapist_console.model import Plan, SessionModel
+    from palier.therapist_console.session import ConsoleModel, Plan
 
     protocol = next(p for p in library() if p.id == "spiders-graded")
     path = tmp_path / "s.sqlite3"
@@ -237,13 +237,13 @@ def test_ladders_live_in_the_record(tmp_path: Path) -> None:
         edited = store.save(ladder.move(ladder.steps[-1].id, 0), t=T + 1)
         assert edited.version == 2
 
-        model = SessionModel(rec, clock=lambda: T + 10)
-        model.choose_patient(patient.id)
-        model.set_plan(Plan.from_protocol(protocol, store.version(ladder.version_id)))
+        model = ConsoleModel(rec, clock=lambda: T + 10)
+        model.patient_plan.choose_patient(patient.id)
+        model.patient_plan.set_plan(Plan.from_protocol(protocol, store.version(ladder.version_id)))
         session = model.start_session()
         assert session.ladder_version_id == ladder.version_id
         assert session.protocol_id == "spiders-graded"
-        step0 = model.plan.steps[0] if model.plan else None
+        step0 = model.patient_plan.plan.steps[0] if model.patient_plan.plan else None
         assert step0 is not None and step0.key == protocol.steps[0].id
         assert step0.min_duration_min == protocol.steps[0].min_duration_min
         assert set(protocol.steps[0].preset) <= set(step0.params)  # resolved, complete

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from palier.therapist_console.model import Plan, PlanStep, SessionModel
 from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from palier.therapist_console.summary import ordinal, summarize
 
 from .conftest import ManualClock
@@ -45,32 +45,32 @@ def test_ordinals(n: int, en: str, fr: str) -> None:
     assert (ordinal(n, "en"), ordinal(n, "fr")) == (en, fr)
 
 
-def _session(model: SessionModel, clock: ManualClock, steps: list[int]) -> int:
+def _session(model: ConsoleModel, clock: ManualClock, steps: list[int]) -> int:
     model.start_session()
     for i in steps:
-        model.go_to_step(i)
+        model.commands.go_to_step(i)
         clock.advance(60)
-        model.enter_suds(40)
+        model.ratings.enter(40)
         clock.advance(60)
     model.end_session()
-    assert model.session is not None
-    return model.session.id
+    assert model.running.info is not None
+    return model.running.info.id
 
 
 def test_session_number_for_the_patient_and_highest_step(
     record: SessionRecord, clock: ManualClock
 ) -> None:
-    model = SessionModel(record, clock=clock)
+    model = ConsoleModel(record, clock=clock)
     # Another patient's sessions take database ids in between.
-    model.create_patient("Other-9")
-    model.set_plan(PLAN)
+    model.patient_plan.create_patient("Other-9")
+    model.patient_plan.set_plan(PLAN)
     _session(model, clock, [0])
-    model.create_patient("Echo-4")
-    model.set_plan(PLAN)
+    model.patient_plan.create_patient("Echo-4")
+    model.patient_plan.set_plan(PLAN)
     first = _session(model, clock, [0, 1])
-    model.choose_patient(record.find_patient("Other-9").id)  # type: ignore[union-attr]
+    model.patient_plan.choose_patient(record.find_patient("Other-9").id)  # type: ignore[union-attr]
     _session(model, clock, [0])
-    model.choose_patient(record.find_patient("Echo-4").id)  # type: ignore[union-attr]
+    model.patient_plan.choose_patient(record.find_patient("Echo-4").id)  # type: ignore[union-attr]
     second = _session(model, clock, [0, 2, 4, 2])  # steps 1, 3, 5 worked; 5 is the highest
     assert second - first == 2  # the database id is not the patient's session number
 
@@ -92,8 +92,8 @@ def test_session_number_for_the_patient_and_highest_step(
 
 
 def test_steps_text_without_a_plan_or_a_step(record: SessionRecord, clock: ManualClock) -> None:
-    model = SessionModel(record, clock=clock)
-    model.create_patient("Fox-1")
+    model = ConsoleModel(record, clock=clock)
+    model.patient_plan.create_patient("Fox-1")
     sid = _session(model, clock, [])
     summ = summarize(record, sid)
     assert summ.steps_text("en") == "no step started"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from palier.therapist_console.app import make_app
-from palier.therapist_console.model import Plan, PlanStep, SessionModel
 from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from palier.therapist_console.widgets.summary_page import SummaryPage
 
 from .conftest import ManualClock
@@ -27,10 +27,10 @@ PLAN = Plan(
 
 
 @pytest.fixture
-def model(tmp_path: Path) -> Iterator[SessionModel]:
+def model(tmp_path: Path) -> Iterator[ConsoleModel]:
     make_app()
     with SessionRecord(tmp_path / "s.sqlite3") as rec:
-        yield SessionModel(rec, language="en", clock=ManualClock())
+        yield ConsoleModel(rec, language="en", clock=ManualClock())
 
 
 def _headers(page: SummaryPage) -> list[str]:
@@ -47,23 +47,23 @@ def _row(page: SummaryPage, r: int) -> list[str]:
     ]
 
 
-def test_fall_from_peak_and_time_to_half(qtbot: Any, model: SessionModel) -> None:
+def test_fall_from_peak_and_time_to_half(qtbot: Any, model: ConsoleModel) -> None:
     clock = model.clock
     assert isinstance(clock, ManualClock)
-    page = SummaryPage(model)
+    page = SummaryPage(model.language, model.running)
     qtbot.addWidget(page)
-    model.create_patient("Gamma-2")
-    model.set_plan(PLAN)
+    model.patient_plan.create_patient("Gamma-2")
+    model.patient_plan.set_plan(PLAN)
     model.start_session()
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     for dt, v in ((60, 30), (60, 40), (60, 25), (60, 15)):  # peak 40 at 2:00, 15 at 4:00
         clock.advance(dt)
-        model.enter_suds(v)
+        model.ratings.enter(v)
     clock.advance(60)
-    model.go_to_step(2)
+    model.commands.go_to_step(2)
     for dt, v in ((30, 70), (90, 60)):  # never halves
         clock.advance(dt)
-        model.enter_suds(v)
+        model.ratings.enter(v)
     model.end_session()
 
     headers = _headers(page)
@@ -77,7 +77,7 @@ def test_fall_from_peak_and_time_to_half(qtbot: Any, model: SessionModel) -> Non
     assert "highest step 3 of 3; 2 steps worked" in facts
     assert "1st session of this patient (ref. #" in facts
 
-    model.set_language("fr")
+    model.language.set("fr")
     assert _headers(page)[5:7] == ["Baisse", "Vers ½"]
     assert "moitié" in page.steps.horizontalHeaderItem(6).toolTip()  # type: ignore[union-attr]
     assert "Vers ½" in page.legend.text()

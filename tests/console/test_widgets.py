@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
+from palier.core import wire
+from palier.protocols.model import EventPlan
 from palier.scenes import registry
 from palier.scenes.api import ParamKind
 from palier.therapist_console.app import MainWindow, make_app
-from palier.therapist_console.model import Plan, PlanStep, SessionModel
 from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from palier.therapist_console.widgets.common import GuiThread
 from palier.therapist_console.widgets.mirror_view import MirrorView
 from palier.therapist_console.widgets.scene_controls import NumberControl, SceneControls
@@ -27,10 +30,18 @@ from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
 
 
 @pytest.fixture
-def model(tmp_path: Path) -> Iterator[SessionModel]:
+def model(tmp_path: Path) -> Iterator[ConsoleModel]:
     make_app()
     with SessionRecord(tmp_path / "s.sqlite3") as rec:
-        yield SessionModel(rec, language="en")
+        yield ConsoleModel(rec, language="en")
+
+
+def controls(m: ConsoleModel) -> SceneControls:
+    return SceneControls(m.language, m.running, m.link, m.commands)
+
+
+def suds_entry(m: ConsoleModel) -> SudsEntryWidget:
+    return SudsEntryWidget(m.language, m.running, m.link, m.ratings, m.commands)
 
 
 def plan_for(scene: str) -> Plan:
@@ -44,15 +55,15 @@ def plan_for(scene: str) -> Plan:
 
 
 @pytest.mark.parametrize("scene", [d.id for d in registry.declarations()])
-def test_controls_follow_the_declaration(qtbot: Any, model: SessionModel, scene: str) -> None:
+def test_controls_follow_the_declaration(qtbot: Any, model: ConsoleModel, scene: str) -> None:
     decl = registry.declaration(scene)
-    w = SceneControls(model)
+    w = controls(model)
     qtbot.addWidget(w)
     assert not w.controls  # no step yet: nothing to control
-    model.create_patient("P-1")
-    model.set_plan(plan_for(scene))
+    model.patient_plan.create_patient("P-1")
+    model.patient_plan.set_plan(plan_for(scene))
     model.start_session()
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     assert list(w.controls) == [p.name for p in decl.params]
     assert list(w.event_buttons) == [e.name for e in decl.events]
     for p in decl.params:
@@ -71,38 +82,48 @@ def test_controls_follow_the_declaration(qtbot: Any, model: SessionModel, scene:
             assert c.currentData() == p.default
         else:
             assert isinstance(c, QCheckBox) and c.isChecked() == p.default
-    model.set_language("fr")
+    model.language.set("fr")
     for p in decl.params:
         assert w.labels[p.name].text() == p.label.fr
     for e in decl.events:
         assert w.event_buttons[e.name].text() == e.label.fr
 
 
-def test_a_change_without_a_link_is_refused_and_shown(qtbot: Any, model: SessionModel) -> None:
-    w = SceneControls(model)
+class _NeverUp:
+    """A link the therapist chose that never came up: nothing may be sent."""
+
+    def submit(self, subject_cls: type[wire.Command], **fields: object) -> Future[wire.Reply]:
+        raise AssertionError("nothing is sent while the link is not up")
+
+
+def test_a_change_without_a_link_is_refused_and_shown(qtbot: Any, model: ConsoleModel) -> None:
+    w = controls(model)
     qtbot.addWidget(w)
-    model.create_patient("P-2")
-    model.set_plan(plan_for("spiders"))
+    model.patient_plan.create_patient("P-2")
+    model.patient_plan.set_plan(plan_for("spiders"))
     model.start_session()
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     decl = registry.declaration("spiders")
     p = next(p for p in decl.params if p.kind is ParamKind.FLOAT)
-    model.link = object()  # type: ignore[assignment]  # a link chosen but not up
+    model.link.use(_NeverUp())  # a link chosen but not up
     c = w.controls[p.name]
     assert isinstance(c, NumberControl)
     c.set_value(float(p.maximum or 0))
     assert "connect" in w.error.text().lower()
     assert c.spin.value() == pytest.approx(p.default)  # back to what the engine has
-    assert model.current_step is not None and model.current_step.params.get(p.name) != p.maximum
+    assert (
+        model.running.current_step is not None
+        and model.running.current_step.params.get(p.name) != p.maximum
+    )
 
 
-def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: SessionModel) -> None:
-    w = SudsEntryWidget(model)
+def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: ConsoleModel) -> None:
+    w = suds_entry(model)
     qtbot.addWidget(w)
     w.show()
     assert not w.record_button.isEnabled()
-    model.create_patient("P-3")
-    model.set_plan(plan_for("spiders"))
+    model.patient_plan.create_patient("P-3")
+    model.patient_plan.set_plan(plan_for("spiders"))
     model.start_session()
     assert w.record_button.isEnabled() and not w.ask_button.isEnabled()  # no link
     assert w.reminder.isVisible()  # no rating yet
@@ -116,12 +137,12 @@ def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: SessionMode
     for bad in ("", "abc", "101"):
         w.value.setText(bad)
         w.record()
-        assert not model.suds_history
+        assert not model.ratings.history
     w.anchor_buttons[75].click()
     w.record()
-    assert [s.value for s in model.suds_history] == [75]
+    assert [s.value for s in model.ratings.history] == [75]
     assert not w.reminder.isVisible()
-    model.set_language("fr")
+    model.language.set("fr")
     assert w.anchor_buttons[100].text() == "100\nextrême"
     assert "75" in w.status.text() and "voix haute" in w.status.text()
 
@@ -156,9 +177,9 @@ def _jpeg(color: str, w: int = 64, h: int = 36) -> bytes:
 
 
 def test_mirror_keeps_the_newest_frame_and_survives_a_bad_one(
-    qtbot: Any, model: SessionModel
+    qtbot: Any, model: ConsoleModel
 ) -> None:
-    v = MirrorView(model)
+    v = MirrorView(model.language, model.link)
     qtbot.addWidget(v)
     v.push(_jpeg("#ff0000"))
     v.push(_jpeg("#0000ff"))  # before a drain: the red one is dropped
@@ -175,21 +196,21 @@ def test_interrupted_session_can_be_resumed(qtbot: Any, tmp_path: Path) -> None:
     make_app()
     path = tmp_path / "crash.sqlite3"
     with SessionRecord(path) as rec:
-        m = SessionModel(rec)
-        m.create_patient("P-4")
-        m.set_plan(plan_for("spiders"))
+        m = ConsoleModel(rec)
+        m.patient_plan.create_patient("P-4")
+        m.patient_plan.set_plan(plan_for("spiders"))
         m.start_session()
-        m.go_to_step(1)
-        m.enter_suds(30)
+        m.commands.go_to_step(1)
+        m.ratings.enter(30)
     # The console stopped without ending: a new console finds the session open.
     with SessionRecord(path) as rec:
-        m = SessionModel(rec)
+        m = ConsoleModel(rec)
         win = MainWindow(m, ask_questions=False)
         qtbot.addWidget(win)
-        [info] = m.interrupted_sessions()
+        [info] = m.running.interrupted_sessions()
         win.resume_session(info.id)
         assert win.pages.currentWidget() is win.session_page
-        assert m.current_step is not None and m.current_step.index == 1
+        assert m.running.current_step is not None and m.running.current_step.index == 1
         assert [r[2] for r in win.session_page.timeline.rows() if r[1] == "SUDS"]
         assert len(win.session_page.chart.suds_curve.getData()[0]) == 1
         win.close()
@@ -211,7 +232,7 @@ def trusted_keys(tmp_path: Path) -> Path:
 
 
 def test_setup_offers_clinic_protocols_and_says_which_files_were_left_out(
-    qtbot: Any, model: SessionModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, model: ConsoleModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from palier.protocols.files import PROTOCOLS_ENV, library_files
 
@@ -238,7 +259,7 @@ def test_setup_offers_clinic_protocols_and_says_which_files_were_left_out(
     assert "broken.toml" in setup.protocols_note.text()
 
 
-def test_qt_own_buttons_follow_the_console_language(qtbot: Any, model: SessionModel) -> None:
+def test_qt_own_buttons_follow_the_console_language(qtbot: Any, model: ConsoleModel) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     win = MainWindow(model, ask_questions=False)
@@ -255,15 +276,15 @@ def test_qt_own_buttons_follow_the_console_language(qtbot: Any, model: SessionMo
     try:
         win.bar.language.setCurrentIndex(win.bar.language.findData("fr"))
         win.bar.language.activated.emit(win.bar.language.currentIndex())
-        assert model.language == "fr"
+        assert model.language.value == "fr"
         assert yes_text() == "Oui"
     finally:
-        model.set_language("en")
+        model.language.set("en")
     assert yes_text() == "Yes"
 
 
 def test_setup_shows_the_fingerprint_and_redraws_in_french(
-    qtbot: Any, model: SessionModel, trusted_keys: Path
+    qtbot: Any, model: ConsoleModel, trusted_keys: Path
 ) -> None:
     from palier.core import keys
 
@@ -277,20 +298,20 @@ def test_setup_shows_the_fingerprint_and_redraws_in_french(
     setup.pseudonym.setText("P-9")
     setup.patient_notes.setText("referred by Dr X's practice; prefers mornings")
     setup.create_patient()
-    assert model.patient is not None
-    assert model.record.patient(model.patient.id).notes == (
+    assert model.patient_plan.patient is not None
+    assert model.record.patient(model.patient_plan.patient.id).notes == (
         "referred by Dr X's practice; prefers mornings"
     )
     setup.choose_protocol("spiders-graded")
     assert not setup.start_button.isEnabled()
     win.start_session()
-    assert model.session is None and "palier keys show" in setup.start_error.text()
+    assert model.running.info is None and "palier keys show" in setup.start_error.text()
     setup.pseudonym.setText("P-9")
     setup.create_patient()  # a duplicate: the error is shown ...
     assert "already exists" in setup.patient_error.text()
     win.connect_engine("not an address")  # ... and so is a connection error
     assert setup.connect_error.text().startswith("Cannot connect")
-    model.set_language("fr")  # ... and all redrawn in French
+    model.language.set("fr")  # ... and all redrawn in French
     assert setup.patient_error.text().startswith("Un patient avec le pseudonyme P-9")
     assert setup.connect_error.text().startswith("Connexion impossible")
     assert setup.start_error.text().startswith("Confirmer d'abord l'empreinte")
@@ -299,37 +320,37 @@ def test_setup_shows_the_fingerprint_and_redraws_in_french(
     setup.confirm_fingerprint.click()
     assert setup.start_button.isEnabled()
     setup.start_button.click()
-    assert model.session is not None and model.session.status == "open"
+    assert model.running.info is not None and model.running.info.status == "open"
     assert setup.start_error.text() == ""
 
 
 def test_without_a_trusted_key_the_setup_says_how_to_pair(
-    qtbot: Any, model: SessionModel, tmp_path: Path
+    qtbot: Any, model: ConsoleModel, tmp_path: Path
 ) -> None:
     win = MainWindow(model, keys_dir=tmp_path / "nokeys", ask_questions=False)
     qtbot.addWidget(win)
     assert "palier keys allow" in win.setup.fingerprint.text()
     assert not win.setup.confirm_fingerprint.isVisible()
-    assert not win.setup.fingerprint_confirmed()
+    assert not model.link.fingerprint_confirmed
 
 
 def test_high_pre_session_ssq_shows_the_warning_banner(
-    qtbot: Any, model: SessionModel, trusted_keys: Path
+    qtbot: Any, model: ConsoleModel, trusted_keys: Path
 ) -> None:
     from palier.protocols.questionnaires import SSQ, score
 
     win = MainWindow(model, keys_dir=trusted_keys, ask_questions=False)
     qtbot.addWidget(win)
     win.show()
-    model.create_patient("P-2")
+    model.patient_plan.create_patient("P-2")
     win.setup.choose_protocol("spiders-graded")
-    win.setup.pre_questionnaire = score("ssq", {i: 3 for i in SSQ.item_ids}, phase="pre")
+    model.clinical.hold(score("ssq", {i: 3 for i in SSQ.item_ids}, phase="pre"))
     win.setup.confirm_fingerprint.click()
     win.start_session()
     banner = win.session_page.warning
     assert banner.isVisible() and "SSQ" in banner.text.text()
-    assert model.session is not None
-    [q] = model.record.rows("questionnaires", model.session.id)
+    assert model.running.info is not None
+    [q] = model.record.rows("questionnaires", model.running.info.id)
     assert q["phase"] == "pre"
     banner.dismiss_button.click()
     assert not banner.isVisible()
@@ -341,12 +362,12 @@ def test_planned_event_is_announced_and_the_therapist_fires_it(qtbot: Any, tmp_p
     make_app()
     clock = ManualClock()
     with SessionRecord(tmp_path / "p.sqlite3") as rec:
-        m = SessionModel(rec, clock=clock, language="fr")
+        m = ConsoleModel(rec, clock=clock, language="fr")
         win = MainWindow(m, ask_questions=False)
         qtbot.addWidget(win)
         win.show()
-        m.create_patient("P-3")
-        m.set_plan(
+        m.patient_plan.create_patient("P-3")
+        m.patient_plan.set_plan(
             Plan(
                 None,
                 (
@@ -356,13 +377,13 @@ def test_planned_event_is_announced_and_the_therapist_fires_it(qtbot: Any, tmp_p
                         "spiders",
                         {},
                         30,
-                        events=({"event": "run_toward", "at_min": [1.0]},),
+                        events=(EventPlan(event="run_toward", at_min=(1.0,)),),
                     ),
                 ),
             )
         )
         m.start_session()
-        m.go_to_step(0)
+        m.commands.go_to_step(0)
         page = win.session_page
         assert not page.planned.isVisible()
         clock.advance(70)
@@ -376,28 +397,28 @@ def test_planned_event_is_announced_and_the_therapist_fires_it(qtbot: Any, tmp_p
         win.close()
 
 
-def test_suds_interval_control_sets_the_model(qtbot: Any, model: SessionModel) -> None:
-    w = SudsEntryWidget(model)
+def test_suds_interval_control_sets_the_model(qtbot: Any, model: ConsoleModel) -> None:
+    w = suds_entry(model)
     qtbot.addWidget(w)
     assert w.interval.value() == 5  # the default: 5 minutes
     w.interval.setValue(8)
-    assert model.reminder_interval_s == 480.0
-    assert model.suds_rule().interval_min == pytest.approx(8.0)
-    model.set_language("fr")
+    assert model.ratings.reminder_interval_s == 480.0
+    assert model.ratings.rule().interval_min == pytest.approx(8.0)
+    model.language.set("fr")
     assert w.interval_label.text() == "Rappel toutes les"
 
 
-def test_spin_boxes_use_the_language_decimals(qtbot: Any, model: SessionModel) -> None:
-    w = SceneControls(model)
+def test_spin_boxes_use_the_language_decimals(qtbot: Any, model: ConsoleModel) -> None:
+    w = controls(model)
     qtbot.addWidget(w)
-    model.create_patient("P-6")
-    model.set_plan(plan_for("spiders"))
+    model.patient_plan.create_patient("P-6")
+    model.patient_plan.set_plan(plan_for("spiders"))
     model.start_session()
-    model.go_to_step(0)
+    model.commands.go_to_step(0)
     dist = w.controls["distance"]
     assert isinstance(dist, NumberControl)
     assert dist.spin.text() == "2.00 m"
-    model.set_language("fr")
+    model.language.set("fr")
     dist = w.controls["distance"]
     assert isinstance(dist, NumberControl)
     assert dist.spin.text() == "2,00 m"
@@ -410,15 +431,15 @@ def test_each_interrupted_session_is_offered(qtbot: Any, tmp_path: Path) -> None
     path = tmp_path / "two.sqlite3"
     with SessionRecord(path) as rec:
         for name in ("P-7", "P-8"):
-            m = SessionModel(rec)
-            m.create_patient(name)
-            m.set_plan(plan_for("spiders"))
+            m = ConsoleModel(rec)
+            m.patient_plan.create_patient(name)
+            m.patient_plan.set_plan(plan_for("spiders"))
             m.start_session()
     with SessionRecord(path) as rec:
-        m = SessionModel(rec)
+        m = ConsoleModel(rec)
         win = MainWindow(m, ask_questions=False)
         qtbot.addWidget(win)
-        ids = [s.id for s in m.interrupted_sessions()]
+        ids = [s.id for s in m.running.interrupted_sessions()]
         assert len(ids) == 2
         answers = ["resume", "close"]
         offered: list[list[str]] = []
@@ -439,7 +460,7 @@ def test_each_interrupted_session_is_offered(qtbot: Any, tmp_path: Path) -> None
         timer.stop()
         assert len(offered) == 2  # both were offered
         assert "Resume" not in offered[1]  # one session at a time
-        assert m.session is not None and m.session.id == ids[0]
-        assert m.interrupted_sessions() == []
+        assert m.running.info is not None and m.running.info.id == ids[0]
+        assert m.running.interrupted_sessions() == []
         assert rec.session(ids[1]).status != "open"
         win.close()

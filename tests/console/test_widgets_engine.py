@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 
 from palier.core import keys
 from palier.therapist_console.app import MainWindow, make_app
-from palier.therapist_console.model import LinkState, SessionModel
 from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import ConsoleModel
 from palier.therapist_console.widgets.scene_controls import NumberControl
 from tests.link.conftest import EngineProc, start_engine
 
@@ -43,7 +43,7 @@ def engine(paired: tuple[Path, Path]) -> Iterator[EngineProc]:
 def window(qtbot: Any, tmp_path: Path, paired: tuple[Path, Path]) -> Iterator[MainWindow]:
     make_app()
     with SessionRecord(tmp_path / "sessions.sqlite3") as rec:
-        model = SessionModel(rec, language="en")
+        model = ConsoleModel(rec, language="en")
         win = MainWindow(model, keys_dir=paired[1], ask_questions=False)
         qtbot.addWidget(win)
         win.show()
@@ -53,8 +53,8 @@ def window(qtbot: Any, tmp_path: Path, paired: tuple[Path, Path]) -> Iterator[Ma
 
 def commands(win: MainWindow, kind: str) -> list[dict[str, Any]]:
     m = win.model
-    assert m.session is not None
-    return [dict(r) for r in m.record.rows("commands", m.session.id) if r["kind"] == kind]
+    assert m.running.info is not None
+    return [dict(r) for r in m.record.rows("commands", m.running.info.id) if r["kind"] == kind]
 
 
 def acked(win: MainWindow, kind: str, n: int = 1) -> bool:
@@ -68,28 +68,30 @@ def test_a_whole_session_through_the_widgets(
     # -- before: patient by pseudonym, protocol, connect (fingerprint shown) --------------
     win.setup.pseudonym.setText("P-017")
     win.setup.create_patient()
-    assert model.patient is not None and model.patient.pseudonym == "P-017"
+    assert (
+        model.patient_plan.patient is not None and model.patient_plan.patient.pseudonym == "P-017"
+    )
     win.setup.choose_protocol("spiders-graded")
-    assert model.plan is not None and len(model.plan.steps) >= 3
+    assert model.patient_plan.plan is not None and len(model.patient_plan.plan.steps) >= 3
     # The trusted engine key's fingerprint is shown before connecting, and the
     # session cannot start until the therapist confirms it matches the engine's.
     fp = keys.fingerprint(keys.engine_key(win.keys_dir))  # type: ignore[arg-type]
     assert fp in win.setup.fingerprint.text()
     assert not win.setup.start_button.isEnabled()
     win.start_session()
-    assert model.session is None and "palier keys show" in win.setup.start_error.text()
+    assert model.running.info is None and "palier keys show" in win.setup.start_error.text()
     assert win.connect_engine(engine.endpoint)
     assert fp in win.setup.fingerprint.text() and fp in win.bar.address.text()
-    qtbot.waitUntil(lambda: model.link_state is LinkState.UP, timeout=20000)
+    qtbot.waitUntil(lambda: model.link.is_up, timeout=20000)
     assert "connected" in win.bar.link.text().lower()
     assert not win.setup.start_button.isEnabled()
     win.setup.confirm_fingerprint.click()
     assert win.setup.start_button.isEnabled()
     win.setup.start_button.click()
-    assert model.session is not None and win.pages.currentWidget() is win.session_page
+    assert model.running.info is not None and win.pages.currentWidget() is win.session_page
     page = win.session_page
     # A ladder was created for the patient from the protocol (version recorded).
-    assert model.session.ladder_version_id is not None
+    assert model.running.info.ladder_version_id is not None
 
     # -- step 1: the scene loads, the controls come from the engine's declaration -----------
     page.hierarchy.go(0)
@@ -104,20 +106,20 @@ def test_a_whole_session_through_the_widgets(
     # -- next step, then a parameter from the generated slider/spin box --------------------
     page.hierarchy.next_button.click()
     qtbot.waitUntil(lambda: acked(win, "load_scene", 2), timeout=10000)
-    assert model.current_step is not None and model.current_step.index == 1
+    assert model.running.current_step is not None and model.running.current_step.index == 1
     numeric = next(s for s in decl.params if s.kind.value == "float")
     control = page.controls.controls[numeric.name]
     assert isinstance(control, NumberControl)
     target = (
         numeric.maximum
-        if model.current_step.params.get(numeric.name) != numeric.maximum
+        if model.running.current_step.params.get(numeric.name) != numeric.maximum
         else numeric.minimum
     )
     control.set_value(target)
     qtbot.waitUntil(lambda: acked(win, "set_params"), timeout=10000)
     sent = commands(win, "set_params")[-1]
     assert numeric.name in sent["args"] and '"ramp_s": 1.5' in sent["args"]
-    assert model.current_step.params[numeric.name] == pytest.approx(target)
+    assert model.running.current_step.params[numeric.name] == pytest.approx(target)
     # The timeline says it as a sentence, status first, named by the declaration.
     label = numeric.label.en
     qtbot.waitUntil(
@@ -134,7 +136,7 @@ def test_a_whole_session_through_the_widgets(
     page.controls.event_buttons[event.name].click()
     qtbot.waitUntil(
         lambda: any(
-            r["kind"] == "scene_event" for r in model.record.rows("events", model.session.id)
+            r["kind"] == "scene_event" for r in model.record.rows("events", model.running.info.id)
         ),
         timeout=10000,
     )
@@ -142,12 +144,12 @@ def test_a_whole_session_through_the_widgets(
     # -- SUDS typed by the therapist ----------------------------------------------------------
     page.suds.value.setText("150")
     page.suds.record_button.click()
-    assert not model.suds_history and "0 to 100" in page.suds.status.text()
+    assert not model.ratings.history and "0 to 100" in page.suds.status.text()
     page.suds.anchor_buttons[50].click()
     assert page.suds.value.text() == "50"
     page.suds.value.setText("45")
     qtbot.keyClick(page.suds.value, Qt.Key.Key_Return)
-    assert [s.value for s in model.suds_history] == [45]
+    assert [s.value for s in model.ratings.history] == [45]
     assert "45" in page.suds.status.text()
 
     # -- SUDS answered in the headset (the patient's controller, via the engine) --------------
@@ -157,13 +159,13 @@ def test_a_whole_session_through_the_widgets(
     engine.read_until("ok input point")
 
     def answered() -> bool:
-        if any(s.source == "headset" for s in model.suds_history):
+        if any(s.source == "headset" for s in model.ratings.history):
             return True
         engine.send("input confirm")  # ignored until the panel's short guard has passed
         return False
 
     qtbot.waitUntil(answered, timeout=15000)
-    headset = [s for s in model.suds_history if s.source == "headset"]
+    headset = [s for s in model.ratings.history if s.source == "headset"]
     assert [s.value for s in headset] == [70]
     assert "in the headset" in page.suds.status.text()
 
@@ -171,10 +173,10 @@ def test_a_whole_session_through_the_widgets(
     win.activateWindow()
     page.pause.setFocus()
     qtbot.keyClick(win, Qt.Key.Key_F12)  # the binding itself, not its signal
-    qtbot.waitUntil(lambda: model.paused, timeout=10000)
+    qtbot.waitUntil(lambda: model.link.paused, timeout=10000)
     assert "Resume" in page.pause.text()
     page.pause.click()
-    qtbot.waitUntil(lambda: not model.paused, timeout=10000)
+    qtbot.waitUntil(lambda: not model.link.paused, timeout=10000)
 
     # -- a note, the timeline shows everything -----------------------------------------------
     page.timeline.note.setText("Patient breathing calmly")
@@ -188,8 +190,8 @@ def test_a_whole_session_through_the_widgets(
     # -- language switch: console strings and the scene's own labels -------------------------
     win.bar.language.setCurrentIndex(win.bar.language.findData("fr"))
     win.bar.language.activated.emit(win.bar.language.currentIndex())
-    assert model.language == "fr"
-    assert ("Reprendre" if model.paused else "lieu sûr") in page.pause.text()
+    assert model.language.value == "fr"
+    assert ("Reprendre" if model.link.paused else "lieu sûr") in page.pause.text()
     assert page.controls.labels[numeric.name].text() == numeric.label.fr
     whats_fr = [r[2] for r in page.timeline.rows() if r[1] == "Commande"]
     assert f"✓ Scène chargée : {decl.name.fr}" in whats_fr
@@ -202,11 +204,11 @@ def test_a_whole_session_through_the_widgets(
     control_fr = page.controls.controls[numeric.name]
     assert isinstance(control_fr, NumberControl) and control_fr.spin.decimals() > 0
     assert "," in control_fr.spin.text() and "." not in control_fr.spin.text()
-    model.set_language("en")
+    model.language.set("en")
 
     # -- end, summary, exports ------------------------------------------------------------------
     page.end_button.click()
-    assert model.session.status == "closed" and win.pages.currentWidget() is win.summary
+    assert model.running.info.status == "closed" and win.pages.currentWidget() is win.summary
     assert "2" in win.summary.facts.text()  # steps reached, ratings
     assert win.summary.steps.rowCount() == 2
     out = tmp_path / "exports"
@@ -216,5 +218,5 @@ def test_a_whole_session_through_the_widgets(
     assert any(p.name == "suds.csv" for p in csvs)
     assert '"headset"' in js.read_text()
     assert pdf.read_bytes().startswith(b"%PDF")
-    rows = model.record.rows("commands", model.session.id)
+    rows = model.record.rows("commands", model.running.info.id)
     assert all(r["status"] in ("ack", "error") for r in rows)

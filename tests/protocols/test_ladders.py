@@ -226,8 +226,8 @@ def test_stored_version_that_no_longer_fits_its_scene_cannot_run(conn: sqlite3.C
 
 
 def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
-    from palier.therapist_console.model import Plan
     from palier.therapist_console.record import SessionRecord
+    from palier.therapist_console.session import Plan
 
     with SessionRecord(tmp_path / "sessions.sqlite3") as rec:
         store = rec.ladder_store()  # tables made by the record's migration

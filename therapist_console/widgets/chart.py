@@ -1,7 +1,7 @@
 """Live chart: heart rate (left axis, bpm) and SUDS (right axis, 0-100) on one
 session timeline in minutes, with step changes and events as vertical marks.
 
-Everything drawn comes from the model's histories, so a resumed session
+Everything drawn comes from the parts' histories, so a resumed session
 redraws exactly what the record holds.
 """
 
@@ -13,7 +13,15 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from palier.therapist_console.i18n import tr
-from palier.therapist_console.model import SessionModel, TimelineEntry
+from palier.therapist_console.session import (
+    Language,
+    Link,
+    Ratings,
+    RunningSession,
+    Sensors,
+    Timeline,
+    TimelineEntry,
+)
 from palier.therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel
 
 HR_COLOR = ALERT
@@ -21,9 +29,23 @@ SUDS_COLOR = ACCENT
 
 
 class LiveChart(QWidget):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        language: Language,
+        running: RunningSession,
+        timeline: Timeline,
+        ratings: Ratings,
+        sensors: Sensors,
+        link: Link,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.running = running
+        self.timeline = timeline
+        self.ratings = ratings
+        self.sensors = sensors
+        self.link = link
         self.title = QLabel()
         frame, lay = panel(self.title)
         outer = QVBoxLayout(self)
@@ -58,12 +80,11 @@ class LiveChart(QWidget):
         self.suds_view.addItem(self.suds_curve)
         self.legend = pi.addLegend(offset=(-8, -8))  # bottom right, clear of the marks
         self.marks: list[pg.InfiniteLine] = []
-        ev = model.events
-        ev.heart_rate.connect(lambda _s: self._redraw_hr())
-        ev.suds.connect(lambda _s: self._redraw_suds())
-        ev.timeline.connect(self._on_timeline)
-        ev.session.connect(lambda _s: self.redraw())
-        ev.language.connect(lambda _l: self.redraw())
+        sensors.events.heart_rate.connect(lambda _s: self._redraw_hr())
+        ratings.events.suds.connect(lambda _s: self._redraw_suds())
+        timeline.events.entry.connect(self._on_timeline)
+        running.events.session.connect(lambda _s: self.redraw())
+        language.changed.connect(lambda _l: self.redraw())
         self.redraw()
 
     def _sync_views(self) -> None:
@@ -72,11 +93,11 @@ class LiveChart(QWidget):
         self.suds_view.linkedViewChanged(vb, self.suds_view.XAxis)
 
     def _minutes(self, t: float) -> float:
-        s = self.model.session
+        s = self.running.info
         return 0.0 if s is None else (t - s.started_at) / 60.0
 
     def redraw(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.title.setText(tr("ui.chart.title", lang))
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", tr("report.axis.time", lang))
@@ -88,23 +109,23 @@ class LiveChart(QWidget):
         for m in self.marks:
             pi.removeItem(m)
         self.marks.clear()
-        for e in self.model.timeline:
+        for e in self.timeline.entries:
             self._mark(e)
         self._redraw_hr()
         self._redraw_suds()
 
     def _redraw_hr(self) -> None:
-        hist = self.model.heart_rate_history
+        hist = self.sensors.heart_rate_history
         self.hr_curve.setData([self._minutes(s.t) for s in hist], [s.bpm for s in hist])
         self._extend_x()
 
     def _redraw_suds(self) -> None:
-        hist = self.model.suds_history
+        hist = self.ratings.history
         self.suds_curve.setData([self._minutes(s.t) for s in hist], [s.value for s in hist])
         self._extend_x()
 
     def _extend_x(self) -> None:
-        right = max(2.0, self.model.elapsed_s() / 60.0 + 0.5)
+        right = max(2.0, self.running.elapsed_s() / 60.0 + 0.5)
         self.plot.getPlotItem().setXRange(-0.04 * right, right, padding=0.0)
 
     def _on_timeline(self, entry: TimelineEntry) -> None:
@@ -117,7 +138,8 @@ class LiveChart(QWidget):
         pen: Any = None
         fill = "#ffffffd0"
         if e.kind == "step":
-            label = f" {int(e.detail.get('index', 0)) + 1} "
+            index = e.detail.get("index")
+            label = f" {(index if isinstance(index, int) else 0) + 1} "
             pen = pg.mkPen(MUTED, width=1.5)
         elif e.kind == "event" and e.name in MARKS:
             label, color = MARKS[e.name]
@@ -136,7 +158,7 @@ class LiveChart(QWidget):
                 "anchors": [(0.5, 0), (0.5, 0)],
             },
         )
-        line.setToolTip(e.text(self.model.language, self.model.scene_declaration))
+        line.setToolTip(e.text(self.language.value, self.link.scene_declaration))
         self.plot.getPlotItem().addItem(line)
         self.marks.append(line)
 

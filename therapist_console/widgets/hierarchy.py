@@ -20,16 +20,41 @@ from PySide6.QtWidgets import (
 )
 
 from palier.therapist_console.i18n import error_text, tr
-from palier.therapist_console.model import ModelError, SessionModel
+from palier.therapist_console.session import (
+    Commands,
+    Language,
+    Link,
+    ModelError,
+    PatientPlan,
+    Progression,
+    Ratings,
+    RunningSession,
+    ShownSuggestion,
+)
 from palier.therapist_console.widgets.common import ACCENT, panel
 
 
 class HierarchyList(QWidget):
     def __init__(
-        self, model: SessionModel, parent: QWidget | None = None, confirm_end_rating: bool = True
+        self,
+        language: Language,
+        patient_plan: PatientPlan,
+        running: RunningSession,
+        link: Link,
+        progression: Progression,
+        ratings: Ratings,
+        commands: Commands,
+        parent: QWidget | None = None,
+        confirm_end_rating: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.patient_plan = patient_plan
+        self.running = running
+        self.link = link
+        self.progression = progression
+        self.ratings = ratings
+        self.commands = commands
         self.confirm_end_rating = confirm_end_rating
         self.title = QLabel()
         frame, lay = panel(self.title)
@@ -71,22 +96,28 @@ class HierarchyList(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #a6504a;")
         lay.addWidget(self.error)
-        self._suggestion_id: int | None = None
-        ev = model.events
-        for sig in (ev.plan, ev.step, ev.language, ev.session, ev.link):
+        for sig in (
+            patient_plan.events.plan,
+            running.events.step,
+            language.changed,
+            running.events.session,
+            link.events.link,
+        ):
             sig.connect(lambda _v: self.refresh())
-        ev.suggestion.connect(self._on_suggestion)
+        progression.events.suggestion.connect(self._on_suggestion)
+        progression.events.decided.connect(lambda _id: self._show_suggestion())
         self.refresh()
 
     def refresh(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.title.setText(tr("ui.hierarchy.title", lang))
         self.go_button.setText(tr("ui.hierarchy.go", lang))
         self.next_button.setText(tr("ui.hierarchy.next", lang))
         self.take.setText(tr("ui.suggestion.take", lang))
         self.decline.setText(tr("ui.suggestion.decline", lang))
-        plan = self.model.plan
-        current = self.model.current_step.index if self.model.current_step else None
+        plan = self.patient_plan.plan
+        cur = self.running.current_step
+        current = cur.index if cur else None
         keep = self.list.currentRow()
         self.list.clear()
         for i, step in enumerate(plan.steps if plan else ()):
@@ -108,43 +139,49 @@ class HierarchyList(QWidget):
             keep = current
         if 0 <= keep < self.list.count():
             self.list.setCurrentRow(keep)
-        s = self.model.session
-        on = s is not None and s.status == "open" and plan is not None
+        on = self.running.is_open and plan is not None
         self.go_button.setEnabled(on)
         self.next_button.setEnabled(
             on and (current is None or current + 1 < len(plan.steps) if plan else False)
         )
 
     def go_next(self) -> None:
-        cur = self.model.current_step
+        cur = self.running.current_step
         self.go(0 if cur is None else cur.index + 1)
 
     def go(self, index: int) -> None:
         if index < 0:
             return
-        lang = self.model.language
-        if self.confirm_end_rating and self.model.end_rating_due() is not None:
+        lang = self.language.value
+        if self.confirm_end_rating and self.ratings.end_rating_due() is not None:
             answer = QMessageBox.question(
                 self, tr("ui.hierarchy.title", lang), tr("ui.hierarchy.end_rating", lang)
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            self.model.go_to_step(index)
+            self.commands.go_to_step(index)
             self.error.clear()
         except ModelError as exc:
             self.error.setText(error_text(exc, lang))
         self.list.setCurrentRow(index)
 
-    def _on_suggestion(self, value: tuple[int, str, str]) -> None:
-        self._suggestion_id, _kind, text = value
-        self.suggestion_text.setText(text)
+    def _on_suggestion(self, _shown: ShownSuggestion) -> None:
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        """The suggestion waiting for the therapist (the model keeps it)."""
+        current = self.progression.current
+        if current is None:
+            self.suggestion.hide()
+            return
+        self.suggestion_text.setText(current.text)
         self.suggestion.show()
 
     def _decide(self, taken: bool) -> None:
-        if self._suggestion_id is not None:
-            self.model.decide_suggestion(self._suggestion_id, taken)
-        self._suggestion_id = None
+        current = self.progression.current
+        if current is not None:
+            self.progression.decide(current.id, taken)
         self.suggestion.hide()
-        if taken and self.model.current_step is not None:
+        if taken and self.running.current_step is not None:
             self.go_next()

@@ -7,10 +7,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
 
 from palier.therapist_console.i18n import fmt_number, tr
-from palier.therapist_console.model import LinkState, SessionModel
+from palier.therapist_console.session import Language, Link, LinkState, PatientPlan, RunningSession
 from palier.therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
 
-STATE_COLORS = {LinkState.UP: SAFE, LinkState.LOST: ALERT, LinkState.DISCONNECTED: MUTED}
+STATE_COLORS = {LinkState.CONNECTED: SAFE, LinkState.LOST: ALERT}
+"""Other states (before the first connection): muted, or 'connecting' with an engine chosen."""
 SMOOTH_COLORS = {"good": SAFE, "uneven": WARN, "poor": ALERT}
 
 
@@ -27,9 +28,19 @@ def smoothness(median_ms: float, p99_ms: float) -> str:
 
 
 class LinkBar(QFrame):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        language: Language,
+        patient_plan: PatientPlan,
+        running: RunningSession,
+        link: Link,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language_model = language
+        self.patient_plan = patient_plan
+        self.running = running
+        self.link_model = link
         self.setObjectName("panel")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 6, 12, 6)
@@ -47,7 +58,7 @@ class LinkBar(QFrame):
         self.language.addItem("English", "en")
         self.language.addItem("Français", "fr")
         self.language.activated.connect(
-            lambda i: self.model.set_language(self.language.itemData(i))
+            lambda i: self.language_model.set(self.language.itemData(i))
         )
         for w in (self.link, self.address, self.patient):
             lay.addWidget(w)
@@ -57,10 +68,15 @@ class LinkBar(QFrame):
         lay.addWidget(self.language)
         self.endpoint = ""
         self.fingerprint = ""
-        ev = model.events
-        for sig in (ev.link, ev.language, ev.patient, ev.session, ev.step):
+        for sig in (
+            link.events.link,
+            language.changed,
+            patient_plan.events.patient,
+            running.events.session,
+            running.events.step,
+        ):
             sig.connect(lambda _v: self.refresh())
-        ev.tick.connect(lambda _t: self.refresh_clocks())
+        running.events.tick.connect(lambda _t: self.refresh_clocks())
         self.refresh()
 
     def set_connection(self, endpoint: str, fingerprint: str) -> None:
@@ -68,13 +84,17 @@ class LinkBar(QFrame):
         self.refresh()
 
     def refresh(self) -> None:
-        lang = self.model.language
-        state = self.model.link_state
-        color = STATE_COLORS.get(state, WARN)
-        if state is LinkState.DISCONNECTED and self.endpoint:
+        lang = self.language_model.value
+        state = self.link_model.state
+        color = STATE_COLORS.get(state, MUTED)
+        if state is LinkState.CONNECTED:
+            text = tr("ui.link.up", lang)
+        elif state is LinkState.LOST:
+            text = tr("ui.link.lost", lang)
+        elif self.endpoint:
             color, text = WARN, tr("ui.link.connecting", lang)
         else:
-            text = tr(f"ui.link.{state.value}", lang)
+            text = tr("ui.link.disconnected", lang)
         self.link.setText(f"<span style='color:{color}; font-size:18px'>●</span> <b>{text}</b>")
         if self.endpoint:
             self.address.setText(
@@ -87,28 +107,29 @@ class LinkBar(QFrame):
             )
         else:
             self.address.setText(tr("ui.link.none", lang))
-        p = self.model.patient
+        p = self.patient_plan.patient
         self.patient.setText(tr("ui.bar.patient", lang, pseudonym=p.pseudonym) if p else "")
         self.language.setCurrentIndex(max(0, self.language.findData(lang)))
         self.refresh_clocks()
 
     def refresh_clocks(self) -> None:
-        lang = self.model.language
-        s = self.model.session
+        lang = self.language_model.value
+        s = self.running.info
+        step = self.running.current_step
         if s is None:
             self.clocks.setText("")
         else:
-            text = tr("ui.bar.session", lang, t=fmt_clock(self.model.elapsed_s()))
-            if self.model.current_step is not None and s.status == "open":
+            text = tr("ui.bar.session", lang, t=fmt_clock(self.running.elapsed_s()))
+            if step is not None and s.status == "open":
                 text += "   " + tr(
                     "ui.bar.step",
                     lang,
-                    n=self.model.current_step.index + 1,
-                    t=fmt_clock(self.model.step_elapsed_s()),
+                    n=step.index + 1,
+                    t=fmt_clock(self.running.step_elapsed_s()),
                 )
             self.clocks.setText(text)
-        stats = getattr(self.model.link, "last_frame_stats", None)
-        if stats is not None and self.model.link_state is LinkState.UP:
+        stats = self.link_model.frame_stats
+        if stats is not None and self.link_model.is_up:
             level = smoothness(stats.median_ms, stats.p99_ms)
             self.frames.setText(
                 f"<span style='color:{SMOOTH_COLORS[level]}'>●</span> "

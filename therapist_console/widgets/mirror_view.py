@@ -16,16 +16,17 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from palier.therapist_console.i18n import tr
-from palier.therapist_console.model import SessionModel
+from palier.therapist_console.session import Language, Link
 from palier.therapist_console.widgets.common import every
 
 REFRESH_MS = 66
 
 
 class MirrorView(QWidget):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(self, language: Language, link: Link, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.link = link
         self.setMinimumSize(320, 180)
         self._lock = threading.Lock()
         self._pending: bytes | None = None
@@ -33,8 +34,8 @@ class MirrorView(QWidget):
         self.frames_shown = 0
         self.engine_frame = -1
         self._pending_frame = -1
-        model.events.language.connect(lambda _l: self.update())
-        model.events.paused.connect(lambda _p: self.update())
+        language.changed.connect(lambda _l: self.update())
+        link.events.paused.connect(lambda _p: self.update())
         self._timer = every(self, REFRESH_MS, self.drain)
 
     def sizeHint(self) -> QSize:
@@ -69,7 +70,7 @@ class MirrorView(QWidget):
             p.drawText(
                 self.rect(),
                 Qt.AlignmentFlag.AlignCenter,
-                tr("ui.mirror.waiting", self.model.language),
+                tr("ui.mirror.waiting", self.language.value),
             )
         else:
             size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -77,7 +78,7 @@ class MirrorView(QWidget):
             y = (self.height() - size.height()) / 2
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(QRectF(x, y, size.width(), size.height()), self.image)
-        if self.model.paused:
+        if self.link.paused:
             p.setPen(QColor("white"))
             f = p.font()
             f.setPointSize(12)
@@ -87,6 +88,6 @@ class MirrorView(QWidget):
             p.drawText(
                 QRectF(0, 0, self.width(), 30),
                 Qt.AlignmentFlag.AlignCenter,
-                tr("ui.mirror.paused", self.model.language),
+                tr("ui.mirror.paused", self.language.value),
             )
         p.end()

@@ -2,8 +2,8 @@
 
 Numbers get a slider with a spin box and their unit, choices a drop-down,
 toggles a check box, events one button each. The declaration comes from the
-engine's catalogue (``model.scene_declaration()``), so a new scene plugin gets
-its controls without any console code. Values shown are the model's current
+engine's catalogue (``link.scene_declaration()``), so a new scene plugin gets
+its controls without any console code. Values shown are the running session's current
 step values; a change is sent at once with a short ramp so the patient sees a
 smooth change, never a jump.
 """
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from palier.scenes.api import ParamKind, ParamSpec, SceneDecl
 from palier.therapist_console.i18n import error_text, tr
-from palier.therapist_console.model import ModelError, SessionModel
+from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
 from palier.therapist_console.widgets.common import panel, qt_locale
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,19 @@ class NumberControl(QWidget):
 class SceneControls(QWidget):
     """Parameters and events of the current step's scene."""
 
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        language: Language,
+        running: RunningSession,
+        link: Link,
+        commands: Commands,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.running = running
+        self.link = link
+        self.commands = commands
         self.title = QLabel()
         frame, self._lay = panel(self.title)
         outer = QVBoxLayout(self)
@@ -154,12 +164,11 @@ class SceneControls(QWidget):
         self.labels: dict[str, QLabel] = {}
         self.event_buttons: dict[str, QPushButton] = {}
         self._decl: SceneDecl | None = None
-        ev = model.events
-        ev.step.connect(lambda _s: self.rebuild())
-        ev.params.connect(lambda _p: self.refresh_values())
-        ev.language.connect(lambda _l: self.rebuild())
-        ev.link.connect(lambda _l: self.rebuild())
-        ev.session.connect(lambda _s: self._update_enabled())
+        running.events.step.connect(lambda _s: self.rebuild())
+        running.events.params.connect(lambda _p: self.refresh_values())
+        language.changed.connect(lambda _l: self.rebuild())
+        link.events.link.connect(lambda _l: self.rebuild())
+        running.events.session.connect(lambda _s: self._update_enabled())
         self.rebuild()
 
     @property
@@ -167,9 +176,9 @@ class SceneControls(QWidget):
         return self._decl
 
     def rebuild(self) -> None:
-        lang = self.model.language
-        step = self.model.current_step
-        decl = self.model.scene_declaration() if step is not None else None
+        lang = self.language.value
+        step = self.running.current_step
+        decl = self.link.scene_declaration() if step is not None else None
         self._decl = decl
         self.events_title.setText(tr("ui.controls.events", lang))
         for host in (self._grid_host, self._events_host):
@@ -228,7 +237,7 @@ class SceneControls(QWidget):
         return check
 
     def refresh_values(self) -> None:
-        step = self.model.current_step
+        step = self.running.current_step
         if step is None or self._decl is None:
             return
         for spec in self._decl.params:
@@ -246,29 +255,29 @@ class SceneControls(QWidget):
                 w.blockSignals(False)
 
     def _update_enabled(self) -> None:
-        s = self.model.session
-        on = s is not None and s.status == "open" and self.model.current_step is not None
+        on = self.running.is_open and self.running.current_step is not None
         for w in [*self.controls.values(), *self.event_buttons.values()]:
             w.setEnabled(on)
 
     # -- actions -----------------------------------------------------------------
     def change(self, name: str, value: Any) -> None:
         """Validate against the declaration, then send with a ramp."""
-        if self._decl is None or self.model.current_step is None:
+        step = self.running.current_step
+        if self._decl is None or step is None:
             return
-        if self.model.current_step.params.get(name) == value:
+        if step.params.get(name) == value:
             return
         try:
             valid = self._decl.param(name).validate(value, self._decl.id)
-            self.model.set_params({name: valid}, ramp_s=RAMP_S)
+            self.commands.set_params({name: valid}, ramp_s=RAMP_S)
             self.error.clear()
         except (ValueError, ModelError) as exc:
-            self.error.setText(error_text(exc, self.model.language))
+            self.error.setText(error_text(exc, self.language.value))
             self.refresh_values()  # back to what the engine has
 
     def fire(self, name: str) -> None:
         try:
-            self.model.fire(name)
+            self.commands.fire(name)
             self.error.clear()
         except ModelError as exc:
-            self.error.setText(error_text(exc, self.model.language))
+            self.error.setText(error_text(exc, self.language.value))

@@ -22,10 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palier.protocols.ladders import Ladder
+from palier.protocols.files import installed
+from palier.protocols.model import Protocol
 from palier.protocols.questionnaires import Result
 from palier.therapist_console.i18n import error_text, tr
-from palier.therapist_console.model import ModelError, Plan, SessionModel
+from palier.therapist_console.session import (
+    ClinicalLog,
+    Language,
+    Link,
+    ModelError,
+    PatientPlan,
+    Plan,
+    RunningSession,
+)
 from palier.therapist_console.widgets.common import panel
+from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +51,23 @@ catalogue key, or None (nothing). Kept, so a language switch redraws it."""
 class SetupPage(QWidget):
     def __init__(
         self,
-        model: SessionModel,
+        language: Language,
+        patient_plan: PatientPlan,
+        running: RunningSession,
+        link: Link,
+        clinical: ClinicalLog,
         connect: Callable[[str], Any],
         start: Callable[[], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.patient_plan = patient_plan
+        self.running = running
+        self.link = link
+        self.clinical = clinical
         self._connect = connect
         self._start = start
-        self.pre_questionnaire: Result | None = None
-        """Answered before the session; recorded once it starts (phase 'pre')."""
-        from palier.protocols.files import installed
-
         # Shipped protocols plus the clinic's folders; a broken file is left
         # out and said so under the list, never used.
         found = installed()
@@ -77,10 +93,10 @@ class SetupPage(QWidget):
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.fingerprint)
         self.confirm_fingerprint = QCheckBox()
-        """The therapist compared the fingerprint with the headset PC's."""
-        self.confirm_fingerprint.toggled.connect(lambda _on: self._update_start())
+        """The therapist compared the fingerprint with the headset PC's (kept
+        by ``link.fingerprint_confirmed``)."""
+        self.confirm_fingerprint.toggled.connect(self.link.confirm_fingerprint)
         lay.addWidget(self.confirm_fingerprint)
-        self._trusted: tuple[str | None, str | None] = (None, None)
         self._connect_error: tuple[str, dict[str, Any]] | None = None
         self._patient_error: Message = None
         self._start_error: Message = None
@@ -164,17 +180,18 @@ class SetupPage(QWidget):
         outer.setColumnStretch(1, 1)
         outer.setRowStretch(1, 1)
 
-        ev = model.events
-        ev.language.connect(lambda _l: self.retranslate())
-        ev.patient.connect(lambda _p: self._refresh_ladders())
-        ev.plan.connect(lambda _p: self._show_plan())
-        ev.link.connect(lambda _l: self._update_start())
+        language.changed.connect(lambda _l: self.retranslate())
+        patient_plan.events.patient.connect(lambda _p: self._refresh_ladders())
+        patient_plan.events.plan.connect(lambda _p: self._show_plan())
+        link.events.link.connect(lambda _l: self._update_start())
+        link.events.trust.connect(lambda _fp: self._show_trust())
+        clinical.events.held.connect(lambda _r: self._update_questionnaire_state())
         self.retranslate()
         self.refresh_patients()
 
     # -- text --------------------------------------------------------------------
     def retranslate(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.engine_title.setText(tr("ui.setup.engine", lang))
         self.connect_button.setText(tr("ui.setup.connect", lang))
         self.patient_title.setText(tr("ui.setup.patient", lang))
@@ -206,21 +223,17 @@ class SetupPage(QWidget):
         self._refresh_ladders()
         self._update_questionnaire_state()
 
-    def set_trusted_key(self, fingerprint: str | None, error: str | None) -> None:
-        """The trusted engine key's fingerprint (or why there is none), shown
-        before connecting; a new fingerprint must be confirmed again."""
-        if fingerprint != self._trusted[0]:
-            self.confirm_fingerprint.setChecked(False)
-        self._trusted = (fingerprint, error)
+    def _show_trust(self) -> None:
+        """The trusted key and its confirmation, as the link part holds them."""
+        self.confirm_fingerprint.blockSignals(True)
+        self.confirm_fingerprint.setChecked(self.link.fingerprint_confirmed)
+        self.confirm_fingerprint.blockSignals(False)
         self._show_fingerprint()
         self._update_start()
 
-    def fingerprint_confirmed(self) -> bool:
-        return self._trusted[0] is not None and self.confirm_fingerprint.isChecked()
-
     def _show_fingerprint(self) -> None:
-        lang = self.model.language
-        fp, error = self._trusted
+        lang = self.language.value
+        fp, error = self.link.trusted_fingerprint, self.link.trust_error
         if fp is not None:
             self.fingerprint.setText(tr("ui.setup.fingerprint", lang, fingerprint=fp))
             self.fingerprint.setStyleSheet("font-weight: 600;")
@@ -244,11 +257,11 @@ class SetupPage(QWidget):
         if error is None:
             return ""
         if isinstance(error, str):
-            return tr(error, self.model.language)
-        return error_text(error, self.model.language)
+            return tr(error, self.language.value)
+        return error_text(error, self.language.value)
 
     def _show_errors(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         ce = self._connect_error
         self.connect_error.setText(tr(ce[0], lang, **ce[1]) if ce else "")
         self.patient_error.setText(self._render(self._patient_error))
@@ -258,11 +271,12 @@ class SetupPage(QWidget):
     def refresh_patients(self) -> None:
         self.patient_list.blockSignals(True)
         self.patient_list.clear()
-        for p in self.model.patients():
+        chosen = self.patient_plan.patient
+        for p in self.patient_plan.patients():
             item = QListWidgetItem(p.pseudonym)
             item.setData(256, p.id)
             self.patient_list.addItem(item)
-            if self.model.patient is not None and p.id == self.model.patient.id:
+            if chosen is not None and p.id == chosen.id:
                 self.patient_list.setCurrentItem(item)
         self.patient_list.blockSignals(False)
 
@@ -272,7 +286,7 @@ class SetupPage(QWidget):
 
     def choose_patient(self, patient_id: int) -> None:
         try:
-            self.model.choose_patient(patient_id)
+            self.patient_plan.choose_patient(patient_id)
             self._patient_error = None
         except ModelError as exc:
             self._patient_error = exc
@@ -280,7 +294,9 @@ class SetupPage(QWidget):
 
     def create_patient(self) -> None:
         try:
-            self.model.create_patient(self.pseudonym.text(), self.patient_notes.text().strip())
+            self.patient_plan.create_patient(
+                self.pseudonym.text(), self.patient_notes.text().strip()
+            )
         except (ModelError, ValueError) as exc:
             self._patient_error = exc
             self._show_errors()
@@ -292,7 +308,7 @@ class SetupPage(QWidget):
         self.refresh_patients()
 
     # -- protocol and ladder ----------------------------------------------------------
-    def current_protocol(self) -> Any:
+    def current_protocol(self) -> Protocol | None:
         i = self.protocol.currentIndex()
         return self.protocols[i] if 0 <= i < len(self.protocols) else None
 
@@ -304,13 +320,14 @@ class SetupPage(QWidget):
         self._refresh_ladders()
 
     def _refresh_ladders(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         proto = self.current_protocol()
+        patient = self.patient_plan.patient
         self.ladder.clear()
         self.ladder.addItem(tr("ui.setup.ladder_new", lang), NEW_LADDER)
-        if self.model.patient is not None and proto is not None:
-            store = self.model.record.ladder_store()
-            for lad in store.for_patient(self.model.patient.id):
+        if patient is not None and proto is not None:
+            store = self.patient_plan.record.ladder_store()
+            for lad in store.for_patient(patient.id):
                 if lad.protocol_id == proto.id:
                     self.ladder.addItem(
                         tr(
@@ -329,18 +346,19 @@ class SetupPage(QWidget):
         """Plan from the chosen protocol and patient ladder (created from the
         protocol, and stored, when the patient has none yet)."""
         proto = self.current_protocol()
-        if proto is None or self.model.patient is None:
+        if proto is None or self.patient_plan.patient is None:
             self._show_plan()
             return
-        if self.model.session is not None and self.model.session.status == "open":
+        if self.running.is_open:
             return
         ladder_id = self.ladder.currentData()
         if ladder_id is None or ladder_id == NEW_LADDER:
             plan = Plan.from_protocol(proto)
         else:
-            plan = Plan.from_protocol(proto, self.model.record.ladder_store().latest(ladder_id))
+            ladder = self.patient_plan.record.ladder_store().latest(ladder_id)
+            plan = Plan.from_protocol(proto, ladder)
         try:
-            self.model.set_plan(plan)
+            self.patient_plan.set_plan(plan)
         except (ModelError, ValueError) as exc:
             self.set_start_error(exc)
 
@@ -348,23 +366,23 @@ class SetupPage(QWidget):
         """Before starting: a patient without a ladder for this protocol gets
         one (version 1, copied from the protocol), so the record says which
         hierarchy version the session used."""
-        from palier.protocols.ladders import Ladder
-
         proto = self.current_protocol()
-        if proto is None or self.model.patient is None or self.ladder.currentData() != NEW_LADDER:
+        patient = self.patient_plan.patient
+        if proto is None or patient is None or self.ladder.currentData() != NEW_LADDER:
             return
-        store = self.model.record.ladder_store()
+        store = self.patient_plan.record.ladder_store()
         lad = store.create(
-            Ladder.from_protocol(proto, self.model.patient.id),
-            t=self.model.now(),
+            Ladder.from_protocol(proto, patient.id),
+            t=self.patient_plan.clock(),
             note="created by the console for a session",
         )
-        self.model.set_plan(Plan.from_protocol(proto, lad))
+        self.patient_plan.set_plan(Plan.from_protocol(proto, lad))
+        lang = self.language.value
         self.ladder.addItem(
             tr(
                 "ui.setup.ladder_version",
-                self.model.language,
-                title=lad.title.get(self.model.language),
+                lang,
+                title=lad.title.get(lang),
                 version=lad.version,
             ),
             lad.ladder_id,
@@ -372,9 +390,9 @@ class SetupPage(QWidget):
         self.ladder.setCurrentIndex(self.ladder.count() - 1)
 
     def _show_plan(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.steps.clear()
-        plan = self.model.plan
+        plan = self.patient_plan.plan
         for i, s in enumerate(plan.steps if plan else ()):
             exp = "—" if s.expected_suds is None else str(s.expected_suds)
             self.steps.addItem(
@@ -384,23 +402,20 @@ class SetupPage(QWidget):
 
     def _update_start(self) -> None:
         self.start_button.setEnabled(
-            self.model.patient is not None
-            and self.model.plan is not None
-            and self.fingerprint_confirmed()
+            self.patient_plan.patient is not None
+            and self.patient_plan.plan is not None
+            and self.link.fingerprint_confirmed
         )
 
     # -- questionnaire -----------------------------------------------------------------
     def ask_pre_questionnaire(self) -> None:
-        from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
-
-        dlg = QuestionnaireDialog("ssq", "pre", self.model.language, self)
+        dlg = QuestionnaireDialog("ssq", "pre", self.language.value, self)
         if dlg.exec() and dlg.outcome is not None:
-            self.pre_questionnaire = dlg.outcome
-        self._update_questionnaire_state()
+            self.clinical.hold(dlg.outcome)
 
     def _update_questionnaire_state(self) -> None:
-        lang = self.model.language
-        r = self.pre_questionnaire
+        lang = self.language.value
+        r: Result | None = self.clinical.held
         self.questionnaire_state.setText(
             " · ".join(r.lines(lang)) if r else tr("ui.setup.questionnaire_none", lang)
         )

@@ -1,7 +1,7 @@
 """SUDS entry: the rating the patient says aloud, or asked in the headset.
 
 Big number field with the anchors (0 none .. 100 extreme) as buttons that set
-the value; Enter or "Record" commits through ``model.enter_suds`` (validation
+the value; Enter or "Record" commits through ``ratings.enter`` (validation
 is ``protocols.measures.validate_suds``, the one place). "Ask in headset" shows
 the rating panel to the patient; the answer arrives as a clinical event. A
 calm reminder bar appears when a rating is due (the model decides when).
@@ -24,14 +24,35 @@ from PySide6.QtWidgets import (
 
 from palier.protocols.measures import SudsError, suds_anchor_labels, validate_suds
 from palier.therapist_console.i18n import error_text, tr
-from palier.therapist_console.model import ModelError, Reminder, SessionModel, SudsEntry
+from palier.therapist_console.session import (
+    Commands,
+    Language,
+    Link,
+    ModelError,
+    Ratings,
+    Reminder,
+    RunningSession,
+    SudsEntry,
+)
 from palier.therapist_console.widgets.common import WARN, panel
 
 
 class SudsEntryWidget(QWidget):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        language: Language,
+        running: RunningSession,
+        link: Link,
+        ratings: Ratings,
+        commands: Commands,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.running = running
+        self.link = link
+        self.ratings = ratings
+        self.commands = commands
         self.title = QLabel()
         frame, lay = panel(self.title)
         outer = QVBoxLayout(self)
@@ -48,7 +69,7 @@ class SudsEntryWidget(QWidget):
         self.reminder_text.setWordWrap(True)
         self.reminder_text.setStyleSheet("border: none;")
         self.reminder_later = QPushButton()
-        self.reminder_later.clicked.connect(self.model.dismiss_reminder)
+        self.reminder_later.clicked.connect(self.ratings.dismiss)
         rl.addWidget(self.reminder_text, 1)
         rl.addWidget(self.reminder_later)
         lay.addWidget(self.reminder)
@@ -96,24 +117,23 @@ class SudsEntryWidget(QWidget):
         setting; the protocol's interval until changed)."""
         self.interval.setRange(1, 60)
         self.interval.setKeyboardTracking(False)
-        self.interval.setValue(round(self.model.suds_rule().interval_min))
+        self.interval.setValue(round(self.ratings.rule().interval_min))
         self.interval.valueChanged.connect(self.set_interval)
         interval_row.addWidget(self.interval_label)
         interval_row.addWidget(self.interval)
         interval_row.addStretch(1)
         lay.addLayout(interval_row)
 
-        ev = model.events
-        ev.language.connect(lambda _l: self.retranslate())
-        ev.suds.connect(self._on_suds)
-        ev.reminder.connect(self._on_reminder)
-        ev.session.connect(lambda _s: self._update_enabled())
-        ev.plan.connect(lambda _p: self._show_interval())
-        ev.link.connect(lambda _s: self._update_enabled())
+        language.changed.connect(lambda _l: self.retranslate())
+        ratings.events.suds.connect(self._on_suds)
+        ratings.events.reminder.connect(self._on_reminder)
+        running.events.session.connect(lambda _s: self._update_enabled())
+        ratings.patient_plan.events.plan.connect(lambda _p: self._show_interval())
+        link.events.link.connect(lambda _s: self._update_enabled())
         self.retranslate()
 
     def retranslate(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.title.setText(tr("ui.suds.title", lang))
         self.value.setPlaceholderText("0–100")
         self.record_button.setText(tr("ui.suds.record", lang))
@@ -125,21 +145,20 @@ class SudsEntryWidget(QWidget):
         self.interval_label.setToolTip(tr("ui.suds.interval_help", lang))
         for v, label in suds_anchor_labels(lang):
             self.anchor_buttons[v].setText(f"{v}\n{label}")
-        self._on_reminder(self.model.reminder)
+        self._on_reminder(self.ratings.reminder)
         self._show_last()
         self._update_enabled()
 
     def _update_enabled(self) -> None:
-        s = self.model.session
-        open_ = s is not None and s.status == "open"
+        open_ = self.running.is_open
         for w in (self.value, self.record_button, *self.anchor_buttons.values()):
             w.setEnabled(open_)
-        self.ask_button.setEnabled(open_ and self.model.link_state.value == "up")
+        self.ask_button.setEnabled(open_ and self.link.is_up)
 
     def _show_last(self) -> None:
-        lang = self.model.language
-        if self.model.suds_history:
-            last = self.model.suds_history[-1]
+        lang = self.language.value
+        if self.ratings.history:
+            last = self.ratings.history[-1]
             src = tr(f"suds.source.{last.source}", lang)
             self.status.setText(tr("ui.suds.last", lang, value=last.value, source=src))
         else:
@@ -152,15 +171,15 @@ class SudsEntryWidget(QWidget):
         if reminder is None:
             self.reminder.hide()
             return
-        self.reminder_text.setText(reminder.text(self.model.language))
+        self.reminder_text.setText(reminder.text(self.language.value))
         self.reminder.show()
 
     # -- actions -----------------------------------------------------------------------
     def record(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         try:
             rating = validate_suds(self.value.text())
-            self.model.enter_suds(rating)
+            self.ratings.enter(rating)
         except SudsError:
             self.status.setText(tr("ui.suds.invalid", lang))
             return
@@ -171,20 +190,20 @@ class SudsEntryWidget(QWidget):
 
     def ask_headset(self) -> None:
         try:
-            self.model.ask_suds()
-            self.status.setText(tr("ui.suds.asked", self.model.language))
+            self.commands.ask_suds()
+            self.status.setText(tr("ui.suds.asked", self.language.value))
         except ModelError as exc:
-            self.status.setText(error_text(exc, self.model.language))
+            self.status.setText(error_text(exc, self.language.value))
 
     def _show_interval(self) -> None:
         """The interval in force (the protocol's, or the therapist's)."""
         self.interval.blockSignals(True)
-        self.interval.setValue(round(self.model.suds_rule().interval_min))
+        self.interval.setValue(round(self.ratings.rule().interval_min))
         self.interval.blockSignals(False)
 
     def set_interval(self, minutes: int) -> None:
         try:
-            self.model.set_reminder_interval(float(minutes) * 60.0)
+            self.ratings.set_interval(float(minutes) * 60.0)
         except ModelError as exc:
-            self.status.setText(error_text(exc, self.model.language))
+            self.status.setText(error_text(exc, self.language.value))
             self._show_interval()

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palier.therapist_console.export import export_csv, export_json
 from palier.therapist_console.i18n import tr
-from palier.therapist_console.model import SessionModel
+from palier.therapist_console.report import write_report
+from palier.therapist_console.session import Language, RunningSession
 from palier.therapist_console.widgets.common import fmt_clock, panel
 
 COLUMNS = ("step", "time", "expected", "peak", "end", "fall", "half", "ratings")
@@ -25,9 +27,12 @@ COLUMNS = ("step", "time", "expected", "peak", "end", "fall", "half", "ratings")
 
 
 class SummaryPage(QWidget):
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, language: Language, running: RunningSession, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.running = running
         self.title = QLabel()
         frame, lay = panel(self.title)
         outer = QVBoxLayout(self)
@@ -62,12 +67,12 @@ class SummaryPage(QWidget):
         self.status.setObjectName("muted")
         lay.addWidget(self.status)
         self.written: list[Path] = []
-        model.events.language.connect(lambda _l: self.refresh())
-        model.events.session.connect(lambda _s: self.refresh())
+        language.changed.connect(lambda _l: self.refresh())
+        running.events.session.connect(lambda _s: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.title.setText(tr("summary.title", lang))
         self.csv.setText(tr("ui.summary.csv", lang))
         self.json.setText(tr("ui.summary.json", lang))
@@ -82,12 +87,12 @@ class SummaryPage(QWidget):
             item.setToolTip(explain.get(key, ""))
             self.steps.setHorizontalHeaderItem(c, item)
         self.legend.setText(f"{explain['fall']}<br>{explain['half']}")
-        s = self.model.session
+        s = self.running.info
         if s is None or s.status == "open":
             self.facts.clear()
             self.steps.setRowCount(0)
             return
-        summ = self.model.summary()
+        summ = self.running.summary()
         hr = (
             tr(
                 "summary.hr_value",
@@ -129,29 +134,25 @@ class SummaryPage(QWidget):
         self.steps.resizeColumnsToContents()
 
     def _ask_and_export(self, kind: str) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("ui.summary.where", self.model.language))
+        folder = QFileDialog.getExistingDirectory(self, tr("ui.summary.where", self.language.value))
         if folder:
             self.export(kind, Path(folder))
 
     def export(self, kind: str, folder: Path) -> list[Path]:
         """Write the closed session's ``kind`` (csv, json, pdf) under ``folder``."""
-        from palier.therapist_console.export import export_csv, export_json
-        from palier.therapist_console.report import write_report
-
-        s = self.model.session
-        lang = self.model.language
+        s = self.running.info
+        lang = self.language.value
         if s is None:
             return []
+        record = self.running.record
         try:
             if kind == "csv":
-                paths = export_csv(self.model.record, s.id, folder)
+                paths = export_csv(record, s.id, folder)
             elif kind == "json":
-                paths = [export_json(self.model.record, s.id, folder)]
+                paths = [export_json(record, s.id, folder)]
             else:
                 paths = [
-                    write_report(
-                        self.model.record, s.id, folder / f"session-{s.id}-report.pdf", lang=lang
-                    )
+                    write_report(record, s.id, folder / f"session-{s.id}-report.pdf", lang=lang)
                 ]
         except (OSError, RuntimeError, ValueError) as exc:
             self.status.setText(tr("ui.summary.failed", lang, error=str(exc)))

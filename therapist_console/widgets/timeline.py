@@ -18,7 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from palier.therapist_console.i18n import error_text, tr
-from palier.therapist_console.model import ModelError, SessionModel, TimelineEntry
+from palier.therapist_console.session import (
+    ClinicalLog,
+    Language,
+    Link,
+    ModelError,
+    RunningSession,
+    Timeline,
+    TimelineEntry,
+)
 from palier.therapist_console.widgets.common import fmt_clock, panel
 
 KIND_COLORS = {
@@ -35,10 +43,21 @@ KIND_COLORS = {
 
 class TimelineView(QWidget):
     def __init__(
-        self, model: SessionModel, parent: QWidget | None = None, show_commands: bool = True
+        self,
+        language: Language,
+        running: RunningSession,
+        timeline: Timeline,
+        link: Link,
+        clinical: ClinicalLog,
+        parent: QWidget | None = None,
+        show_commands: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.model = model
+        self.language = language
+        self.running = running
+        self.timeline = timeline
+        self.link = link
+        self.clinical = clinical
         self.show_commands = show_commands
         self.title = QLabel()
         frame, lay = panel(self.title)
@@ -77,14 +96,13 @@ class TimelineView(QWidget):
         self.error.setStyleSheet("color: #a6504a;")
         self.error.hide()
         lay.addWidget(self.error)
-        ev = model.events
-        ev.timeline.connect(self._append)
-        ev.session.connect(lambda _s: self.rebuild())
-        ev.language.connect(lambda _l: self.rebuild())
+        timeline.events.entry.connect(self._append)
+        running.events.session.connect(lambda _s: self.rebuild())
+        language.changed.connect(lambda _l: self.rebuild())
         self.rebuild()
 
     def rebuild(self) -> None:
-        lang = self.model.language
+        lang = self.language.value
         self.title.setText(tr("ui.timeline.title", lang))
         self.note.setPlaceholderText(tr("ui.timeline.note_hint", lang))
         self.add_button.setText(tr("ui.timeline.add_note", lang))
@@ -96,11 +114,10 @@ class TimelineView(QWidget):
             ]
         )
         self.table.setRowCount(0)
-        for e in self.model.timeline:
+        for e in self.timeline.entries:
             self._append(e, scroll=False)
         self._scroll_to_end()
-        s = self.model.session
-        on = s is not None and s.status == "open"
+        on = self.running.is_open
         self.note.setEnabled(on)
         self.add_button.setEnabled(on)
 
@@ -115,7 +132,7 @@ class TimelineView(QWidget):
         if e.kind == "command" and (not self.show_commands or e.detail.get("status") == "sent"):
             # The "sent" line is followed by its answer; show the answer only.
             return
-        lang = self.model.language
+        lang = self.language.value
         r = self.table.rowCount()
         self.table.insertRow(r)
         color = QBrush(QColor(KIND_COLORS.get(e.kind, "#2b2f33")))
@@ -145,15 +162,15 @@ class TimelineView(QWidget):
         self._follow = value >= self.table.verticalScrollBar().maximum()
 
     def describe(self, e: TimelineEntry, lang: str) -> str:
-        """The model's sentence, with scenes, parameters and events named by
+        """The entry's sentence, with scenes, parameters and events named by
         their declared labels."""
-        return e.text(lang, self.model.scene_declaration)
+        return e.text(lang, self.link.scene_declaration)
 
     def add_note(self) -> None:
         try:
-            self.model.add_note(self.note.text())
+            self.clinical.add_note(self.note.text())
         except ModelError as exc:
-            self.error.setText(error_text(exc, self.model.language))
+            self.error.setText(error_text(exc, self.language.value))
             self.error.show()
             return
         self.error.hide()

@@ -1,0 +1,181 @@
+"""The clinical logs of a session: notes, ERP urges and rituals, PTSD
+hotspots, questionnaires (``protocols.clinical_log`` and
+``protocols.questionnaires`` keep the rules; everything is recorded first)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from palier.protocols.erp import BehaviourKind, Ritual, Urge, validate_urge
+from palier.protocols.measures import validate_suds
+from palier.protocols.ptsd import Hotspot
+from palier.protocols.questionnaires import (
+    DEFAULT_SSQ_THRESHOLD,
+    QuestionnaireError,
+    Result,
+    score,
+)
+from palier.therapist_console.i18n import localized_error
+from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
+from palier.therapist_console.session.running import RunningSession
+from palier.therapist_console.session.timeline import Timeline, TimelineEntry
+
+log = logging.getLogger(__name__)
+
+Answers = Mapping[str, object] | Sequence[object]
+"""Questionnaire answers by item id (or in item order)."""
+
+
+class ClinicalLogEvents:
+    def __init__(self) -> None:
+        self.warning: Signal[str] = Signal("warning")
+        """A clinical warning to show now (cybersickness after the SSQ, ...)."""
+        self.held: Signal[Result | None] = Signal("held")
+        """The questionnaire answered before the session changed."""
+
+
+class ClinicalLog:
+    """What the therapist logs during a session besides SUDS."""
+
+    def __init__(
+        self,
+        record: SessionRecord,
+        clock: Clock,
+        language: Language,
+        running: RunningSession,
+        timeline: Timeline,
+    ) -> None:
+        self.record = record
+        self.clock = clock
+        self.language = language
+        self.running = running
+        self.timeline = timeline
+        self.held: Result | None = None
+        """A questionnaire answered before the session (phase 'pre'),
+        recorded once the session starts (:meth:`record_held`)."""
+        self.events = ClinicalLogEvents()
+
+    # -- notes ---------------------------------------------------------------------------
+    def add_note(self, text: str) -> TimelineEntry:
+        session = self.running.require_open()
+        if not isinstance(text, str) or not text.strip():
+            raise localized_error(ModelError, "model.error.empty_note", self.language.value)
+        t = self.clock()
+        rid = self.record.add_note(session.id, text=text, t=t, step_id=self.running.step_row_id())
+        return self.timeline.add(t, "note", "note", {"text": text.strip()}, rid)
+
+    # -- questionnaires ------------------------------------------------------------------
+    def hold(self, result: Result | None) -> None:
+        """Keep a questionnaire answered before the session (None: forget it)."""
+        self.held = result
+        self.events.held.emit(result)
+
+    def record_held(self) -> Result | None:
+        """Record the held questionnaire into the session just started."""
+        result = self.held
+        if result is None:
+            return None
+        self.hold(None)
+        self.record_result(result)
+        return result
+
+    def record_result(self, result: Result) -> None:
+        """Record a questionnaire a dialog scored, through :meth:`score_questionnaire`
+        (which raises the cybersickness warning when the SSQ is high)."""
+        try:
+            self.score_questionnaire(result.questionnaire, result.phase, dict(result.answers))
+        except QuestionnaireError:
+            log.exception(
+                "questionnaire %s could not be scored again; recorded as scored",
+                result.questionnaire,
+            )
+            self.add_questionnaire(
+                result.questionnaire, result.phase, dict(result.answers), result.record_scores()
+            )
+
+    def add_questionnaire(
+        self, name: str, phase: str, answers: Answers, scores: Mapping[str, object]
+    ) -> int:
+        """Record a questionnaire scored elsewhere (see :meth:`score_questionnaire`)."""
+        session = self.running.require_open()
+        return self.record.add_questionnaire(
+            session.id, name=name, phase=phase, answers=answers, scores=scores, t=self.clock()
+        )
+
+    def score_questionnaire(
+        self, name: str, phase: str, answers: Answers, *, ssq_threshold: float | None = None
+    ) -> Result:
+        """Score a built-in questionnaire ('ssq', 'ipq') and record answers and
+        scores. Raises ``QuestionnaireError`` (nothing recorded) for incomplete
+        or out-of-range answers. A warning (cybersickness) is emitted on
+        ``events.warning`` and shown in the summary and the report."""
+        session = self.running.require_open()
+        result = score(
+            name,
+            answers,
+            phase=phase,
+            ssq_threshold=DEFAULT_SSQ_THRESHOLD if ssq_threshold is None else ssq_threshold,
+        )
+        t = self.clock()
+        rid = self.record.add_questionnaire(
+            session.id,
+            name=name,
+            phase=phase,
+            answers=dict(result.answers),
+            scores=result.record_scores(),
+            t=t,
+        )
+        lang = self.language.value
+        self.timeline.add(
+            t,
+            "event",
+            "questionnaire",
+            {"name": name, "label": " ".join(result.lines(lang))},
+            rid,
+        )
+        if result.warning is not None:
+            self.events.warning.emit(result.warning.get(lang))
+        return result
+
+    # -- ERP and PTSD (protocols.clinical_log) -------------------------------------------
+    def log_urge(self, value: object) -> int:
+        """ERP: the urge to ritualise, 0-100 (``protocols.erp.validate_urge``)."""
+        session = self.running.require_open()
+        t = self.clock()
+        urge = Urge(t, validate_urge(value), self.running.step_key())
+        rid = int(self.record.clinical_log().add_urge(session.id, urge))
+        self.timeline.add(t, "event", "urge", {"value": urge.value, "label": str(urge.value)}, rid)
+        return rid
+
+    def log_ritual(self, what: str, *, resisted: bool, kind: BehaviourKind = "ritual") -> int:
+        """ERP: a ritual or safety behaviour, done or resisted."""
+        session = self.running.require_open()
+        t = self.clock()
+        ritual = Ritual(t, what, resisted, kind, self.running.step_key())
+        rid = int(self.record.clinical_log().add_ritual(session.id, ritual))
+        self.timeline.add(
+            t,
+            "event",
+            "ritual",
+            {
+                "what": ritual.what.strip(),
+                "resisted": resisted,
+                "kind": kind,
+                "label": ritual.what.strip(),
+            },
+            rid,
+        )
+        return rid
+
+    def mark_hotspot(self, suds: int | None = None, note: str = "") -> int:
+        """PTSD: mark a hotspot (peak distress) now, optionally with its SUDS."""
+        session = self.running.require_open()
+        t = self.clock()
+        hotspot = Hotspot(
+            t, None if suds is None else validate_suds(suds), note.strip(), self.running.step_key()
+        )
+        rid = int(self.record.clinical_log().add_hotspot(session.id, hotspot))
+        self.timeline.add(t, "event", "hotspot", {"suds": suds, "label": note.strip()}, rid)
+        return rid

@@ -1,0 +1,319 @@
+"""The session timeline: every step, command, event, rating, note, link
+change and suggestion, in time order, each line readable in both languages."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from palier.scenes.api import ParamSpec, SceneDecl
+from palier.therapist_console.i18n import colon, fmt_number, tr
+from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
+from palier.therapist_console.session.base import Signal
+from palier.therapist_console.summary import label_text
+
+log = logging.getLogger(__name__)
+
+TIMELINE_KINDS = ("session", "step", "command", "event", "suds", "note", "link", "suggestion")
+
+Detail = Mapping[str, object]
+"""What a timeline line carries (JSON-like, as the record stores it)."""
+
+DeclLookup = Callable[[str | None], SceneDecl | None]
+"""scene id (None: the current step's) -> its ``SceneDecl``, or None if unknown."""
+
+_NAMED_EVENTS = (
+    "pause",
+    "resume",
+    "patient_stop",
+    "failsafe",
+    "questionnaire",
+    "urge",
+    "ritual",
+    "hotspot",
+    "expectancy",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of the session timeline. ``text(lang)`` renders it."""
+
+    t: float
+    elapsed_s: float
+    kind: str
+    """One of TIMELINE_KINDS."""
+    name: str
+    detail: Detail = field(default_factory=dict)
+    record_id: int | None = None
+
+    def text(self, lang: str, decl_for: DeclLookup | None = None) -> str:
+        """The line as a therapist reads it, in ``lang``. ``decl_for(scene_id)``
+        gives a scene's declaration (``scene_id`` None means the current
+        step's scene): scene, parameter and event names then come from the
+        declaration's own labels, with units."""
+        d = self.detail
+        if self.kind == "suds":
+            src = tr(f"suds.source.{d.get('source', 'therapist')}", lang)
+            return f"SUDS {d.get('value')} ({src})"
+        if self.kind == "note":
+            return str(d.get("text", ""))
+        if self.kind == "link":
+            text = tr(f"link.{self.name}", lang)
+            return f"{text}{colon(lang)}{d['detail']}" if d.get("detail") else text
+        if self.kind == "step":
+            label = label_text(d.get("label"), lang) or self.name
+            return f"{tr('timeline.step', lang)} {_int(d.get('index')) + 1}{colon(lang)}{label}"
+        if self.kind == "command":
+            return describe_command(self.name, d, lang, decl_for)
+        if self.kind == "event":
+            if self.name == "session" and d.get("name") == "resumed_after_interruption":
+                return tr("event.session_resumed", lang)
+            if self.name == "scene_event":
+                decl = _lookup(decl_for, d.get("scene"))
+                name = str(d.get("event") or d.get("name") or "")
+                label = _event_label(decl, name, lang)
+                base = tr("event.scene_event", lang)
+                return f"{base}{colon(lang)}{label}" if label else base
+            if self.name in _NAMED_EVENTS:
+                base = tr(f"event.{self.name}", lang)
+                named = d.get("label") or d.get("event") or ""
+                return f"{base}{colon(lang)}{named}" if named else base
+            return f"{self.name}{colon(lang)}{d.get('name') or ''}".rstrip(": ")
+        if self.kind == "session":
+            return tr(f"timeline.session.{self.name}", lang, id=d.get("id", ""))
+        return str(d.get("text") or self.name)
+
+    def raw(self) -> str:
+        """The command or event as recorded (kind, arguments, status): the
+        tooltip under the translated sentence."""
+        d = self.detail
+        if self.kind != "command":
+            return f"{self.kind} {self.name} {dict(d)}"
+        args = _map(d.get("args"))
+        brief = ", ".join(f"{k}={v}" for k, v in args.items())
+        error = f": {d['error']}" if d.get("error") else ""
+        return f"{self.name}({brief}) → {d.get('status', 'sent')}{error}"
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int | float | str) else 0
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, int | float | str) else 0.0
+
+
+def _map(value: object) -> dict[str, object]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
+def _lookup(decl_for: DeclLookup | None, scene: object) -> SceneDecl | None:
+    if decl_for is None:
+        return None
+    try:
+        return decl_for(None if scene is None else str(scene))
+    except Exception:  # a missing declaration only costs the nice labels
+        log.debug("no declaration for scene %r", scene, exc_info=True)
+        return None
+
+
+def _event_label(decl: SceneDecl | None, name: str, lang: str) -> str:
+    if decl is not None and name:
+        try:
+            return str(decl.event(name).label.get(lang))
+        except (ValueError, KeyError, AttributeError):
+            pass
+    return name.replace("_", " ")
+
+
+def describe_value(spec: ParamSpec | None, value: object, lang: str) -> str:
+    """A parameter value as the therapist sees it: choice labels, on/off,
+    numbers in the language's format with the declared unit."""
+    if spec is None:
+        if isinstance(value, bool):
+            return tr("value.on" if value else "value.off", lang)
+        if isinstance(value, int | float):
+            return fmt_number(value, lang)
+        return str(value)
+    kind = spec.kind.value
+    if kind == "choice":
+        for c in spec.choices:
+            if c.value == value:
+                return str(c.label.get(lang))
+        return str(value)
+    if kind == "bool" or isinstance(value, bool):
+        return tr("value.on" if value else "value.off", lang)
+    try:
+        number = float(str(value)) if kind == "float" else value
+        text = fmt_number(number, lang) if isinstance(number, int | float) else str(value)
+    except ValueError:
+        text = str(value)
+    return f"{text} {spec.unit}" if spec.unit else text
+
+
+def describe_command(
+    kind: str, detail: Detail, lang: str, decl_for: DeclLookup | None = None
+) -> str:
+    """A command line of the timeline as a sentence: the status first (✓ done,
+    ✗ refused with the engine's message, … sent), then what it did, named by
+    the scene declaration's labels (``Distance 2 → 1.9 m (ramp 1.5 s)``)."""
+    args = _map(detail.get("args"))
+    status = str(detail.get("status", "sent"))
+    scene = args.get("scene") if kind == "load_scene" else detail.get("scene")
+    decl = _lookup(decl_for, scene)
+    if kind == "load_scene":
+        name = str(decl.name.get(lang)) if decl is not None else str(args.get("scene", ""))
+        what = tr(
+            "command.load_scene.sent" if status == "sent" else "command.load_scene",
+            lang,
+            scene=name,
+        )
+    elif kind == "set_params":
+        before = _map(detail.get("before"))
+        changes = []
+        for pname, value in _map(args.get("params")).items():
+            spec = None
+            if decl is not None:
+                try:
+                    spec = decl.param(pname)
+                except (ValueError, KeyError):
+                    spec = None
+            label = str(spec.label.get(lang)) if spec is not None else pname
+            new = describe_value(spec, value, lang)
+            if pname in before:
+                old = describe_value(spec, before[pname], lang)
+                if spec is not None and spec.unit and old.endswith(f" {spec.unit}"):
+                    old = old[: -len(spec.unit) - 1]
+                changes.append(f"{label} {old} → {new}")
+            else:
+                changes.append(f"{label} → {new}")
+        ramp = _float(args.get("ramp_s"))
+        joined = ", ".join(changes)
+        what = (
+            tr("command.set_params", lang, changes=joined, ramp=fmt_number(ramp, lang))
+            if ramp > 0
+            else tr("command.set_params.now", lang, changes=joined)
+        )
+    elif kind == "fire":
+        label = _event_label(decl, str(args.get("event", "")), lang)
+        what = tr("command.fire.sent" if status == "sent" else "command.fire", lang, event=label)
+    elif kind in ("pause", "resume", "ask_suds"):
+        what = tr(f"command.{kind}", lang)
+    else:
+        what = tr("command.other", lang, name=kind)
+    if status == "ack":
+        return f"✓ {what}"
+    if status == "error":
+        error = str(detail.get("error") or "")
+        refused = tr("command.refused", lang)
+        return f"✗ {what} — {refused}{colon(lang)}{error}" if error else f"✗ {what} — {refused}"
+    return f"… {what}"
+
+
+class TimelineEvents:
+    def __init__(self) -> None:
+        self.entry: Signal[TimelineEntry] = Signal("timeline")
+        """A line was added."""
+
+
+class Timeline:
+    """The lines of the session now shown (empty before a session)."""
+
+    def __init__(self) -> None:
+        self.entries: list[TimelineEntry] = []
+        self.started_at: float | None = None
+        """Console time the session started (elapsed times count from it)."""
+        self.events = TimelineEvents()
+
+    def elapsed_at(self, t: float) -> float:
+        return 0.0 if self.started_at is None else t - self.started_at
+
+    def reset(self, started_at: float | None) -> None:
+        """A new session (or none): no lines yet; nothing is emitted (the
+        session's own signal tells widgets to redraw)."""
+        self.entries = []
+        self.started_at = started_at
+
+    def add(
+        self, t: float, kind: str, name: str, detail: Detail, record_id: int | None = None
+    ) -> TimelineEntry:
+        entry = TimelineEntry(t, self.elapsed_at(t), kind, name, dict(detail), record_id)
+        self.entries.append(entry)
+        self.events.entry.emit(entry)
+        return entry
+
+    def has(self, kind: str, record_id: int) -> bool:
+        return any(e.kind == kind and e.record_id == record_id for e in self.entries)
+
+    def load(self, record: SessionRecord, session: SessionInfo, steps: list[StepRow]) -> None:
+        """Rebuild the lines of a session from its record (a resumed session)."""
+        sid = session.id
+        t0 = session.started_at
+        self.started_at = t0
+        by_row = {s.id: s for s in steps}
+        entries: list[TimelineEntry] = []
+        for st in steps:
+            entries.append(
+                TimelineEntry(
+                    st.started_at,
+                    st.started_at - t0,
+                    "step",
+                    st.step_key,
+                    {"index": st.step_index, "label": st.label, "scene": st.scene},
+                    st.id,
+                )
+            )
+        for s in record.suds(sid):
+            entries.append(
+                TimelineEntry(
+                    s.t, s.t - t0, "suds", s.source, {"value": s.value, "source": s.source}, s.id
+                )
+            )
+        for r in record.rows("notes", sid):
+            entries.append(
+                TimelineEntry(r["t"], r["t"] - t0, "note", "note", {"text": r["text"]}, r["id"])
+            )
+        for r in record.rows("events", sid):
+            entries.append(
+                TimelineEntry(
+                    r["t"],
+                    r["t"] - t0,
+                    "event",
+                    r["kind"],
+                    {**_loads(r["detail"]), "name": r["name"]},
+                    r["id"],
+                )
+            )
+        for r in record.rows("commands", sid):
+            step_row = by_row.get(r["step_id"])
+            entries.append(
+                TimelineEntry(
+                    r["t"],
+                    r["t"] - t0,
+                    "command",
+                    r["kind"],
+                    {
+                        "args": _loads(r["args"]),
+                        "status": r["status"],
+                        "error": r["error"],
+                        "scene": step_row.scene if step_row is not None else None,
+                    },
+                    r["id"],
+                )
+            )
+        for r in record.rows("link_events", sid):
+            entries.append(
+                TimelineEntry(
+                    r["t"], r["t"] - t0, "link", r["kind"], {"detail": r["detail"]}, r["id"]
+                )
+            )
+        entries.sort(key=lambda e: e.t)
+        self.entries = entries
+
+
+def _loads(text: str | None) -> dict[str, object]:
+    value = json.loads(text) if text else {}
+    return value if isinstance(value, dict) else {"value": value}
