@@ -787,3 +787,85 @@ def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
     model.commands.set_params({"distance": 1.5})
     assert link.sent[-1] == "cmd.set_params"
     assert model.running.current_step.params["distance"] == 1.5
+
+
+# -- state the widgets used to keep, now in the parts -----------------------------------
+
+
+def test_link_state_before_the_first_connection_is_the_clients_and_a_loss_sticks(
+    record: SessionRecord, clock: ManualClock
+) -> None:
+    model = started(record, clock)
+    assert model.link.state is LinkState.CLOSED  # no engine chosen
+    seen: list[LinkState] = []
+    model.link.events.link.connect(seen.append)
+    model.link.on_status(_status("connecting", "tcp://127.0.0.1:1"))
+    model.link.on_status(_status("refused", "not paired"))
+    assert model.link.state is LinkState.REFUSED and not model.link.is_up
+    model.link.on_status(_status("connected", "engine"))
+    model.link.on_status(_status("lost", "no heartbeat"))
+    model.link.on_status(_status("connecting", "retrying"))  # still lost, as the bar says
+    assert model.link.state is LinkState.LOST
+    assert seen == [LinkState.CONNECTING, LinkState.REFUSED, LinkState.CONNECTED, LinkState.LOST]
+    sid = model.running.info.id if model.running.info else 0
+    assert [r["kind"] for r in record.rows("link_events", sid)] == ["up", "lost"]
+
+
+def test_the_fingerprint_confirmation_is_the_links_and_a_new_key_resets_it(
+    record: SessionRecord, clock: ManualClock
+) -> None:
+    model = ConsoleModel(record, clock=clock)
+    shown: list[str | None] = []
+    model.link.events.trust.connect(shown.append)
+    model.link.confirm_fingerprint(True)
+    assert not model.link.fingerprint_confirmed  # nothing to confirm yet
+    model.link.set_trusted_key("ab:cd")
+    model.link.confirm_fingerprint(True)
+    assert model.link.fingerprint_confirmed
+    model.link.set_trusted_key("ab:cd")  # the same key: still confirmed
+    assert model.link.fingerprint_confirmed
+    model.link.set_trusted_key("ef:01")
+    assert not model.link.fingerprint_confirmed
+    model.link.set_trusted_key(None, "no trusted engine key")
+    assert model.link.trust_error == "no trusted engine key"
+    assert shown == [None, "ab:cd", "ab:cd", "ab:cd", "ef:01", None]
+
+
+def test_a_questionnaire_answered_before_the_session_is_recorded_once_it_starts(
+    record: SessionRecord, clock: ManualClock
+) -> None:
+    from palier.protocols.questionnaires import SSQ, score
+
+    model = ConsoleModel(record, clock=clock)
+    model.patient_plan.create_patient("Held-1")
+    model.patient_plan.set_plan(PLAN)
+    warnings: list[str] = []
+    model.clinical.events.warning.connect(warnings.append)
+    model.clinical.hold(score("ssq", {i: 3 for i in SSQ.item_ids}, phase="pre"))
+    assert model.clinical.held is not None
+    with pytest.raises(NoSessionError):
+        model.clinical.record_held()  # nowhere to record it yet: kept
+    assert model.clinical.held is not None
+    info = model.start_session()
+    result = model.clinical.record_held()
+    assert result is not None and model.clinical.held is None
+    [row] = record.rows("questionnaires", info.id)
+    assert (row["name"], row["phase"]) == ("ssq", "pre")
+    assert warnings and "SSQ" in warnings[0]
+    assert model.clinical.record_held() is None  # once
+
+
+def test_the_suggestion_waiting_for_the_therapist_is_the_models(
+    record: SessionRecord, clock: ManualClock
+) -> None:
+    model = started(record, clock)
+    decided: list[int] = []
+    model.progression.events.decided.connect(decided.append)
+    first = model.progression.suggest("next_step", "next?")
+    second = model.progression.suggest("step_down", "back?")
+    assert model.progression.current is not None and model.progression.current.id == second
+    model.progression.decide(first, taken=False)
+    assert model.progression.current is not None and model.progression.current.id == second
+    model.progression.decide(second, taken=True)
+    assert model.progression.current is None and model.progression.pending == {}
+    assert decided == [first, second]

@@ -24,8 +24,10 @@ from palier.therapist_console.app import MainWindow, make_app
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from palier.therapist_console.widgets.common import GuiThread
+from palier.therapist_console.widgets.hierarchy import HierarchyList
 from palier.therapist_console.widgets.mirror_view import MirrorView
 from palier.therapist_console.widgets.scene_controls import NumberControl, SceneControls
+from palier.therapist_console.widgets.setup_page import SetupPage
 from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
 
 
@@ -464,3 +466,62 @@ def test_each_interrupted_session_is_offered(qtbot: Any, tmp_path: Path) -> None
         assert m.running.interrupted_sessions() == []
         assert rec.session(ids[1]).status != "open"
         win.close()
+
+
+def test_setup_page_shows_the_trust_and_the_questionnaire_the_model_holds(
+    qtbot: Any, model: ConsoleModel
+) -> None:
+    from palier.protocols.questionnaires import SSQ, score
+
+    m = model
+    setup = SetupPage(
+        m.language, m.patient_plan, m.running, m.link, m.clinical, lambda _e: None, lambda: None
+    )
+    qtbot.addWidget(setup)
+    assert not setup.confirm_fingerprint.isChecked()
+    m.link.set_trusted_key("ab:cd:ef")
+    assert "ab:cd:ef" in setup.fingerprint.text()
+    m.link.confirm_fingerprint(True)
+    assert setup.confirm_fingerprint.isChecked()
+    setup.confirm_fingerprint.click()  # the therapist unticks: the model follows
+    assert not m.link.fingerprint_confirmed
+    setup.confirm_fingerprint.click()
+    m.link.set_trusted_key("01:23:45")  # another key: to be confirmed again
+    assert not setup.confirm_fingerprint.isChecked()
+    none_yet = setup.questionnaire_state.text()
+    m.clinical.hold(score("ssq", {i: 0 for i in SSQ.item_ids}, phase="pre"))
+    assert (
+        setup.questionnaire_state.text() != none_yet and "SSQ" in setup.questionnaire_state.text()
+    )
+    m.clinical.hold(None)
+    assert setup.questionnaire_state.text() == none_yet
+
+
+def test_hierarchy_shows_the_suggestion_the_model_keeps(qtbot: Any, model: ConsoleModel) -> None:
+    m = model
+    w = HierarchyList(
+        m.language,
+        m.patient_plan,
+        m.running,
+        m.link,
+        m.progression,
+        m.ratings,
+        m.commands,
+        confirm_end_rating=False,
+    )
+    qtbot.addWidget(w)
+    w.show()
+    m.patient_plan.create_patient("P-10")
+    m.patient_plan.set_plan(plan_for("spiders"))
+    m.start_session()
+    sid = m.progression.suggest("next_step", "SUDS fell by half: next step?")
+    assert w.suggestion.isVisible() and w.suggestion_text.text().startswith("SUDS fell")
+    m.progression.decide(sid, taken=False)  # decided elsewhere: the widget follows
+    assert not w.suggestion.isVisible()
+    m.commands.go_to_step(0)
+    m.progression.suggest("next_step", "Again: next step?")
+    w.take.click()  # taken: recorded, and the hierarchy moves on
+    assert m.progression.current is None and not w.suggestion.isVisible()
+    assert m.running.current_step is not None and m.running.current_step.index == 1
+    rows = m.record.rows("suggestions", m.running.info.id if m.running.info else 0)
+    assert [r["taken"] for r in rows] == [0, 1]

@@ -73,12 +73,14 @@ class ClinicalLog:
         self.events.held.emit(result)
 
     def record_held(self) -> Result | None:
-        """Record the held questionnaire into the session just started."""
+        """Record the held questionnaire into the session just started (it is
+        let go only once recorded)."""
         result = self.held
         if result is None:
             return None
-        self.hold(None)
+        self.running.require_open()
         self.record_result(result)
+        self.hold(None)
         return result
 
     def record_result(self, result: Result) -> None:
