@@ -91,7 +91,7 @@ class RunningSession:
         return self.current_step.row.id if self.current_step else None
 
     # -- start, end, resume ----------------------------------------------------------
-    def clear(self) -> None:
+    def _clear(self) -> None:
         self.info = None
         self.current_step = None
         self.step_history = []
@@ -113,7 +113,7 @@ class RunningSession:
         ``events.session``)."""
         patient = self.require_can_start()
         plan = self.patient_plan.plan
-        self.clear()
+        self._clear()
         t = self.clock()
         self.info = self.record.start_session(
             patient.id,
@@ -155,7 +155,7 @@ class RunningSession:
         reloaded from the record. Nothing is announced yet (the other parts
         load their share first; then :meth:`announce`)."""
         info = self.record.resume_session(session_id, t=self.clock())
-        self.clear()
+        self._clear()
         self.patient_plan.restore(
             self.record.patient(info.patient_id), Plan.from_json(info.plan) if info.plan else None
         )
