@@ -27,8 +27,8 @@ from palier.protocols.ladders import Ladder
 from palier.protocols.validate import scene_declaration
 from palier.scenes.api import ParamValue, SceneDecl, SceneError
 from palier.therapist_console.heart_rate import SimulatedHeartRate
-from palier.therapist_console.model import Plan
 from palier.therapist_console.record import SessionRecord
+from palier.therapist_console.session import Plan
 
 SAMPLE_PROTOCOL_ID = "spiders-graded"
 """The shipped protocol the sample session runs (``protocols/library/spiders.toml``)."""

@@ -13,13 +13,13 @@ from palier.protocols.files import library, protocol_by_id
 from palier.protocols.ladders import LadderStore
 from palier.protocols.validate import scene_declaration
 from palier.scenes.api import SceneError
-from palier.therapist_console.model import Plan
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.sample_session import (
     SAMPLE_PROTOCOL_ID,
     checked_params,
     write_sample_session,
 )
+from palier.therapist_console.session import Plan
 
 
 @pytest.fixture(scope="module")

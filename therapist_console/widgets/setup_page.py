@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.protocols.ladders import Ladder
 from palier.protocols.files import installed
+from palier.protocols.ladders import Ladder
 from palier.protocols.model import Protocol
 from palier.protocols.questionnaires import Result
 from palier.therapist_console.i18n import error_text, tr
