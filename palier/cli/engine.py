@@ -50,7 +50,8 @@ def register(sub: Any) -> None:
         metavar="tcp://HOST:PORT",
         help="serve consoles here (default tcp://127.0.0.1:7770, loopback only; use the "
         "headset PC's LAN address to reach another machine; port 0: any free port). "
-        "Telemetry uses PORT+1.",
+        "Telemetry uses PORT+1, or with port 0 another free port; the ready line "
+        "prints both.",
     )
     link.add_argument(
         "--keys",

@@ -509,7 +509,9 @@ class Pong(Reply):
 class StateFields(Message):
     seq: int = wire(SEQ, "state sequence number; +1 on every change, restarts with `instance`")
     instance: str = wire(INSTANCE, "engine instance (see `rep.hello`)")
-    frame: int = wire(FRAME, "engine frame of this state")
+    frame: int = wire(
+        FRAME, "engine frame of the last change (in `rep.state` too, not the request's)"
+    )
     t_engine: float = wire(T_ENGINE, "engine monotonic clock of this state", "s")
     scene: str = wire(SCENE_ID, "exposure scene (kept while paused)")
     showing: str = wire(
@@ -574,7 +576,8 @@ class EventsReply(Reply):
     id: int = _id_field()
     instance: str = wire(INSTANCE, "engine instance")
     events: tuple[ClinicalEvent, ...] = wire(
-        Array(Nested("tel.event"), 256), "pending events in sequence order"
+        Array(Nested("tel.event"), 256),
+        "pending events in sequence order, each with the fields of `tel.event` except `v`",
     )
     more: bool = wire(Bool(), "more are pending: ask again after acknowledging these")
 
