@@ -253,13 +253,14 @@ class Engine:
         self._hide(scene)  # drawn once, unseen, by the warm-up that follows
         return scene
 
-    def warm_up(self) -> None:
-        """Draw the whole scene graph once, unseen, hidden parts included
-        (``engine.warmup``): what a later frame shows for the first time is
-        compiled and uploaded now, in load time, never on that frame. Called
-        after the engine starts, after each scene load, and by the patient
-        panels and the mirror when they are made."""
-        self.warm.run(self.base.render)
+    def warm_up(self, root: Any = None) -> None:
+        """Draw ``root`` (default: the whole scene graph) once, unseen, hidden
+        parts included (``engine.warmup``): what a later frame shows for the
+        first time is compiled and uploaded now, in load time, never on that
+        frame. Called after the engine starts (everything), after each scene
+        load (the new scene), and by the patient panels and the mirror when
+        they are made (everything: a new kind of buffer, or new panels)."""
+        self.warm.run(self.base.render if root is None else root)
 
     @staticmethod
     def _hide(scene: Scene) -> None:
@@ -299,7 +300,7 @@ class Engine:
             self._pending_swap, self._swap_kind = None, ""
             self.fader.fade_in(FADE_IN_S)
         if warm:
-            self.warm_up()
+            self.warm_up(new.root)
         return new
 
     def set_params(self, values: Mapping[str, object], ramp_s: float | None = None) -> None:

@@ -34,7 +34,7 @@ from panda3d.core import (
 
 log = logging.getLogger(__name__)
 
-WARM_SIZE = (256, 144)
+WARM_SIZE = (64, 36)
 """Warm-up buffer size: what is compiled or uploaded does not depend on it."""
 
 
@@ -102,8 +102,6 @@ class WarmUp:
         try:
             for out, _ in active:
                 out.setActive(out in self._buffers)
-            self.base.graphicsEngine.renderFrame()
-            # A second frame: double-buffered outputs finish the first here.
             self.base.graphicsEngine.renderFrame()
         finally:
             for out, was in active:
