@@ -28,6 +28,7 @@ from panda3d.core import (
     unloadPrcFile,
 )
 
+from palier.core.i18n import N_
 from palier.engine import BACKENDS
 
 if TYPE_CHECKING:
@@ -62,24 +63,14 @@ def bind_patient_keys(base: Any, emit: Callable[[str, float], None]) -> None:
         base.accept(event, emit, [kind, value])
 
 
-DESKTOP_HELP = {
-    "en": (
-        "Desktop simulation: the keyboard and mouse stand in for the headset\n"
-        "  Mouse (hold right button or press Tab to lock): look around\n"
-        "  W A S D: step around   R / F: stand up / sit down\n"
-        "  Space (hold): reach the right hand forward\n"
-        "  Left / Right arrows or mouse wheel: move a rating   Enter or click: confirm\n"
-        "  Backspace: patient stop   F1: this help   Esc: quit"
-    ),
-    "fr": (
-        "Simulation sur écran : clavier et souris remplacent le casque\n"
-        "  Souris (bouton droit maintenu, ou Tab pour verrouiller) : regarder\n"
-        "  Z Q S D / W A S D : se déplacer   R / F : se lever / s'asseoir\n"
-        "  Espace (maintenu) : tendre la main droite\n"
-        "  Flèches gauche / droite ou molette : régler une note   Entrée ou clic : valider\n"
-        "  Retour arrière : arrêt demandé par le patient   F1 : aide   Échap : quitter"
-    ),
-}
+DESKTOP_HELP = N_(
+    "Desktop simulation: the keyboard and mouse stand in for the headset\n"
+    "  Mouse (hold right button or press Tab to lock): look around\n"
+    "  W A S D: step around   R / F: stand up / sit down\n"
+    "  Space (hold): reach the right hand forward\n"
+    "  Left / Right arrows or mouse wheel: move a rating   Enter or click: confirm\n"
+    "  Backspace: patient stop   F1: this help   Esc: quit"
+)
 
 
 class BackendError(RuntimeError):
@@ -242,7 +233,7 @@ class DesktopBackend(DisplayBackend):
         super().attach(engine)
         base = engine.base
         self.help_node = OnscreenText(
-            text=DESKTOP_HELP.get(engine.language, DESKTOP_HELP["en"]),
+            text=DESKTOP_HELP.get(engine.language),
             parent=base.a2dTopLeft,
             pos=(0.05, -0.08),
             scale=0.045,

@@ -40,6 +40,7 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
+from palier.core.i18n import LANGUAGES, N_, language_from_locale_name
 from palier.protocols.measures import SUDS_MAX, SUDS_MIN, suds_anchor_labels
 from palier.scenes.procedural import GeomBuilder
 
@@ -94,20 +95,16 @@ FONT_DIRS = (
     "C:/Windows/Fonts",
 )
 
-TITLES = {
-    "en": "How anxious do you feel right now? (0-100)",
-    "fr": "Quel est votre niveau d'anxiété en ce moment\u00a0? (0-100)",
-}
-# \1key\1...\2 marks a control's name (drawn bright and bold).
+TITLE = N_("How anxious do you feel right now? (0-100)")
+# TRANSLATORS: {k}...{e} mark a control's name (drawn bright and bold in the headset);
+# keep them around the same words.
 HINTS = {
-    ("en", "keyboard"): "\1key\1\u2190 \u2192\2 / \1key\1wheel\2  move      "
-    "\1key\1Enter\2 / \1key\1click\2  send",
-    ("fr", "keyboard"): "\1key\1\u2190 \u2192\2 / \1key\1molette\2  déplacer      "
-    "\1key\1Entrée\2 / \1key\1clic\2  envoyer",
-    ("en", "controller"): "\1key\1Thumbstick\2  move the marker      \1key\1Trigger\2  send",
-    ("fr", "controller"): "\1key\1Joystick\2  déplacer le curseur      \1key\1Gâchette\2  envoyer",
+    "keyboard": N_("{k}← →{e} / {k}wheel{e}  move      {k}Enter{e} / {k}click{e}  send"),
+    "controller": N_("{k}Thumbstick{e}  move the marker      {k}Trigger{e}  send"),
 }
-THANKS = {"en": "Thank you", "fr": "Merci"}
+KEY_MARKS = {"k": "\1key\1", "e": "\2"}
+"""Panda3D text properties: ``\1key\1...\2`` draws a control's name in the "key" style."""
+THANKS = N_("Thank you")
 
 
 class PatientUIError(ValueError):
@@ -115,7 +112,7 @@ class PatientUIError(ValueError):
 
 
 def _lang(language: str) -> str:
-    return "fr" if language.lower().startswith("fr") else "en"
+    return language_from_locale_name(language)
 
 
 def find_font(bold: bool = False) -> str | None:
@@ -495,10 +492,10 @@ class PatientUI:
         for (tn, _np), (_v, label) in zip(self._anchors, suds_anchor_labels(lang), strict=True):
             tn.setText(label)
         kind = "controller" if self.engine.backend.name == "openxr" else "keyboard"
-        self._hint_text = HINTS[(lang, kind)]
+        self._hint_text = HINTS[kind].format(**KEY_MARKS).get(lang)
 
     def _set_title(self, prompt: str | None) -> None:
-        _retext(self._title, prompt.strip() if prompt and prompt.strip() else TITLES[self._lang])
+        _retext(self._title, prompt.strip() if prompt and prompt.strip() else TITLE.get(self._lang))
         balance_wrap(self._title, (SUDS_W - 0.14) / 0.052)
         # The first line's baseline is fixed: a second line grows downward
         # into the space kept free above the number.
@@ -645,7 +642,7 @@ class PatientUI:
             rid, answer = self.suds_pending, self.value
             self.suds_pending = None
             self._last_answer = answer
-            _retext(self._hint, THANKS[self._lang], ACCENT)
+            _retext(self._hint, THANKS.get(self._lang), ACCENT)
             self._hint_np.setScale(0.048)
             self._thanks_left = THANKS_S
             if self.on_suds is not None:
@@ -716,7 +713,7 @@ if __name__ == "__main__":
 
     ap = argparse.ArgumentParser(description="Render the SUDS rating panel to a PNG.")
     ap.add_argument("path")
-    ap.add_argument("--language", default="en", choices=("en", "fr"))
+    ap.add_argument("--language", default="en", choices=LANGUAGES)
     ap.add_argument("--value", type=int, default=65)
     ap.add_argument("--message", default=None, help="also show this message above the panel")
     ap.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT")

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from palier.scenes.api import Text
+from palier.core.i18n import N_, Message, _, ngettext
 
 BehaviourKind = Literal["ritual", "safety_behaviour"]
-BEHAVIOUR_LABELS: dict[str, Text] = {
-    "ritual": Text(en="ritual", fr="rituel"),
-    "safety_behaviour": Text(en="safety behaviour", fr="comportement de sécurité"),
+BEHAVIOUR_LABELS: dict[str, Message] = {
+    "ritual": N_("ritual"),
+    "safety_behaviour": N_("safety behaviour"),
 }
 
 
@@ -84,36 +84,51 @@ class ErpSummary:
         return self.resisted / total if total else None
 
     def lines(self, lang: str) -> list[str]:
-        fr = lang == "fr"
         out: list[str] = []
         if self.urges:
             out.append(
-                f"Envies de ritualiser : {self.urges} notées, première {self.urge_first}, pic "
-                f"{self.urge_peak}, dernière {self.urge_last} (0-100)."
-                if fr
-                else f"Urges to ritualise: {self.urges} rated, first {self.urge_first}, peak "
-                f"{self.urge_peak}, last {self.urge_last} (0-100)."
+                ngettext(
+                    "Urges to ritualise: {n} rated, first {first}, peak {peak}, last {last} "
+                    "(0-100).",
+                    "Urges to ritualise: {n} rated, first {first}, peak {peak}, last {last} "
+                    "(0-100).",
+                    self.urges,
+                    lang,
+                    first=self.urge_first,
+                    peak=self.urge_peak,
+                    last=self.urge_last,
+                )
             )
         else:
-            out.append("Envies de ritualiser : aucune notée." if fr else "Urges: none rated.")
+            out.append(_("Urges: none rated.", lang))
         total = self.resisted + self.performed
         if total:
             pct = round(100 * self.resisted / total)
             out.append(
-                f"Rituels et comportements de sécurité : {self.resisted} résistés sur "
-                f"{total} ({pct} %)."
-                if fr
-                else f"Rituals and safety behaviours: {self.resisted} of {total} resisted ({pct}%)."
+                ngettext(
+                    "Rituals and safety behaviours: {n} of {total} resisted ({pct}%).",
+                    "Rituals and safety behaviours: {n} of {total} resisted ({pct}%).",
+                    self.resisted,
+                    lang,
+                    total=total,
+                    pct=pct,
+                )
             )
             for b in self.behaviours:
                 label = BEHAVIOUR_LABELS[b.kind].get(lang)
                 out.append(
-                    f"  {b.what} ({label}) : {b.resisted} résisté(s), {b.performed} fait(s)"
-                    if fr
-                    else f"  {b.what} ({label}): {b.resisted} resisted, {b.performed} done"
+                    "  "
+                    + _(
+                        "{what} ({label}): {resisted} resisted, {performed} done",
+                        lang,
+                        what=b.what,
+                        label=label,
+                        resisted=b.resisted,
+                        performed=b.performed,
+                    )
                 )
         else:
-            out.append("Rituels : aucun noté." if fr else "Rituals: none logged.")
+            out.append(_("Rituals: none logged.", lang))
         return out
 
 

@@ -9,21 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from palier.core.i18n import Message, lazy_pgettext
+
 SUDS_MIN = 0
 SUDS_MAX = 100
 
-SUDS_ANCHORS: tuple[tuple[int, str, str], ...] = (
-    # value, English, French
-    (0, "none", "aucune"),
-    (25, "mild", "légère"),
-    (50, "significant", "notable"),
-    (75, "high", "élevée"),
-    (100, "extreme", "extrême"),
+# TRANSLATORS: words under the SUDS scale (0-100): how much distress (French: l'anxiété,
+# feminine).
+SUDS_ANCHORS: tuple[tuple[int, Message], ...] = (
+    (0, lazy_pgettext("SUDS anchor (distress)", "none")),
+    (25, lazy_pgettext("SUDS anchor (distress)", "mild")),
+    (50, lazy_pgettext("SUDS anchor (distress)", "significant")),
+    (75, lazy_pgettext("SUDS anchor (distress)", "high")),
+    (100, lazy_pgettext("SUDS anchor (distress)", "extreme")),
 )
 
 
 def suds_anchor_labels(lang: str) -> list[tuple[int, str]]:
-    return [(v, fr if lang == "fr" else en) for v, en, fr in SUDS_ANCHORS]
+    return [(v, label.get(lang)) for v, label in SUDS_ANCHORS]
 
 
 class SudsError(ValueError):

@@ -23,8 +23,9 @@ Two switchable modes (``ProgressionSettings.mode``):
   waiting for SUDS to fall. Below that it suggests testing the expectation
   again, longer or without safety behaviours.
 
-Each :class:`Suggestion` carries fr/en text and a JSON-ready ``detail``; the
-console records it with the therapist's decision (taken or not).
+Each :class:`Suggestion` carries its text (a message, shown in any language)
+and a JSON-ready ``detail``; the console records it with the therapist's
+decision (taken or not).
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from palier.core.i18n import LANGUAGES, N_, Localized, Message, Text, lazy_ngettext, percent
 from palier.protocols.measures import StepMeasures, SudsPoint, step_measures, validate_suds
 from palier.protocols.model import ProgressionSettings, Step
-from palier.scenes.api import ParamKind, ParamValue, SceneDecl, Text
+from palier.scenes.api import ParamKind, ParamValue, SceneDecl
 
 
 class ProgressionError(ValueError):
@@ -48,7 +50,7 @@ class Suggestion:
     """``habituation.step_up``, ``habituation.step_down``, ``inhibitory.ask_expectancy``,
     ``inhibitory.vary`` or ``inhibitory.test_again``."""
     step_id: str
-    text: Text
+    text: Localized
     t: float | None = None
     """Time of the rating (or expectancy) that triggered it."""
     detail: Mapping[str, Any] = field(default_factory=dict)
@@ -61,13 +63,8 @@ class Suggestion:
         return self.text.get(lang)
 
 
-def _duration_note(elapsed_s: float | None, min_duration_min: float | None) -> tuple[str, str]:
-    if elapsed_s is None or min_duration_min is None or elapsed_s >= min_duration_min * 60:
-        return "", ""
-    return (
-        f" (the step's suggested minimum of {min_duration_min:g} min is not reached yet)",
-        f" (la durée minimale conseillée de {min_duration_min:g} min n'est pas encore atteinte)",
-    )
+def _too_early(elapsed_s: float | None, min_duration_min: float | None) -> bool:
+    return not (elapsed_s is None or min_duration_min is None or elapsed_s >= min_duration_min * 60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,32 +126,56 @@ class HabituationRule:
             return Suggestion(
                 "habituation.step_down",
                 step_id,
-                Text(
-                    en=f"SUDS has stayed at {s.step_down_at} or above on {down_run} ratings "
-                    f"in a row (last {last.value}): consider stepping down or slowing "
-                    "the pace.",
-                    fr=f"Le SUDS est resté à {s.step_down_at} ou plus sur {down_run} "
-                    f"évaluations de suite (dernière : {last.value}) : envisager de "
-                    "redescendre d'une étape ou de ralentir.",
+                lazy_ngettext(
+                    "SUDS has stayed at {at} or above on {n} rating in a row (last "
+                    "{last}): consider stepping down or slowing the pace.",
+                    "SUDS has stayed at {at} or above on {n} ratings in a row (last "
+                    "{last}): consider stepping down or slowing the pace.",
+                    down_run,
+                    at=s.step_down_at,
+                    last=last.value,
                 ),
                 last.t,
                 detail,
             )
         if up_run >= s.consecutive:
             pct = round(100 * (peak - last.value) / peak)
-            en_note, fr_note = _duration_note(elapsed_s, min_duration_min)
+            facts = {
+                "pct": percent(pct),
+                "peak": peak,
+                "threshold": s.threshold,
+                "last": last.value,
+            }
+            text = (
+                lazy_ngettext(
+                    "SUDS has fallen {pct} from its peak of {peak} and stayed at {threshold} "
+                    "or below on {n} rating in a row (last {last}): the next step can be "
+                    "considered (the step's suggested minimum of {minimum:g} min is not "
+                    "reached yet).",
+                    "SUDS has fallen {pct} from its peak of {peak} and stayed at {threshold} "
+                    "or below on {n} ratings in a row (last {last}): the next step can be "
+                    "considered (the step's suggested minimum of {minimum:g} min is not "
+                    "reached yet).",
+                    up_run,
+                    minimum=min_duration_min,
+                    **facts,
+                )
+                if _too_early(elapsed_s, min_duration_min)
+                else lazy_ngettext(
+                    "SUDS has fallen {pct} from its peak of {peak} and stayed at {threshold} "
+                    "or below on {n} rating in a row (last {last}): the next step can be "
+                    "considered.",
+                    "SUDS has fallen {pct} from its peak of {peak} and stayed at {threshold} "
+                    "or below on {n} ratings in a row (last {last}): the next step can be "
+                    "considered.",
+                    up_run,
+                    **facts,
+                )
+            )
             return Suggestion(
                 "habituation.step_up",
                 step_id,
-                Text(
-                    en=f"SUDS has fallen {pct}% from its peak of {peak} and stayed at "
-                    f"{s.threshold} or below on {up_run} ratings in a row (last "
-                    f"{last.value}): the next step can be considered{en_note}.",
-                    fr=f"Le SUDS a baissé de {pct} % depuis son pic de {peak} et reste à "
-                    f"{s.threshold} ou moins sur {up_run} évaluations de suite "
-                    f"(dernière : {last.value}) : l'étape suivante peut être "
-                    f"envisagée{fr_note}.",
-                ),
+                text,
                 last.t,
                 {**detail, "fall_percent": pct},
             )
@@ -336,11 +357,9 @@ class InhibitoryLearningRule:
         return Suggestion(
             "inhibitory.ask_expectancy",
             step.id,
-            Text(
-                en="Before this step: ask what the patient fears will happen, and how likely "
-                "it feels (0-100%).",
-                fr="Avant cette étape : demander au patient ce qu'il craint qu'il arrive, et "
-                "à quel point cela lui semble probable (0-100 %).",
+            N_(
+                "Before this step: ask what the patient fears will happen, and how likely "
+                "it feels (0-100%)."
             ),
         )
 
@@ -352,18 +371,27 @@ class InhibitoryLearningRule:
             )
         assert expectancy.belief_change is not None and expectancy.violation is not None
         change = expectancy.belief_change
-        happened_en = "it happened" if expectancy.occurred else "it did not happen"
-        happened_fr = "c'est arrivé" if expectancy.occurred else "ce n'est pas arrivé"
-        report_en = (
-            f'Expected "{expectancy.feared_outcome}" at {expectancy.likelihood_before}%;'
-            f" {happened_en}; now {expectancy.likelihood_after}% (belief "
-            f"{'down' if change >= 0 else 'up'} {abs(change)} points)."
-        )
-        report_fr = (
-            f"Attente « {expectancy.feared_outcome} » à "
-            f"{expectancy.likelihood_before} % ; {happened_fr} ; maintenant "
-            f"{expectancy.likelihood_after} % (croyance en "
-            f"{'baisse' if change >= 0 else 'hausse'} de {abs(change)} points)."
+        facts = {
+            "fear": expectancy.feared_outcome,
+            "before": expectancy.likelihood_before,
+            "happened": N_("it happened") if expectancy.occurred else N_("it did not happen"),
+            "after": expectancy.likelihood_after,
+        }
+        report = (
+            lazy_ngettext(
+                'Expected "{fear}" at {before}%; {happened}; now {after}% (belief down {n} point).',
+                'Expected "{fear}" at {before}%; {happened}; now {after}% (belief down {n} '
+                "points).",
+                change,
+                **facts,
+            )
+            if change >= 0
+            else lazy_ngettext(
+                'Expected "{fear}" at {before}%; {happened}; now {after}% (belief up {n} point).',
+                'Expected "{fear}" at {before}%; {happened}; now {after}% (belief up {n} points).',
+                -change,
+                **facts,
+            )
         )
         detail: dict[str, Any] = {
             "violation": expectancy.violation,
@@ -374,45 +402,49 @@ class InhibitoryLearningRule:
             return Suggestion(
                 "inhibitory.test_again",
                 step.id,
-                Text(
-                    en=report_en + " The expectation barely changed: test it again, longer or "
-                    "without safety behaviours, before varying.",
-                    fr=report_fr + " L'attente a peu changé : la remettre à l'épreuve, plus "
-                    "longtemps ou sans comportements de sécurité, avant de varier.",
+                _report_and_advice(
+                    report,
+                    N_(
+                        "The expectation barely changed: test it again, longer or without "
+                        "safety behaviours, before varying."
+                    ),
                 ),
                 expectancy.t_after,
                 detail,
             )
         variant = variant_preset(step, decl)
         if variant is None:
-            var_en = " Vary the context of the next exposure rather than waiting for habituation."
-            var_fr = (
-                " Varier le contexte de la prochaine exposition plutôt qu'attendre l'habituation."
+            advice = N_(
+                "Vary the context of the next exposure rather than waiting for habituation."
             )
         else:
             name, value = variant
             spec = decl.param(name)
-            label_en = label_fr = str(value)
+            shown: Localized = Text(str(value))
             for c in spec.choices:
                 if c.value == value:
-                    label_en, label_fr = c.label.en, c.label.fr
-            var_en = (
-                f" Rather than waiting for habituation, vary the exposure: e.g. the same "
-                f"step with {spec.label.en.lower()} = {label_en}, or another step."
-            )
-            var_fr = (
-                f" Plutôt qu'attendre l'habituation, varier l'exposition : par exemple la "
-                f"même étape avec {spec.label.fr.lower()} = {label_fr}, ou une autre "
-                "étape."
+                    shown = c.label
+            # The parameter's label in lower case, in each language.
+            param = Text.from_dict({lang: spec.label.get(lang).lower() for lang in LANGUAGES})
+            advice = N_(
+                "Rather than waiting for habituation, vary the exposure: e.g. the same step "
+                "with {param} = {value}, or another step.",
+                param=param,
+                value=shown,
             )
             detail["variant"] = {name: value}
         return Suggestion(
             "inhibitory.vary",
             step.id,
-            Text(en=report_en + var_en, fr=report_fr + var_fr),
+            _report_and_advice(report, advice),
             expectancy.t_after,
             detail,
         )
+
+
+def _report_and_advice(report: Message, advice: Message) -> Message:
+    # TRANSLATORS: what the expectancy test showed, then what to do next.
+    return N_("{report} {advice}", report=report, advice=advice)
 
 
 def measures_of(points: Sequence[SudsPoint | None]) -> StepMeasures | None:

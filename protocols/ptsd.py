@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from palier.core.i18n import Localized, _, colon
 from palier.protocols.measures import validate_suds
-from palier.scenes.api import Text
 
 DEFAULT_WINDOW_S = 60.0
 """An event more than this before a hotspot is not taken as its cue."""
@@ -36,7 +36,7 @@ class FiredEvent:
 
     t: float
     name: str
-    label: Text | None = None
+    label: Localized | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +47,18 @@ class AlignedHotspot:
     lag_s: float | None
 
     def line(self, lang: str, t0: float = 0.0) -> str:
-        fr = lang == "fr"
         m, s = divmod(max(0, round(self.hotspot.t - t0)), 60)
-        text = f"{m:02d}:{s:02d} " + ("point chaud" if fr else "hotspot")
+        text = f"{m:02d}:{s:02d} " + _("hotspot", lang)
         if self.hotspot.suds is not None:
             text += f" (SUDS {self.hotspot.suds})"
         if self.cue is not None and self.lag_s is not None:
             name = self.cue.label.get(lang) if self.cue.label else self.cue.name
-            text += (
-                f", {self.lag_s:.0f} s après « {name} »"
-                if fr
-                else f", {self.lag_s:.0f} s after '{name}'"
-            )
+            # TRANSLATORS: after a hotspot's time: how long after which scene event.
+            text += _(", {lag:.0f} s after '{name}'", lang, lag=self.lag_s, name=name)
         else:
-            text += ", sans événement juste avant" if fr else ", no event just before"
+            text += _(", no event just before", lang)
         if self.hotspot.note:
-            text += f" : {self.hotspot.note}" if fr else f": {self.hotspot.note}"
+            text += colon(lang) + self.hotspot.note
         return text
 
 

@@ -29,7 +29,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from palier.scenes.api import Text
+from palier.core.i18n import N_, Localized, Message, colon, lazy_pgettext
+
+PHASES = {
+    "pre": lazy_pgettext("questionnaire phase", "before"),
+    "post": lazy_pgettext("questionnaire phase", "after"),
+}
+"""When a questionnaire is given, as its title says it."""
 
 
 class QuestionnaireError(ValueError):
@@ -39,8 +45,8 @@ class QuestionnaireError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Item:
     id: str
-    text: Text
-    anchors: tuple[Text, Text] | None = None
+    text: Localized
+    anchors: tuple[Localized, Localized] | None = None
     """Labels of the lowest and highest answer when they differ per item (IPQ)."""
     reversed: bool = False
 
@@ -51,7 +57,7 @@ class Result:
     phase: str
     answers: Mapping[str, int]
     scores: Mapping[str, float]
-    warning: Text | None = None
+    warning: Localized | None = None
 
     def record_scores(self) -> dict[str, Any]:
         """What the session record stores in ``scores`` (JSON)."""
@@ -64,12 +70,8 @@ class Result:
         q = QUESTIONNAIRES[self.questionnaire]
         names = q.score_labels
         parts = ", ".join(f"{names[k].get(lang)} {v:g}" for k, v in self.scores.items())
-        phase = {"pre": Text("before", "avant"), "post": Text("after", "après")}[self.phase]
-        out = [
-            f"{q.short.get(lang)} ({phase.get(lang)}) : {parts}"
-            if lang == "fr"
-            else f"{q.short.get(lang)} ({phase.get(lang)}): {parts}"
-        ]
+        phase = PHASES[self.phase]
+        out = [f"{q.short.get(lang)} ({phase.get(lang)}){colon(lang)}{parts}"]
         if self.warning is not None:
             out.append("⚠ " + self.warning.get(lang))
         return out
@@ -78,17 +80,17 @@ class Result:
 @dataclass(frozen=True, slots=True)
 class Questionnaire:
     id: str
-    name: Text
-    short: Text
-    instructions: Text
+    name: Localized
+    short: Localized
+    instructions: Localized
     items: tuple[Item, ...]
     scale_min: int
     scale_max: int
-    scale_labels: tuple[Text, ...] = ()
+    scale_labels: tuple[Localized, ...] = ()
     """One label per answer value (SSQ); empty when items carry anchors (IPQ)."""
     phases: tuple[str, ...] = ("post",)
     reference: str = ""
-    score_labels: Mapping[str, Text] = field(default_factory=dict)
+    score_labels: Mapping[str, Localized] = field(default_factory=dict)
 
     @property
     def item_ids(self) -> list[str]:
@@ -147,50 +149,47 @@ A convention, not a diagnostic cut-off: Kennedy's group rated simulators with
 a mean total above 20 as "bad" (Stanney, Kennedy & Drexler 1997). Configurable."""
 
 _SSQ_ITEMS = (
-    ("general_discomfort", "General discomfort", "Inconfort général"),
-    ("fatigue", "Fatigue", "Fatigue"),
-    ("headache", "Headache", "Mal de tête"),
-    ("eyestrain", "Eye strain", "Fatigue des yeux"),
-    ("difficulty_focusing", "Difficulty focusing", "Difficulté à faire la mise au point"),
-    ("salivation", "Increased salivation", "Augmentation de la salivation"),
-    ("sweating", "Sweating", "Transpiration"),
-    ("nausea", "Nausea", "Nausée"),
-    ("difficulty_concentrating", "Difficulty concentrating", "Difficulté à se concentrer"),
-    ("fullness_of_head", "Fullness of head", "Impression de lourdeur dans la tête"),
-    ("blurred_vision", "Blurred vision", "Vision embrouillée"),
-    ("dizzy_eyes_open", "Dizziness with eyes open", "Étourdissements les yeux ouverts"),
-    ("dizzy_eyes_closed", "Dizziness with eyes closed", "Étourdissements les yeux fermés"),
-    ("vertigo", "Vertigo", "Vertiges"),
-    ("stomach_awareness", "Stomach awareness", "Conscience de l'estomac"),
-    ("burping", "Burping", "Rots"),
+    ("general_discomfort", N_("General discomfort")),
+    ("fatigue", N_("Fatigue")),
+    ("headache", N_("Headache")),
+    ("eyestrain", N_("Eye strain")),
+    ("difficulty_focusing", N_("Difficulty focusing")),
+    ("salivation", N_("Increased salivation")),
+    ("sweating", N_("Sweating")),
+    ("nausea", N_("Nausea")),
+    ("difficulty_concentrating", N_("Difficulty concentrating")),
+    ("fullness_of_head", N_("Fullness of head")),
+    ("blurred_vision", N_("Blurred vision")),
+    ("dizzy_eyes_open", N_("Dizziness with eyes open")),
+    ("dizzy_eyes_closed", N_("Dizziness with eyes closed")),
+    ("vertigo", N_("Vertigo")),
+    ("stomach_awareness", N_("Stomach awareness")),
+    ("burping", N_("Burping")),
 )
 
 SSQ = Questionnaire(
     id="ssq",
-    name=Text(en="Simulator Sickness Questionnaire", fr="Questionnaire sur les cybermalaises"),
-    short=Text(en="SSQ", fr="SSQ"),
-    instructions=Text(
-        en="Rate how much each symptom affects you right now.",
-        fr="Indiquez à quel point chaque symptôme vous affecte en ce moment.",
-    ),
-    items=tuple(Item(i, Text(en=en, fr=fr)) for i, en, fr in _SSQ_ITEMS),
+    name=N_("Simulator Sickness Questionnaire"),
+    short=N_("SSQ"),
+    instructions=N_("Rate how much each symptom affects you right now."),
+    items=tuple(Item(i, text) for i, text in _SSQ_ITEMS),
     scale_min=0,
     scale_max=3,
     scale_labels=(
-        Text("None", "Pas du tout"),
-        Text("Slight", "Un peu"),
-        Text("Moderate", "Modérément"),
-        Text("Severe", "Sévèrement"),
+        lazy_pgettext("SSQ answer", "None"),
+        lazy_pgettext("SSQ answer", "Slight"),
+        lazy_pgettext("SSQ answer", "Moderate"),
+        lazy_pgettext("SSQ answer", "Severe"),
     ),
     phases=("pre", "post"),
     reference="Kennedy RS, Lane NE, Berbaum KS, Lilienthal MG (1993). Simulator Sickness "
     "Questionnaire: an enhanced method for quantifying simulator sickness. Int J "
     "Aviat Psychol 3(3):203-220.",
     score_labels={
-        "nausea": Text("nausea", "nausée"),
-        "oculomotor": Text("oculomotor", "oculomoteur"),
-        "disorientation": Text("disorientation", "désorientation"),
-        "total": Text("total", "total"),
+        "nausea": N_("nausea"),
+        "oculomotor": N_("oculomotor"),
+        "disorientation": N_("disorientation"),
+        "total": N_("total"),
     },
 )
 
@@ -210,24 +209,22 @@ def score_ssq(
     raw = {name: sum(values[n - 1] for n in items) for name, items in SSQ_SUBSCALES.items()}
     scores = {name: round(raw[name] * w, 2) for name, w in SSQ_WEIGHTS.items()}
     scores["total"] = round(sum(raw.values()) * SSQ_TOTAL_WEIGHT, 2)
-    warning = None
+    warning: Message | None = None
     if scores["total"] > threshold:
         if phase == "post":
-            warning = Text(
-                en=f"Cybersickness: SSQ total {scores['total']:g} after the session is above "
-                f"{threshold:g}. Check on the patient before they leave; shorten or adapt "
+            warning = N_(
+                "Cybersickness: SSQ total {total:g} after the session is above "
+                "{threshold:g}. Check on the patient before they leave; shorten or adapt "
                 "the next session.",
-                fr=f"Cybermalaise : total SSQ de {scores['total']:g} après la séance, au-dessus "
-                f"de {threshold:g}. Vérifier l'état du patient avant son départ ; raccourcir "
-                "ou adapter la prochaine séance.",
+                total=scores["total"],
+                threshold=threshold,
             )
         else:
-            warning = Text(
-                en=f"SSQ total {scores['total']:g} before the session is above {threshold:g}: "
+            warning = N_(
+                "SSQ total {total:g} before the session is above {threshold:g}: "
                 "the patient already has symptoms; consider a shorter session.",
-                fr=f"Total SSQ de {scores['total']:g} avant la séance, au-dessus de "
-                f"{threshold:g} : le patient a déjà des symptômes ; envisager une séance "
-                "plus courte.",
+                total=scores["total"],
+                threshold=threshold,
             )
     return Result("ssq", phase, a, scores, warning)
 
@@ -243,160 +240,112 @@ IPQ_SUBSCALES: dict[str, tuple[str, ...]] = {
 IPQ_REVERSED = ("SP2", "INV3", "REAL1")
 
 _FULLY = (
-    Text("fully disagree", "pas du tout d'accord"),
-    Text("fully agree", "tout à fait d'accord"),
+    N_("fully disagree"),
+    N_("fully agree"),
 )
 
 IPQ = Questionnaire(
     id="ipq",
-    name=Text(en="igroup Presence Questionnaire", fr="Questionnaire de présence igroup"),
-    short=Text(en="IPQ", fr="IPQ"),
-    instructions=Text(
-        en="Think of the virtual environment you have just left. For each statement, choose "
-        "the point between the two ends that fits your experience best.",
-        fr="Pensez à l'environnement virtuel que vous venez de quitter. Pour chaque énoncé, "
-        "choisissez le point entre les deux extrêmes qui correspond le mieux à votre "
-        "expérience.",
+    name=N_("igroup Presence Questionnaire"),
+    short=N_("IPQ"),
+    instructions=N_(
+        "Think of the virtual environment you have just left. For each "
+        "statement, choose the point between the two ends that fits your "
+        "experience best."
     ),
     items=(
         Item(
             "G1",
-            Text(
-                en='In the computer-generated world I had a sense of "being there".',
-                fr="Dans le monde généré par ordinateur, j'avais le sentiment d'« y être ».",
-            ),
-            (Text("not at all", "pas du tout"), Text("very much", "tout à fait")),
+            N_('In the computer-generated world I had a sense of "being there".'),
+            (N_("not at all"), N_("very much")),
         ),
         Item(
             "SP1",
-            Text(
-                en="Somehow I felt that the virtual world surrounded me.",
-                fr="D'une certaine façon, je sentais que le monde virtuel m'entourait.",
-            ),
+            N_("Somehow I felt that the virtual world surrounded me."),
             _FULLY,
         ),
         Item(
             "SP2",
-            Text(
-                en="I felt like I was just perceiving pictures.",
-                fr="J'avais l'impression de simplement regarder des images.",
-            ),
+            N_("I felt like I was just perceiving pictures."),
             _FULLY,
             reversed=True,
         ),
         Item(
             "SP3",
-            Text(
-                en="I did not feel present in the virtual space.",
-                fr="Je ne me sentais pas présent dans l'espace virtuel.",
-            ),
+            N_("I did not feel present in the virtual space."),
             (
-                Text("did not feel", "ne me sentais pas présent"),
-                Text("felt present", "me sentais présent"),
+                N_("did not feel"),
+                N_("felt present"),
             ),
         ),
         Item(
             "SP4",
-            Text(
-                en="I had a sense of acting in the virtual space, rather than "
-                "operating something from outside.",
-                fr="J'avais le sentiment d'agir dans l'espace virtuel plutôt que de "
-                "manipuler quelque chose de l'extérieur.",
+            N_(
+                "I had a sense of acting in the virtual space, rather than operating "
+                "something from outside."
             ),
             _FULLY,
         ),
         Item(
             "SP5",
-            Text(
-                en="I felt present in the virtual space.",
-                fr="Je me sentais présent dans l'espace virtuel.",
-            ),
+            N_("I felt present in the virtual space."),
             _FULLY,
         ),
         Item(
             "INV1",
-            Text(
-                en="How aware were you of the real world surrounding while navigating "
-                "in the virtual world (sounds, room temperature, other people)?",
-                fr="Dans quelle mesure étiez-vous conscient du monde réel autour de "
-                "vous pendant que vous étiez dans le monde virtuel (bruits, "
-                "température de la pièce, autres personnes) ?",
+            N_(
+                "How aware were you of the real world surrounding while navigating in "
+                "the virtual world (sounds, room temperature, other people)?"
             ),
             (
-                Text("extremely aware", "extrêmement conscient"),
-                Text("not aware at all", "pas du tout conscient"),
+                N_("extremely aware"),
+                N_("not aware at all"),
             ),
         ),
         Item(
             "INV2",
-            Text(
-                en="I was not aware of my real environment.",
-                fr="Je n'étais pas conscient de mon environnement réel.",
-            ),
+            N_("I was not aware of my real environment."),
             _FULLY,
         ),
         Item(
             "INV3",
-            Text(
-                en="I still paid attention to the real environment.",
-                fr="Je prêtais encore attention à l'environnement réel.",
-            ),
+            N_("I still paid attention to the real environment."),
             _FULLY,
             reversed=True,
         ),
         Item(
             "INV4",
-            Text(
-                en="I was completely captivated by the virtual world.",
-                fr="J'étais complètement captivé par le monde virtuel.",
-            ),
+            N_("I was completely captivated by the virtual world."),
             _FULLY,
         ),
         Item(
             "REAL1",
-            Text(
-                en="How real did the virtual world seem to you?",
-                fr="À quel point le monde virtuel vous a-t-il semblé réel ?",
-            ),
+            N_("How real did the virtual world seem to you?"),
             (
-                Text("completely real", "complètement réel"),
-                Text("not real at all", "pas réel du tout"),
+                N_("completely real"),
+                N_("not real at all"),
             ),
             reversed=True,
         ),
         Item(
             "REAL2",
-            Text(
-                en="How much did your experience in the virtual environment seem "
-                "consistent with your real-world experience?",
-                fr="Dans quelle mesure votre expérience dans l'environnement virtuel "
-                "vous a-t-elle semblé cohérente avec votre expérience du monde "
-                "réel ?",
+            N_(
+                "How much did your experience in the virtual environment seem "
+                "consistent with your real-world experience?"
             ),
-            (Text("not consistent", "pas cohérente"), Text("very consistent", "très cohérente")),
+            (N_("not consistent"), N_("very consistent")),
         ),
         Item(
             "REAL3",
-            Text(
-                en="How real did the virtual world seem to you?",
-                fr="À quel point le monde virtuel vous a-t-il semblé réel ?",
-            ),
+            N_("How real did the virtual world seem to you?"),
             (
-                Text(
-                    "about as real as an imagined world",
-                    "à peu près aussi réel qu'un monde imaginé",
-                ),
-                Text(
-                    "indistinguishable from the real world", "impossible à distinguer du monde réel"
-                ),
+                N_("about as real as an imagined world"),
+                N_("indistinguishable from the real world"),
             ),
         ),
         Item(
             "REAL4",
-            Text(
-                en="The virtual world seemed more realistic than the real world.",
-                fr="Le monde virtuel semblait plus réaliste que le monde réel.",
-            ),
+            N_("The virtual world seemed more realistic than the real world."),
             _FULLY,
         ),
     ),
@@ -406,10 +355,10 @@ IPQ = Questionnaire(
     reference="Schubert T, Friedmann F, Regenbrecht H (2001). The experience of presence: factor "
     "analytic insights. Presence 10(3):266-281. Items and scoring key: igroup.org.",
     score_labels={
-        "general": Text("general presence", "présence générale"),
-        "spatial_presence": Text("spatial presence", "présence spatiale"),
-        "involvement": Text("involvement", "implication"),
-        "realness": Text("realness", "réalisme"),
+        "general": N_("general presence"),
+        "spatial_presence": N_("spatial presence"),
+        "involvement": N_("involvement"),
+        "realness": N_("realness"),
     },
 )
 

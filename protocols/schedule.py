@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from palier.core.i18n import N_, fmt_number, ngettext
 from palier.protocols.model import SudsScheduleRule
-from palier.scenes.api import Text
 
 
 class DueReason(StrEnum):
@@ -26,20 +26,9 @@ class DueReason(StrEnum):
 
 
 _TEXTS = {
-    DueReason.FIRST: Text(
-        en="SUDS: first rating of the session", fr="SUDS : première évaluation de la séance"
-    ),
-    DueReason.STEP: Text(
-        en="SUDS: new step, ask for a rating", fr="SUDS : nouvelle étape, demander une évaluation"
-    ),
-    DueReason.INTERVAL: Text(
-        en="SUDS: {minutes:g} minutes since the last rating",
-        fr="SUDS : {minutes:g} minutes depuis la dernière évaluation",
-    ),
-    DueReason.STEP_END: Text(
-        en="SUDS: ask for a rating before leaving the step",
-        fr="SUDS : demander une évaluation avant de quitter l'étape",
-    ),
+    DueReason.FIRST: N_("SUDS: first rating of the session"),
+    DueReason.STEP: N_("SUDS: new step, ask for a rating"),
+    DueReason.STEP_END: N_("SUDS: ask for a rating before leaving the step"),
 }
 
 
@@ -51,7 +40,17 @@ class SudsDue:
     interval_min: float
 
     def text(self, lang: str) -> str:
-        return _TEXTS[self.reason].get(lang).format(minutes=self.interval_min)
+        if self.reason is DueReason.INTERVAL:
+            minutes = self.interval_min
+            return ngettext(
+                "SUDS: {minutes} minute since the last rating",
+                "SUDS: {minutes} minutes since the last rating",
+                # gettext counts in whole numbers: a fraction reads as plural
+                int(minutes) if float(minutes).is_integer() else 2,
+                lang,
+                minutes=fmt_number(minutes, lang),
+            )
+        return _TEXTS[self.reason].get(lang)
 
 
 def suds_due(

@@ -5,6 +5,12 @@ every outside value against the declaration, the console builds its controls
 from it (it travels over the wire as ``SceneDecl.to_dict()``), and the protocol
 library checks step presets against it. Nothing in this module touches the
 renderer, so the console and ``palier protocols check`` can import it freely.
+
+Labels and help are :data:`~palier.core.i18n.Localized`: a plugin marks them
+with its own catalogue's ``_`` (a :class:`~palier.core.i18n.Message`,
+translated when read); ``to_dict()`` writes them in every language Palier
+ships (``{"en": ..., "fr": ...}``) and ``from_dict()`` reads them back as
+:class:`~palier.core.i18n.Text`.
 """
 
 from __future__ import annotations
@@ -15,13 +21,12 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from palier.core.fields import Bool, Field, FieldError, Float, Int, Reason, Str
+from palier.core.i18n import Localized, Text
 
 ParamValue = float | int | str | bool
 Intensifies = Literal["higher", "lower", "order"]
 """Which way a parameter is "more intense": higher or lower numbers, or, for a
 choice or a toggle, the declared order (first choice least intense)."""
-
-LANGUAGES = ("en", "fr")
 
 
 class SceneError(ValueError):
@@ -48,24 +53,6 @@ class DeclarationError(SceneError):
     """A scene's own declaration is inconsistent (a bug in the plugin)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A user-visible text in both languages Palier ships."""
-
-    en: str
-    fr: str
-
-    def get(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
-    def to_dict(self) -> dict[str, str]:
-        return {"en": self.en, "fr": self.fr}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Text:
-        return cls(en=str(data["en"]), fr=str(data["fr"]))
-
-
 class ParamKind(StrEnum):
     FLOAT = "float"
     INT = "int"
@@ -76,7 +63,7 @@ class ParamKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
-    label: Text
+    label: Localized
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "label": self.label.to_dict()}
@@ -92,7 +79,7 @@ class ParamSpec:
 
     name: str
     kind: ParamKind
-    label: Text
+    label: Localized
     default: ParamValue
     minimum: float | None = None
     maximum: float | None = None
@@ -100,7 +87,7 @@ class ParamSpec:
     step: float | None = None
     choices: tuple[Choice, ...] = ()
     intensifies: Intensifies = "higher"
-    help: Text | None = None
+    help: Localized | None = None
     _field: Field = field(init=False, repr=False, compare=False)
     """The shared field spec that checks values (built from the declaration)."""
 
@@ -276,8 +263,8 @@ class EventSpec:
     """A one-shot stimulus the therapist can fire (e.g. "spider drops")."""
 
     name: str
-    label: Text
-    help: Text | None = None
+    label: Localized
+    help: Localized | None = None
     duration_s: float = 2.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -303,8 +290,8 @@ class SceneDecl:
     """Everything outside the renderer needs to know about one scene."""
 
     id: str
-    name: Text
-    description: Text
+    name: Localized
+    description: Localized
     conditions: tuple[str, ...]
     params: tuple[ParamSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()

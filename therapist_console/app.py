@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core import keys, wire
+from palier.core.i18n import N_, _, detect_language, error_text
 from palier.therapist_console.client import LinkClient, LinkState
 from palier.therapist_console.heart_rate import SimulatedHeartRate
-from palier.therapist_console.i18n import detect_language, error_text, tr
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, ModelError
 from palier.therapist_console.widgets.chart import LiveChart
@@ -142,13 +142,17 @@ class SessionPage(QWidget):
 
     def retranslate(self) -> None:
         lang = self.language.value
-        self.end_button.setText(tr("ui.session.end", lang))
+        self.end_button.setText(_("End the session", lang))
         for banner in (self.warning, self.planned):
-            banner.dismiss_button.setText(tr("ui.warning.dismiss", lang))
-        self.planned.action.setText(tr("ui.planned.fire", lang))
+            banner.dismiss_button.setText(_("Dismiss", lang))
+        self.planned.action.setText(_("Fire now", lang))
         if self._planned_event is not None:
             self.planned.text.setText(
-                tr("ui.planned.due", lang, event=self._event_label(self._planned_event))
+                _(
+                    "Planned event due: {event}. Fire it when the patient is ready.",
+                    lang,
+                    event=self._event_label(self._planned_event),
+                )
             )
 
     def show_warning(self, text: str) -> None:
@@ -166,7 +170,11 @@ class SessionPage(QWidget):
     def announce_planned(self, event: str) -> None:
         self._planned_event = event
         self.planned.show_text(
-            tr("ui.planned.due", self.language.value, event=self._event_label(event))
+            _(
+                "Planned event due: {event}. Fire it when the patient is ready.",
+                self.language.value,
+                event=self._event_label(event),
+            )
         )
 
     def _fire_planned(self) -> None:
@@ -244,7 +252,7 @@ class MainWindow(QMainWindow):
         return self.session_page.mirror
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("ui.window.title", self.model.language.value))
+        self.setWindowTitle(_("Palier — therapist console", self.model.language.value))
 
     # -- link -------------------------------------------------------------------
     def engine_fingerprint(self) -> str:
@@ -277,7 +285,13 @@ class MainWindow(QMainWindow):
                 resume_events=self.model.record.last_engine_event(),
             )
         except (OSError, ValueError, RuntimeError) as exc:
-            self.setup.set_connect_error("ui.setup.connect_failed", error=error_text(exc, lang))
+            self.setup.set_connect_error(
+                N_(
+                    "Cannot connect: {error}. Pair this console with the engine first "
+                    "(`palier keys init`, then `palier keys allow`)."
+                ),
+                error=error_text(exc, lang),
+            )
             return False
         self.setup.set_connect_error(None)
         self.setup.address.setText(endpoint)
@@ -310,7 +324,12 @@ class MainWindow(QMainWindow):
     # -- session ------------------------------------------------------------------
     def start_session(self) -> None:
         if not self.model.link.fingerprint_confirmed:
-            self.setup.set_start_error("ui.setup.fingerprint_unconfirmed")
+            self.setup.set_start_error(
+                N_(
+                    "Confirm the engine key fingerprint first (compare it with "
+                    "`palier keys show` on the headset PC)."
+                )
+            )
             return
         try:
             self.setup.ensure_ladder()
@@ -325,7 +344,9 @@ class MainWindow(QMainWindow):
         lang = self.model.language.value
         if self.ask_questions:
             answer = QMessageBox.question(
-                self, tr("ui.session.end", lang), tr("ui.session.end_confirm", lang)
+                self,
+                _("End the session", lang),
+                _("End the session now? The record is closed and the summary shown.", lang),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -356,26 +377,26 @@ class MainWindow(QMainWindow):
             patient = self.model.record.patient(info.patient_id)
             started = dt.datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M")
             box = QMessageBox(self)
-            box.setWindowTitle(tr("record.interrupted.title", lang))
+            box.setWindowTitle(_("Interrupted session", lang))
             box.setText(
-                tr("record.interrupted.body", lang, pseudonym=patient.pseudonym, started=started)
+                _(
+                    "The session with {pseudonym} started {started} was not closed (the "
+                    "console stopped). Resume it or close it?",
+                    lang,
+                    pseudonym=patient.pseudonym,
+                    started=started,
+                )
             )
             # One session at a time: once one is resumed, the others can be
             # closed now or left for the next start.
             resume = (
                 None
                 if resumed
-                else box.addButton(
-                    tr("record.interrupted.resume", lang), QMessageBox.ButtonRole.AcceptRole
-                )
+                else box.addButton(_("Resume", lang), QMessageBox.ButtonRole.AcceptRole)
             )
-            close = box.addButton(
-                tr("record.interrupted.close", lang), QMessageBox.ButtonRole.DestructiveRole
-            )
+            close = box.addButton(_("Close it", lang), QMessageBox.ButtonRole.DestructiveRole)
             if resumed:
-                box.addButton(
-                    tr("record.interrupted.later", lang), QMessageBox.ButtonRole.RejectRole
-                )
+                box.addButton(_("Later", lang), QMessageBox.ButtonRole.RejectRole)
             self.interrupted_box = box
             box.exec()
             self.interrupted_box = None

@@ -48,8 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from palier.core.i18n import LANGUAGES, N_, localized_error
 from palier.protocols.measures import validate_suds
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.migrations import (
     SCHEMA_VERSION,
     Migration,
@@ -494,7 +494,10 @@ class SessionRecord:
     def add_patient(self, pseudonym: str, notes: str = "", *, t: float) -> Patient:
         name = pseudonym.strip() if isinstance(pseudonym, str) else ""
         if not name:
-            raise localized_error(RecordValueError, "record.error.no_pseudonym")
+            raise localized_error(
+                RecordValueError,
+                N_("A patient needs a pseudonym (any non-empty label; never a real name)."),
+            )
         try:
             with self._tx() as c:
                 cur = c.execute(
@@ -503,7 +506,12 @@ class SessionRecord:
                 )
         except sqlite3.IntegrityError:
             raise localized_error(
-                DuplicatePseudonymError, "record.error.duplicate_pseudonym", pseudonym=name
+                DuplicatePseudonymError,
+                N_(
+                    "A patient with the pseudonym {pseudonym} already exists: choose them "
+                    "from the list or pick another pseudonym."
+                ),
+                pseudonym=name,
             ) from None
         return self.patient(int(cur.lastrowid or 0))
 
@@ -535,8 +543,10 @@ class SessionRecord:
         plan: Any = None,
         meta: Mapping[str, Any] | None = None,
     ) -> SessionInfo:
-        if language not in ("en", "fr"):
-            raise RecordValueError(f"session language must be 'en' or 'fr', got {language!r}")
+        if language not in LANGUAGES:
+            raise RecordValueError(
+                f"session language must be one of {', '.join(LANGUAGES)}, got {language!r}"
+            )
         self.patient(patient_id)
         with self._tx() as c:
             cur = c.execute(

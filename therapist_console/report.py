@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from palier.core.files import private_folder, private_temp_path
-from palier.therapist_console.i18n import colon, tr
+from palier.core.i18n import (
+    N_,
+    _,
+    colon,
+    fmt_date_time,
+    language_name,
+    lazy_pgettext,
+    percent,
+)
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
 
@@ -166,7 +174,7 @@ def rolling_mean(series: Sequence[tuple[float, float]], window: float) -> list[t
     lo = hi = 0
     total = 0.0
     n = len(series)
-    for x, _ in series:
+    for x, _y in series:
         while hi < n and series[hi][0] <= x + window / 2:
             total += series[hi][1]
             hi += 1
@@ -188,25 +196,22 @@ def fmt_minute(minute: float) -> str:
     return fmt_duration(minute * 60.0)
 
 
+SESSION_STATUS = {
+    "open": lazy_pgettext("session status", "open"),
+    "closed": lazy_pgettext("session status", "closed"),
+    "interrupted": lazy_pgettext("session status", "interrupted"),
+}
+_EVENT_TEXTS = {
+    "scene_event": N_("scene event"),
+    "patient_stop": N_("patient asked to stop"),
+    "pause": N_("paused (safe place)"),
+    "resume": N_("exposure resumed"),
+    "failsafe": N_("failsafe triggered"),
+}
+
+
 def _fmt_date(t: float, lang: str) -> str:
-    local = dt.datetime.fromtimestamp(t).astimezone()
-    if lang == "fr":
-        months = (
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        )
-        return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
-    return f"{local:%d %B %Y, %H:%M}".lstrip("0")
+    return fmt_date_time(dt.datetime.fromtimestamp(t), lang)
 
 
 def _nice_step(span: float, target: int) -> float:
@@ -256,7 +261,7 @@ def _draw_report(data: ReportData, path: Path, lang: str, *, shown: Path) -> Non
         )
     )
     s = data.summary.session
-    writer.setTitle(f"{tr('report.title', lang)} — {s.pseudonym} — {s.id}")
+    writer.setTitle(f"{_('Exposure session report', lang)} — {s.pseudonym} — {s.id}")
     writer.setCreator(f"Palier {data.app_version}")
     painter = QPainter()
     if not painter.begin(writer):
@@ -431,8 +436,8 @@ class _Doc:
             y,
             self.width * 0.7,
             5,
-            tr(
-                "report.footer",
+            _(
+                "Palier session report — {pseudonym} — session {session}",
                 self.lang,
                 pseudonym=s.pseudonym,
                 session=self.d.summary.session_short(self.lang),
@@ -445,7 +450,7 @@ class _Doc:
             y,
             self.width,
             5,
-            tr("report.page", self.lang, page=self.page, pages=self.pages_total or "?"),
+            _("Page {page} of {pages}", self.lang, page=self.page, pages=self.pages_total or "?"),
             size=7,
             color=C_MUTED,
             align="right",
@@ -493,7 +498,7 @@ class _Doc:
             self.y + 2.6,
             self.width - 40,
             8,
-            tr("report.title", lang),
+            _("Exposure session report", lang),
             size=15,
             bold=True,
             color="#ffffff",
@@ -515,15 +520,15 @@ class _Doc:
         if isinstance(s.plan, dict) and isinstance(s.plan.get("title"), dict):
             plan_title = str(s.plan["title"].get(lang) or "")
         fields = [
-            (tr("report.patient", lang), s.pseudonym),
-            (tr("report.date", lang), _fmt_date(s.started_at, lang)),
-            (tr("report.protocol", lang), plan_title or protocol),
+            (_("Patient (pseudonym)", lang), s.pseudonym),
+            (_("Date", lang), _fmt_date(s.started_at, lang)),
+            (_("Protocol", lang), plan_title or protocol),
             (
-                tr("report.session", lang),
-                f"{summ.session_text(lang)} — {tr(f'status.{s.status}', lang)}",
+                _("Session", lang),
+                f"{summ.session_text(lang)} — {SESSION_STATUS[s.status].get(lang)}",
             ),
-            (tr("summary.duration", lang), fmt_duration(summ.duration_s)),
-            (tr("report.language", lang), tr(f"lang.{s.language}", lang)),
+            (_("Duration", lang), fmt_duration(summ.duration_s)),
+            (_("Session language", lang), language_name(s.language, lang)),
         ]
         col_w = self.width / 3
         for i, (label, value) in enumerate(fields):
@@ -544,25 +549,31 @@ class _Doc:
 
     def summary_block(self) -> None:
         lang, summ = self.lang, self.d.summary
-        self.heading(tr("summary.title", lang), keep=SUMMARY_CELLS_H)
+        self.heading(_("Summary", lang), keep=SUMMARY_CELLS_H)
         hr = summ.heart_rate
         hr_text = (
-            tr("summary.hr_value", lang, low=hr.low, high=hr.high, mean=hr.mean)
+            _(
+                "{low:.0f}–{high:.0f} bpm (mean {mean:.0f})",
+                lang,
+                low=hr.low,
+                high=hr.high,
+                mean=hr.mean,
+            )
             if hr
-            else tr("summary.no_data", lang)
+            else _("no data", lang)
         )
         peak = "—" if summ.peak_suds is None else str(summ.peak_suds)
         end = "—" if summ.end_suds is None else str(summ.end_suds)
         cells = [
-            (tr("summary.steps_reached", lang), summ.steps_text(lang)),
-            (tr("summary.suds_count", lang), str(summ.suds_count)),
+            (_("Steps reached", lang), summ.steps_text(lang)),
+            (_("SUDS ratings", lang), str(summ.suds_count)),
             (
-                tr("summary.col.peak", lang) + " / " + tr("summary.col.end", lang) + " SUDS",
+                _("Peak", lang) + " / " + _("End", lang) + " SUDS",
                 f"{peak} / {end}",
             ),
-            (tr("summary.hr_range", lang), hr_text),
-            (tr("summary.pauses", lang), str(summ.pauses)),
-            (tr("summary.link_losses", lang), str(summ.link_losses)),
+            (_("Heart rate", lang), hr_text),
+            (_("Pauses (safe place)", lang), str(summ.pauses)),
+            (_("Link losses", lang), str(summ.link_losses)),
         ]
         col_w = self.width / 3
         self.mark("row", SUMMARY_CELLS_H)
@@ -605,7 +616,7 @@ class _Doc:
 
         lang, d = self.lang, self.d
         height = 78.0
-        self.heading(tr("report.chart", lang), keep=height + 20)
+        self.heading(_("SUDS and heart rate over the session", lang), keep=height + 20)
         self.mark("chart", height + 20)
         left, right = MARGIN + 11, PAGE_W - MARGIN - 12
         top, bottom = self.y + 4, self.y + height - 10
@@ -684,7 +695,7 @@ class _Doc:
             bottom + 5.0,
             w,
             4,
-            tr("report.axis.time", lang),
+            _("Session time (min)", lang),
             size=7,
             color=C_MUTED,
             align="center",
@@ -697,7 +708,7 @@ class _Doc:
             0,
             40,
             4,
-            tr("report.axis.suds", lang),
+            _("SUDS", lang),
             size=7,
             bold=True,
             color=C_SUDS,
@@ -708,7 +719,15 @@ class _Doc:
         self.p.translate(PAGE_W - MARGIN + 0.5, (top + bottom) / 2)
         self.p.rotate(90)
         self.text(
-            -25, 0, 50, 4, tr("report.axis.hr", lang), size=7, bold=True, color=C_HR, align="center"
+            -25,
+            0,
+            50,
+            4,
+            _("Heart rate (bpm)", lang),
+            size=7,
+            bold=True,
+            color=C_HR,
+            align="center",
         )
         self.p.restore()
         # Heart rate: every sample as a faint line, and its 15 s centred mean
@@ -796,14 +815,14 @@ class _Doc:
 
         lang = self.lang
         items = [
-            ("suds", tr("report.legend.suds_therapist", lang)),
-            ("headset", tr("report.legend.suds_headset", lang)),
-            ("hr", tr("report.legend.hr", lang)),
-            ("hr_raw", tr("report.legend.hr_raw", lang)),
-            ("expected", tr("report.legend.expected", lang)),
-            ("event", tr("report.legend.event", lang)),
-            ("pause", tr("report.legend.pause", lang)),
-            ("link", tr("report.legend.link", lang)),
+            ("suds", _("SUDS (said aloud)", lang)),
+            ("headset", _("SUDS (headset)", lang)),
+            ("hr", _("Heart rate (15 s mean)", lang)),
+            ("hr_raw", _("Heart rate, each sample", lang)),
+            ("expected", _("Expected SUDS", lang)),
+            ("event", _("Event", lang)),
+            ("pause", _("Pause (safe place)", lang)),
+            ("link", _("Link lost", lang)),
         ]
         x = MARGIN + 11
         y = self.y
@@ -861,17 +880,17 @@ class _Doc:
     def steps_table(self) -> None:
         lang, steps = self.lang, self.d.summary.steps
         cols = [
-            (tr("summary.col.step", lang), 0.335, "left"),
-            (tr("summary.col.time", lang), 0.115, "right"),
-            (tr("summary.col.expected", lang), 0.105, "right"),
-            (tr("summary.col.peak", lang), 0.065, "right"),
-            (tr("summary.col.end", lang), 0.065, "right"),
-            (tr("summary.col.fall", lang), 0.115, "right"),
-            (tr("summary.col.half", lang), 0.1, "right"),
-            (tr("summary.col.ratings", lang), 0.1, "right"),
+            (_("Step", lang), 0.335, "left"),
+            (_("Duration", lang), 0.115, "right"),
+            (_("Expected", lang), 0.105, "right"),
+            (_("Peak", lang), 0.065, "right"),
+            (_("End", lang), 0.065, "right"),
+            (_("Fall", lang), 0.115, "right"),
+            (_("To half", lang), 0.1, "right"),
+            (_("Ratings", lang), 0.1, "right"),
         ]
         xs = [MARGIN]
-        for _, frac, _ in cols:
+        for _label, frac, _align in cols:
             xs.append(xs[-1] + frac * self.width)
 
         def row_height(st: StepSummary) -> tuple[float, float, float]:
@@ -881,12 +900,12 @@ class _Doc:
             return max(5.5, label_h + change_h + 1.8), label_h, change_h
 
         first_h = row_height(steps[0])[0] if steps else 7.0
-        self.heading(tr("report.suds_by_step", lang), keep=6.5 + first_h)
+        self.heading(_("SUDS by step", lang), keep=6.5 + first_h)
 
         def header_row() -> None:
             self.mark("row", 6.5, "header")
             self.rect(MARGIN, self.y, self.width, 6, "#e8edf5")
-            for (label, _, align), x0, x1 in zip(cols, xs, xs[1:], strict=False):
+            for (label, _frac, align), x0, x1 in zip(cols, xs, xs[1:], strict=False):
                 self.text(
                     x0 + 1.5,
                     self.y + 1.3,
@@ -908,7 +927,7 @@ class _Doc:
                 self.y + 1,
                 self.width,
                 5,
-                tr("report.no_suds", lang),
+                _("No SUDS rating recorded.", lang),
                 size=8.5,
                 italic=True,
                 color=C_MUTED,
@@ -926,7 +945,7 @@ class _Doc:
             if i % 2:
                 self.rect(MARGIN, self.y, self.width, row_h, "#f7f8fa")
             ms = st.measures
-            dash = tr("report.not_reached", lang)
+            dash = _("—", lang)
             values = [
                 label,
                 fmt_duration(st.duration_s),
@@ -939,7 +958,9 @@ class _Doc:
                 else fmt_duration(ms.time_to_half_fall),
                 "0" if ms is None else str(ms.ratings),
             ]
-            for j, ((_, _, align), x0, x1) in enumerate(zip(cols, xs, xs[1:], strict=False)):
+            for j, ((_label, _frac, align), x0, x1) in enumerate(
+                zip(cols, xs, xs[1:], strict=False)
+            ):
                 self.text(
                     x0 + 1.5,
                     self.y + 0.9,
@@ -971,8 +992,17 @@ class _Doc:
         """Footnote under the step table: what "Fall" and "To half" mean."""
         lang = self.lang
         for line in (
-            tr("summary.fall.explain", lang, fall=tr("summary.col.fall", lang)),
-            tr("summary.half.explain", lang, half=tr("summary.col.half", lang)),
+            _(
+                "{fall}: peak minus end SUDS of the step (in brackets, as a share of the peak).",
+                lang,
+                fall=_("Fall", lang),
+            ),
+            _(
+                "{half}: time from the step's peak SUDS to the first rating at or "
+                "below half that peak; — when the rating did not halve during the step.",
+                lang,
+                half=_("To half", lang),
+            ),
         ):
             h = self.measure(self.width, line, 6.8) + 0.6
             self.ensure(h)
@@ -989,8 +1019,8 @@ class _Doc:
         if st.change is None or st.previous is None or st.measures is None:
             return ""
         if st.previous_session_number is not None:
-            return tr(
-                "summary.change",
+            return _(
+                "vs {ordinal} session: peak {peak0}→{peak1} ({dpeak}), end {end0}→{end1} ({dend})",
                 self.lang,
                 ordinal=ordinal(st.previous_session_number, self.lang),
                 peak0=st.previous.peak,
@@ -1000,8 +1030,8 @@ class _Doc:
                 end1=st.measures.end,
                 dend=_signed(st.change.end_change),
             )
-        return tr(
-            "report.change",
+        return _(
+            "vs #{session}: peak {peak0}→{peak1} ({dpeak}), end {end0}→{end1} ({dend})",
             self.lang,
             session=st.previous_session_id,
             peak0=st.previous.peak,
@@ -1021,12 +1051,10 @@ class _Doc:
     def notes_block(self) -> None:
         lang, notes = self.lang, self.d.notes
         items = [
-            (minute, text, None if step is None else f"{tr('summary.col.step', lang)} {step + 1}")
+            (minute, text, None if step is None else f"{_('Step', lang)} {step + 1}")
             for minute, text, step in notes
         ]
-        self.heading(
-            tr("report.notes", lang), keep=self._timed_height(items[0][1]) if items else 6.0
-        )
+        self.heading(_("Notes", lang), keep=self._timed_height(items[0][1]) if items else 6.0)
         if not notes:
             self.mark("row", 6.0)
             self.text(
@@ -1034,7 +1062,7 @@ class _Doc:
                 self.y,
                 self.width,
                 5,
-                tr("report.no_notes", lang),
+                _("No notes.", lang),
                 size=8.5,
                 italic=True,
                 color=C_MUTED,
@@ -1062,18 +1090,12 @@ class _Doc:
         lang = self.lang
         items = []
         for e in self.d.events:
-            key = {
-                "scene_event": "event.scene_event",
-                "patient_stop": "event.patient_stop",
-                "pause": "event.pause",
-                "resume": "event.resume",
-                "failsafe": "event.failsafe",
-            }.get(e["kind"])
+            message = _EVENT_TEXTS.get(e["kind"])
             if e["kind"] == "session" and e["name"] == "resumed_after_interruption":
-                key = "event.session_resumed"
-            if key is None:
+                message = N_("session resumed after an interruption")
+            if message is None:
                 continue
-            text = tr(key, lang)
+            text = message.get(lang)
             if e["kind"] == "scene_event" and e["name"]:
                 text = f"{text}{colon(lang)}{self._event_label(e)}"
             step = self.step_at.get(e["step_id"])
@@ -1081,17 +1103,17 @@ class _Doc:
                 (
                     e["minute"],
                     text,
-                    None if step is None else f"{tr('summary.col.step', lang)} {step + 1}",
+                    None if step is None else f"{_('Step', lang)} {step + 1}",
                 )
             )
         for start, end in self.d.link_losses:
-            items.append((start, tr("link.lost", lang), None))
+            items.append((start, _("link to the engine lost", lang), None))
             if end is not None:
-                items.append((end, tr("link.reconnected", lang), None))
+                items.append((end, _("link to the engine restored", lang), None))
         if not items:
             return
         items.sort(key=lambda x: x[0])
-        self.heading(tr("report.events", lang), keep=self._timed_height(items[0][1]))
+        self.heading(_("Events", lang), keep=self._timed_height(items[0][1]))
         self._timed_list(items)
 
     def _event_label(self, e: dict[str, Any]) -> str:
@@ -1114,7 +1136,7 @@ class _Doc:
         lines = self.d.summary.questionnaire_lines(lang)
         items = [(q["minute"], line, None) for q, line in zip(qs, lines, strict=False)]
         self.heading(
-            tr("report.questionnaires", lang),
+            _("Questionnaires", lang),
             keep=self._timed_height(items[0][1]) if items else 0.0,
         )
         self._timed_list(items)
@@ -1126,29 +1148,37 @@ class _Doc:
         t0 = summ.session.started_at
         if summ.erp is not None:
             lines = summ.erp.lines(lang)
-            self.heading(tr("report.erp", lang), keep=self._plain_height(lines))
+            self.heading(_("Urges and rituals (ERP)", lang), keep=self._plain_height(lines))
             self._plain_lines(lines)
         if summ.hotspots:
             lines = [h.line(lang, t0) for h in summ.hotspots]
-            self.heading(tr("report.hotspots", lang), keep=self._plain_height(lines))
+            self.heading(_("Hotspots", lang), keep=self._plain_height(lines))
             self._plain_lines(lines)
         if summ.expectancies:
             items = []
             for e in summ.expectancies:
-                text = tr(
-                    "report.expectancy.before", lang, fear=e.feared_outcome, pct=e.likelihood_before
+                text = _(
+                    "Feared: “{fear}” ({pct} likely).",
+                    lang,
+                    fear=e.feared_outcome,
+                    pct=percent(e.likelihood_before),
                 )
                 if e.tested:
-                    text += " " + tr(
-                        "report.expectancy.after",
+                    text += " " + _(
+                        "Observed: {outcome} ({occurred}); now {pct}% (belief change {change} "
+                        "points).",
                         lang,
                         outcome=e.observed_outcome or "",
-                        occurred=tr(f"report.expectancy.occurred.{e.occurred}", lang),
+                        occurred=_("it happened", lang)
+                        if e.occurred
+                        else _("it did not happen", lang),
                         pct=e.likelihood_after,
                         change=e.belief_change,
                     )
                 items.append(((e.t_before - t0) / 60.0, text, e.step_id))
-            self.heading(tr("report.expectancies", lang), keep=self._timed_height(items[0][1]))
+            self.heading(
+                _("Expectancies (inhibitory learning)", lang), keep=self._timed_height(items[0][1])
+            )
             self._timed_list(items)
 
     def _plain_height(self, lines: Sequence[str]) -> float:
@@ -1173,8 +1203,8 @@ class _Doc:
             self.y,
             self.width,
             5,
-            tr(
-                "report.generated",
+            _(
+                "Generated by Palier {version} on {date}. Pseudonymous record: no real name.",
                 self.lang,
                 version=self.d.app_version,
                 date=now.strftime("%Y-%m-%d %H:%M"),

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from palier.core.i18n import LANGUAGES, _, lazy_ngettext, ngettext, ordinal, semicolon
 from palier.protocols.measures import (
     BetweenSessionChange,
     StepMeasures,
@@ -18,16 +19,7 @@ from palier.protocols.measures import (
     between_session_change,
     step_measures,
 )
-from palier.therapist_console.i18n import tr
 from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
-
-
-def ordinal(n: int, lang: str) -> str:
-    """1st, 2nd, 3rd, 11th, 21st; in French 1re, 2e (a session, *séance*, is feminine)."""
-    if lang == "fr":
-        return "1re" if n == 1 else f"{n}e"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +86,7 @@ class SessionSummary:
     notes: int
     questionnaires: tuple[dict[str, Any], ...] = ()
     warnings: tuple[dict[str, str], ...] = field(default=())
-    """Cybersickness and similar warnings a clinician must see, ``{"en", "fr"}``."""
+    """Cybersickness and similar warnings a clinician must see, ``{"en": ..., "fr": ...}``."""
     erp: Any = None
     """``protocols.erp.ErpSummary`` when urges or rituals were logged."""
     hotspots: tuple[Any, ...] = ()
@@ -110,9 +102,9 @@ class SessionSummary:
     def session_text(self, lang: str) -> str:
         """'3rd session of this patient (ref. #12)'."""
         if self.session_number is None:
-            return tr("summary.session.ref", lang, id=self.session.id)
-        return tr(
-            "summary.session.number",
+            return _("ref. #{id}", lang, id=self.session.id)
+        return _(
+            "{ordinal} session of this patient (ref. #{id})",
             lang,
             ordinal=ordinal(self.session_number, lang),
             id=self.session.id,
@@ -121,23 +113,22 @@ class SessionSummary:
     def session_short(self, lang: str) -> str:
         """'3 (ref. #12)', for footers."""
         if self.session_number is None:
-            return tr("summary.session.ref", lang, id=self.session.id)
-        return tr("summary.session.short", lang, n=self.session_number, id=self.session.id)
+            return _("ref. #{id}", lang, id=self.session.id)
+        return _("{n} (ref. #{id})", lang, n=self.session_number, id=self.session.id)
 
     def steps_text(self, lang: str) -> str:
         """'highest step 5 of 10; 3 steps worked': how far up the hierarchy the
         session went, and how many distinct steps were worked on."""
         if self.highest_step_index is None:
-            return tr("summary.steps.none", lang)
+            return _("no step started", lang)
         highest = self.highest_step_index + 1
         top = (
-            tr("summary.steps.highest_of", lang, highest=highest, total=self.plan_steps)
+            _("highest step {highest} of {total}", lang, highest=highest, total=self.plan_steps)
             if self.plan_steps
-            else tr("summary.steps.highest", lang, highest=highest)
+            else _("highest step {highest}", lang, highest=highest)
         )
-        key = "summary.steps.worked." + ("one" if self.steps_reached == 1 else "many")
-        worked = tr(key, lang, n=self.steps_reached)
-        return f"{top}{' ; ' if lang == 'fr' else '; '}{worked}"
+        worked = ngettext("{n} step worked", "{n} steps worked", self.steps_reached, lang)
+        return f"{top}{semicolon(lang)}{worked}"
 
     def warning_texts(self, lang: str) -> list[str]:
         return [w.get(lang) or w.get("en") or "" for w in self.warnings]
@@ -403,17 +394,18 @@ def _warnings(
     for q in questionnaires:
         warning = q["scores"].get("warning") if isinstance(q["scores"], dict) else None
         if isinstance(warning, dict):
-            out.append({"en": str(warning.get("en", "")), "fr": str(warning.get("fr", ""))})
+            out.append({str(lang): str(text) for lang, text in warning.items()})
         elif warning:
-            out.append({"en": str(warning), "fr": str(warning)})
+            out.append(dict.fromkeys(LANGUAGES, str(warning)))
     failsafes = sum(1 for e in events if e["kind"] == "failsafe")
     if failsafes:
         out.append(
-            {
-                "en": f"The engine's failsafe faded the patient to the safe place {failsafes} "
-                "time(s) (the console link was lost).",
-                "fr": f"La sécurité du moteur a basculé le patient vers le lieu sûr {failsafes} "
-                "fois (liaison avec la console perdue).",
-            }
+            lazy_ngettext(
+                "The engine's failsafe faded the patient to the safe place {n} time (the "
+                "console link was lost).",
+                "The engine's failsafe faded the patient to the safe place {n} times (the "
+                "console link was lost).",
+                failsafes,
+            ).to_dict()
         )
     return out

@@ -4,6 +4,10 @@ Each subcommand lives next to the code it drives and registers itself through
 a ``register(subparsers)`` function. Registration modules import nothing heavy
 (no Panda3D, no Qt) so ``palier --help`` is instant and works anywhere; the
 real work is imported inside each handler.
+
+Messages a clinician reads (errors, ``palier sessions``, ``palier protocols
+check``) are translated into the system locale's language; argparse's help
+stays English (docs/translating.md).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from palier import __version__
+from palier.core.i18n import _, current_language, detect_language, error_text, set_language
 
 # Order is the order shown in --help.
 COMMAND_MODULES = (
@@ -47,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    set_language(detect_language())
     parser = build_parser()
     args = parser.parse_args(argv)
     levels = {0: logging.WARNING, 1: logging.INFO}
@@ -61,7 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ValueError, RuntimeError, OSError) as exc:
         # Typed errors from our modules (SceneError, EngineError, ...) derive
         # from these; print the message, which says what and how to fix.
-        print(f"palier {args.command}: error: {exc}", file=sys.stderr)
+        print(
+            _(
+                "palier {command}: error: {error}",
+                command=args.command,
+                error=error_text(exc, current_language()),
+            ),
+            file=sys.stderr,
+        )
         if args.verbose:
             raise
         return 2

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from palier.core.i18n import LANGUAGES
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("console", help="open the therapist console (desktop app)")
@@ -24,7 +26,7 @@ def register(sub: Any) -> None:
         "--db", type=Path, metavar="PATH", help="session record file (default: per-user data dir)"
     )
     p.add_argument(
-        "--lang", choices=("en", "fr"), help="interface language (default: from the system locale)"
+        "--lang", choices=LANGUAGES, help="interface language (default: from the system locale)"
     )
     p.add_argument(
         "--simulate-heart-rate",

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from palier.core.i18n import LANGUAGES, _, fmt_fixed, ngettext, pgettext
 from palier.core.lines import LineReader
 
 ENGINE_START_S = 120.0
@@ -60,7 +61,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--lang",
-        choices=("en", "fr"),
+        choices=LANGUAGES,
         default=None,
         help="console and patient language (default: system locale)",
     )
@@ -77,11 +78,6 @@ def register(sub: Any) -> None:
         help="also render every scene offscreen (least and most intense)",
     )
     p.set_defaults(handler=run)
-
-
-def _t(lang: str, en: str, fr: str) -> str:
-    """A progress line in the demo's language (--lang)."""
-    return fr if lang == "fr" else en
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -131,7 +127,7 @@ def qt_window_problem() -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from palier.therapist_console.i18n import detect_language
+    from palier.core.i18n import detect_language
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -143,24 +139,21 @@ def run(args: argparse.Namespace) -> int:
     if args.headless or not has_display():
         if not args.headless:
             print(
-                _t(
-                    lang,
+                _(
                     "palier demo: no display here (DISPLAY is not set): running the "
                     "scripted session offscreen (--headless).",
-                    "palier demo : pas d'écran ici (DISPLAY n'est pas défini) : séance "
-                    "scriptée hors écran (--headless).",
+                    lang,
                 )
             )
         return run_headless(out, lang, args.step_seconds)
     problem = qt_window_problem()
     if problem is not None:
         print(
-            _t(
-                lang,
-                f"palier demo: Qt cannot open a window here ({problem}): running the "
+            _(
+                "palier demo: Qt cannot open a window here ({problem}): running the "
                 "scripted session offscreen (--headless) instead.",
-                f"palier demo : Qt ne peut pas ouvrir de fenêtre ici ({problem}) : séance "
-                "scriptée hors écran (--headless) à la place.",
+                lang,
+                problem=problem,
             )
         )
         return run_headless(out, lang, args.step_seconds)
@@ -283,13 +276,7 @@ def run_desktop(out: Path, lang: str) -> int:
     from palier.therapist_console.session import ConsoleModel
 
     engine_keys, console_keys = demo_keys(out)
-    print(
-        _t(
-            lang,
-            "palier demo: starting the engine (desktop simulation window)...",
-            "palier demo : démarrage du moteur (fenêtre de simulation sur le bureau)...",
-        )
-    )
+    print(_("palier demo: starting the engine (desktop simulation window)...", lang))
     engine = start_engine(engine_keys, "desktop", lang, out / "engine.log")
     record_path = out / "demo-sessions.sqlite3"
     try:
@@ -305,19 +292,16 @@ def run_desktop(out: Path, lang: str) -> int:
             win.check_interrupted()
             win.connect_engine(engine.endpoint)
             print(
-                _t(
+                _(
+                    "palier demo: engine at {endpoint}; console connected; simulated heart "
+                    "rate on.\n  Tick that the engine key fingerprint matches (the demo made "
+                    "both keys), press 'Start the session', then move through the steps. "
+                    "Pause / safe place: F12.\n  Session record: {record}\n"
+                    "  Engine log: {log}",
                     lang,
-                    f"palier demo: engine at {engine.endpoint}; console connected; simulated "
-                    f"heart rate on.\n  Tick that the engine key fingerprint matches (the demo "
-                    f"made both keys), press 'Start the session', then move through the steps. "
-                    f"Pause / safe place: F12.\n  Session record: {record_path.resolve()}\n"
-                    f"  Engine log: {engine.log_path.resolve()}",
-                    f"palier demo : moteur à {engine.endpoint} ; console connectée ; fréquence "
-                    f"cardiaque simulée.\n  Cocher que l'empreinte de la clé du moteur est "
-                    f"identique (la démo a créé les deux clés), cliquer sur « Commencer la "
-                    f"séance », puis avancer dans les paliers. Pause / lieu sûr : F12.\n"
-                    f"  Dossier des séances : {record_path.resolve()}\n"
-                    f"  Journal du moteur : {engine.log_path.resolve()}",
+                    endpoint=engine.endpoint,
+                    record=record_path.resolve(),
+                    log=engine.log_path.resolve(),
                 )
             )
             exit_on_sigint(app)
@@ -326,12 +310,11 @@ def run_desktop(out: Path, lang: str) -> int:
     finally:
         engine.stop()
     print(
-        _t(
+        _(
+            "palier demo: closed. Sessions are in {record} (`palier sessions list --db {db}`).",
             lang,
-            f"palier demo: closed. Sessions are in {record_path.resolve()} "
-            f"(`palier sessions list --db {record_path}`).",
-            f"palier demo : fermé. Les séances sont dans {record_path.resolve()} "
-            f"(`palier sessions list --db {record_path}`).",
+            record=record_path.resolve(),
+            db=record_path,
         )
     )
     return code
@@ -346,20 +329,14 @@ class DemoError(RuntimeError):
 
 def run_headless(out: Path, lang: str, step_s: float) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from palier.core.i18n import fmt_number
     from palier.therapist_console.app import MainWindow, make_app
     from palier.therapist_console.heart_rate import SimulatedHeartRate
-    from palier.therapist_console.i18n import fmt_number
     from palier.therapist_console.record import SessionRecord
     from palier.therapist_console.session import ConsoleModel
 
     engine_keys, console_keys = demo_keys(out)
-    print(
-        _t(
-            lang,
-            "palier demo (headless): starting an offscreen engine...",
-            "palier demo (sans écran) : démarrage d'un moteur hors écran...",
-        )
-    )
+    print(_("palier demo (headless): starting an offscreen engine...", lang))
     engine = start_engine(
         engine_keys,
         "offscreen",
@@ -382,11 +359,8 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             win.show()
             page = win.session_page
 
-            def say(en: str, fr: str) -> None:
-                secs = f"{model.running.elapsed_s():5.1f}"
-                print(
-                    f"  [{secs.replace('.', ',') if lang == 'fr' else secs} s] {_t(lang, en, fr)}"
-                )
+            def say(text: str) -> None:
+                print(f"  [{fmt_fixed(model.running.elapsed_s(), '5.1f', lang)} s] {text}")
 
             def wait_for(cond: Callable[[], object], what: str, timeout: float = 20.0) -> None:
                 if not pump(app, timeout, cond):
@@ -409,10 +383,12 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             wait_for(lambda: model.link.is_up, "the encrypted link")
             fp = win.engine_fingerprint()
             print(
-                _t(
+                "  "
+                + _(
+                    "connected to {endpoint} (engine key {fp})",
                     lang,
-                    f"  connected to {engine.endpoint} (engine key {fp})",
-                    f"  connecté à {engine.endpoint} (clé du moteur {fp})",
+                    endpoint=engine.endpoint,
+                    fp=fp,
                 )
             )
             _demo_patient(model.patient_plan, win.setup)
@@ -423,25 +399,27 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             if session is None:
                 raise DemoError(f"the session did not start: {win.setup.start_error.text()}")
             say(
-                f"session {session.id} started with patient Demo-01, protocol spiders-graded",
-                f"séance {session.id} commencée avec le patient Demo-01, protocole spiders-graded",
+                _(
+                    "session {id} started with patient {patient}, protocol {protocol}",
+                    lang,
+                    id=session.id,
+                    patient="Demo-01",
+                    protocol="spiders-graded",
+                )
             )
 
             page.hierarchy.go(0)
             wait_for(lambda: acked("load_scene"), "step 1 to load")
             engine.send("look")  # the simulated patient looks at the subject
-            say("step 1 loaded in the headset", "palier 1 chargé dans le casque")
+            say(_("step {n} loaded in the headset", lang, n=1))
             pump(app, step_s)
             model.ratings.enter(20)
-            say(
-                "SUDS 20 (said aloud, typed by the therapist)",
-                "SUDS 20 (dit à voix haute, saisi par le thérapeute)",
-            )
+            say(_("SUDS {value} (said aloud, typed by the therapist)", lang, value=20))
 
             page.hierarchy.go_next()
             wait_for(lambda: acked("load_scene", 2), "step 2 to load")
             engine.send("look")
-            say("step 2", "palier 2")
+            say(_("step {n}", lang, n=2))
             pump(app, step_s / 2)
             step = model.running.current_step
             decl = page.controls.declaration
@@ -456,19 +434,25 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                     page.controls.change(p.name, target)
                     wait_for(lambda: acked("set_params"), "the parameter change")
                     say(
-                        f"{p.label.get(lang)} {now:g} -> {target:g} {p.unit} (1.5 s ramp)",
-                        f"{p.label.get(lang)} {fmt_number(now, lang)} -> "
-                        f"{fmt_number(target, lang)} {p.unit} (rampe 1,5 s)",
+                        _(
+                            "{label} {now} -> {target} {unit} ({ramp} s ramp)",
+                            lang,
+                            label=p.label.get(lang),
+                            now=fmt_number(now, lang, 6),
+                            target=fmt_number(target, lang, 6),
+                            unit=p.unit,
+                            ramp=fmt_number(1.5, lang),
+                        )
                     )
             pump(app, step_s / 2)
             model.ratings.enter(35)
-            say("SUDS 35 (said aloud)", "SUDS 35 (dit à voix haute)")
+            say(_("SUDS {value} (said aloud)", lang, value=35))
 
             # Steps 3 and 4 went well last session (say): on to step 5, the table.
             page.hierarchy.go(4)
             wait_for(lambda: acked("load_scene", 3), "step 5 to load")
             engine.send("look")
-            say("step 5 (the spider on the table)", "palier 5 (l'araignée sur la table)")
+            say(_("step {n} (the spider on the table)", lang, n=5))
             pump(app, step_s / 2)
             decl = page.controls.declaration
             if decl is not None and decl.events:
@@ -476,7 +460,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
                 page.controls.fire(ev.name)
                 wait_for(lambda: acked("fire"), "the event")
                 engine.send("look")
-                say(f"event: {ev.label.get(lang)}", f"événement : {ev.label.get(lang)}")
+                say(_("event: {event}", lang, event=ev.label.get(lang)))
             pump(app, step_s / 2)
             page.suds.ask_headset()
             wait_for(lambda: acked("ask_suds"), "the rating panel")
@@ -491,35 +475,29 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 
             wait_for(headset_answer, "the answer in the headset")
             say(
-                "SUDS 55 (answered in the headset by the simulated patient)",
-                "SUDS 55 (répondu dans le casque par le patient simulé)",
+                _("SUDS {value} (answered in the headset by the simulated patient)", lang, value=55)
             )
             pump(app, step_s)
 
             page.pause.toggle()
             wait_for(lambda: model.link.paused, "the pause")
-            say(
-                "pause: the patient is in the safe place", "pause : le patient est dans le lieu sûr"
-            )
+            say(_("pause: the patient is in the safe place", lang))
             pump(app, step_s / 2)
-            page.timeline.note.setText(
-                "Calm breathing in the safe place; ready to go on."
-                if lang == "en"
-                else "Respiration calme dans le lieu sûr ; prêt à continuer."
-            )
+            page.timeline.note.setText(_("Calm breathing in the safe place; ready to go on.", lang))
             page.timeline.add_note()
             page.pause.toggle()
             wait_for(lambda: not model.link.paused, "the resume")
             engine.send("look")
-            say("exposure resumed; a note was added", "exposition reprise ; une note a été ajoutée")
+            say(_("exposure resumed; a note was added", lang))
             pump(app, step_s)
             model.ratings.enter(30)
-            say("SUDS 30 (said aloud)", "SUDS 30 (dit à voix haute)")
+            say(_("SUDS {value} (said aloud)", lang, value=30))
             # Let the engine's once-a-second frame statistics and the mirror catch up
             # after the scene swaps, so the screenshots show the steady state.
             pump(app, 2.5)
 
-            for shot_lang in (lang, "fr" if lang == "en" else "en"):
+            # Every language shipped, the demo's own first.
+            for shot_lang in (lang, *(other for other in LANGUAGES if other != lang)):
                 model.language.set(shot_lang)
                 pump(app, 0.3)
                 path = out / f"console-{shot_lang}.png"
@@ -529,10 +507,15 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 
             summary = model.end_session()
             say(
-                f"session ended: {summary.steps_reached} steps, {summary.suds_count} SUDS "
-                f"ratings, {summary.pauses} pause",
-                f"séance terminée : {summary.steps_reached} paliers, {summary.suds_count} "
-                f"relevés SUDS, {summary.pauses} pause",
+                _(
+                    "session ended: {steps}, {ratings}, {pauses}",
+                    lang,
+                    steps=ngettext("{n} step", "{n} steps", summary.steps_reached, lang),
+                    ratings=ngettext(
+                        "{n} SUDS rating", "{n} SUDS ratings", summary.suds_count, lang
+                    ),
+                    pauses=ngettext("{n} pause", "{n} pauses", summary.pauses, lang),
+                )
             )
             written += win.summary.export("pdf", out)
             written += win.summary.export("json", out)
@@ -544,37 +527,30 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
         if hr is not None:
             hr.stop()
         engine.stop()
-        _close_if_open(record_path)
-    print(
-        _t(
-            lang,
-            f"\nSession record (SQLite): {record_path.resolve()}",
-            f"\nDossier des séances (SQLite) : {record_path.resolve()}",
-        )
-    )
+        _close_if_open(record_path, lang)
+    print("\n" + _("Session record (SQLite): {record}", lang, record=record_path.resolve()))
     kinds = {
-        ".png": ("console screenshot", "capture de la console"),
-        ".pdf": ("PDF report", "compte rendu PDF"),
-        ".json": ("JSON export", "export JSON"),
+        ".png": pgettext("a file the demo wrote", "console screenshot", lang),
+        ".pdf": pgettext("a file the demo wrote", "PDF report", lang),
+        ".json": pgettext("a file the demo wrote", "JSON export", lang),
     }
     for path in written:
-        en, fr = kinds.get(
-            path.suffix, ("CSV exports (one file per stream)", "exports CSV (un fichier par flux)")
+        kind = kinds.get(path.suffix) or pgettext(
+            "a file the demo wrote", "CSV exports (one file per stream)", lang
         )
-        print(f"  {_t(lang, en, fr):<34} {path.resolve()}")
+        print(f"  {kind:<34} {path.resolve()}")
     print(
-        _t(
+        _(
+            "Engine log: {log}\nList sessions: palier sessions list --db {db}",
             lang,
-            f"Engine log: {engine.log_path.resolve()}\n"
-            f"List sessions: palier sessions list --db {record_path}",
-            f"Journal du moteur : {engine.log_path.resolve()}\n"
-            f"Lister les séances : palier sessions list --db {record_path}",
+            log=engine.log_path.resolve(),
+            db=record_path,
         )
     )
     return 0
 
 
-def _close_if_open(record_path: Path) -> None:
+def _close_if_open(record_path: Path, lang: str) -> None:
     """A script that failed half-way leaves no open session behind (the next
     console would offer to resume a demo)."""
     from palier.therapist_console.record import SessionRecord
@@ -582,7 +558,7 @@ def _close_if_open(record_path: Path) -> None:
     with SessionRecord(record_path) as rec:
         for info in rec.interrupted_sessions():
             rec.close_interrupted(info.id)
-            print(f"palier demo: closed the unfinished demo session {info.id}")
+            print(_("palier demo: closed the unfinished demo session {id}", lang, id=info.id))
 
 
 # -- scene pictures -----------------------------------------------------------------------
@@ -592,7 +568,7 @@ def render_gallery(out: Path, lang: str) -> int:
     from palier.engine.shots import render_shot
     from palier.scenes import registry
 
-    print("Rendering every scene offscreen (least and most intense settings).")
+    print(_("Rendering every scene offscreen (least and most intense settings).", lang))
     written = []
     for decl in registry.declarations():
         for level, values in (("least", decl.least_intense()), ("most", decl.most_intense())):
@@ -600,5 +576,9 @@ def render_gallery(out: Path, lang: str) -> int:
             render_shot(decl.id, values, [], (960, 540), 3.0, path, language=lang)
             written.append(path)
             print(f"  {decl.id:<12} {level:>5} intensity -> {path}")
-    print(f"{len(written)} pictures in {out.resolve()}")
+    print(
+        ngettext(
+            "{n} picture in {out}", "{n} pictures in {out}", len(written), lang, out=out.resolve()
+        )
+    )
     return 0

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from palier.core.i18n import LANGUAGES
 from palier.engine import BACKENDS
 
 
@@ -30,7 +31,7 @@ def add_scene_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="set a scene parameter (repeatable); see `palier scenes list`",
     )
-    p.add_argument("--lang", choices=("en", "fr"), default="en", help="patient-facing language")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="patient-facing language")
 
 
 def register(sub: Any) -> None:

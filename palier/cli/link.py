@@ -121,12 +121,12 @@ def run_probe(args: argparse.Namespace) -> int:
             )
         print(f"scenes ({len(info.catalogue)}):")
         for decl in info.catalogue:
-            print(f"  {decl.id}: {decl.name.en}")
+            print(f"  {decl.id}: {decl.name.get('en')}")
             for p in decl.params:
                 print(
                     f"    param {p.name}: {p.kind.value}, {p.describe_range()}, "
                     f"default {p.default!r}"
                 )
             for e in decl.events:
-                print(f"    event {e.name}: {e.label.en}")
+                print(f"    event {e.name}: {e.label.get('en')}")
     return 0

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from palier.core.i18n import LANGUAGES, _, ngettext
+
 # The repository's copy, wherever the command runs from (a checkout only).
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "protocol-format.md"
 
@@ -28,7 +30,7 @@ def register(sub: Any) -> None:
     cp.set_defaults(handler=run_check)
 
     lp = psub.add_parser("list", help="list installed protocols")
-    lp.add_argument("--lang", choices=("en", "fr"), default="en")
+    lp.add_argument("--lang", choices=LANGUAGES, default="en")
     lp.add_argument("--json", action="store_true", help="machine-readable output")
     lp.add_argument("--steps", action="store_true", help="show each protocol's hierarchy")
     lp.set_defaults(handler=run_list)
@@ -54,10 +56,22 @@ def run_check(args: argparse.Namespace) -> int:
         if proto is None:
             failed += 1
         elif not args.quiet:
-            print(f"{path}: ok ({proto.id}, {len(proto.steps)} steps)")
+            print(
+                ngettext(
+                    "{path}: ok ({id}, {n} step)",
+                    "{path}: ok ({id}, {n} steps)",
+                    len(proto.steps),
+                    path=path,
+                    id=proto.id,
+                )
+            )
     if failed:
         print(
-            f"{failed} of {len(files)} file(s) have errors; they cannot be used in a session.",
+            _(
+                "{failed} of {total} file(s) have errors; they cannot be used in a session.",
+                failed=failed,
+                total=len(files),
+            ),
             file=sys.stderr,
         )
         return 1

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from palier.cli.engine import add_scene_arguments, parse_size
+from palier.core.i18n import LANGUAGES
 from palier.scenes import registry
 from palier.scenes.api import ParamKind, SceneDecl
 
@@ -17,7 +18,7 @@ def register(sub: Any) -> None:
 
     lp = ssub.add_parser("list", help="list registered scenes with parameters and events")
     lp.add_argument("--json", action="store_true", help="machine-readable output")
-    lp.add_argument("--lang", choices=("en", "fr"), default="en")
+    lp.add_argument("--lang", choices=LANGUAGES, default="en")
     lp.set_defaults(handler=run_list)
 
     sp = ssub.add_parser(

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from palier.core.i18n import LANGUAGES, _, ngettext
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("sessions", help="list recorded sessions, export them (CSV, JSON, PDF)")
@@ -34,7 +36,7 @@ def register(sub: Any) -> None:
     ex.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
     ex.add_argument("--db", metavar="PATH", help="session record file (default: per-user data dir)")
     ex.add_argument(
-        "--lang", choices=("en", "fr"), help="report language (default: the session's language)"
+        "--lang", choices=LANGUAGES, help="report language (default: the session's language)"
     )
     ex.add_argument(
         "--no-head-pose",
@@ -70,11 +72,17 @@ def run_list(args: argparse.Namespace) -> int:
             if patient is None:
                 from palier.cli import CliError
 
-                raise CliError(f"no patient with the pseudonym {args.patient!r} in {record.path}")
+                raise CliError(
+                    _(
+                        "no patient with the pseudonym {pseudonym!r} in {path}",
+                        pseudonym=args.patient,
+                        path=record.path,
+                    )
+                )
             patient_id = patient.id
         sessions = record.sessions(patient_id)
         if not sessions:
-            print(f"No sessions in {record.path}.")
+            print(_("No sessions in {path}.", path=record.path))
             return 0
         live = record.writer_active()
         rows = [("ID", "PATIENT", "STARTED", "DURATION", "STATUS", "PROTOCOL", "STEPS", "SUDS")]
@@ -101,8 +109,12 @@ def run_list(args: argparse.Namespace) -> int:
         interrupted = [int(r[0]) for r in rows[1:] if r[4] == "interrupted"]
         if interrupted:
             print(
-                f"\nInterrupted (console stopped during the session): {interrupted}. "
-                "Open the console to resume or close them.",
+                "\n"
+                + _(
+                    "Interrupted (console stopped during the session): {ids}. Open the "
+                    "console to resume or close them.",
+                    ids=interrupted,
+                ),
                 file=sys.stderr,
             )
     return 0
@@ -116,7 +128,14 @@ def run_export(args: argparse.Namespace) -> int:
             from palier.therapist_console.export import export_csv
 
             paths = export_csv(record, args.id, out)
-            print(f"{len(paths)} CSV files in {paths[0].parent}")
+            print(
+                ngettext(
+                    "{n} CSV file in {folder}",
+                    "{n} CSV files in {folder}",
+                    len(paths),
+                    folder=paths[0].parent,
+                )
+            )
         elif args.format == "json":
             from palier.therapist_console.export import export_json
 

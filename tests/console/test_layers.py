@@ -23,7 +23,7 @@ QT_FREE = (
     "palier.therapist_console.summary",
     "palier.therapist_console.export",
     "palier.therapist_console.heart_rate",
-    "palier.therapist_console.i18n",
+    "palier.core.i18n",
     "palier.therapist_console.sample_session",
     "palier.cli.sessions",
     "palier.therapist_console.client",

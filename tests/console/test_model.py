@@ -712,7 +712,7 @@ def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
 def test_errors_carry_a_key_and_render_in_the_console_language(
     record: SessionRecord, clock: ManualClock
 ) -> None:
-    from palier.therapist_console.i18n import error_text
+    from palier.core.i18n import error_text
     from palier.therapist_console.record import DuplicatePseudonymError
 
     model = ConsoleModel(record, clock=clock, language="fr")
@@ -740,7 +740,7 @@ def test_errors_carry_a_key_and_render_in_the_console_language(
 
 
 def test_numbers_follow_the_language() -> None:
-    from palier.therapist_console.i18n import fmt_number
+    from palier.core.i18n import fmt_number
 
     assert fmt_number(16.8, "fr") == "16,8"
     assert fmt_number(16.8, "en") == "16.8"

@@ -70,7 +70,7 @@ def test_controls_follow_the_declaration(qtbot: Any, model: ConsoleModel, scene:
     assert list(w.event_buttons) == [e.name for e in decl.events]
     for p in decl.params:
         c = w.controls[p.name]
-        assert w.labels[p.name].text() == p.label.en
+        assert w.labels[p.name].text() == p.label.get("en")
         if p.kind in (ParamKind.FLOAT, ParamKind.INT):
             assert isinstance(c, NumberControl)
             assert c.spin.minimum() == pytest.approx(p.minimum)
@@ -86,9 +86,9 @@ def test_controls_follow_the_declaration(qtbot: Any, model: ConsoleModel, scene:
             assert isinstance(c, QCheckBox) and c.isChecked() == p.default
     model.language.set("fr")
     for p in decl.params:
-        assert w.labels[p.name].text() == p.label.fr
+        assert w.labels[p.name].text() == p.label.get("fr")
     for e in decl.events:
-        assert w.event_buttons[e.name].text() == e.label.fr
+        assert w.event_buttons[e.name].text() == e.label.get("fr")
 
 
 class _NeverUp:

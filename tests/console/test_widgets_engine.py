@@ -121,7 +121,7 @@ def test_a_whole_session_through_the_widgets(
     assert numeric.name in sent["args"] and '"ramp_s": 1.5' in sent["args"]
     assert model.running.current_step.params[numeric.name] == pytest.approx(target)
     # The timeline says it as a sentence, status first, named by the declaration.
-    label = numeric.label.en
+    label = numeric.label.get("en")
     qtbot.waitUntil(
         lambda: any(r[2].startswith(f"✓ {label} ") for r in page.timeline.rows()), timeout=5000
     )
@@ -129,7 +129,7 @@ def test_a_whole_session_through_the_widgets(
     assert "→" in change and numeric.unit in change and "(ramp 1.5 s)" in change
     whats = [r[2] for r in page.timeline.rows() if r[1] == "Command"]
     assert all(w[0] in "✓✗" and "=" not in w and "(scene" not in w for w in whats), whats
-    assert any(w == f"✓ Scene loaded: {decl.name.en}" for w in whats), whats
+    assert any(w == f"✓ Scene loaded: {decl.name.get('en')}" for w in whats), whats
 
     # -- an event from its button ---------------------------------------------------------------
     event = decl.events[0]
@@ -192,14 +192,14 @@ def test_a_whole_session_through_the_widgets(
     win.bar.language.activated.emit(win.bar.language.currentIndex())
     assert model.language.value == "fr"
     assert ("Reprendre" if model.link.paused else "lieu sûr") in page.pause.text()
-    assert page.controls.labels[numeric.name].text() == numeric.label.fr
+    assert page.controls.labels[numeric.name].text() == numeric.label.get("fr")
     whats_fr = [r[2] for r in page.timeline.rows() if r[1] == "Commande"]
-    assert f"✓ Scène chargée : {decl.name.fr}" in whats_fr
-    assert any(w.startswith(f"✓ {numeric.label.fr} ") and "(rampe 1,5 s)" in w for w in whats_fr), (
-        whats_fr
-    )
+    assert f"✓ Scène chargée : {decl.name.get('fr')}" in whats_fr
     assert any(
-        w.startswith("✓ Événement déclenché : ") and event.label.fr in w for w in whats_fr
+        w.startswith(f"✓ {numeric.label.get('fr')} ") and "(rampe 1,5 s)" in w for w in whats_fr
+    ), whats_fr
+    assert any(
+        w.startswith("✓ Événement déclenché : ") and event.label.get("fr") in w for w in whats_fr
     ), whats_fr
     control_fr = page.controls.controls[numeric.name]
     assert isinstance(control_fr, NumberControl) and control_fr.spin.decimals() > 0

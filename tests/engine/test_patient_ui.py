@@ -12,7 +12,7 @@ from palier.engine.app import Engine, EngineConfig
 from palier.engine.backends import DESKTOP_PATIENT_KEYS, bind_patient_keys
 from palier.engine.patient_ui import (
     CONFIRM_GUARD_S,
-    TITLES,
+    TITLE,
     PatientUI,
     PatientUIError,
     find_font,
@@ -211,7 +211,7 @@ def test_texts_follow_the_language_and_the_anchors_come_from_measures(
             ui.ask_suds(70)
             labels = [tn.getText() for tn, _np in ui._anchors]
             assert labels == [label for _v, label in suds_anchor_labels(lang)]
-            assert ui._title.getText() == TITLES[lang]
+            assert ui._title.getText() == TITLE.get(lang)
             ui.ask_suds(71, "  Et maintenant ?  ")
             assert ui._title.getText() == "Et maintenant ?"
             ui.cancel_suds()

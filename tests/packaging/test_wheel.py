@@ -3,7 +3,8 @@
 The design card's folders (engine/, scenes/, ...) sit at the top of the
 repository and install as ``palier.engine``, ``palier.scenes``, ... through
 ``[tool.setuptools] package-dir``; a package left out of ``packages`` there, or
-a data file left out of ``package-data``, fails here.
+a data file left out of ``package-data``, fails here. The message catalogues
+are compiled by the build (setup.py): each ``.po`` ships as its ``.mo``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def _source_files() -> set[str]:
                 path.suffix == ".md" and "library" in rel.parts
             ):
                 wanted.add(f"{prefix}/{rel.as_posix()}")
+            elif path.suffix == ".po" and rel.parts[-2] == "LC_MESSAGES":
+                wanted.add(f"{prefix}/{rel.with_suffix('.mo').as_posix()}")
     return wanted
 
 
@@ -130,7 +133,10 @@ def test_installed_into_a_fresh_venv_site_packages_gains_palier_alone(
             "import palier, palier.cli; palier.cli.build_parser()\n"
             "from palier.therapist_console import migrations\n"
             "assert migrations.SCHEMA_VERSION == len(migrations.MIGRATIONS) > 1\n"
-            "print(palier.__file__)",
+            "print(palier.__file__)\n"
+            # The compiled catalogues load from there too (stdlib gettext).
+            "from palier.core.i18n import LANGUAGES, _\n"
+            "print(LANGUAGES, _('Summary', 'fr'))",
         ],
         check=True,
         capture_output=True,
@@ -139,3 +145,4 @@ def test_installed_into_a_fresh_venv_site_packages_gains_palier_alone(
     ).stdout
     assert out.startswith(str(site)), out
     assert sysconfig.get_path("purelib") not in out
+    assert out.splitlines()[1] == "('en', 'fr') Synthèse", out

@@ -53,12 +53,14 @@ def test_library_protocols_are_graded_hierarchies_in_both_languages() -> None:
         assert suds == sorted(suds), f"{p.id}: expected SUDS not graded: {suds}"
         assert suds[0] <= 30 and suds[-1] >= 80, f"{p.id}: hierarchy too narrow: {suds}"
         for s in p.steps:
-            assert s.text.en and s.text.fr and s.text.en != s.text.fr, s.id
+            assert s.text.get("en") and s.text.get("fr") and s.text.get("en") != s.text.get("fr"), (
+                s.id
+            )
             decl = registry.declaration(s.scene)
             # Steps say what they present: every preset value validates.
             decl.validate_values(s.preset)
         for t in (p.title, p.description):
-            assert t.en != t.fr
+            assert t.get("en") != t.get("fr")
 
 
 def test_every_exposure_scene_has_a_protocol_and_safe_place_has_none() -> None:

@@ -61,4 +61,4 @@ def test_mutated_library_file(edits: list[tuple[int, str, str]]) -> None:
             assert i.line is None or 1 <= i.line <= len(lines)
     else:
         # Whatever passed is a complete, in-range protocol.
-        assert proto.steps and all(s.text.en and s.text.fr for s in proto.steps)
+        assert proto.steps and all(s.text.get("en") and s.text.get("fr") for s in proto.steps)

@@ -56,7 +56,7 @@ def test_edits_return_new_checked_ladders() -> None:
         min_duration_min=7,
     )
     step = edited.step("table-1m-still")
-    assert step.text.fr == "Araignée au bout de la table."
+    assert step.text.get("fr") == "Araignée au bout de la table."
     assert step.preset["distance"] == 1.5 and step.preset["location"] == "table"
     assert (step.expected_suds, step.min_duration_min) == (35, 7.0)
     new = Step(
@@ -177,7 +177,7 @@ def test_patient_ladders_archive_and_reopen(tmp_path: Path) -> None:
     c.close()
     c2 = sqlite3.connect(path, isolation_level=None)
     again = LadderStore(c2).latest(b.ladder_id)  # type: ignore[arg-type]
-    assert again.title.fr == "Araignées, version maison" and again.steps == b.steps
+    assert again.title.get("fr") == "Araignées, version maison" and again.steps == b.steps
     c2.close()
 
 
@@ -261,5 +261,5 @@ def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
         assert v2.version == 2
         used = store.version(rec.session(session.id).ladder_version_id)
         assert used.steps == v1.steps and used.version == 1
-        assert used.step("floor-far-still").text.en.startswith("One small spider")
+        assert used.step("floor-far-still").text.get("en").startswith("One small spider")
         assert store.latest(v1.ladder_id).steps[3].id == "hand-half-metre"

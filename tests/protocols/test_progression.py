@@ -79,10 +79,10 @@ def test_step_up_details_and_both_languages() -> None:
     assert "baissé de 69 % depuis son pic de 80" in s.text_for("fr")
     early = RULE.evaluate("near", pts(80, 30, 25), elapsed_s=120, min_duration_min=5)
     assert early is not None
-    assert "minimum of 5 min is not reached" in early.text.en
-    assert "durée minimale conseillée de 5 min" in early.text.fr
+    assert "minimum of 5 min is not reached" in early.text.get("en")
+    assert "durée minimale conseillée de 5 min" in early.text.get("fr")
     late = RULE.evaluate("near", pts(80, 30, 25), elapsed_s=400, min_duration_min=5)
-    assert late is not None and "minimum" not in late.text.en
+    assert late is not None and "minimum" not in late.text.get("en")
 
 
 def test_settings_change_the_rule() -> None:
@@ -160,7 +160,7 @@ def test_expectancy_violation_and_variability() -> None:
     rule = InhibitoryLearningRule()
     ask = rule.before_step(step, None)
     assert ask is not None and ask.kind == "inhibitory.ask_expectancy"
-    assert "0-100 %" in ask.text.fr
+    assert "0-100 %" in ask.text.get("fr")
     e = Expectancy(step.id, "It will run up my arm and I will panic", 90, t_before=0.0)
     assert rule.before_step(step, e) is None
     assert not e.tested and e.violation is None and e.belief_change is None
@@ -171,9 +171,9 @@ def test_expectancy_violation_and_variability() -> None:
     s = rule.after_step(step, done, decl)
     assert s.kind == "inhibitory.vary" and s.t == 300.0
     assert s.detail["variant"] == {"location": "table"}  # context changed, not harder
-    assert "at 90%; it did not happen; now 30% (belief down 60 points)" in s.text.en
-    assert "rather than waiting for habituation" in s.text.en.lower()
-    assert "emplacement = Sur la table devant le patient" in s.text.fr
+    assert "at 90%; it did not happen; now 30% (belief down 60 points)" in s.text.get("en")
+    assert "rather than waiting for habituation" in s.text.get("en").lower()
+    assert "emplacement = Sur la table devant le patient" in s.text.get("fr")
 
 
 def test_small_belief_change_suggests_testing_again() -> None:
@@ -183,7 +183,8 @@ def test_small_belief_change_suggests_testing_again() -> None:
     )
     s = InhibitoryLearningRule().after_step(step, e, registry.declaration("spiders"))
     assert s.kind == "inhibitory.test_again"
-    assert "belief down 10 points" in s.text.en and "sans comportements de sécurité" in s.text.fr
+    assert "belief down 10 points" in s.text.get("en")
+    assert "sans comportements de sécurité" in s.text.get("fr")
 
 
 def test_feared_outcome_that_happened() -> None:

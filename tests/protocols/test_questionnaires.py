@@ -26,7 +26,7 @@ def test_ssq_structure() -> None:
     assert len(SSQ.items) == 16
     assert SSQ.phases == ("pre", "post")
     for item in SSQ.items:
-        assert item.text.en and item.text.fr
+        assert item.text.get("en") and item.text.get("fr")
     # General discomfort, difficulty focusing/concentrating, nausea and blurred
     # vision count in two subscales (Kennedy et al. 1993).
     counts = {n: sum(n in items for items in SSQ_SUBSCALES.values()) for n in range(1, 17)}
@@ -67,10 +67,10 @@ def test_ssq_hand_computed_example() -> None:
         "total": 41.14,
     }
     assert r.warning is not None
-    assert "41.14" in r.warning.en and "Cybermalaise" in r.warning.fr
+    assert "41.14" in r.warning.get("en") and "Cybermalaise" in r.warning.get("fr")
     assert r.record_scores()["warning"] == r.warning.to_dict()
     assert score_ssq(r.answers, threshold=50).warning is None
-    assert "before the session" in score_ssq(r.answers, phase="pre").warning.en  # type: ignore[union-attr]
+    assert "before the session" in score_ssq(r.answers, phase="pre").warning.get("en")  # type: ignore[union-attr]
 
 
 def test_ssq_threshold_is_strictly_above() -> None:
@@ -121,7 +121,7 @@ def test_ipq_structure() -> None:
     assert set(IPQ_REVERSED) == {"SP2", "INV3", "REAL1"}
     assert {i.id for i in IPQ.items if i.reversed} == set(IPQ_REVERSED)
     for item in IPQ.items:
-        assert item.text.en and item.text.fr and item.anchors is not None
+        assert item.text.get("en") and item.text.get("fr") and item.anchors is not None
     assert (IPQ.scale_min, IPQ.scale_max) == (-3, 3)
 
 

@@ -156,11 +156,16 @@ def test_registry_declares_the_shipped_scenes() -> None:
     ids = registry.scene_ids()
     assert {"safe_place", "spiders"} <= set(ids)
     for decl in registry.declarations():
-        assert decl.name.en and decl.name.fr and decl.description.en and decl.description.fr
+        assert (
+            decl.name.get("en")
+            and decl.name.get("fr")
+            and decl.description.get("en")
+            and decl.description.get("fr")
+        )
         assert decl.params and decl.events
         for p in decl.params:
-            assert p.label.en and p.label.fr
+            assert p.label.get("en") and p.label.get("fr")
         for e in decl.events:
-            assert e.label.en and e.label.fr
+            assert e.label.get("en") and e.label.get("fr")
     with pytest.raises(UnknownSceneError, match="no scene 'zombies'"):
         registry.declaration("zombies")

@@ -60,7 +60,7 @@ def test_declaration_is_registered_and_sane() -> None:
     assert set(LIGHTING) == set(LIGHTS)
     assert [e.name for e in decl.events] == ["chime"]
     for p in decl.params:
-        assert p.label.en and p.label.fr and p.help is not None and p.help.fr
+        assert p.label.get("en") and p.label.get("fr") and p.help is not None and p.help.get("fr")
     assert decl.least_intense() != decl.most_intense()
     assert SceneDecl.from_dict(decl.to_dict()).to_dict() == decl.to_dict()
 

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from palier.core.i18n import LANGUAGES
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -19,8 +21,6 @@ Clock = Callable[[], float]
 """Console wall-clock seconds (epoch)."""
 CallSoon = Callable[[Callable[[], None]], None]
 """Runs a function on the model's thread (the app queues it onto the Qt loop)."""
-
-LANGUAGES = ("en", "fr")
 
 
 def anchored_clock() -> Clock:
@@ -77,7 +77,7 @@ class CommandFailed(ModelError):
 
 
 class Language:
-    """The console language (``en`` or ``fr``): every part raises its errors
+    """The console language (one of ``LANGUAGES``): every part raises its errors
     in it, every widget redraws when it changes."""
 
     def __init__(self, value: str = "en") -> None:
@@ -86,7 +86,7 @@ class Language:
 
     def set(self, lang: str) -> None:
         if lang not in LANGUAGES:
-            raise ValueError(f"language must be 'en' or 'fr', got {lang!r}")
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
         if lang != self.value:
             self.value = lang
             self.changed.emit(lang)

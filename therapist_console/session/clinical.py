@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
+from palier.core.i18n import N_, localized_error
 from palier.protocols.erp import BehaviourKind, Ritual, Urge, validate_urge
 from palier.protocols.measures import validate_suds
 from palier.protocols.ptsd import Hotspot
@@ -16,7 +17,6 @@ from palier.protocols.questionnaires import (
     Result,
     score,
 )
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
 from palier.therapist_console.session.running import RunningSession
@@ -61,7 +61,7 @@ class ClinicalLog:
     def add_note(self, text: str) -> TimelineEntry:
         session = self.running.require_open()
         if not isinstance(text, str) or not text.strip():
-            raise localized_error(ModelError, "model.error.empty_note", self.language.value)
+            raise localized_error(ModelError, N_("A note cannot be empty."), self.language.value)
         t = self.clock()
         rid = self.record.add_note(session.id, text=text, t=t, step_id=self.running.step_row_id())
         return self.timeline.add(t, "note", "note", {"text": text.strip()}, rid)

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 
 from palier.core import wire
+from palier.core.i18n import N_, localized_error
 from palier.protocols.measures import SudsError, validate_suds
 from palier.scenes.api import ParamValue, SceneError
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import (
     CallSoon,
@@ -110,14 +110,14 @@ class Commands:
         or recorded)."""
         lang = self.language.value
         if not values:
-            raise localized_error(ModelError, "model.error.no_param", lang)
+            raise localized_error(ModelError, N_("No parameter to change."), lang)
         decl = self.link.scene_declaration()
         if decl is not None:
             try:
                 values = decl.validate_values(values)
             except SceneError as exc:
                 raise localized_error(
-                    ModelError, "model.error.bad_param", lang, detail=str(exc)
+                    ModelError, N_("Not sent, nothing changed: {detail}"), lang, detail=str(exc)
                 ) from None
         changed = dict(values)
         step = self.running.current_step
@@ -170,7 +170,7 @@ class Commands:
             self.on_command_result(cid, ok=False, error=f"{type(exc).__name__}: {exc}")
             raise localized_error(
                 CommandFailed,
-                "model.error.not_sent",
+                N_("The command was not sent ({kind}): {error}"),
                 self.language.value,
                 kind=kind,
                 error=str(exc),

@@ -10,10 +10,10 @@ from concurrent.futures import Future
 from typing import Protocol
 
 from palier.core import wire
+from palier.core.i18n import N_, localized_error
 from palier.scenes import registry
 from palier.scenes.api import SceneDecl, UnknownSceneError
 from palier.therapist_console.client import LinkClient, LinkState, LinkStatus
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, NotConnectedError, Signal
 from palier.therapist_console.session.running import RunningSession
@@ -90,7 +90,11 @@ class Link:
 
     def require_up(self) -> EngineLink:
         if self.client is None or self.state is not LinkState.CONNECTED:
-            raise localized_error(NotConnectedError, "model.error.no_link", self.language.value)
+            raise localized_error(
+                NotConnectedError,
+                N_("Not connected to the engine: connect first (the command was not sent)."),
+                self.language.value,
+            )
         return self.client
 
     def engine_to_console(self, engine_t: float | None) -> float:

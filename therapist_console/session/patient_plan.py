@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from palier.core.i18n import N_, localized_error
 from palier.protocols.measures import validate_suds
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.record import Patient, SessionRecord
 from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
 from palier.therapist_console.session.plan import Plan
@@ -41,7 +41,9 @@ class PatientPlan:
     def choose_patient(self, patient_id: int) -> Patient:
         if self.locked:
             raise localized_error(
-                ModelError, "model.error.session_open_patient", self.language.value
+                ModelError,
+                N_("End the current session before choosing another patient."),
+                self.language.value,
             )
         self.patient = self.record.patient(patient_id)
         self.events.patient.emit(self.patient)
@@ -49,9 +51,17 @@ class PatientPlan:
 
     def set_plan(self, plan: Plan) -> None:
         if self.locked:
-            raise localized_error(ModelError, "model.error.plan_fixed", self.language.value)
+            raise localized_error(
+                ModelError,
+                N_("The plan is fixed once the session has started."),
+                self.language.value,
+            )
         if not plan.steps:
-            raise localized_error(ModelError, "model.error.plan_empty", self.language.value)
+            raise localized_error(
+                ModelError,
+                N_("The hierarchy has no step: add steps to the patient's hierarchy."),
+                self.language.value,
+            )
         for s in plan.steps:
             if s.expected_suds is not None:
                 validate_suds(s.expected_suds)

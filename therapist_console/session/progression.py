@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from palier.core.i18n import N_, Localized, Message, localized_error
 from palier.protocols.measures import SudsPoint
 from palier.protocols.model import ProgressionSettings
 from palier.protocols.progression import (
@@ -20,7 +21,6 @@ from palier.protocols.progression import (
     Suggestion,
 )
 from palier.scenes.api import Text
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
 from palier.therapist_console.session.link import Link
@@ -106,15 +106,15 @@ class Progression:
 
     # -- suggestions ---------------------------------------------------------------------
     def suggest(
-        self, kind: str, text: str | Text, detail: Mapping[str, object] | None = None
+        self, kind: str, text: str | Localized, detail: Mapping[str, object] | None = None
     ) -> int:
         """Show a suggestion (e.g. a progression rule's "SUDS fell by half: next
-        step?"); recorded with the time it was shown. A ``Text`` keeps both
-        languages in the detail. Returns its id."""
+        step?"); recorded with the time it was shown. A message or a ``Text``
+        keeps every language in the detail. Returns its id."""
         session = self.running.require_open()
         t = self.clock()
         info = dict(detail or {})
-        if isinstance(text, Text):
+        if isinstance(text, Message | Text):
             info["texts"] = text.to_dict()
             shown = text.get(session.language)
         else:
@@ -184,7 +184,11 @@ class Progression:
         session = self.running.require_open()
         key = self.running.step_key()
         if key is None:
-            raise localized_error(ModelError, "model.error.no_step_expectancy", self.language.value)
+            raise localized_error(
+                ModelError,
+                N_("Move to a step before recording its expectancy."),
+                self.language.value,
+            )
         t = self.clock()
         exp = Expectancy(key, feared_outcome.strip(), likelihood_before, t)
         rid = int(self.record.clinical_log().add_expectancy(session.id, exp))
@@ -207,7 +211,9 @@ class Progression:
         lang = self.language.value
         exp = self.expectancies.get(expectancy_id)
         if exp is None:
-            raise localized_error(ModelError, "model.error.no_expectancy", lang, id=expectancy_id)
+            raise localized_error(
+                ModelError, N_("No expectancy {id} in this session."), lang, id=expectancy_id
+            )
         t = self.clock()
         done = exp.after(
             observed_outcome=observed_outcome,
@@ -221,12 +227,12 @@ class Progression:
         plan_step = next((s for s in plan.steps if s.key == exp.step_id), None) if plan else None
         if plan_step is None:
             raise localized_error(
-                ModelError, "model.error.step_not_in_plan", lang, step=exp.step_id
+                ModelError, N_("Step {step} is not in this session's plan."), lang, step=exp.step_id
             )
         decl = self.link.scene_declaration(plan_step.scene)
         if decl is None:
             raise localized_error(
-                ModelError, "model.error.unknown_scene", lang, scene=plan_step.scene
+                ModelError, N_("Scene {scene} is unknown here."), lang, scene=plan_step.scene
             )
         sug = InhibitoryLearningRule().after_step(protocol_step(plan_step), done, decl)
         self._suggest(sug, step_key=sug.step_id)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from palier.core.i18n import N_, localized_error
 from palier.protocols.measures import validate_suds
 from palier.protocols.model import SudsScheduleRule
 from palier.protocols.schedule import SudsDue, due_before_leaving_step, suds_due
-from palier.therapist_console.i18n import localized_error
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
 from palier.therapist_console.session.patient_plan import PatientPlan
@@ -202,7 +202,11 @@ class Ratings:
     def set_interval(self, seconds: float | None) -> None:
         """The therapist's SUDS interval (None: the protocol's)."""
         if seconds is not None and not 30 <= seconds <= 3600:
-            raise localized_error(ModelError, "model.error.reminder_range", self.language.value)
+            raise localized_error(
+                ModelError,
+                N_("The SUDS reminder interval must be 0.5 to 60 minutes."),
+                self.language.value,
+            )
         self.reminder_interval_s = seconds
         self.update(self.clock())
 

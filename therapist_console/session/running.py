@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from palier.therapist_console.i18n import localized_error
+from palier.core.i18n import N_, lazy_ngettext, localized_error
 from palier.therapist_console.record import Patient, SessionInfo, SessionRecord, StepRow
 from palier.therapist_console.session.base import (
     Clock,
@@ -65,7 +65,11 @@ class RunningSession:
 
     def require_open(self) -> SessionInfo:
         if self.info is None or self.info.status != "open":
-            raise localized_error(NoSessionError, "model.error.no_session", self.language.value)
+            raise localized_error(
+                NoSessionError,
+                N_("No session is open: choose a patient and start a session first."),
+                self.language.value,
+            )
         return self.info
 
     def elapsed_s(self, now: float | None = None) -> float:
@@ -101,10 +105,17 @@ class RunningSession:
         """The chosen patient, if a session may start now (else raises)."""
         patient = self.patient_plan.patient
         if patient is None:
-            raise localized_error(ModelError, "model.error.no_patient", self.language.value)
+            raise localized_error(
+                ModelError,
+                N_("Choose or create a patient (pseudonym) before starting."),
+                self.language.value,
+            )
         if self.info is not None and self.info.status == "open":
             raise localized_error(
-                ModelError, "model.error.still_open", self.language.value, id=self.info.id
+                ModelError,
+                N_("Session {id} is still open: end it first."),
+                self.language.value,
+                id=self.info.id,
             )
         return patient
 
@@ -141,7 +152,11 @@ class RunningSession:
 
     def summary(self) -> SessionSummary:
         if self.info is None:
-            raise localized_error(NoSessionError, "model.error.no_session", self.language.value)
+            raise localized_error(
+                NoSessionError,
+                N_("No session is open: choose a patient and start a session first."),
+                self.language.value,
+            )
         return summarize(self.record, self.info.id, now=self.clock())
 
     def interrupted_sessions(self) -> list[SessionInfo]:
@@ -191,14 +206,19 @@ class RunningSession:
         """Step ``index`` of the plan (raises with the plan's size if none)."""
         plan = self.patient_plan.plan
         if plan is None:
-            raise localized_error(ModelError, "model.error.no_plan", self.language.value)
+            raise localized_error(
+                ModelError, N_("No hierarchy chosen for this session."), self.language.value
+            )
         if not 0 <= index < len(plan.steps):
             raise localized_error(
                 ModelError,
-                "model.error.no_such_step",
+                lazy_ngettext(
+                    "Step {step} does not exist: the hierarchy has {n} step.",
+                    "Step {step} does not exist: the hierarchy has {n} steps.",
+                    len(plan.steps),
+                ),
                 self.language.value,
-                n=index + 1,
-                count=len(plan.steps),
+                step=index + 1,
             )
         return plan.steps[index]
 

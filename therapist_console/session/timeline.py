@@ -8,8 +8,8 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from palier.core.i18n import N_, Message, _, colon, fmt_number, lazy_pgettext, pgettext
 from palier.scenes.api import ParamSpec, SceneDecl
-from palier.therapist_console.i18n import colon, fmt_number, tr
 from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
 from palier.therapist_console.session.base import Signal
 from palier.therapist_console.summary import label_text
@@ -24,17 +24,41 @@ Detail = Mapping[str, object]
 DeclLookup = Callable[[str | None], SceneDecl | None]
 """scene id (None: the current step's) -> its ``SceneDecl``, or None if unknown."""
 
-_NAMED_EVENTS = (
-    "pause",
-    "resume",
-    "patient_stop",
-    "failsafe",
-    "questionnaire",
-    "urge",
-    "ritual",
-    "hotspot",
-    "expectancy",
-)
+SUDS_SOURCES: dict[str, Message] = {
+    "therapist": N_("said aloud"),
+    "headset": N_("in the headset"),
+}
+"""Who gave a SUDS rating, as the timeline and the SUDS panel say it."""
+
+_LINK_TEXTS = {
+    "up": N_("connected to the engine"),
+    "lost": N_("link to the engine lost"),
+    "reconnected": N_("link to the engine restored"),
+}
+_NAMED_EVENTS = {
+    "pause": N_("paused (safe place)"),
+    "resume": N_("exposure resumed"),
+    "patient_stop": N_("patient asked to stop"),
+    "failsafe": N_("failsafe triggered"),
+    "questionnaire": N_("questionnaire"),
+    "urge": N_("urge to ritualise"),
+    "ritual": N_("ritual or safety behaviour"),
+    "hotspot": N_("hotspot"),
+    "expectancy": N_("expectancy"),
+}
+_SESSION_TEXTS = {
+    "started": N_("Session {id} started"),
+    "ended": N_("Session {id} ended"),
+}
+_COMMAND_TEXTS = {
+    "pause": N_("Pause — safe place"),
+    "resume": N_("Exposure resumed"),
+    "ask_suds": N_("SUDS asked in the headset"),
+}
+ON_OFF = {
+    True: lazy_pgettext("parameter value", "on"),
+    False: lazy_pgettext("parameter value", "off"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,34 +80,34 @@ class TimelineEntry:
         declaration's own labels, with units."""
         d = self.detail
         if self.kind == "suds":
-            src = tr(f"suds.source.{d.get('source', 'therapist')}", lang)
+            src = SUDS_SOURCES[str(d.get("source", "therapist"))].get(lang)
             return f"SUDS {d.get('value')} ({src})"
         if self.kind == "note":
             return str(d.get("text", ""))
         if self.kind == "link":
-            text = tr(f"link.{self.name}", lang)
+            text = _LINK_TEXTS[self.name].get(lang)
             return f"{text}{colon(lang)}{d['detail']}" if d.get("detail") else text
         if self.kind == "step":
             label = label_text(d.get("label"), lang) or self.name
-            return f"{tr('timeline.step', lang)} {_int(d.get('index')) + 1}{colon(lang)}{label}"
+            return f"{_('Step', lang)} {_int(d.get('index')) + 1}{colon(lang)}{label}"
         if self.kind == "command":
             return describe_command(self.name, d, lang, decl_for)
         if self.kind == "event":
             if self.name == "session" and d.get("name") == "resumed_after_interruption":
-                return tr("event.session_resumed", lang)
+                return _("session resumed after an interruption", lang)
             if self.name == "scene_event":
                 decl = _lookup(decl_for, d.get("scene"))
                 name = str(d.get("event") or d.get("name") or "")
                 label = _event_label(decl, name, lang)
-                base = tr("event.scene_event", lang)
+                base = _("scene event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
             if self.name in _NAMED_EVENTS:
-                base = tr(f"event.{self.name}", lang)
+                base = _NAMED_EVENTS[self.name].get(lang)
                 named = d.get("label") or d.get("event") or ""
                 return f"{base}{colon(lang)}{named}" if named else base
             return f"{self.name}{colon(lang)}{d.get('name') or ''}".rstrip(": ")
         if self.kind == "session":
-            return tr(f"timeline.session.{self.name}", lang, id=d.get("id", ""))
+            return _SESSION_TEXTS[self.name].format(id=d.get("id", "")).get(lang)
         return str(d.get("text") or self.name)
 
     def raw(self) -> str:
@@ -134,7 +158,7 @@ def describe_value(spec: ParamSpec | None, value: object, lang: str) -> str:
     numbers in the language's format with the declared unit."""
     if spec is None:
         if isinstance(value, bool):
-            return tr("value.on" if value else "value.off", lang)
+            return ON_OFF[value].get(lang)
         if isinstance(value, int | float):
             return fmt_number(value, lang)
         return str(value)
@@ -145,7 +169,7 @@ def describe_value(spec: ParamSpec | None, value: object, lang: str) -> str:
                 return str(c.label.get(lang))
         return str(value)
     if kind == "bool" or isinstance(value, bool):
-        return tr("value.on" if value else "value.off", lang)
+        return ON_OFF[bool(value)].get(lang)
     try:
         number = float(str(value)) if kind == "float" else value
         text = fmt_number(number, lang) if isinstance(number, int | float) else str(value)
@@ -166,10 +190,10 @@ def describe_command(
     decl = _lookup(decl_for, scene)
     if kind == "load_scene":
         name = str(decl.name.get(lang)) if decl is not None else str(args.get("scene", ""))
-        what = tr(
-            "command.load_scene.sent" if status == "sent" else "command.load_scene",
-            lang,
-            scene=name,
+        what = (
+            _("Loading scene: {scene}", lang, scene=name)
+            if status == "sent"
+            else _("Scene loaded: {scene}", lang, scene=name)
         )
     elif kind == "set_params":
         before = _map(detail.get("before"))
@@ -193,22 +217,26 @@ def describe_command(
         ramp = _float(args.get("ramp_s"))
         joined = ", ".join(changes)
         what = (
-            tr("command.set_params", lang, changes=joined, ramp=fmt_number(ramp, lang))
+            _("{changes} (ramp {ramp} s)", lang, changes=joined, ramp=fmt_number(ramp, lang))
             if ramp > 0
-            else tr("command.set_params.now", lang, changes=joined)
+            else joined
         )
     elif kind == "fire":
         label = _event_label(decl, str(args.get("event", "")), lang)
-        what = tr("command.fire.sent" if status == "sent" else "command.fire", lang, event=label)
-    elif kind in ("pause", "resume", "ask_suds"):
-        what = tr(f"command.{kind}", lang)
+        what = (
+            _("Triggering event: {event}", lang, event=label)
+            if status == "sent"
+            else _("Event triggered: {event}", lang, event=label)
+        )
+    elif kind in _COMMAND_TEXTS:
+        what = _COMMAND_TEXTS[kind].get(lang)
     else:
-        what = tr("command.other", lang, name=kind)
+        what = _("Command {name}", lang, name=kind)
     if status == "ack":
         return f"✓ {what}"
     if status == "error":
         error = str(detail.get("error") or "")
-        refused = tr("command.refused", lang)
+        refused = pgettext("command status", "refused", lang)
         return f"✗ {what} — {refused}{colon(lang)}{error}" if error else f"✗ {what} — {refused}"
     return f"… {what}"
 

@@ -12,7 +12,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from palier.therapist_console.i18n import tr
+from palier.core.i18n import _
 from palier.therapist_console.session import (
     Language,
     Link,
@@ -98,13 +98,13 @@ class LiveChart(QWidget):
 
     def redraw(self) -> None:
         lang = self.language.value
-        self.title.setText(tr("ui.chart.title", lang))
+        self.title.setText(_("Heart rate and SUDS", lang))
         pi = self.plot.getPlotItem()
-        pi.setLabel("bottom", tr("report.axis.time", lang))
-        pi.setLabel("left", tr("report.axis.hr", lang), color=HR_COLOR)
+        pi.setLabel("bottom", _("Session time (min)", lang))
+        pi.setLabel("left", _("Heart rate (bpm)", lang), color=HR_COLOR)
         pi.setLabel("right", "SUDS", color=SUDS_COLOR)
         self.legend.clear()
-        self.legend.addItem(self.hr_curve, tr("ui.chart.hr", lang))
+        self.legend.addItem(self.hr_curve, _("Heart rate (bpm)", lang))
         self.legend.addItem(self.suds_curve, "SUDS")
         for m in self.marks:
             pi.removeItem(m)

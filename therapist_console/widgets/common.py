@@ -46,11 +46,9 @@ QListWidget::item:selected {{ background: #dbe6ee; color: {TEXT}; }}
 
 def qt_locale(lang: str) -> QLocale:
     """The QLocale for a console language (decimal comma in French), without
-    group separators (a spin box shows 1500, not 1 500)."""
-    loc = QLocale(
-        QLocale.Language.French if lang == "fr" else QLocale.Language.English,
-        QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedStates,
-    )
+    group separators (a spin box shows 1500, not 1 500). Qt picks the
+    language's main country (fr: France, en: United States)."""
+    loc = QLocale(lang)
     loc.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
     return loc
 

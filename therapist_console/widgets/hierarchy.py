@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.therapist_console.i18n import error_text, tr
+from palier.core.i18n import _, error_text
 from palier.therapist_console.session import (
     Commands,
     Language,
@@ -110,11 +110,11 @@ class HierarchyList(QWidget):
 
     def refresh(self) -> None:
         lang = self.language.value
-        self.title.setText(tr("ui.hierarchy.title", lang))
-        self.go_button.setText(tr("ui.hierarchy.go", lang))
-        self.next_button.setText(tr("ui.hierarchy.next", lang))
-        self.take.setText(tr("ui.suggestion.take", lang))
-        self.decline.setText(tr("ui.suggestion.decline", lang))
+        self.title.setText(_("Hierarchy", lang))
+        self.go_button.setText(_("Go to this step", lang))
+        self.next_button.setText(_("Next step", lang))
+        self.take.setText(_("Take", lang))
+        self.decline.setText(_("Not now", lang))
         plan = self.patient_plan.plan
         cur = self.running.current_step
         current = cur.index if cur else None
@@ -122,10 +122,7 @@ class HierarchyList(QWidget):
         self.list.clear()
         for i, step in enumerate(plan.steps if plan else ()):
             expected = "—" if step.expected_suds is None else str(step.expected_suds)
-            text = (
-                f"{i + 1}. {step.label_text(lang)}\n"
-                f"    {tr('ui.hierarchy.expected', lang)} {expected}"
-            )
+            text = f"{i + 1}. {step.label_text(lang)}\n    {_('expected SUDS', lang)} {expected}"
             item = QListWidgetItem(("▶ " if i == current else "") + text)
             if i == current:
                 f = QFont()
@@ -155,7 +152,9 @@ class HierarchyList(QWidget):
         lang = self.language.value
         if self.confirm_end_rating and self.ratings.end_rating_due() is not None:
             answer = QMessageBox.question(
-                self, tr("ui.hierarchy.title", lang), tr("ui.hierarchy.end_rating", lang)
+                self,
+                _("Hierarchy", lang),
+                _("No SUDS was taken at the end of this step. Move on anyway?", lang),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

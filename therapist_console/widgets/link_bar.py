@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
 
-from palier.therapist_console.i18n import fmt_number, tr
+from palier.core.i18n import LANGUAGES, N_, _, fmt_number, own_language_name
 from palier.therapist_console.session import Language, Link, LinkState, PatientPlan, RunningSession
 from palier.therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
 
 STATE_COLORS = {LinkState.CONNECTED: SAFE, LinkState.LOST: ALERT}
 """Other states (before the first connection): muted, or 'connecting' with an engine chosen."""
 SMOOTH_COLORS = {"good": SAFE, "uneven": WARN, "poor": ALERT}
+SMOOTH_TEXTS = {
+    "good": N_("headset display: smooth"),
+    "uneven": N_("headset display: uneven"),
+    "poor": N_("headset display: jerky"),
+}
 
 
 def smoothness(median_ms: float, p99_ms: float) -> str:
@@ -55,8 +60,8 @@ class LinkBar(QFrame):
         self.frames = QLabel()
         self.frames.setObjectName("muted")
         self.language = QComboBox()
-        self.language.addItem("English", "en")
-        self.language.addItem("Français", "fr")
+        for code in LANGUAGES:
+            self.language.addItem(own_language_name(code), code)
         self.language.activated.connect(
             lambda i: self.language_model.set(self.language.itemData(i))
         )
@@ -88,27 +93,27 @@ class LinkBar(QFrame):
         state = self.link_model.state
         color = STATE_COLORS.get(state, MUTED)
         if state is LinkState.CONNECTED:
-            text = tr("ui.link.up", lang)
+            text = _("Engine connected", lang)
         elif state is LinkState.LOST:
-            text = tr("ui.link.lost", lang)
+            text = _("Link lost — reconnecting", lang)
         elif self.endpoint:
-            color, text = WARN, tr("ui.link.connecting", lang)
+            color, text = WARN, _("Connecting…", lang)
         else:
-            text = tr("ui.link.disconnected", lang)
+            text = _("Not connected", lang)
         self.link.setText(f"<span style='color:{color}; font-size:18px'>●</span> <b>{text}</b>")
         if self.endpoint:
             self.address.setText(
-                tr(
-                    "ui.link.address",
+                _(
+                    "{endpoint} · engine key {fingerprint}",
                     lang,
                     endpoint=self.endpoint,
                     fingerprint=self.fingerprint or "?",
                 )
             )
         else:
-            self.address.setText(tr("ui.link.none", lang))
+            self.address.setText(_("no engine chosen", lang))
         p = self.patient_plan.patient
-        self.patient.setText(tr("ui.bar.patient", lang, pseudonym=p.pseudonym) if p else "")
+        self.patient.setText(_("Patient: {pseudonym}", lang, pseudonym=p.pseudonym) if p else "")
         self.language.setCurrentIndex(max(0, self.language.findData(lang)))
         self.refresh_clocks()
 
@@ -119,10 +124,10 @@ class LinkBar(QFrame):
         if s is None:
             self.clocks.setText("")
         else:
-            text = tr("ui.bar.session", lang, t=fmt_clock(self.running.elapsed_s()))
+            text = _("Session {t}", lang, t=fmt_clock(self.running.elapsed_s()))
             if step is not None and s.status == "open":
-                text += "   " + tr(
-                    "ui.bar.step",
+                text += "   " + _(
+                    "Step {n}: {t}",
                     lang,
                     n=step.index + 1,
                     t=fmt_clock(self.running.step_elapsed_s()),
@@ -133,11 +138,11 @@ class LinkBar(QFrame):
             level = smoothness(stats.median_ms, stats.p99_ms)
             self.frames.setText(
                 f"<span style='color:{SMOOTH_COLORS[level]}'>●</span> "
-                + tr(f"ui.bar.smooth.{level}", lang)
+                + SMOOTH_TEXTS[level].get(lang)
             )
             self.frames.setToolTip(
-                tr(
-                    "ui.bar.frames",
+                _(
+                    "Engine frame time: median {median} ms, 99th percentile {p99} ms.",
                     lang,
                     median=fmt_number(stats.median_ms, lang, 1),
                     p99=fmt_number(stats.p99_ms, lang, 1),

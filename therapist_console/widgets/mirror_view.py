@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from palier.therapist_console.i18n import tr
+from palier.core.i18n import _
 from palier.therapist_console.session import Language, Link
 from palier.therapist_console.widgets.common import every
 
@@ -70,7 +70,7 @@ class MirrorView(QWidget):
             p.drawText(
                 self.rect(),
                 Qt.AlignmentFlag.AlignCenter,
-                tr("ui.mirror.waiting", self.language.value),
+                _("Waiting for the patient's view…", self.language.value),
             )
         else:
             size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -88,6 +88,6 @@ class MirrorView(QWidget):
             p.drawText(
                 QRectF(0, 0, self.width(), 30),
                 Qt.AlignmentFlag.AlignCenter,
-                tr("ui.mirror.paused", self.language.value),
+                _("Patient in the safe place", self.language.value),
             )
         p.end()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from palier.therapist_console.i18n import error_text, tr
+from palier.core.i18n import _, error_text
 from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
 from palier.therapist_console.widgets.common import ACCENT, SAFE
 
@@ -45,8 +45,8 @@ class PauseButton(QPushButton):
     def refresh(self) -> None:
         lang = self.language.value
         paused = self.link.paused
-        key = "ui.pause.resume" if paused else "ui.pause.pause"
-        self.setText(f"{tr(key, lang)}   [{SHORTCUT}]")
+        label = _("Resume exposure", lang) if paused else _("Pause — safe place", lang)
+        self.setText(f"{label}   [{SHORTCUT}]")
         color = ACCENT if paused else SAFE
         self.setStyleSheet(
             f"QPushButton {{ background: {color}; color: white; font-size: 20px; "

@@ -15,8 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.protocols.questionnaires import QUESTIONNAIRES, QuestionnaireError, Result, score
-from palier.therapist_console.i18n import tr
+from palier.core.i18n import _
+from palier.protocols.questionnaires import (
+    PHASES,
+    QUESTIONNAIRES,
+    QuestionnaireError,
+    Result,
+    score,
+)
 
 
 class QuestionnaireDialog(QDialog):
@@ -26,7 +32,7 @@ class QuestionnaireDialog(QDialog):
         self.phase = phase
         self.lang = lang
         self.outcome: Result | None = None
-        self.setWindowTitle(f"{self.q.name.get(lang)} ({tr(f'report.phase.{phase}', lang)})")
+        self.setWindowTitle(f"{self.q.name.get(lang)} ({PHASES[phase].get(lang)})")
         lay = QVBoxLayout(self)
         intro = QLabel(self.q.instructions.get(lang))
         intro.setWordWrap(True)
@@ -81,6 +87,8 @@ class QuestionnaireDialog(QDialog):
         try:
             self.outcome = score(self.q.id, self.answers(), phase=self.phase)
         except QuestionnaireError as exc:
-            self.error.setText(tr("ui.questionnaire.incomplete", self.lang, detail=str(exc)))
+            self.error.setText(
+                _("Please answer every item ({detail}).", self.lang, detail=str(exc))
+            )
             return
         self.accept()

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palier.core.i18n import _, error_text, pgettext
 from palier.scenes.api import ParamKind, ParamSpec, SceneDecl
-from palier.therapist_console.i18n import error_text, tr
 from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
 from palier.therapist_console.widgets.common import panel, qt_locale
 
@@ -180,7 +180,7 @@ class SceneControls(QWidget):
         step = self.running.current_step
         decl = self.link.scene_declaration() if step is not None else None
         self._decl = decl
-        self.events_title.setText(tr("ui.controls.events", lang))
+        self.events_title.setText(_("Events", lang))
         for host in (self._grid_host, self._events_host):
             old = host.layout()
             if old is not None:
@@ -190,12 +190,12 @@ class SceneControls(QWidget):
         self.event_buttons.clear()
         self.error.clear()
         if decl is None:
-            self.title.setText(tr("ui.controls.title", lang))
-            self.hint.setText(tr("ui.controls.none", lang))
+            self.title.setText(_("Scene", lang))
+            self.hint.setText(_("Go to a step of the hierarchy to load its scene.", lang))
             self.hint.show()
             self.events_title.hide()
             return
-        self.title.setText(f"{tr('ui.controls.title', lang)} — {decl.name.get(lang)}")
+        self.title.setText(f"{_('Scene', lang)} — {decl.name.get(lang)}")
         self.hint.hide()
         grid = QGridLayout(self._grid_host)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -232,7 +232,7 @@ class SceneControls(QWidget):
                 box.addItem(c.label.get(lang), c.value)
             box.activated.connect(lambda i, b=box, n=spec.name: self.change(n, b.itemData(i)))
             return box
-        check = QCheckBox(tr("ui.controls.on", lang))
+        check = QCheckBox(pgettext("parameter value", "on", lang))
         check.clicked.connect(lambda on, n=spec.name: self.change(n, bool(on)))
         return check
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palier.core.i18n import Message, _, error_text, ngettext
 from palier.protocols.files import installed
 from palier.protocols.ladders import Ladder
 from palier.protocols.model import Protocol
 from palier.protocols.questionnaires import Result
-from palier.therapist_console.i18n import error_text, tr
 from palier.therapist_console.session import (
     ClinicalLog,
     Language,
@@ -43,9 +43,9 @@ log = logging.getLogger(__name__)
 
 NEW_LADDER = -1
 
-Message = BaseException | str | None
+Shown = BaseException | Message | None
 """An error shown on the page: an exception (rendered with ``error_text``), a
-catalogue key, or None (nothing). Kept, so a language switch redraws it."""
+message, or None (nothing). Kept, so a language switch redraws it."""
 
 
 class SetupPage(QWidget):
@@ -97,9 +97,9 @@ class SetupPage(QWidget):
         by ``link.fingerprint_confirmed``)."""
         self.confirm_fingerprint.toggled.connect(self.link.confirm_fingerprint)
         lay.addWidget(self.confirm_fingerprint)
-        self._connect_error: tuple[str, dict[str, Any]] | None = None
-        self._patient_error: Message = None
-        self._start_error: Message = None
+        self._connect_error: Message | None = None
+        self._patient_error: Shown = None
+        self._start_error: Shown = None
         self.connect_error = QLabel()
         self.connect_error.setWordWrap(True)
         self.connect_error.setStyleSheet("color: #a6504a;")
@@ -192,26 +192,34 @@ class SetupPage(QWidget):
     # -- text --------------------------------------------------------------------
     def retranslate(self) -> None:
         lang = self.language.value
-        self.engine_title.setText(tr("ui.setup.engine", lang))
-        self.connect_button.setText(tr("ui.setup.connect", lang))
-        self.patient_title.setText(tr("ui.setup.patient", lang))
-        self.pseudonym.setPlaceholderText(tr("ui.setup.pseudonym_hint", lang))
-        self.create_button.setText(tr("ui.setup.create", lang))
-        self.protocol_title.setText(tr("ui.setup.protocol", lang))
-        self.questionnaire_button.setText(tr("ui.setup.questionnaire", lang))
-        self.start_button.setText(tr("ui.setup.start", lang))
-        self.patient_notes.setPlaceholderText(tr("ui.setup.patient_notes_hint", lang))
-        self.confirm_fingerprint.setText(tr("ui.setup.fingerprint_confirm", lang))
+        self.engine_title.setText(_("Engine (headset PC)", lang))
+        self.connect_button.setText(_("Connect", lang))
+        self.patient_title.setText(_("Patient (pseudonym only)", lang))
+        self.pseudonym.setPlaceholderText(_("New pseudonym, e.g. P-017 (no real name)", lang))
+        self.create_button.setText(_("Create", lang))
+        self.protocol_title.setText(_("Protocol and hierarchy", lang))
+        self.questionnaire_button.setText(_("Pre-session questionnaire (SSQ)…", lang))
+        self.start_button.setText(_("Start the session", lang))
+        self.patient_notes.setPlaceholderText(
+            _("Notes for this new patient (optional; no real name)", lang)
+        )
+        self.confirm_fingerprint.setText(
+            _("It matches the fingerprint shown on the headset PC (`palier keys show`)", lang)
+        )
         self._show_fingerprint()
         self._show_errors()
         if self.broken_protocols:
             first = self.broken_protocols[0]
+            where = f"{first.file}:{first.line or '?'}"
             self.protocols_note.setText(
-                tr(
-                    "ui.setup.protocols_broken",
+                ngettext(
+                    "{n} protocol file left out because of errors ({where}); "
+                    "`{check} FILE` says what to fix.",
+                    "{n} protocol files left out because of errors (first: {where}); "
+                    "`{check} FILE` says what to fix.",
+                    len(self.broken_protocols),
                     lang,
-                    n=len(self.broken_protocols),
-                    where=f"{first.file}:{first.line or '?'}",
+                    where=where,
                     check="palier protocols check",
                 )
             )
@@ -235,35 +243,44 @@ class SetupPage(QWidget):
         lang = self.language.value
         fp, error = self.link.trusted_fingerprint, self.link.trust_error
         if fp is not None:
-            self.fingerprint.setText(tr("ui.setup.fingerprint", lang, fingerprint=fp))
+            self.fingerprint.setText(
+                _("Trusted engine key fingerprint: {fingerprint}", lang, fingerprint=fp)
+            )
             self.fingerprint.setStyleSheet("font-weight: 600;")
         else:
             self.fingerprint.setText(
-                tr("ui.setup.fingerprint_missing", lang, error=error or "?") if error else ""
+                _(
+                    "No trusted engine key: {error}. Pair this console with the engine "
+                    "first (`palier keys init`, then `palier keys allow`).",
+                    lang,
+                    error=error or "?",
+                )
+                if error
+                else ""
             )
             self.fingerprint.setStyleSheet("color: #a6504a;")
         self.confirm_fingerprint.setVisible(fp is not None)
 
-    def set_connect_error(self, key: str | None, **params: Any) -> None:
-        """A catalogue key and its parameters (None clears)."""
-        self._connect_error = None if key is None else (key, params)
+    def set_connect_error(self, message: Message | None, **params: Any) -> None:
+        """A message and its parameters (None clears)."""
+        self._connect_error = None if message is None else message.format(**params)
         self._show_errors()
 
-    def set_start_error(self, error: Message) -> None:
+    def set_start_error(self, error: Shown) -> None:
         self._start_error = error
         self._show_errors()
 
-    def _render(self, error: Message) -> str:
+    def _render(self, error: Shown) -> str:
         if error is None:
             return ""
-        if isinstance(error, str):
-            return tr(error, self.language.value)
+        if isinstance(error, Message):
+            return error.get(self.language.value)
         return error_text(error, self.language.value)
 
     def _show_errors(self) -> None:
         lang = self.language.value
         ce = self._connect_error
-        self.connect_error.setText(tr(ce[0], lang, **ce[1]) if ce else "")
+        self.connect_error.setText(ce.get(lang) if ce else "")
         self.patient_error.setText(self._render(self._patient_error))
         self.start_error.setText(self._render(self._start_error))
 
@@ -324,14 +341,14 @@ class SetupPage(QWidget):
         proto = self.current_protocol()
         patient = self.patient_plan.patient
         self.ladder.clear()
-        self.ladder.addItem(tr("ui.setup.ladder_new", lang), NEW_LADDER)
+        self.ladder.addItem(_("New hierarchy from the protocol", lang), NEW_LADDER)
         if patient is not None and proto is not None:
             store = self.patient_plan.record.ladder_store()
             for lad in store.for_patient(patient.id):
                 if lad.protocol_id == proto.id:
                     self.ladder.addItem(
-                        tr(
-                            "ui.setup.ladder_version",
+                        _(
+                            "{title} (version {version})",
                             lang,
                             title=lad.title.get(lang),
                             version=lad.version,
@@ -379,8 +396,8 @@ class SetupPage(QWidget):
         self.patient_plan.set_plan(Plan.from_protocol(proto, lad))
         lang = self.language.value
         self.ladder.addItem(
-            tr(
-                "ui.setup.ladder_version",
+            _(
+                "{title} (version {version})",
                 lang,
                 title=lad.title.get(lang),
                 version=lad.version,
@@ -396,7 +413,7 @@ class SetupPage(QWidget):
         for i, s in enumerate(plan.steps if plan else ()):
             exp = "—" if s.expected_suds is None else str(s.expected_suds)
             self.steps.addItem(
-                f"{i + 1}. {s.label_text(lang)}   ({tr('ui.hierarchy.expected', lang)} {exp})"
+                f"{i + 1}. {s.label_text(lang)}   ({_('expected SUDS', lang)} {exp})"
             )
         self._update_start()
 
@@ -417,5 +434,5 @@ class SetupPage(QWidget):
         lang = self.language.value
         r: Result | None = self.clinical.held
         self.questionnaire_state.setText(
-            " · ".join(r.lines(lang)) if r else tr("ui.setup.questionnaire_none", lang)
+            " · ".join(r.lines(lang)) if r else _("No pre-session questionnaire (optional).", lang)
         )

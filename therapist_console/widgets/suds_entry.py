@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palier.core.i18n import _, error_text
 from palier.protocols.measures import SudsError, suds_anchor_labels, validate_suds
-from palier.therapist_console.i18n import error_text, tr
 from palier.therapist_console.session import (
     Commands,
     Language,
@@ -34,6 +34,7 @@ from palier.therapist_console.session import (
     RunningSession,
     SudsEntry,
 )
+from palier.therapist_console.session.timeline import SUDS_SOURCES
 from palier.therapist_console.widgets.common import WARN, panel
 
 
@@ -134,15 +135,19 @@ class SudsEntryWidget(QWidget):
 
     def retranslate(self) -> None:
         lang = self.language.value
-        self.title.setText(tr("ui.suds.title", lang))
+        self.title.setText(_("SUDS (0–100)", lang))
         self.value.setPlaceholderText("0–100")
-        self.record_button.setText(tr("ui.suds.record", lang))
-        self.ask_button.setText(tr("ui.suds.ask", lang))
-        self.reminder_later.setText(tr("ui.suds.later", lang))
-        self.interval_label.setText(tr("ui.suds.interval", lang))
-        self.interval.setSuffix(tr("ui.suds.interval_unit", lang))
-        self.interval.setToolTip(tr("ui.suds.interval_help", lang))
-        self.interval_label.setToolTip(tr("ui.suds.interval_help", lang))
+        self.record_button.setText(_("Record", lang))
+        self.ask_button.setText(_("Ask in headset", lang))
+        self.reminder_later.setText(_("Later", lang))
+        self.interval_label.setText(_("Remind every", lang))
+        self.interval.setSuffix(_(" min", lang))
+        self.interval.setToolTip(
+            _("A gentle reminder appears when no SUDS was taken for this long.", lang)
+        )
+        self.interval_label.setToolTip(
+            _("A gentle reminder appears when no SUDS was taken for this long.", lang)
+        )
         for v, label in suds_anchor_labels(lang):
             self.anchor_buttons[v].setText(f"{v}\n{label}")
         self._on_reminder(self.ratings.reminder)
@@ -159,10 +164,12 @@ class SudsEntryWidget(QWidget):
         lang = self.language.value
         if self.ratings.history:
             last = self.ratings.history[-1]
-            src = tr(f"suds.source.{last.source}", lang)
-            self.status.setText(tr("ui.suds.last", lang, value=last.value, source=src))
+            src = SUDS_SOURCES[last.source].get(lang)
+            self.status.setText(
+                _("Last rating: {value} ({source})", lang, value=last.value, source=src)
+            )
         else:
-            self.status.setText(tr("ui.suds.none_yet", lang))
+            self.status.setText(_("No rating yet in this session.", lang))
 
     def _on_suds(self, _entry: SudsEntry) -> None:
         self._show_last()
@@ -181,7 +188,7 @@ class SudsEntryWidget(QWidget):
             rating = validate_suds(self.value.text())
             self.ratings.enter(rating)
         except SudsError:
-            self.status.setText(tr("ui.suds.invalid", lang))
+            self.status.setText(_("Type a whole number from 0 to 100.", lang))
             return
         except ModelError as exc:
             self.status.setText(error_text(exc, lang))
@@ -191,7 +198,12 @@ class SudsEntryWidget(QWidget):
     def ask_headset(self) -> None:
         try:
             self.commands.ask_suds()
-            self.status.setText(tr("ui.suds.asked", self.language.value))
+            self.status.setText(
+                _(
+                    "The rating panel is shown in the headset; the answer will appear here.",
+                    self.language.value,
+                )
+            )
         except ModelError as exc:
             self.status.setText(error_text(exc, self.language.value))
 

@@ -16,13 +16,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palier.core.i18n import N_, _, ngettext
 from palier.therapist_console.export import export_csv, export_json
-from palier.therapist_console.i18n import tr
 from palier.therapist_console.report import write_report
 from palier.therapist_console.session import Language, RunningSession
 from palier.therapist_console.widgets.common import fmt_clock, panel
 
-COLUMNS = ("step", "time", "expected", "peak", "end", "fall", "half", "ratings")
+COLUMNS = {
+    "step": N_("Step"),
+    "time": N_("Duration"),
+    "expected": N_("Expected"),
+    "peak": N_("Peak"),
+    "end": N_("End"),
+    "fall": N_("Fall"),
+    "half": N_("To half"),
+    "ratings": N_("Ratings"),
+}
+"""The steps table's columns and their headings."""
 """The step table's columns (``summary.col.*`` keys), as in the PDF report."""
 
 
@@ -73,17 +83,26 @@ class SummaryPage(QWidget):
 
     def refresh(self) -> None:
         lang = self.language.value
-        self.title.setText(tr("summary.title", lang))
-        self.csv.setText(tr("ui.summary.csv", lang))
-        self.json.setText(tr("ui.summary.json", lang))
-        self.pdf.setText(tr("ui.summary.pdf", lang))
-        self.new.setText(tr("ui.summary.new", lang))
+        self.title.setText(_("Summary", lang))
+        self.csv.setText(_("Export CSV", lang))
+        self.json.setText(_("Export JSON", lang))
+        self.pdf.setText(_("PDF report", lang))
+        self.new.setText(_("New session", lang))
         explain = {
-            "fall": tr("summary.fall.explain", lang, fall=tr("summary.col.fall", lang)),
-            "half": tr("summary.half.explain", lang, half=tr("summary.col.half", lang)),
+            "fall": _(
+                "{fall}: peak minus end SUDS of the step (in brackets, as a share of the peak).",
+                lang,
+                fall=_("Fall", lang),
+            ),
+            "half": _(
+                "{half}: time from the step's peak SUDS to the first rating at or "
+                "below half that peak; — when the rating did not halve during the step.",
+                lang,
+                half=_("To half", lang),
+            ),
         }
         for c, key in enumerate(COLUMNS):
-            item = QTableWidgetItem(tr(f"summary.col.{key}", lang))
+            item = QTableWidgetItem(COLUMNS[key].get(lang))
             item.setToolTip(explain.get(key, ""))
             self.steps.setHorizontalHeaderItem(c, item)
         self.legend.setText(f"{explain['fall']}<br>{explain['half']}")
@@ -94,24 +113,24 @@ class SummaryPage(QWidget):
             return
         summ = self.running.summary()
         hr = (
-            tr(
-                "summary.hr_value",
+            _(
+                "{low:.0f}–{high:.0f} bpm (mean {mean:.0f})",
                 lang,
                 low=summ.heart_rate.low,
                 high=summ.heart_rate.high,
                 mean=summ.heart_rate.mean,
             )
             if summ.heart_rate
-            else tr("summary.no_data", lang)
+            else _("no data", lang)
         )
         lines = [
-            f"<b>{tr('summary.duration', lang)}</b>: {fmt_clock(summ.duration_s)}",
-            f"<b>{tr('report.session', lang)}</b>: {summ.session_text(lang)}",
-            f"<b>{tr('summary.steps_reached', lang)}</b>: {summ.steps_text(lang)}",
-            f"<b>{tr('summary.suds_count', lang)}</b>: {summ.suds_count}",
-            f"<b>{tr('summary.hr_range', lang)}</b>: {hr}",
-            f"<b>{tr('summary.pauses', lang)}</b>: {summ.pauses}",
-            f"<b>{tr('summary.link_losses', lang)}</b>: {summ.link_losses}",
+            f"<b>{_('Duration', lang)}</b>: {fmt_clock(summ.duration_s)}",
+            f"<b>{_('Session', lang)}</b>: {summ.session_text(lang)}",
+            f"<b>{_('Steps reached', lang)}</b>: {summ.steps_text(lang)}",
+            f"<b>{_('SUDS ratings', lang)}</b>: {summ.suds_count}",
+            f"<b>{_('Heart rate', lang)}</b>: {hr}",
+            f"<b>{_('Pauses (safe place)', lang)}</b>: {summ.pauses}",
+            f"<b>{_('Link losses', lang)}</b>: {summ.link_losses}",
         ]
         lines += summ.questionnaire_lines(lang)
         lines += [f"<span style='color:#a6504a'>⚠ {w}</span>" for w in summ.warning_texts(lang)]
@@ -134,7 +153,7 @@ class SummaryPage(QWidget):
         self.steps.resizeColumnsToContents()
 
     def _ask_and_export(self, kind: str) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("ui.summary.where", self.language.value))
+        folder = QFileDialog.getExistingDirectory(self, _("Export to folder", self.language.value))
         if folder:
             self.export(kind, Path(folder))
 
@@ -155,14 +174,15 @@ class SummaryPage(QWidget):
                     write_report(record, s.id, folder / f"session-{s.id}-report.pdf", lang=lang)
                 ]
         except (OSError, RuntimeError, ValueError) as exc:
-            self.status.setText(tr("ui.summary.failed", lang, error=str(exc)))
+            self.status.setText(_("Export failed: {error}", lang, error=str(exc)))
             return []
         self.written.extend(paths)
         self.status.setText(
-            tr(
-                "ui.summary.written",
+            ngettext(
+                "{n} file written: {where}",
+                "{n} files written: {where}",
+                len(paths),
                 lang,
-                n=len(paths),
                 where=str(paths[0].parent if len(paths) > 1 else paths[0]),
             )
         )

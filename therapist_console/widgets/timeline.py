@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.therapist_console.i18n import error_text, tr
+from palier.core.i18n import N_, _, error_text
 from palier.therapist_console.session import (
     ClinicalLog,
     Language,
@@ -38,6 +38,26 @@ KIND_COLORS = {
     "command": "#6b7177",
     "session": "#2b2f33",
     "suggestion": "#b0813a",
+}
+KIND_TEXTS = {
+    "suds": N_("SUDS"),
+    "note": N_("Note"),
+    "link": N_("Link"),
+    "event": N_("Event"),
+    "step": N_("Step"),
+    "command": N_("Command"),
+    "session": N_("Session"),
+    "suggestion": N_("Suggestion"),
+}
+KIND_TEXTS = {
+    "suds": N_("SUDS"),
+    "note": N_("Note"),
+    "link": N_("Link"),
+    "event": N_("Event"),
+    "step": N_("Step"),
+    "command": N_("Command"),
+    "session": N_("Session"),
+    "suggestion": N_("Suggestion"),
 }
 
 
@@ -103,14 +123,14 @@ class TimelineView(QWidget):
 
     def rebuild(self) -> None:
         lang = self.language.value
-        self.title.setText(tr("ui.timeline.title", lang))
-        self.note.setPlaceholderText(tr("ui.timeline.note_hint", lang))
-        self.add_button.setText(tr("ui.timeline.add_note", lang))
+        self.title.setText(_("Timeline and notes", lang))
+        self.note.setPlaceholderText(_("Type a note and press Enter", lang))
+        self.add_button.setText(_("Add note", lang))
         self.table.setHorizontalHeaderLabels(
             [
-                tr("ui.timeline.col.time", lang),
-                tr("ui.timeline.col.kind", lang),
-                tr("ui.timeline.col.what", lang),
+                _("Time", lang),
+                _("Kind", lang),
+                _("What happened", lang),
             ]
         )
         self.table.setRowCount(0)
@@ -137,7 +157,7 @@ class TimelineView(QWidget):
         self.table.insertRow(r)
         color = QBrush(QColor(KIND_COLORS.get(e.kind, "#2b2f33")))
         what = self.describe(e, lang)
-        for c, text in enumerate((fmt_clock(e.elapsed_s), tr(f"timeline.{e.kind}", lang), what)):
+        for c, text in enumerate((fmt_clock(e.elapsed_s), KIND_TEXTS[e.kind].get(lang), what)):
             item = QTableWidgetItem(text)
             # The raw command (kind, arguments, status) stays one hover away.
             item.setToolTip(f"{what}\n{e.raw()}" if e.kind == "command" and c == 2 else text)
