@@ -23,6 +23,7 @@ from typing import Any
 
 from palier.core.files import private_folder, private_temp_path
 from palier.core.i18n import (
+    LANGUAGES,
     N_,
     _,
     colon,
@@ -1295,7 +1296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--sample", type=Path, required=True, metavar="PNG")
     parser.add_argument("--pdf", type=Path, help="also keep the PDF here")
-    parser.add_argument("--lang", choices=("en", "fr"), default="en")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en")
     parser.add_argument("--scale", type=float, default=1.6)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

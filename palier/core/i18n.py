@@ -47,17 +47,6 @@ if TYPE_CHECKING:
 SOURCE_LANGUAGE = "en"
 """The language of the source strings (msgids)."""
 
-EXTRACT_KEYWORDS = (
-    "_",
-    "N_",
-    "ngettext:1,2",
-    "pgettext:1c,2",
-    "lazy_ngettext:1,2",
-    "lazy_pgettext:1c,2",
-)
-"""The marking functions, as ``pybabel extract -k`` takes them (Babel knows the
-first four by default; the lazy ones need telling)."""
-
 E = TypeVar("E", bound=BaseException)
 
 
@@ -165,7 +154,7 @@ class Message:
     def to_dict(self) -> dict[str, str]:
         """``{"en": ..., "fr": ...}``: the message in every language Palier ships
         (the wire and the record keep texts in this shape)."""
-        return {lang: self.get(lang) for lang in languages()}
+        return {lang: self.get(lang) for lang in LANGUAGES}
 
     def __str__(self) -> str:
         return self.get(current_language())
@@ -235,10 +224,6 @@ LANGUAGES: tuple[str, ...] = PALIER.languages()
 """The languages Palier ships (English first): those with a compiled catalogue."""
 
 _current = SOURCE_LANGUAGE
-
-
-def languages() -> tuple[str, ...]:
-    return LANGUAGES
 
 
 def set_language(lang: str) -> None:
