@@ -45,7 +45,7 @@ from palier.core.fields import (
     Scalar,
     Str,
 )
-from palier.scenes.api import LANGUAGES, ParamValue, Text
+from palier.scenes.api import ParamValue, Text
 
 FORMAT_VERSION = 1
 """Version of the file format (the ``format`` key). Bump only with a converter."""
@@ -333,6 +333,11 @@ class Protocol:
 # (problem, expected, fix) are this module's, for the people who edit files.
 
 
+TEXT_LANGUAGES = ("en", "fr")
+"""The languages a protocol file gives each text in: the file format's, fixed
+(a language added to the message catalogues reads protocol texts in English)."""
+
+
 class _TextField(Field):
     """A :class:`Text`: a table with non-empty ``en`` and ``fr`` text only."""
 
@@ -344,13 +349,13 @@ class _TextField(Field):
         if not isinstance(value, dict):
             found.append(self.fail(Reason.TYPE, value))
         else:
-            for lang in LANGUAGES:
+            for lang in TEXT_LANGUAGES:
                 text = value.get(lang)
                 if text is None:
                     found.append(self.fail(Reason.MISSING, value, path=(lang,), names=(lang,)))
                 elif not isinstance(text, str) or not text.strip():
                     found.append(self.fail(Reason.EMPTY, text, path=(lang,)))
-            for extra in sorted(set(value) - set(LANGUAGES)):
+            for extra in sorted(set(value) - set(TEXT_LANGUAGES)):
                 found.append(self.fail(Reason.UNKNOWN, value, path=(extra,), names=(extra,)))
         if not found:
             return Text(en=value["en"].strip(), fr=value["fr"].strip())
