@@ -12,3 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _home = tempfile.mkdtemp(prefix="palier-tests-")
 os.environ["XDG_DATA_HOME"] = os.path.join(_home, "data")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_home, "config")
+
+# The shared fixtures (offscreen engine, paired keys, engine subprocess, link
+# clients) live in one module, which test modules also import their types from.
+pytest_plugins = ["tests.fixtures"]

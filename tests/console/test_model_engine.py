@@ -8,16 +8,13 @@ from __future__ import annotations
 import contextlib
 import queue
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from palier.core import keys
 from palier.therapist_console.client import LinkClient
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
-from tests.link.conftest import EngineProc, start_engine
+from tests.fixtures import EngineFactory, Keys
 
 
 class GuiThread:
@@ -39,24 +36,6 @@ class GuiThread:
         raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def paired(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("keys")
-    engine_dir, console_dir = root / "engine", root / "console"
-    for d in (engine_dir, console_dir):
-        keys.init_keys(d)
-    keys.allow(engine_dir, console_dir / keys.OWN_PUBLIC)
-    keys.allow(console_dir, engine_dir / keys.OWN_PUBLIC, engine=True)
-    return engine_dir, console_dir
-
-
-@pytest.fixture
-def engine(paired: tuple[Path, Path]) -> Iterator[EngineProc]:
-    e = start_engine(paired[0])
-    yield e
-    e.stop()
-
-
 PLAN = Plan(
     "specific_phobia.spiders",
     (
@@ -67,15 +46,16 @@ PLAN = Plan(
 
 
 def test_session_with_a_real_engine(
-    engine: EngineProc, paired: tuple[Path, Path], tmp_path: Path
+    engine_factory: EngineFactory, link_keys: Keys, tmp_path: Path
 ) -> None:
+    engine = engine_factory()
     gui = GuiThread()
     with SessionRecord(tmp_path / "s.sqlite3") as rec:
         model = ConsoleModel(rec, call_soon=gui.call_soon)
         model.patient_plan.create_patient("Live-1")
         model.patient_plan.set_plan(PLAN)
         session = model.start_session()
-        client = LinkClient(engine.endpoint, keys_dir=paired[1])
+        client = LinkClient(engine.endpoint, keys_dir=link_keys.console)
         model.attach_link(client)
         client.start()
         try:

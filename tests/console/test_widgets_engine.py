@@ -16,35 +16,17 @@ from palier.therapist_console.app import MainWindow, make_app
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel
 from palier.therapist_console.widgets.scene_controls import NumberControl
-from tests.link.conftest import EngineProc, start_engine
+from tests.fixtures import EngineProc, Keys
 
 pytestmark = pytest.mark.timeout(180)
 
 
-@pytest.fixture(scope="module")
-def paired(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("keys")
-    engine_dir, console_dir = root / "engine", root / "console"
-    for d in (engine_dir, console_dir):
-        keys.init_keys(d)
-    keys.allow(engine_dir, console_dir / keys.OWN_PUBLIC)
-    keys.allow(console_dir, engine_dir / keys.OWN_PUBLIC, engine=True)
-    return engine_dir, console_dir
-
-
-@pytest.fixture(scope="module")
-def engine(paired: tuple[Path, Path]) -> Iterator[EngineProc]:
-    e = start_engine(paired[0])
-    yield e
-    e.stop()
-
-
 @pytest.fixture
-def window(qtbot: Any, tmp_path: Path, paired: tuple[Path, Path]) -> Iterator[MainWindow]:
+def window(qtbot: Any, tmp_path: Path, link_keys: Keys) -> Iterator[MainWindow]:
     make_app()
     with SessionRecord(tmp_path / "sessions.sqlite3") as rec:
         model = ConsoleModel(rec, language="en")
-        win = MainWindow(model, keys_dir=paired[1], ask_questions=False)
+        win = MainWindow(model, keys_dir=link_keys.console, ask_questions=False)
         qtbot.addWidget(win)
         win.show()
         yield win
@@ -62,7 +44,7 @@ def acked(win: MainWindow, kind: str, n: int = 1) -> bool:
 
 
 def test_a_whole_session_through_the_widgets(
-    qtbot: Any, window: MainWindow, engine: EngineProc, tmp_path: Path
+    qtbot: Any, window: MainWindow, shared_engine: EngineProc, tmp_path: Path
 ) -> None:
     win, model = window, window.model
     # -- before: patient by pseudonym, protocol, connect (fingerprint shown) --------------
@@ -80,7 +62,7 @@ def test_a_whole_session_through_the_widgets(
     assert not win.setup.start_button.isEnabled()
     win.start_session()
     assert model.running.info is None and "palier keys show" in win.setup.start_error.text()
-    assert win.connect_engine(engine.endpoint)
+    assert win.connect_engine(shared_engine.endpoint)
     assert fp in win.setup.fingerprint.text() and fp in win.bar.address.text()
     qtbot.waitUntil(lambda: model.link.is_up, timeout=20000)
     assert "connected" in win.bar.link.text().lower()
@@ -155,13 +137,13 @@ def test_a_whole_session_through_the_widgets(
     # -- SUDS answered in the headset (the patient's controller, via the engine) --------------
     page.suds.ask_button.click()
     qtbot.waitUntil(lambda: acked(win, "ask_suds"), timeout=10000)
-    engine.send("input point 0.7")
-    engine.read_until("ok input point")
+    shared_engine.send("input point 0.7")
+    shared_engine.read_until("ok input point")
 
     def answered() -> bool:
         if any(s.source == "headset" for s in model.ratings.history):
             return True
-        engine.send("input confirm")  # ignored until the panel's short guard has passed
+        shared_engine.send("input confirm")  # ignored until the panel's short guard has passed
         return False
 
     qtbot.waitUntil(answered, timeout=15000)

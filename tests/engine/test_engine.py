@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -21,12 +19,7 @@ from palier.engine.backends import BackendError, make_backend
 from palier.scenes import registry
 from palier.scenes.api import ParameterValueError, UnknownSceneError
 
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=(160, 90)))
-    yield eng
-    eng.close()
+pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(160, 90))
 
 
 def test_anchors_exist_under_one_rig(engine: Engine) -> None:

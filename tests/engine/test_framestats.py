@@ -5,11 +5,17 @@ from __future__ import annotations
 import threading
 from collections import deque
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from palier.engine.framestats import FrameStats, window_stats
+
+if TYPE_CHECKING:  # the one real engine comes from the shared fixture
+    from palier.engine.app import Engine
+
+# Only test_with_a_real_engine asks for it.
+pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(160, 90))
 
 
 def stats_for(durations: list[float]) -> FrameStats:
@@ -85,16 +91,10 @@ def test_snapshot_while_the_frame_thread_appends() -> None:
         t.join()
 
 
-def test_with_a_real_engine() -> None:
-    from palier.engine.app import Engine, EngineConfig
-
-    engine = Engine(EngineConfig(backend="offscreen", scene="spiders", size=(160, 90)))
-    try:
-        stats = FrameStats(engine)
-        for _ in range(20):
-            engine.step()
-        median, p99, count = stats.snapshot()
-        assert 1 <= count <= 20
-        assert 0.0 < median <= p99
-    finally:
-        engine.close()
+def test_with_a_real_engine(engine: Engine) -> None:
+    stats = FrameStats(engine)
+    for _ in range(20):
+        engine.step()
+    median, p99, count = stats.snapshot()
+    assert 1 <= count <= 20
+    assert 0.0 < median <= p99

@@ -11,27 +11,21 @@ import numpy as np
 import pytest
 from panda3d.core import PNMImage, StringStream
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
 from palier.engine.mirror import READBACKS, MirrorError, MirrorStreamer
 
 SIZE = (320, 180)
 DEADLINE_S = 20.0
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = Engine(
-        EngineConfig(
-            backend="offscreen",
-            scene="spiders",
-            size=SIZE,
-            multisamples=0,
-            params={"activity": "still"},
-        )
-    )
-    eng.head.setHpr(180, 0, 0)  # the room without the spider: a still picture
-    yield eng
-    eng.close()
+pytestmark = pytest.mark.offscreen_engine(
+    scene="spiders", size=SIZE, multisamples=0, params={"activity": "still"}
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _facing_the_wall(engine: Engine) -> None:
+    engine.head.setHpr(180, 0, 0)  # the room without the spider: a still picture
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
 from palier.engine.backends import DESKTOP_PATIENT_KEYS, bind_patient_keys
 from palier.engine.patient_ui import (
     CONFIRM_GUARD_S,
@@ -22,11 +22,7 @@ from palier.protocols.measures import suds_anchor_labels
 SIZE = (320, 180)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=SIZE))
-    yield eng
-    eng.close()
+pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=SIZE)
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import pytest
 import zmq
 
 from palier.engine.link import EngineLink, LinkConfig, LinkError
-
-from .conftest import Keys
+from tests.fixtures import Keys
 
 
 class Part:

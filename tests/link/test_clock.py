@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from palier.therapist_console.client import LinkClient
-
-from .conftest import EngineProc, wait_for
+from tests.fixtures import ClientFactory, EngineFactory, wait_for
 
 SHIFT_S = 1234.5
 
 
 def test_offset_of_a_shifted_engine(
-    engine_factory: Callable[..., EngineProc], client_factory: Callable[..., LinkClient]
+    engine_factory: EngineFactory, client_factory: ClientFactory
 ) -> None:
     engine = engine_factory("--clock-shift-s", str(SHIFT_S))
     c = client_factory(engine, role="observe")

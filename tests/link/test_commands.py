@@ -13,11 +13,9 @@ import pytest
 
 from palier.core import wire
 from palier.therapist_console.client import CommandError, LinkClient
+from tests.fixtures import ClientFactory, EngineProc, Keys, state, wait_for
 
-from .conftest import EngineProc, Keys, state, wait_for
 from .rawsock import RawDealer
-
-ClientFactory = Callable[..., LinkClient]
 
 
 @pytest.fixture

@@ -3,15 +3,11 @@ acknowledge, what is refused, and events a recorder already has."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from palier.core import wire
 from palier.therapist_console.client import LinkClient
+from tests.fixtures import ClientFactory, EngineFactory, Keys, wait_for
 
-from .conftest import EngineProc, Keys, wait_for
 from .rawsock import RawDealer
-
-ClientFactory = Callable[..., LinkClient]
 
 
 def pending(client: LinkClient) -> list[int]:
@@ -22,7 +18,7 @@ def pending(client: LinkClient) -> list[int]:
 
 
 def test_ack_rules_and_recorded_events_are_acknowledged(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory, link_keys: Keys
+    engine_factory: EngineFactory, client_factory: ClientFactory, link_keys: Keys
 ) -> None:
     engine = engine_factory()
     obs = client_factory(engine, role="observe")

@@ -16,10 +16,8 @@ from typing import Any
 from palier.core import wire
 from palier.core.lines import LineReader
 from palier.therapist_console.client import LinkClient
+from tests.fixtures import REPO, ClientFactory, EngineFactory, EngineProc, Keys, state, wait_for
 
-from .conftest import REPO, EngineProc, Keys, state, wait_for
-
-ClientFactory = Callable[..., LinkClient]
 CONSOLE = Path(__file__).with_name("console_proc.py")
 
 
@@ -99,7 +97,7 @@ def observer(engine: EngineProc, client_factory: ClientFactory) -> tuple[LinkCli
 
 
 def test_console_closed_engine_goes_to_safe_place(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory
+    engine_factory: EngineFactory, client_factory: ClientFactory
 ) -> None:
     engine = engine_factory()
     obs, _ = observer(engine, client_factory)
@@ -125,7 +123,7 @@ def test_console_closed_engine_goes_to_safe_place(
 
 
 def test_suspended_console_and_events_across_outage(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory, link_keys: Keys
+    engine_factory: EngineFactory, client_factory: ClientFactory, link_keys: Keys
 ) -> None:
     engine = engine_factory()
     obs, _ = observer(engine, client_factory)
@@ -188,7 +186,7 @@ def test_suspended_console_and_events_across_outage(
 
 
 def test_killed_console_replaced_with_events_pending(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory, link_keys: Keys
+    engine_factory: EngineFactory, client_factory: ClientFactory, link_keys: Keys
 ) -> None:
     """The controlling console's process dies (no goodbye, its connections
     gone); the patient acts while nobody records; a new console process with
@@ -252,7 +250,7 @@ def test_killed_console_replaced_with_events_pending(
 
 
 def test_console_shows_lost_soon_after_engine_silence(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory
+    engine_factory: EngineFactory, client_factory: ClientFactory
 ) -> None:
     engine = engine_factory()
     client = client_factory(engine, role="observe")

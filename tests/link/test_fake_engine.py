@@ -16,8 +16,8 @@ import zmq
 
 from palier.core import keys, wire
 from palier.therapist_console.client import LinkClient, LinkState
+from tests.fixtures import Keys, wait_for
 
-from .conftest import Keys, wait_for
 from .test_security import probe
 
 FUTURE = wire.PROTOCOL_VERSION + 1

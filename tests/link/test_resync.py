@@ -5,22 +5,20 @@ application never takes a stale or repeated update."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import zmq
 
 from palier.core import keys, wire
 from palier.therapist_console.client import EngineState, LinkClient, LinkState
+from tests.fixtures import ClientFactory, EngineFactory, EngineProc, state, wait_for
 
-from .conftest import EngineProc, state, wait_for
 from .netcut import Relay
-
-ClientFactory = Callable[..., LinkClient]
 
 
 def test_resync_after_outage_with_changes_made_meanwhile(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory
+    engine_factory: EngineFactory, client_factory: ClientFactory
 ) -> None:
     engine = engine_factory()
     ports = [wire.split_endpoint(engine.endpoint)[1], wire.split_endpoint(engine.telemetry)[1]]

@@ -6,14 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 
 from palier.core import keys
-from palier.therapist_console.client import LinkClient, LinkState
-
-from .conftest import REPO, EngineProc, Keys, wait_for
-
-ClientFactory = Callable[..., LinkClient]
+from palier.therapist_console.client import LinkState
+from tests.fixtures import REPO, ClientFactory, EngineFactory, Keys, wait_for
 
 
 def probe(endpoint: str, keys_dir: object, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -40,7 +36,7 @@ def probe(endpoint: str, keys_dir: object, *extra: str) -> subprocess.CompletedP
 
 
 def test_paired_works_unpaired_refused_and_fails_closed(
-    engine_factory: Callable[..., EngineProc], client_factory: ClientFactory, link_keys: Keys
+    engine_factory: EngineFactory, client_factory: ClientFactory, link_keys: Keys
 ) -> None:
     engine = engine_factory()
     paired = client_factory(engine, role="observe")

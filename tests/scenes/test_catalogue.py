@@ -7,12 +7,11 @@ building and tearing it down repeatedly leaks nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
+from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import SceneDecl
 
@@ -20,18 +19,12 @@ SIZE = (320, 180)
 SCENE_IDS = registry.scene_ids()
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = Engine(EngineConfig(backend="offscreen", scene=registry.SAFE_PLACE_ID, size=SIZE))
-    yield eng
-    eng.close()
+pytestmark = pytest.mark.offscreen_engine(scene=registry.SAFE_PLACE_ID, size=SIZE)
 
 
 def frame_of(engine: Engine, scene_id: str, values: dict, seconds: float = 1.0) -> np.ndarray:
     engine.load_scene(scene_id, values)
     engine.simulate(seconds)
-    from palier.engine.shots import aim_head
-
     assert engine.scene is not None
     aim_head(engine, engine.scene.focus_point())
     engine.render_frame()

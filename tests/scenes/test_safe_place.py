@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
 from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import ParamKind, SceneDecl
@@ -26,11 +25,7 @@ SIZE = (320, 180)
 DT = 1.0 / 90.0
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = Engine(EngineConfig(backend="offscreen", scene="safe_place", size=SIZE))
-    yield eng
-    eng.close()
+pytestmark = pytest.mark.offscreen_engine(scene="safe_place", size=SIZE)
 
 
 def load(engine: Engine, **values: object) -> SafePlaceScene:

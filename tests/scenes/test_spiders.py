@@ -9,12 +9,11 @@ from __future__ import annotations
 import gc
 import math
 import tracemalloc
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
 from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import ParamKind, SceneDecl
@@ -34,11 +33,7 @@ LEAST = DECLARATION.least_intense()
 MOST = DECLARATION.most_intense()
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = Engine(EngineConfig(backend="offscreen", scene="spiders", size=SIZE))
-    yield eng
-    eng.close()
+pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=SIZE)
 
 
 def load(engine: Engine, **values: object) -> SpiderScene:

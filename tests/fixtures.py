@@ -1,5 +1,18 @@
-"""Fixtures for the control-link tests: throwaway key pairs, real engine
-processes (offscreen, real time, ephemeral loopback ports) and clients."""
+"""The shared test fixtures, in one place (registered by tests/conftest.py).
+
+* ``engine``: an in-process engine rendering offscreen (Panda3D, EGL), one
+  per test module. A module says which scene and size it wants with
+  ``pytestmark = pytest.mark.offscreen_engine(scene=..., size=...)`` (any
+  :class:`EngineConfig` field; the backend is always offscreen).
+* ``link_keys``: throwaway key pairs, one set per module: an engine and a
+  console paired with each other, and a stranger who trusts the engine but
+  whom the engine does not know.
+* ``start_engine``, ``engine_factory``, ``shared_engine``: the real engine in a
+  subprocess (``palier engine --backend offscreen --test-hooks``, real time,
+  ephemeral loopback ports), stopped with SIGINT and a deadline.
+* ``client_factory``: link clients on those engines, closed after the test.
+* ``wait_for``: poll with a deadline instead of sleeping.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,10 +33,47 @@ from palier.core import keys
 from palier.core.lines import LineReader
 from palier.therapist_console.client import EngineState, LinkClient
 
-REPO = Path(__file__).resolve().parents[2]
+if TYPE_CHECKING:
+    from palier.engine.app import Engine
+
+REPO = Path(__file__).resolve().parents[1]
 ENGINE_START_S = 90.0
+ENGINE_STOP_S = 15.0
+OFFSCREEN_ENGINE = "offscreen_engine"
+"""The marker that configures a module's ``engine``."""
+OFFSCREEN_DEFAULTS: dict[str, object] = {"scene": "spiders", "size": (320, 180)}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{OFFSCREEN_ENGINE}(**config): EngineConfig fields of the module's offscreen `engine`",
+    )
+
+
+def wait_for(cond: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+# -- the engine in this process ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    # Imported here: only the modules that render load Panda3D and the scenes.
+    from palier.engine.app import Engine, EngineConfig
+
+    marker = request.node.get_closest_marker(OFFSCREEN_ENGINE)
+    settings = {**OFFSCREEN_DEFAULTS, **(marker.kwargs if marker else {})}
+    eng = Engine(EngineConfig(backend="offscreen", **settings))
+    yield eng
+    eng.close()
+
+
+# -- keys --------------------------------------------------------------------------------
 @dataclass
 class Keys:
     engine: Path
@@ -42,6 +93,7 @@ def link_keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     return k
 
 
+# -- the engine in a subprocess --------------------------------------------------------------
 @dataclass
 class EngineProc:
     proc: subprocess.Popen[str]
@@ -68,12 +120,18 @@ class EngineProc:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=ENGINE_STOP_S)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                raise AssertionError("the engine did not exit within 15 s of SIGINT") from None
+                raise AssertionError(
+                    f"the engine did not exit within {ENGINE_STOP_S:g} s of SIGINT"
+                ) from None
         return self.proc.returncode
+
+
+EngineFactory = Callable[..., EngineProc]
+ClientFactory = Callable[..., LinkClient]
 
 
 def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
@@ -128,7 +186,8 @@ def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
 
 
 @pytest.fixture
-def engine_factory(link_keys: Keys) -> Iterator[Callable[..., EngineProc]]:
+def engine_factory(link_keys: Keys) -> Iterator[EngineFactory]:
+    """Engines of one test, each started with its own extra arguments."""
     started: list[EngineProc] = []
 
     def make(*extra: str) -> EngineProc:
@@ -143,11 +202,13 @@ def engine_factory(link_keys: Keys) -> Iterator[Callable[..., EngineProc]]:
 
 @pytest.fixture(scope="module")
 def shared_engine(link_keys: Keys) -> Iterator[EngineProc]:
+    """One engine for the module's tests."""
     e = start_engine(link_keys.engine)
     yield e
     assert e.stop() in (0, 130)  # 130: clean exit on SIGINT
 
 
+# -- link clients ---------------------------------------------------------------------------
 def state(client: LinkClient) -> EngineState:
     """The client's current engine state (set before it reports connected)."""
     st = client.state
@@ -155,17 +216,8 @@ def state(client: LinkClient) -> EngineState:
     return st
 
 
-def wait_for(cond: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
 @pytest.fixture
-def client_factory(link_keys: Keys) -> Iterator[Callable[..., LinkClient]]:
+def client_factory(link_keys: Keys) -> Iterator[ClientFactory]:
     made: list[LinkClient] = []
 
     def make(
