@@ -36,15 +36,24 @@ import threading
 import time
 import uuid
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import zmq
+from zmq.auth.thread import ThreadAuthenticator
 
 from palier import __version__
 from palier.core import wire
 from palier.core.keys import CONSOLES, allowed_keys, load_own
+from palier.engine.app import Engine, EngineError
+from palier.engine.framestats import FrameStats
+from palier.engine.mirror import MirrorStreamer
+from palier.engine.patient_ui import PatientUI
+from palier.engine.shots import aim_head
+from palier.scenes import registry
 from palier.scenes.api import (
     ParameterValueError,
     SceneError,
@@ -52,10 +61,7 @@ from palier.scenes.api import (
     UnknownParameterError,
     UnknownSceneError,
 )
-
-if TYPE_CHECKING:
-    from palier.engine.app import Engine
-    from palier.scenes.base import Scene
+from palier.scenes.base import Scene
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +112,6 @@ def split_endpoint(endpoint: str) -> tuple[str, int]:
 def _catalogue() -> tuple[dict[str, Any], ...]:
     """Every registered scene's declaration; one that cannot be loaded is
     left out with an error in the log rather than taking the link down."""
-    from palier.scenes import registry
-
     out = []
     for scene_id in registry.scene_ids():
         try:
@@ -159,12 +163,8 @@ class EngineLink:
 
         # Patient-side parts (written alongside; the link only uses their API).
         if patient_ui is None:
-            from palier.engine.patient_ui import PatientUI
-
             patient_ui = PatientUI(engine)
         if mirror is None:
-            from palier.engine.mirror import MirrorStreamer
-
             mirror = MirrorStreamer(
                 engine,
                 fps=config.mirror_fps,
@@ -173,8 +173,6 @@ class EngineLink:
             )
             mirror.enabled = False  # only while a console asks for it
         if framestats is None:
-            from palier.engine.framestats import FrameStats
-
             framestats = FrameStats(engine)
         self.patient_ui = patient_ui
         self.mirror = mirror
@@ -186,8 +184,6 @@ class EngineLink:
         # -- sockets (created here so bind errors surface in the constructor) --
         host, port = split_endpoint(config.bind)
         self.ctx = zmq.Context()
-        from zmq.auth.thread import ThreadAuthenticator
-
         self.auth: ThreadAuthenticator | None = ThreadAuthenticator(self.ctx, log=log)
         self.auth.start()
         try:
@@ -351,51 +347,71 @@ class EngineLink:
             if not self._inbox:
                 break
             rid, msg = self._inbox.popleft()
-            if isinstance(msg, wire.GetState):
-                self._state_requests.append((rid, msg.id))
-                continue
+            # The I/O thread queues only the kinds the table sends to the frame.
             try:
-                self._apply(msg)
+                reply = _ROUTES[type(msg)].handler(self, rid, msg)
             except Exception as exc:
-                self._frame_replies.append((rid, self._error_for(msg, exc)))
-            else:
-                self._frame_replies.append(
-                    (rid, wire.Ack(id=msg.id, frame=engine.frame, t_engine=self.clock()))  # type: ignore[attr-defined]
-                )
+                reply = self._error_for(msg, exc)
+            if reply is not None:
+                self._frame_replies.append((rid, reply))
 
-    def _apply(self, msg: wire.Message) -> None:
-        e = self.engine
-        if isinstance(msg, wire.SetParams):
-            e.set_params(msg.params, msg.ramp_s)
-            self._params_dirty = True
-        elif isinstance(msg, wire.LoadScene):
-            e.load_scene(msg.scene, msg.params)
-            self._params_dirty = True
-        elif isinstance(msg, wire.Fire):
+    def _ack(self, req_id: int) -> wire.Ack:
+        return wire.Ack(id=req_id, frame=self.engine.frame, t_engine=self.clock())
+
+    # Frame commands (see _ROUTES): each returns its reply, or None when the
+    # telemetry stage answers.
+    def _on_get_state(self, rid: bytes, msg: wire.GetState) -> None:
+        self._state_requests.append((rid, msg.id))  # answered with this frame's state
+
+    def _on_set_params(self, _rid: bytes, msg: wire.SetParams) -> wire.Ack:
+        self.engine.set_params(msg.params, msg.ramp_s)
+        self._params_dirty = True
+        return self._ack(msg.id)
+
+    def _on_load_scene(self, _rid: bytes, msg: wire.LoadScene) -> wire.Ack:
+        self.engine.load_scene(msg.scene, msg.params)
+        self._params_dirty = True
+        return self._ack(msg.id)
+
+    def _on_fire(self, _rid: bytes, msg: wire.Fire) -> wire.Ack:
+        try:
             if msg.options:
                 self._check_event_options(msg)
-            e.fire(msg.event, **msg.options)
-        elif isinstance(msg, wire.Pause):
-            e.pause(msg.reason)
-        elif isinstance(msg, wire.Resume):
-            e.resume()
-        elif isinstance(msg, wire.ShowText):
-            self.patient_ui.show_text(msg.text, msg.seconds)
-        elif isinstance(msg, wire.AskSuds):
-            pending = self.patient_ui.suds_pending
-            if pending is not None and pending != msg.request:
-                raise _Busy(
-                    f"rating request {pending} is still showing; "
-                    "cancel it (cmd.cancel_suds) or wait for the answer"
-                )
-            self.patient_ui.ask_suds(msg.request, msg.prompt)
-            self._suds_shown[msg.request] = self.clock()
-        elif isinstance(msg, wire.CancelSuds):
-            self.patient_ui.cancel_suds()
-        elif isinstance(msg, wire.SetMirror):
-            self.mirror.enabled = msg.enabled
-        else:  # the I/O thread only forwards the kinds above
-            raise _NotAllowed(f"{msg.SUBJECT} is not a frame command")
+            self.engine.fire(msg.event, **msg.options)
+        except TypeError as exc:  # options the scene's event does not take
+            raise _BadValue(str(exc) or type(exc).__name__) from exc
+        return self._ack(msg.id)
+
+    def _on_pause(self, _rid: bytes, msg: wire.Pause) -> wire.Ack:
+        self.engine.pause(msg.reason)
+        return self._ack(msg.id)
+
+    def _on_resume(self, _rid: bytes, msg: wire.Resume) -> wire.Ack:
+        self.engine.resume()
+        return self._ack(msg.id)
+
+    def _on_show_text(self, _rid: bytes, msg: wire.ShowText) -> wire.Ack:
+        self.patient_ui.show_text(msg.text, msg.seconds)
+        return self._ack(msg.id)
+
+    def _on_ask_suds(self, _rid: bytes, msg: wire.AskSuds) -> wire.Ack:
+        pending = self.patient_ui.suds_pending
+        if pending is not None and pending != msg.request:
+            raise _Busy(
+                f"rating request {pending} is still showing; "
+                "cancel it (cmd.cancel_suds) or wait for the answer"
+            )
+        self.patient_ui.ask_suds(msg.request, msg.prompt)
+        self._suds_shown[msg.request] = self.clock()
+        return self._ack(msg.id)
+
+    def _on_cancel_suds(self, _rid: bytes, msg: wire.CancelSuds) -> wire.Ack:
+        self.patient_ui.cancel_suds()
+        return self._ack(msg.id)
+
+    def _on_set_mirror(self, _rid: bytes, msg: wire.SetMirror) -> wire.Ack:
+        self.mirror.enabled = msg.enabled
+        return self._ack(msg.id)
 
     def _check_event_options(self, msg: wire.Fire) -> None:
         """Options must be ones the event declares (none do yet): a scene
@@ -415,26 +431,8 @@ class EngineLink:
 
     @staticmethod
     def _error_for(msg: wire.Message, exc: Exception) -> wire.Error:
-        from palier.engine.app import EngineError
-
-        code = "internal"
-        if isinstance(exc, _Busy):
-            code = "busy"
-        elif isinstance(exc, _BadValue):
-            code = "bad_value"
-        elif isinstance(exc, _NotAllowed | EngineError):
-            code = "not_allowed"
-        elif isinstance(exc, UnknownSceneError):
-            code = "unknown_scene"
-        elif isinstance(exc, UnknownParameterError):
-            code = "unknown_parameter"
-        elif isinstance(exc, UnknownEventError):
-            code = "unknown_event"
-        elif isinstance(exc, ParameterValueError | SceneError):
-            code = "bad_value"
-        elif isinstance(exc, TypeError) and isinstance(msg, wire.Fire):
-            code = "bad_value"  # options the scene's event does not take
-        else:
+        code = next((code for kinds, code in _ERROR_CODES if isinstance(exc, kinds)), "internal")
+        if code == "internal":
             log.exception("link: %s failed", msg.SUBJECT)
         text = str(exc) or type(exc).__name__
         if code == "internal":
@@ -607,48 +605,22 @@ class EngineLink:
             self._peers.move_to_end(rid)
         return peer
 
+    def _heard(self, peer: _Peer, now: float) -> None:
+        peer.last_heard = now
+        if peer.role == "control":
+            self._control_heard = now
+
     def _handle(self, rid: bytes, msg: wire.Message) -> None:
-        now = self.clock()
+        route = _ROUTES.get(type(msg))
+        if route is not None and route.stage is _Stage.GREETING:
+            greeting = route.handler(self, rid, msg)
+            if greeting is not None:
+                self._send_reply(rid, greeting)
+            return
+        # Every kind but hb.console carries a request id; one sent by the
+        # engine without one (telemetry) is refused below, with id 0.
+        req_id: int = getattr(msg, "id", 0)
         peer = self._peers.get(rid)
-        if isinstance(msg, wire.ConsoleHeartbeat):
-            if peer is not None:
-                peer.last_heard = now
-                if peer.role == "control":
-                    self._control_heard = now
-            return
-        req_id: int = msg.id  # type: ignore[attr-defined]
-        if isinstance(msg, wire.Hello):
-            if msg.protocol != wire.PROTOCOL_VERSION:
-                self._send_reply(
-                    rid,
-                    wire.Error(
-                        id=req_id,
-                        code="version_mismatch",
-                        message=f"this engine speaks protocol {wire.PROTOCOL_VERSION}, the console "
-                        f"{msg.protocol}; install matching Palier versions on both machines",
-                    ),
-                )
-                return
-            peer = self._peer(rid)
-            peer.role = msg.role
-            peer.last_heard = now
-            # A new hello starts a new session for this console: it has failed
-            # whatever it had pending (docs/protocol.md §5), so no cached reply
-            # can be asked for again.
-            peer.replies.clear()
-            if msg.role == "control":
-                self._control_heard = now
-                self._armed = True
-            log.info("link: hello from %r (%s)", msg.client, msg.role)
-            self._send_reply(rid, self._hello_reply(req_id))
-            return
-        if isinstance(msg, wire.Ping):
-            self._send_reply(rid, wire.Pong(id=req_id, frame=self.engine.frame, t_engine=now))
-            if peer is not None:
-                peer.last_heard = now
-                if peer.role == "control":
-                    self._control_heard = now
-            return
         if peer is None or not peer.role:
             self._send_reply(
                 rid,
@@ -660,47 +632,75 @@ class EngineLink:
                 ),
             )
             return
-        peer.last_heard = now
-        if peer.role == "control":
-            self._control_heard = now
+        self._heard(peer, self.clock())
         if req_id in peer.replies:  # a retry: answer again, never apply twice
             cached = peer.replies[req_id]
             if cached is not None:
                 self._send_frames(rid, cached)
             return
-        if not isinstance(msg, wire.Command):
-            self._send_reply(
-                rid,
-                wire.Error(
-                    id=req_id,
-                    code="not_allowed",
-                    message=f"{msg.SUBJECT} is sent by the engine, not to it",
-                ),
-            )
+        if route is None:
+            self._send_reply(rid, wire.Error(id=req_id, code="not_allowed", message=_unserved(msg)))
             return
-        if isinstance(msg, wire.GetEvents):
-            self._send_reply(rid, self._events_reply(req_id), peer)
-            return
-        if isinstance(msg, wire.AckEvents):
-            if peer.role != "control":
-                # Only the console that records the session takes events out
-                # of the outbox; an observer's ack would lose them.
-                self._send_reply(
-                    rid,
-                    wire.Error(
-                        id=req_id,
-                        code="not_allowed",
-                        message=f"only a control console acknowledges clinical events; this "
-                        f"console said hello as {peer.role!r}",
-                    ),
-                )
-                return
-            self._send_reply(rid, self._ack_events(msg), peer)
+        if route.stage is _Stage.IO:
+            reply = route.handler(self, rid, msg)
+            if reply is not None:
+                self._send_reply(rid, reply, peer)
             return
         peer.replies[req_id] = None  # pending: a retry arriving now is ignored
         while len(peer.replies) > REPLY_CACHE:
             peer.replies.popitem(last=False)
         self._inbox.append((rid, msg))
+
+    # Answered on the I/O thread (see _ROUTES).
+    def _on_console_heartbeat(self, rid: bytes, _msg: wire.ConsoleHeartbeat) -> None:
+        peer = self._peers.get(rid)
+        if peer is not None:
+            self._heard(peer, self.clock())
+
+    def _on_hello(self, rid: bytes, msg: wire.Hello) -> wire.Message:
+        if msg.protocol != wire.PROTOCOL_VERSION:
+            return wire.Error(
+                id=msg.id,
+                code="version_mismatch",
+                message=f"this engine speaks protocol {wire.PROTOCOL_VERSION}, the console "
+                f"{msg.protocol}; install matching Palier versions on both machines",
+            )
+        now = self.clock()
+        peer = self._peer(rid)
+        peer.role = msg.role
+        peer.last_heard = now
+        # A new hello starts a new session for this console: it has failed
+        # whatever it had pending (docs/protocol.md §5), so no cached reply
+        # can be asked for again.
+        peer.replies.clear()
+        if msg.role == "control":
+            self._control_heard = now
+            self._armed = True
+        log.info("link: hello from %r (%s)", msg.client, msg.role)
+        return self._hello_reply(msg.id)
+
+    def _on_ping(self, rid: bytes, msg: wire.Ping) -> wire.Pong:
+        now = self.clock()
+        peer = self._peers.get(rid)
+        if peer is not None:
+            self._heard(peer, now)
+        return wire.Pong(id=msg.id, frame=self.engine.frame, t_engine=now)
+
+    def _on_get_events(self, _rid: bytes, msg: wire.GetEvents) -> wire.EventsReply:
+        return self._events_reply(msg.id)
+
+    def _on_ack_events(self, rid: bytes, msg: wire.AckEvents) -> wire.Message:
+        role = self._peers[rid].role  # _handle checked the hello
+        if role != "control":
+            # Only the console that records the session takes events out
+            # of the outbox; an observer's ack would lose them.
+            return wire.Error(
+                id=msg.id,
+                code="not_allowed",
+                message=f"only a control console acknowledges clinical events; this "
+                f"console said hello as {role!r}",
+            )
+        return self._ack_events(msg)
 
     def _hello_reply(self, req_id: int) -> wire.HelloReply:
         return wire.HelloReply(
@@ -744,7 +744,7 @@ class EngineLink:
             if msg.up_to > self._events_acked:
                 self._events_acked = msg.up_to
                 self._outbox = [e for e in self._outbox if e.seq > msg.up_to]
-        return wire.Ack(id=msg.id, frame=self.engine.frame, t_engine=self.clock())
+        return self._ack(msg.id)
 
     def _flush(self) -> None:
         while self._replies:
@@ -826,12 +826,67 @@ class _Busy(RuntimeError):
     pass
 
 
-class _NotAllowed(RuntimeError):
-    pass
-
-
 class _BadValue(ValueError):
     pass
+
+
+class _Stage(Enum):
+    """Where the engine serves a console message."""
+
+    GREETING = "I/O thread, also before cmd.hello"
+    IO = "I/O thread, once the console has said hello"
+    FRAME = "the frame's commands stage; acknowledged in its telemetry stage"
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    stage: _Stage
+    handler: Callable[[EngineLink, bytes, Any], wire.Message | None]
+    """Called with the link, the console's routing id and the record; returns
+    the reply to send, or None (no reply, or one sent later)."""
+
+
+_ROUTES: dict[type[wire.Message], _Route] = {
+    wire.ConsoleHeartbeat: _Route(_Stage.GREETING, EngineLink._on_console_heartbeat),
+    wire.Hello: _Route(_Stage.GREETING, EngineLink._on_hello),
+    wire.Ping: _Route(_Stage.GREETING, EngineLink._on_ping),
+    wire.GetEvents: _Route(_Stage.IO, EngineLink._on_get_events),
+    wire.AckEvents: _Route(_Stage.IO, EngineLink._on_ack_events),
+    wire.GetState: _Route(_Stage.FRAME, EngineLink._on_get_state),
+    wire.SetParams: _Route(_Stage.FRAME, EngineLink._on_set_params),
+    wire.LoadScene: _Route(_Stage.FRAME, EngineLink._on_load_scene),
+    wire.Fire: _Route(_Stage.FRAME, EngineLink._on_fire),
+    wire.Pause: _Route(_Stage.FRAME, EngineLink._on_pause),
+    wire.Resume: _Route(_Stage.FRAME, EngineLink._on_resume),
+    wire.ShowText: _Route(_Stage.FRAME, EngineLink._on_show_text),
+    wire.AskSuds: _Route(_Stage.FRAME, EngineLink._on_ask_suds),
+    wire.CancelSuds: _Route(_Stage.FRAME, EngineLink._on_cancel_suds),
+    wire.SetMirror: _Route(_Stage.FRAME, EngineLink._on_set_mirror),
+}
+"""The one command table: every message a console may send → how it is served.
+A kind not in it (one the engine sends) is refused with ``not_allowed``."""
+
+
+def _unserved(msg: wire.Message) -> str:
+    """Why a message the table does not hold is refused."""
+    if msg.DIRECTION == "engine→console":
+        return f"{msg.SUBJECT} is sent by the engine, not to it"
+    log.error("link: %s has no entry in the command table", msg.SUBJECT)
+    return f"{msg.SUBJECT} is not served by this engine"
+
+
+_ERROR_CODES: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], ...] = (
+    (_Busy, "busy"),
+    (_BadValue, "bad_value"),
+    (EngineError, "not_allowed"),
+    (UnknownSceneError, "unknown_scene"),
+    (UnknownParameterError, "unknown_parameter"),
+    (UnknownEventError, "unknown_event"),
+    ((ParameterValueError, SceneError), "bad_value"),
+)
+"""Why a frame command failed → the error code its console reads; the first
+match wins (each scene error before its SceneError base); anything else is
+``internal`` and logged with its traceback."""
 
 
 def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
@@ -843,8 +898,6 @@ def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
     """
 
     def look(e: Engine) -> None:
-        from palier.engine.shots import aim_head
-
         aim_head(e, e.scene.focus_point() if e.scene is not None else None)
 
     def apply(line: str) -> None:

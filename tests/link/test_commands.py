@@ -12,6 +12,7 @@ import msgpack
 import pytest
 
 from palier.core import wire
+from palier.engine import link
 from palier.therapist_console.client import CommandError, LinkClient
 from tests.fixtures import ClientFactory, EngineProc, Keys, state, wait_for
 
@@ -185,6 +186,31 @@ def test_wire_level_errors(shared_engine: EngineProc, link_keys: Keys) -> None:
         assert first == again and isinstance(first, wire.Ack)
         raw.send_msg(wire.Resume(id=21))
         assert isinstance(raw.recv_reply(21), wire.Ack)
+    finally:
+        raw.close()
+
+
+def test_the_command_table_serves_every_console_message() -> None:
+    sent_by_consoles = {c for c in wire.MESSAGES.values() if c.DIRECTION == "console→engine"}
+    assert set(link._ROUTES) == sent_by_consoles
+
+
+def test_a_kind_the_engine_sends_is_refused_and_the_link_lives_on(
+    shared_engine: EngineProc, link_keys: Keys
+) -> None:
+    raw = RawDealer(shared_engine.endpoint, link_keys.console)
+    try:
+        raw.hello(1)
+        # Telemetry carries no request id: refused with id 0, like a bad message.
+        hb = wire.EngineHeartbeat(
+            instance="f" * 16, frame=1, t_engine=1.0, state_seq=0, event_seq=0
+        )
+        raw.send_msg(hb)
+        err = raw.recv_reply(0)
+        assert isinstance(err, wire.Error) and err.code == "not_allowed", err
+        assert "sent by the engine" in err.message
+        raw.send_msg(wire.Ping(id=2))
+        assert isinstance(raw.recv_reply(2), wire.Pong)
     finally:
         raw.close()
 
