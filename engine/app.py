@@ -27,6 +27,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from panda3d.core import AntialiasAttrib, Filename
+
 from palier.engine.backends import DisplayBackend, make_backend
 from palier.engine.fader import Fader
 from palier.engine.warmup import WarmUp
@@ -149,8 +152,6 @@ class Engine:
             base.taskMgr.add(self._as_task(fn), name, sort=sort)
         self.backend.attach(self)
         if config.multisamples:
-            from panda3d.core import AntialiasAttrib
-
             base.render.setAntialias(AntialiasAttrib.MMultisample)
         try:
             self.load_scene(config.scene, config.params, warm=False)
@@ -425,8 +426,6 @@ class Engine:
 
     def capture(self) -> Any:
         """The last rendered frame as an (H, W, 3) uint8 numpy array."""
-        import numpy as np
-
         tex = self.base.win.getScreenshot()
         if tex is None:
             raise EngineError("the window has no frame to capture yet")
@@ -435,8 +434,6 @@ class Engine:
         return np.frombuffer(bytes(data), dtype=np.uint8).reshape(h, w, 3)[::-1].copy()
 
     def save_png(self, path: str) -> None:
-        from panda3d.core import Filename
-
         if not self.base.win.saveScreenshot(Filename.fromOsSpecific(path)):
             raise EngineError(f"could not write screenshot to {path}")
 

@@ -19,10 +19,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from direct.gui.OnscreenText import OnscreenText
+from direct.showbase.ShowBase import ShowBase
 from panda3d.core import (
     ClockObject,
     KeyboardButton,
     MouseButton,
+    TextNode,
     WindowProperties,
     loadPrcFileData,
     unloadPrcFile,
@@ -31,7 +34,7 @@ from panda3d.core import (
 from palier.core.i18n import N_
 from palier.engine import BACKENDS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: engine.app imports this module
     from palier.engine.app import Engine, EngineConfig
 
 log = logging.getLogger(__name__)
@@ -103,8 +106,6 @@ class DisplayBackend:
         ]
 
     def open(self, config: EngineConfig) -> Any:
-        from direct.showbase.ShowBase import ShowBase
-
         self._prc = loadPrcFileData(f"palier-{self.name}", "\n".join(self.prc_lines(config)))
         try:
             base = ShowBase()
@@ -227,9 +228,6 @@ class DesktopBackend(DisplayBackend):
         )
 
     def attach(self, engine: Engine) -> None:
-        from direct.gui.OnscreenText import OnscreenText
-        from panda3d.core import TextNode
-
         super().attach(engine)
         base = engine.base
         self.help_node = OnscreenText(

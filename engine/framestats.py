@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the statistics need numpy, not Panda3D
     from palier.engine.app import Engine
 
 WINDOW_S = 1.0

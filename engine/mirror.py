@@ -43,7 +43,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from panda3d.core import (
     ClockObject,
@@ -54,8 +54,7 @@ from panda3d.core import (
     Texture,
 )
 
-if TYPE_CHECKING:
-    from palier.engine.app import Engine
+from palier.engine.app import Engine
 
 log = logging.getLogger(__name__)
 

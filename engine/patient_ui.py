@@ -25,7 +25,6 @@ import logging
 import math
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 from panda3d.core import (
@@ -41,11 +40,10 @@ from panda3d.core import (
 )
 
 from palier.core.i18n import LANGUAGES, N_, language_from_locale_name
+from palier.engine.app import Engine, EngineConfig
+from palier.engine.shots import aim_head
 from palier.protocols.measures import SUDS_MAX, SUDS_MIN, suds_anchor_labels
 from palier.scenes.procedural import GeomBuilder
-
-if TYPE_CHECKING:
-    from palier.engine.app import Engine
 
 log = logging.getLogger(__name__)
 
@@ -677,9 +675,6 @@ def render_example(
 ) -> None:
     """Picture of the rating panel over the spiders scene (README, docs):
     ``python -m palier.engine.patient_ui docs/img/suds-panel-en.png --language en``."""
-    from palier.engine.app import Engine, EngineConfig
-    from palier.engine.shots import aim_head
-
     engine = Engine(
         EngineConfig(
             backend="offscreen",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from palier.scenes.api import SceneDecl, UnknownSceneError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the catalogue stays pure Python (scenes.base loads Panda3D)
     from palier.scenes.base import Scene
 
 

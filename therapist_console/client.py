@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import statistics
 import threading
 import time
@@ -995,8 +996,6 @@ _ID_LOCK = threading.Lock()
 
 def _engine_protocol(message: str) -> object:
     """The engine's version named in its ``version_mismatch`` message, if any."""
-    import re
-
     m = re.search(r"engine speaks protocol (\d+)", message)
     return int(m.group(1)) if m else "?"
 

@@ -37,6 +37,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported by the handler: the console loads Qt, and `palier --help` stays instant.
     from palier.therapist_console.app import run_console
     from palier.therapist_console.record import default_record_path
 

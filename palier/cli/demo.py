@@ -92,6 +92,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def save_screenshot(widget: Any, path: Path) -> None:
     """A PNG of ``widget`` written 0600 (it shows a patient's session)."""
+    # Qt only once the demo runs: `palier --help` stays instant.
     from PySide6.QtCore import QBuffer, QIODevice
 
     buf = QBuffer()
@@ -127,6 +128,7 @@ def qt_window_problem() -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported by the handlers: `palier --help` stays instant.
     from palier.core.i18n import detect_language
 
     out = Path(args.out)
@@ -165,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
 
 def demo_keys(out: Path) -> tuple[Path, Path]:
     """A paired engine and console key pair under ``out/keys`` (created once)."""
+    # See run.
     from palier.core import keys
 
     engine_dir, console_dir = out / "keys" / "engine", out / "keys" / "console"
@@ -255,6 +258,7 @@ def pump(app: Any, seconds: float, until: Callable[[], object] | None = None) ->
 
 
 def _demo_patient(patients: Any, setup: Any) -> None:
+    # See run.
     from palier.therapist_console.record import DuplicatePseudonymError
 
     try:
@@ -270,6 +274,7 @@ def _demo_patient(patients: Any, setup: Any) -> None:
 
 
 def run_desktop(out: Path, lang: str) -> int:
+    # Qt: see run.
     from palier.therapist_console.app import MainWindow, exit_on_sigint, make_app
     from palier.therapist_console.heart_rate import SimulatedHeartRate
     from palier.therapist_console.record import SessionRecord
@@ -329,6 +334,7 @@ class DemoError(RuntimeError):
 
 def run_headless(out: Path, lang: str, step_s: float) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Qt: see run.
     from palier.core.i18n import fmt_number
     from palier.therapist_console.app import MainWindow, make_app
     from palier.therapist_console.heart_rate import SimulatedHeartRate
@@ -553,6 +559,7 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
 def _close_if_open(record_path: Path, lang: str) -> None:
     """A script that failed half-way leaves no open session behind (the next
     console would offer to resume a demo)."""
+    # See run.
     from palier.therapist_console.record import SessionRecord
 
     with SessionRecord(record_path) as rec:
@@ -565,6 +572,7 @@ def _close_if_open(record_path: Path, lang: str) -> None:
 
 
 def render_gallery(out: Path, lang: str) -> int:
+    # Panda3D: see run.
     from palier.engine.shots import render_shot
     from palier.scenes import registry
 

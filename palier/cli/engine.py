@@ -86,6 +86,7 @@ log = logging.getLogger(__name__)
 def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
     """Serve consoles when asked (--bind), or by default when this machine
     has a key pair; without keys and without --bind, run standalone."""
+    # Imported by the handler: `palier --help` stays instant.
     from palier.core.keys import OWN_SECRET
 
     if getattr(args, "no_link", False):
@@ -101,6 +102,7 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported by the handler: the engine loads Panda3D, and `palier --help` stays instant.
     from palier.core.keys import default_keys_dir
     from palier.engine.app import Engine, EngineConfig
     from palier.scenes import registry
@@ -133,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     link = None
     try:
         if serve:
+            # zmq only when the engine serves consoles.
             from palier.engine.link import DEFAULT_BIND, EngineLink, LinkConfig, start_test_hooks
 
             link = EngineLink(

@@ -49,12 +49,14 @@ def register(sub: Any) -> None:
 
 
 def _dir(args: argparse.Namespace) -> Path:
+    # Imported by the handlers: `palier --help` stays instant.
     from palier.core.keys import default_keys_dir
 
     return Path(args.keys) if args.keys else default_keys_dir()
 
 
 def run_init(args: argparse.Namespace) -> int:
+    # See _dir.
     from palier.core.keys import OWN_PUBLIC, fingerprint, init_keys
 
     d = _dir(args)
@@ -66,6 +68,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    # See _dir.
     from palier.core.keys import CONSOLES, ENGINES, allowed_keys, fingerprint, load_own
 
     d = _dir(args)
@@ -81,6 +84,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_allow(args: argparse.Namespace) -> int:
+    # See _dir.
     from palier.core.keys import allow as do_allow
     from palier.core.keys import fingerprint, read_key_file
 

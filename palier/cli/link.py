@@ -62,6 +62,7 @@ def register(sub: Any) -> None:
 
 
 def run_probe(args: argparse.Namespace) -> int:
+    # Imported by the handler: the client loads zmq, and `palier --help` stays instant.
     from palier.core.keys import default_keys_dir, engine_key, load_own
     from palier.therapist_console.client import LinkClient, LinkState
 

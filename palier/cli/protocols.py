@@ -44,6 +44,7 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # Imported by the handlers: `palier --help` stays instant.
     from palier.protocols.files import check_file, installed
 
     files = [Path(f) for f in args.files] or list(installed().files)
@@ -79,6 +80,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    # See run_check.
     from palier.protocols.files import installed
     from palier.protocols.model import to_data
     from palier.protocols.validate import exposure_scene_ids
@@ -116,6 +118,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_doc(args: argparse.Namespace) -> int:
+    # See run_check.
     from palier.protocols.reference import format_doc, json_schema
 
     if args.schema:

@@ -94,6 +94,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_shot(args: argparse.Namespace) -> int:
+    # Panda3D only for a shot: `palier --help` stays instant.
     from palier.engine.shots import render_shot
 
     if not args.out.lower().endswith(".png"):

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from palier.cli import CliError
 from palier.core.i18n import LANGUAGES, _, ngettext
 
 
@@ -47,6 +48,7 @@ def register(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
+    # Imported by the handler: `palier --help` stays instant (tests/test_cli.py).
     from palier.therapist_console.record import SessionRecord, default_record_path
 
     path = Path(args.db) if args.db else default_record_path()
@@ -70,8 +72,6 @@ def run_list(args: argparse.Namespace) -> int:
         if args.patient:
             patient = record.find_patient(args.patient)
             if patient is None:
-                from palier.cli import CliError
-
                 raise CliError(
                     _(
                         "no patient with the pseudonym {pseudonym!r} in {path}",
@@ -125,6 +125,7 @@ def run_export(args: argparse.Namespace) -> int:
     with _open(args) as record:
         record.session(args.id)  # clear error for an unknown id
         if args.format == "csv":
+            # Each format loads only what it needs.
             from palier.therapist_console.export import export_csv
 
             paths = export_csv(record, args.id, out)
@@ -141,6 +142,7 @@ def run_export(args: argparse.Namespace) -> int:
 
             print(export_json(record, args.id, out, include_head_pose=not args.no_head_pose))
         else:
+            # Qt (the PDF writer), for --format pdf only.
             from palier.therapist_console.report import write_report
 
             path = out / f"session-{args.id}-report.pdf"

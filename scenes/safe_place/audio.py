@@ -21,6 +21,7 @@ import math
 import wave
 
 import numpy as np
+from panda3d.core import Filename, VirtualFileMountRamdisk, VirtualFileSystem
 
 RATE = 22050
 """Sample rate (Hz): plenty for wind and birds, half the memory of 44.1 kHz."""
@@ -165,8 +166,6 @@ def ram_wav(name: str, samples: np.ndarray, rate: int = RATE) -> str:
     system (mounted once per process) and return its VFS path. Existing
     files are reused: the caller caches the samples by seed, so a name
     always holds the same sound."""
-    from panda3d.core import Filename, VirtualFileMountRamdisk, VirtualFileSystem
-
     global _mounted
     vfs = VirtualFileSystem.getGlobalPtr()
     if not _mounted:

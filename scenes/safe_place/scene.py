@@ -17,6 +17,7 @@ import logging
 import math
 from typing import Any
 
+import numpy as np
 from panda3d.core import (
     AudioSound,
     ColorBlendAttrib,
@@ -349,6 +350,4 @@ class SafePlaceScene(Scene):
 
 
 def _square() -> Any:
-    import numpy as np
-
     return np.array([[-0.5, 0.0, -0.5], [0.5, 0.0, -0.5], [0.5, 0.0, 0.5], [-0.5, 0.0, 0.5]])

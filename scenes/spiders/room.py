@@ -20,6 +20,7 @@ import numpy as np
 from panda3d.core import (
     AmbientLight,
     DirectionalLight,
+    GeomNode,
     NodePath,
     PointLight,
     RenderState,
@@ -229,8 +230,6 @@ def build_room(parent: NodePath, seed: int) -> Room:
             (0.02, TABLE_BACK - TABLE_FRONT - 0.1, 0.08),
             uv_scale=2.0,
         )
-
-    from panda3d.core import GeomNode
 
     gn = GeomNode("room-geometry")
     gn.addGeom(floor.geom(), _tex_state(tex_floor))
