@@ -31,10 +31,10 @@ import pytest
 
 from palier.core import keys
 from palier.core.lines import LineReader
-from palier.therapist_console.client import EngineState, LinkClient
 
 if TYPE_CHECKING:
     from palier.engine.app import Engine
+    from palier.therapist_console.client import EngineState, LinkClient
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINE_START_S = 90.0
@@ -131,7 +131,7 @@ class EngineProc:
 
 
 EngineFactory = Callable[..., EngineProc]
-ClientFactory = Callable[..., LinkClient]
+ClientFactory = Callable[..., "LinkClient"]
 
 
 def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
@@ -218,6 +218,9 @@ def state(client: LinkClient) -> EngineState:
 
 @pytest.fixture
 def client_factory(link_keys: Keys) -> Iterator[ClientFactory]:
+    # Imported here: only the link tests load zmq and the client.
+    from palier.therapist_console.client import LinkClient
+
     made: list[LinkClient] = []
 
     def make(
