@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
 from palier.scenes import registry
 
 STATUS = Path("/proc/self/status")
@@ -26,19 +26,18 @@ def resident_mb() -> float:
     raise AssertionError("no VmRSS in /proc/self/status")
 
 
+pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(640, 360))
+
+
 @pytest.mark.skipif(not STATUS.exists(), reason="reads /proc/self/status (Linux)")
-def test_safe_place_frames_do_not_pile_up_in_the_driver() -> None:
-    engine = Engine(EngineConfig(backend="offscreen", scene="spiders", size=(640, 360)))
-    try:
-        engine.pause()
-        for _ in range(45):  # fade out, swap, fade in
-            engine.step()
-        assert engine.scene is not None
-        assert engine.scene.declaration.id == registry.SAFE_PLACE_ID
-        before = resident_mb()
-        for _ in range(30):
-            engine.step()
-        growth = resident_mb() - before
-    finally:
-        engine.close()
+def test_safe_place_frames_do_not_pile_up_in_the_driver(engine: Engine) -> None:
+    engine.pause()
+    for _ in range(45):  # fade out, swap, fade in
+        engine.step()
+    assert engine.scene is not None
+    assert engine.scene.declaration.id == registry.SAFE_PLACE_ID
+    before = resident_mb()
+    for _ in range(30):
+        engine.step()
+    growth = resident_mb() - before
     assert growth < 150.0, f"resident memory grew {growth:.0f} MiB over 30 frames"

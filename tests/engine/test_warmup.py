@@ -15,16 +15,17 @@ from functools import partial
 import numpy as np
 import pytest
 
-from palier.engine.app import Engine, EngineConfig
+from palier.engine.app import Engine
 from palier.engine.mirror import MirrorStreamer
 from palier.engine.patient_ui import PatientUI
 from palier.scenes import registry
 from palier.scenes.api import ParamValue
 
+pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(160, 90))
+
 
 @pytest.fixture(scope="module")
-def session() -> Iterator[tuple[Engine, PatientUI, MirrorStreamer]]:
-    engine = Engine(EngineConfig(backend="offscreen", scene="spiders", size=(160, 90)))
+def session(engine: Engine) -> Iterator[tuple[Engine, PatientUI, MirrorStreamer]]:
     ui = PatientUI(engine)
     mirror = MirrorStreamer(engine, size=(160, 90))
     mirror.enabled = False
@@ -33,7 +34,6 @@ def session() -> Iterator[tuple[Engine, PatientUI, MirrorStreamer]]:
     finally:
         mirror.close()
         ui.close()
-        engine.close()
 
 
 def _counts(engine: Engine) -> dict[str, int]:
