@@ -34,8 +34,10 @@ from panda3d.core import (
 
 log = logging.getLogger(__name__)
 
-WARM_SIZE = (64, 36)
-"""Warm-up buffer size: what is compiled or uploaded does not depend on it."""
+WARM_SIZE = (256, 144)
+"""Warm-up buffer size. What is compiled or uploaded does not depend on it,
+but 64x36 buffers were seen to break the next engine's EGL display on Mesa
+(blank captures in the test suite after an engine closed); cause not known."""
 
 
 @dataclass(slots=True)

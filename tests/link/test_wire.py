@@ -308,7 +308,7 @@ def test_wire_and_client_import_neither_qt_nor_panda3d() -> None:
     import sys
 
     code = (
-        "import sys, palier.core.wire, therapist_console.client, palier.core.keys;"
+        "import sys, palier.core.wire, palier.therapist_console.client, palier.core.keys;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('panda3d', 'direct', 'PySide6')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
