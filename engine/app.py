@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from panda3d.core import AntialiasAttrib, Filename
+from panda3d.core import AntialiasAttrib, Filename, NodePath
 
 from palier.engine.backends import DisplayBackend, make_backend
 from palier.engine.fader import Fader
@@ -254,7 +254,7 @@ class Engine:
         self._hide(scene)  # drawn once, unseen, by the warm-up that follows
         return scene
 
-    def warm_up(self, root: Any = None) -> None:
+    def warm_up(self, root: NodePath | None = None) -> None:
         """Draw ``root`` (default: the whole scene graph) once, unseen, hidden
         parts included (``engine.warmup``): what a later frame shows for the
         first time is compiled and uploaded now, in load time, never on that
