@@ -318,16 +318,27 @@ class Engine:
             raise EngineError("events cannot be fired while paused in the safe place")
         self.scene.fire(event, **options)
 
-    def pause(self, reason: str = "therapist") -> bool:
+    def pause(self, reason: str = "therapist", *, at_once: bool = False) -> bool:
         """Fade to black, then show the safe place. Returns False if already
-        paused. The exposure scene is kept (hidden) so resume restores it."""
+        paused. The exposure scene is kept (hidden) so resume restores it.
+
+        ``at_once``: show the safe place on this frame, no fade. For a
+        failsafe that fires late because the frame loop was stuck: the fade
+        would put several more frames of exposure between the stall and the
+        safe place, after the moment it should already have been shown."""
         if self.paused:
             if self._swap_kind == "resume":
                 # A pause (therapist, failsafe, patient stop) during the fade
                 # back wins: cancel the resume and stay in the safe place.
                 self._pending_swap, self._swap_kind = None, ""
                 self.pause_reason = reason
-                self.fader.fade_in(FADE_IN_S)
+                self._fade_in_or_cut(at_once)
+                return True
+            if at_once and self._pending_swap is not None:  # still fading out: swap now
+                # The pause already under way keeps its reason.
+                swap, self._pending_swap, self._swap_kind = self._pending_swap, None, ""
+                swap()
+                self.fader.clear()
                 return True
             return False
         self.paused = True
@@ -345,9 +356,24 @@ class Engine:
                 safe.update(self.clock.t, 0.0)
             self.scene = safe
 
+        if at_once:
+            swap()
+            self.fader.clear()
+            return True
         self._pending_swap, self._swap_kind = swap, "pause"
         self.fader.fade_out(FADE_OUT_S)
         return True
+
+    def _fade_in_or_cut(self, cut: bool) -> None:
+        if cut:
+            self.fader.clear()
+        else:
+            self.fader.fade_in(FADE_IN_S)
+
+    @property
+    def fading_to_safe_place(self) -> bool:
+        """A pause's fade-out is under way (the exposure scene still shows)."""
+        return self._swap_kind == "pause"
 
     def resume(self) -> bool:
         if not self.paused:

@@ -42,6 +42,13 @@ class Fader:
     def fade_in(self, seconds: float) -> None:
         self._rate = -1.0 / max(seconds, 1e-3)
 
+    def clear(self) -> None:
+        """Fully transparent now, no fade (a cut)."""
+        self._rate = 0.0
+        self.alpha = 0.0
+        self.card.setAlphaScale(0.0)
+        self.card.hide()
+
     def update(self, dt: float) -> bool:
         """Advance; returns True on the frame the screen became fully black."""
         if self._rate == 0.0:

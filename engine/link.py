@@ -48,7 +48,7 @@ from zmq.auth.thread import ThreadAuthenticator
 from palier import __version__
 from palier.core import wire
 from palier.core.keys import CONSOLES, allowed_keys, load_own
-from palier.engine.app import Engine, EngineError
+from palier.engine.app import FADE_OUT_S, Engine, EngineError
 from palier.engine.framestats import FrameStats
 from palier.engine.mirror import MirrorStreamer
 from palier.engine.patient_ui import PatientUI
@@ -93,6 +93,12 @@ class LinkConfig:
     mirror_quality: int = 70
     clock_shift_s: float = 0.0
     """Test only: added to the engine clock on the wire (clock-offset tests)."""
+
+
+LATE_FAILSAFE_S = 0.1
+"""A failsafe noticed more than this after the console went silent (the frame
+loop was stuck) cuts to the safe place instead of fading to it. The same as
+the engine's longest frame step, several frames at a headset's rate."""
 
 
 @dataclass(slots=True)
@@ -327,19 +333,37 @@ class EngineLink:
         f, t = self._frame_clock[frame % len(self._frame_clock)]
         return t if f == frame else self.clock()
 
+    @property
+    def console_connected(self) -> bool:
+        """The frame loop hears a control console (no failsafe pending)."""
+        return self._console_connected
+
     # -- frame thread: commands stage --------------------------------------------------
     def _frame_commands(self, engine: Engine) -> None:
         now = self.clock()
         if self._armed:
-            alive = now - self._control_heard <= self.config.dead_after_s
+            silent = now - self._control_heard
+            alive = silent <= self.config.dead_after_s
+            # Later than this, a fade would show exposure frames after the
+            # moment the safe place should already be there: the frame loop
+            # was stuck, so the safe place is shown on this very frame.
+            late = silent > self.config.dead_after_s + LATE_FAILSAFE_S
             if self._console_connected and not alive:
                 self._console_connected = False
                 log.warning(
-                    "link: console silent for %.2f s; fading to the safe place",
-                    now - self._control_heard,
+                    "link: console silent for %.2f s; %s to the safe place",
+                    silent,
+                    "cutting" if late else "fading",
                 )
-                engine.pause("link_lost")
+                engine.pause("link_lost", at_once=late)
                 self._add_event("failsafe", t_ref=self._control_heard)
+            elif (
+                engine.fading_to_safe_place
+                and silent > self.config.dead_after_s + FADE_OUT_S + LATE_FAILSAFE_S
+            ):
+                # The loop stalled during the fade-out: the fade should be over.
+                log.warning("link: frame loop stalled during the failsafe fade; cutting")
+                engine.pause("link_lost", at_once=True)
             elif alive and not self._console_connected:
                 self._console_connected = True
                 log.info("link: console connected")
