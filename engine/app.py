@@ -336,8 +336,8 @@ class Engine:
                 return True
             if at_once and self._pending_swap is not None:  # still fading out: swap now
                 # The pause already under way keeps its reason.
-                swap, self._pending_swap, self._swap_kind = self._pending_swap, None, ""
-                swap()
+                pending, self._pending_swap, self._swap_kind = self._pending_swap, None, ""
+                pending()
                 self.fader.clear()
                 return True
             return False
