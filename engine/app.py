@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from panda3d.core import AntialiasAttrib, Filename, NodePath
+from panda3d.core import AntialiasAttrib, ConfigVariableInt, Filename, NodePath
 
 from palier.engine.backends import DisplayBackend, make_backend
 from palier.engine.fader import Fader
@@ -71,6 +71,11 @@ class EngineConfig:
     """Wall-clock time instead of the fixed step. None: the backend decides
     (desktop and headset real, offscreen simulated). An offscreen engine
     serving a console runs in real time so heartbeats and fades are real."""
+    anisotropy: int | None = None
+    """Anisotropic filtering degree of every texture (1..16). None: 4 on a
+    graphics card, 1 on a software rasteriser (Mesa's llvmpipe), whose
+    anisotropic sampling took from seconds to minutes for a single frame
+    (``engine_anisotropy``)."""
     fps_cap: float = 0.0
     """Pace the loop to at most this many frames a second (0: no cap; the
     desktop window is paced by vsync, a headset by its runtime)."""
@@ -97,13 +102,43 @@ class FrameClock:
         self.frame += 1
 
 
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "swr", "gdi generic", "basic render")
+"""Substrings of GL_RENDERER naming a rasteriser that runs on the CPU."""
+
+
+def _checked_anisotropy(wanted: int) -> int:
+    if isinstance(wanted, bool) or not isinstance(wanted, int) or not 1 <= wanted <= 16:
+        raise EngineError(f"anisotropy must be a whole number 1..16, got {wanted!r}")
+    return wanted
+
+
+def engine_anisotropy(renderer: str, wanted: int | None) -> int:
+    """The texture filtering degree for this renderer (see
+    ``EngineConfig.anisotropy``). Mesa's llvmpipe filters anisotropically in
+    a per-pixel loop: measured here, single frames of 1.3 s, 13 s and once
+    168 s where a textured surface was seen at a grazing angle, at random
+    moments of an otherwise 200 ms session (``bench/frame_stability.py``);
+    with degree 1 the same session had none."""
+    if wanted is not None:
+        return _checked_anisotropy(wanted)
+    software = any(name in renderer.lower() for name in SOFTWARE_RENDERERS)
+    return 1 if software else 4
+
+
 class Engine:
     """Owns the window, the anchors, the active scene and the frame loop."""
 
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
+        if config.anisotropy is not None:
+            _checked_anisotropy(config.anisotropy)  # before a window is opened
         self.backend: DisplayBackend = make_backend(config.backend)
         self.base = self.backend.open(config)
+        gsg = self.base.win.getGsg()
+        self.renderer = str(gsg.getDriverRenderer()) if gsg is not None else ""
+        # Process-wide: read when each texture is prepared, after this point.
+        self.anisotropy = engine_anisotropy(self.renderer, config.anisotropy)
+        ConfigVariableInt("texture-anisotropic-degree").setValue(self.anisotropy)
         simulated = self.backend.simulated_clock if config.realtime is None else not config.realtime
         self.clock = FrameClock(simulated=simulated, sim_dt=config.sim_dt)
         self.language = config.language

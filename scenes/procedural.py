@@ -440,11 +440,17 @@ class GeomBuilder:
 
 # -- textures -------------------------------------------------------------------------
 def texture_from_array(
-    name: str, image: np.ndarray, *, mipmap: bool = True, repeat: bool = True, anisotropy: int = 4
+    name: str,
+    image: np.ndarray,
+    *,
+    mipmap: bool = True,
+    repeat: bool = True,
+    anisotropy: int | None = None,
 ) -> Texture:
     """A Panda3D texture from an (H, W, 3|4) uint8 or 0..1 float image whose
     first row is the top. Not registered in the TexturePool, so it is freed
-    with the last node that uses it."""
+    with the last node that uses it. ``anisotropy`` None: the engine's degree
+    for this renderer (``EngineConfig.anisotropy``); a number overrides it."""
     img = np.asarray(image)
     if img.dtype != np.uint8:
         img = (np.clip(img, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
@@ -463,7 +469,8 @@ def texture_from_array(
     if mipmap:
         tex.setMinfilter(SamplerState.FT_linear_mipmap_linear)
     tex.setMagfilter(SamplerState.FT_linear)
-    tex.setAnisotropicDegree(anisotropy)
+    if anisotropy is not None:
+        tex.setAnisotropicDegree(anisotropy)
     return tex
 
 

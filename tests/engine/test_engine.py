@@ -14,6 +14,7 @@ from palier.engine.app import (
     Engine,
     EngineConfig,
     EngineError,
+    engine_anisotropy,
 )
 from palier.engine.backends import BackendError, make_backend
 from palier.scenes import registry
@@ -139,3 +140,23 @@ def test_desktop_backend_without_display_says_so(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr("sys.platform", "linux")
     with pytest.raises(BackendError, match="no display found"):
         make_backend("desktop").open(EngineConfig(backend="desktop"))
+
+
+def test_software_rasteriser_filters_textures_without_anisotropy(engine: Engine) -> None:
+    """llvmpipe's anisotropic sampling stalled single frames for seconds to
+    minutes; on it every texture the scenes and the safe place make filters at
+    degree 1. Graphics cards keep 4."""
+    software = "llvmpipe" in engine.renderer.lower()  # the test machines' renderer
+    assert engine.anisotropy == (1 if software else 4)
+    textures = list(engine.base.render.findAllTextures())
+    assert textures, "the spiders and the safe place have textures"
+    degrees = {t.getName(): t.getEffectiveAnisotropicDegree() for t in textures}
+    assert set(degrees.values()) == {engine.anisotropy}, degrees
+    assert engine_anisotropy("NVIDIA GeForce RTX 4070/PCIe/SSE2", None) == 4
+    assert engine_anisotropy("llvmpipe (LLVM 15.0.6, 256 bits)", 8) == 8
+
+
+@pytest.mark.parametrize("bad", [0, 17, 2.0, True])
+def test_bad_anisotropy_is_refused_before_a_window_opens(bad: object) -> None:
+    with pytest.raises(EngineError, match="anisotropy must be a whole number"):
+        Engine(EngineConfig(backend="offscreen", anisotropy=bad))  # type: ignore[arg-type]
