@@ -262,3 +262,25 @@ def test_the_note_field_shows_the_limit_and_keeps_the_note(window: Any) -> None:
     timeline.note.setText("breathing slowly")
     timeline.add_note()
     assert timeline.error.isHidden() and timeline.note.text() == ""
+
+
+def test_the_patient_list_shows_an_old_rows_invisible_characters(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    from palier.therapist_console.app import MainWindow, make_app
+    from palier.therapist_console.session import ConsoleModel
+
+    path = tmp_path / "s.sqlite3"
+    _old_record_with(path, "Demo\u200b-01")
+    make_app()
+    with SessionRecord(path) as rec:
+        rec.add_patient("Demo-02", t=T)
+        win = MainWindow(ConsoleModel(rec, language="en"), ask_questions=False)
+        qtbot.addWidget(win)
+        win.setup.refresh_patients()
+        items = win.setup.patient_list
+        assert sorted(items.item(i).text() for i in range(items.count())) == [
+            "Demo-02",
+            "Demo\\u{200b}-01",
+        ]
+        win.close()
