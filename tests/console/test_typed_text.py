@@ -284,3 +284,23 @@ def test_the_patient_list_shows_an_old_rows_invisible_characters(
             "Demo\\u{200b}-01",
         ]
         win.close()
+
+
+def test_clinical_log_texts_follow_the_note_rules(record: SessionRecord) -> None:
+    from palier.protocols.clinical_log import ClinicalLogError
+    from palier.protocols.erp import Ritual
+    from palier.protocols.progression import Expectancy
+    from palier.protocols.ptsd import Hotspot
+
+    sid = record.start_session(record.add_patient("P-1", t=T).id, t=T, language="en").id
+    log = record.clinical_log()
+    with pytest.raises(ClinicalLogError, match=r"Hotspot note: a control character \(U\+001B\)"):
+        log.add_hotspot(sid, Hotspot(T + 1, 80, "\x1b[2Jflashback"))
+    with pytest.raises(ClinicalLogError, match="Ritual or safety behaviour: 10001 characters"):
+        log.add_ritual(sid, Ritual(T + 2, "w" * (NOTE_MAX + 1), resisted=True))
+    with pytest.raises(ClinicalLogError) as broken:
+        log.add_expectancy(sid, Expectancy("a", "faint \ud800", 60, T + 3))
+    assert error_text(broken.value, "fr").startswith("Résultat redouté : un caractère cassé")
+    assert log.hotspots(sid) == [] and log.rituals(sid) == [] and log.expectancies(sid) == []
+    log.add_hotspot(sid, Hotspot(T + 4, 80, " the smell\r\nof smoke "))
+    assert [h.note for h in log.hotspots(sid)] == ["the smell\nof smoke"]
