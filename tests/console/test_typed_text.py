@@ -155,7 +155,7 @@ def test_notes_keep_lines_and_refuse_other_control_characters(record: SessionRec
     with pytest.raises(RecordValueError, match="control character"):
         record.add_note(sid, text="nul\x00byte", t=T + 1)
     for typed in ("Demo\x1b[31m-02", "Demo\t02", "Demo\n02"):
-        with pytest.raises(RecordValueError, match="control character|line break"):
+        with pytest.raises(RecordValueError, match=r"control character|line break"):
             record.add_patient(typed, t=T)
     record.add_note(sid, text="  line 1\r\nline 2\rline 3\u2028\tindented ½ m² ", t=T + 2)
     [note] = record.rows("notes", sid)
