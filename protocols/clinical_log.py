@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from palier.core.i18n import N_, Message, localized_error
+from palier.core.typed_text import TextRefused, clean_text
 from palier.protocols._sql import write
 from palier.protocols.erp import Ritual, Urge
 from palier.protocols.progression import Expectancy
@@ -22,12 +24,32 @@ class ClinicalLogError(ValueError):
     pass
 
 
+FEARED_OUTCOME = N_("Feared outcome")
+OBSERVED_OUTCOME = N_("Observed outcome")
+RITUAL = N_("Ritual or safety behaviour")
+HOTSPOT_NOTE = N_("Hotspot note")
+
+
+def _typed(text: str | None, what: Message) -> str | None:
+    """Free text as the record keeps it (``palier.core.typed_text.clean_text``:
+    normalised, bounded, no control characters), or ClinicalLogError saying why."""
+    if text is None:
+        return None
+    try:
+        return clean_text(text, what)
+    except TextRefused as exc:
+        raise localized_error(ClinicalLogError, exc.message) from None
+
+
 class ClinicalLog:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
     # -- expectancies --------------------------------------------------------------
     def add_expectancy(self, session_id: int, e: Expectancy) -> int:
+        feared = _typed(e.feared_outcome, FEARED_OUTCOME)
+        observed = _typed(e.observed_outcome, OBSERVED_OUTCOME)
+
         def do(c: sqlite3.Connection) -> int:
             cur = c.execute(
                 "INSERT INTO expectancies (session_id, step_key, feared_outcome,"
@@ -36,10 +58,10 @@ class ClinicalLog:
                 (
                     session_id,
                     e.step_id,
-                    e.feared_outcome,
+                    feared,
                     e.likelihood_before,
                     e.t_before,
-                    e.observed_outcome,
+                    observed,
                     None if e.occurred is None else int(e.occurred),
                     e.likelihood_after,
                     e.t_after,
@@ -54,13 +76,14 @@ class ClinicalLog:
         """Store the after-step half of an expectancy (once)."""
         if not e.tested:
             raise ClinicalLogError("the expectancy has no outcome yet; use Expectancy.after()")
+        observed = _typed(e.observed_outcome, OBSERVED_OUTCOME)
 
         def do(c: sqlite3.Connection) -> None:
             cur = c.execute(
                 "UPDATE expectancies SET observed_outcome = ?, occurred = ?,"
                 " likelihood_after = ?, t_after = ? WHERE id = ? AND t_after IS NULL",
                 (
-                    e.observed_outcome,
+                    observed,
                     int(bool(e.occurred)),
                     e.likelihood_after,
                     e.t_after,
@@ -104,11 +127,13 @@ class ClinicalLog:
         return write(self._conn, do)
 
     def add_ritual(self, session_id: int, r: Ritual) -> int:
+        what = _typed(r.what, RITUAL)
+
         def do(c: sqlite3.Connection) -> int:
             cur = c.execute(
                 "INSERT INTO erp_rituals (session_id, t, what, kind, resisted,"
                 " step_key) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, r.t, r.what.strip(), r.kind, int(r.resisted), r.step_key),
+                (session_id, r.t, what, r.kind, int(r.resisted), r.step_key),
             )
             assert cur.lastrowid is not None
             return cur.lastrowid
@@ -132,10 +157,12 @@ class ClinicalLog:
 
     # -- PTSD ----------------------------------------------------------------------------
     def add_hotspot(self, session_id: int, h: Hotspot) -> int:
+        note = _typed(h.note, HOTSPOT_NOTE)
+
         def do(c: sqlite3.Connection) -> int:
             cur = c.execute(
                 "INSERT INTO hotspots (session_id, t, suds, note, step_key) VALUES (?, ?, ?, ?, ?)",
-                (session_id, h.t, h.suds, h.note, h.step_key),
+                (session_id, h.t, h.suds, note, h.step_key),
             )
             assert cur.lastrowid is not None
             return cur.lastrowid

@@ -43,12 +43,21 @@ import sqlite3
 import stat
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from palier.core.i18n import LANGUAGES, N_, localized_error
+from palier.core.typed_text import (
+    NOTE,
+    PATIENT_NOTES,
+    TextRefused,
+    clean_pseudonym,
+    clean_text,
+    printable,
+    pseudonym_key,
+)
 from palier.protocols.measures import validate_suds
 from palier.therapist_console.migrations import (
     SCHEMA_VERSION,
@@ -217,6 +226,37 @@ def _check_time(t: float, what: str) -> float:
 
 def _optional_time(t: float | None, what: str) -> float | None:
     return None if t is None else _check_time(t, what)
+
+
+def _typed(check: Callable[..., str], *args: Any) -> str:
+    """Typed text through its rule (``palier.core.typed_text``), a refusal
+    raised as this module's ``RecordValueError`` with the same message."""
+    try:
+        return check(*args)
+    except TextRefused as exc:
+        raise localized_error(RecordValueError, exc.message) from None
+
+
+def _duplicate(pseudonym: str, existing: str) -> DuplicatePseudonymError:
+    if pseudonym == existing:
+        return localized_error(
+            DuplicatePseudonymError,
+            N_(
+                "A patient with the pseudonym {pseudonym} already exists: choose them "
+                "from the list or pick another pseudonym."
+            ),
+            pseudonym=pseudonym,
+        )
+    return localized_error(
+        DuplicatePseudonymError,
+        N_(
+            "A patient with the pseudonym {existing} already exists and {pseudonym} reads "
+            "the same (letter case and look-alike letters aside): choose them from the list "
+            "or pick a pseudonym that reads differently."
+        ),
+        pseudonym=pseudonym,
+        existing=printable(existing),
+    )
 
 
 def _create_private_file(path: Path) -> None:
@@ -492,27 +532,25 @@ class SessionRecord:
 
     # -- patients ------------------------------------------------------------
     def add_patient(self, pseudonym: str, notes: str = "", *, t: float) -> Patient:
-        name = pseudonym.strip() if isinstance(pseudonym, str) else ""
-        if not name:
-            raise localized_error(
-                RecordValueError,
-                N_("A patient needs a pseudonym (any non-empty label; never a real name)."),
-            )
+        """A new patient. The pseudonym and notes go through
+        ``palier.core.typed_text`` (normalised; look-alikes, invisible
+        characters and over-long text refused); a pseudonym that reads like an
+        existing one (case, look-alike letters, invisible characters aside:
+        ``pseudonym_key``) is that patient, refused as a duplicate."""
+        name = _typed(clean_pseudonym, pseudonym)
+        notes = _typed(clean_text, notes or "", PATIENT_NOTES)
+        key = pseudonym_key(name)
         try:
             with self._tx() as c:
+                for (existing,) in c.execute("SELECT pseudonym FROM patients"):
+                    if pseudonym_key(existing) == key:
+                        raise _duplicate(name, existing)
                 cur = c.execute(
                     "INSERT INTO patients (pseudonym, notes, created_at) VALUES (?, ?, ?)",
-                    (name, notes or "", _check_time(t, "patient")),
+                    (name, notes, _check_time(t, "patient")),
                 )
         except sqlite3.IntegrityError:
-            raise localized_error(
-                DuplicatePseudonymError,
-                N_(
-                    "A patient with the pseudonym {pseudonym} already exists: choose them "
-                    "from the list or pick another pseudonym."
-                ),
-                pseudonym=name,
-            ) from None
+            raise _duplicate(name, name) from None
         return self.patient(int(cur.lastrowid or 0))
 
     def patient(self, patient_id: int) -> Patient:
@@ -522,8 +560,13 @@ class SessionRecord:
         return Patient(**dict(rows[0]))
 
     def find_patient(self, pseudonym: str) -> Patient | None:
+        """The patient with this pseudonym, or the one it reads as (``pseudonym_key``)."""
         rows = self._query("SELECT * FROM patients WHERE pseudonym = ?", (pseudonym.strip(),))
-        return Patient(**dict(rows[0])) if rows else None
+        if rows:
+            return Patient(**dict(rows[0]))
+        key = pseudonym_key(pseudonym)
+        found = [p for p in self.patients() if pseudonym_key(p.pseudonym) == key]
+        return found[0] if len(found) == 1 else None
 
     def patients(self) -> list[Patient]:
         return [
@@ -963,13 +1006,16 @@ class SessionRecord:
 
     # -- notes, link, questionnaires, suggestions --------------------------------
     def add_note(self, session_id: int, *, text: str, t: float, step_id: int | None = None) -> int:
+        """A timestamped note (``palier.core.typed_text.clean_text``: normalised,
+        at most ``NOTE_MAX`` characters, no control character but newline and tab)."""
         if not isinstance(text, str) or not text.strip():
             raise RecordValueError("a note cannot be empty")
+        text = _typed(clean_text, text, NOTE)
         with self._tx() as c:
             self._require_open(c, session_id)
             cur = c.execute(
                 "INSERT INTO notes (session_id, step_id, t, text) VALUES (?, ?, ?, ?)",
-                (session_id, step_id, _check_time(t, "note"), text.strip()),
+                (session_id, step_id, _check_time(t, "note"), text),
             )
         return int(cur.lastrowid or 0)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from palier.cli import CliError
 from palier.core.i18n import LANGUAGES, _, ngettext
+from palier.core.typed_text import printable
 
 
 def register(sub: Any) -> None:
@@ -94,11 +95,13 @@ def run_list(args: argparse.Namespace) -> int:
             rows.append(
                 (
                     str(s.id),
-                    s.pseudonym,
+                    # Record text is printed through printable(): a terminal
+                    # escape typed into a pseudonym shows as \x1b, never runs.
+                    printable(s.pseudonym),
                     _when(s.started_at),
                     _dur(end - s.started_at),
                     status,
-                    s.protocol_id or "-",
+                    printable(s.protocol_id or "-"),
                     str(len({st.step_key for st in steps})),
                     str(len(record.suds(s.id))),
                 )

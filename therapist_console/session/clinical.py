@@ -8,6 +8,7 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from palier.core.i18n import N_, localized_error
+from palier.core.typed_text import NOTE, clean_text
 from palier.protocols.erp import BehaviourKind, Ritual, Urge, validate_urge
 from palier.protocols.measures import validate_suds
 from palier.protocols.ptsd import Hotspot
@@ -63,8 +64,9 @@ class ClinicalLog:
         if not isinstance(text, str) or not text.strip():
             raise localized_error(ModelError, N_("A note cannot be empty."), self.language.value)
         t = self.clock()
+        # The record checks and normalises the text (RecordValueError when refused).
         rid = self.record.add_note(session.id, text=text, t=t, step_id=self.running.step_row_id())
-        return self.timeline.add(t, "note", "note", {"text": text.strip()}, rid)
+        return self.timeline.add(t, "note", "note", {"text": clean_text(text, NOTE)}, rid)
 
     # -- questionnaires ------------------------------------------------------------------
     def hold(self, result: Result | None) -> None:

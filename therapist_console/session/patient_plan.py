@@ -33,7 +33,9 @@ class PatientPlan:
         return self.record.patients()
 
     def create_patient(self, pseudonym: str, notes: str = "") -> Patient:
-        """Create (and choose) a patient. Raises ``DuplicatePseudonymError``."""
+        """Create (and choose) a patient. Raises ``DuplicatePseudonymError``, or
+        ``RecordValueError`` for a pseudonym or notes the record refuses
+        (``palier.core.typed_text``)."""
         patient = self.record.add_patient(pseudonym, notes, t=self.clock())
         self.choose_patient(patient.id)
         return patient

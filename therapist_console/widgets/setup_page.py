@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core.i18n import Message, _, error_text, ngettext
+from palier.core.typed_text import printable
 from palier.protocols.files import installed
 from palier.protocols.ladders import Ladder
 from palier.protocols.model import Protocol
@@ -290,7 +291,9 @@ class SetupPage(QWidget):
         self.patient_list.clear()
         chosen = self.patient_plan.patient
         for p in self.patient_plan.patients():
-            item = QListWidgetItem(p.pseudonym)
+            # printable(): an old row's invisible characters show (\u{200b}), so two
+            # look-alike patients recorded before the rules read apart.
+            item = QListWidgetItem(printable(p.pseudonym))
             item.setData(256, p.id)
             self.patient_list.addItem(item)
             if chosen is not None and p.id == chosen.id:

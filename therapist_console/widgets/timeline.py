@@ -189,7 +189,7 @@ class TimelineView(QWidget):
     def add_note(self) -> None:
         try:
             self.clinical.add_note(self.note.text())
-        except ModelError as exc:
+        except (ModelError, ValueError) as exc:  # ValueError: the record refused the text
             self.error.setText(error_text(exc, self.language.value))
             self.error.show()
             return
