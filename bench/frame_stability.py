@@ -14,6 +14,11 @@ its phase median, and resident memory under 1 GB with every scene loaded once.
 Loading itself (``load_scene``, engine start) is timed separately: it is the
 one place allowed to be slow.
 
+Each phase also gets the ratio of its frames' CPU time (this process, all its
+threads): on a machine shared with other work, wall-time spikes can be
+another program's; CPU-time spikes are this frame's own work. The load
+average is printed at the end so a run can be judged.
+
     .venv/bin/python bench/frame_stability.py [--size 640x360] [--frames 90]
 
 Offscreen uses a fixed simulated step, so every run draws the same frames.
@@ -22,6 +27,7 @@ Offscreen uses a fixed simulated step, so every run draws the same frames.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -51,6 +57,10 @@ def resident_mb() -> float:
 class Phase:
     name: str
     frames_ms: list[float]
+    cpu_ms: list[float]
+    """This process's CPU time per frame, all its threads (the rasteriser's
+    too): unlike wall time, it does not grow when other programs take the
+    cores, so a spike here is work this frame did."""
     rss_mb: float
 
     @property
@@ -62,8 +72,17 @@ class Phase:
         return max(self.frames_ms)
 
     @property
+    def worst_at(self) -> int:
+        return self.frames_ms.index(self.worst)
+
+    @property
     def ratio(self) -> float:
         return self.worst / self.median if self.median > 0 else float("inf")
+
+    @property
+    def cpu_ratio(self) -> float:
+        median = statistics.median(self.cpu_ms)
+        return max(self.cpu_ms) / median if median > 0 else float("inf")
 
 
 class Session:
@@ -77,16 +96,18 @@ class Session:
         """Do ``action`` (outside the timed frames), then time ``frames`` frames."""
         if action is not None:
             action()
-        times = []
+        times, cpu = [], []
         for _ in range(self.frames):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             self.engine.step()
             times.append((time.perf_counter() - start) * 1000.0)
-        phase = Phase(name, times, resident_mb())
+            cpu.append((time.process_time() - start_cpu) * 1000.0)
+        phase = Phase(name, times, cpu, resident_mb())
         self.phases.append(phase)
         print(
-            f"{name:<40} median {phase.median:8.1f} ms  worst {phase.worst:8.1f} ms  "
-            f"worst/median {phase.ratio:6.1f}  RSS {phase.rss_mb:7.0f} MiB",
+            f"{name:<38} median {phase.median:7.1f} ms  worst {phase.worst:8.1f} ms "
+            f"(frame {phase.worst_at:2d})  ratio {phase.ratio:5.1f}  "
+            f"cpu ratio {phase.cpu_ratio:5.1f}  RSS {phase.rss_mb:5.0f} MiB",
             flush=True,
         )
 
@@ -111,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     ui = PatientUI(engine)
     mirror = MirrorStreamer(engine)
     mirror.enabled = False
+    mirrored: list[int] = []
+    mirror.on_frame = lambda _jpeg, frame, _t: mirrored.append(frame)  # as the link's does
     print(
         f"engine start (first scene and the safe place) {time.perf_counter() - start:.2f} s, "
         f"RSS {resident_mb():.0f} MiB; {args.frames} frames a phase at {w}x{h}",
@@ -141,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
             session.run(f"{scene_id}: SUDS panel in the safe place", partial(ui.ask_suds, 2))
             session.run(f"{scene_id}: SUDS panel gone, resume 3", ui.cancel_suds)
             session.run(f"{scene_id}: resumed", engine.resume)
+        # A switch back to the first scene, as a session moving between scenes does.
+        first = registry.declaration(exposure[0])
+        session.load(exposure[0], first.most_intense())
+        session.run(f"{exposure[0]}: after a scene switch")
     finally:
         mirror.close()
         ui.close()
@@ -148,10 +175,17 @@ def main(argv: list[str] | None = None) -> int:
         engine.close()
 
     worst = max(session.phases, key=lambda p: p.ratio)
+    worst_cpu = max(session.phases, key=lambda p: p.cpu_ratio)
     over = [p for p in session.phases if p.ratio > 3.0]
+    over_cpu = [p for p in session.phases if p.cpu_ratio > 3.0]
+    slowest = max(session.phases, key=lambda p: p.worst)
     print()
+    print(f"load average during the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"phases: {len(session.phases)}; worst ratio {worst.ratio:.1f} ({worst.name})")
-    print(f"phases with a frame above 3x their median: {len(over)}")
+    print(f"worst CPU-time ratio {worst_cpu.cpu_ratio:.1f} ({worst_cpu.name})")
+    print(f"slowest frame {slowest.worst:.0f} ms ({slowest.name})")
+    print(f"phases with a frame above 3x their median: {len(over)} (CPU time: {len(over_cpu)})")
+    print(f"mirror frames encoded: {len(mirrored)}")
     print(f"resident memory at the end, every scene loaded once: {rss:.0f} MiB")
     return 0
 
