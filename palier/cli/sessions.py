@@ -14,8 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from palier.cli import CliError
+from palier.core.fields import INT64_MAX
 from palier.core.i18n import LANGUAGES, _, ngettext
 from palier.core.typed_text import printable
+
+
+def session_id(text: str) -> int:
+    """A session id as the record stores it: SQLite's rowid, 1..2^63-1 (a
+    larger number could not even be looked up: SQLite integers are 64-bit)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= INT64_MAX:
+        raise argparse.ArgumentTypeError(
+            _(
+                "{value} is not a session id: a whole number from 1 to {max} "
+                "(`palier sessions list` shows them)",
+                value=text,
+                max=INT64_MAX,
+            )
+        )
+    return value
 
 
 def register(sub: Any) -> None:
@@ -28,7 +48,9 @@ def register(sub: Any) -> None:
     ls.set_defaults(handler=run_list)
 
     ex = ssub.add_parser("export", help="export one session")
-    ex.add_argument("id", type=int, metavar="ID", help="session id (see `palier sessions list`)")
+    ex.add_argument(
+        "id", type=session_id, metavar="ID", help="session id (see `palier sessions list`)"
+    )
     ex.add_argument(
         "--format",
         required=True,
