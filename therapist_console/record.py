@@ -89,6 +89,13 @@ class RecordError(RuntimeError):
     """Base of errors about the session record (file, lock, schema)."""
 
 
+class RecordFileError(RecordError):
+    """The path does not hold a session record Palier can open: missing (for
+    reading), a folder, not a regular file, unreadable, not an SQLite
+    database, or another program's database. The message names the file and
+    what to do."""
+
+
 class RecordLockedError(RecordError):
     """Another console holds the record's write lock."""
 
@@ -259,6 +266,71 @@ def _duplicate(pseudonym: str, existing: str) -> DuplicatePseudonymError:
     )
 
 
+def _check_record_file(path: Path, *, write: bool) -> None:
+    """Refuse, naming the file and what to do, a path that cannot hold a
+    record: missing (for reading: writing creates it), a folder, not a
+    regular file (a FIFO or a device would block or never end), unreadable."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if write:
+            return
+        raise localized_error(
+            RecordFileError,
+            N_("no session record at {path}; pass --db with the record file"),
+            path=path,
+        ) from None
+    except OSError as exc:
+        raise localized_error(
+            RecordFileError,
+            N_(
+                "cannot reach {path} (a folder on the way is missing, is not a folder, or "
+                "is closed to this user); check the path given with --db"
+            ),
+            path=path,
+        ) from exc
+    if stat.S_ISDIR(mode):
+        raise localized_error(
+            RecordFileError,
+            N_(
+                "{path} is a folder, not a session record; pass --db with the record "
+                "file itself (Palier names it {name})"
+            ),
+            path=path,
+            name=RECORD_FILENAME,
+        )
+    if not stat.S_ISREG(mode):
+        raise localized_error(
+            RecordFileError,
+            N_(
+                "{path} is not a regular file, so it is not a session record; pass --db "
+                "with the record file"
+            ),
+            path=path,
+        )
+    if not os.access(path, os.R_OK | (os.W_OK if write else 0)):
+        raise localized_error(
+            RecordFileError,
+            N_(
+                "cannot open {path}: permission denied (a record is readable only by the "
+                "user who made it: run Palier as that user)"
+            ),
+            path=path,
+        )
+
+
+def _not_a_record(path: Path) -> RecordFileError:
+    return localized_error(
+        RecordFileError,
+        N_(
+            "{path} is not a Palier session record (another kind of file, or a damaged "
+            "one); pass --db with the record file ({name} in Palier's data folder)"
+        ),
+        path=path,
+        name=RECORD_FILENAME,
+    )
+
+
 def _create_private_file(path: Path) -> None:
     """Create ``path`` 0600 if absent; tighten it if group/others can read it."""
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
@@ -342,35 +414,46 @@ class SessionRecord:
         self.readonly = readonly
         self._lock = threading.RLock()
         self._file_lock: _FileLock | None = None
+        _check_record_file(self.path, write=not readonly)
         if readonly:
-            if not self.path.exists():
-                raise RecordError(
-                    f"no session record at {self.path}; pass --db with the right file"
-                )
             uri = self.path.resolve().as_uri() + "?mode=ro"
-            self._conn = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA query_only = ON")
-            version = self.schema_version
+            with self._not_a_record_unless_sqlite():
+                self._conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+                self._conn.execute("PRAGMA query_only = ON")
+                version = self.schema_version
+            if version == 0:
+                self._conn.close()
+                raise _not_a_record(self.path)
             if not OLDEST_READABLE <= version <= SCHEMA_VERSION:
                 self._conn.close()
-                raise RecordSchemaError(
-                    f"{self.path} has schema version {version}, this Palier reads "
-                    f"{SCHEMA_VERSION}; open it once with the console to migrate it"
+                raise localized_error(
+                    RecordSchemaError,
+                    N_(
+                        "{path} has schema version {version}, this Palier reads {known}; "
+                        "open it once with the console to migrate it"
+                    )
                     if version < OLDEST_READABLE
-                    else f"{self.path} was written by a newer Palier (schema {version}); "
-                    "upgrade Palier to read it"
+                    else N_(
+                        "{path} was written by a newer Palier (schema {version}); upgrade "
+                        "Palier to read it"
+                    ),
+                    path=self.path,
+                    version=version,
+                    known=SCHEMA_VERSION,
                 )
             return
         self._prepare_files()
         self._file_lock = _FileLock(Path(str(self.path) + ".lock"))
         self._file_lock.acquire()
         try:
-            self._conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-            )
-            self._configure()
+            with self._not_a_record_unless_sqlite():
+                self._conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+                )
+                self._refuse_a_foreign_database()  # before _configure writes to it
+                self._configure()
             self._migrate()
             for suffix in ("-wal", "-shm"):
                 _tighten(Path(str(self.path) + suffix))
@@ -382,6 +465,29 @@ class SessionRecord:
             raise
 
     # -- opening -------------------------------------------------------------
+    @contextlib.contextmanager
+    def _not_a_record_unless_sqlite(self) -> Iterator[None]:
+        """SQLite's "file is not a database" (and the like) while opening: the
+        path holds something else, say so in the user's words."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            log.info("session record %s: SQLite refused it: %s", self.path, exc)
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            raise _not_a_record(self.path) from exc
+
+    def _refuse_a_foreign_database(self) -> None:
+        """Schema 0 is a new, empty file; schema 0 with tables is another
+        program's database, which migrating would fill with Palier's tables."""
+        if (
+            self.schema_version == 0
+            and self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
+            ).fetchone()
+        ):
+            raise _not_a_record(self.path)
+
     def _prepare_files(self) -> None:
         folder = self.path.parent
         if not folder.exists():
@@ -419,9 +525,15 @@ class SessionRecord:
             try:
                 migrate(self._conn, announce)
             except NewerSchemaError as exc:
-                raise RecordSchemaError(
-                    f"{self.path} was written by a newer Palier (schema {exc.found}, "
-                    f"this one knows {exc.known}); upgrade Palier to open it"
+                raise localized_error(
+                    RecordSchemaError,
+                    N_(
+                        "{path} was written by a newer Palier (schema {version}, this one "
+                        "knows {known}); upgrade Palier to open it"
+                    ),
+                    path=self.path,
+                    version=exc.found,
+                    known=exc.known,
                 ) from None
 
     def _mark_open_sessions_interrupted(self) -> list[int]:

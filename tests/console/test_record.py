@@ -14,6 +14,7 @@ from palier.therapist_console.record import (
     DuplicatePseudonymError,
     NotFoundError,
     RecordError,
+    RecordFileError,
     RecordLockedError,
     RecordSchemaError,
     RecordValueError,
@@ -102,6 +103,34 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SessionRecord(path)
     with pytest.raises(RecordSchemaError, match="newer Palier"):
         SessionRecord(path, readonly=True)
+
+
+def test_a_file_that_is_not_a_record_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    # The console (read-write) and `palier sessions` (read-only) alike: a
+    # typed error naming the file, and another program's database is not
+    # migrated into a record.
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not SQLite at all " * 100)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.close()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for path, needle in ((garbage, "not a Palier"), (other, "not a Palier"), (folder, "folder")):
+        before = path.read_bytes() if path.is_file() else None
+        for readonly in (False, True):
+            with pytest.raises(RecordFileError, match=needle) as info:
+                SessionRecord(path, readonly=readonly)
+            assert str(path) in str(info.value)
+        if before is not None:
+            assert path.read_bytes() == before
+    with sqlite3.connect(other) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    conn.close()
+    assert tables == ["invoices"]
+    with pytest.raises(RecordFileError, match="no session record"):
+        SessionRecord(tmp_path / "none.sqlite3", readonly=True)
 
 
 def test_migrations_run_on_an_empty_file_and_keep_data(tmp_path: Path) -> None:
