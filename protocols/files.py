@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,10 +42,37 @@ log = logging.getLogger(__name__)
 
 _TOML_POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
+MAX_FILE_BYTES = 1 << 20
+"""Largest protocol file read: 1 MiB. A protocol is a few KiB of text (the
+shipped spiders protocol is under 8 KiB); the bound keeps a wrong path (a
+video, ``/dev/zero``) from filling the memory."""
+
+BOM = "\ufeff"
+"""The UTF-8 byte order mark some Windows editors write at the start of a
+file; TOML does not allow it, so it is dropped before parsing."""
+
 
 def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | None, list[Issue]]:
     """Parse and validate one protocol's TOML text. Returns the protocol (None
     if any error) and every issue found, warnings included."""
+    source = source.removeprefix(BOM)
+    try:
+        return _parse(source, file)
+    except RecursionError:
+        # tomllib, and the model after it, recurse once per nesting level.
+        return None, [
+            Issue(
+                file,
+                None,
+                "",
+                "the file nests brackets or tables too deeply to be read",
+                "a protocol file (a few levels of tables and lists)",
+                "check that this is the protocol file you meant",
+            )
+        ]
+
+
+def _parse(source: str, file: str) -> tuple[Protocol | None, list[Issue]]:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -63,6 +91,19 @@ def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | No
                 f"TOML syntax error: {msg}{col}",
                 "valid TOML (https://toml.io)",
                 fix,
+            )
+        ]
+    except ValueError as exc:
+        # Valid syntax, a value Python will not convert: an integer over its
+        # 4300-digit limit (the advice after the ';' is for programmers).
+        return None, [
+            Issue(
+                file,
+                None,
+                "",
+                f"a value cannot be read: {str(exc).split(';')[0]}",
+                "a protocol file (numbers of a few digits)",
+                "check that this is the protocol file you meant",
             )
         ]
     issues = IssueList(file, locate_keys(source), data)
@@ -85,21 +126,87 @@ def parse_protocol(source: str, file: str = "<protocol>") -> tuple[Protocol | No
     return proto, issues.issues
 
 
+class _Unreadable(Exception):
+    """Why a path gives no protocol text, and what to do (one :class:`Issue`)."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+
+def _not_regular(mode: int) -> _Unreadable:
+    if stat.S_ISDIR(mode):
+        return _Unreadable(
+            "this is a folder, not a protocol file",
+            "name the .toml files in it (FOLDER/*.toml)",
+        )
+    kind = (
+        "a named pipe"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a special file"
+    )
+    return _Unreadable(
+        f"not a regular file ({kind}); a protocol is a .toml text file",
+        "give the path of a protocol .toml file",
+    )
+
+
+def _read_protocol_bytes(p: Path) -> bytes:
+    """The file's bytes: a regular file only (a FIFO would wait for a writer
+    for ever, a device never ends), at most :data:`MAX_FILE_BYTES`."""
+    try:
+        mode = os.stat(p).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(mode)
+        # Non-blocking: were the path swapped for a FIFO after the stat, the
+        # open returns at once instead of waiting for a writer.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _Unreadable(
+            f"cannot read the file: {exc.strerror or exc}", "check the path and permissions"
+        ) from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(st.st_mode)
+        too_big = _Unreadable(
+            f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; a protocol is a few KiB",
+            "check that this is the protocol file you meant",
+        )
+        if st.st_size > MAX_FILE_BYTES:
+            raise too_big
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:  # the size can change after the fstat
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise too_big
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _Unreadable(
+            f"cannot read the file: {exc.strerror or exc}", "check the path and permissions"
+        ) from exc
+    finally:
+        os.close(fd)
+
+
 def check_file(path: str | Path) -> tuple[Protocol | None, list[Issue]]:
-    """Read and validate a protocol file; never raises for bad content."""
+    """Read and validate a protocol file; never raises for bad content, nor
+    for a path that is not a readable protocol-sized regular file."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        return None, [
-            Issue(
-                str(p),
-                None,
-                "",
-                f"cannot read the file: {exc.strerror or exc}",
-                fix="check the path and permissions",
-            )
-        ]
+        raw = _read_protocol_bytes(p)
+    except _Unreadable as why:
+        return None, [Issue(str(p), None, "", why.problem, fix=why.fix)]
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -191,7 +298,7 @@ def _load(files: list[Path]) -> Installed:
             broken.append(
                 Issue(
                     str(path),
-                    locate_keys(path.read_text("utf-8")).get(("id",)),
+                    locate_keys(path.read_text("utf-8").removeprefix(BOM)).get(("id",)),
                     "id",
                     f"protocol id {proto.id!r} is already used by {ids[proto.id]}",
                     "a unique id",
