@@ -51,7 +51,7 @@ from palier.core.keys import CONSOLES, allowed_keys, load_own
 from palier.engine.app import FADE_OUT_S, Engine, EngineError
 from palier.engine.framestats import FrameStats
 from palier.engine.mirror import MirrorStreamer
-from palier.engine.patient_ui import PatientUI
+from palier.engine.patient_ui import PatientUI, PatientUIError
 from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import (
@@ -907,6 +907,9 @@ _ERROR_CODES: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], .
     (UnknownParameterError, "unknown_parameter"),
     (UnknownEventError, "unknown_event"),
     ((ParameterValueError, SceneError), "bad_value"),
+    # The wire checks show_text's text with the UI's own spec (wire.PATIENT_TEXT),
+    # so this is a backstop: a value the UI refuses is the sender's, not a crash.
+    (PatientUIError, "bad_value"),
 )
 """Why a frame command failed → the error code its console reads; the first
 match wins (each scene error before its SceneError base); anything else is

@@ -39,6 +39,8 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
+from palier.core import wire
+from palier.core.fields import FieldError
 from palier.core.i18n import LANGUAGES, N_, language_from_locale_name
 from palier.engine.app import Engine, EngineConfig
 from palier.engine.shots import aim_head
@@ -513,8 +515,10 @@ class PatientUI:
     def show_text(self, text: str, seconds: float) -> None:
         """Show a short message for ``seconds`` (fades included), replacing
         any message on screen."""
-        if not isinstance(text, str) or not text.strip():
-            raise PatientUIError("show_text: the message is empty; give the words to show")
+        try:
+            wire.PATIENT_TEXT.check(text)  # the rule cmd.show_text is checked with
+        except FieldError as err:
+            raise PatientUIError(f"show_text: {err.problem}; give the words to show") from None
         if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
             raise PatientUIError(f"show_text: seconds must be a positive number, got {seconds!r}")
         self._msg.setText(text.strip())

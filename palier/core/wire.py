@@ -117,6 +117,13 @@ class InvalidField(WireError):
     code = "invalid_field"
 
 
+class BadValue(InvalidField):
+    """A field of the right type and size whose value cannot be used: text
+    for the patient with nothing to show (only whitespace)."""
+
+    code = "bad_value"
+
+
 # -- field types ---------------------------------------------------------------
 # The leaves and containers are the shared ones (palier.core.fields): their
 # describe() is this document's notation and their default wording is this
@@ -173,7 +180,11 @@ fields too)."""
 
 
 def _wire_error(err: FieldError, where: str, request_id: int | None = None) -> WireError:
-    kind = MalformedMessage if err.reason is Reason.TOO_DEEP else InvalidField
+    kind: type[WireError] = InvalidField
+    if err.reason is Reason.TOO_DEEP:
+        kind = MalformedMessage
+    elif err.reason is Reason.EMPTY:
+        kind = BadValue
     return kind(f"{format_path(err.path, where)}: {err.problem}", request_id)
 
 
@@ -258,6 +269,10 @@ SCENE_ID = Str(64, 1)
 SEQ = Int(0, INT64_MAX)
 INSTANCE = Str(64, 1)
 ROLES = ("control", "observe")
+PATIENT_TEXT = Str(280, 1, blank=False)
+"""A message the patient reads in the headset: 1..280 characters, not only
+whitespace (``str.strip``). The patient UI checks its text with this same
+spec, so the engine never takes a text its UI refuses."""
 ERROR_CODES = (
     "bad_message",
     "unknown_subject",
@@ -367,7 +382,9 @@ class ShowText(Command):
 
     SUBJECT = "cmd.show_text"
     id: int = _id_field()
-    text: str = wire(Str(280, 1), "what the patient reads")
+    text: str = wire(
+        PATIENT_TEXT, "what the patient reads; only whitespace is refused with `bad_value`"
+    )
     seconds: float = wire(Float(0.5, 120.0), "how long it stays", "s")
 
 

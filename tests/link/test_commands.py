@@ -190,6 +190,28 @@ def test_wire_level_errors(shared_engine: EngineProc, link_keys: Keys) -> None:
         raw.close()
 
 
+def test_show_text_with_nothing_to_show_is_a_bad_value(
+    shared_engine: EngineProc, link_keys: Keys, client: LinkClient
+) -> None:
+    # The wire refuses what the patient UI would refuse: the engine answers
+    # bad_value with the command's id, never internal, and logs no traceback.
+    with pytest.raises(wire.BadValue):
+        client.show_text(" \t ")  # the console's own client refuses it before sending
+    raw = RawDealer(shared_engine.endpoint, link_keys.console)
+    try:
+        raw.hello(1)
+        raw.send_payload("cmd.show_text", {"v": 1, "id": 2, "text": " \n\t ", "seconds": 2.0})
+        err = raw.recv_reply(2)
+        assert isinstance(err, wire.Error) and err.code == "bad_value", err
+        assert "text" in err.message
+        raw.send_payload("cmd.show_text", {"v": 1, "id": 3, "text": " Breathe. ", "seconds": 2.0})
+        assert isinstance(raw.recv_reply(3), wire.Ack)
+    finally:
+        raw.close()
+    assert shared_engine.log_path is not None
+    assert "Traceback" not in shared_engine.log_path.read_text(errors="replace")
+
+
 def test_the_command_table_serves_every_console_message() -> None:
     sent_by_consoles = {c for c in wire.MESSAGES.values() if c.DIRECTION == "console→engine"}
     assert set(link._ROUTES) == sent_by_consoles

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from palier.core import wire
+from palier.core.fields import FieldError
 
 EV = wire.ClinicalEvent(
     seq=1, instance="abc", kind="suds", frame=10, t_engine=12.5, request=7, value=40, t_ref=11.0
@@ -143,6 +144,19 @@ def test_bad_values_rejected(subject: str, field_name: str, value: Any, error: s
         wire.decode(frames_of(subject, data))
     if "id" in data and isinstance(data["id"], int) and data["id"] > 0 and field_name != "id":
         assert info.value.request_id == data["id"]  # so the engine can answer that request
+
+
+@pytest.mark.parametrize("text", [" ", "   \t\n", "\u3000\u00a0"])
+def test_show_text_with_nothing_to_show_is_a_bad_value(text: str) -> None:
+    # The wire and the patient UI check the text with one spec.
+    data = payload(wire.encode(SAMPLES["cmd.show_text"]))
+    data["text"] = text
+    with pytest.raises(wire.BadValue) as info:
+        wire.decode(frames_of("cmd.show_text", data))
+    assert info.value.code == "bad_value" and info.value.request_id == data["id"]
+    assert "empty" in str(info.value)
+    with pytest.raises(FieldError):
+        wire.PATIENT_TEXT.check(text)
 
 
 def test_unknown_subject_and_version() -> None:
