@@ -31,7 +31,6 @@ import contextlib
 import logging
 import os
 import socket
-import sys
 import threading
 import time
 import uuid
@@ -52,7 +51,6 @@ from palier.engine.app import FADE_OUT_S, Engine, EngineError
 from palier.engine.framestats import FrameStats
 from palier.engine.mirror import MirrorStreamer
 from palier.engine.patient_ui import PatientUI, PatientUIError
-from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import (
     ParameterValueError,
@@ -914,39 +912,3 @@ _ERROR_CODES: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], .
 """Why a frame command failed → the error code its console reads; the first
 match wins (each scene error before its SceneError base); anything else is
 ``internal`` and logged with its traceback."""
-
-
-def start_test_hooks(engine: Engine, link: EngineLink) -> threading.Thread:
-    """Test only (``palier engine --test-hooks``): read lines from stdin.
-
-    ``input KIND VALUE``  patient input as the backend would emit it
-    ``look``              the patient turns the head to the scene's subject
-    ``stop-auth``         stop the ZAP authenticator (fail-closed test)
-    """
-
-    def look(e: Engine) -> None:
-        aim_head(e, e.scene.focus_point() if e.scene is not None else None)
-
-    def apply(line: str) -> None:
-        parts = line.split()
-        if parts[:1] == ["input"] and len(parts) >= 2:
-            kind, value = parts[1], float(parts[2]) if len(parts) > 2 else 1.0
-            engine.submit(lambda e: e.backend.emit(kind, value))
-        elif parts == ["look"]:
-            engine.submit(look)
-        elif parts == ["stop-auth"]:
-            link.stop_authenticator()
-        else:
-            print(f"test-hooks: unknown line {line!r}", file=sys.stderr)
-            return
-        print(f"test-hooks: ok {line}", flush=True)
-
-    def loop() -> None:
-        # A daemon thread blocked in readline never holds up the exit.
-        for line in sys.stdin:
-            if line.strip():
-                apply(line.strip())
-
-    t = threading.Thread(target=loop, name="palier-test-hooks", daemon=True)
-    t.start()
-    return t

@@ -8,8 +8,9 @@
   console paired with each other, and a stranger who trusts the engine but
   whom the engine does not know.
 * ``start_engine``, ``engine_factory``, ``shared_engine``: the real engine in a
-  subprocess (``palier engine --backend offscreen --test-hooks``, real time,
-  ephemeral loopback ports), stopped with SIGINT and a deadline.
+  subprocess (``tests/engine_with_hooks.py``: ``palier engine --backend
+  offscreen`` plus stdin hooks, real time, ephemeral loopback ports), stopped
+  with SIGINT and a deadline.
 * ``client_factory``: link clients on those engines, closed after the test.
 * ``wait_for``: poll with a deadline instead of sleeping.
 """
@@ -110,7 +111,7 @@ class EngineProc:
         self.proc.stdin.flush()
 
     def read_until(self, needle: str, timeout: float = 10.0) -> str:
-        """Next stdout line containing ``needle`` (test-hook confirmations)."""
+        """Next stdout line containing ``needle`` (hook confirmations)."""
         line = self.stdout.until(lambda ln: needle in ln, timeout, self.lines)
         if line is None:
             raise AssertionError(f"engine never printed {needle!r}; got {self.lines[-5:]}")
@@ -138,9 +139,8 @@ def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
     cmd = [
         sys.executable,
         "-m",
-        "palier.cli",
+        "tests.engine_with_hooks",
         "-v",
-        "engine",
         "--backend",
         "offscreen",
         "--size",
@@ -149,7 +149,6 @@ def start_engine(keys_dir: Path, *extra: str) -> EngineProc:
         "tcp://127.0.0.1:0",
         "--keys",
         str(keys_dir),
-        "--test-hooks",
         *extra,
     ]
     env = dict(os.environ, PYTHONUNBUFFERED="1")

@@ -187,7 +187,7 @@ class EngineProcess:
     stdout: LineReader  # keeps the pipe drained so the engine never blocks on it
 
     def send(self, line: str) -> None:
-        """A simulated patient action (the engine's --test-hooks input line)."""
+        """A simulated patient action (a line of ``palier.cli.demo_engine``)."""
         assert self.proc.stdin is not None
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
@@ -202,16 +202,25 @@ class EngineProcess:
                 self.proc.wait()
 
 
+PALIER_ENGINE = ("palier.cli", "engine")
+SIMULATED_PATIENT_ENGINE = ("palier.cli.demo_engine",)
+"""``palier engine`` with the simulated patient's actions on stdin (headless)."""
+
+
 def start_engine(
-    keys_dir: Path, backend: str, lang: str, log_path: Path, extra: tuple[str, ...] = ()
+    keys_dir: Path,
+    backend: str,
+    lang: str,
+    log_path: Path,
+    extra: tuple[str, ...] = (),
+    entry: tuple[str, ...] = PALIER_ENGINE,
 ) -> EngineProcess:
-    """``palier engine`` in a subprocess on a free loopback port; returns
-    once it prints its ready line (with the endpoint)."""
+    """The engine (``python -m ENTRY``) in a subprocess on a free loopback
+    port; returns once it prints its ready line (with the endpoint)."""
     cmd = [
         sys.executable,
         "-m",
-        "palier.cli",
-        "engine",
+        *entry,
         "--backend",
         backend,
         "--bind",
@@ -348,7 +357,8 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
         "offscreen",
         lang,
         out / "engine.log",
-        ("--size", DEMO_SIZE, "--test-hooks"),
+        ("--size", DEMO_SIZE),
+        SIMULATED_PATIENT_ENGINE,
     )
     record_path = out / "demo-sessions.sqlite3"
     written: list[Path] = []

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from palier.core.i18n import LANGUAGES
 from palier.engine import BACKENDS
+
+if TYPE_CHECKING:
+    from palier.engine.app import Engine
+    from palier.engine.link import EngineLink
+
+OnServe = Callable[["Engine", "EngineLink"], object]
+"""Called with the engine and its link once the link serves, before the
+ready line: how the demo's and the tests' launchers add their stdin hooks
+(``palier.cli.demo_engine``) to an engine built exactly as this command builds it."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -40,6 +50,13 @@ def register(sub: Any) -> None:
         help="run the headset-side engine",
         description="Run the engine that renders exposure scenes for the patient.",
     )
+    add_arguments(p)
+    p.set_defaults(handler=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``palier engine`` (also those of the launchers that
+    build the same engine: ``palier.cli.demo_engine``, the tests' one)."""
     p.add_argument("--backend", choices=BACKENDS, default="desktop", help="display backend")
     p.add_argument("--scene", default="spiders", help="scene to load (default: spiders)")
     add_scene_arguments(p)
@@ -74,10 +91,8 @@ def register(sub: Any) -> None:
         metavar="HZ",
         help="cap the frame rate (default: 60 offscreen with a link, else none)",
     )
-    # Test-only switches, kept out of --help.
+    # Test-only switch, kept out of --help.
     link.add_argument("--clock-shift-s", type=float, default=0.0, help=argparse.SUPPRESS)
-    link.add_argument("--test-hooks", action="store_true", help=argparse.SUPPRESS)
-    p.set_defaults(handler=run)
 
 
 log = logging.getLogger(__name__)
@@ -101,7 +116,7 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
     return False
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
     # Imported by the handler: the engine loads Panda3D, and `palier --help` stays instant.
     from palier.core.keys import default_keys_dir
     from palier.engine.app import Engine, EngineConfig
@@ -136,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if serve:
             # zmq only when the engine serves consoles.
-            from palier.engine.link import DEFAULT_BIND, EngineLink, LinkConfig, start_test_hooks
+            from palier.engine.link import DEFAULT_BIND, EngineLink, LinkConfig
 
             link = EngineLink(
                 engine,
@@ -146,8 +161,8 @@ def run(args: argparse.Namespace) -> int:
                     clock_shift_s=args.clock_shift_s,
                 ),
             )
-            if args.test_hooks:
-                start_test_hooks(engine, link)
+            if on_serve is not None:
+                on_serve(engine, link)
             # One parseable line for scripts and tests that start the engine.
             print(
                 f"palier-link ready command={link.command_endpoint} "

@@ -57,7 +57,7 @@ def test_paired_works_unpaired_refused_and_fails_closed(
 
     # Stop the authenticator: new handshakes must now fail, not pass.
     engine.send("stop-auth")
-    engine.read_until("test-hooks: ok stop-auth")
+    engine.read_until("hooks: ok stop-auth")
     late = client_factory(engine, keys_dir=link_keys.stranger, connect=False)
     time.sleep(3.0)  # a window in which a fail-open engine would have let it in
     assert not late.connected and late.info is None
