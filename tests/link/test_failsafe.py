@@ -122,6 +122,25 @@ def test_console_closed_engine_goes_to_safe_place(
     wait_for(lambda: obs.last_head is not None and obs.last_head.frame > frame, 10, "head pose")
 
 
+def test_failsafe_right_after_the_mirror_is_first_turned_on(
+    engine_factory: EngineFactory, client_factory: ClientFactory
+) -> None:
+    """The first mirror frame once froze rendering for about 5 s, so a
+    failsafe right after it reached the safe place 5.9 s after the last
+    heartbeat. The mirror is prepared at start; the promise holds."""
+    engine = engine_factory()
+    obs, _ = observer(engine, client_factory)
+    console = client_factory(engine, role="control")
+    wait_for(lambda: state(obs).console_connected, 5, "engine hears its console")
+    assert not state(obs).mirror
+    console.set_mirror(True)
+    console.close()  # the console goes silent at once, the mirror just on
+    t_closed = time.monotonic()
+    wait_for(lambda: state(obs).showing == "safe_place", 3.0, "safe place")
+    assert time.monotonic() - t_closed < 2.0
+    assert state(obs).mirror  # the mirror was on (and stays on) all along
+
+
 def test_suspended_console_and_events_across_outage(
     engine_factory: EngineFactory, client_factory: ClientFactory, link_keys: Keys
 ) -> None:
