@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+from typing import Any, ClassVar, TypeGuard, TypeVar, dataclass_transform
 
 import msgpack
 
@@ -487,7 +487,7 @@ class Error(Reply):
     message: str = wire(Str(1000), "human-readable: what was wrong and how to fix it")
 
 
-def asks_for_hello(msg: Message) -> bool:
+def asks_for_hello(msg: Message) -> TypeGuard[Error]:
     """The engine answered that it does not know this console (:data:`BEFORE_HELLO`)."""
     return (
         isinstance(msg, Error)
