@@ -277,3 +277,11 @@ def test_a_failing_handler_is_answered_and_the_link_lives_on(
         assert isinstance(raw.recv_reply(3), wire.Pong)
     finally:
         raw.close()
+
+
+def test_the_protocol_states_the_engines_limits() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text("utf-8")
+    assert f"a table of at most **{MAX_PEERS}** consoles" in doc
+    assert f"A queue holds at most **{engine_link.PEER_QUEUE}** commands" in doc
+    assert f"({engine_link.PEER_QUEUE + engine_link.URGENT_HEADROOM})" in doc
+    assert f"at most {engine_link.MAX_CMDS_PER_FRAME} in all per frame" in doc
