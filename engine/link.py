@@ -793,7 +793,8 @@ class EngineLink:
         # The frame only pops, so this length can only shrink meanwhile.
         if len(peer.queue) >= PEER_QUEUE + (URGENT_HEADROOM if urgent else 0):
             self.stats["busy"] += 1
-            # Not cached: a retry may find room.
+            # Not cached: a retry may find room. Built here from checked
+            # values, so not checked again on a flood's hot path.
             self._send_reply(
                 rid,
                 wire.Error(
@@ -803,6 +804,7 @@ class EngineLink:
                     f"console are already waiting for a frame (at most {PEER_QUEUE}); wait for "
                     "their replies",
                 ),
+                check=False,
             )
             return
         peer.replies[req_id] = None  # pending: a retry arriving now is ignored
@@ -945,9 +947,11 @@ class EngineLink:
         size = getattr(self.mirror, "size", None) or self.config.mirror_size
         return int(size[0]), int(size[1])
 
-    def _send_reply(self, rid: bytes, msg: wire.Message, peer: _Peer | None = None) -> None:
+    def _send_reply(
+        self, rid: bytes, msg: wire.Message, peer: _Peer | None = None, *, check: bool = True
+    ) -> None:
         try:
-            frames = wire.encode(msg)
+            frames = wire.encode(msg, check=check)
         except wire.WireError:
             log.exception("link: refusing to send an invalid %s", msg.SUBJECT)
             return
