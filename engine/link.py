@@ -2,15 +2,21 @@
 
 Threads and who owns what:
 
-* The **I/O thread** owns every ZeroMQ socket (sockets are not thread-safe).
-  It decodes and validates incoming messages, answers what needs no frame
-  (``cmd.hello``, ``cmd.ping``, the event outbox), tracks console liveness,
-  sends heartbeats and encodes everything outgoing.
-* The **frame** (Panda3D's thread) applies commands in the commands stage
-  and builds state, head pose and frame statistics in the telemetry stage.
-  It never blocks and never encodes: it swaps records with the I/O thread
-  through deques (appends and pops are atomic) and wakes it with one byte on
-  a pipe.
+* The **I/O thread** owns every ZeroMQ socket (sockets are not thread-safe)
+  and the peer table. It reads the command socket continuously, decodes and
+  validates every message, answers what needs no frame (``cmd.hello``,
+  ``cmd.ping``, the event outbox), tracks console liveness, sends heartbeats
+  and encodes everything outgoing. A frame command goes into its console's
+  own bounded queue (excess: ``busy`` at once), so no console's flood can
+  delay another's command; nothing a console sends can end the thread.
+* The **frame** (Panda3D's thread) applies commands in the commands stage:
+  every waiting command of each control console first (pause and resume at
+  the next frame whatever observers send), then the observers' queues in
+  turn, at most ``MAX_CMDS_PER_FRAME`` a frame. It builds state, head pose
+  and frame statistics in the telemetry stage. It never blocks and never
+  encodes: it swaps records with the I/O thread through deques (appends and
+  pops are atomic; each per-console counter has one writer) and wakes it with
+  one byte on a pipe.
 * The **mirror encoder** thread (engine.mirror) hands JPEG frames over the
   same way.
 
@@ -66,8 +72,19 @@ log = logging.getLogger(__name__)
 ZAP_DOMAIN = b"palier"
 DEFAULT_BIND = "tcp://127.0.0.1:7770"
 MAX_CMDS_PER_FRAME = 64
-"""A flood of commands is spread over frames rather than stalling one."""
+"""Observers' commands applied per frame, taken in turn from each observer's
+queue: a flood is spread over frames rather than stalling one."""
 MAX_PEERS = 32
+"""Consoles the engine knows at once. A new one takes the place of the
+console heard least recently, and only of one silent for ``dead_after_s``:
+a console heard within the failsafe window is never forgotten."""
+PEER_QUEUE = 64
+"""Frame commands one console may have waiting; more are answered ``busy``."""
+URGENT_HEADROOM = 16
+"""Extra room a control console's pause and resume always have in its queue."""
+URGENT: tuple[type[wire.Message], ...] = (wire.Pause, wire.Resume)
+"""The therapist's safety commands: never refused for a full queue (within
+the headroom) and applied at the next frame."""
 REPLY_CACHE = 128
 """Replies remembered per console so a retried command is answered, not re-run."""
 EVENT_RESEND_S = 1.0
@@ -99,11 +116,22 @@ loop was stuck) cuts to the safe place instead of fading to it. The same as
 the engine's longest frame step, several frames at a headset's rate."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Peer:
-    role: str = ""
-    last_heard: float = 0.0
+    """One console that said hello, keyed by its routing id.
+
+    The I/O thread owns ``role``, ``last_heard`` and ``replies`` and appends to
+    ``queue``; the frame pops from ``queue``. ``gone`` is set by the I/O thread
+    when the console is forgotten (the frame then drops it once its queue is
+    empty)."""
+
+    rid: bytes
+    role: str
+    last_heard: float
     replies: OrderedDict[int, list[bytes] | None] = field(default_factory=OrderedDict)
+    queue: deque[tuple[wire.Message, int]] = field(default_factory=deque)
+    """Frame commands waiting, each with the frame at which it arrived."""
+    gone: bool = False
 
 
 def split_endpoint(endpoint: str) -> tuple[str, int]:
@@ -222,13 +250,18 @@ class EngineLink:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
-        self._inbox: deque[tuple[bytes, wire.Message]] = deque()
+        self._joined: deque[_Peer] = deque()
+        """Consoles admitted by the I/O thread, not yet seen by the frame."""
+        self._lanes: list[_Peer] = []
+        """Frame thread only: every known console's queue, in turn order."""
+        self._turn = 0
+        self._forget = threading.Event()
         self._replies: deque[tuple[bytes, wire.Message]] = deque()
         self._publish: deque[wire.Message] = deque()
         self._mirror_frames: deque[tuple[bytes, int, float]] = deque(maxlen=2)
         self._frame_replies: list[tuple[bytes, wire.Message]] = []
         self._state_requests: list[tuple[bytes, int]] = []
-        self._peers: OrderedDict[bytes, _Peer] = OrderedDict()
+        self._peers: dict[bytes, _Peer] = {}
         self._armed = False
         self._control_heard = 0.0
         self._console_connected = False
@@ -244,7 +277,18 @@ class EngineLink:
         self._frame_clock: list[tuple[int, float]] = [(-1, 0.0)] * 128
         self._last_head = 0.0
         self._last_stats = 0.0
-        self.stats = {"received": 0, "rejected": 0, "dropped": 0}
+        self.stats = {
+            "received": 0,
+            "rejected": 0,
+            "dropped": 0,
+            "busy": 0,
+            "urgent_received": 0,
+            "urgent_applied": 0,
+            "urgent_worst_frames": 0,
+        }
+        """Counters for diagnostics and tests; each key has one writing thread.
+        ``urgent_worst_frames``: the most frames a control console's pause or
+        resume waited between its arrival and the frame that applied it."""
 
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._io_loop, name="palier-link", daemon=True)
@@ -282,6 +326,12 @@ class EngineLink:
         if self.auth is not None:
             self.auth.stop()
             self.auth = None
+
+    def forget_consoles(self) -> None:
+        """Test hook: the I/O thread empties the peer table, as if every
+        console had been forgotten; each must say hello again."""
+        self._forget.set()
+        self._wake()
 
     # -- patient-side callbacks (frame thread) ------------------------------------
     def _add_event(
@@ -365,17 +415,48 @@ class EngineLink:
             elif alive and not self._console_connected:
                 self._console_connected = True
                 log.info("link: console connected")
-        for _ in range(MAX_CMDS_PER_FRAME):
-            if not self._inbox:
-                break
-            rid, msg = self._inbox.popleft()
-            # The I/O thread queues only the kinds the table sends to the frame.
-            try:
-                reply = _ROUTES[type(msg)].handler(self, rid, msg)
-            except Exception as exc:
-                reply = self._error_for(msg, exc)
-            if reply is not None:
-                self._frame_replies.append((rid, reply))
+        while self._joined:
+            self._lanes.append(self._joined.popleft())
+        # Control consoles first, every waiting command in its order: each
+        # queue is bounded, and a pause never waits behind an observer.
+        for peer in self._lanes:
+            if peer.role == "control":
+                while peer.queue:
+                    self._apply(engine, peer, *peer.queue.popleft())
+        # Observers in turn, one command each per round, within the budget.
+        others = [p for p in self._lanes if p.role != "control" and p.queue]
+        budget = MAX_CMDS_PER_FRAME
+        if others:
+            start = self._turn % len(others)
+            self._turn += 1
+            others = others[start:] + others[:start]
+            while budget and others:
+                for peer in others:
+                    if budget and peer.queue:
+                        budget -= 1
+                        self._apply(engine, peer, *peer.queue.popleft())
+                others = [p for p in others if p.queue]
+        if any(p.gone for p in self._lanes):
+            self._lanes = [p for p in self._lanes if not p.gone or p.queue]
+
+    def _apply(self, engine: Engine, peer: _Peer, msg: wire.Message, arrived: int) -> None:
+        # The I/O thread queues only the kinds the table sends to the frame.
+        try:
+            reply = _ROUTES[type(msg)].handler(self, peer.rid, msg)
+        except Exception as exc:
+            reply = self._error_for(msg, exc)
+        if reply is not None:
+            self._frame_replies.append((peer.rid, reply))
+        if peer.role == "control" and isinstance(msg, URGENT):
+            waited = engine.frame - arrived
+            self.stats["urgent_applied"] += 1
+            self.stats["urgent_worst_frames"] = max(self.stats["urgent_worst_frames"], waited)
+            log.info(
+                "link: %s from a control console applied at frame %d (arrived at frame %d)",
+                msg.SUBJECT,
+                engine.frame,
+                arrived,
+            )
 
     def _ack(self, req_id: int) -> wire.Ack:
         return wire.Ack(id=req_id, frame=self.engine.frame, t_engine=self.clock())
@@ -560,44 +641,55 @@ class EngineLink:
         poller = zmq.Poller()
         poller.register(self.router, zmq.POLLIN)
         poller.register(self._wake_r, zmq.POLLIN)
-        next_hb = 0.0
-        next_resend = time.monotonic() + EVENT_RESEND_S
+        self._next_hb = 0.0
+        self._next_resend = time.monotonic() + EVENT_RESEND_S
         try:
             while not self._stop.is_set():
-                now = time.monotonic()
-                timeout = max(0.0, min(next_hb, next_resend) - now)
-                ready = dict(poller.poll(int(timeout * 1000.0) + 1))
-                if self.router in ready:
-                    self._receive()
-                if self._wake_r in ready:
-                    try:
-                        while os.read(self._wake_r, 4096):
-                            pass
-                    except BlockingIOError:
-                        pass
-                self._flush()
-                now = time.monotonic()
-                if now >= next_hb:
-                    next_hb = now + self.config.heartbeat_s
-                    self._send_pub(
-                        wire.EngineHeartbeat(
-                            instance=self.instance,
-                            frame=self.engine.frame,
-                            t_engine=self.clock(),
-                            state_seq=self._state_seq,
-                            event_seq=self._event_seq,
-                        )
-                    )
-                if now >= next_resend:
-                    next_resend = now + EVENT_RESEND_S
-                    with self._events_lock:
-                        pending = self._outbox[:64]
-                    for ev in pending:
-                        self._send_pub(ev)
-        except Exception:
-            log.exception("link: I/O thread failed; consoles will see the link as lost")
+                try:
+                    self._io_step(poller)
+                except Exception:
+                    # A fault here is the engine's, not a console's (those are
+                    # answered in _receive): log it, pause briefly so a fault
+                    # that repeats cannot spin, and keep serving.
+                    log.exception("link: I/O step failed; going on")
+                    self._stop.wait(0.05)
         finally:
             self._close_sockets()
+
+    def _io_step(self, poller: zmq.Poller) -> None:
+        now = time.monotonic()
+        timeout = max(0.0, min(self._next_hb, self._next_resend) - now)
+        ready = dict(poller.poll(int(timeout * 1000.0) + 1))
+        if self._forget.is_set():
+            self._forget.clear()
+            self._forget_all()
+        if self.router in ready:
+            self._receive()
+        if self._wake_r in ready:
+            try:
+                while os.read(self._wake_r, 4096):
+                    pass
+            except BlockingIOError:
+                pass
+        self._flush()
+        now = time.monotonic()
+        if now >= self._next_hb:
+            self._next_hb = now + self.config.heartbeat_s
+            self._send_pub(
+                wire.EngineHeartbeat(
+                    instance=self.instance,
+                    frame=self.engine.frame,
+                    t_engine=self.clock(),
+                    state_seq=self._state_seq,
+                    event_seq=self._event_seq,
+                )
+            )
+        if now >= self._next_resend:
+            self._next_resend = now + EVENT_RESEND_S
+            with self._events_lock:
+                pending = self._outbox[:64]
+            for ev in pending:
+                self._send_pub(ev)
 
     def _receive(self) -> None:
         for _ in range(256):
@@ -615,17 +707,54 @@ class EngineLink:
                     rid, wire.Error(id=exc.request_id or 0, code=exc.code, message=str(exc)[:1000])
                 )
                 continue
-            self._handle(rid, msg)
+            try:
+                self._handle(rid, msg)
+            except Exception as exc:
+                # Whatever a console sends is answered, and the thread lives on.
+                log.exception("link: serving %s failed", msg.SUBJECT)
+                self._send_reply(
+                    rid,
+                    wire.Error(
+                        id=getattr(msg, "id", 0),
+                        code="internal",
+                        message=f"engine error while serving {msg.SUBJECT}: {type(exc).__name__}"[
+                            :1000
+                        ],
+                    ),
+                )
 
-    def _peer(self, rid: bytes) -> _Peer:
+    def _admit(self, rid: bytes, role: str, now: float) -> _Peer | None:
+        """The table entry of a console saying hello: its own, a new one, or
+        None when every place is held by a console heard within the failsafe
+        window (which is never forgotten for a newcomer)."""
         peer = self._peers.get(rid)
-        if peer is None:
-            peer = self._peers[rid] = _Peer()
-            while len(self._peers) > MAX_PEERS:
-                self._peers.popitem(last=False)
-        else:
-            self._peers.move_to_end(rid)
+        if peer is not None:
+            peer.role = role
+            return peer
+        if len(self._peers) >= MAX_PEERS:
+            window = self.config.dead_after_s
+            silent = [p for p in self._peers.values() if now - p.last_heard > window]
+            if not silent:
+                return None
+            oldest = min(silent, key=lambda p: p.last_heard)
+            log.info(
+                "link: forgetting a %s console silent for %.1f s (table full)",
+                oldest.role,
+                now - oldest.last_heard,
+            )
+            self._drop(oldest)
+        peer = self._peers[rid] = _Peer(rid=rid, role=role, last_heard=now)
+        self._joined.append(peer)
         return peer
+
+    def _drop(self, peer: _Peer) -> None:
+        del self._peers[peer.rid]
+        peer.gone = True
+
+    def _forget_all(self) -> None:
+        log.warning("link: forgetting every console (%d)", len(self._peers))
+        for peer in list(self._peers.values()):
+            self._drop(peer)
 
     def _heard(self, peer: _Peer, now: float) -> None:
         peer.last_heard = now
@@ -643,16 +772,8 @@ class EngineLink:
         # engine without one (telemetry) is refused below, with id 0.
         req_id: int = getattr(msg, "id", 0)
         peer = self._peers.get(rid)
-        if peer is None or not peer.role:
-            self._send_reply(
-                rid,
-                wire.Error(
-                    id=req_id,
-                    code="not_allowed",
-                    message=f"{msg.SUBJECT} before cmd.hello: say hello first (the engine may "
-                    "have restarted)",
-                ),
-            )
+        if peer is None:
+            self._send_reply(rid, self._say_hello(msg, req_id))
             return
         self._heard(peer, self.clock())
         if req_id in peer.replies:  # a retry: answer again, never apply twice
@@ -668,16 +789,52 @@ class EngineLink:
             if reply is not None:
                 self._send_reply(rid, reply, peer)
             return
+        urgent = peer.role == "control" and isinstance(msg, URGENT)
+        # The frame only pops, so this length can only shrink meanwhile.
+        if len(peer.queue) >= PEER_QUEUE + (URGENT_HEADROOM if urgent else 0):
+            self.stats["busy"] += 1
+            # Not cached: a retry may find room. Built here from checked
+            # values, so not checked again on a flood's hot path.
+            self._send_reply(
+                rid,
+                wire.Error(
+                    id=req_id,
+                    code="busy",
+                    message=f"{msg.SUBJECT} not queued: {len(peer.queue)} commands from this "
+                    f"console are already waiting for a frame (at most {PEER_QUEUE}); wait for "
+                    "their replies",
+                ),
+                check=False,
+            )
+            return
         peer.replies[req_id] = None  # pending: a retry arriving now is ignored
         while len(peer.replies) > REPLY_CACHE:
             peer.replies.popitem(last=False)
-        self._inbox.append((rid, msg))
+        if urgent:
+            self.stats["urgent_received"] += 1
+        peer.queue.append((msg, self.engine.frame))
+
+    @staticmethod
+    def _say_hello(msg: wire.Message, req_id: int) -> wire.Error:
+        """The answer to a console the engine does not know (it never said
+        hello, the engine restarted, or forgot it): a client reads the marker
+        and says hello again (docs/protocol.md §5)."""
+        return wire.Error(
+            id=req_id,
+            code="not_allowed",
+            message=f"{msg.SUBJECT} {wire.BEFORE_HELLO}: say hello first (the engine may have "
+            "restarted, or forgotten this console after a silence)",
+        )
 
     # Answered on the I/O thread (see _ROUTES).
-    def _on_console_heartbeat(self, rid: bytes, _msg: wire.ConsoleHeartbeat) -> None:
+    def _on_console_heartbeat(self, rid: bytes, msg: wire.ConsoleHeartbeat) -> wire.Error | None:
         peer = self._peers.get(rid)
-        if peer is not None:
-            self._heard(peer, self.clock())
+        if peer is None:
+            # A console that believes it is connected learns at its next
+            # heartbeat that it must say hello again.
+            return self._say_hello(msg, 0)
+        self._heard(peer, self.clock())
+        return None
 
     def _on_hello(self, rid: bytes, msg: wire.Hello) -> wire.Message:
         if msg.protocol != wire.PROTOCOL_VERSION:
@@ -688,8 +845,15 @@ class EngineLink:
                 f"{msg.protocol}; install matching Palier versions on both machines",
             )
         now = self.clock()
-        peer = self._peer(rid)
-        peer.role = msg.role
+        peer = self._admit(rid, msg.role, now)
+        if peer is None:
+            return wire.Error(
+                id=msg.id,
+                code="busy",
+                message=f"this engine already serves {MAX_PEERS} consoles, each heard within "
+                f"the last {self.config.dead_after_s:g} s; close one (a probe, a second screen) "
+                "and try again",
+            )
         peer.last_heard = now
         # A new hello starts a new session for this console: it has failed
         # whatever it had pending (docs/protocol.md §5), so no cached reply
@@ -783,9 +947,11 @@ class EngineLink:
         size = getattr(self.mirror, "size", None) or self.config.mirror_size
         return int(size[0]), int(size[1])
 
-    def _send_reply(self, rid: bytes, msg: wire.Message, peer: _Peer | None = None) -> None:
+    def _send_reply(
+        self, rid: bytes, msg: wire.Message, peer: _Peer | None = None, *, check: bool = True
+    ) -> None:
         try:
-            frames = wire.encode(msg)
+            frames = wire.encode(msg, check=check)
         except wire.WireError:
             log.exception("link: refusing to send an invalid %s", msg.SUBJECT)
             return

@@ -12,7 +12,8 @@
   offscreen`` plus stdin hooks, real time, ephemeral loopback ports), stopped
   with SIGINT and a deadline.
 * ``client_factory``: link clients on those engines, closed after the test.
-* ``wait_for``: poll with a deadline instead of sleeping.
+* ``wait_for``: poll with a deadline instead of sleeping; ``step_until``: the
+  same for the in-process ``engine``, rendering a frame between polls.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ def wait_for(cond: Callable[[], object], timeout: float, what: str) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def step_until(engine: Engine, cond: Callable[[], object], timeout: float, what: str) -> None:
+    """Render frames of the in-process ``engine`` until ``cond()`` holds (its
+    frame loop runs only when a test steps it)."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        engine.step()
+        time.sleep(0.001)  # let other threads (encoder, link) run on a busy 2-core box
 
 
 # -- the engine in this process ---------------------------------------------------------

@@ -8,7 +8,10 @@ The client runs its own I/O thread that owns the ZeroMQ sockets. It
   the console has not acknowledged, and estimates the clock offset;
 * sends heartbeats about 4 times a second and declares the link lost after
   ``dead_after_s`` of silence, then reconnects by itself with back-off and
-  resynchronises the same way;
+  resynchronises the same way; when the engine answers that it does not know
+  this console (it forgot it, or restarted), says hello again and
+  resynchronises at once (status ``lost`` then ``connected``, both with
+  ``forgotten`` set);
 * sends commands with request ids, a timeout and retries (Lazy Pirate); the
   engine answers a retried id from its cache, so a command never applies
   twice;
@@ -71,7 +74,8 @@ class LinkState(StrEnum):
     CONNECTED = "connected"
     """Hello done, state and events in sync, heartbeats flowing."""
     LOST = "lost"
-    """Nothing heard for ``dead_after_s``; reconnecting with back-off."""
+    """Nothing heard for ``dead_after_s`` (reconnecting with back-off), or the
+    engine had forgotten this console (saying hello again)."""
     REFUSED = "refused"
     """The engine refused this console's key (not paired); still retrying."""
     INCOMPATIBLE = "incompatible"
@@ -85,6 +89,13 @@ class LinkStatus:
     detail: str
     at: float
     """Console monotonic time of the change."""
+    forgotten: bool = False
+    """This change is because the engine had forgotten this console (``LOST``)
+    or follows its new hello (``CONNECTED``)."""
+
+
+FORGOTTEN_LOST = "the engine had forgotten this console; saying hello again"
+FORGOTTEN_BACK = "the engine had forgotten this console; said hello again and back in sync"
 
 
 class LinkError(RuntimeError):
@@ -227,7 +238,13 @@ class LinkClient:
         self.clock: ClockEstimate | None = None
         self.last_frame_stats: wire.FrameStats | None = None
         self.last_head: wire.HeadPose | None = None
-        self.stats = {"state_gaps": 0, "events_delivered": 0, "duplicates": 0, "reconnects": 0}
+        self.stats = {
+            "state_gaps": 0,
+            "events_delivered": 0,
+            "duplicates": 0,
+            "reconnects": 0,
+            "forgotten": 0,
+        }
 
         self._routing_id = uuid.uuid4().bytes
         self._ctx = zmq.Context()
@@ -258,6 +275,8 @@ class LinkClient:
         self._reconnect_at = 0.0
         self._attempt = 0
         self._ever_connected = False
+        self._rejoining = False
+        """Saying hello again because the engine had forgotten this console."""
         self._refused = False
         self._state_seq_seen = 0
         self._behind_since: float | None = None
@@ -376,10 +395,10 @@ class LinkClient:
         with contextlib.suppress(OSError):
             os.write(self._wake_w, b"x")
 
-    def _set_status(self, state: LinkState, detail: str) -> None:
+    def _set_status(self, state: LinkState, detail: str, forgotten: bool = False) -> None:
         if self.status.state is state and self.status.detail == detail:
             return
-        self.status = LinkStatus(state, detail, time.monotonic())
+        self.status = LinkStatus(state, detail, time.monotonic(), forgotten)
         if state is LinkState.CONNECTED:
             self._ready.set()
         else:
@@ -548,6 +567,10 @@ class LinkClient:
                 continue
             self._last_rx = t_recv
             req = self._pending.pop(getattr(msg, "id", 0), None)
+            if wire.asks_for_hello(msg) and (req is not None or getattr(msg, "id", 0) == 0):
+                # Our command, or a heartbeat (id 0): the engine no longer knows us.
+                self._forgotten(msg, req)
+                continue
             if req is None:
                 if isinstance(msg, wire.Error) and msg.id == 0:
                     log.warning("link: engine error: %s: %s", msg.code, msg.message)
@@ -701,7 +724,10 @@ class LinkClient:
             if msg.code == "version_mismatch":
                 self._incompatible(_engine_protocol(msg.message), detail=msg.message)
             else:
+                # Busy (every place in the engine's table taken) or a fault:
+                # try again after the back-off rather than wait for ever.
                 log.warning("link: hello refused: %s: %s", msg.code, msg.message)
+                self._lose(f"the engine refused this console's hello: {msg.message}")
             return
         assert isinstance(msg, wire.HelloReply)
         try:
@@ -770,7 +796,11 @@ class LinkClient:
             now = time.monotonic()
             self._ping_due = [now + i * 0.02 for i in range(PING_BURST)]
             engine = self.info.engine if self.info else "?"
-            self._set_status(LinkState.CONNECTED, f"connected to {engine}")
+            if self._rejoining:
+                self._rejoining = False
+                self._set_status(LinkState.CONNECTED, FORGOTTEN_BACK, forgotten=True)
+            else:
+                self._set_status(LinkState.CONNECTED, f"connected to {engine}")
         if msg.more:
             self._fetch_events()
         self._send_ack()
@@ -845,6 +875,25 @@ class LinkClient:
         self._ping_due.clear()
         self._events_in_flight = self._ack_in_flight = False
         self._start_hello()
+
+    def _forgotten(self, reply: wire.Error, req: _Request | None) -> None:
+        """The engine answered "before cmd.hello" although this console said
+        hello: it forgot it (or restarted). Say hello again and resynchronise
+        (state, events, subscription) without waiting for a timeout."""
+        if self._sync.phase == "hello" or self._hello_pending(None):
+            return  # a late answer from before the hello under way
+        log.warning(
+            "link: the engine does not know this console any more (%s); saying hello again",
+            reply.message,
+        )
+        self.stats["forgotten"] += 1
+        if req is not None and req.future is not None and not req.future.done():
+            req.future.set_exception(LinkDown(f"{req.msg.SUBJECT}: {FORGOTTEN_LOST}"))
+        was_up = self.status.state is LinkState.CONNECTED
+        self._resync("the engine had forgotten this console")
+        self._rejoining = True
+        if was_up:
+            self._set_status(LinkState.LOST, FORGOTTEN_LOST, forgotten=True)
 
     # -- requests ----------------------------------------------------------------------------------
     def _request(
@@ -978,6 +1027,7 @@ class LinkClient:
         self._fail_all(LinkDown(f"link lost: {why}"))
         self._ping_due.clear()
         self._events_in_flight = self._ack_in_flight = False
+        self._rejoining = False
         delay = RECONNECT_BACKOFF_S[min(self._attempt, len(RECONNECT_BACKOFF_S) - 1)]
         self._attempt += 1
         self._reconnect_at = time.monotonic() + delay

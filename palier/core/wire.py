@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+from typing import Any, ClassVar, TypeGuard, TypeVar, dataclass_transform
 
 import msgpack
 
@@ -287,6 +287,12 @@ ERROR_CODES = (
     "internal",
 )
 EVENT_KINDS = ("suds", "stop", "failsafe")
+BEFORE_HELLO = "before cmd.hello"
+"""A ``not_allowed`` error whose message starts ``<subject> before cmd.hello``
+means the engine does not know this console: it never said hello, the engine
+restarted, or it forgot the console after a silence. Say hello again and
+resynchronise (docs/protocol.md §5, §7); see :func:`asks_for_hello`."""
+_BEFORE_HELLO_RE = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)+ " + re.escape(BEFORE_HELLO))
 
 
 def _id_field() -> Any:
@@ -479,6 +485,15 @@ class Error(Reply):
     id: int = wire(Int(0, INT64_MAX), "id of the refused command; 0 if it could not be read")
     code: str = wire(Str(32, 1, ERROR_CODES), "error code (see Error codes)")
     message: str = wire(Str(1000), "human-readable: what was wrong and how to fix it")
+
+
+def asks_for_hello(msg: Message) -> TypeGuard[Error]:
+    """The engine answered that it does not know this console (:data:`BEFORE_HELLO`)."""
+    return (
+        isinstance(msg, Error)
+        and msg.code == "not_allowed"
+        and _BEFORE_HELLO_RE.match(msg.message) is not None
+    )
 
 
 @_rec

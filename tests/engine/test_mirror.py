@@ -13,6 +13,7 @@ from panda3d.core import PNMImage, StringStream
 
 from palier.engine.app import Engine
 from palier.engine.mirror import READBACKS, MirrorError, MirrorStreamer
+from tests import fixtures
 
 SIZE = (320, 180)
 DEADLINE_S = 20.0
@@ -53,13 +54,8 @@ class Frames:
             return len(self.items)
 
 
-def step_until(engine: Engine, done: Callable[[], bool], deadline_s: float = DEADLINE_S) -> None:
-    end = time.monotonic() + deadline_s
-    while not done():
-        if time.monotonic() > end:
-            raise AssertionError("condition not met before the deadline")
-        engine.step()
-        time.sleep(0.001)  # let the encoder thread run on a busy 2-core box
+def step_until(engine: Engine, done: Callable[[], bool]) -> None:
+    fixtures.step_until(engine, done, DEADLINE_S, "mirror frames")
 
 
 def decode(jpeg: bytes) -> PNMImage:

@@ -9,7 +9,7 @@ stops stepping (a stuck loop) while the console is closed, then steps once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -19,19 +19,9 @@ from palier.engine.app import Engine
 from palier.engine.link import EngineLink, LinkConfig
 from palier.scenes import registry
 from palier.therapist_console.client import LinkClient
-from tests.fixtures import Keys
+from tests.fixtures import Keys, step_until
 
 pytestmark = pytest.mark.offscreen_engine(size=(160, 90))
-
-
-def step_until(engine: Engine, cond: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        engine.step()
-        if cond():
-            return
-        time.sleep(0.005)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture

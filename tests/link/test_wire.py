@@ -223,6 +223,18 @@ def test_encode_refuses_an_invalid_record() -> None:
         wire.encode(wire.SetParams(id=1, params={"d": math.nan}, ramp_s=1.0))
 
 
+def test_asks_for_hello_reads_only_the_engines_marker() -> None:
+    forgot = wire.Error(id=0, code="not_allowed", message="hb.console before cmd.hello: say hello")
+    assert wire.asks_for_hello(forgot)
+    assert not wire.asks_for_hello(
+        wire.Error(id=0, code="not_allowed", message="tel.hb is sent by the engine, not to it")
+    )
+    assert not wire.asks_for_hello(
+        wire.Error(id=3, code="bad_value", message="cmd.fire before cmd.hello: say hello")
+    )
+    assert not wire.asks_for_hello(wire.Ack(id=3, frame=1, t_engine=0.0))
+
+
 def test_protocol_doc_lists_every_message() -> None:
     from pathlib import Path
 

@@ -17,7 +17,7 @@ from palier.therapist_console.client import LinkClient, LinkState, LinkStatus
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, NotConnectedError, Signal
 from palier.therapist_console.session.running import RunningSession
-from palier.therapist_console.session.timeline import Timeline
+from palier.therapist_console.session.timeline import FORGOTTEN_BACK, FORGOTTEN_LOST, Timeline
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +117,13 @@ class Link:
 
     # -- what the client reports -------------------------------------------------------
     def on_status(self, status: LinkStatus) -> None:
-        """A ``LinkStatus`` from the client: connected, lost, refused, ..."""
+        """A ``LinkStatus`` from the client: connected, lost, refused, ...
+
+        When the engine had forgotten this console (its failsafe may have
+        fired meanwhile), the lines say so in the therapist's language."""
         state, detail = status.state, status.detail
+        if status.forgotten:
+            detail = (FORGOTTEN_BACK if state is LinkState.CONNECTED else FORGOTTEN_LOST).msgid
         if state is LinkState.CONNECTED:
             if self.state is not LinkState.CONNECTED:
                 self.on_up(detail)

@@ -35,6 +35,13 @@ _LINK_TEXTS = {
     "lost": N_("link to the engine lost"),
     "reconnected": N_("link to the engine restored"),
 }
+FORGOTTEN_LOST = N_("the engine had forgotten this console; saying hello again")
+FORGOTTEN_BACK = N_(
+    "the engine had forgotten this console; it said hello again and is back in sync"
+)
+_LINK_DETAILS = {m.msgid: m for m in (FORGOTTEN_LOST, FORGOTTEN_BACK)}
+"""Link details the console itself words: recorded in English (the msgid),
+shown in the reader's language."""
 _NAMED_EVENTS = {
     "pause": N_("paused (safe place)"),
     "resume": N_("exposure resumed"),
@@ -86,7 +93,11 @@ class TimelineEntry:
             return str(d.get("text", ""))
         if self.kind == "link":
             text = _LINK_TEXTS[self.name].get(lang)
-            return f"{text}{colon(lang)}{d['detail']}" if d.get("detail") else text
+            detail = str(d.get("detail") or "")
+            known = _LINK_DETAILS.get(detail)
+            if known is not None:
+                detail = known.get(lang)
+            return f"{text}{colon(lang)}{detail}" if detail else text
         if self.kind == "step":
             label = label_text(d.get("label"), lang) or self.name
             return f"{_('Step', lang)} {_int(d.get('index')) + 1}{colon(lang)}{label}"
