@@ -215,11 +215,16 @@ def test_show_text_with_nothing_to_show_is_a_bad_value(
     raw = RawDealer(shared_engine.endpoint, link_keys.console)
     try:
         raw.hello(1)
-        raw.send_payload("cmd.show_text", {"v": 1, "id": 2, "text": " \n\t ", "seconds": 2.0})
+        raw.send_payload(
+            "cmd.show_text", {"v": wire.PROTOCOL_VERSION, "id": 2, "text": " \n\t ", "seconds": 2.0}
+        )
         err = raw.recv_reply(2)
         assert isinstance(err, wire.Error) and err.code == "bad_value", err
         assert "text" in err.message
-        raw.send_payload("cmd.show_text", {"v": 1, "id": 3, "text": " Breathe. ", "seconds": 2.0})
+        raw.send_payload(
+            "cmd.show_text",
+            {"v": wire.PROTOCOL_VERSION, "id": 3, "text": " Breathe. ", "seconds": 2.0},
+        )
         assert isinstance(raw.recv_reply(3), wire.Ack)
     finally:
         raw.close()
