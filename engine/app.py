@@ -173,6 +173,10 @@ class Engine:
         self._commands: deque[Callable[[Engine], None]] = deque()
         self.command_sources: list[Callable[[Engine], None]] = []
         self.frame_observers: list[Callable[[Engine], None]] = []
+        self.stop_observers: list[Callable[[Engine], None]] = []
+        """Called after a patient stop has cut to the safe place (the link records it)."""
+        self.recenter_observers: list[Callable[[Engine], None]] = []
+        """Called after each :meth:`recenter` (the link records it)."""
         self.frame_times: deque[float] = deque(maxlen=512)
         self._frame_start = time.perf_counter()
 
@@ -185,6 +189,7 @@ class Engine:
         ]
         for name, sort, fn in self._stages:
             base.taskMgr.add(self._as_task(fn), name, sort=sort)
+        self.backend.patient_input.append(self._on_patient_input)
         self.backend.attach(self)
         if config.multisamples:
             base.render.setAntialias(AntialiasAttrib.MMultisample)
@@ -398,6 +403,39 @@ class Engine:
         self._pending_swap, self._swap_kind = swap, "pause"
         self.fader.fade_out(FADE_OUT_S)
         return True
+
+    def patient_stop(self) -> None:
+        """The patient asked to stop (the backend's ``stop`` input): show the
+        safe place on this frame, then tell the stop observers. Needs no
+        console: the engine does it alone, and the link keeps the event for
+        a console that connects later.
+
+        A cut, not the usual fade: the fade would keep the feared scene in
+        view, darkening, for 0.4 s after the patient asked for it to go; a
+        cut between two scenes while the head stays tracked is like a
+        teleport, a move headset users are used to."""
+        if not self.pause("patient_stop", at_once=True):
+            log.info("patient stop while already in the safe place (%s)", self.pause_reason)
+        for observer in self.stop_observers:
+            try:
+                observer(self)
+            except Exception:  # recording must not undo the safety action
+                log.exception("a patient-stop observer failed")
+
+    def recenter(self) -> None:
+        """Turn the view so that the patient faces the scene again (the
+        backend's :meth:`~palier.engine.backends.DisplayBackend.recenter`),
+        then tell the recenter observers."""
+        self.backend.recenter(self)
+        for observer in self.recenter_observers:
+            try:
+                observer(self)
+            except Exception:
+                log.exception("a recenter observer failed")
+
+    def _on_patient_input(self, kind: str, _value: float) -> None:
+        if kind == "stop":
+            self.patient_stop()
 
     def _fade_in_or_cut(self, cut: bool) -> None:
         if cut:

@@ -17,6 +17,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from direct.gui.OnscreenText import OnscreenText
@@ -41,8 +42,9 @@ log = logging.getLogger(__name__)
 
 PatientInput = Callable[[str, float], None]
 """Callback for the patient's own input: (kind, value). Kinds: ``adjust``
-(value -1 or +1, a step on a rating scale), ``point`` (value 0..1 along a
-scale), ``confirm`` and ``stop`` (the patient asks to stop)."""
+(value -1 or +1, a step on a rating scale; the first step places the marker),
+``point`` (value 0..1 along a scale: places the marker there), ``confirm``
+and ``stop`` (the patient asks to stop: the engine cuts to the safe place)."""
 
 
 # Panda3D input events -> patient inputs (kind, value), as a controller
@@ -56,8 +58,13 @@ DESKTOP_PATIENT_KEYS: dict[str, tuple[str, float]] = {
     "arrow_right-repeat": ("adjust", 1.0),
     "wheel_up": ("adjust", 1.0),
     "wheel_down": ("adjust", -1.0),
+    # The digits place the marker straight at 0, 10, ... 90 (a controller
+    # pointing at the scale sends the same input).
+    **{str(d): ("point", d / 10.0) for d in range(10)},
     "backspace": ("stop", 1.0),
 }
+RECENTER_KEY = "c"
+"""Desktop key for :meth:`Engine.recenter` (face the scene again)."""
 
 
 def bind_patient_keys(base: Any, emit: Callable[[str, float], None]) -> None:
@@ -71,13 +78,26 @@ DESKTOP_HELP = N_(
     "  Mouse (hold right button or press Tab to lock): look around\n"
     "  W A S D: step around   R / F: stand up / sit down\n"
     "  Space (hold): reach the right hand forward\n"
-    "  Left / Right arrows or mouse wheel: move a rating   Enter or click: confirm\n"
-    "  Backspace: patient stop   F1: this help   Esc: quit"
+    "  Left / Right arrows, mouse wheel or 0-9: place a rating   Enter or click: confirm\n"
+    "  C: face the scene again   Backspace: patient stop   F1: this help   Esc: quit"
 )
 
 
 class BackendError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFrameStats:
+    """What a headset runtime says about frame pacing (``tel.frame_stats``).
+    The counts are cumulative since the engine started."""
+
+    predicted_display_period_ms: float
+    """1000 / the display's refresh rate, as the runtime predicts it."""
+    frames_late: int
+    """Frames shown later than the runtime predicted."""
+    frames_dropped: int
+    """Frames never shown (the runtime showed the previous one again)."""
 
 
 class DisplayBackend:
@@ -130,6 +150,15 @@ class DisplayBackend:
 
     def update_input(self, engine: Engine, dt: float) -> None:
         """Input stage: move head/hands for this frame."""
+
+    def recenter(self, engine: Engine) -> None:
+        """Turn the view so that the patient faces the scene again
+        (:meth:`Engine.recenter`). Nothing to turn on a still camera."""
+
+    def runtime_frame_stats(self) -> RuntimeFrameStats | None:
+        """The display runtime's own frame figures; None where it reports none
+        (offscreen, desktop). Called about once a second, from the frame."""
+        return None
 
     def window_closed(self, engine: Engine) -> bool:
         return False
@@ -246,12 +275,20 @@ class DesktopBackend(DisplayBackend):
         base.accept("f1", self.toggle_help)
         base.accept("tab", self.toggle_lock, [base])
         bind_patient_keys(base, self.emit)
+        base.accept(RECENTER_KEY, engine.recenter)
         base.accept("r", self._seat, [engine, False])
         base.accept("f", self._seat, [engine, True])
         self._keys = {k: KeyboardButton.asciiKey(k) for k in ("w", "a", "s", "d", "z", "q")}
         self._keys["space"] = KeyboardButton.space()
         self._rmb = MouseButton.three()
         self.pitch = -10.0
+
+    def recenter(self, engine: Engine) -> None:
+        """Face the scene's forward, eyes level (the mouse-look is reset)."""
+        scene = engine.scene
+        self.heading = scene.forward_heading() if scene is not None else 0.0
+        self.pitch = 0.0
+        engine.head.setHpr(self.heading, self.pitch, 0)
 
     def _seat(self, engine: Engine, seated: bool) -> None:
         engine.head.setZ(engine.config.eye_height if seated else 1.65)
@@ -268,9 +305,9 @@ class DesktopBackend(DisplayBackend):
         props = WindowProperties()
         props.setCursorHidden(self.locked)
         base.win.requestProperties(props)
-        self._recenter(base)
+        self._center_pointer(base)
 
-    def _recenter(self, base: Any) -> None:
+    def _center_pointer(self, base: Any) -> None:
         win = base.win
         win.movePointer(0, win.getXSize() // 2, win.getYSize() // 2)
 
@@ -287,7 +324,7 @@ class DesktopBackend(DisplayBackend):
                 self.heading -= (pointer.getX() - cx) * self.MOUSE_SENSITIVITY
                 self.pitch -= (pointer.getY() - cy) * self.MOUSE_SENSITIVITY
                 self.pitch = max(-85.0, min(85.0, self.pitch))
-            self._recenter(base)
+            self._center_pointer(base)
         self._was_looking = look
         engine.head.setHpr(self.heading, self.pitch, 0)
 

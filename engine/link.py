@@ -210,7 +210,6 @@ class EngineLink:
         self.mirror = mirror
         self.framestats = framestats
         patient_ui.on_suds = self._on_suds
-        patient_ui.on_stop = self._on_stop
         mirror.on_frame = self._on_mirror_frame
 
         # -- sockets (created here so bind errors surface in the constructor) --
@@ -294,6 +293,8 @@ class EngineLink:
         self._thread = threading.Thread(target=self._io_loop, name="palier-link", daemon=True)
         engine.command_sources.append(self._frame_commands)
         engine.frame_observers.append(self._frame_telemetry)
+        engine.stop_observers.append(self._on_stop)
+        engine.recenter_observers.append(self._on_recenter)
         self._thread.start()
         log.info(
             "link: commands on %s, telemetry on %s", self.command_endpoint, self.telemetry_endpoint
@@ -368,10 +369,13 @@ class EngineLink:
             t_ref=self._suds_shown.pop(request_id, None),
         )
 
-    def _on_stop(self) -> None:
-        # The patient's own stop is a safety action: fade to the safe place now.
-        self.engine.pause("patient_stop")
+    def _on_stop(self, _engine: Engine) -> None:
+        # The engine has already cut to the safe place (Engine.patient_stop);
+        # the outbox keeps the event until a control console acknowledges it.
         self._add_event("stop")
+
+    def _on_recenter(self, _engine: Engine) -> None:
+        self._add_event("recenter")
 
     def _on_mirror_frame(self, jpeg: bytes, frame: int, _scene_time: float) -> None:
         self._mirror_frames.append((jpeg, frame, self._time_of_frame(frame)))
@@ -512,6 +516,10 @@ class EngineLink:
         self.patient_ui.cancel_suds()
         return self._ack(msg.id)
 
+    def _on_recenter_command(self, _rid: bytes, msg: wire.Recenter) -> wire.Ack:
+        self.engine.recenter()
+        return self._ack(msg.id)
+
     def _on_set_mirror(self, _rid: bytes, msg: wire.SetMirror) -> wire.Ack:
         self.mirror.enabled = msg.enabled
         return self._ack(msg.id)
@@ -620,16 +628,7 @@ class EngineLink:
             )
         if now - self._last_stats >= 1.0:
             self._last_stats = now
-            median, p99, count = self.framestats.snapshot()
-            self._publish.append(
-                wire.FrameStats(
-                    frame=frame,
-                    t_engine=now,
-                    median_ms=float(median),
-                    p99_ms=float(p99),
-                    frames=int(count),
-                )
-            )
+            self._publish.append(self.framestats.message(frame, now))
         if self._frame_replies:
             self._replies.extend(self._frame_replies)
             self._frame_replies.clear()
@@ -999,6 +998,12 @@ class EngineLink:
             for lst in (self.engine.command_sources, self.engine.frame_observers):
                 if fn in lst:
                     lst.remove(fn)
+        for observers, observer in (
+            (self.engine.stop_observers, self._on_stop),
+            (self.engine.recenter_observers, self._on_recenter),
+        ):
+            if observer in observers:
+                observers.remove(observer)
         self._close_parts()
         if self.auth is not None:
             self.auth.stop()
@@ -1050,6 +1055,7 @@ _ROUTES: dict[type[wire.Message], _Route] = {
     wire.AskSuds: _Route(_Stage.FRAME, EngineLink._on_ask_suds),
     wire.CancelSuds: _Route(_Stage.FRAME, EngineLink._on_cancel_suds),
     wire.SetMirror: _Route(_Stage.FRAME, EngineLink._on_set_mirror),
+    wire.Recenter: _Route(_Stage.FRAME, EngineLink._on_recenter_command),
 }
 """The one command table: every message a console may send → how it is served.
 A kind not in it (one the engine sends) is refused with ``not_allowed``."""

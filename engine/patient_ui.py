@@ -6,9 +6,12 @@ line (where reading is most comfortable and the scene stays in view above):
 * a **message** panel (:meth:`PatientUI.show_text`): a short sentence from
   the therapist that fades in, stays for the given time and fades out;
 * a **SUDS rating** panel (:meth:`PatientUI.ask_suds`): the 0-100 scale with
-  its anchors, a marker the patient moves, the current number in large print
-  and a hint saying how to send it. Confirm hands ``(request_id, value)`` to
-  :attr:`PatientUI.on_suds`.
+  its anchors and a hint saying which controls place the marker and confirm.
+  The marker is absent until the patient places it (a starting value would
+  anchor the answer): until then the panel says "place the marker, then
+  confirm" where the number goes, and a confirm is refused with that request
+  in a warm colour. Once placed, the number shows in large print; confirm
+  hands ``(request_id, value)`` to :attr:`PatientUI.on_suds`.
 
 Both draw after the scene (and after the fade-to-black card) without depth
 test, so nothing in a scene can cover them, and the mirror view shows them as
@@ -63,7 +66,7 @@ THANKS_S = 0.9
 """After a rating is sent, the panel says thank you this long, then fades."""
 CONFIRM_GUARD_S = 0.5
 """A confirm within this time of the panel appearing is ignored: a click or
-trigger press already under way must not send the starting value."""
+trigger press already under way must not count as a refused confirm."""
 SUDS_STEP = 5
 
 # -- look: calm, high contrast ---------------------------------------------------
@@ -73,6 +76,8 @@ MUTED = (0.74, 0.79, 0.84, 1.0)
 TRACK = (0.30, 0.35, 0.42, 1.0)
 TICK = (0.62, 0.67, 0.73, 1.0)
 ACCENT = (0.42, 0.80, 0.82, 1.0)
+REMIND = (0.99, 0.80, 0.45, 1.0)
+"""Warm, not alarming: a confirm before the marker was placed."""
 
 BIN = "fixed"
 BIN_SORT = 1100
@@ -85,6 +90,12 @@ TRACK_Z = -0.04
 TRACK_T = 0.03  # track thickness
 MESSAGE_W = 1.06  # widest message line
 HINT_SIZE = 0.036
+HINT_W = SUDS_W - 0.12
+"""Widest the controls hint may be; a longer translation is drawn smaller."""
+INSTRUCTION_SIZE = 0.046
+INSTRUCTION_W = SUDS_W - 0.2
+NUMBER_MID_Z = 0.10
+"""Middle of the large number (and of the instruction shown in its place)."""
 
 FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",
@@ -96,11 +107,18 @@ FONT_DIRS = (
 )
 
 TITLE = N_("How anxious do you feel right now? (0-100)")
+# TRANSLATORS: shown in the headset where the rating's number goes, until the
+# patient has placed the marker on the 0-100 scale.
+INSTRUCTION = N_("Place the marker on the scale, then confirm.")
+# TRANSLATORS: shown in the headset when the patient confirms before placing the marker.
+PLACE_FIRST = N_("First place the marker on the scale.")
 # TRANSLATORS: {k}...{e} mark a control's name (drawn bright and bold in the headset);
 # keep them around the same words.
 HINTS = {
-    "keyboard": N_("{k}← →{e} / {k}wheel{e}  move      {k}Enter{e} / {k}click{e}  send"),
-    "controller": N_("{k}Thumbstick{e}  move the marker      {k}Trigger{e}  send"),
+    "keyboard": N_(
+        "{k}← →{e} / {k}0–9{e}  place the marker      {k}Enter{e} / {k}click{e}  confirm"
+    ),
+    "controller": N_("{k}Thumbstick{e}  place the marker      {k}Trigger{e}  confirm"),
 }
 KEY_MARKS = {"k": "\1key\1", "e": "\2"}
 """Panda3D text properties: ``\1key\1...\2`` draws a control's name in the "key" style."""
@@ -304,10 +322,11 @@ class PatientUI:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.on_suds: Callable[[int, int], None] | None = None
-        self.on_stop: Callable[[], None] | None = None
         self.suds_pending: int | None = None
-        self.value = 50
-        self._last_answer: int | None = None
+        self.value: int | None = None
+        """The rating the marker shows; None until the patient places it."""
+        self.reminding = False
+        """A confirm came before the marker was placed: the panel says so."""
         self._armed_at = 0.0
         self._thanks_left = 0.0
         self._text_left = 0.0
@@ -393,7 +412,7 @@ class PatientUI:
             ),
         )
         # Rounded left cap of the filled part (the knob covers its right end).
-        shape_node(
+        self._fill_cap = shape_node(
             r,
             "suds-fill-cap",
             BIN_SORT + 4,
@@ -446,7 +465,10 @@ class PatientUI:
         self._number, self._number_np = self._text(
             r, "suds-number", size=0.13, color=TEXT, bold=True
         )
-        self._number_np.setPos(0.0, 0.0, 0.055)
+        self._number_np.setPos(0.0, 0.0, NUMBER_MID_Z - 0.045)
+        self._instruction, self._instruction_np = self._text(
+            r, "suds-instruction", size=INSTRUCTION_SIZE, color=MUTED
+        )
         self._numbers: list[NodePath] = []
         self._anchors: list[tuple[TextNode, NodePath]] = []
         for v, _label in suds_anchor_labels("en"):
@@ -473,7 +495,7 @@ class PatientUI:
         )
         self._hint, self._hint_np = self._text(r, "suds-hint", size=HINT_SIZE, color=MUTED)
         self._hint_np.setPos(0.0, 0.0, -SUDS_H / 2 + 0.055)
-        self._set_value(self.value, force=True)
+        self._set_value(None, force=True)
 
     def _build_text(self) -> None:
         self.text_root = self.root.attachNewNode("text-panel")
@@ -501,11 +523,37 @@ class PatientUI:
         # into the space kept free above the number.
         self._title_np.setPos(0.0, 0.0, SUDS_H / 2 - 0.095)
 
-    def _set_value(self, value: int, *, force: bool = False) -> None:
-        value = max(SUDS_MIN, min(SUDS_MAX, int(value)))
+    def _set_instruction(self) -> None:
+        """The words where the number goes while no marker is placed: the
+        instruction, or after a refused confirm the reminder, brighter."""
+        text = (PLACE_FIRST if self.reminding else INSTRUCTION).get(self._lang)
+        _retext(self._instruction, text, REMIND if self.reminding else MUTED)
+        balance_wrap(self._instruction, INSTRUCTION_W / INSTRUCTION_SIZE)
+        # Centre the block (one line or two) on the number's place.
+        self._instruction_np.setZ(0.0)
+        b = self._instruction_np.getTightBounds(self.suds_root)
+        mid = (b[0].z + b[1].z) / 2 if b is not None else 0.0
+        self._instruction_np.setZ(NUMBER_MID_Z - mid)
+
+    def _set_value(self, value: int | None, *, force: bool = False) -> None:
+        if value is not None:
+            value = max(SUDS_MIN, min(SUDS_MAX, int(value)))
         if value == self.value and not force:
             return
         self.value = value
+        placed = value is not None
+        for node in (self._fill, self._fill_cap, self._knob, self._number_np):
+            if placed:
+                node.show()
+            else:
+                node.hide()
+        if placed:
+            self._instruction_np.hide()
+            self.reminding = False
+        else:
+            self._instruction_np.show()
+        if value is None:
+            return
         frac = value / SUDS_MAX
         self._fill.setSx(max(frac * TRACK_W, 1e-4))
         self._knob.setPos(-TRACK_W / 2 + frac * TRACK_W, 0.0, TRACK_Z)
@@ -552,12 +600,19 @@ class PatientUI:
         self._text_fade.fade_in()
 
     def _fill_suds(self, prompt: str | None) -> None:
-        """Put the panel's words and value in place (it may still be hidden)."""
+        """Put the panel's words in place, with no marker (it may still be hidden)."""
         self._apply_language()
         self._set_title(prompt)
-        _retext(self._hint, self._hint_text, MUTED)
-        self._hint_np.setScale(HINT_SIZE)
-        self._set_value(self._last_answer if self._last_answer is not None else 50, force=True)
+        self.reminding = False
+        self._set_instruction()
+        self._show_hint(self._hint_text, MUTED, HINT_SIZE)
+        self._set_value(None, force=True)
+
+    def _show_hint(self, text: str, color: tuple[float, ...], size: float) -> None:
+        """The bottom line, drawn smaller if a translation is wider than the panel."""
+        _retext(self._hint, text, color)
+        width = self._hint.getWidth() * size
+        self._hint_np.setScale(size * min(1.0, HINT_W / width) if width > 0 else size)
 
     def ask_suds(self, request_id: int, prompt: str | None = None) -> None:
         """Show the rating panel for ``request_id`` (replacing any pending one)."""
@@ -610,12 +665,7 @@ class PatientUI:
 
     def _on_input(self, kind: str, value: float) -> None:
         if kind == "stop":
-            if self.on_stop is not None:
-                try:
-                    self.on_stop()
-                except Exception:
-                    log.exception("patient UI: the stop handler failed")
-            return
+            return  # the engine's (Engine.patient_stop): the panel stays as it is
         if self.suds_pending is None:
             return
         if not math.isfinite(value):
@@ -625,9 +675,13 @@ class PatientUI:
             if value == 0:
                 return
             step = SUDS_STEP
-            # Move to the next multiple of the step in that direction, so a
-            # point-set 47 goes to 50 or 45, not 52 or 42.
-            if value > 0:
+            if self.value is None:
+                # The first step brings the marker in at the end it moves
+                # away from: no value in the middle for the answer to lean on.
+                target = SUDS_MIN if value > 0 else SUDS_MAX
+            elif value > 0:
+                # Move to the next multiple of the step in that direction, so
+                # a point-set 47 goes to 50 or 45, not 52 or 42.
                 target = (self.value // step + 1) * step
             else:
                 target = ((self.value - 1) // step) * step
@@ -641,11 +695,15 @@ class PatientUI:
                     self.engine.clock.t - self._armed_at + CONFIRM_GUARD_S,
                 )
                 return
+            if self.value is None:
+                log.info("patient UI: confirm refused, no marker placed yet")
+                if not self.reminding:
+                    self.reminding = True
+                    self._set_instruction()
+                return
             rid, answer = self.suds_pending, self.value
             self.suds_pending = None
-            self._last_answer = answer
-            _retext(self._hint, THANKS.get(self._lang), ACCENT)
-            self._hint_np.setScale(0.048)
+            self._show_hint(THANKS.get(self._lang), ACCENT, 0.048)
             self._thanks_left = THANKS_S
             if self.on_suds is not None:
                 try:
@@ -674,32 +732,46 @@ def render_example(
     path: str,
     language: str = "en",
     size: tuple[int, int] = (1280, 720),
-    value: int = 65,
+    value: int | None = None,
     message: str | None = None,
+    *,
+    fov_deg: float | None = None,
+    remind: bool = False,
 ) -> None:
     """Picture of the rating panel over the spiders scene (README, docs):
-    ``python -m palier.engine.patient_ui docs/img/suds-panel-en.png --language en``."""
-    engine = Engine(
-        EngineConfig(
-            backend="offscreen",
-            scene="spiders",
-            size=size,
-            language=language,
-            params={"location": "table", "distance": 0.9, "size": 7.0},
-        )
+    ``python -m palier.engine.patient_ui docs/img/suds-panel-en.png --language en``.
+    ``value`` None: the panel as it first appears, no marker; ``remind``: after
+    a confirm before the marker was placed. ``fov_deg`` 45 at 960 pixels wide
+    is about a headset's pixel density at the centre of its view."""
+    config = EngineConfig(
+        backend="offscreen",
+        scene="spiders",
+        size=size,
+        language=language,
+        params={"location": "table", "distance": 0.9, "size": 7.0},
     )
+    if fov_deg is not None:
+        config.fov_deg = fov_deg
+    engine = Engine(config)
     try:
         engine.simulate(1.0)
         scene = engine.scene
         aim_head(engine, scene.focus_point() if scene is not None else None)
-        # Look a little to the left of the spider so it shows beside the panel.
-        engine.head.setHpr(engine.head.getH() + 31.0, engine.head.getP() + 2.0, 0.0)
+        # Look to the left of the spider so it shows beside the panel: midway
+        # between the panel's edge and the view's (at most 15 degrees beyond).
+        panel_half = math.degrees(math.atan(SUDS_W / 2 / PANEL_DISTANCE))
+        view_half = config.fov_deg / 2
+        turn = (panel_half + min(view_half, panel_half + 15.0)) / 2
+        engine.head.setHpr(engine.head.getH() + turn, engine.head.getP() + 2.0, 0.0)
         ui = PatientUI(engine)
         ui.ask_suds(1)
         if message:
             ui.show_text(message, 10.0)
         engine.simulate(CONFIRM_GUARD_S + 0.2)
-        engine.backend.emit("point", value / SUDS_MAX)
+        if value is not None:
+            engine.backend.emit("point", value / SUDS_MAX)
+        elif remind:
+            engine.backend.emit("confirm", 1.0)
         engine.render_frame()
         engine.save_png(path)
         ui.close()
@@ -713,9 +785,23 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Render the SUDS rating panel to a PNG.")
     ap.add_argument("path")
     ap.add_argument("--language", default="en", choices=LANGUAGES)
-    ap.add_argument("--value", type=int, default=65)
+    ap.add_argument(
+        "--value", type=int, default=None, help="place the marker here (default: not placed)"
+    )
+    ap.add_argument(
+        "--remind", action="store_true", help="show the panel after a confirm with no marker"
+    )
     ap.add_argument("--message", default=None, help="also show this message above the panel")
     ap.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT")
+    ap.add_argument("--fov", type=float, default=None, help="horizontal field of view, degrees")
     args = ap.parse_args()
     w, _, h = args.size.partition("x")
-    render_example(args.path, args.language, (int(w), int(h)), args.value, args.message)
+    render_example(
+        args.path,
+        args.language,
+        (int(w), int(h)),
+        args.value,
+        args.message,
+        fov_deg=args.fov,
+        remind=args.remind,
+    )

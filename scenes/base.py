@@ -188,6 +188,12 @@ class Scene:
         (used by ``palier scenes shot``; a headset wearer looks where they like)."""
         return None
 
+    def forward_heading(self) -> float:
+        """Heading (degrees, Panda3D's: 0 looks along +Y, 90 to the left) a
+        seated patient faces to see this scene; the recenter command turns
+        the view to it. Scenes are built facing +Y."""
+        return 0.0
+
     # -- to override -------------------------------------------------------
     def on_build(self) -> None:
         raise NotImplementedError("a scene must build its nodes in on_build()")

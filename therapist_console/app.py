@@ -52,6 +52,7 @@ from palier.therapist_console.widgets.link_bar import LinkBar
 from palier.therapist_console.widgets.mirror_view import MirrorView
 from palier.therapist_console.widgets.pause_button import SHORTCUT, PauseButton
 from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
+from palier.therapist_console.widgets.recenter_button import RecenterButton
 from palier.therapist_console.widgets.scene_controls import SceneControls
 from palier.therapist_console.widgets.setup_page import SetupPage
 from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
@@ -96,6 +97,7 @@ class SessionPage(QWidget):
         self.mirror = MirrorView(m.language, m.link)
         self.chart = LiveChart(m.language, m.running, m.timeline, m.ratings, m.sensors, m.link)
         self.pause = PauseButton(m.language, m.running, m.link, m.commands)
+        self.recenter = RecenterButton(m.language, m.running, m.link, m.commands)
         self.suds = SudsEntryWidget(m.language, m.running, m.link, m.ratings, m.commands)
         self.timeline = TimelineView(m.language, m.running, m.timeline, m.link, m.clinical)
         self.end_button = QPushButton()
@@ -114,6 +116,7 @@ class SessionPage(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.pause)
+        rl.addWidget(self.recenter)
         rl.addWidget(self.suds)
         rl.addWidget(self.timeline, 1)
         rl.addWidget(self.end_button)

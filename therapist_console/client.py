@@ -374,6 +374,10 @@ class LinkClient:
     def cancel_suds(self) -> wire.Ack:
         return self.call(wire.CancelSuds)
 
+    def recenter(self) -> wire.Ack:
+        """Turn the patient's view to face the scene (a ``recenter`` event follows)."""
+        return self.call(wire.Recenter)
+
     def set_mirror(self, enabled: bool) -> wire.Ack:
         if enabled and not self._want_mirror:
             self._want_mirror = True

@@ -129,12 +129,12 @@ STREAMS: tuple[Stream, ...] = (
         "events",
         "t",
         "Clinical events: scene events fired, patient stop, pause "
-        "(safe place) and resume, failsafe, session markers.",
+        "(safe place) and resume, failsafe, view recentred, session markers.",
         (
             _col(
                 "kind",
                 "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
-                "`session` or `engine`",
+                "`recenter`, `session` or `engine`",
             ),
             _col("name", "event name (scene event, pause reason, marker)"),
             _json_col("detail", "more about the event (JSON object)"),

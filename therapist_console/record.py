@@ -80,6 +80,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "pause",  # safe place
     "resume",
     "failsafe",  # engine-side safety (tracking lost, watchdog, ...)
+    "recenter",  # the patient's view was turned to face the scene
     "session",  # session-level markers (resumed after interruption, ...)
     "engine",  # other engine-reported clinical state changes
 )

@@ -49,8 +49,10 @@ from palier.core.fields import (
     format_path,
 )
 
-PROTOCOL_VERSION = 1
-"""Bumped on any change to a message (fields are strict both ways)."""
+PROTOCOL_VERSION = 2
+"""Bumped on any change to a message (fields are strict both ways). 2:
+``cmd.recenter``, the ``recenter`` clinical event and the headset runtime's
+frame figures in ``tel.frame_stats``."""
 
 HEARTBEAT_S = 0.25
 """Both sides send a heartbeat this often."""
@@ -286,7 +288,7 @@ ERROR_CODES = (
     "busy",
     "internal",
 )
-EVENT_KINDS = ("suds", "stop", "failsafe")
+EVENT_KINDS = ("suds", "stop", "failsafe", "recenter")
 BEFORE_HELLO = "before cmd.hello"
 """A ``not_allowed`` error whose message starts ``<subject> before cmd.hello``
 means the engine does not know this console: it never said hello, the engine
@@ -413,6 +415,16 @@ class CancelSuds(Command):
     """Withdraw the rating panel if one is showing."""
 
     SUBJECT = "cmd.cancel_suds"
+    id: int = _id_field()
+
+
+@_rec
+class Recenter(Command):
+    """Turn the patient's view so that they face the scene again (the headset's
+    heading and the desktop view's heading and pitch); recorded as a
+    ``recenter`` clinical event."""
+
+    SUBJECT = "cmd.recenter"
     id: int = _id_field()
 
 
@@ -584,7 +596,9 @@ class ClinicalEvent(Message):
         Str(16, 1, EVENT_KINDS),
         "`suds`: patient rated in the headset; "
         "`stop`: patient pressed stop (engine fades to the safe place); "
-        "`failsafe`: console link lost, engine faded to the safe place",
+        "`failsafe`: console link lost, engine faded to the safe place; "
+        "`recenter`: the view was turned to face the scene (`cmd.recenter` or the "
+        "desktop key)",
     )
     frame: int = wire(FRAME, "engine frame when it happened")
     t_engine: float = wire(T_ENGINE, "engine monotonic clock when it happened", "s")
@@ -649,6 +663,25 @@ class FrameStats(Telemetry):
     median_ms: float = wire(Float(0.0, 1e6), "median frame time over the last second", "ms")
     p99_ms: float = wire(Float(0.0, 1e6), "99th percentile frame time, last second", "ms")
     frames: int = wire(Int(0, 100000), "frames in the last second")
+    predicted_display_period_ms: float | None = wire(
+        Opt(Float(0.0, 1e4)),
+        "the headset runtime's display period (1000 / refresh rate); nil: not reported by "
+        "this display (desktop, offscreen)",
+        "ms",
+        default=None,
+    )
+    frames_late: int | None = wire(
+        Opt(Int(0, INT64_MAX)),
+        "frames the runtime showed later than predicted, since the engine started; nil: not "
+        "reported",
+        default=None,
+    )
+    frames_dropped: int | None = wire(
+        Opt(Int(0, INT64_MAX)),
+        "frames the runtime never showed (the previous one was shown again), since the engine "
+        "started; nil: not reported",
+        default=None,
+    )
 
 
 @_rec

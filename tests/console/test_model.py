@@ -789,6 +789,34 @@ def test_bad_parameter_values_are_refused_before_anything_is_sent_or_recorded(
     assert model.running.current_step.params["distance"] == 1.5
 
 
+def test_recenter_is_sent_and_its_event_recorded_without_a_pause(
+    record: SessionRecord, clock: ManualClock
+) -> None:
+    model = started(record, clock, language="fr")
+    link = _SilentLink()
+    model.attach_link(link)  # type: ignore[arg-type]
+    model.link.on_status(_status("connected", "test"))
+    model.commands.go_to_step(0)
+    model.commands.recenter()
+    assert link.sent[-1] == "cmd.recenter"
+    sid = model.running.info.id if model.running.info else 0
+    assert record.rows("commands", sid)[-1]["kind"] == "recenter"
+    paused: list[bool] = []
+    model.link.events.paused.connect(paused.append)
+    # The engine's event (the console's command or the desktop key): recorded
+    # once, shown in the timeline, and the patient is not in the safe place.
+    for _ in range(2):
+        assert model.commands.on_clinical_event(_event("recenter", 1)) is True
+    events = record.rows("events", sid)
+    assert [(e["kind"], e["name"], e["engine_seq"]) for e in events] == [
+        ("recenter", "recenter", 1)
+    ]
+    assert paused == [] and not model.link.paused
+    lines = [e.text("fr") for e in model.timeline.entries if e.kind in ("event", "command")]
+    assert "vue tournée vers la scène" in lines
+    assert any("Recentrer la vue du patient" in line for line in lines)
+
+
 # -- state the widgets used to keep, now in the parts -----------------------------------
 
 

@@ -21,11 +21,14 @@ from palier.protocols.model import EventPlan
 from palier.scenes import registry
 from palier.scenes.api import ParamKind
 from palier.therapist_console.app import MainWindow, make_app
+from palier.therapist_console.client import LinkState, LinkStatus
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from palier.therapist_console.widgets.common import GuiThread
 from palier.therapist_console.widgets.hierarchy import HierarchyList
+from palier.therapist_console.widgets.link_bar import LinkBar
 from palier.therapist_console.widgets.mirror_view import MirrorView
+from palier.therapist_console.widgets.recenter_button import RecenterButton
 from palier.therapist_console.widgets.scene_controls import NumberControl, SceneControls
 from palier.therapist_console.widgets.setup_page import SetupPage
 from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
@@ -525,3 +528,65 @@ def test_hierarchy_shows_the_suggestion_the_model_keeps(qtbot: Any, model: Conso
     assert m.running.current_step is not None and m.running.current_step.index == 1
     rows = m.record.rows("suggestions", m.running.info.id if m.running.info else 0)
     assert [r["taken"] for r in rows] == [0, 1]
+
+
+class _Recording:
+    """A link that takes commands and never answers."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def submit(self, subject_cls: type[wire.Command], **fields: object) -> Future[wire.Reply]:
+        self.sent.append(subject_cls.SUBJECT)
+        return Future()
+
+
+def test_suds_entry_never_suggests_a_value(qtbot: Any, model: ConsoleModel) -> None:
+    w = suds_entry(model)
+    qtbot.addWidget(w)
+    assert w.value.text() == ""  # no 50 (or any number) to lean on
+    assert w.value.placeholderText() == "0–100"
+
+
+def test_recenter_button_sends_the_command_for_any_scene(qtbot: Any, model: ConsoleModel) -> None:
+    b = RecenterButton(model.language, model.running, model.link, model.commands)
+    qtbot.addWidget(b)
+    assert not b.isEnabled()  # no session, no link
+    link = _Recording()
+    model.attach_link(link)
+    model.link.on_status(LinkStatus(LinkState.CONNECTED, "test", 0.0))
+    model.patient_plan.create_patient("P-9")
+    model.patient_plan.set_plan(plan_for("safe_place"))
+    model.start_session()
+    assert b.isEnabled()
+    b.click()
+    assert link.sent == ["cmd.recenter"]
+    model.language.set("fr")
+    assert b.text() == "Recentrer la vue du patient"
+
+
+def _frame_stats(**runtime: Any) -> wire.FrameStats:
+    return wire.FrameStats(frame=9, t_engine=1.0, median_ms=11.0, p99_ms=12.5, frames=90, **runtime)
+
+
+def test_frame_statistics_show_the_runtime_figures_or_say_there_are_none(
+    qtbot: Any, model: ConsoleModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[wire.FrameStats] = [_frame_stats()]
+    monkeypatch.setattr(type(model.link), "frame_stats", property(lambda _self: shown[-1]))
+    bar = LinkBar(model.language, model.patient_plan, model.running, model.link)
+    qtbot.addWidget(bar)
+    model.link.on_status(LinkStatus(LinkState.CONNECTED, "test", 0.0))
+    bar.refresh_clocks()
+    assert "not reported by this display" in bar.frames.toolTip()
+    shown.append(
+        _frame_stats(predicted_display_period_ms=1000 / 90, frames_late=3, frames_dropped=1)
+    )
+    bar.refresh_clocks()
+    tip = bar.frames.toolTip()
+    assert "11.1 ms (90 Hz)" in tip and "frames late: 3" in tip and "frames dropped: 1" in tip
+    model.language.set("fr")
+    bar.refresh_clocks()
+    tip = bar.frames.toolTip()
+    assert "11,1 ms (90 Hz)" in tip and "images en retard : 3" in tip
+    assert "frame" not in tip.lower().replace("frame time", "")  # no English left

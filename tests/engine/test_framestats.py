@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from palier.core import wire
+from palier.engine.backends import (
+    DesktopBackend,
+    DisplayBackend,
+    OffscreenBackend,
+    RuntimeFrameStats,
+)
 from palier.engine.framestats import FrameStats, window_stats
 
 if TYPE_CHECKING:  # the one real engine comes from the shared fixture
@@ -98,3 +105,55 @@ def test_with_a_real_engine(engine: Engine) -> None:
     median, p99, count = stats.snapshot()
     assert 1 <= count <= 20
     assert 0.0 < median <= p99
+
+
+class ReportingBackend(OffscreenBackend):
+    """A display whose runtime reports its own figures, as a headset's does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.late = 0
+
+    def runtime_frame_stats(self) -> RuntimeFrameStats:
+        self.late += 1
+        return RuntimeFrameStats(
+            predicted_display_period_ms=1000 / 90, frames_late=self.late, frames_dropped=4
+        )
+
+
+class FailingBackend(OffscreenBackend):
+    def runtime_frame_stats(self) -> RuntimeFrameStats:
+        raise RuntimeError("runtime gone")
+
+
+def message_with(backend: DisplayBackend) -> FrameStats:
+    engine: Any = SimpleNamespace(frame_times=deque([1 / 90] * 100, maxlen=512), backend=backend)
+    return FrameStats(engine)
+
+
+def test_runtime_figures_are_absent_by_default() -> None:
+    for backend in (OffscreenBackend(), DesktopBackend()):
+        assert backend.runtime_frame_stats() is None
+        msg = message_with(backend).message(12, 3.5)
+        assert (msg.frame, msg.t_engine, msg.frames) == (12, 3.5, 90)
+        assert msg.predicted_display_period_ms is None
+        assert msg.frames_late is None and msg.frames_dropped is None
+        assert wire.decode(wire.encode(msg)) == msg
+
+
+def test_runtime_figures_are_reported_when_the_backend_has_them() -> None:
+    stats = message_with(ReportingBackend())
+    first, second = stats.message(1, 1.0), stats.message(2, 2.0)
+    assert first.predicted_display_period_ms == pytest.approx(1000 / 90)
+    assert (first.frames_late, second.frames_late, second.frames_dropped) == (1, 2, 4)
+    assert second.median_ms == pytest.approx(1000 / 90)
+    assert wire.decode(wire.encode(second)) == second
+
+
+def test_a_failing_runtime_costs_its_figures_only(caplog: pytest.LogCaptureFixture) -> None:
+    stats = message_with(FailingBackend())
+    for frame in (1, 2):
+        msg = stats.message(frame, float(frame))
+        assert msg.frames == 90 and msg.predicted_display_period_ms is None
+    failed = [r for r in caplog.records if "runtime's figures failed" in r.getMessage()]
+    assert len(failed) == 1  # said once, not every second

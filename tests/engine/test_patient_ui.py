@@ -1,5 +1,7 @@
-"""The patient's panels: SUDS rating through the backend's patient input, the
-message panel's timing, what reaches the rendered frame, and clean-up."""
+"""The patient's panels: SUDS rating through the backend's patient input (no
+marker until the patient places it), the message panel's timing, what
+reaches the rendered frame, the desktop's keys, the patient stop, and
+clean-up."""
 
 from __future__ import annotations
 
@@ -9,15 +11,23 @@ import numpy as np
 import pytest
 
 from palier.engine.app import Engine
-from palier.engine.backends import DESKTOP_PATIENT_KEYS, bind_patient_keys
+from palier.engine.backends import (
+    DESKTOP_PATIENT_KEYS,
+    RECENTER_KEY,
+    DesktopBackend,
+    bind_patient_keys,
+)
 from palier.engine.patient_ui import (
     CONFIRM_GUARD_S,
+    INSTRUCTION,
+    PLACE_FIRST,
     TITLE,
     PatientUI,
     PatientUIError,
     find_font,
 )
 from palier.protocols.measures import suds_anchor_labels
+from palier.scenes import registry
 
 SIZE = (320, 180)
 
@@ -41,16 +51,32 @@ class Recorder:
     def on_suds(self, request_id: int, value: int) -> None:
         self.suds.append((request_id, value))
 
-    def on_stop(self) -> None:
+    def on_stop(self, _engine: Engine) -> None:
         self.stops += 1
 
 
 @pytest.fixture
-def rec(ui: PatientUI) -> Recorder:
+def rec(engine: Engine, ui: PatientUI) -> Iterator[Recorder]:
     r = Recorder()
     ui.on_suds = r.on_suds
-    ui.on_stop = r.on_stop
-    return r
+    engine.stop_observers.append(r.on_stop)
+    yield r
+    engine.stop_observers.remove(r.on_stop)
+    back_from_the_safe_place(engine)
+
+
+def back_from_the_safe_place(engine: Engine) -> None:
+    """Leave the module's engine as the next test expects it (a stop pauses it)."""
+    engine.resume()
+    for _ in range(300):
+        if not engine.paused and not engine.fader.busy:
+            return
+        engine.step()
+    raise AssertionError("the engine did not come back from the safe place")
+
+
+def marker_shown(ui: PatientUI) -> bool:
+    return not ui._knob.isHidden() and not ui._fill.isHidden()
 
 
 def ask(engine: Engine, ui: PatientUI, request_id: int, prompt: str | None = None) -> None:
@@ -58,13 +84,48 @@ def ask(engine: Engine, ui: PatientUI, request_id: int, prompt: str | None = Non
     engine.simulate(CONFIRM_GUARD_S + 0.1)  # past the accidental-confirm guard
 
 
+def test_the_panel_starts_with_no_marker(engine: Engine, ui: PatientUI, rec: Recorder) -> None:
+    ask(engine, ui, 10)
+    assert ui.suds_pending == 10
+    assert ui.value is None and not marker_shown(ui)  # no value to lean on
+    assert ui._number_np.isHidden() and not ui._instruction_np.isHidden()
+    assert ui._instruction.getText() == INSTRUCTION.get("en")
+    assert not ui.reminding
+
+
+def test_confirm_before_placing_the_marker_is_refused_with_a_hint(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    ask(engine, ui, 12)
+    engine.backend.emit("confirm", 1.0)
+    assert rec.suds == [] and ui.suds_pending == 12  # nothing sent, still asking
+    assert ui.reminding and ui._instruction.getText() == PLACE_FIRST.get("en")
+    assert not ui._instruction_np.isHidden()
+    engine.backend.emit("point", 0.3)  # placed: the reminder gives way to the number
+    assert not ui.reminding and ui._instruction_np.isHidden() and marker_shown(ui)
+    engine.backend.emit("confirm", 1.0)
+    assert rec.suds == [(12, 30)]
+
+
+def test_the_first_step_brings_the_marker_in_at_the_end_it_leaves(
+    engine: Engine, ui: PatientUI, rec: Recorder
+) -> None:
+    emit = engine.backend.emit
+    ask(engine, ui, 13)
+    emit("adjust", 1.0)
+    assert ui.value == 0 and marker_shown(ui)
+    ask(engine, ui, 14)
+    emit("adjust", -1.0)
+    assert ui.value == 100 and marker_shown(ui)
+    ui.cancel_suds()
+
+
 def test_adjust_and_confirm_send_the_value_with_the_request_id(
     engine: Engine, ui: PatientUI, rec: Recorder
 ) -> None:
     emit = engine.backend.emit
     ask(engine, ui, 11)
-    assert ui.suds_pending == 11
-    assert ui.value == 50  # first rating starts in the middle
+    emit("point", 0.5)
     for _ in range(3):
         emit("adjust", 1.0)
     emit("adjust", -1.0)
@@ -82,24 +143,72 @@ def test_desktop_mouse_and_keys_answer_a_rating(
     # The desktop backend's bindings, driven through Panda3D's messenger as a
     # window's events would be (the offscreen engine has no window to click).
     bind_patient_keys(engine.base, engine.backend.emit)
+    send = engine.base.messenger.send
     try:
         ask(engine, ui, 5)
+        send("enter")  # no marker yet: refused, with the hint
+        assert rec.suds == [] and ui.reminding
         for event in ("wheel_up", "wheel_up", "arrow_right", "wheel_down"):
-            engine.base.messenger.send(event)
-        engine.base.messenger.send("mouse1")
-        assert rec.suds == [(5, 60)]
+            send(event)  # the first step places the marker at 0
+        send("mouse1")
+        assert rec.suds == [(5, 5)]
         ask(engine, ui, 6)
-        engine.base.messenger.send("arrow_left")
-        engine.base.messenger.send("enter")
-        assert rec.suds[-1] == (6, 55)
-        engine.base.messenger.send("backspace")
+        send("arrow_left")  # enters at 100
+        assert ui.value == 100
+        send("7")  # a digit places the marker at 70
+        send("arrow_left-repeat")
+        send("enter")
+        assert rec.suds[-1] == (6, 65)
+        ask(engine, ui, 7)
+        send("0")
+        send("enter")
+        assert rec.suds[-1] == (7, 0)
+        send("backspace")  # the patient stop: the safe place at once
         assert rec.stops == 1
+        assert engine.paused and engine.pause_reason == "patient_stop"
     finally:
         for event in DESKTOP_PATIENT_KEYS:
             engine.base.ignore(event)
 
 
-def test_point_sets_the_value_and_the_next_request_starts_at_the_last_answer(
+def test_every_patient_action_has_a_desktop_key() -> None:
+    kinds = {kind for kind, _value in DESKTOP_PATIENT_KEYS.values()}
+    assert kinds == {"adjust", "point", "confirm", "stop"}
+    points = sorted(v for kind, v in DESKTOP_PATIENT_KEYS.values() if kind == "point")
+    assert points == [d / 10 for d in range(10)]
+    assert RECENTER_KEY not in DESKTOP_PATIENT_KEYS
+
+
+DESKTOP_OWN_KEYS = ("escape", "f1", "tab", "r", "f", RECENTER_KEY)
+
+
+def test_desktop_recenter_key_faces_the_scene_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The desktop backend's own logic on the offscreen engine (no window
+    # opens headless): its keys are bound on the engine's ShowBase.
+    desktop = DesktopBackend()
+    monkeypatch.setattr(engine, "backend", desktop)
+    turned: list[int] = []
+    engine.recenter_observers.append(lambda e: turned.append(e.frame))
+    try:
+        desktop.attach(engine)
+        desktop.heading, desktop.pitch = 130.0, -35.0
+        engine.head.setHpr(130.0, -35.0, 0.0)
+        engine.base.messenger.send(RECENTER_KEY)
+        assert turned == [engine.frame]
+        assert engine.scene is not None
+        assert (desktop.heading, desktop.pitch) == (engine.scene.forward_heading(), 0.0)
+        h, p, r = engine.head.getHpr()
+        assert abs(h) < 1e-6 and abs(p) < 1e-6 and abs(r) < 1e-6
+    finally:
+        engine.recenter_observers.clear()
+        for event in (*DESKTOP_OWN_KEYS, *DESKTOP_PATIENT_KEYS):
+            engine.base.ignore(event)
+        desktop.close(None)
+
+
+def test_point_sets_the_value_and_the_next_request_starts_with_no_marker(
     engine: Engine, ui: PatientUI, rec: Recorder
 ) -> None:
     emit = engine.backend.emit
@@ -113,9 +222,9 @@ def test_point_sets_the_value_and_the_next_request_starts_at_the_last_answer(
     assert ui.value == 45
     emit("confirm", 1.0)
     ask(engine, ui, 2)
-    assert ui.value == 45
+    assert ui.value is None and not marker_shown(ui)  # not the last answer either
     emit("confirm", 1.0)
-    assert rec.suds == [(1, 45), (2, 45)]
+    assert rec.suds == [(1, 45)]
 
 
 def test_values_are_clamped_to_0_100_and_bad_input_is_ignored(
@@ -144,11 +253,13 @@ def test_confirm_right_after_the_panel_appears_is_ignored(
     engine: Engine, ui: PatientUI, rec: Recorder
 ) -> None:
     ui.ask_suds(21)
+    engine.backend.emit("point", 0.2)
     engine.backend.emit("confirm", 1.0)  # a click already under way
     assert rec.suds == [] and ui.suds_pending == 21
+    assert not ui.reminding  # ignored, not refused
     engine.simulate(CONFIRM_GUARD_S + 0.05)
     engine.backend.emit("confirm", 1.0)
-    assert rec.suds == [(21, 50)]
+    assert rec.suds == [(21, 20)]
 
 
 def test_cancel_withdraws_the_panel_without_an_answer(
@@ -169,19 +280,27 @@ def test_cancel_withdraws_the_panel_without_an_answer(
 
 def test_a_new_request_replaces_a_pending_one(engine: Engine, ui: PatientUI, rec: Recorder) -> None:
     ask(engine, ui, 41)
+    engine.backend.emit("point", 0.2)
     ask(engine, ui, 42)
     engine.backend.emit("confirm", 1.0)
-    assert rec.suds == [(42, 50)]
+    assert rec.suds == [] and ui.value is None
+    engine.backend.emit("point", 0.4)
+    engine.backend.emit("confirm", 1.0)
+    assert rec.suds == [(42, 40)]
 
 
-def test_stop_reaches_on_stop_with_or_without_a_rating(
+def test_stop_cuts_to_the_safe_place_with_or_without_a_rating(
     engine: Engine, ui: PatientUI, rec: Recorder
 ) -> None:
     engine.backend.emit("stop", 1.0)
+    # At once, on this frame: no fade, no black card.
+    assert engine.paused and engine.pause_reason == "patient_stop"
+    assert engine.scene is not None and engine.scene.declaration.id == registry.SAFE_PLACE_ID
+    assert engine.fader.alpha == 0.0 and not engine.fader.busy
     ask(engine, ui, 51)
-    engine.backend.emit("stop", 1.0)
-    assert rec.stops == 2
-    assert ui.suds_pending == 51  # the UI does not decide what a stop means
+    engine.backend.emit("stop", 1.0)  # already there: stays, and is told again
+    assert rec.stops == 2 and engine.paused
+    assert ui.suds_pending == 51  # the rating panel stays, over the safe place
     assert rec.suds == []
 
 
@@ -193,6 +312,7 @@ def test_a_failing_callback_does_not_break_the_panel(
 
     ui.on_suds = boom
     ask(engine, ui, 61)
+    engine.backend.emit("point", 0.6)
     engine.backend.emit("confirm", 1.0)
     assert ui.suds_pending is None
     assert "SUDS handler failed" in caplog.text
@@ -208,6 +328,10 @@ def test_texts_follow_the_language_and_the_anchors_come_from_measures(
             labels = [tn.getText() for tn, _np in ui._anchors]
             assert labels == [label for _v, label in suds_anchor_labels(lang)]
             assert ui._title.getText() == TITLE.get(lang)
+            assert ui._instruction.getText() == INSTRUCTION.get(lang)
+            engine.simulate(CONFIRM_GUARD_S + 0.1)
+            engine.backend.emit("confirm", 1.0)
+            assert ui._instruction.getText() == PLACE_FIRST.get(lang)
             ui.ask_suds(71, "  Et maintenant ?  ")
             assert ui._title.getText() == "Et maintenant ?"
             ui.cancel_suds()
@@ -261,20 +385,41 @@ def test_panels_are_drawn_over_the_scene_and_gone_after(
     region = (slice(int(h * 0.45), int(h * 0.85)), slice(int(w * 0.35), int(w * 0.65)))
     panel = shown[region]
     lum = panel.mean(axis=2)
-    # The dark backdrop covers most of the region, and the number and labels
-    # in it are bright.
+    # The dark backdrop covers most of the region, and the instruction and
+    # labels in it are light.
     assert (lum < 70).mean() > 0.5
-    assert (lum > 200).sum() > 30
+    assert (lum > 150).sum() > 30
     assert np.abs(panel - before[region]).mean() > 40
     # The panel is centred, below the eye line: the top of the view is untouched.
     top = (slice(0, int(h * 0.2)), slice(None))
     assert np.abs(shown[top] - before[top]).mean() < 2
+    # No marker, no filled track: nothing of the accent colour yet.
+    assert _cyan(panel) < 5, "a marker is drawn before the patient placed one"
+    assert _amber(panel) < 5
+    engine.backend.emit("confirm", 1.0)  # refused: the reminder shows, warm
+    reminded = _frame(engine)[region]
+    assert _amber(reminded) > 20 and _cyan(reminded) < 5
+    engine.backend.emit("point", 0.5)
+    placed = _frame(engine)[region]
+    assert _cyan(placed) > 60 and _amber(placed) < 5  # the marker and the fill
     engine.backend.emit("confirm", 1.0)
     engine.simulate(2.0)
     after = _frame(engine)
     assert not ui.suds_visible
     assert np.abs(after[region] - before[region]).mean() < 2
     assert rec.suds == [(81, 50)]
+
+
+def _cyan(pixels: np.ndarray) -> int:
+    """Pixels of the marker's accent colour (a blue-green no scene uses)."""
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    return int(((g > 150) & (b > 150) & (r < g - 60)).sum())
+
+
+def _amber(pixels: np.ndarray) -> int:
+    """Pixels of the reminder's warm colour."""
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    return int(((r > 100) & (r > b + 45) & (g > b + 20)).sum())
 
 
 def test_message_is_drawn_and_sits_above_a_rating(engine: Engine, ui: PatientUI) -> None:
@@ -299,6 +444,7 @@ def test_message_is_drawn_and_sits_above_a_rating(engine: Engine, ui: PatientUI)
     # Right after an answer the panel still says thank you: a message shown
     # then goes above it, not over it.
     ask(engine, ui, 92)
+    engine.backend.emit("point", 0.4)
     engine.backend.emit("confirm", 1.0)
     ui.show_text("Très bien.", 2.0)
     assert ui.suds_visible and ui.text_root.getZ() > 0.3
@@ -330,10 +476,13 @@ def test_nothing_is_rebuilt_while_nothing_changes(engine: Engine, ui: PatientUI)
     ui._number = counting
     try:
         engine.simulate(0.5)
+        engine.backend.emit("point", 0.5)
+        assert counting.texts == ["50"]
+        engine.simulate(0.5)
         engine.backend.emit("point", 0.5)  # same value as shown
-        assert counting.texts == []
+        assert counting.texts == ["50"]
         engine.backend.emit("adjust", 1.0)
-        assert counting.texts == ["55"]
+        assert counting.texts == ["50", "55"]
     finally:
         ui._number = counting.real
     ui.cancel_suds()

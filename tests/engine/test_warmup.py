@@ -17,7 +17,7 @@ import pytest
 
 from palier.engine.app import Engine
 from palier.engine.mirror import MirrorStreamer
-from palier.engine.patient_ui import PatientUI
+from palier.engine.patient_ui import CONFIRM_GUARD_S, PatientUI
 from palier.scenes import registry
 from palier.scenes.api import ParamValue
 
@@ -60,6 +60,12 @@ def _least_then_pause(engine: Engine, least: dict[str, ParamValue]) -> None:
     engine.pause()
 
 
+def _confirm_too_soon(engine: Engine) -> None:
+    """A confirm before the marker is placed: the panel's reminder."""
+    engine.simulate(CONFIRM_GUARD_S + 0.05)
+    engine.backend.emit("confirm", 1.0)
+
+
 def _cancel_then_pause(ui: PatientUI, engine: Engine) -> None:
     ui.cancel_suds()
     engine.pause()
@@ -88,6 +94,8 @@ def test_nothing_is_drawn_for_the_first_time_after_load(
     # Panels: their words may be new geometry, never a new texture or shader.
     panels: list[tuple[str, Callable[[], object], int]] = [
         ("SUDS panel", partial(ui.ask_suds, 1), 10),
+        ("SUDS reminder to place the marker", partial(_confirm_too_soon, engine), 10),
+        ("SUDS marker placed", partial(engine.backend.emit, "point", 0.5), 10),
         ("message", partial(ui.show_text, "Breathe slowly.", 0.3), 10),
         ("SUDS panel in the safe place", partial(_cancel_then_pause, ui, engine), 50),
     ]

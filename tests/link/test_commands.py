@@ -155,21 +155,36 @@ def test_wire_level_errors(shared_engine: EngineProc, link_keys: Keys) -> None:
         assert isinstance(err, wire.Error) and err.code == "version_mismatch"
         raw.hello(7)
         cases: list[tuple[str, dict[str, object], str, int]] = [
-            ("cmd.teleport", {"v": 1, "id": 8}, "unknown_subject", 8),
+            ("cmd.teleport", {"v": wire.PROTOCOL_VERSION, "id": 8}, "unknown_subject", 8),
             (
                 "cmd.set_params",
-                {"v": 1, "id": 9, "params": {"distance": float("nan")}, "ramp_s": 1.0},
+                {
+                    "v": wire.PROTOCOL_VERSION,
+                    "id": 9,
+                    "params": {"distance": float("nan")},
+                    "ramp_s": 1.0,
+                },
                 "invalid_field",
                 9,
             ),
             (
                 "cmd.set_params",
-                {"v": 1, "id": 10, "params": {"distance": 1.0}},
+                {"v": wire.PROTOCOL_VERSION, "id": 10, "params": {"distance": 1.0}},
                 "invalid_field",
                 10,
             ),
-            ("cmd.resume", {"v": 1, "id": 11, "extra": True}, "invalid_field", 11),
-            ("rep.ack", {"v": 1, "id": 12, "frame": 1, "t_engine": 1.0}, "not_allowed", 12),
+            (
+                "cmd.resume",
+                {"v": wire.PROTOCOL_VERSION, "id": 11, "extra": True},
+                "invalid_field",
+                11,
+            ),
+            (
+                "rep.ack",
+                {"v": wire.PROTOCOL_VERSION, "id": 12, "frame": 1, "t_engine": 1.0},
+                "not_allowed",
+                12,
+            ),
         ]
         for subject, data, code, req_id in cases:
             raw.send_payload(subject, data)
@@ -200,11 +215,16 @@ def test_show_text_with_nothing_to_show_is_a_bad_value(
     raw = RawDealer(shared_engine.endpoint, link_keys.console)
     try:
         raw.hello(1)
-        raw.send_payload("cmd.show_text", {"v": 1, "id": 2, "text": " \n\t ", "seconds": 2.0})
+        raw.send_payload(
+            "cmd.show_text", {"v": wire.PROTOCOL_VERSION, "id": 2, "text": " \n\t ", "seconds": 2.0}
+        )
         err = raw.recv_reply(2)
         assert isinstance(err, wire.Error) and err.code == "bad_value", err
         assert "text" in err.message
-        raw.send_payload("cmd.show_text", {"v": 1, "id": 3, "text": " Breathe. ", "seconds": 2.0})
+        raw.send_payload(
+            "cmd.show_text",
+            {"v": wire.PROTOCOL_VERSION, "id": 3, "text": " Breathe. ", "seconds": 2.0},
+        )
         assert isinstance(raw.recv_reply(3), wire.Ack)
     finally:
         raw.close()
@@ -289,7 +309,9 @@ def test_oversize_message_refused(
         # Over ZMQ_MAXMSGSIZE: libzmq drops the connection before allocating it.
         raw.send([b"cmd.show_text", b"\x00" * (wire.MAX_COMMAND_BYTES + 1)])
         # Under the socket limit but over the string limit: a typed error.
-        big = msgpack.packb({"v": 1, "id": 2, "text": "x" * 50_000, "seconds": 2.0})
+        big = msgpack.packb(
+            {"v": wire.PROTOCOL_VERSION, "id": 2, "text": "x" * 50_000, "seconds": 2.0}
+        )
         raw2 = RawDealer(shared_engine.endpoint, link_keys.console)
         try:
             raw2.hello(1)

@@ -50,6 +50,7 @@ SAMPLES: dict[str, wire.Message] = {
         wire.GetEvents(id=12),
         wire.AckEvents(id=13, instance="abc", up_to=4),
         wire.SetMirror(id=14, enabled=True),
+        wire.Recenter(id=15),
         wire.ConsoleHeartbeat(t=123.25),
         wire.Ack(id=1, frame=100, t_engine=5.0),
         wire.Error(id=0, code="bad_message", message="x"),
@@ -75,7 +76,16 @@ SAMPLES: dict[str, wire.Message] = {
         wire.EventsReply(id=12, instance="abc", events=(EV,), more=False),
         wire.EngineHeartbeat(instance="abc", frame=5, t_engine=1.0, state_seq=3, event_seq=1),
         wire.StateUpdate(**STATE),
-        wire.FrameStats(frame=5, t_engine=1.0, median_ms=11.1, p99_ms=13.0, frames=90),
+        wire.FrameStats(
+            frame=5,
+            t_engine=1.0,
+            median_ms=11.1,
+            p99_ms=13.0,
+            frames=90,
+            predicted_display_period_ms=11.1,
+            frames_late=3,
+            frames_dropped=1,
+        ),
         wire.HeadPose(frame=5, t_engine=1.0, pos=(0.0, 0.1, 1.2), quat=(1.0, 0.0, 0.0, 0.0)),
         wire.MirrorFrame(frame=5, t_engine=1.0, width=640, height=360, jpeg=b"\xff\xd8\xff"),
     ]
@@ -161,20 +171,21 @@ def test_show_text_with_nothing_to_show_is_a_bad_value(text: str) -> None:
 
 def test_unknown_subject_and_version() -> None:
     with pytest.raises(wire.UnknownSubject) as info:
-        wire.decode(frames_of("cmd.self_destruct", {"v": 1, "id": 5}))
+        wire.decode(frames_of("cmd.self_destruct", {"v": wire.PROTOCOL_VERSION, "id": 5}))
     assert info.value.code == "unknown_subject" and info.value.request_id == 5
     data = payload(wire.encode(SAMPLES["cmd.ping"]))
-    data["v"] = 2
+    other = wire.PROTOCOL_VERSION + 1
+    data["v"] = other
     with pytest.raises(wire.VersionMismatch) as mismatch:
         wire.decode(frames_of("cmd.ping", data))
     # The peer's version and the subject travel with the error, so a receiver
     # can name both versions to the user.
-    assert mismatch.value.version == 2 and mismatch.value.subject == "cmd.ping"
+    assert mismatch.value.version == other and mismatch.value.subject == "cmd.ping"
     assert mismatch.value.request_id == data["id"]
     # A subject of a later version is a version mismatch, not an unknown subject.
     with pytest.raises(wire.VersionMismatch) as mismatch:
-        wire.decode(frames_of("rep.hello_later", {"v": 3, "id": 7}))
-    assert mismatch.value.version == 3 and mismatch.value.subject == "rep.hello_later"
+        wire.decode(frames_of("rep.hello_later", {"v": other + 1, "id": 7}))
+    assert mismatch.value.version == other + 1 and mismatch.value.subject == "rep.hello_later"
     with pytest.raises(wire.VersionMismatch) as mismatch:
         wire.decode(frames_of("rep.ack", {"id": 7}))
     assert mismatch.value.version is None
@@ -187,14 +198,20 @@ def test_unknown_subject_and_version() -> None:
         [b"cmd.ping", b"", b""],
         [b"cmd.ping", b"\xc1"],  # never-used msgpack byte
         [b"cmd.ping", msgpack.packb([1, 2])],
-        [b"cmd.ping", msgpack.packb({"v": 1, "id": 1}) + b"\x00"],  # trailing bytes
-        [b"\xff\xfe", msgpack.packb({"v": 1})],
-        [b"x" * 65, msgpack.packb({"v": 1})],
+        [
+            b"cmd.ping",
+            msgpack.packb({"v": wire.PROTOCOL_VERSION, "id": 1}) + b"\x00",
+        ],  # trailing bytes
+        [b"\xff\xfe", msgpack.packb({"v": wire.PROTOCOL_VERSION})],
+        [b"x" * 65, msgpack.packb({"v": wire.PROTOCOL_VERSION})],
         [b"cmd.ping", msgpack.packb({1: 2})],  # non-text keys
-        [b"cmd.ping", msgpack.packb({"v": 1, "id": msgpack.ExtType(1, b"x")})],
+        [b"cmd.ping", msgpack.packb({"v": wire.PROTOCOL_VERSION, "id": msgpack.ExtType(1, b"x")})],
         [b"cmd.ping", b"\xdd\xff\xff\xff\xff"],  # array of 4 billion items, no data
         [b"cmd.ping", b"\xdb\x7f\xff\xff\xff"],  # 2 GB string header
-        [b"cmd.ping", msgpack.packb({"v": 1, "id": 1, "x": "y" * (wire.MAX_STR + 1)})],
+        [
+            b"cmd.ping",
+            msgpack.packb({"v": wire.PROTOCOL_VERSION, "id": 1, "x": "y" * (wire.MAX_STR + 1)}),
+        ],
     ],
 )
 def test_malformed_frames(frames: list[bytes]) -> None:
@@ -207,7 +224,7 @@ def test_nesting_limit() -> None:
     for _ in range(wire.MAX_DEPTH + 1):
         deep = [deep]
     with pytest.raises(wire.MalformedMessage, match="nested"):
-        wire.decode(frames_of("cmd.ping", {"v": 1, "id": 1, "x": deep}))
+        wire.decode(frames_of("cmd.ping", {"v": wire.PROTOCOL_VERSION, "id": 1, "x": deep}))
     very_deep = b"\x91" * 100_000 + b"\x01"  # 100k nested arrays: msgpack's own limit
     with pytest.raises(wire.MalformedMessage):
         wire.decode([b"cmd.ping", very_deep])

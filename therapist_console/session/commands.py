@@ -40,11 +40,14 @@ COMMANDS: dict[str, type[wire.Command]] = {
     "pause": wire.Pause,
     "resume": wire.Resume,
     "ask_suds": wire.AskSuds,
+    "recenter": wire.Recenter,
 }
 """Command name (the record's) -> its ``palier.core.wire`` record."""
 
-EVENT_KINDS = {"stop": "patient_stop", "failsafe": "failsafe"}
+EVENT_KINDS = {"stop": "patient_stop", "failsafe": "failsafe", "recenter": "recenter"}
 """Engine clinical event kind -> the record's event kind (others: 'engine')."""
+TO_SAFE_PLACE = ("patient_stop", "failsafe")
+"""Record event kinds after which the engine shows the safe place."""
 
 Args = Mapping[str, object]
 
@@ -142,6 +145,11 @@ class Commands:
         """Show the rating panel in the headset; the answer arrives as a clinical event."""
         self._suds_request += 1
         return self._send("ask_suds", {"request": self._suds_request, "prompt": prompt})
+
+    def recenter(self) -> int:
+        """Turn the patient's view to face the scene; the engine records it as a
+        clinical event too (as it does for the desktop key)."""
+        return self._send("recenter", {})
 
     def _send(self, kind: str, args: Args, extra: Detail | None = None) -> int:
         """Record a command as sent, submit it, record the engine's answer later.
@@ -325,7 +333,8 @@ class Commands:
             if self.timeline.has("event", rid):
                 return
             self.timeline.add(t, "event", mapped, {**detail, "name": event.kind}, rid)
-            self.link.set_paused(True)
+            if mapped in TO_SAFE_PLACE:
+                self.link.set_paused(True)
 
         self.call_soon(apply)
 

@@ -47,6 +47,7 @@ _NAMED_EVENTS = {
     "resume": N_("exposure resumed"),
     "patient_stop": N_("patient asked to stop"),
     "failsafe": N_("failsafe triggered"),
+    "recenter": N_("view turned to face the scene"),
     "questionnaire": N_("questionnaire"),
     "urge": N_("urge to ritualise"),
     "ritual": N_("ritual or safety behaviour"),
@@ -61,6 +62,7 @@ _COMMAND_TEXTS = {
     "pause": N_("Pause — safe place"),
     "resume": N_("Exposure resumed"),
     "ask_suds": N_("SUDS asked in the headset"),
+    "recenter": N_("Recenter the patient's view"),
 }
 ON_OFF = {
     True: lazy_pgettext("parameter value", "on"),

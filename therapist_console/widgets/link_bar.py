@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
 
+from palier.core import wire
 from palier.core.i18n import LANGUAGES, N_, _, fmt_number, own_language_name
 from palier.therapist_console.session import Language, Link, LinkState, PatientPlan, RunningSession
 from palier.therapist_console.widgets.common import ALERT, MUTED, SAFE, WARN, fmt_clock
@@ -30,6 +31,23 @@ def smoothness(median_ms: float, p99_ms: float) -> str:
     if p99_ms > max(25.0, 2.0 * median_ms):
         return "uneven"
     return "good"
+
+
+def runtime_text(stats: wire.FrameStats, lang: str) -> str:
+    """The headset runtime's own frame figures, or that the display reports
+    none (desktop and offscreen engines)."""
+    period = stats.predicted_display_period_ms
+    if period is None or stats.frames_late is None or stats.frames_dropped is None:
+        return _("Headset runtime figures: not reported by this display.", lang)
+    return _(
+        "Headset runtime: a frame every {period} ms ({rate} Hz); since the engine started, "
+        "frames late: {late}, frames dropped: {dropped}.",
+        lang,
+        period=fmt_number(period, lang, 1),
+        rate=fmt_number(1000.0 / period, lang, 0) if period > 0 else "?",
+        late=stats.frames_late,
+        dropped=stats.frames_dropped,
+    )
 
 
 class LinkBar(QFrame):
@@ -147,6 +165,8 @@ class LinkBar(QFrame):
                     median=fmt_number(stats.median_ms, lang, 1),
                     p99=fmt_number(stats.p99_ms, lang, 1),
                 )
+                + "\n"
+                + runtime_text(stats, lang)
             )
         else:
             self.frames.setText("")
