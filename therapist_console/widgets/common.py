@@ -10,6 +10,9 @@ from typing import Any
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from palier.core.i18n import error_text
+from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
+
 log = logging.getLogger(__name__)
 
 # A calm palette: soft neutrals, one blue accent, a muted green for "safe".
@@ -157,3 +160,40 @@ def every(parent: QWidget, ms: int, fn: Callable[[], None]) -> QTimer:
     t.timeout.connect(fn)
     t.start()
     return t
+
+
+class SessionCommandButton(QPushButton):
+    """A button that sends one of the session's commands while a session is
+    open and the link is up; a refused command shows in its tooltip.
+    Subclasses set the text in ``refresh`` and call ``send`` when pressed."""
+
+    def __init__(
+        self,
+        language: Language,
+        running: RunningSession,
+        link: Link,
+        commands: Commands,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.language = language
+        self.running = running
+        self.link = link
+        self.commands = commands
+        self.last_error = ""
+        language.changed.connect(lambda _l: self.refresh())
+        link.events.link.connect(lambda _l: self.refresh())
+        running.events.session.connect(lambda _s: self.refresh())
+
+    def refresh(self) -> None:
+        self.setEnabled(self.running.is_open and self.link.is_up)
+
+    def send(self, command: Callable[[], object]) -> None:
+        if not self.isEnabled():
+            return
+        try:
+            command()
+            self.last_error = ""
+        except ModelError as exc:
+            self.last_error = error_text(exc, self.language.value)
+        self.refresh()

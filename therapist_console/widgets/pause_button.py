@@ -9,16 +9,16 @@ button's own idea of it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
-from palier.core.i18n import _, error_text
-from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
-from palier.therapist_console.widgets.common import ACCENT, SAFE
+from palier.core.i18n import _
+from palier.therapist_console.session import Commands, Language, Link, RunningSession
+from palier.therapist_console.widgets.common import ACCENT, SAFE, SessionCommandButton
 
 SHORTCUT = "F12"
 
 
-class PauseButton(QPushButton):
+class PauseButton(SessionCommandButton):
     def __init__(
         self,
         language: Language,
@@ -27,22 +27,15 @@ class PauseButton(QPushButton):
         commands: Commands,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.language = language
-        self.running = running
-        self.link = link
-        self.commands = commands
+        super().__init__(language, running, link, commands, parent)
         self.setMinimumHeight(72)
         self.setMinimumWidth(260)
-        self.last_error = ""
         self.clicked.connect(self.toggle)
         link.events.paused.connect(lambda _p: self.refresh())
-        language.changed.connect(lambda _l: self.refresh())
-        link.events.link.connect(lambda _l: self.refresh())
-        running.events.session.connect(lambda _s: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
+        super().refresh()
         lang = self.language.value
         paused = self.link.paused
         label = _("Resume exposure", lang) if paused else _("Pause — safe place", lang)
@@ -53,18 +46,7 @@ class PauseButton(QPushButton):
             f"font-weight: 700; border-radius: 10px; border: none; padding: 8px 18px; }}"
             "QPushButton:disabled { background: #aab3ad; }"
         )
-        self.setEnabled(self.running.is_open and self.link.is_up)
         self.setToolTip(self.last_error)
 
     def toggle(self) -> None:
-        if not self.isEnabled():
-            return
-        try:
-            if self.link.paused:
-                self.commands.resume()
-            else:
-                self.commands.pause()
-            self.last_error = ""
-        except ModelError as exc:
-            self.last_error = error_text(exc, self.language.value)
-        self.refresh()
+        self.send(self.commands.resume if self.link.paused else self.commands.pause)

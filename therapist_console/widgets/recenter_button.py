@@ -8,13 +8,14 @@ for every scene: nothing here knows what a scene holds.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
-from palier.core.i18n import _, error_text
-from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
+from palier.core.i18n import _
+from palier.therapist_console.session import Commands, Language, Link, RunningSession
+from palier.therapist_console.widgets.common import SessionCommandButton
 
 
-class RecenterButton(QPushButton):
+class RecenterButton(SessionCommandButton):
     def __init__(
         self,
         language: Language,
@@ -23,34 +24,19 @@ class RecenterButton(QPushButton):
         commands: Commands,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.language = language
-        self.running = running
-        self.link = link
-        self.commands = commands
+        super().__init__(language, running, link, commands, parent)
         self.setMinimumHeight(40)
-        self.last_error = ""
         self.clicked.connect(self.recenter)
-        language.changed.connect(lambda _l: self.refresh())
-        link.events.link.connect(lambda _l: self.refresh())
-        running.events.session.connect(lambda _s: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
+        super().refresh()
         lang = self.language.value
         self.setText(_("Recenter the patient's view", lang))
-        self.setEnabled(self.running.is_open and self.link.is_up)
         self.setToolTip(
             self.last_error
             or _("Turn the headset view so that the patient faces the scene again.", lang)
         )
 
     def recenter(self) -> None:
-        if not self.isEnabled():
-            return
-        try:
-            self.commands.recenter()
-            self.last_error = ""
-        except ModelError as exc:
-            self.last_error = error_text(exc, self.language.value)
-        self.refresh()
+        self.send(self.commands.recenter)
