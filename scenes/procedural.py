@@ -10,7 +10,8 @@ is reproducible from a seed, licence-clean, and can be tuned by a parameter.
   ``Texture`` objects that are never put in the ``TexturePool``, so a scene's
   textures are freed with its nodes (no leak across scene loads).
 * :func:`hand_node`: a neutral resting hand for scenes that show the patient's
-  own hand (the anchors are bare nodes).
+  own hand (the anchors are bare nodes); :func:`hand_builder` the same hand
+  as geometry to merge into a bigger mesh (``palier.scenes.people``).
 
 Conventions: Panda3D's (Z up, +Y forward, metres); matrices are 4x4 numpy
 arrays applied to column vectors (``p' = M[:3, :3] @ p + M[:3, 3]``).
@@ -152,16 +153,28 @@ class GeomBuilder:
         self._tris.append(idx + self._count)
         self._count += n
 
-    def merge(self, other: GeomBuilder, *, untextured: bool = False) -> None:
+    def merge(
+        self, other: GeomBuilder, *, untextured: bool = False, xform: np.ndarray | None = None
+    ) -> None:
         """Append everything ``other`` holds. With ``untextured`` its UVs are
         set to :data:`UNTEXTURED_UV`, which :func:`lit_shader` draws with the
         vertex colour alone: hairs, claws and fangs then share one ``Geom``
-        (one draw call) with the textured skin they grow from."""
+        (one draw call) with the textured skin they grow from. ``xform`` (4x4)
+        moves the merged part first (a limb baked into its parent's mesh)."""
         base = 0  # where each of other's chunks started in other
+        lin = inv = None
+        if xform is not None:
+            lin = np.asarray(xform, dtype=np.float64)[:3, :3]
+            inv = np.linalg.inv(lin)
         for verts, tris in zip(other._verts, other._tris, strict=True):
             verts = verts.copy()
             if untextured:
                 verts[:, 10:12] = UNTEXTURED_UV
+            if xform is not None and lin is not None and inv is not None:
+                pts = verts[:, 0:3].astype(np.float64) @ lin.T + xform[:3, 3]
+                nrm = _normalize(verts[:, 3:6].astype(np.float64) @ inv)
+                verts[:, 0:3] = pts
+                verts[:, 3:6] = nrm
             self._verts.append(verts)
             self._tris.append(tris - base + self._count)
             self._count += len(verts)
@@ -564,27 +577,29 @@ def material(
 SKIN: Color = (0.72, 0.58, 0.52, 1.0)
 
 
-def hand_node(
-    name: str = "hand",
+def hand_builder(
     *,
     right: bool = True,
     skin: Color = SKIN,
-    sleeve: Color = (0.30, 0.34, 0.40, 1.0),
-) -> NodePath:
-    """A neutral adult hand resting palm down, fingers along +Y, with the
-    wrist and a sleeved forearm running back toward the body (-Y). The origin
-    is the middle of the palm; the palm's underside is at z = -0.02 m, so at an
-    anchor 2 cm above a surface it lies on that surface."""
+    sleeve: Color | None = (0.30, 0.34, 0.40, 1.0),
+    coarse: bool = False,
+) -> GeomBuilder:
+    """The geometry of :func:`hand_node` in a builder, to merge into a bigger
+    mesh (a person's forearm). ``sleeve`` None leaves out the forearm and
+    sleeve (the hand ends at the wrist); ``coarse`` makes a hand of about a
+    quarter of the triangles, no nails, for people seen from a few metres."""
     side = 1.0 if right else -1.0  # +x is the little-finger side of a right hand
+    palm_rings, palm_seg, thenar = (6, 10, (5, 8)) if coarse else (10, 18, (8, 12))
+    finger_pts, finger_sides = (5, 6) if coarse else (10, 10)
     b = GeomBuilder()
     # Palm: a broad, flattened slab, thicker at the heel of the hand.
-    rings = 10
+    rings = palm_rings
     th = np.linspace(0.0, math.pi, rings + 1)
     b.add_ellipsoid(
         (0.0, 0.0, -0.007),
         (0.044, 0.052, 0.012),
         rings=rings,
-        segments=18,
+        segments=palm_seg,
         profile=0.85 + 0.15 * np.sin(th),
         color=skin,
     )
@@ -592,8 +607,8 @@ def hand_node(
     b.add_ellipsoid(
         (0.0, 0.0, 0.0),
         (0.017, 0.034, 0.013),
-        rings=8,
-        segments=12,
+        rings=thenar[0],
+        segments=thenar[1],
         color=skin,
         xform=transform((-side * 0.033, -0.018, -0.006), (side * 28.0, 0, 0)),
     )
@@ -606,7 +621,7 @@ def hand_node(
     )
     for x, length, radius, spread in fingers:
         xf = transform((side * x, 0.036, -0.009), (-side * spread, 0, 0))
-        seg = np.linspace(0.0, 1.0, 10)
+        seg = np.linspace(0.0, 1.0, finger_pts)
         curl = np.radians(16.0) * seg**1.6
         path = np.stack(
             [np.zeros_like(seg), length * seg * np.cos(curl), -length * np.sin(curl) * seg * 0.8],
@@ -614,7 +629,9 @@ def hand_node(
         )
         knuckles = 1.0 + 0.06 * np.cos(seg * 2.0 * math.pi * 1.5) ** 8
         rad = radius * (1.0 - 0.2 * seg) * knuckles
-        b.add_tube(path, rad, sides=10, color=skin, flatten=0.82, xform=xf)
+        b.add_tube(path, rad, sides=finger_sides, color=skin, flatten=0.82, xform=xf)
+        if coarse:
+            continue
         # Nail: a flat, paler cap on top near the tip.
         k = 8
         b.add_ellipsoid(
@@ -626,17 +643,44 @@ def hand_node(
             xform=xf,
         )
     # Thumb: two phalanges from the thenar, forward and toward the index.
-    seg = np.linspace(0.0, 1.0, 10)
+    seg = np.linspace(0.0, 1.0, finger_pts)
     thumb = np.stack([side * 0.010 * seg**2, 0.060 * seg, -0.004 * seg], axis=1)
     xt = transform((-side * 0.046, -0.006, -0.007), (side * 24.0, 0, -side * 25.0))
-    b.add_tube(thumb, 0.0108 * (1.0 - 0.15 * seg), sides=10, color=skin, flatten=0.85, xform=xt)
+    b.add_tube(
+        thumb,
+        0.0108 * (1.0 - 0.15 * seg),
+        sides=finger_sides,
+        color=skin,
+        flatten=0.85,
+        xform=xt,
+    )
     # Wrist and forearm, then a sleeve.
     arm = np.array([[0.0, -0.030, -0.006], [0.0, -0.075, -0.003], [0.0, -0.13, 0.003]])
+    if sleeve is None:
+        b.add_tube(
+            arm[:2], np.array([0.033, 0.029]), sides=finger_sides + 2, color=skin, flatten=0.62
+        )
+        return b
     b.add_tube(
         arm, np.array([0.033, 0.028, 0.030]), sides=16, color=skin, flatten=0.62, cap_end=False
     )
     sl = np.array([[0.0, -0.12, 0.003], [0.0, -0.22, 0.012], [0.0, -0.42, 0.03]])
     b.add_tube(sl, np.array([0.040, 0.044, 0.047]), sides=16, color=sleeve, flatten=0.72)
+    return b
+
+
+def hand_node(
+    name: str = "hand",
+    *,
+    right: bool = True,
+    skin: Color = SKIN,
+    sleeve: Color = (0.30, 0.34, 0.40, 1.0),
+) -> NodePath:
+    """A neutral adult hand resting palm down, fingers along +Y, with the
+    wrist and a sleeved forearm running back toward the body (-Y). The origin
+    is the middle of the palm; the palm's underside is at z = -0.02 m, so at an
+    anchor 2 cm above a surface it lies on that surface."""
+    b = hand_builder(right=right, skin=skin, sleeve=sleeve)
     np_hand = NodePath(b.node(name))
     np_hand.setMaterial(material((1.0, 1.0, 1.0, 1.0), specular=0.10, shininess=16.0), 1)
     np_hand.setTextureOff(1)
