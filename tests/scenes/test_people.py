@@ -27,7 +27,9 @@ def hprs(p: Person) -> dict[str, tuple[float, float, float]]:
     return out
 
 
-def moved(a: dict[str, tuple[float, ...]], b: dict[str, tuple[float, ...]]) -> set[str]:
+def moved(
+    a: dict[str, tuple[float, float, float]], b: dict[str, tuple[float, float, float]]
+) -> set[str]:
     return {k for k in a if max(abs(x - y) for x, y in zip(a[k], b[k], strict=True)) > 1.0}
 
 
