@@ -18,7 +18,7 @@ Frame: Panda3D's (Z up, the person faces +Y, metres). Limb bones hang along
 their local -Z; a positive pitch swings a limb forward. Rigid bones (the legs
 of a seated person, the forearms and head of a far one) are baked into their
 parent's mesh at build time, so a seated person is 7 draw calls and a far
-walker 8; the nodes stay, so the same animation code runs on every person.
+walker 9; the nodes stay, so the same animation code runs on every person.
 """
 
 from __future__ import annotations
