@@ -130,3 +130,16 @@ def test_reset_forgets_what_was_held() -> None:
     c.reset()  # focus lost for a moment
     assert run(c, 0.8, 1.5, left=grip, right=grip) == []  # the hold starts again at 0.8
     assert [k for _t, k, _v in run(c, 1.5, 2.0, left=grip, right=grip)] == ["stop"]
+
+
+def test_the_desktop_sends_the_same_kinds_of_input() -> None:
+    # Scenes and panels see the same inputs whichever backend runs: every
+    # kind the controllers send, the desktop's mouse and keys send too.
+    from palier.engine.backends import DESKTOP_PATIENT_KEYS
+
+    c = PatientControls()
+    grip = hand(squeeze=1.0)
+    sent = {k for _t, k, _v in run(c, 0.0, 0.2, right=hand(select=True, stick=(1.0, 0.0)))}
+    sent |= {k for _t, k, _v in run(c, 0.2, 1.5, left=grip, right=grip)}
+    assert sent == {"confirm", "adjust", "stop"}
+    assert sent <= {kind for kind, _value in DESKTOP_PATIENT_KEYS.values()}
