@@ -208,16 +208,9 @@ class OpenXRBackend(DisplayBackend):
         # work in the headset PC's window (the therapist beside the patient).
         bind_patient_keys(base, self.emit)
         base.accept("escape", engine.quit)
-        base.accept(RECENTER_KEY, self._recenter_command, [engine])
+        base.accept(RECENTER_KEY, engine.recenter)  # the engine tells its observers (the link)
         # Every kind of framebuffer drawn into is warmed up before the first frame.
         self._warm_targets.append(engine.warm.add_target(self.eye_props))
-
-    def _recenter_command(self, engine: Engine) -> None:
-        recenter = getattr(engine, "recenter", None)
-        if callable(recenter):
-            recenter()  # the engine tells its observers (the link records it)
-        else:
-            self.recenter(engine)
 
     @staticmethod
     def _eye_props(config: EngineConfig) -> FrameBufferProperties:
@@ -402,8 +395,7 @@ class OpenXRBackend(DisplayBackend):
             self._recentered = False  # do it on the first tracked frame
             return
         scene = engine.scene
-        forward = getattr(scene, "forward_heading", None) if scene is not None else None
-        facing = float(forward()) if callable(forward) else 0.0
+        facing = scene.forward_heading() if scene is not None else 0.0
         on_floor = (
             self.runtime.app_space_kind == "STAGE" and head.position[2] > LOCAL_SPACE_FLOOR_CHECK_M
         )
