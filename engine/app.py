@@ -128,11 +128,13 @@ def engine_anisotropy(renderer: str, wanted: int | None) -> int:
 class Engine:
     """Owns the window, the anchors, the active scene and the frame loop."""
 
-    def __init__(self, config: EngineConfig) -> None:
+    def __init__(self, config: EngineConfig, backend: DisplayBackend | None = None) -> None:
+        """``backend``: one already made (``--backend auto`` chose it and said
+        so); by default the one ``config.backend`` names."""
         self.config = config
         if config.anisotropy is not None:
             _checked_anisotropy(config.anisotropy)  # before a window is opened
-        self.backend: DisplayBackend = make_backend(config.backend)
+        self.backend: DisplayBackend = backend or make_backend(config.backend)
         self.base = self.backend.open(config)
         gsg = self.base.win.getGsg()
         self.renderer = str(gsg.getDriverRenderer()) if gsg is not None else ""
@@ -502,6 +504,8 @@ class Engine:
         period = 1.0 / self.config.fps_cap if self.config.fps_cap > 0 else 0.0
         next_due = time.perf_counter()
         while not self._quit and (frames is None or self.frame - start < frames):
+            # A headset's runtime paces here, between frames (xrWaitFrame).
+            self.backend.between_frames(self)
             self.step()
             if self.backend.window_closed(self):
                 break

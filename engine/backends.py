@@ -7,7 +7,10 @@ Every backend drives the same anchors (``engine.head``, ``engine.left_hand``,
   the hands (see :data:`DESKTOP_HELP`).
 * ``offscreen``: headless rendering into a buffer (EGL on Mesa), a simulated
   clock, the head at rest. Used by tests and ``palier scenes shot``.
-* ``openxr``: a headset through OpenXR (not in this release).
+* ``openxr``: a headset through any OpenXR runtime with OpenGL
+  (``engine.openxr``; pyopenxr is imported only when it is chosen).
+* ``auto``: openxr when a runtime finds a headset, else desktop
+  (:func:`choose_backend` says which and why).
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from panda3d.core import (
     KeyboardButton,
     MouseButton,
     TextNode,
+    Texture,
     WindowProperties,
     loadPrcFileData,
     unloadPrcFile,
 )
 
-from palier.core.i18n import N_
+from palier.core.i18n import N_, Message
 from palier.engine import BACKENDS
 
 if TYPE_CHECKING:  # types only: engine.app imports this module
@@ -109,6 +113,8 @@ class DisplayBackend:
     def __init__(self) -> None:
         self._prc: Any = None
         self.patient_input: list[PatientInput] = []
+        self.chosen_because: Message | None = None
+        """Why ``--backend auto`` chose this backend (None when it was named)."""
 
     def prc_lines(self, config: EngineConfig) -> list[str]:
         w, h = config.size
@@ -151,6 +157,11 @@ class DisplayBackend:
     def update_input(self, engine: Engine, dt: float) -> None:
         """Input stage: move head/hands for this frame."""
 
+    def between_frames(self, engine: Engine) -> None:
+        """Called by ``Engine.run`` before each frame: a headset backend waits
+        here until its runtime wants the next frame (the headset's vsync),
+        so the wait is never inside a frame."""
+
     def recenter(self, engine: Engine) -> None:
         """Turn the view so that the patient faces the scene again
         (:meth:`Engine.recenter`). Nothing to turn on a still camera."""
@@ -158,6 +169,12 @@ class DisplayBackend:
     def runtime_frame_stats(self) -> RuntimeFrameStats | None:
         """The display runtime's own frame figures; None where it reports none
         (offscreen, desktop). Called about once a second, from the frame."""
+        return None
+
+    def mirror_source(self) -> Texture | None:
+        """A texture the therapist's mirror copies (scaled) instead of drawing
+        the scene again: a headset backend's eye image. None: the mirror
+        draws a second, small view of the main camera."""
         return None
 
     def window_closed(self, engine: Engine) -> bool:
@@ -371,21 +388,40 @@ def place_hands(engine: Engine, heading: float, reach: float = 0.0) -> None:
         node.setHpr(heading, 0, 0)
 
 
-class OpenXRBackend(DisplayBackend):
-    name = "openxr"
-
-    def open(self, config: EngineConfig) -> Any:
-        raise BackendError(
-            "the OpenXR headset backend is not in this release yet; use --backend desktop "
-            "(keyboard and mouse stand in for the headset) or --backend offscreen"
-        )
-
-
 def make_backend(name: str) -> DisplayBackend:
     if name == "desktop":
         return DesktopBackend()
     if name == "offscreen":
         return OffscreenBackend()
     if name == "openxr":
+        # Imported here: pyopenxr loads only when a headset is asked for.
+        from palier.engine.openxr.backend import OpenXRBackend
+
         return OpenXRBackend()
+    if name == "auto":
+        return choose_backend()
     raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def choose_backend() -> DisplayBackend:
+    """``--backend auto``: openxr when a runtime finds a headset (its instance
+    and system are kept for the session), else desktop; ``chosen_because``
+    says which and why, for the command line to print."""
+    from palier.engine.openxr import errors
+    from palier.engine.openxr.runtime import probe
+
+    found = probe()
+    if isinstance(found, errors.XrUnavailable):
+        reason = getattr(found, "i18n_message", None)
+        why = errors.AUTO_CHOSE_DESKTOP.format(reason=reason if reason is not None else str(found))
+        log.info("backend auto: desktop (%s)", found)
+        desktop = DesktopBackend()
+        desktop.chosen_because = why
+        return desktop
+    from palier.engine.openxr.backend import OpenXRBackend
+
+    headset = OpenXRBackend(found)
+    headset.chosen_because = errors.AUTO_CHOSE_OPENXR.format(
+        system=found.system_name, runtime=found.runtime_name
+    )
+    return headset

@@ -27,6 +27,13 @@ How a frame is made (chosen by measurement, see ``bench/mirror_cost.py``):
    ``on_frame(jpeg, frame, t)`` **on the encoder thread** with the engine
    frame number and scene time of the captured frame.
 
+In headset mode (the openxr backend) the patient's image already exists:
+each eye is drawn into a texture before it is copied to the headset. The
+mirror's buffer then draws no scene at all but a scaled copy of the left
+eye's texture (``DisplayBackend.mirror_source``, ``engine.texview``): a GPU
+downscale of exactly what the patient's left eye sees, with no third drawing
+of the scene (``bench/mirror_cost.py`` measures both).
+
 Reading back the whole main framebuffer (``win.getScreenshot()``) instead
 was measured too: it copies a full-size image on the render thread on every
 mirror frame; the small second view costs a cull-and-draw of the scene at a
@@ -55,6 +62,7 @@ from panda3d.core import (
 )
 
 from palier.engine.app import Engine
+from palier.engine.texview import TextureView
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +109,10 @@ class MirrorStreamer:
         size: tuple[int, int] = (640, 360),
         quality: int = 70,
         readback: str = "copy",
+        source: Texture | None = None,
     ) -> None:
+        """``source``: a texture to copy instead of drawing the scene again
+        (default: the backend's ``mirror_source()``, the left eye in a headset)."""
         self.engine = engine
         self.fps, w, h, self.quality = _check(fps, size, quality, readback)
         self.readback = readback
@@ -109,9 +120,16 @@ class MirrorStreamer:
         self.period = 1.0 / self.fps
         base = engine.base
         win = base.win
-        # Keep the main view's aspect so the shared camera's lens fits: the
-        # width is honoured, the height follows (even, for JPEG chroma).
-        ww, wh = win.getXSize(), win.getYSize()
+        # The eye's image in headset mode; else a second view of the main camera.
+        if source is None:
+            source = engine.backend.mirror_source()
+        self._view = TextureView(source, "palier-mirror-source") if source is not None else None
+        # Keep the source's aspect (the shared camera's lens, or the eye
+        # image): the width is honoured, the height follows (even, for JPEG chroma).
+        if source is not None:
+            ww, wh = source.getXSize(), source.getYSize()
+        else:
+            ww, wh = win.getXSize(), win.getYSize()
         if ww > 0 and wh > 0 and abs(w / h - ww / wh) > 0.01:
             h = max(16, round(w * wh / ww / 2) * 2)
         self.size = (w, h)
@@ -142,7 +160,7 @@ class MirrorStreamer:
         buffer.setClearColor(win.getClearColor())
         buffer.setClearColorActive(True)
         self._region = buffer.makeDisplayRegion()
-        self._region.setCamera(base.cam)
+        self._region.setCamera(self._view.camera if self._view is not None else base.cam)
         buffer.setActive(False)
 
         # Render-thread state. Panda's global clock counts rendered frames
@@ -292,6 +310,9 @@ class MirrorStreamer:
         if self._on_frame in self.engine.frame_observers:
             self.engine.frame_observers.remove(self._on_frame)
         self._region = None
+        if self._view is not None:
+            self._view.destroy()
+            self._view = None
         try:
             self.engine.warm.remove_target(self._warm_target)
             self.buffer.clearRenderTextures()

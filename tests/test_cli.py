@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,16 @@ import pytest
 PALIER = [sys.executable, "-m", "palier.cli"]
 
 
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PALIER, *args], capture_output=True, text=True, timeout=timeout)
+def run(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PALIER, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=None if env is None else {**os.environ, **env},
+    )
 
 
 def test_help_for_every_subcommand() -> None:
@@ -79,9 +88,12 @@ def test_engine_bad_input_is_a_clear_error(args: list[str], needle: str) -> None
     assert "Traceback" not in out.stderr
 
 
-def test_openxr_backend_message() -> None:
-    out = run("engine", "--backend", "openxr", "--frames", "1")
-    assert out.returncode == 2 and "not in this release yet" in out.stderr
+def test_openxr_backend_message(tmp_path: Path) -> None:
+    # No OpenXR runtime (its manifest points nowhere): a clear message, no traceback.
+    missing = {"XR_RUNTIME_JSON": str(tmp_path / "none.json"), "LANG": "C.UTF-8"}
+    out = run("engine", "--backend", "openxr", "--frames", "1", env=missing)
+    assert out.returncode == 2 and "no OpenXR runtime is installed" in out.stderr
+    assert "--backend desktop" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_scenes_shot_writes_the_picture(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from palier.core.i18n import LANGUAGES
+from palier.core.i18n import LANGUAGES, current_language
 from palier.engine import BACKENDS
 
 if TYPE_CHECKING:
@@ -57,7 +57,14 @@ def register(sub: Any) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``palier engine`` (also those of the launchers that
     build the same engine: ``palier.cli.demo_engine``, the tests' one)."""
-    p.add_argument("--backend", choices=BACKENDS, default="desktop", help="display backend")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="desktop",
+        help="display backend: desktop (window, keyboard and mouse), openxr (a headset "
+        "through its OpenXR runtime), auto (openxr when a headset is found, else desktop), "
+        "offscreen (headless)",
+    )
     p.add_argument("--scene", default="spiders", help="scene to load (default: spiders)")
     add_scene_arguments(p)
     p.add_argument("--frames", type=int, metavar="N", help="exit cleanly after N frames")
@@ -136,6 +143,13 @@ def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
         fps = 60.0 if fps is None else fps
     if fps is not None and fps < 0:
         raise ValueError(f"--fps must be positive, got {fps}")
+    backend = None
+    if args.backend == "auto":
+        from palier.engine.backends import choose_backend
+
+        backend = choose_backend()
+        if backend.chosen_because is not None:  # which it chose and why, before it opens
+            print(f"engine: {backend.chosen_because.get(current_language())}", flush=True)
     engine = Engine(
         EngineConfig(
             backend=args.backend,
@@ -145,7 +159,8 @@ def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
             language=args.lang,
             realtime=realtime,
             fps_cap=fps or 0.0,
-        )
+        ),
+        backend,
     )
     link = None
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -127,10 +129,18 @@ def test_pause_fades_to_safe_place_and_resume_restores(engine: Engine) -> None:
     assert not scene.root.isStashed()
 
 
-def test_openxr_and_unknown_backends_explain_themselves() -> None:
-    with pytest.raises(BackendError, match="not in this release yet; use --backend desktop"):
+def test_openxr_and_unknown_backends_explain_themselves(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from palier.engine.openxr.errors import Reason, XrUnavailable
+
+    monkeypatch.setenv("XR_RUNTIME_JSON", str(tmp_path / "no-runtime.json"))
+    with pytest.raises(
+        XrUnavailable, match=r"no OpenXR runtime is installed.*--backend desktop"
+    ) as e:
         make_backend("openxr").open(EngineConfig())
-    with pytest.raises(BackendError, match="choose one of desktop, offscreen, openxr"):
+    assert e.value.reason == Reason.NO_RUNTIME
+    with pytest.raises(BackendError, match="choose one of desktop, offscreen, openxr, auto"):
         make_backend("vr9000")
 
 
