@@ -33,6 +33,7 @@ from palier.scenes.procedural import (
 GROUND_R = 480.0
 GRASS_R = 26.0
 CLEAR_R = 0.45  # no blades through the patient's own seat
+GRASS_LOD_R = (4.0, 10.0)  # radii (m) where blades drop to 4, then 3 levels
 
 
 @dataclass(frozen=True)
@@ -249,8 +250,26 @@ def _grass(rng: np.random.Generator, count: int) -> Geom:
     tip[dry] = np.array([0.78, 0.70, 0.40]) * rng.uniform(0.85, 1.1, (int(dry.sum()), 1))
     sway = 0.07 * height / 0.3
     b = GeomBuilder()
-    pts, nrm, uv, tris, col = _blades(x, y, height, width, lean, facing, root, tip, sway)
-    b.add_mesh(pts, nrm, uv, tris, col)
+    # Fewer levels further out: past a few metres a blade is a pixel or two
+    # wide and its curve is drawn as well by four segments, then by two (7,
+    # 5, then 3 triangles a blade; the budget's triangles, issue 11).
+    for (near, far_r), levels in zip(
+        zip((0.0, *GRASS_LOD_R), (*GRASS_LOD_R, math.inf), strict=True), (5, 4, 3), strict=True
+    ):
+        ring = (r >= near) & (r < far_r)
+        pts, nrm, uv, tris, col = _blades(
+            x[ring],
+            y[ring],
+            height[ring],
+            width[ring],
+            lean[ring],
+            facing[ring],
+            root[ring],
+            tip[ring],
+            sway[ring],
+            levels=levels,
+        )
+        b.add_mesh(pts, nrm, uv, tris, col)
     return b.geom()
 
 
