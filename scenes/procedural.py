@@ -24,18 +24,27 @@ from collections.abc import Sequence
 
 import numpy as np
 from panda3d.core import (
+    BoundingSphere,
     Geom,
     GeomNode,
     GeomTriangles,
+    GeomVertexAnimationSpec,
     GeomVertexArrayFormat,
     GeomVertexData,
     GeomVertexFormat,
     InternalName,
     Material,
     NodePath,
+    NodeVertexTransform,
+    Point3,
+    RenderState,
     SamplerState,
     Shader,
+    ShaderAttrib,
+    SparseArray,
     Texture,
+    TransformBlend,
+    TransformBlendTable,
 )
 
 Color = tuple[float, float, float, float]
@@ -179,6 +188,20 @@ class GeomBuilder:
             self._tris.append(tris - base + self._count)
             self._count += len(verts)
             base += len(verts)
+
+    def mirrored_x(self) -> GeomBuilder:
+        """A copy mirrored in the x = 0 plane (windings reversed, so its faces
+        still face out): a left limb from a right one, without a negative
+        scale that a skinned ``Geom``'s culling would not know about."""
+        out = GeomBuilder()
+        for verts, tris in zip(self._verts, self._tris, strict=True):
+            flipped = verts.copy()
+            flipped[:, 0] *= -1.0
+            flipped[:, 3] *= -1.0
+            out._verts.append(flipped)
+            out._tris.append(tris[:, ::-1].copy())
+        out._count = self._count
+        return out
 
     def add_grid(
         self,
@@ -767,6 +790,151 @@ void main() {
     gl_FragColor = vec4(rgb, base.a);
 }
 """
+
+
+_SKINNED_VERT = """
+#version 130
+#define MAX_BONES %d
+uniform mat4 p3d_ModelViewProjectionMatrix;
+uniform mat4 p3d_ModelViewMatrix;
+uniform mat3 p3d_NormalMatrix;
+uniform mat4 p3d_TransformTable[MAX_BONES];
+in vec4 p3d_Vertex;
+in vec3 p3d_Normal;
+in vec4 p3d_Color;
+in vec2 p3d_MultiTexCoord0;
+in uvec4 transform_index;
+out vec3 v_pos;
+out vec3 v_nrm;
+out vec4 v_col;
+out vec2 v_uv;
+void main() {
+    // Rigid skinning: each vertex follows one bone (a leg segment's node).
+    mat4 bone = p3d_TransformTable[transform_index.x];
+    vec4 pos = bone * p3d_Vertex;
+    gl_Position = p3d_ModelViewProjectionMatrix * pos;
+    v_pos = (p3d_ModelViewMatrix * pos).xyz;
+    v_nrm = normalize(p3d_NormalMatrix * (mat3(bone) * p3d_Normal));
+    v_col = p3d_Color;
+    v_uv = p3d_MultiTexCoord0;
+}
+"""
+MAX_BONES = 40
+"""Bones one skinned ``Geom`` may use (:func:`skinned_geom`)."""
+
+
+def skinned_lit_shader(priority: int = 0) -> ShaderAttrib:
+    """:func:`lit_shader` for a :func:`skinned_geom`: the same lighting, each
+    vertex moved by its bone's matrix on the GPU. Returned as an attribute
+    with hardware skinning on, so Panda hands the shader the bones' matrices
+    instead of moving the vertices on the CPU. ``priority`` is the shader's
+    own (a ``ShaderAttrib`` composes by it, not by the node's override)."""
+    # ``palier_flat`` 1 (a shader input, default 0) draws the vertex colour
+    # alone, unlit: a cast shadow of the same skinned mesh.
+    frag = _LIT_FRAG.replace(
+        "uniform sampler2D p3d_Texture0;",
+        "uniform sampler2D p3d_Texture0;\nuniform float palier_flat;",
+    ).replace(
+        "void main() {\n",
+        "void main() {\n    if (palier_flat > 0.5) {\n"
+        "        gl_FragColor = v_col * p3d_ColorScale;\n        return;\n    }\n",
+        1,
+    )
+    shader = Shader.make(Shader.SL_GLSL, _SKINNED_VERT % MAX_BONES, frag)
+    attrib: ShaderAttrib = ShaderAttrib.make(shader, priority)
+    attrib = attrib.setShaderInput("palier_flat", 0.0)
+    return attrib.setFlag(ShaderAttrib.F_hardware_skinning, True)
+
+
+def _skinned_format() -> GeomVertexFormat:
+    arr = GeomVertexArrayFormat()
+    arr.addColumn(InternalName.getVertex(), 3, Geom.NTFloat32, Geom.CPoint)
+    arr.addColumn(InternalName.getNormal(), 3, Geom.NTFloat32, Geom.CNormal)
+    arr.addColumn(InternalName.getColor(), 4, Geom.NTFloat32, Geom.CColor)
+    arr.addColumn(InternalName.getTexcoord(), 2, Geom.NTFloat32, Geom.CTexcoord)
+    blend = GeomVertexArrayFormat()
+    blend.addColumn(InternalName.getTransformBlend(), 1, Geom.NTUint16, Geom.CIndex)
+    fmt = GeomVertexFormat()
+    fmt.addArray(arr)
+    fmt.addArray(blend)
+    spec = GeomVertexAnimationSpec()
+    spec.setPanda()
+    fmt.setAnimation(spec)
+    return GeomVertexFormat.registerFormat(fmt)
+
+
+def skinned_geom(parts: Sequence[GeomBuilder]) -> Geom:
+    """One ``Geom`` from several builders, the vertices of ``parts[i]`` bound
+    to bone ``i`` (each part modelled in its bone's own frame). The result
+    has no bones yet: :func:`bind_bones` gives a copy its transforms."""
+    if not parts or len(parts) > MAX_BONES:
+        raise ProceduralError(f"skinned_geom: 1 to {MAX_BONES} parts, got {len(parts)}")
+    verts, tris, bones = [], [], []
+    count = 0
+    for bone, part in enumerate(parts):
+        if part.is_empty():
+            continue
+        data = np.vstack(part._verts)
+        verts.append(data)
+        tris.append(np.vstack(part._tris) + count)
+        bones.append(np.full(len(data), bone, dtype=np.uint16))
+        count += len(data)
+    vdata = GeomVertexData("skinned", _skinned_format(), Geom.UHStatic)
+    vdata.uncleanSetNumRows(count)
+    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.vstack(verts).tobytes()
+    # The index array's rows are padded to 4 bytes: write them as such.
+    padded = np.zeros((count, vdata.getFormat().getArray(1).getStride() // 2), dtype=np.uint16)
+    padded[:, 0] = np.concatenate(bones)
+    vdata.modifyArray(1).modifyHandle().copyDataFrom(padded.tobytes())
+    prim = GeomTriangles(Geom.UHStatic)
+    prim.setIndexType(Geom.NTUint32)
+    index = np.vstack(tris).astype(np.uint32)
+    handle = prim.modifyVertices()
+    handle.uncleanSetNumRows(index.size)
+    memoryview(handle).cast("B")[:] = index.tobytes()
+    geom = Geom(vdata)
+    geom.addPrimitive(prim)
+    return geom
+
+
+def bind_bones(
+    template: Geom,
+    bones: Sequence[Sequence[NodePath]],
+    name: str,
+    state: RenderState,
+    radius: float,
+) -> GeomNode:
+    """A ``GeomNode`` drawing ``template`` (from :func:`skinned_geom`) with
+    bone ``i`` following the chain of nodes ``bones[i]`` (outermost first,
+    each a child of the one before; the first a child of the node this
+    ``GeomNode`` is put under). The vertex arrays are shared with the
+    template; only the table of transforms is this node's own. Its bounds
+    are a sphere of ``radius`` round the origin: the rest vertices, each in
+    its own bone's frame, say nothing of where the limbs are drawn."""
+    table = TransformBlendTable()
+    for chain in bones:
+        transform: NodeVertexTransform | None = None
+        for link in chain:
+            transform = (
+                NodeVertexTransform(link.node())
+                if transform is None
+                else NodeVertexTransform(link.node(), transform)
+            )
+        if transform is None:
+            raise ProceduralError("bind_bones: a bone needs at least one node")
+        table.addBlend(TransformBlend(transform, 1.0))
+    vdata = GeomVertexData(template.getVertexData())
+    table.setRows(SparseArray.lowerOn(vdata.getNumRows()))
+    vdata.setTransformBlendTable(table)
+    geom = template.makeCopy()
+    geom.setVertexData(vdata)
+    sphere = BoundingSphere(Point3(0.0, 0.0, 0.0), radius)
+    geom.setBounds(sphere)
+    node = GeomNode(name)
+    node.addGeom(geom, state)
+    node.setBounds(sphere)
+    node.setFinal(True)
+    return node
 
 
 def lit_shader() -> Shader:

@@ -30,11 +30,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from panda3d.core import (
+    Geom,
     GeomNode,
     Material,
     MaterialAttrib,
     NodePath,
+    Point3,
     RenderState,
+    ShaderAttrib,
     Texture,
     TextureAttrib,
     TransparencyAttrib,
@@ -42,10 +45,13 @@ from panda3d.core import (
 
 from palier.scenes.procedural import (
     GeomBuilder,
+    bind_bones,
     fractal_noise,
     hair_streaks,
     material,
     radial_falloff,
+    skinned_geom,
+    skinned_lit_shader,
     texture_from_array,
     transform,
 )
@@ -302,8 +308,14 @@ class SpiderProto:
     """Shared geometry, textures and leg layout for every spider of a scene."""
 
     body: NodePath
-    palp: NodePath
-    segments: list[tuple[NodePath, NodePath, NodePath, NodePath]]  # per pair: coxa..meta
+    limbs: Geom
+    """Every leg segment and both palps in one skinned mesh (one draw call a
+    spider, and one for its cast shadow): bones 0-31 are the legs' coxa,
+    femur, tibia and metatarsus in ``legs`` order, 32 and 33 the left and
+    right palp (see ``SpiderRig``)."""
+    limb_state: RenderState
+    limb_shader: ShaderAttrib
+    limb_radius: float  # model units: a sphere round the body holding every pose
     shadow: NodePath
     legs: list[LegSpec]
     norm: float  # model units -> leg span 1
@@ -448,10 +460,9 @@ def build_proto(seed: int) -> SpiderProto:
             tip_color=HAIR_TIP,
         )
     palp_skin.merge(palp_hair, untextured=True)
-    palp = _geom_node("spider-palp", [(palp_skin, st_leg)])
 
     # -- legs -------------------------------------------------------------------------
-    segments = []
+    segments: list[list[GeomBuilder]] = []  # per pair: coxa, femur, tibia, metatarsus
     legs: list[LegSpec] = []
     for pair, (hip_deg, lengths, femur_deg, tibia_deg, thick) in enumerate(LEG_TABLE):
         a, b, c = lengths
@@ -464,7 +475,7 @@ def build_proto(seed: int) -> SpiderProto:
             np.array([0.0115, 0.0120, 0.0115]) * thick,
             sides=8,
         )
-        parts.append(_geom_node(f"spider-coxa{pair + 1}", [(coxa_skin, st_leg)]))
+        parts.append(coxa_skin)
         r_f = 0.0118 * thick
         for name, length, r0, r1, hairs, spines, bow, claw in (
             ("femur", a, r_f, r_f * 0.82, 150, 6, 0.006, False),
@@ -480,8 +491,8 @@ def build_proto(seed: int) -> SpiderProto:
                     (0.0, 0.006, 0.002), (r0 * 1.15, 0.013, r0 * 1.2), rings=6, segments=10
                 )
             skin.merge(hair_b, untextured=True)
-            parts.append(_geom_node(f"spider-{name}{pair + 1}", [(skin, st_leg)]))
-        segments.append((parts[0], parts[1], parts[2], parts[3]))
+            parts.append(skin)
+        segments.append(parts)
         for side in (-1.0, 1.0):
             ang = math.radians(hip_deg)
             hip = (
@@ -505,6 +516,8 @@ def build_proto(seed: int) -> SpiderProto:
             )
     feet = np.array([leg.rest_foot for leg in legs])
     span = float(np.max(np.linalg.norm(feet[:, None] - feet[None, :], axis=2)))
+    bones = [part for leg in legs for part in segments[leg.pair]]
+    limbs = skinned_geom([*bones, palp_skin.mirrored_x(), palp_skin])
 
     # -- soft contact shadow -------------------------------------------------------------
     sb = GeomBuilder()
@@ -530,8 +543,10 @@ def build_proto(seed: int) -> SpiderProto:
     shadow.setBin("transparent", 0)
     return SpiderProto(
         body,
-        palp,
-        segments,
+        limbs,
+        st_leg,
+        skinned_lit_shader(priority=3),  # above the cast shadow's shader-off
+        span,  # the longest leg reaches well under one span from the body's centre
         shadow,
         legs,
         1.0 / span,
@@ -559,9 +574,7 @@ class LegRig:
         "yaw",
     )
 
-    def __init__(
-        self, spec: LegSpec, parent: NodePath, geoms: tuple[NodePath, NodePath, NodePath, NodePath]
-    ) -> None:
+    def __init__(self, spec: LegSpec, parent: NodePath) -> None:
         self.hip_x, self.hip_y, self.hip_z = spec.hip
         self.rest_x, self.rest_y = spec.rest_foot
         self.a, self.b, self.c = spec.lengths
@@ -570,17 +583,22 @@ class LegRig:
         self.femur_rest = spec.femur_rest
         self.yaw = parent.attachNewNode("leg")
         self.yaw.setPos(spec.hip)
-        coxa, femur, tibia, meta = geoms
-        coxa.instanceTo(self.yaw)
+        # Bones of the spider's skinned limbs (no geometry of their own).
         self.femur = self.yaw.attachNewNode("femur")
         self.femur.setPos(0.0, COXA_LEN, COXA_DZ)
-        femur.instanceTo(self.femur)
         self.tibia = self.femur.attachNewNode("tibia")
         self.tibia.setPos(0.0, self.a, 0.0)
-        tibia.instanceTo(self.tibia)
         self.meta = self.tibia.attachNewNode("meta")
         self.meta.setPos(0.0, self.b, 0.0)
-        meta.instanceTo(self.meta)
+
+    def bones(self) -> list[list[NodePath]]:
+        """Node chains of the coxa, femur, tibia and metatarsus, from the body."""
+        return [
+            [self.yaw],
+            [self.yaw, self.femur],
+            [self.yaw, self.femur, self.tibia],
+            [self.yaw, self.femur, self.tibia, self.meta],
+        ]
 
     def reach_to(self, fx: float, fy: float, fz: float) -> None:
         """Point the leg at a foot target given in the body frame."""
@@ -646,21 +664,41 @@ class SpiderRig:
         self.cast.setMaterialOff(2)
         self.cast.setTransparency(TransparencyAttrib.MAlpha, 2)
         self.cast.setBin("transparent", 1)
+        # The limbs' bones: each moves its vertices through its own local
+        # transform (relative to the body, or to the torso for the palps),
+        # so they need no place in the drawn graph. Kept out of it, posing a
+        # joint does not mark the bounds of every node above it stale (on
+        # both the spider's and its cast shadow's paths): three times
+        # cheaper a call, and a spider sets 26 joints a frame.
+        self.bones = NodePath("bones")
         self.palps = []
         for side in (-1.0, 1.0):
-            palp = self.torso.attachNewNode("palp")
+            palp = self.bones.attachNewNode("palp")
             palp.setPos(side * 0.0145 * BODY_SCALE, 0.082 * BODY_SCALE, 0.036 * BODY_SCALE)
             palp.setScale(BODY_SCALE)
             palp.setH(-side * 14.0)
-            inst = proto.palp.instanceTo(palp)
-            if side < 0:
-                inst.setSx(-1.0)
             self.palps.append(palp)
-        self.legs = [LegRig(spec, self.body, proto.segments[spec.pair]) for spec in proto.legs]
+        self.legs = [LegRig(spec, self.bones) for spec in proto.legs]
+        chains = [chain for leg in self.legs for chain in leg.bones()]
+        chains += [[self.torso, palp] for palp in self.palps]
+        limbs = self.body.attachNewNode(
+            bind_bones(proto.limbs, chains, "spider-limbs", proto.limb_state, proto.limb_radius)
+        )
+        # Above the cast's shader-off (priority 2): the cast shadow draws the
+        # same skinned limbs, flat in its colour (its ``palier_flat`` input
+        # outranks theirs), so it still follows every pose for free.
+        limbs.setAttrib(proto.limb_shader, 3)
+        self.cast.setShaderInput("palier_flat", 1.0, priority=4)
         self.phase = _hash01(index, 7)
         self.twitch_period = 1.6 + 2.2 * _hash01(index, 3)
         self.twitch_offset = 5.0 * _hash01(index, 5)
         self.hanging = 0.0  # 0 standing .. 1 dangling on a thread (legs spread)
+
+    def foot_tip(self, leg: LegRig, other: NodePath) -> Point3:
+        """Where ``leg``'s tip is drawn, in ``other``'s frame (the bones live
+        outside the drawn graph, their frame is the body's)."""
+        in_body = self.bones.getRelativePoint(leg.meta, Point3(0.0, leg.c, 0.0))
+        return other.getRelativePoint(self.body, in_body)
 
     def animate(
         self, t: float, dt: float, vx: float, vy: float, omega: float, twitchiness: float

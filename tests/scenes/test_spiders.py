@@ -58,7 +58,7 @@ def foot_tips(scene: SpiderScene, index: int = 0) -> np.ndarray:
     rig = scene.rigs[index]
     out = []
     for leg in rig.legs:
-        tip = scene.root.getRelativePoint(leg.meta, (0.0, leg.c, 0.0))
+        tip = rig.foot_tip(leg, scene.root)
         out.append((tip.x, tip.y, tip.z))
     return np.array(out)
 
