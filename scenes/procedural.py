@@ -12,6 +12,10 @@ is reproducible from a seed, licence-clean, and can be tuned by a parameter.
 * :func:`hand_node`: a neutral resting hand for scenes that show the patient's
   own hand (the anchors are bare nodes); :func:`hand_builder` the same hand
   as geometry to merge into a bigger mesh (``palier.scenes.people``).
+* :func:`skinned_geom`, :func:`bind_bones` and :func:`skinned_lit_shader`:
+  several rigid parts (a spider's leg segments) in one ``Geom``, each part
+  following its own chain of nodes, moved on the GPU: one draw call instead
+  of one a part.
 
 Conventions: Panda3D's (Z up, +Y forward, metres); matrices are 4x4 numpy
 arrays applied to column vectors (``p' = M[:3, :3] @ p + M[:3, 3]``).
