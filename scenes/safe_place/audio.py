@@ -7,66 +7,23 @@
   trills) placed round the loop modulo its length, so none is cut at the seam.
 * :func:`chime`: a soft bell (inharmonic partials, slow decay) played once.
 
-The arrays are turned into 16-bit WAV bytes and written to a RAM-disk mount
-of Panda3D's virtual file system (:func:`ram_wav`), from which the audio
-manager loads them: nothing touches the real disk at run time. Everything is
-made once per seed and cached.
+The arrays are loaded through :func:`palier.scenes.sound.ram_wav` (a RAM
+disk of Panda3D's virtual file system): nothing touches the real disk at run
+time. Everything is made once per seed and cached.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import math
-import wave
 
 import numpy as np
-from panda3d.core import Filename, VirtualFileMountRamdisk, VirtualFileSystem
 
-RATE = 22050
-"""Sample rate (Hz): plenty for wind and birds, half the memory of 44.1 kHz."""
+from palier.scenes.sound import RATE, circular_smooth, normalise, periodic_envelope, shaped_noise
+
 WIND_S = 24.0
 BIRDS_S = 31.0  # a different length from the wind, so the two never repeat together
 PEAK = 0.7  # highest absolute sample of every clip (full scale is 1.0)
-RAM_MOUNT = "/palier-safe-place"
-
-
-def _normalise(x: np.ndarray, peak: float = PEAK) -> np.ndarray:
-    top = float(np.max(np.abs(x)))
-    out: np.ndarray = (x * (peak / top) if top > 0.0 else x).astype(np.float32)
-    return out
-
-
-def _periodic_envelope(
-    n: int, rng: np.random.Generator, cycles: tuple[int, ...], depth: float
-) -> np.ndarray:
-    """1 + depth * (sum of cosines with whole cycles per loop), kept > 0."""
-    t = np.arange(n) / n
-    env = np.zeros(n)
-    for k in cycles:
-        env += rng.uniform(0.4, 1.0) * np.cos(2.0 * math.pi * (k * t + rng.random()))
-    env /= max(float(np.max(np.abs(env))), 1e-9)
-    out: np.ndarray = np.maximum(1.0 + depth * env, 0.05)
-    return out
-
-
-def _shaped_noise(n: int, rng: np.random.Generator, shape: np.ndarray) -> np.ndarray:
-    """Noise with magnitude spectrum ``shape`` (len n // 2 + 1), random
-    phases; the inverse FFT is circular, so the result loops perfectly."""
-    phases = rng.uniform(0.0, 2.0 * math.pi, len(shape))
-    spec = shape * np.exp(1j * phases)
-    spec[0] = 0.0
-    out: np.ndarray = np.fft.irfft(spec, n)
-    return out / max(float(np.std(out)), 1e-12)
-
-
-def _circular_smooth(x: np.ndarray, width: int) -> np.ndarray:
-    """Moving average that wraps round (keeps a loop seamless)."""
-    kernel = np.zeros(len(x))
-    kernel[:width] = 1.0 / width
-    kernel = np.roll(kernel, -width // 2)
-    out: np.ndarray = np.fft.irfft(np.fft.rfft(x) * np.fft.rfft(kernel), len(x))
-    return out
 
 
 @functools.lru_cache(maxsize=2)
@@ -79,14 +36,14 @@ def wind_loop(seed: int, seconds: float = WIND_S, rate: int = RATE) -> np.ndarra
     safe_f = np.maximum(f, 1.0)
     rush_shape = (1.0 / np.sqrt(safe_f)) / (1.0 + (f / 520.0) ** 4) * (f > 25.0)
     rustle_shape = np.exp(-0.5 * ((np.log(safe_f) - math.log(2600.0)) / 0.45) ** 2)
-    rush = _shaped_noise(n, rng, rush_shape)
-    rustle = _shaped_noise(n, rng, rustle_shape)
-    gust = _periodic_envelope(n, rng, (1, 2, 3, 5), depth=0.55)
+    rush = shaped_noise(n, rng, rush_shape)
+    rustle = shaped_noise(n, rng, rustle_shape)
+    gust = periodic_envelope(n, rng, (1, 2, 3, 5), depth=0.55)
     # Rustle flutters: a random envelope smoothed over ~80 ms, circularly.
-    flutter = _circular_smooth(np.abs(rng.standard_normal(n)), int(0.08 * rate))
+    flutter = circular_smooth(np.abs(rng.standard_normal(n)), int(0.08 * rate))
     flutter /= float(np.mean(flutter))
     signal = rush * gust + 0.18 * rustle * gust**2 * flutter
-    return _normalise(signal)
+    return normalise(signal)
 
 
 def _bird_phrase(rng: np.random.Generator, rate: int) -> np.ndarray:
@@ -125,7 +82,7 @@ def birds_loop(seed: int, seconds: float = BIRDS_S, rate: int = RATE) -> np.ndar
         t += rng.uniform(3.0, 8.0)
     # A touch of room: a faint late echo from the trees, also circular.
     echo = np.roll(out, int(0.19 * rate)) * 0.18 + np.roll(out, int(0.37 * rate)) * 0.08
-    return _normalise(out + echo, peak=PEAK * 0.8)
+    return normalise(out + echo, peak=PEAK * 0.8)
 
 
 @functools.lru_cache(maxsize=1)
@@ -143,38 +100,4 @@ def chime(rate: int = RATE, seconds: float = 6.0) -> np.ndarray:
             out += amp * np.sin(2.0 * math.pi * (f0 * ratio + detune) * t) * np.exp(-decay * t)
     out *= np.minimum(t / 0.015, 1.0)
     out *= np.minimum((seconds - t) / 0.3, 1.0)  # reach exact silence at the end
-    return _normalise(out, peak=PEAK * 0.7)
-
-
-def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
-    """Mono 16-bit PCM WAV of ``samples`` (floats in -1..1)."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-    return buf.getvalue()
-
-
-_mounted = False
-
-
-def ram_wav(name: str, samples: np.ndarray, rate: int = RATE) -> str:
-    """Write ``samples`` as ``name`` on a RAM disk of Panda3D's virtual file
-    system (mounted once per process) and return its VFS path. Existing
-    files are reused: the caller caches the samples by seed, so a name
-    always holds the same sound."""
-    global _mounted
-    vfs = VirtualFileSystem.getGlobalPtr()
-    if not _mounted:
-        if not vfs.mount(VirtualFileMountRamdisk(), RAM_MOUNT, 0):
-            raise OSError(f"could not mount a RAM disk at {RAM_MOUNT} for the safe place's sounds")
-        _mounted = True
-    path = f"{RAM_MOUNT}/{name}"
-    if not vfs.exists(Filename(path)) and not vfs.writeFile(
-        Filename(path), wav_bytes(samples, rate), False
-    ):
-        raise OSError(f"could not write {path} to the RAM disk")
-    return path
+    return normalise(out, peak=PEAK * 0.7)

@@ -33,6 +33,7 @@ from panda3d.core import (
     TransparencyAttrib,
 )
 
+from palier.scenes import sound
 from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
 from palier.scenes.procedural import GeomBuilder
@@ -225,9 +226,11 @@ class SafePlaceScene(Scene):
             return
         seed = self.ctx.seed
         try:
-            wind = mgr.getSound(audio.ram_wav(f"wind-{seed}.wav", audio.wind_loop(seed)))
-            birds = mgr.getSound(audio.ram_wav(f"birds-{seed}.wav", audio.birds_loop(seed)))
-            bell = mgr.getSound(audio.ram_wav("chime.wav", audio.chime()))
+            wind = mgr.getSound(sound.ram_wav(f"safe-place-wind-{seed}.wav", audio.wind_loop(seed)))
+            birds = mgr.getSound(
+                sound.ram_wav(f"safe-place-birds-{seed}.wav", audio.birds_loop(seed))
+            )
+            bell = mgr.getSound(sound.ram_wav("safe-place-chime.wav", audio.chime()))
         except OSError as exc:  # the meadow still works silent
             log.warning("safe place: no ambient sound (%s)", exc)
             return

@@ -317,19 +317,3 @@ def test_chime_starts_and_ends_in_silence() -> None:
     assert abs(float(x[0])) < 1e-3 and abs(float(x[-1])) < 1e-3
     n = len(x) // 6
     assert np.abs(x[:n]).max() > 4 * np.abs(x[-n:]).max()  # it decays
-
-
-def test_sound_goes_through_a_ram_disk_not_the_real_disk(tmp_path: object) -> None:
-    import os
-
-    from panda3d.core import Filename, MovieAudio
-
-    path = audio.ram_wav("test-tone.wav", np.sin(np.arange(audio.RATE) * 0.05) * 0.5)
-    assert not os.path.exists(path)
-    cursor = MovieAudio.get(Filename(path)).open()
-    assert cursor is not None
-    assert cursor.audioRate() == audio.RATE and cursor.audioChannels() == 1
-    assert cursor.length() == pytest.approx(1.0, abs=0.01)
-    # Asking again reuses the file (no growth of the RAM disk on every build).
-    assert audio.ram_wav("test-tone.wav", np.zeros(10)) == path
-    assert MovieAudio.get(Filename(path)).open().length() == pytest.approx(1.0, abs=0.01)
