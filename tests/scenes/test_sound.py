@@ -67,9 +67,9 @@ def test_a_sound_is_placed_where_the_head_hears_it() -> None:
     source = world.attachNewNode("horn")
     source.setPos(-4.0, 2.0, 1.2)  # 5 m to the world's -X: straight ahead of the head
     rec = _Recorder()
-    sound.place(rec, source, head, min_distance=2.0)  # type: ignore[arg-type]
+    sound.place(rec, source, head, min_distance=2.0)
     assert rec.pos == pytest.approx((0.0, 5.0, 0.0), abs=1e-5)
     assert rec.min_distance == 2.0
     head.setH(0.0)  # facing +Y again: the horn is now on the left
-    sound.place(rec, source, head)  # type: ignore[arg-type]
+    sound.place(rec, source, head)
     assert rec.pos == pytest.approx((-5.0, 0.0, 0.0), abs=1e-5)
