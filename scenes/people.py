@@ -1,9 +1,9 @@
 """The shared procedural person: passengers, audiences, people in a lift, pedestrians.
 
 A :class:`PersonLook` (build, proportions, skin tone, hair, clothing, glasses)
-is drawn deterministically from a seed; :class:`Person` builds that look as a
-small rig of bone nodes, each carrying one merged mesh (vertex colours, no
-texture, one shared material), and animates it by setting a few joint angles:
+is drawn deterministically from a seed; :class:`Person` builds that look as
+one skinned mesh (vertex colours, no texture, one shared material) over a
+small rig of bone nodes, and animates it by setting a few joint angles:
 
     look = PersonLook.random(np.random.default_rng(seed))
     person = Person(look, scene_root, pose="seated", seat_height=0.45)
@@ -15,10 +15,18 @@ texture, one shared material), and animates it by setting a few joint angles:
     person.apply()                              # writes the changed joints
 
 Frame: Panda3D's (Z up, the person faces +Y, metres). Limb bones hang along
-their local -Z; a positive pitch swings a limb forward. Rigid bones (the legs
-of a seated person, the forearms and head of a far one) are baked into their
-parent's mesh at build time, so a seated person is 7 draw calls and a far
-walker 9; the nodes stay, so the same animation code runs on every person.
+their local -Z; a positive pitch swings a limb forward.
+
+One draw call a person. Every body part is bound rigidly to its bone and the
+GPU moves it (:func:`~palier.scenes.procedural.skinned_geom`,
+:func:`~palier.scenes.procedural.bind_bones`): the bone nodes live in the
+person's ``skeleton``, a graph of their own whose frame is the root's, so
+posing a joint touches nothing that is drawn (the phone, shown only in the
+phone pose, is a second skinned mesh). Use :meth:`Person.point` for where a
+part of the body is. Rigid bones (the legs of a seated person, the forearms
+and head of a far one) are baked into their parent's part at build time:
+fewer bones to pose; the nodes stay, so the same animation code runs on
+every person.
 """
 
 from __future__ import annotations
@@ -29,14 +37,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from panda3d.core import GeomNode, LMatrix4f, Material, NodePath
+from panda3d.core import GeomNode, LMatrix4f, Material, NodePath, Point3, RenderState, ShaderAttrib
 
 from palier.scenes.procedural import (
     Color,
     GeomBuilder,
     ProceduralError,
+    bind_bones,
     hand_builder,
     material,
+    skinned_geom,
+    skinned_lit_shader,
     transform,
 )
 
@@ -992,6 +1003,18 @@ def _shared_material() -> Material:
     return _MATERIAL
 
 
+_SKINNED: ShaderAttrib | None = None
+
+
+def _skinned_shader() -> ShaderAttrib:
+    """The skinned lit shader, made once (one shader for every person). Its
+    priority outranks the scene root's plain :func:`lit_shader`."""
+    global _SKINNED
+    if _SKINNED is None:
+        _SKINNED = skinned_lit_shader(priority=2)
+    return _SKINNED
+
+
 def _np_mat(mat: LMatrix4f) -> np.ndarray:
     """Panda's row-vector LMatrix4 as a column-vector numpy 4x4."""
     rows = [[mat.getCell(i, j) for j in range(4)] for i in range(4)]
@@ -1098,6 +1121,9 @@ class Person:
         self.root.setMaterial(_shared_material(), 1)
         self.root.setTextureOff(1)
         self.nodes: dict[str, NodePath] = {}
+        # The bones: a graph of their own (see the module docstring), whose
+        # frame is the root's.
+        self.skeleton = NodePath(f"{name}-skeleton")
         self.seat_height = seat_height
         h = body.h
         if pose == "seated":
@@ -1105,7 +1131,7 @@ class Person:
         else:
             self.pelvis_z = body.hip_z
         n = self.nodes
-        n["pelvis"] = self.root.attachNewNode("pelvis")
+        n["pelvis"] = self.skeleton.attachNewNode("pelvis")
         n["pelvis"].setPos(0.0, 0.0, self.pelvis_z)
         n["chest"] = n["pelvis"].attachNewNode("chest")
         n["chest"].setPos(0.0, 0.0, body.waist_dz)
@@ -1140,7 +1166,7 @@ class Person:
         self._pose_arms(self._rest_arms, self._rest_arms, 0.0)
         self._build(look, body)
         self.phone_node.hide()
-        eye = self.nodes["head"].getPos(self.root)
+        eye = self.nodes["head"].getPos(self.skeleton)
         self._eye = (eye.x, eye.y, eye.z + 0.07 * body.head_k)
 
     # -- build ---------------------------------------------------------------------------
@@ -1178,19 +1204,35 @@ class Person:
             else:
                 m = _np_mat(carrier(bone).getMat(carrier(dest)))
                 acc.merge(part, untextured=True, xform=m)
-        self.geom_nodes: list[GeomNode] = []
-        for bone, builder in merged.items():
-            if builder.is_empty():
-                continue
-            node = builder.node(f"{bone}-mesh")
-            carrier(bone).attachNewNode(node)
-            self.geom_nodes.append(node)
+
+        def chain(node: NodePath) -> list[NodePath]:
+            links = [node]
+            while links[-1].getParent() != self.skeleton:
+                links.append(links[-1].getParent())
+            return links[::-1]
+
+        owners = [bone for bone, builder in merged.items() if not builder.is_empty()]
+        state = RenderState.make(_skinned_shader())
+        # Bounds: a sphere round the body's middle that holds any pose.
+        centre, radius = (0.0, 0.0, 0.5 * body.h), 0.5 * body.h + 0.5
+        mesh = bind_bones(
+            skinned_geom([merged[b] for b in owners]),
+            [chain(carrier(b)) for b in owners],
+            f"{self.root.getName()}-mesh",
+            state,
+            radius,
+            centre,
+        )
+        self.root.attachNewNode(mesh)
+        self.geom_nodes: list[GeomNode] = [mesh]
         phone = GeomBuilder()
         phone.merge(_phone(), untextured=True)
         hs = _hand_scale(body)
-        self.phone_node = self.twist["r"].attachNewNode(phone.node("phone-mesh"))
-        self.phone_node.setPos(-0.026 * hs, 0.004, -body.forearm - 0.07 * hs)
-        self.phone_node.setHpr(0.0, 0.0, 0.0)
+        holder = self.twist["r"].attachNewNode("phone")
+        holder.setPos(-0.026 * hs, 0.004, -body.forearm - 0.07 * hs)
+        self.phone_node = self.root.attachNewNode(
+            bind_bones(skinned_geom([phone]), [chain(holder)], "phone-mesh", state, radius, centre)
+        )
 
     # -- counts -------------------------------------------------------------------------
     def geom_count(self, *, with_phone: bool = False) -> int:
@@ -1352,13 +1394,23 @@ class Person:
         j["head"].set(head_yaw * 0.65, head_pitch * 0.8, 0.0)
 
     # -- queries for scenes and tests --------------------------------------------------------
+    def point(
+        self,
+        bone: str,
+        local: tuple[float, float, float] = (0.0, 0.0, 0.0),
+        other: NodePath | None = None,
+    ) -> Point3:
+        """Where ``local`` (in ``bone``'s frame: a key of :attr:`nodes`) is
+        drawn now, in ``other``'s frame (default: the root's). The bones are
+        not in the drawn graph, so ask here rather than ``getRelativePoint``."""
+        in_root = self.skeleton.getRelativePoint(self.nodes[bone], Point3(*local))
+        return in_root if other is None else other.getRelativePoint(self.root, in_root)
+
     def soles(self) -> list[tuple[float, float, float]]:
         """Both soles' middles in the root's frame."""
         out = []
         for side in ("l", "r"):
-            p = self.root.getRelativePoint(
-                self.nodes[f"shin_{side}"], (0.0, 0.04, -self.body.shin - self.body.ankle)
-            )
+            p = self.point(f"shin_{side}", (0.0, 0.04, -self.body.shin - self.body.ankle))
             out.append((p.x, p.y, p.z))
         return out
 

@@ -907,13 +907,14 @@ def bind_bones(
     name: str,
     state: RenderState,
     radius: float,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
 ) -> GeomNode:
     """A ``GeomNode`` drawing ``template`` (from :func:`skinned_geom`) with
     bone ``i`` following the chain of nodes ``bones[i]`` (outermost first,
     each a child of the one before; the first a child of the node this
     ``GeomNode`` is put under). The vertex arrays are shared with the
     template; only the table of transforms is this node's own. Its bounds
-    are a sphere of ``radius`` round the origin: the rest vertices, each in
+    are a sphere of ``radius`` round ``center``: the rest vertices, each in
     its own bone's frame, say nothing of where the limbs are drawn."""
     table = TransformBlendTable()
     for chain in bones:
@@ -932,7 +933,7 @@ def bind_bones(
     vdata.setTransformBlendTable(table)
     geom = template.makeCopy()
     geom.setVertexData(vdata)
-    sphere = BoundingSphere(Point3(0.0, 0.0, 0.0), radius)
+    sphere = BoundingSphere(Point3(*center), radius)
     geom.setBounds(sphere)
     node = GeomNode(name)
     node.addGeom(geom, state)
