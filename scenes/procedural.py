@@ -23,6 +23,7 @@ arrays applied to column vectors (``p' = M[:3, :3] @ p + M[:3, 3]``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -41,6 +42,7 @@ from panda3d.core import (
     NodePath,
     NodeVertexTransform,
     Point3,
+    PTA_LMatrix4f,
     RenderState,
     SamplerState,
     Shader,
@@ -827,15 +829,10 @@ MAX_BONES = 40
 """Bones one skinned ``Geom`` may use (:func:`skinned_geom`)."""
 
 
-def skinned_lit_shader(priority: int = 0) -> ShaderAttrib:
-    """:func:`lit_shader` for a :func:`skinned_geom`: the same lighting, each
-    vertex moved by its bone's matrix on the GPU. Returned as an attribute
-    with hardware skinning on, so Panda hands the shader the bones' matrices
-    instead of moving the vertices on the CPU. ``priority`` is the shader's
-    own (a ``ShaderAttrib`` composes by it, not by the node's override)."""
-    # ``palier_flat`` 1 (a shader input, default 0) draws the vertex colour
-    # alone, unlit: a cast shadow of the same skinned mesh.
-    frag = _LIT_FRAG.replace(
+def _flat_capable_frag() -> str:
+    """:data:`_LIT_FRAG` with a ``palier_flat`` input (default 0): at 1 it
+    draws the vertex colour alone, unlit (a cast shadow of the same mesh)."""
+    return _LIT_FRAG.replace(
         "uniform sampler2D p3d_Texture0;",
         "uniform sampler2D p3d_Texture0;\nuniform float palier_flat;",
     ).replace(
@@ -844,7 +841,15 @@ def skinned_lit_shader(priority: int = 0) -> ShaderAttrib:
         "        gl_FragColor = v_col * p3d_ColorScale;\n        return;\n    }\n",
         1,
     )
-    shader = Shader.make(Shader.SL_GLSL, _SKINNED_VERT % MAX_BONES, frag)
+
+
+def skinned_lit_shader(priority: int = 0) -> ShaderAttrib:
+    """:func:`lit_shader` for a :func:`skinned_geom`: the same lighting, each
+    vertex moved by its bone's matrix on the GPU. Returned as an attribute
+    with hardware skinning on, so Panda hands the shader the bones' matrices
+    instead of moving the vertices on the CPU. ``priority`` is the shader's
+    own (a ``ShaderAttrib`` composes by it, not by the node's override)."""
+    shader = Shader.make(Shader.SL_GLSL, _SKINNED_VERT % MAX_BONES, _flat_capable_frag())
     attrib: ShaderAttrib = ShaderAttrib.make(shader, priority)
     attrib = attrib.setShaderInput("palier_flat", 0.0)
     return attrib.setFlag(ShaderAttrib.F_hardware_skinning, True)
@@ -940,6 +945,114 @@ def bind_bones(
     node.setBounds(sphere)
     node.setFinal(True)
     return node
+
+
+# -- palette skinning: bone matrices written from numpy ----------------------------------------
+_PALETTE_VERT = (
+    _SKINNED_VERT.replace(
+        "uniform mat4 p3d_TransformTable[MAX_BONES];", "uniform mat4 palier_bones[MAX_BONES];"
+    )
+    .replace("in uvec4 transform_index;", "in float palier_bone;")
+    .replace(
+        "mat4 bone = p3d_TransformTable[transform_index.x];",
+        "mat4 bone = palier_bones[int(palier_bone + 0.5)];",
+    )
+)
+PALETTE_BONE = InternalName.make("palier_bone")
+
+
+def palette_lit_shader(priority: int = 0) -> ShaderAttrib:
+    """:func:`skinned_lit_shader` for a :func:`palette_geom`: the bones'
+    matrices come from a :class:`BonePalette` the caller fills with numpy,
+    not from nodes. For rigs with many bones posed by vectorised maths
+    (the spiders: 34 bones, ten at a time), where a node call per joint
+    would cost more than the maths."""
+    shader = Shader.make(Shader.SL_GLSL, _PALETTE_VERT % MAX_BONES, _flat_capable_frag())
+    attrib: ShaderAttrib = ShaderAttrib.make(shader, priority)
+    return attrib.setShaderInput("palier_flat", 0.0)
+
+
+@functools.cache
+def _palette_format() -> GeomVertexFormat:
+    arr = GeomVertexArrayFormat()
+    arr.addColumn(InternalName.getVertex(), 3, Geom.NTFloat32, Geom.CPoint)
+    arr.addColumn(InternalName.getNormal(), 3, Geom.NTFloat32, Geom.CNormal)
+    arr.addColumn(InternalName.getColor(), 4, Geom.NTFloat32, Geom.CColor)
+    arr.addColumn(InternalName.getTexcoord(), 2, Geom.NTFloat32, Geom.CTexcoord)
+    arr.addColumn(PALETTE_BONE, 1, Geom.NTFloat32, Geom.COther)
+    return GeomVertexFormat.registerFormat(arr)
+
+
+def palette_geom(parts: Sequence[GeomBuilder]) -> Geom:
+    """One static ``Geom`` from several builders, the vertices of
+    ``parts[i]`` bound to palette bone ``i`` (each part modelled in its
+    bone's own frame); draw it with :func:`palette_lit_shader` and a
+    :class:`BonePalette`."""
+    if not parts or len(parts) > MAX_BONES:
+        raise ProceduralError(f"palette_geom: 1 to {MAX_BONES} parts, got {len(parts)}")
+    verts, tris = [], []
+    count = 0
+    for bone, part in enumerate(parts):
+        if part.is_empty():
+            continue
+        data = np.vstack(part._verts)
+        verts.append(np.hstack([data, np.full((len(data), 1), float(bone), dtype=data.dtype)]))
+        tris.append(np.vstack(part._tris) + count)
+        count += len(data)
+    vdata = GeomVertexData("palette", _palette_format(), Geom.UHStatic)
+    vdata.uncleanSetNumRows(count)
+    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.vstack(verts).astype(np.float32).tobytes()
+    prim = GeomTriangles(Geom.UHStatic)
+    prim.setIndexType(Geom.NTUint32)
+    index = np.vstack(tris).astype(np.uint32)
+    handle = prim.modifyVertices()
+    handle.uncleanSetNumRows(index.size)
+    memoryview(handle).cast("B")[:] = index.tobytes()
+    geom = Geom(vdata)
+    geom.addPrimitive(prim)
+    return geom
+
+
+class BonePalette:
+    """The bone matrices of one palette-skinned node, as a live shader input.
+
+    ``matrices`` is a ``(count, 4, 4)`` float32 numpy view of the shader
+    input's own memory: write Panda-convention matrices into it (row
+    vectors, translation in the last row: what ``NodePath.getMat`` returns,
+    relative to the node the mesh is under) and the next frame draws them;
+    no call into Panda per bone."""
+
+    def __init__(self, count: int) -> None:
+        if not 1 <= count <= MAX_BONES:
+            raise ProceduralError(f"BonePalette: 1 to {MAX_BONES} bones, got {count}")
+        self.pta = PTA_LMatrix4f.emptyArray(MAX_BONES)
+        self.matrices: np.ndarray = np.asarray(memoryview(self.pta))[:count]
+        self.matrices[:] = np.eye(4, dtype=np.float32)
+
+    def node(
+        self,
+        template: Geom,
+        name: str,
+        state: RenderState,
+        radius: float,
+        center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    ) -> GeomNode:
+        """A ``GeomNode`` drawing ``template`` (from :func:`palette_geom`,
+        shared, not copied) with these bones. Its bounds are a sphere of
+        ``radius`` round ``center``: the rest vertices say nothing of where
+        the bones put them."""
+        geom = template.makeCopy()
+        sphere = BoundingSphere(Point3(*center), radius)
+        geom.setBounds(sphere)
+        node = GeomNode(name)
+        node.addGeom(geom, state)
+        node.setBounds(sphere)
+        node.setFinal(True)
+        return node
+
+    def bind(self, path: NodePath, priority: int = 0) -> None:
+        """Hand the palette to whatever ``path`` draws (and its instances)."""
+        path.setShaderInput("palier_bones", self.pta, priority=priority)
 
 
 def lit_shader() -> Shader:

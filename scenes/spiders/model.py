@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from panda3d.core import (
@@ -44,14 +44,14 @@ from panda3d.core import (
 )
 
 from palier.scenes.procedural import (
+    BonePalette,
     GeomBuilder,
-    bind_bones,
     fractal_noise,
     hair_streaks,
     material,
+    palette_geom,
+    palette_lit_shader,
     radial_falloff,
-    skinned_geom,
-    skinned_lit_shader,
     texture_from_array,
     transform,
 )
@@ -309,10 +309,10 @@ class SpiderProto:
 
     body: NodePath
     limbs: Geom
-    """Every leg segment and both palps in one skinned mesh (one draw call a
-    spider, and one for its cast shadow): bones 0-31 are the legs' coxa,
-    femur, tibia and metatarsus in ``legs`` order, 32 and 33 the left and
-    right palp (see ``SpiderRig``)."""
+    """Every leg segment and both palps in one palette-skinned mesh (one draw
+    call a spider, and one for its cast shadow): bones 0-31 are the legs'
+    coxa, femur, tibia and metatarsus in ``legs`` order, 32 and 33 the left
+    and right palp (see ``SpiderRig`` and :func:`pose_rigs`)."""
     limb_state: RenderState
     limb_shader: ShaderAttrib
     limb_radius: float  # model units: a sphere round the body holding every pose
@@ -320,6 +320,10 @@ class SpiderProto:
     legs: list[LegSpec]
     norm: float  # model units -> leg span 1
     material: Material
+    leg_table: _LegTable = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.leg_table = _LegTable([LegRig(spec, i) for i, spec in enumerate(self.legs)])
 
 
 def _geom_node(name: str, parts: list[tuple[GeomBuilder, RenderState]]) -> NodePath:
@@ -517,7 +521,7 @@ def build_proto(seed: int) -> SpiderProto:
     feet = np.array([leg.rest_foot for leg in legs])
     span = float(np.max(np.linalg.norm(feet[:, None] - feet[None, :], axis=2)))
     bones = [part for leg in legs for part in segments[leg.pair]]
-    limbs = skinned_geom([*bones, palp_skin.mirrored_x(), palp_skin])
+    limbs = palette_geom([*bones, palp_skin.mirrored_x(), palp_skin])
 
     # -- soft contact shadow -------------------------------------------------------------
     sb = GeomBuilder()
@@ -545,7 +549,7 @@ def build_proto(seed: int) -> SpiderProto:
         body,
         limbs,
         st_leg,
-        skinned_lit_shader(priority=3),  # above the cast shadow's shader-off
+        palette_lit_shader(priority=3),  # above the cast shadow's shader-off
         span,  # the longest leg reaches well under one span from the body's centre
         shadow,
         legs,
@@ -555,74 +559,165 @@ def build_proto(seed: int) -> SpiderProto:
 
 
 # -- the per-spider rig ---------------------------------------------------------------------
+LEG_BONES = 4  # coxa (turns about the hip), femur, tibia, metatarsus
+PALP_BONE = 32  # first palp's bone; the legs' are 0-31
+PALP_POS = ((-0.0145, 0.082, 0.036), (0.0145, 0.082, 0.036))  # left, right (x BODY_SCALE)
+PALP_HEADING = (14.0, -14.0)  # degrees: splayed outward
+
+
 class LegRig:
+    """One leg's layout and, after :func:`pose_rigs`, its index in the
+    palette (bones ``LEG_BONES * index`` onward)."""
+
     __slots__ = (
         "a",
         "b",
         "c",
-        "femur",
         "femur_rest",
         "group",
         "hip_x",
         "hip_y",
         "hip_z",
-        "meta",
+        "index",
         "rest_reach",
         "rest_x",
         "rest_y",
-        "tibia",
-        "yaw",
     )
 
-    def __init__(self, spec: LegSpec, parent: NodePath) -> None:
+    def __init__(self, spec: LegSpec, index: int) -> None:
+        self.index = index
         self.hip_x, self.hip_y, self.hip_z = spec.hip
         self.rest_x, self.rest_y = spec.rest_foot
         self.a, self.b, self.c = spec.lengths
         self.group = spec.group
         self.rest_reach = spec.rest_reach
         self.femur_rest = spec.femur_rest
-        self.yaw = parent.attachNewNode("leg")
-        self.yaw.setPos(spec.hip)
-        # Bones of the spider's skinned limbs (no geometry of their own).
-        self.femur = self.yaw.attachNewNode("femur")
-        self.femur.setPos(0.0, COXA_LEN, COXA_DZ)
-        self.tibia = self.femur.attachNewNode("tibia")
-        self.tibia.setPos(0.0, self.a, 0.0)
-        self.meta = self.tibia.attachNewNode("meta")
-        self.meta.setPos(0.0, self.b, 0.0)
 
-    def bones(self) -> list[list[NodePath]]:
-        """Node chains of the coxa, femur, tibia and metatarsus, from the body."""
-        return [
-            [self.yaw],
-            [self.yaw, self.femur],
-            [self.yaw, self.femur, self.tibia],
-            [self.yaw, self.femur, self.tibia, self.meta],
-        ]
 
-    def reach_to(self, fx: float, fy: float, fz: float) -> None:
-        """Point the leg at a foot target given in the body frame."""
-        dx, dy = fx - self.hip_x, fy - self.hip_y
-        self.yaw.setH(math.degrees(math.atan2(dy, dx)) - 90.0)
-        a, b, c = self.a, self.b, self.c
-        r = math.hypot(dx, dy) - COXA_LEN
-        dz = fz - self.hip_z - COXA_DZ
-        total = a + b + c
-        f1 = self.femur_rest + 0.7 * (self.rest_reach - COXA_LEN - r) / total
-        f1 = min(1.2, max(0.25, f1))
-        kx, kz = a * math.cos(f1), a * math.sin(f1)
-        ex, ez = r - kx, dz - kz
-        d = math.hypot(ex, ez)
-        d = min(b + c - 1e-4, max(abs(b - c) + 1e-4, d))
-        phi = math.atan2(ez, ex)
-        cos_al = (b * b + d * d - c * c) / (2.0 * b * d)
-        alpha = math.acos(min(1.0, max(-1.0, cos_al)))
-        t2 = phi + alpha
-        jx, jz = kx + b * math.cos(t2), kz + b * math.sin(t2)
-        t3 = math.atan2(dz - jz, r - jx)
-        self.femur.setP(math.degrees(f1))
-        self.tibia.setP(math.degrees(t2 - f1))
-        self.meta.setP(math.degrees(t3 - t2))
+class _LegTable:
+    """Every leg of a proto as arrays, for the vectorised inverse kinematics."""
+
+    def __init__(self, legs: list[LegRig]) -> None:
+        self.hip = np.array([(leg.hip_x, leg.hip_y, leg.hip_z) for leg in legs])
+        self.a = np.array([leg.a for leg in legs])
+        self.b = np.array([leg.b for leg in legs])
+        self.c = np.array([leg.c for leg in legs])
+        self.femur_rest = np.array([leg.femur_rest for leg in legs])
+        self.rest_reach = np.array([leg.rest_reach for leg in legs])
+        self.rest_x = np.array([leg.rest_x for leg in legs])
+        self.rest_y = np.array([leg.rest_y for leg in legs])
+        self.group = np.array([float(leg.group) for leg in legs])
+        self.leg_index = np.arange(len(legs), dtype=float)
+        # Hanging: front legs (feet ahead of the hip) reach 8 cm further, the others draw in.
+        self.reach_ahead = np.where(self.rest_y > self.hip[:, 1], 0.08, -0.02)
+
+
+def foot_targets(table: _LegTable, gait: np.ndarray) -> np.ndarray:
+    """Every foot's target (body frame, shape ``(rigs, legs, 3)``) from each
+    rig's gait row (see ``SpiderRig.gait``). Legs in the same group step
+    together: half the cycle swinging forward, lifted, half in stance
+    sliding back on the ground, the stride set by the body's velocity and
+    turn; a twitch jerks one leg up and in; a hanging spider spreads its
+    legs in the body's plane, the front ones reaching ahead, slowly groping."""
+    phase, lift, half, vx, vy, omega, bump, which, hang, body_z, t = (
+        gait[:, k, None] for k in range(11)
+    )
+    rx, ry, hip = table.rest_x, table.rest_y, table.hip
+    lp = (phase + 0.5 * table.group) % 1.0
+    sx = (vx - omega * ry) * half
+    sy = (vy + omega * rx) * half
+    slen = np.hypot(sx, sy)
+    slip = np.where(slen > STRIDE_MAX, STRIDE_MAX / np.maximum(slen, 1e-12), 1.0)
+    sx, sy = sx * slip, sy * slip  # past the fastest stepping rate: feet slip
+    swing = lp < 0.5
+    off = np.where(swing, lp * 2.0 - 0.5, 0.5 - (lp - 0.5) * 2.0)
+    z = np.where(swing, lift * np.sin(np.pi * lp * 2.0), 0.0)
+    fx, fy = rx + sx * off, ry + sy * off
+    jerk = bump * (which == table.leg_index)
+    z = z + 0.045 * jerk
+    fx = fx - (rx - hip[:, 0]) * 0.12 * jerk
+    fy = fy - (ry - hip[:, 1]) * 0.12 * jerk
+    wave = 0.025 * np.sin(t * 2.3 + table.leg_index * 1.7)
+    fy = fy + (table.reach_ahead + wave) * hang
+    fx = fx + (fx - hip[:, 0]) * 0.08 * hang
+    z = z + (hip[:, 2] * 0.8 + 0.5 * wave) * hang
+    out: np.ndarray = np.stack([fx, fy, z - body_z], axis=-1)
+    return out
+
+
+def leg_bones(table: _LegTable, feet: np.ndarray) -> np.ndarray:
+    """Bone matrices (Panda's convention, in the body frame) of every leg
+    reaching for ``feet`` (shape ``(..., legs, 3)``, body frame): shape
+    ``(..., legs, 4, 4, 4)``, the coxa, femur, tibia and metatarsus.
+
+    The same two-bone solve a leg of nodes did joint by joint: the coxa
+    turns about the hip toward the foot, the femur lifts by how far the foot
+    is from its rest reach, the tibia and metatarsus close the triangle to
+    the foot. Each segment pitches about its own X axis, so their angles
+    add up along the leg (``f1``, ``t2``, ``t3`` from the coxa's frame)."""
+    hip, a, b, c = table.hip, table.a, table.b, table.c
+    dx = feet[..., 0] - hip[:, 0]
+    dy = feet[..., 1] - hip[:, 1]
+    yaw = np.arctan2(dy, dx) - 0.5 * math.pi
+    r = np.hypot(dx, dy) - COXA_LEN
+    dz = feet[..., 2] - hip[:, 2] - COXA_DZ
+    f1 = np.clip(
+        table.femur_rest + 0.7 * (table.rest_reach - COXA_LEN - r) / (a + b + c), 0.25, 1.2
+    )
+    kx, kz = a * np.cos(f1), a * np.sin(f1)
+    ex, ez = r - kx, dz - kz
+    d = np.clip(np.hypot(ex, ez), np.abs(b - c) + 1e-4, b + c - 1e-4)
+    alpha = np.arccos(np.clip((b * b + d * d - c * c) / (2.0 * b * d), -1.0, 1.0))
+    t2 = np.arctan2(ez, ex) + alpha
+    jx, jz = kx + b * np.cos(t2), kz + b * np.sin(t2)
+    t3 = np.arctan2(dz - jz, r - jx)
+    # Each bone's pitch and origin in the coxa's frame (y ahead along the leg, z up).
+    theta = np.stack([np.zeros_like(f1), f1, t2, t3], axis=-1)
+    oy = np.stack(
+        [np.zeros_like(f1), np.full_like(f1, COXA_LEN), COXA_LEN + kx, COXA_LEN + jx], axis=-1
+    )
+    oz = np.stack(
+        [np.zeros_like(f1), np.full_like(f1, COXA_DZ), COXA_DZ + kz, COXA_DZ + jz], axis=-1
+    )
+    ch, sh = np.cos(yaw)[..., None], np.sin(yaw)[..., None]
+    ct, st = np.cos(theta), np.sin(theta)
+    out = np.zeros((*theta.shape, 4, 4))
+    # Rows of pitch(theta) @ heading(yaw), then the origin turned by the
+    # heading and moved to the hip (row vectors: p_body = p_bone @ M).
+    out[..., 0, 0], out[..., 0, 1] = ch, sh
+    out[..., 1, 0], out[..., 1, 1], out[..., 1, 2] = -ct * sh, ct * ch, st
+    out[..., 2, 0], out[..., 2, 1], out[..., 2, 2] = st * sh, -st * ch, ct
+    out[..., 3, 0] = -oy * sh + hip[:, 0, None]
+    out[..., 3, 1] = oy * ch + hip[:, 1, None]
+    out[..., 3, 2] = oz + hip[:, 2, None]
+    out[..., 3, 3] = 1.0
+    return out
+
+
+def palp_bones(torso_roll: np.ndarray, pitch: np.ndarray) -> np.ndarray:
+    """Bone matrices of both palps (``pitch`` shape ``(..., 2)``, degrees;
+    ``torso_roll`` shape ``(...)``, degrees), in the body frame: each palp
+    is scaled by BODY_SCALE, turned by its heading then its pitch, placed on
+    the torso, which rolls about its Y axis."""
+    p = np.radians(pitch)
+    h = np.radians(np.array(PALP_HEADING))
+    cp, sp, ch, sh = np.cos(p), np.sin(p), np.cos(h), np.sin(h)
+    local = np.zeros((*p.shape, 4, 4))
+    local[..., 0, 0], local[..., 0, 1] = ch, sh
+    local[..., 1, 0], local[..., 1, 1], local[..., 1, 2] = -cp * sh, cp * ch, sp
+    local[..., 2, 0], local[..., 2, 1], local[..., 2, 2] = sp * sh, -sp * ch, cp
+    local[..., :3, :3] *= BODY_SCALE
+    local[..., 3, :3] = np.array(PALP_POS) * BODY_SCALE
+    local[..., 3, 3] = 1.0
+    r = np.radians(torso_roll)
+    cr, sr = np.cos(r), np.sin(r)
+    roll = np.zeros((*r.shape, 4, 4))
+    roll[..., 0, 0], roll[..., 0, 2] = cr, -sr
+    roll[..., 1, 1] = 1.0
+    roll[..., 2, 0], roll[..., 2, 2] = sr, cr
+    roll[..., 3, 3] = 1.0
+    out: np.ndarray = local @ roll[..., None, :, :]
+    return out
 
 
 def _hash01(i: int, k: int) -> float:
@@ -664,30 +759,25 @@ class SpiderRig:
         self.cast.setMaterialOff(2)
         self.cast.setTransparency(TransparencyAttrib.MAlpha, 2)
         self.cast.setBin("transparent", 1)
-        # The limbs' bones: each moves its vertices through its own local
-        # transform (relative to the body, or to the torso for the palps),
-        # so they need no place in the drawn graph. Kept out of it, posing a
-        # joint does not mark the bounds of every node above it stale (on
-        # both the spider's and its cast shadow's paths): three times
-        # cheaper a call, and a spider sets 26 joints a frame.
-        self.bones = NodePath("bones")
-        self.palps = []
-        for side in (-1.0, 1.0):
-            palp = self.bones.attachNewNode("palp")
-            palp.setPos(side * 0.0145 * BODY_SCALE, 0.082 * BODY_SCALE, 0.036 * BODY_SCALE)
-            palp.setScale(BODY_SCALE)
-            palp.setH(-side * 14.0)
-            self.palps.append(palp)
-        self.legs = [LegRig(spec, self.bones) for spec in proto.legs]
-        chains = [chain for leg in self.legs for chain in leg.bones()]
-        chains += [[self.torso, palp] for palp in self.palps]
+        # The limbs' bones: a palette of matrices written by :func:`pose_rigs`
+        # (vectorised over every spider) instead of 26 joint nodes posed one
+        # call at a time.
+        self.legs = [LegRig(spec, i) for i, spec in enumerate(proto.legs)]
+        self.leg_table = proto.leg_table
+        self.palette = BonePalette(PALP_BONE + 2)
+        # Phase, lift, half period, vx, vy, omega, twitch bump, twitching
+        # limb, hanging, body bob, time: what the feet follow (pose_rigs).
+        self.gait = (0.0, 0.0, 0.0625, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0)
+        self.palp_pitch = [0.0, 0.0]
+        self.torso_roll = 0.0
         limbs = self.body.attachNewNode(
-            bind_bones(proto.limbs, chains, "spider-limbs", proto.limb_state, proto.limb_radius)
+            self.palette.node(proto.limbs, "spider-limbs", proto.limb_state, proto.limb_radius)
         )
         # Above the cast's shader-off (priority 2): the cast shadow draws the
         # same skinned limbs, flat in its colour (its ``palier_flat`` input
         # outranks theirs), so it still follows every pose for free.
         limbs.setAttrib(proto.limb_shader, 3)
+        self.palette.bind(limbs)  # after the shader: inputs live in its attribute
         self.cast.setShaderInput("palier_flat", 1.0, priority=4)
         self.phase = _hash01(index, 7)
         self.twitch_period = 1.6 + 2.2 * _hash01(index, 3)
@@ -695,10 +785,11 @@ class SpiderRig:
         self.hanging = 0.0  # 0 standing .. 1 dangling on a thread (legs spread)
 
     def foot_tip(self, leg: LegRig, other: NodePath) -> Point3:
-        """Where ``leg``'s tip is drawn, in ``other``'s frame (the bones live
-        outside the drawn graph, their frame is the body's)."""
-        in_body = self.bones.getRelativePoint(leg.meta, Point3(0.0, leg.c, 0.0))
-        return other.getRelativePoint(self.body, in_body)
+        """Where ``leg``'s tip is drawn (after :func:`pose_rigs`), in
+        ``other``'s frame."""
+        meta = self.palette.matrices[leg.index * LEG_BONES + 3]
+        x, y, z, _ = np.array([0.0, leg.c, 0.0, 1.0]) @ meta
+        return other.getRelativePoint(self.body, Point3(float(x), float(y), float(z)))
 
     def animate(
         self, t: float, dt: float, vx: float, vy: float, omega: float, twitchiness: float
@@ -720,41 +811,40 @@ class SpiderRig:
         which = int(_hash01(self.index, k) * 11.0)
         body_z = bob - 0.004 * bump * (which == 10)
         self.body.setPos(0.0, 0.0, body_z)
-        self.torso.setR(2.5 * moving * math.sin(TAU * self.phase))
-        hang = self.hanging
-        for i, leg in enumerate(self.legs):
-            lp = (self.phase + 0.5 * leg.group) % 1.0
-            rx = leg.rest_x
-            ry = leg.rest_y
-            sx = (vx - omega * ry) * half
-            sy = (vy + omega * rx) * half
-            slen = math.hypot(sx, sy)
-            if slen > STRIDE_MAX:  # past the fastest stepping rate: feet slip
-                sx *= STRIDE_MAX / slen
-                sy *= STRIDE_MAX / slen
-            if lp < 0.5:  # swing: back to front, lifted
-                u = lp * 2.0
-                off = u - 0.5
-                z = lift * math.sin(math.pi * u)
-            else:  # stance: front to back on the ground
-                off = 0.5 - (lp - 0.5) * 2.0
-                z = 0.0
-            fx = rx + sx * off
-            fy = ry + sy * off
-            if bump and which == i:
-                z += 0.045 * bump
-                fx -= (rx - leg.hip_x) * 0.12 * bump
-                fy -= (ry - leg.hip_y) * 0.12 * bump
-            if hang:
-                # Dangling: legs spread in the body's plane, front legs
-                # reaching ahead (down), slowly groping.
-                wave = 0.025 * math.sin(t * 2.3 + i * 1.7)
-                reach = 0.08 if leg.rest_y > leg.hip_y else -0.02
-                fy = fy + (reach + wave) * hang
-                fx = fx + (fx - leg.hip_x) * 0.08 * hang
-                z = z + (leg.hip_z * 0.8 + 0.5 * wave) * hang
-            leg.reach_to(fx, fy, z - body_z)
+        self.torso_roll = 2.5 * moving * math.sin(TAU * self.phase)
+        self.torso.setR(self.torso_roll)
+        # The feet follow in :func:`pose_rigs`, every spider's at once.
+        self.gait = (
+            self.phase,
+            lift,
+            half,
+            vx,
+            vy,
+            omega,
+            bump,
+            float(which),
+            self.hanging,
+            body_z,
+            t,
+        )
         palp_bump = bump if which in (8, 9) else 0.0
-        for j, palp in enumerate(self.palps):
+        for j in range(2):
             drum = 6.0 * math.sin(t * 5.0 + j * 2.1) * (1.0 - moving) * twitchiness
-            palp.setP(-10.0 * moving + drum + 18.0 * palp_bump * (1 if which - 8 == j else 0))
+            self.palp_pitch[j] = -10.0 * moving + drum + 18.0 * palp_bump * (which - 8 == j)
+
+
+def pose_rigs(rigs: list[SpiderRig]) -> None:
+    """Write the bones of every rig from its last :meth:`SpiderRig.animate`:
+    one vectorised solve for all their legs, then one array copy a spider.
+    The rigs share a proto (the scene's)."""
+    if not rigs:
+        return
+    table = rigs[0].leg_table
+    legs = leg_bones(table, foot_targets(table, np.array([rig.gait for rig in rigs])))
+    legs = legs.reshape(len(rigs), -1, 4, 4)
+    palps = palp_bones(
+        np.array([rig.torso_roll for rig in rigs]), np.array([rig.palp_pitch for rig in rigs])
+    )
+    bones = np.concatenate([legs, palps], axis=1).astype(np.float32)
+    for rig, mats in zip(rigs, bones, strict=True):
+        rig.palette.matrices[:] = mats

@@ -488,3 +488,64 @@ def test_frame_update_does_not_allocate(engine: Engine) -> None:
         s.size_diff for s in after.compare_to(before, "filename") if "spiders" in str(s.traceback)
     )
     assert grown < 4096, f"the spiders' per-frame update keeps {grown} bytes"
+
+
+# -- the vectorised rig ----------------------------------------------------------------------
+def test_vectorised_legs_reach_their_targets_and_palps_match_panda() -> None:
+    from panda3d.core import NodePath
+
+    from palier.scenes.spiders import model
+
+    proto = model.build_proto(1234)
+    table = proto.leg_table
+    rest = np.stack([table.rest_x, table.rest_y, np.zeros_like(table.rest_x)], axis=-1)
+    rng = np.random.default_rng(3)
+    # Targets near the rest feet (where a gait puts them), lifted up to 5 cm.
+    feet = rest + rng.uniform([-0.05, -0.05, 0.0], [0.05, 0.05, 0.05], (4, *rest.shape))
+    bones = model.leg_bones(table, feet)
+    assert bones.shape == (4, len(proto.legs), 4, 4, 4)
+    # The reference: the same solve posed on a chain of Panda nodes, joint by
+    # joint, as the rig did before its bones became a palette.
+    root = NodePath("bones")
+    for k, leg in enumerate(proto.legs):
+        yaw = root.attachNewNode("coxa")
+        yaw.setPos(leg.hip)
+        femur = yaw.attachNewNode("femur")
+        femur.setPos(0.0, model.COXA_LEN, model.COXA_DZ)
+        tibia = femur.attachNewNode("tibia")
+        tibia.setPos(0.0, leg.lengths[0], 0.0)
+        meta = tibia.attachNewNode("meta")
+        meta.setPos(0.0, leg.lengths[1], 0.0)
+        for sample in range(len(feet)):
+            m = bones[sample, k]
+            # Angles back from the palette: the coxa's heading, each segment's pitch.
+            heading = math.degrees(math.atan2(-m[0, 1, 0], m[0, 1, 1]))
+            pitch = [
+                math.degrees(math.atan2(m[j, 1, 2], math.hypot(m[j, 1, 0], m[j, 1, 1])))
+                for j in range(4)
+            ]
+            yaw.setH(heading)
+            femur.setP(pitch[1])
+            tibia.setP(pitch[2] - pitch[1])
+            meta.setP(pitch[3] - pitch[2])
+            for j, node in enumerate((yaw, femur, tibia, meta)):
+                want = node.getMat(root)
+                ref = [[want.getCell(r, c) for c in range(4)] for r in range(4)]
+                assert np.allclose(m[j], ref, atol=1e-5), (k, sample, j)
+    # And at rest (in stance, on the ground) every foot is where it was asked.
+    on_ground = rest[None] + np.zeros((1, *rest.shape))
+    tips = model.leg_bones(table, on_ground)[..., 3, :, :]
+    reached = np.stack([np.array([0.0, c, 0.0, 1.0]) @ tips[0, k] for k, c in enumerate(table.c)])[
+        :, :3
+    ]
+    assert np.abs(reached - rest).max() < 1e-3, "at rest every foot is on its rest spot"
+    # The palps: the same matrix Panda composes for the node pair they replace.
+    torso = NodePath("torso")
+    torso.setR(2.0)
+    palp = torso.attachNewNode("palp")
+    palp.setPos(*(np.array(model.PALP_POS[0]) * model.BODY_SCALE))
+    palp.setScale(model.BODY_SCALE)
+    palp.setHpr(model.PALP_HEADING[0], -7.5, 0.0)
+    want = palp.getNetTransform().getMat()
+    got = model.palp_bones(np.array(2.0), np.array([-7.5, 0.0]))[0]
+    assert np.allclose(got, [[want.getCell(i, j) for j in range(4)] for i in range(4)], atol=1e-6)
