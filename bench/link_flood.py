@@ -147,10 +147,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         kdir_e, kdir_c = root / "engine", root / "console"
-        keys.init_keys(kdir_e)
-        keys.init_keys(kdir_c)
-        keys.allow(kdir_e, kdir_c / keys.OWN_PUBLIC)
-        keys.allow(kdir_c, kdir_e / keys.OWN_PUBLIC, engine=True)
+        keys.pair_on_one_machine(kdir_e, kdir_c)
         proc, endpoint = start_engine(kdir_e, "--fps", f"{args.fps:g}")
         try:
             # A long timeout and no retry: a pause stuck behind a queue is

@@ -186,6 +186,15 @@ class DisplayBackend:
             self._prc = None
 
 
+_EGL_PIPES: list[Any] = []
+"""Every offscreen pipe this process opened, kept until it exits. EGL does
+not count ``eglInitialize`` calls: a pipe's destructor calls
+``eglTerminate`` on the process's one default display, so a closed engine's
+pipe, freed by the garbage collector while a newer engine renders, left
+that engine with a dead display (``EGL_BAD_DISPLAY``, blank captures). A
+pipe is a few hundred bytes and holds no buffer once its window is closed."""
+
+
 class OffscreenBackend(DisplayBackend):
     name = "offscreen"
     simulated_clock = True
@@ -210,6 +219,8 @@ class OffscreenBackend(DisplayBackend):
 
     def open(self, config: EngineConfig) -> Any:
         base = super().open(config)
+        if base.pipe is not None and base.pipe not in _EGL_PIPES:
+            _EGL_PIPES.append(base.pipe)
         # Panda's own clock follows ours so intervals and shaders using
         # osg_FrameTime are deterministic too.
         if not config.realtime:

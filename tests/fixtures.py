@@ -98,10 +98,8 @@ class Keys:
 def link_keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     root = tmp_path_factory.mktemp("keys")
     k = Keys(root / "engine", root / "console", root / "stranger")
-    for d in (k.engine, k.console, k.stranger):
-        keys.init_keys(d)
-    keys.allow(k.engine, k.console / keys.OWN_PUBLIC)
-    keys.allow(k.console, k.engine / keys.OWN_PUBLIC, engine=True)
+    keys.pair_on_one_machine(k.engine, k.console)
+    keys.init_keys(k.stranger)  # known to nobody, but knows the engine's key
     keys.allow(k.stranger, k.engine / keys.OWN_PUBLIC, engine=True)
     return k
 

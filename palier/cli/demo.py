@@ -171,11 +171,7 @@ def demo_keys(out: Path) -> tuple[Path, Path]:
     from palier.core import keys
 
     engine_dir, console_dir = out / "keys" / "engine", out / "keys" / "console"
-    for d, name in ((engine_dir, "demo-engine"), (console_dir, "demo-console")):
-        if not (d / keys.OWN_SECRET).exists():
-            keys.init_keys(d, name=name)
-    keys.allow(engine_dir, console_dir / keys.OWN_PUBLIC)
-    keys.allow(console_dir, engine_dir / keys.OWN_PUBLIC, engine=True)
+    keys.pair_on_one_machine(engine_dir, console_dir, ("demo-engine", "demo-console"))
     return engine_dir, console_dir
 
 

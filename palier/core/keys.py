@@ -189,6 +189,20 @@ def allow(keys_dir: Path, key_file: Path, engine: bool = False, name: str | None
     return dest
 
 
+def pair_on_one_machine(
+    engine_dir: Path, console_dir: Path, names: tuple[str | None, str | None] = (None, None)
+) -> None:
+    """Make both key folders (where they have no key yet; ``names`` label
+    the new keys) and pair them, as ``palier keys init`` then ``palier keys
+    allow`` on each side would: for a demo, a benchmark or a test that runs
+    the engine and the console on one machine."""
+    for d, name in zip((engine_dir, console_dir), names, strict=True):
+        if not (Path(d) / OWN_SECRET).exists():
+            init_keys(Path(d), name=name)
+    allow(engine_dir, Path(console_dir) / OWN_PUBLIC)
+    allow(console_dir, Path(engine_dir) / OWN_PUBLIC, engine=True)
+
+
 def allowed_keys(folder: Path) -> list[bytes]:
     keys = []
     for path in sorted(Path(folder).glob("*.key")):
