@@ -878,6 +878,21 @@ def skinned_geom(parts: Sequence[GeomBuilder]) -> Geom:
     has no bones yet: :func:`bind_bones` gives a copy its transforms."""
     if not parts or len(parts) > MAX_BONES:
         raise ProceduralError(f"skinned_geom: 1 to {MAX_BONES} parts, got {len(parts)}")
+    verts, bones, index = _stack_parts(parts)
+    count = len(verts)
+    vdata = GeomVertexData("skinned", _skinned_format(), Geom.UHStatic)
+    vdata.uncleanSetNumRows(count)
+    memoryview(vdata.modifyArray(0)).cast("B")[:] = verts.tobytes()
+    # The index array's rows are padded to 4 bytes: write them as such.
+    padded = np.zeros((count, vdata.getFormat().getArray(1).getStride() // 2), dtype=np.uint16)
+    padded[:, 0] = bones
+    vdata.modifyArray(1).modifyHandle().copyDataFrom(padded.tobytes())
+    return _indexed_geom(vdata, index)
+
+
+def _stack_parts(parts: Sequence[GeomBuilder]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every part's vertex rows stacked, each row's part (bone) number, and
+    the triangles' vertex indices into the stack."""
     verts, tris, bones = [], [], []
     count = 0
     for bone, part in enumerate(parts):
@@ -888,16 +903,12 @@ def skinned_geom(parts: Sequence[GeomBuilder]) -> Geom:
         tris.append(np.vstack(part._tris) + count)
         bones.append(np.full(len(data), bone, dtype=np.uint16))
         count += len(data)
-    vdata = GeomVertexData("skinned", _skinned_format(), Geom.UHStatic)
-    vdata.uncleanSetNumRows(count)
-    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.vstack(verts).tobytes()
-    # The index array's rows are padded to 4 bytes: write them as such.
-    padded = np.zeros((count, vdata.getFormat().getArray(1).getStride() // 2), dtype=np.uint16)
-    padded[:, 0] = np.concatenate(bones)
-    vdata.modifyArray(1).modifyHandle().copyDataFrom(padded.tobytes())
+    return np.vstack(verts), np.concatenate(bones), np.vstack(tris).astype(np.uint32)
+
+
+def _indexed_geom(vdata: GeomVertexData, index: np.ndarray) -> Geom:
     prim = GeomTriangles(Geom.UHStatic)
     prim.setIndexType(Geom.NTUint32)
-    index = np.vstack(tris).astype(np.uint32)
     handle = prim.modifyVertices()
     handle.uncleanSetNumRows(index.size)
     memoryview(handle).cast("B")[:] = index.tobytes()
@@ -990,27 +1001,12 @@ def palette_geom(parts: Sequence[GeomBuilder]) -> Geom:
     :class:`BonePalette`."""
     if not parts or len(parts) > MAX_BONES:
         raise ProceduralError(f"palette_geom: 1 to {MAX_BONES} parts, got {len(parts)}")
-    verts, tris = [], []
-    count = 0
-    for bone, part in enumerate(parts):
-        if part.is_empty():
-            continue
-        data = np.vstack(part._verts)
-        verts.append(np.hstack([data, np.full((len(data), 1), float(bone), dtype=data.dtype)]))
-        tris.append(np.vstack(part._tris) + count)
-        count += len(data)
+    verts, bones, index = _stack_parts(parts)
+    rows = np.hstack([verts, bones[:, None].astype(verts.dtype)]).astype(np.float32)
     vdata = GeomVertexData("palette", _palette_format(), Geom.UHStatic)
-    vdata.uncleanSetNumRows(count)
-    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.vstack(verts).astype(np.float32).tobytes()
-    prim = GeomTriangles(Geom.UHStatic)
-    prim.setIndexType(Geom.NTUint32)
-    index = np.vstack(tris).astype(np.uint32)
-    handle = prim.modifyVertices()
-    handle.uncleanSetNumRows(index.size)
-    memoryview(handle).cast("B")[:] = index.tobytes()
-    geom = Geom(vdata)
-    geom.addPrimitive(prim)
-    return geom
+    vdata.uncleanSetNumRows(len(rows))
+    memoryview(vdata.modifyArray(0)).cast("B")[:] = rows.tobytes()
+    return _indexed_geom(vdata, index)
 
 
 class BonePalette:
