@@ -10,12 +10,18 @@ the budget of issue 11:
   highest over the run (sampled every few frames and during every event),
   counted by ``palier.engine.budget.count_in_view`` (the cull traversal's
   decisions: stashed, hidden and out-of-frustum parts are not drawn);
-* Python time in the scene's ``update`` (median and 99th percentile);
+* Python time in the scene's ``update`` (median and 99th percentile), as
+  the calling thread's CPU time (``time.thread_time``): on a shared machine
+  the wall time of a sub-millisecond call mostly measures the other
+  processes that ran in the middle of it. The wall time is printed too;
 * load time: ``Engine.load_scene`` wall time, which includes the warm-up
   (drawing the new scene once, unseen, so no later frame compiles or
   uploads anything): it is part of the load the engine does;
 * the worst frame after load against the median (wall time and, as
-  ``frame_stability`` does, this process's CPU time);
+  ``frame_stability`` does, this process's CPU time, every thread's, so
+  llvmpipe's rasteriser threads count). The verdict uses the wall time,
+  except on a machine already busier than its cores (load average above
+  the CPU count) where it uses the CPU time and says so;
 * a baseline: the median frame with the scene stashed (the engine drawing
   nothing but its own fade card), so a frame time can be judged on a shared
   machine; the scene's median is given as a multiple of it.
@@ -60,6 +66,7 @@ class Result:
     frames_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
     update_ms: list[float] = field(default_factory=list)
+    update_wall_ms: list[float] = field(default_factory=list)
     counts: DrawCounts = field(default_factory=lambda: DrawCounts(0, 0))
 
     def ratio(self, values: list[float]) -> float:
@@ -75,9 +82,10 @@ def measure(engine: Engine, scene_id: str, frames: int, baseline_ms: float) -> R
     update = scene.update
 
     def timed_update(t: float, dt: float) -> None:
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.thread_time()
         update(t, dt)
-        result.update_ms.append((time.perf_counter() - begin) * 1000.0)
+        result.update_ms.append((time.thread_time() - begin_cpu) * 1000.0)
+        result.update_wall_ms.append((time.perf_counter() - begin) * 1000.0)
 
     scene.update = timed_update  # type: ignore[method-assign]
     camera = engine.base.cam
@@ -127,24 +135,33 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
+def overloaded() -> bool:
+    """Is the machine busier than its cores (other processes competing)?"""
+    return os.getloadavg()[0] > (os.cpu_count() or 1)
+
+
 def report(r: Result) -> list[tuple[str, str, str, bool]]:
     up_med = statistics.median(r.update_ms)
     up_p99 = percentile(r.update_ms, 99)
+    wall_med, wall_p99 = statistics.median(r.update_wall_ms), percentile(r.update_wall_ms, 99)
     ratio, cpu_ratio = r.ratio(r.frames_ms), r.ratio(r.cpu_ms)
+    busy = overloaded()
+    judged = cpu_ratio if busy else ratio
     median = statistics.median(r.frames_ms)
     return [
         ("draw calls in view", f"{r.counts.draw_calls}", f"<= {MAX_DRAW_CALLS}",
          r.counts.draw_calls <= MAX_DRAW_CALLS),
         ("triangles in view", f"{r.counts.triangles:,}", f"<= {MAX_TRIANGLES:,}",
          r.counts.triangles <= MAX_TRIANGLES),
-        ("update, median", f"{up_med:.2f} ms", f"<= {MAX_UPDATE_MEDIAN_MS:g} ms",
-         up_med <= MAX_UPDATE_MEDIAN_MS),
-        ("update, 99th percentile", f"{up_p99:.2f} ms", f"<= {MAX_UPDATE_P99_MS:g} ms",
-         up_p99 <= MAX_UPDATE_P99_MS),
+        ("update, median", f"{up_med:.2f} ms CPU ({wall_med:.2f} wall)",
+         f"<= {MAX_UPDATE_MEDIAN_MS:g} ms", up_med <= MAX_UPDATE_MEDIAN_MS),
+        ("update, 99th percentile", f"{up_p99:.2f} ms CPU ({wall_p99:.2f} wall)",
+         f"<= {MAX_UPDATE_P99_MS:g} ms", up_p99 <= MAX_UPDATE_P99_MS),
         ("load (with warm-up)", f"{r.load_s:.2f} s", f"<= {MAX_LOAD_S:g} s",
          r.load_s <= MAX_LOAD_S),
-        ("worst frame / median", f"{ratio:.1f} (CPU time {cpu_ratio:.1f})",
-         f"<= {MAX_FRAME_RATIO:g}", ratio <= MAX_FRAME_RATIO),
+        ("worst frame / median",
+         f"{ratio:.1f} wall, {cpu_ratio:.1f} CPU" + (" (judged: CPU, busy)" if busy else ""),
+         f"<= {MAX_FRAME_RATIO:g}", judged <= MAX_FRAME_RATIO),
         ("frame, median", f"{median:.1f} ms ({median / r.baseline_ms:.1f}x baseline)",
          "(information)", True),
     ]  # fmt: skip
@@ -169,11 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         for scene_id in scene_ids:
             result = measure(engine, scene_id, args.frames, base_ms)
             print(f"\n{scene_id} (most intense: {registry.declaration(scene_id).most_intense()})")
-            print(f"  {'figure':<26} {'measured':<30} {'budget':<14} verdict")
+            print(f"  {'figure':<26} {'measured':<40} {'budget':<14} verdict")
             for name, value, budget, ok in report(result):
                 failed += not ok
                 mark = verdict(ok) if budget != "(information)" else ""
-                print(f"  {name:<26} {value:<30} {budget:<14} {mark}", flush=True)
+                print(f"  {name:<26} {value:<40} {budget:<14} {mark}", flush=True)
     finally:
         engine.close()
     print(f"\nload average during the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
