@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "palier.cli.protocols",
     "palier.cli.console",
     "palier.cli.sessions",
+    "palier.cli.hr",
 )
 
 
