@@ -26,6 +26,7 @@ import itertools
 import math
 import statistics
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 RR_MIN_MS = 300.0
@@ -89,7 +90,7 @@ class HrvTracker:
             self._diffs.popleft()
         return Beat(ms, artifact)
 
-    def add_all(self, intervals: tuple[float, ...] | list[float]) -> list[Beat]:
+    def add_all(self, intervals: Sequence[float]) -> list[Beat]:
         return [self.add(ms) for ms in intervals]
 
     @property
@@ -99,7 +100,7 @@ class HrvTracker:
         return math.sqrt(sum(d for _, d in self._diffs) / len(self._diffs))
 
 
-def rmssd(intervals: list[float]) -> float | None:
+def rmssd(intervals: Sequence[float]) -> float | None:
     """RMSSD of a clean series (every interval adjacent to the next)."""
     if len(intervals) < 2:
         return None
