@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core import keys, wire
-from palier.core.i18n import N_, _, detect_language, error_text
+from palier.core.i18n import N_, _, colon, detect_language, error_text, fmt_number
 from palier.therapist_console.client import LinkClient, LinkState
 from palier.therapist_console.heart_rate import SimulatedHeartRate
+from palier.therapist_console.heart_rate.alarm import AlarmChange
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, ModelError
 from palier.therapist_console.widgets.chart import LiveChart
@@ -81,6 +82,7 @@ class SessionPage(QWidget):
     ) -> None:
         super().__init__(parent)
         m = model
+        self.sensors = m.sensors
         self.language = m.language
         self.link = m.link
         self.hierarchy = HierarchyList(
@@ -131,22 +133,31 @@ class SessionPage(QWidget):
         """A planned event of the step is due: the therapist fires it (or not)."""
         self.planned.action.clicked.connect(self._fire_planned)
         self._planned_event: str | None = None
+        self.hr_alarm = Banner(ALERT_BG, ALERT)
+        """The heart-rate alarm: shown (and a beep) when the rate stays above the
+        patient's ceiling; it informs, the therapist decides."""
+        self.hr_alarm.setObjectName("hr_alarm")
+        self.hr_alarm.text.setStyleSheet(f"font-weight: 700; font-size: 15pt; color: {ALERT};")
+        self.alarm_beeps = 0
+        """Audible alerts given (QApplication.beep), for tests and the log."""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 10)
         lay.setSpacing(6)
+        lay.addWidget(self.hr_alarm)
         lay.addWidget(self.warning)
         lay.addWidget(self.planned)
         lay.addWidget(split, 1)
         m.language.changed.connect(lambda _l: self.retranslate())
         m.clinical.events.warning.connect(self.show_warning)
         m.running.events.planned_event.connect(self.announce_planned)
+        m.sensors.events.alarm.connect(self._on_hr_alarm)
         m.running.events.step.connect(lambda _s: self.planned.dismiss())
         self.retranslate()
 
     def retranslate(self) -> None:
         lang = self.language.value
         self.end_button.setText(_("End the session", lang))
-        for banner in (self.warning, self.planned):
+        for banner in (self.warning, self.planned, self.hr_alarm):
             banner.dismiss_button.setText(_("Dismiss", lang))
         self.planned.action.setText(_("Fire now", lang))
         if self._planned_event is not None:
@@ -160,6 +171,25 @@ class SessionPage(QWidget):
 
     def show_warning(self, text: str) -> None:
         self.warning.show_text(text)
+
+    def _on_hr_alarm(self, change: AlarmChange) -> None:
+        lang = self.language.value
+        if not change.raised:
+            self.hr_alarm.dismiss()
+            return
+        text = _(
+            "Heart rate {bpm} bpm: above this patient's ceiling of {ceiling} bpm for "
+            "{seconds} s. Check on the patient; Palier changes nothing by itself.",
+            lang,
+            bpm=fmt_number(change.bpm, lang, 0),
+            ceiling=fmt_number(change.ceiling, lang, 0),
+            seconds=fmt_number(change.t - change.since, lang, 0),
+        )
+        if self.sensors.simulated:
+            text = _("SIMULATED heart rate", lang) + colon(lang) + text
+        self.hr_alarm.show_text(text)
+        QApplication.beep()
+        self.alarm_beeps += 1
 
     def _event_label(self, name: str) -> str:
         decl = self.link.scene_declaration()
@@ -422,6 +452,7 @@ class MainWindow(QMainWindow):
         if src is not None:
             with contextlib.suppress(Exception):
                 src.stop()
+                self.model.sensors.poll_heart_rate()  # its "stopped" into the record now
         self.disconnect_engine()
         super().closeEvent(event)
 

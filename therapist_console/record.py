@@ -83,6 +83,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "recenter",  # the patient's view was turned to face the scene
     "session",  # session-level markers (resumed after interruption, ...)
     "engine",  # other engine-reported clinical state changes
+    "heart_rate_alarm",  # the heart-rate alarm went off or cleared (the console's)
 )
 
 
@@ -148,6 +149,7 @@ STREAM_TABLES: tuple[str, ...] = (
     "suds",
     "heart_rate",
     "rr_intervals",
+    "sensor_states",
     "head_pose",
     "notes",
     "link_events",
@@ -155,6 +157,13 @@ STREAM_TABLES: tuple[str, ...] = (
     "suggestions",
 )
 """Tables holding per-session rows (each has ``session_id``), in export order."""
+
+LATER_STREAM_TABLES: frozenset[str] = frozenset({"sensor_states"})
+"""Stream tables a later schema added (4): a file read-only at an older one
+has none, and reads as having no rows there."""
+
+SENSOR_STATES: tuple[str, ...] = ("stopped", "connecting", "connected", "reconnecting", "failed")
+RR_ARTIFACTS: tuple[str, ...] = ("range", "ectopic")
 
 
 # -- row types -----------------------------------------------------------------
@@ -819,10 +828,11 @@ class SessionRecord:
         return self.session(session_id)
 
     def _last_t(self, c: sqlite3.Connection, session_id: int) -> float:
+        present = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         parts = [
             f"SELECT max(t) AS v FROM {tbl} WHERE session_id = ?"
             for tbl in STREAM_TABLES
-            if tbl != "steps"
+            if tbl != "steps" and tbl in present
         ]
         parts.append("SELECT max(started_at) AS v FROM steps WHERE session_id = ?")
         parts.append("SELECT started_at AS v FROM sessions WHERE id = ?")
@@ -1076,8 +1086,13 @@ class SessionRecord:
         bpm: float,
         source: str,
         rr_ms: Sequence[float] = (),
+        rr_artifacts: Sequence[str | None] = (),
+        t_source: float | None = None,
+        contact: bool | None = None,
+        rmssd_ms: float | None = None,
     ) -> int:
-        """One heart-rate sample and the RR intervals that came with it."""
+        """One heart-rate sample and the RR intervals that came with it
+        (``rr_artifacts``: per interval, None or the rule that rejected it)."""
         t = _check_time(t, "heart rate")
         if (
             isinstance(bpm, bool)
@@ -1088,17 +1103,50 @@ class SessionRecord:
         rr = [float(x) for x in rr_ms]
         if any(not (math.isfinite(x) and 0 < x < 5000) for x in rr):
             raise RecordValueError(f"RR intervals must be milliseconds in (0, 5000), got {rr}")
+        artifacts = list(rr_artifacts) or [None] * len(rr)
+        if len(artifacts) != len(rr) or any(
+            a is not None and a not in RR_ARTIFACTS for a in artifacts
+        ):
+            raise RecordValueError(
+                f"RR artifacts must be one per interval, None or one of {RR_ARTIFACTS}"
+            )
+        if rmssd_ms is not None and not (math.isfinite(rmssd_ms) and rmssd_ms >= 0):
+            raise RecordValueError(f"RMSSD must be a number of ms >= 0, got {rmssd_ms!r}")
         with self._tx() as c:
             self._require_open(c, session_id)
             cur = c.execute(
-                "INSERT INTO heart_rate (session_id, t, bpm, source) VALUES (?, ?, ?, ?)",
-                (session_id, t, float(bpm), str(source)),
+                "INSERT INTO heart_rate (session_id, t, bpm, source, t_source, contact, rmssd_ms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    t,
+                    float(bpm),
+                    str(source),
+                    None if t_source is None else float(t_source),
+                    None if contact is None else int(bool(contact)),
+                    None if rmssd_ms is None else float(rmssd_ms),
+                ),
             )
             # RR intervals timestamped at the sample (a sensor reports them in
             # a batch with the heart rate); the export keeps their order.
             c.executemany(
-                "INSERT INTO rr_intervals (session_id, t, ms) VALUES (?, ?, ?)",
-                [(session_id, t, x) for x in rr],
+                "INSERT INTO rr_intervals (session_id, t, ms, artifact) VALUES (?, ?, ?, ?)",
+                [(session_id, t, x, a) for x, a in zip(rr, artifacts, strict=True)],
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_sensor_state(
+        self, session_id: int, *, t: float, source: str, state: str, detail: str = ""
+    ) -> int:
+        """The heart-rate source's connection changed (a gap starts or ends)."""
+        if state not in SENSOR_STATES:
+            raise RecordValueError(f"sensor state must be one of {SENSOR_STATES}, got {state!r}")
+        with self._tx() as c:
+            self._require_open(c, session_id)
+            cur = c.execute(
+                "INSERT INTO sensor_states (session_id, t, source, state, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (session_id, _check_time(t, "sensor state"), str(source), state, str(detail)),
             )
         return int(cur.lastrowid or 0)
 
@@ -1219,8 +1267,8 @@ class SessionRecord:
         """Every row of one per-session table, in time order (JSON columns as text)."""
         if table not in STREAM_TABLES and table not in PROTOCOL_TABLES:
             raise RecordValueError(f"unknown stream table {table!r}; one of {STREAM_TABLES}")
-        if table in PROTOCOL_TABLES and not self.has_table(table):
-            return []  # a file read-only that predates the protocols tables
+        if (table in PROTOCOL_TABLES or table in LATER_STREAM_TABLES) and not self.has_table(table):
+            return []  # a file read-only that predates the table
         order = {"steps": "started_at, id", "expectancies": "t_before, id"}.get(table, "t, id")
         return [
             dict(r)

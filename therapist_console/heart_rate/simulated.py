@@ -66,6 +66,7 @@ class SimulatedHeartRate(HeartRateSource):
         settings: SimulationSettings | None = None,
     ) -> None:
         super().__init__(clock=clock)
+        self._state = ConnectionState.CONNECTED  # no radio: there from the start
         self.intensity = intensity
         self.settings = settings or SimulationSettings()
         self._rng = random.Random(seed)

@@ -79,7 +79,7 @@ class ConsoleModel:
             self._call_soon,
         )
         self.clinical = ClinicalLog(record, c, self.language, self.running, self.timeline)
-        self.sensors = Sensors(record, c, self.running, self.link, heart_rate)
+        self.sensors = Sensors(record, c, self.running, self.link, heart_rate, self.timeline)
         self.commands.events.scene_event.connect(self.sensors.startle)
 
     def _call_soon(self, fn: Callable[[], None]) -> None:
@@ -98,6 +98,7 @@ class ConsoleModel:
         self.running.require_can_start()
         self._reset()
         info = self.running.start(meta)
+        self.sensors.session_started()
         self.ratings.update(info.started_at)
         return info
 

@@ -114,6 +114,17 @@ class TimelineEntry:
                 label = _event_label(decl, name, lang)
                 base = _("scene event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
+            if self.name == "heart_rate_alarm":
+                if d.get("raised"):
+                    return _(
+                        "heart-rate alarm: {bpm} bpm, above the ceiling of {ceiling} bpm "
+                        "for {seconds} s",
+                        lang,
+                        bpm=fmt_number(_float(d.get("bpm")), lang, 0),
+                        ceiling=fmt_number(_float(d.get("ceiling")), lang, 0),
+                        seconds=fmt_number(_float(d.get("since_s")), lang, 0),
+                    )
+                return _("heart rate back below the alarm ceiling", lang)
             if self.name in _NAMED_EVENTS:
                 base = _NAMED_EVENTS[self.name].get(lang)
                 named = d.get("label") or d.get("event") or ""

@@ -12,7 +12,8 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from palier.core.i18n import _
+from palier.core.i18n import N_, Message, _, fmt_number
+from palier.therapist_console.heart_rate import ConnectionState
 from palier.therapist_console.session import (
     Language,
     Link,
@@ -26,6 +27,15 @@ from palier.therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, 
 
 HR_COLOR = ALERT
 SUDS_COLOR = ACCENT
+
+
+_STATE_TEXTS: dict[ConnectionState, Message] = {
+    ConnectionState.STOPPED: N_("stopped"),
+    ConnectionState.CONNECTING: N_("connecting…"),
+    ConnectionState.CONNECTED: N_("connected"),
+    ConnectionState.RECONNECTING: N_("connection lost, reconnecting…"),
+    ConnectionState.FAILED: N_("not available"),
+}
 
 
 class LiveChart(QWidget):
@@ -48,6 +58,12 @@ class LiveChart(QWidget):
         self.link = link
         self.title = QLabel()
         frame, lay = panel(self.title)
+        self.status = QLabel()
+        """The heart-rate source: which, its state, contact, RMSSD; says
+        SIMULATED in capitals when the physiology is invented."""
+        self.status.setObjectName("hr_status")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
@@ -78,9 +94,14 @@ class LiveChart(QWidget):
             symbolPen="w",
         )
         self.suds_view.addItem(self.suds_curve)
+        self.simulated_mark = pg.TextItem(anchor=(0, 0), color=ALERT)
+        """A visible mark on the plot itself: a screenshot keeps it."""
+        self.simulated_mark.setParentItem(pi.getViewBox())
+        self.simulated_mark.setPos(8, 4)
         self.legend = pi.addLegend(offset=(-8, -8))  # bottom right, clear of the marks
         self.marks: list[pg.InfiniteLine] = []
         sensors.events.heart_rate.connect(lambda _s: self._redraw_hr())
+        sensors.events.heart_rate_state.connect(lambda _s: self._redraw_hr())
         ratings.events.suds.connect(lambda _s: self._redraw_suds())
         timeline.events.entry.connect(self._on_timeline)
         running.events.session.connect(lambda _s: self.redraw())
@@ -104,7 +125,12 @@ class LiveChart(QWidget):
         pi.setLabel("left", _("Heart rate (bpm)", lang), color=HR_COLOR)
         pi.setLabel("right", "SUDS", color=SUDS_COLOR)
         self.legend.clear()
-        self.legend.addItem(self.hr_curve, _("Heart rate (bpm)", lang))
+        self.legend.addItem(
+            self.hr_curve,
+            _("Heart rate (bpm, SIMULATED)", lang)
+            if self.sensors.simulated
+            else _("Heart rate (bpm)", lang),
+        )
         self.legend.addItem(self.suds_curve, "SUDS")
         for m in self.marks:
             pi.removeItem(m)
@@ -116,8 +142,58 @@ class LiveChart(QWidget):
 
     def _redraw_hr(self) -> None:
         hist = self.sensors.heart_rate_history
-        self.hr_curve.setData([self._minutes(s.t) for s in hist], [s.bpm for s in hist])
+        xs: list[float] = []
+        ys: list[float] = []
+        gaps = [c.t for c in self.sensors.state_history if c.state != ConnectionState.CONNECTED]
+        g = 0
+        for sample in hist:
+            # A connection gap between two samples: NaN breaks the line there.
+            while g < len(gaps) and gaps[g] <= sample.t:
+                if xs:
+                    xs.append(self._minutes(gaps[g]))
+                    ys.append(float("nan"))
+                g += 1
+            xs.append(self._minutes(sample.t))
+            ys.append(sample.bpm)
+        self.hr_curve.setData(xs, ys, connect="finite")
         self._extend_x()
+        self._update_status()
+
+    def status_text(self) -> str:
+        lang = self.language.value
+        sensors = self.sensors
+        source = sensors.heart_rate_source
+        if source is None and not sensors.heart_rate_history:
+            return _("Heart rate: no sensor", lang)
+        parts: list[str] = []
+        if sensors.simulated:
+            parts.append(_("SIMULATED heart rate: invented, not measured", lang))
+        else:
+            name = source.label if source is not None else sensors.heart_rate_history[-1].source
+            parts.append(_("Heart-rate sensor: {name}", lang, name=name))
+        state = sensors.last_state.state if sensors.last_state is not None else None
+        if source is not None and state is not None:
+            parts.append(_STATE_TEXTS[state].get(lang))
+        if sensors.heart_rate_history:
+            last = sensors.heart_rate_history[-1]
+            parts.append(_("{bpm} bpm", lang, bpm=fmt_number(last.bpm, lang, 0)))
+            if last.contact is False:
+                parts.append(_("no skin contact", lang))
+        rmssd = sensors.rmssd_ms
+        parts.append(
+            _("RMSSD {ms} ms (60 s)", lang, ms=fmt_number(rmssd, lang, 0))
+            if rmssd is not None
+            else _("RMSSD: not enough clean beats yet", lang)
+        )
+        if source is not None and source.malformed:
+            parts.append(_("{n} malformed notifications skipped", lang, n=source.malformed))
+        return " · ".join(parts)
+
+    def _update_status(self) -> None:
+        self.status.setText(self.status_text())
+        simulated = self.sensors.simulated
+        self.status.setStyleSheet(f"color: {ALERT}; font-weight: 700;" if simulated else "")
+        self.simulated_mark.setText(_("SIMULATED", self.language.value) if simulated else "")
 
     def _redraw_suds(self) -> None:
         hist = self.ratings.history

@@ -35,6 +35,7 @@ FIXTURES: tuple[tuple[str, str, str], ...] = (
     ("v1.sql", "1ed9cb5", "schema 1: the core session record"),
     ("v2-ladders.sql", "f8a37a9", "schema 2 as first released: ladder tables only"),
     ("v2.sql", "5004f0f", "schema 2 with the clinical log tables, created at every open"),
+    ("v3.sql", "dd263fd", "schema 3: the clinical log tables by migration 3"),
 )
 
 # Runs inside the old tree (its own imports, its own API); feature checks
@@ -55,7 +56,10 @@ with SessionRecord(sys.argv[1]) as rec:
     if hasattr(rec, "ladder_store"):
         try:
             from palier.protocols.ladders import Ladder
-            from palier.protocols.model import library
+            try:
+                from palier.protocols.model import library
+            except ImportError:  # schema 3: the library moved to protocols/files.py
+                from palier.protocols.files import library
         except ImportError:
             from protocols.ladders import Ladder
             from protocols.model import library
@@ -156,6 +160,14 @@ def make(name: str, commit: str, what: str) -> None:
         tree.mkdir()
         _tree(commit, tree)
         db = Path(tmp) / "record.sqlite3"
+        if (tree / "tools" / "catalogues.py").exists():
+            # Gettext languages: the .mo files are built at install, not committed.
+            subprocess.run(
+                [sys.executable, "tools/catalogues.py", "compile"],
+                cwd=tree,
+                check=True,
+                capture_output=True,
+            )
         # -S: no site hooks, so this checkout's editable install cannot answer
         # for `palier`; the old tree first, then the dependencies alone.
         env = {
