@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from palier.core.files import private_folder, private_text_file
+from palier.therapist_console.heart_rate import is_simulated
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.summary import summarize
 
@@ -112,18 +113,62 @@ STREAMS: tuple[Stream, ...] = (
     Stream(
         "heart_rate",
         "t",
-        "Heart-rate samples (about 1 per second).",
+        "Heart-rate samples (about 1 per second). `t_s` is the console's clock when "
+        "the sample arrived. Rows whose `source` is `simulated` are invented by "
+        "Palier's simulation, not measured (`simulated` says so on every row).",
         (
             _col("bpm", "heart rate, beats per minute"),
-            _col("source", "sensor name (`simulated` in the demo)"),
+            _col(
+                "source",
+                "the heart-rate source's name: `simulated` (invented, for demos and "
+                "tests) or the sensor's",
+            ),
+            Column(
+                "simulated",
+                "1: invented by the simulation, not a measurement; 0: from a sensor",
+                lambda r: int(r.get("source") == "simulated"),
+            ),
+            _col(
+                "t_source",
+                "the source's own clock for the sample, seconds (the simulation's "
+                "time; empty for a source without a clock of its own)",
+            ),
+            _bool_col("contact", "sensor skin contact: 1 yes, 0 no, empty not reported", "contact"),
+            _col(
+                "rmssd_ms",
+                "RMSSD over the last 60 s of clean beats after this sample, ms "
+                "(empty: fewer than 10 successive pairs)",
+            ),
         ),
     ),
     Stream(
         "rr_intervals",
         "t",
-        "Beat-to-beat (RR) intervals, in the order received; "
+        "Beat-to-beat (RR) intervals, raw, in the order received (oldest first); "
         "`t_s` is the time of the heart-rate sample that carried them.",
-        (_col("ms", "RR interval, milliseconds"),),
+        (
+            _col("ms", "RR interval, milliseconds (as received: never corrected)"),
+            _col(
+                "artifact",
+                "empty: accepted; `range`: outside 300-2000 ms; `ectopic`: more than 20 % "
+                "from the median of the last 5 accepted intervals. RMSSD leaves them out",
+            ),
+        ),
+    ),
+    Stream(
+        "sensor_states",
+        "t",
+        "The heart-rate source's connection: a stretch that is not `connected` is a "
+        "gap in the heart rate.",
+        (
+            _col("source", "the source (as in `heart_rate.csv`)"),
+            _col(
+                "state",
+                "`connected`, `connecting`, `reconnecting` (dropped, trying again), "
+                "`failed` (gave up: why in `detail`) or `stopped`",
+            ),
+            _col("detail", "the sensor's name, or what went wrong"),
+        ),
     ),
     Stream(
         "events",
@@ -134,7 +179,8 @@ STREAMS: tuple[Stream, ...] = (
             _col(
                 "kind",
                 "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
-                "`recenter`, `session` or `engine`",
+                "`recenter`, `session`, `engine` or `heart_rate_alarm` (`raised` or "
+                "`cleared`; detail: bpm, ceiling, seconds above it)",
             ),
             _col("name", "event name (scene event, pause reason, marker)"),
             _json_col("detail", "more about the event (JSON object)"),
@@ -366,6 +412,7 @@ def csv_cell(value: Any) -> Any:
 
 def _session_fields(record: SessionRecord, session_id: int) -> dict[str, Any]:
     s = record.session(session_id)
+    hr_rows = record.rows("heart_rate", session_id)
     return {
         "session_id": s.id,
         "pseudonym": s.pseudonym,
@@ -377,6 +424,8 @@ def _session_fields(record: SessionRecord, session_id: int) -> dict[str, Any]:
         "ended_utc": None if s.ended_at is None else iso_utc(s.ended_at),
         "duration_s": None if s.ended_at is None else round(s.ended_at - s.started_at, 3),
         "meta": s.meta,
+        "heart_rate_sources": sorted({r["source"] for r in hr_rows}),
+        "heart_rate_simulated": any(is_simulated(r["source"]) for r in hr_rows),
     }
 
 

@@ -32,6 +32,7 @@ from palier.core.i18n import (
     lazy_pgettext,
     percent,
 )
+from palier.therapist_console.heart_rate import is_simulated
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.summary import SessionSummary, StepSummary, ordinal, summarize
 
@@ -113,6 +114,12 @@ class ReportData:
     link_losses: list[tuple[float, float | None]]
     questionnaires: list[dict[str, Any]]
     app_version: str
+    hr_simulated: bool = False
+    """Some heart rate was invented by the simulation: marked in the header
+    and on the chart."""
+    hr_gaps: tuple[float, ...] = ()
+    """Minutes at which the heart-rate source stopped being connected: the
+    curve is broken there."""
 
 
 def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
@@ -146,10 +153,15 @@ def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
             lost_at = None
     if lost_at is not None:
         losses.append((lost_at, None))
+    hr_rows = record.rows("heart_rate", session_id)
     return ReportData(
         summary=summary,
         suds=[(m(r.t), r.value, r.source) for r in record.suds(session_id)],
-        heart_rate=[(m(r["t"]), r["bpm"]) for r in record.rows("heart_rate", session_id)],
+        heart_rate=[(m(r["t"]), r["bpm"]) for r in hr_rows],
+        hr_simulated=any(is_simulated(r["source"]) for r in hr_rows),
+        hr_gaps=tuple(
+            m(r["t"]) for r in record.rows("sensor_states", session_id) if r["state"] != "connected"
+        ),
         events=events,
         notes=[
             (m(n["t"]), n["text"], steps.get(n["step_id"]))
@@ -547,6 +559,24 @@ class _Doc:
                 wrap=True,
             )
         self.y += 26
+        if self.d.hr_simulated:
+            self.rect(MARGIN, self.y, self.width, 7, C_HR)
+            self.text(
+                MARGIN + 3,
+                self.y + 1.3,
+                self.width - 6,
+                5,
+                _(
+                    "SIMULATED heart rate: invented by Palier's simulation, not measured. "
+                    "Not clinical data.",
+                    lang,
+                ),
+                size=8,
+                bold=True,
+                color="#ffffff",
+                wrap=True,
+            )
+            self.y += 10
 
     def summary_block(self) -> None:
         lang, summ = self.lang, self.d.summary
@@ -563,6 +593,8 @@ class _Doc:
             if hr
             else _("no data", lang)
         )
+        if hr and hr.simulated:
+            hr_text = f"{hr_text} — {_('SIMULATED', lang)}"
         peak = "—" if summ.peak_suds is None else str(summ.peak_suds)
         end = "—" if summ.end_suds is None else str(summ.end_suds)
         cells = [
@@ -745,12 +777,24 @@ class _Doc:
                 prev = None
                 for minute, bpm in series:
                     pt = QPointF(X(minute), Yh(bpm))
-                    if prev is None or minute - prev > 10 / 60:
+                    dropped = prev is not None and any(prev < g <= minute for g in d.hr_gaps)
+                    if prev is None or minute - prev > 10 / 60 or dropped:
                         path.moveTo(pt)
                     else:
                         path.lineTo(pt)
                     prev = minute
                 self.p.drawPath(path)
+        if d.hr_simulated:
+            self.text(
+                left + 2,
+                top + 1,
+                w * 0.6,
+                6,
+                _("SIMULATED heart rate", lang).upper(),
+                size=11,
+                bold=True,
+                color=C_HR,
+            )
         # Expected SUDS per step: short dashed line across the band.
         for st in d.summary.steps:
             if st.expected_suds is not None:

@@ -19,6 +19,7 @@ from palier.protocols.measures import (
     between_session_change,
     step_measures,
 )
+from palier.therapist_console.heart_rate import SIMULATED
 from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
 
 
@@ -67,6 +68,8 @@ class HeartRateRange:
     high: float
     mean: float
     samples: int
+    simulated: bool = False
+    """Invented by the simulation, not measured: every place that shows it says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,7 @@ class SessionSummary:
                 "high_bpm": round(self.heart_rate.high, 1),
                 "mean_bpm": round(self.heart_rate.mean, 1),
                 "samples": self.heart_rate.samples,
+                "simulated": self.heart_rate.simulated,
             },
             "pauses": self.pauses,
             "link_losses": self.link_losses,
@@ -268,7 +272,13 @@ def summarize(
     hr_range = None
     if hr:
         values = [r["bpm"] for r in hr]
-        hr_range = HeartRateRange(min(values), max(values), sum(values) / len(values), len(values))
+        hr_range = HeartRateRange(
+            min(values),
+            max(values),
+            sum(values) / len(values),
+            len(values),
+            simulated=any(r["source"] == SIMULATED for r in hr),
+        )
     events = record.rows("events", session_id)
     links = record.rows("link_events", session_id)
     questionnaires = tuple(

@@ -4,6 +4,8 @@ alarm as an event), driven by a scripted source and by the simulation."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from palier.therapist_console.heart_rate import (
@@ -134,3 +136,28 @@ def test_the_simulation_is_labelled(model: ConsoleModel, clock: ManualClock) -> 
     assert rows[-1]["rmssd_ms"] is not None and rows[-1]["rmssd_ms"] > 0
     states = model.record.rows("sensor_states", info.id)
     assert [s["state"] for s in states] == ["connected"]
+
+
+def test_report_and_exports_mark_the_simulation(tmp_path: Path) -> None:
+    from palier.therapist_console.export import export_csv
+    from palier.therapist_console.report import load_report_data
+    from palier.therapist_console.sample_session import write_sample_session
+
+    with SessionRecord(tmp_path / "r.sqlite3") as rec:
+        counts = write_sample_session(rec, minutes=3, seed=1, close=False)
+        sid = counts.session_id
+        t0 = rec.session(sid).started_at
+        rec.add_sensor_state(sid, t=t0 + 60, source="simulated", state="reconnecting")
+        rec.add_sensor_state(sid, t=t0 + 80, source="simulated", state="connected")
+        rec.end_session(sid, t=rec.last_recorded_t(sid) + 1)
+        data = load_report_data(rec, sid)
+        assert data.hr_simulated and data.summary.heart_rate is not None
+        assert data.summary.heart_rate.simulated
+        assert data.hr_gaps == pytest.approx((1.0,))
+        files = {p.name: p for p in export_csv(rec, sid, tmp_path / "out")}
+    hr_csv = files["heart_rate.csv"].read_text().splitlines()
+    assert hr_csv[0].split(",")[:5] == ["t_s", "time_utc", "bpm", "source", "simulated"]
+    assert all(line.split(",")[3:5] == ["simulated", "1"] for line in hr_csv[1:])
+    assert "heart_rate_simulated,True" in files["session.csv"].read_text()
+    states = files["sensor_states.csv"].read_text().splitlines()
+    assert [s.split(",")[3] for s in states[1:]] == ["reconnecting", "connected"]

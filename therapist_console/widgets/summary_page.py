@@ -123,6 +123,8 @@ class SummaryPage(QWidget):
             if summ.heart_rate
             else _("no data", lang)
         )
+        if summ.heart_rate and summ.heart_rate.simulated:
+            hr = f"{hr} — {_('SIMULATED', lang)}"
         lines = [
             f"<b>{_('Duration', lang)}</b>: {fmt_clock(summ.duration_s)}",
             f"<b>{_('Session', lang)}</b>: {summ.session_text(lang)}",
