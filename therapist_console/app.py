@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 from palier.core import keys, wire
 from palier.core.i18n import N_, _, colon, detect_language, error_text, fmt_number
 from palier.therapist_console.client import LinkClient, LinkState
-from palier.therapist_console.heart_rate import SimulatedHeartRate
+from palier.therapist_console.heart_rate import SIMULATED
 from palier.therapist_console.heart_rate.alarm import AlarmChange
+from palier.therapist_console.heart_rate.choice import open_source
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, ModelError
 from palier.therapist_console.widgets.chart import LiveChart
@@ -248,6 +249,7 @@ class MainWindow(QMainWindow):
             m.clinical,
             self.connect_engine,
             self.start_session,
+            sensors=m.sensors,
         )
         self.session_page = SessionPage(m, self.end_session, ask_questions=ask_questions)
         self.summary = SummaryPage(m.language, m.running)
@@ -530,6 +532,8 @@ def run_console(
     keys_dir: Path | None = None,
     language: str | None = None,
     simulate_heart_rate: bool = False,
+    heart_rate: str | None = None,
+    lsl: bool = False,
 ) -> int:
     """``palier console``: open the window and run until it closes."""
     lang = language or detect_language()
@@ -537,10 +541,19 @@ def run_console(
     with SessionRecord(record_path) as record:
         model = ConsoleModel(record, language=lang)
         win = MainWindow(model, keys_dir=keys_dir)
-        if simulate_heart_rate:
-            hr = SimulatedHeartRate(model.sensors.exposure_intensity, clock=model.clock)
+        if simulate_heart_rate and heart_rate is None:
+            heart_rate = SIMULATED
+        if heart_rate is not None:
+            hr = open_source(
+                heart_rate, intensity=model.sensors.exposure_intensity, clock=model.clock
+            )
             model.sensors.attach_heart_rate(hr)
             hr.start()
+        if lsl:
+            from palier.therapist_console.research import publish_on_lsl
+
+            pub = publish_on_lsl(model)
+            log.warning("console: publishing on LSL: %s", ", ".join(pub.source_ids))
         win.show()
         win.check_interrupted()
         if connect:

@@ -1150,6 +1150,54 @@ class SessionRecord:
             )
         return int(cur.lastrowid or 0)
 
+    def heart_rate_alarm(self, patient_id: int) -> dict[str, Any] | None:
+        """The patient's heart-rate alarm settings, or None (never set)."""
+        if not self.has_table("patient_heart_rate"):
+            return None
+        rows = self._query(
+            "SELECT age_years, fraction, ceiling_bpm, sustain_s, enabled"
+            " FROM patient_heart_rate WHERE patient_id = ?",
+            (patient_id,),
+        )
+        if not rows:
+            return None
+        d = dict(rows[0])
+        d["enabled"] = bool(d["enabled"])
+        return d
+
+    def set_heart_rate_alarm(
+        self,
+        patient_id: int,
+        *,
+        age_years: float | None,
+        fraction: float,
+        ceiling_bpm: float,
+        sustain_s: float,
+        enabled: bool,
+        t: float,
+    ) -> None:
+        try:
+            with self._tx() as c:
+                c.execute(
+                    "INSERT INTO patient_heart_rate (patient_id, age_years, fraction, ceiling_bpm,"
+                    " sustain_s, enabled, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(patient_id) DO UPDATE SET age_years = excluded.age_years,"
+                    " fraction = excluded.fraction, ceiling_bpm = excluded.ceiling_bpm,"
+                    " sustain_s = excluded.sustain_s, enabled = excluded.enabled,"
+                    " updated_at = excluded.updated_at",
+                    (
+                        patient_id,
+                        age_years,
+                        float(fraction),
+                        float(ceiling_bpm),
+                        float(sustain_s),
+                        int(bool(enabled)),
+                        _check_time(t, "heart-rate alarm"),
+                    ),
+                )
+        except sqlite3.IntegrityError as exc:
+            raise RecordValueError(f"heart-rate alarm settings out of range: {exc}") from None
+
     def add_head_poses(self, session_id: int, rows: Iterable[Sequence[float]]) -> int:
         """A batch of head poses ``(t, x, y, z, h, p, r)`` in one transaction."""
         batch = [(session_id, *map(float, r)) for r in rows]

@@ -77,6 +77,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also render every scene offscreen (least and most intense)",
     )
+    p.add_argument(
+        "--lsl",
+        action="store_true",
+        help="publish the session on Lab Streaming Layer (heart rate beat by beat, "
+        "session markers) for LabRecorder: see docs/data-export.md",
+    )
     p.set_defaults(handler=run)
 
 
@@ -147,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
                     lang,
                 )
             )
-        return run_headless(out, lang, args.step_seconds)
+        return run_headless(out, lang, args.step_seconds, lsl=args.lsl)
     problem = qt_window_problem()
     if problem is not None:
         print(
@@ -158,11 +164,28 @@ def run(args: argparse.Namespace) -> int:
                 problem=problem,
             )
         )
-        return run_headless(out, lang, args.step_seconds)
-    return run_desktop(out, lang)
+        return run_headless(out, lang, args.step_seconds, lsl=args.lsl)
+    return run_desktop(out, lang, lsl=args.lsl)
 
 
 # -- pieces shared by both modes ----------------------------------------------------------
+
+
+def announce_lsl(model: Any, lang: str) -> Any:
+    """Publish ``model`` on LSL and say which streams (the console's too)."""
+    from palier.therapist_console.research import publish_on_lsl
+
+    pub = publish_on_lsl(model)
+    print(
+        _(
+            "Lab Streaming Layer: publishing {hr} (heart rate, beat by beat; "
+            "SIMULATED in the demo) and {markers} (session markers)",
+            lang,
+            hr=pub.source_ids[0],
+            markers=pub.source_ids[1],
+        )
+    )
+    return pub
 
 
 def demo_keys(out: Path) -> tuple[Path, Path]:
@@ -278,7 +301,7 @@ def _demo_patient(patients: Any, setup: Any) -> None:
 # -- desktop ------------------------------------------------------------------------------
 
 
-def run_desktop(out: Path, lang: str) -> int:
+def run_desktop(out: Path, lang: str, *, lsl: bool = False) -> int:
     # Qt: see run.
     from palier.therapist_console.app import MainWindow, exit_on_sigint, make_app
     from palier.therapist_console.heart_rate import SimulatedHeartRate
@@ -297,6 +320,8 @@ def run_desktop(out: Path, lang: str) -> int:
             hr = SimulatedHeartRate(model.sensors.exposure_intensity, clock=model.clock)
             model.sensors.attach_heart_rate(hr)
             hr.start()
+            if lsl:
+                announce_lsl(model, lang)
             _demo_patient(model.patient_plan, win.setup)
             win.show()
             win.check_interrupted()
@@ -337,7 +362,7 @@ class DemoError(RuntimeError):
     pass
 
 
-def run_headless(out: Path, lang: str, step_s: float) -> int:
+def run_headless(out: Path, lang: str, step_s: float, *, lsl: bool = False) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Qt: see run.
     from palier.core.i18n import fmt_number
@@ -368,6 +393,8 @@ def run_headless(out: Path, lang: str, step_s: float) -> int:
             hr = SimulatedHeartRate(model.sensors.exposure_intensity, clock=model.clock)
             model.sensors.attach_heart_rate(hr)
             hr.start()
+            if lsl:
+                announce_lsl(model, lang)
             win.show()
             page = win.session_page
 

@@ -86,3 +86,44 @@ def test_the_simulation_is_labelled_on_the_chart(qtbot: Any, tmp_path: Path) -> 
         m.language.set("fr")
         assert chart.simulated_mark.toPlainText() == "SIMULÉ"
         win.close()
+
+
+def test_the_setup_picks_a_sensor_and_keeps_the_patient_alarm(qtbot: Any, tmp_path: Path) -> None:
+    make_app()
+    with SessionRecord(tmp_path / "p.sqlite3") as rec:
+        m = ConsoleModel(rec, language="en")
+        win = MainWindow(m, ask_questions=False)
+        qtbot.addWidget(win)
+        panel = win.setup.heart_rate
+        assert panel is not None
+        assert "No heart-rate source" in panel.state.text()
+        # A Bluetooth address that is not one: said, nothing attached.
+        panel.kind.setCurrentIndex(1)
+        panel.target.setEditText("not-an-address")
+        panel.use()
+        assert "is not a heart-rate source" in panel.state.text()
+        assert m.sensors.heart_rate_source is None
+        # The simulation, chosen: labelled as invented.
+        panel.kind.setCurrentIndex(3)
+        panel.use()
+        assert m.sensors.simulated
+        assert panel.state.text().startswith("SIMULATED heart rate")
+        # The alarm from the age, stored with the patient and read back.
+        patient = m.patient_plan.create_patient("Alarm-1")
+        panel.age.setValue(40)
+        panel.fraction.setValue(80)
+        assert m.sensors.alarm.settings.ceiling == 144.0  # 0.8 x (208 - 28)
+        assert "±10 bpm" in panel.alarm_help.text()
+        assert rec.heart_rate_alarm(patient.id) == {
+            "age_years": 40.0,
+            "fraction": 0.8,
+            "ceiling_bpm": 150.0,
+            "sustain_s": 15.0,
+            "enabled": True,
+        }
+        m.patient_plan.create_patient("Alarm-2")
+        assert panel.age.value() == 0 and m.sensors.alarm.settings.ceiling == 150.0
+        m.patient_plan.choose_patient(patient.id)
+        assert panel.age.value() == 40 and m.sensors.alarm.settings.ceiling == 144.0
+        m.sensors.attach_heart_rate(None)
+        win.close()

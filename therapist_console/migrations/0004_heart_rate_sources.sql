@@ -19,3 +19,14 @@ CREATE TABLE sensor_states (
     detail      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX sensor_states_session ON sensor_states(session_id, t);
+-- The heart-rate alarm of each patient, as the clinician set it: a ceiling
+-- from the age (fraction x Tanaka's 208 - 0.7 x age) or in bpm.
+CREATE TABLE patient_heart_rate (
+    patient_id   INTEGER PRIMARY KEY REFERENCES patients(id),
+    age_years    REAL CHECK (age_years IS NULL OR age_years BETWEEN 1 AND 120),
+    fraction     REAL NOT NULL CHECK (fraction BETWEEN 0.3 AND 1.0),
+    ceiling_bpm  REAL NOT NULL CHECK (ceiling_bpm BETWEEN 60 AND 230),
+    sustain_s    REAL NOT NULL CHECK (sustain_s BETWEEN 1 AND 600),
+    enabled      INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    updated_at   REAL NOT NULL
+);

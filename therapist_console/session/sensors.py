@@ -144,10 +144,22 @@ class Sensors:
         self._on_state(change, source.name if source is not None else "none")
 
     def session_started(self) -> None:
-        """A session opened: its record starts with the source's state."""
+        """A session opened: its record starts with the source's state and the
+        alarm's settings (what the therapist was alerted against)."""
         source = self.heart_rate_source
         if source is not None:
             self._on_state(StateChange(self.clock(), source.state, source.label), source.name)
+        session = self.running.info
+        if session is not None and source is not None:
+            detail = self.alarm.settings.to_dict()
+            t = self.clock()
+            row = self.record.add_event(
+                session.id, t=t, kind="heart_rate_alarm", name="settings", detail=detail
+            )
+            if self.timeline is not None:
+                self.timeline.add(
+                    t, "event", "heart_rate_alarm", {**detail, "name": "settings"}, row
+                )
 
     def configure_alarm(self, settings: AlarmSettings) -> None:
         self.alarm.configure(settings)
@@ -215,7 +227,8 @@ class Sensors:
         )
         self.alarm_changes.append(change)
         if self.timeline is not None:
-            self.timeline.add(change.t, "event", "heart_rate_alarm", detail, row)
+            name = "raised" if change.raised else "cleared"
+            self.timeline.add(change.t, "event", "heart_rate_alarm", {**detail, "name": name}, row)
         self.events.alarm.emit(change)
 
     def poll_heart_rate(self) -> int:

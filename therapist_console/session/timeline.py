@@ -115,6 +115,15 @@ class TimelineEntry:
                 base = _("scene event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
             if self.name == "heart_rate_alarm":
+                if d.get("name") == "settings":
+                    if not d.get("enabled"):
+                        return _("heart-rate alarm off", lang)
+                    return _(
+                        "heart-rate alarm: ceiling {ceiling} bpm, sustained for {seconds} s",
+                        lang,
+                        ceiling=fmt_number(_float(d.get("ceiling")), lang, 0),
+                        seconds=fmt_number(_float(d.get("sustain_s")), lang, 0),
+                    )
                 if d.get("raised"):
                     return _(
                         "heart-rate alarm: {bpm} bpm, above the ceiling of {ceiling} bpm "

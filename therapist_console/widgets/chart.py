@@ -29,7 +29,7 @@ HR_COLOR = ALERT
 SUDS_COLOR = ACCENT
 
 
-_STATE_TEXTS: dict[ConnectionState, Message] = {
+STATE_TEXTS: dict[ConnectionState, Message] = {
     ConnectionState.STOPPED: N_("stopped"),
     ConnectionState.CONNECTING: N_("connecting…"),
     ConnectionState.CONNECTED: N_("connected"),
@@ -173,7 +173,7 @@ class LiveChart(QWidget):
             parts.append(_("Heart-rate sensor: {name}", lang, name=name))
         state = sensors.last_state.state if sensors.last_state is not None else None
         if source is not None and state is not None:
-            parts.append(_STATE_TEXTS[state].get(lang))
+            parts.append(STATE_TEXTS[state].get(lang))
         if sensors.heart_rate_history:
             last = sensors.heart_rate_history[-1]
             parts.append(_("{bpm} bpm", lang, bpm=fmt_number(last.bpm, lang, 0)))

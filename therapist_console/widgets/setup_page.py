@@ -36,8 +36,10 @@ from palier.therapist_console.session import (
     PatientPlan,
     Plan,
     RunningSession,
+    Sensors,
 )
 from palier.therapist_console.widgets.common import panel
+from palier.therapist_console.widgets.heart_rate_setup import HeartRatePanel
 from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ class SetupPage(QWidget):
         connect: Callable[[str], Any],
         start: Callable[[], None],
         parent: QWidget | None = None,
+        *,
+        sensors: Sensors | None = None,
     ) -> None:
         super().__init__(parent)
         self.language = language
@@ -157,6 +161,12 @@ class SetupPage(QWidget):
         lay.addWidget(self.protocols_note)
         outer.addWidget(f, 0, 1, 2, 1)
 
+        # -- heart rate ---------------------------------------------------
+        self.heart_rate: HeartRatePanel | None = None
+        if sensors is not None:
+            self.heart_rate = HeartRatePanel(language, sensors, patient_plan)
+            outer.addWidget(self.heart_rate, 2, 0, 1, 2)
+
         # -- start ----------------------------------------------------------
         row = QHBoxLayout()
         self.questionnaire_button = QPushButton()
@@ -176,7 +186,7 @@ class SetupPage(QWidget):
         row.addWidget(self.questionnaire_state, 1)
         row.addWidget(self.start_error, 1)
         row.addWidget(self.start_button)
-        outer.addLayout(row, 2, 0, 1, 2)
+        outer.addLayout(row, 3, 0, 1, 2)
         outer.setColumnStretch(0, 1)
         outer.setColumnStretch(1, 1)
         outer.setRowStretch(1, 1)
