@@ -512,21 +512,42 @@ class _Doc:
             self.width - 40,
             8,
             _("Exposure session report", lang),
-            size=15,
+            size=13 if self.d.hr_simulated else 15,
             bold=True,
             color="#ffffff",
         )
-        self.text(
-            MARGIN,
-            self.y + 3.6,
-            self.width - 4,
-            8,
-            "Palier",
-            size=11,
-            bold=True,
-            color="#ffffff",
-            align="right",
-        )
+        if self.d.hr_simulated:
+            # In the title bar, so the page keeps its layout: a red badge.
+            self.rect(MARGIN + self.width - 62, self.y + 1.5, 60.5, 10, C_HR)
+            for i, line in enumerate(
+                (
+                    _("SIMULATED heart rate", lang).upper(),
+                    _("invented by the simulation: not clinical data", lang),
+                )
+            ):
+                self.text(
+                    MARGIN + self.width - 61.5,
+                    self.y + 2.3 + 4.3 * i,
+                    59.5,
+                    4.5,
+                    line,
+                    size=8 if i == 0 else 6,
+                    bold=i == 0,
+                    color="#ffffff",
+                    align="center",
+                )
+        else:
+            self.text(
+                MARGIN,
+                self.y + 3.6,
+                self.width - 4,
+                8,
+                "Palier",
+                size=11,
+                bold=True,
+                color="#ffffff",
+                align="right",
+            )
         self.y += 17
         protocol = s.protocol_id or "—"
         plan_title = ""
@@ -559,24 +580,6 @@ class _Doc:
                 wrap=True,
             )
         self.y += 26
-        if self.d.hr_simulated:
-            self.rect(MARGIN, self.y, self.width, 7, C_HR)
-            self.text(
-                MARGIN + 3,
-                self.y + 1.3,
-                self.width - 6,
-                5,
-                _(
-                    "SIMULATED heart rate: invented by Palier's simulation, not measured. "
-                    "Not clinical data.",
-                    lang,
-                ),
-                size=8,
-                bold=True,
-                color="#ffffff",
-                wrap=True,
-            )
-            self.y += 10
 
     def summary_block(self) -> None:
         lang, summ = self.lang, self.d.summary

@@ -86,9 +86,13 @@ def test_research_streams_read_back(tmp_path: Path) -> None:
         assert beats[1][1] == pytest.approx(lsl_at_sample, abs=0.05)
         assert beats[1][1] - beats[0][1] == pytest.approx(1.0, abs=1e-6)
 
-        markers = [json.loads(str(s[0])) for s, _ in _pull(mk_in, 2)]
+        markers = [json.loads(str(s[0])) for s, _ in _pull(mk_in, 3)]
         kinds = [(m["kind"], m["name"]) for m in markers]
-        assert kinds == [("session", "started"), ("suds", "therapist")]
+        assert kinds == [
+            ("session", "started"),
+            ("event", "heart_rate_alarm"),
+            ("suds", "therapist"),
+        ]
         assert markers[0]["detail"] == {"id": model.running.info.id}  # type: ignore[union-attr]
         suds = next(m for m in markers if m["kind"] == "suds")
         assert "45" in suds["text"]

@@ -117,10 +117,16 @@ def test_sustained_high_rate_is_an_event(model: ConsoleModel, clock: ManualClock
         model.tick()
     assert seen == [True, False]
     events = [e for e in model.record.rows("events", info.id) if e["kind"] == "heart_rate_alarm"]
-    assert [e["name"] for e in events] == ["raised", "cleared"]
-    assert '"ceiling": 153.0' in events[0]["detail"]
+    # The settings the session ran with, then the alarm going off and clearing.
+    assert [e["name"] for e in events] == ["settings", "raised", "cleared"]
+    assert '"ceiling": 153.0' in events[0]["detail"] and '"age_years": 40' in events[0]["detail"]
+    assert '"ceiling": 153.0' in events[1]["detail"]
     lines = [e.text("fr") for e in model.timeline.entries if e.name == "heart_rate_alarm"]
-    assert lines[0].startswith("alarme de fréquence cardiaque")
+    assert lines == [
+        "alarme de fréquence cardiaque : plafond 153 bpm, maintenu 10 s",
+        "alarme de fréquence cardiaque : 160 bpm, au-dessus du plafond de 153 bpm depuis 10 s",
+        "fréquence cardiaque revenue sous le plafond d’alarme",
+    ]
 
 
 def test_the_simulation_is_labelled(model: ConsoleModel, clock: ManualClock) -> None:
