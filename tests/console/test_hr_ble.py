@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,19 @@ def test_without_bluetooth_the_commands_fail_clearly(args: tuple[str, ...]) -> N
     assert out.returncode == 2, out.stdout + out.stderr
     assert "Traceback" not in out.stderr
     assert "Bluetooth is not available on this machine" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("spec", ["ble:not-an-address", "bluetooth", "lsl:"])
+def test_console_refuses_an_unknown_heart_rate_source(spec: str, tmp_path: Path) -> None:
+    env = {**os.environ, "LC_ALL": "fr_FR.UTF-8", "LANGUAGE": "", "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [*PALIER, "console", "--heart-rate", spec, "--db", str(tmp_path / "x.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+    assert "n’est pas une source de fréquence cardiaque" in out.stderr, out.stderr
+    assert not (tmp_path / "x.sqlite3").exists()  # refused before anything opened
