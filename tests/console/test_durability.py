@@ -197,7 +197,6 @@ def test_sigkill_loses_nothing_shown_as_recorded(
     tmp_path: Path, writer: str, child_code: str, tables: set[str]
 ) -> None:
     db = tmp_path / "record.sqlite3"
-    started = time.monotonic()
     acknowledged, killed_writing = _kill_loop(db, child_code, seed=20261123 + len(writer))
     assert killed_writing >= TRIALS // 2
     # Writes really happened in most trials, of every kind (not vacuous).
@@ -208,7 +207,6 @@ def test_sigkill_loses_nothing_shown_as_recorded(
         sessions = {i for t, i, _ in acknowledged if t == "session"}
         assert len(sessions) == 1
         assert record.interrupted_sessions()
-    assert time.monotonic() - started < 45
 
 
 def test_record_reopens_after_kill_during_first_open(tmp_path: Path) -> None:
