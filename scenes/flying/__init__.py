@@ -1,0 +1,1 @@
+"""Flying (aviophobia): an airliner cabin seen from a passenger seat."""
