@@ -129,7 +129,9 @@ def boxes(
         nrm_all.append(np.repeat(nrm[:, None, :], 4, axis=1))
         uv_all.append(uv)
         base = (np.arange(n) * 24 + f * 4)[:, None]
-        tri_all.append(np.concatenate([base + [0, 1, 2], base + [0, 2, 3]], axis=1))
+        tri_all.append(
+            np.concatenate([base + np.array([0, 1, 2]), base + np.array([0, 2, 3])], axis=1)
+        )
     # Vertex order: per box, its 6 faces' 4 corners (24 vertices).
     pts = np.stack(pts_all, axis=1).reshape(-1, 3)
     nrm = np.stack(nrm_all, axis=1).reshape(-1, 3)
@@ -318,16 +320,22 @@ def _seats(b: GeomBuilder) -> None:
                 parts.add((x, y0 + 0.02, 0.43), (SEAT_W - 0.01, 0.46, 0.12), FABRIC, tex=True)
                 # Backrest, leaning back 9 degrees about its foot.
                 tilt = 9.0
-                parts.add((x, y0 - 0.24 - 0.055, 0.80), (SEAT_W - 0.02, 0.11, 0.68), FABRIC,
-                          pitch=tilt, tex=True)  # fmt: skip
+                parts.add(
+                    (x, y0 - 0.24 - 0.055, 0.80),
+                    (SEAT_W - 0.02, 0.11, 0.68),
+                    FABRIC,
+                    pitch=tilt,
+                    tex=True,
+                )
                 parts.add((x, y0 - 0.23 - 0.085, 1.06), (0.38, 0.035, 0.21), COVER, pitch=tilt)
                 parts.add((x, y0 - 0.33, 1.145), (0.38, 0.13, 0.025), COVER, pitch=tilt)
                 parts.add((x, y0 - 0.40, 1.10), (0.34, 0.012, 0.08), COVER, pitch=tilt)
                 parts.add((x, y0 - 0.365, 0.69), (SEAT_W - 0.005, 0.03, 0.58), SHELL, pitch=tilt)
                 parts.add((x, y0 - 0.37, 0.77), (0.36, 0.012, 0.25), TRAY, pitch=tilt)
                 parts.add((x, y0 - 0.37, 0.915), (0.05, 0.014, 0.025), DARK, pitch=tilt)
-                parts.add((x, y0 - 0.37, 0.47), (0.36, 0.03, 0.17), (0.12, 0.13, 0.17, 1.0),
-                          pitch=tilt)  # fmt: skip
+                parts.add(
+                    (x, y0 - 0.37, 0.47), (0.36, 0.03, 0.17), (0.12, 0.13, 0.17, 1.0), pitch=tilt
+                )
                 parts.add((x + 0.08, y0 - 0.372, 0.575), (0.13, 0.006, 0.05), COVER, pitch=tilt)
             inner, outer = side * (SEAT_X[0] - SEAT_W / 2), side * (SEAT_X[2] + SEAT_W / 2)
             for ax in np.linspace(inner, outer, 4):
@@ -398,18 +406,26 @@ def _walls(b: GeomBuilder) -> None:
         right.add_grid(pts, np.stack([yy, zz], axis=-1), _wall_normal(zz), color=WALL)
     for yy0, yy1 in ((REAR_Y, y_lo), (y_hi, FRONT_Y)):  # solid ends of the band
         yy, zz = np.meshgrid(np.array([yy0, yy1]), np.linspace(*BAND, 4), indexing="ij")
-        right.add_grid(_wall_point(yy, zz), np.stack([yy, zz], axis=-1), _wall_normal(zz),
-                       color=WALL)  # fmt: skip
+        right.add_grid(
+            _wall_point(yy, zz), np.stack([yy, zz], axis=-1), _wall_normal(zz), color=WALL
+        )
     zc = (BAND[0] + BAND[1]) / 2.0
     for y in ys:
         gy, gz = ring[..., 0] + y, ring[..., 1] + zc
-        right.add_grid(_wall_point(gy, gz), np.stack([gy, gz], axis=-1), _wall_normal(gz),
-                       color=WALL)  # fmt: skip
+        right.add_grid(
+            _wall_point(gy, gz), np.stack([gy, gz], axis=-1), _wall_normal(gz), color=WALL
+        )
         ry, rz, rd = reveal[..., 0] + y, reveal[..., 1] + zc, reveal[..., 2]
         pts = _wall_point(ry, rz, rd)
-        nrm = np.stack([np.zeros_like(ry), -np.cos(theta)[None, :].repeat(2, 0),
-                        -np.sin(theta)[None, :].repeat(2, 0)], axis=-1)  # fmt: skip
-        uv = np.full(ry.shape + (2,), UNTEXTURED_UV)
+        nrm = np.stack(
+            [
+                np.zeros_like(ry),
+                -np.cos(theta)[None, :].repeat(2, 0),
+                -np.sin(theta)[None, :].repeat(2, 0),
+            ],
+            axis=-1,
+        )
+        uv = np.full((*ry.shape, 2), UNTEXTURED_UV)
         right.add_grid(pts, uv, nrm, color=(0.97, 0.97, 0.95, 1.0))
     b.merge(right)
     b.merge(right.mirrored_x())
@@ -454,9 +470,9 @@ def _profile_surface(
             ],
             axis=-1,
         )
-        uv = np.stack(
-            np.broadcast_arrays(ys[:, None] / u_len, s[None, :] / v_len), axis=-1
-        ).astype(np.float64)
+        uv = np.stack(np.broadcast_arrays(ys[:, None] / u_len, s[None, :] / v_len), axis=-1).astype(
+            np.float64
+        )
         b.add_grid(pts, uv, nrm, color=color)
 
 
@@ -466,9 +482,8 @@ CEILING = np.array([[1.25, 2.04], [1.12, 2.12], [0.80, 2.19], [0.40, 2.23], [0.0
 
 
 def _bins_geom(b: GeomBuilder) -> None:
-    door_len = 2 * PITCH
-    _profile_surface(b, BIN_DOOR, REAR_Y, FRONT_Y, WALL, u_len=door_len,
-                     v_len=float(np.sum(np.linalg.norm(np.diff(BIN_DOOR, axis=0), axis=1))))  # fmt: skip
+    height = float(np.sum(np.linalg.norm(np.diff(BIN_DOOR, axis=0), axis=1)))
+    _profile_surface(b, BIN_DOOR, REAR_Y, FRONT_Y, WALL, u_len=2 * PITCH, v_len=height)
 
 
 def _psu_geom(b: GeomBuilder) -> None:
@@ -482,8 +497,9 @@ def _ceiling_geom(b: GeomBuilder) -> None:
 
 
 def _floor(b: GeomBuilder) -> None:
-    corners = np.array([[-1.62, REAR_Y, 0], [1.62, REAR_Y, 0], [1.62, FRONT_Y, 0],
-                        [-1.62, FRONT_Y, 0]])  # fmt: skip
+    corners = np.array(
+        [[-1.62, REAR_Y, 0], [1.62, REAR_Y, 0], [1.62, FRONT_Y, 0], [-1.62, FRONT_Y, 0]]
+    )
     uv = corners[:, :2] * 1.2
     b.add_quad(corners, uvs=uv)
 
@@ -509,8 +525,9 @@ def _sign_quads(b: GeomBuilder) -> None:
         y = k * PITCH
         ya, yb = y - 0.08 + 0.30, y + 0.08 + 0.30
         for sign in (1.0, -1.0):
-            c = np.array([[sign * x1, ya, z1], [sign * x1, yb, z1], [sign * x0, yb, z0],
-                          [sign * x0, ya, z0]])  # fmt: skip
+            c = np.array(
+                [[sign * x1, ya, z1], [sign * x1, yb, z1], [sign * x0, yb, z0], [sign * x0, ya, z0]]
+            )
             c[:, 2] -= 0.004
             uv = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64)
             if sign < 0:
@@ -522,16 +539,27 @@ def _sign_quads(b: GeomBuilder) -> None:
 def _cove_lights(b: GeomBuilder) -> None:
     """Indirect light strips along the tops of the bins."""
     for sign in (1.0, -1.0):
-        c = np.array([[sign * 1.24, REAR_Y, 2.045], [sign * 1.24, FRONT_Y, 2.045],
-                      [sign * 1.10, FRONT_Y, 2.125], [sign * 1.10, REAR_Y, 2.125]])  # fmt: skip
+        c = np.array(
+            [
+                [sign * 1.24, REAR_Y, 2.045],
+                [sign * 1.24, FRONT_Y, 2.045],
+                [sign * 1.10, FRONT_Y, 2.125],
+                [sign * 1.10, REAR_Y, 2.125],
+            ]
+        )
         b.add_quad(c if sign > 0 else c[::-1], color=(1.0, 0.97, 0.90, 1.0))
     for k in rows():  # lit reading lights above some seats
         if k % 3:
             continue
         for sign in (1.0, -1.0):
             x, y = sign * 1.30, k * PITCH + 0.10
-            b.add_ellipsoid((x, y, 1.575), (0.018, 0.018, 0.004), rings=3, segments=8,
-                            color=(1.0, 0.95, 0.80, 1.0))  # fmt: skip
+            b.add_ellipsoid(
+                (x, y, 1.575),
+                (0.018, 0.018, 0.004),
+                rings=3,
+                segments=8,
+                color=(1.0, 0.95, 0.80, 1.0),
+            )
 
 
 def _glass(b: GeomBuilder) -> None:
@@ -540,8 +568,14 @@ def _glass(b: GeomBuilder) -> None:
         for sign in (1.0, -1.0):
             x = sign * (float(wall_x(WINDOW_Z)) + 0.065)
             a, bb = WINDOW_A, WINDOW_B
-            c = np.array([[x, y - a, WINDOW_Z - bb], [x, y + a, WINDOW_Z - bb],
-                          [x, y + a, WINDOW_Z + bb], [x, y - a, WINDOW_Z + bb]])  # fmt: skip
+            c = np.array(
+                [
+                    [x, y - a, WINDOW_Z - bb],
+                    [x, y + a, WINDOW_Z - bb],
+                    [x, y + a, WINDOW_Z + bb],
+                    [x, y - a, WINDOW_Z + bb],
+                ]
+            )
             uv = np.array([[y - a, 0], [y + a, 0], [y + a, 2 * bb], [y - a, 2 * bb]]) * 3.0
             b.add_quad(c, uvs=uv)
 
@@ -559,10 +593,19 @@ def _shades(b: GeomBuilder, rng: np.random.Generator) -> None:
             x = sign * (float(wall_x(WINDOW_Z)) + 0.05)
             top = WINDOW_Z + WINDOW_B
             bottom = top - down * 2 * WINDOW_B
-            c = np.array([[x, y - WINDOW_A, bottom], [x, y + WINDOW_A, bottom],
-                          [x, y + WINDOW_A, top], [x, y - WINDOW_A, top]])  # fmt: skip
-            b.add_quad(c if sign < 0 else c[::-1], color=(0.86, 0.86, 0.84, 1.0),
-                       uvs=np.full((4, 2), UNTEXTURED_UV))  # fmt: skip
+            c = np.array(
+                [
+                    [x, y - WINDOW_A, bottom],
+                    [x, y + WINDOW_A, bottom],
+                    [x, y + WINDOW_A, top],
+                    [x, y - WINDOW_A, top],
+                ]
+            )
+            b.add_quad(
+                c if sign < 0 else c[::-1],
+                color=(0.86, 0.86, 0.84, 1.0),
+                uvs=np.full((4, 2), UNTEXTURED_UV),
+            )
 
 
 @dataclass

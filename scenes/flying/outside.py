@@ -120,9 +120,12 @@ void main() {
         float tc = face / h;
         vec2 c = d.xy * tc + vec2(u_motion.z, 0.3 * u_motion.z) + u_motion.xy * 0.0;
         c += u_motion.xy * step(0.0, -rel);  // a cloud sea below slides by with the ground
-        float n = 0.65 * texture(u_noise, c / 6000.0).g + 0.35 * texture(u_noise, c / 1300.0).r;
-        float cover = smoothstep(1.0 - u_cloud.z - 0.05, 1.0 - u_cloud.z + 0.25, n);
-        vec3 cc = rel < 0.0 ? mix(shade, lit, smoothstep(0.3, 0.9, n)) : mix(shade, lit, 0.25 * (1.0 - n));
+        vec2 cr = mat2(0.8, -0.6, 0.6, 0.8) * c;  // the octaves' lattices must not line up
+        float n = 0.65 * texture(u_noise, c / 6100.0).g + 0.35 * texture(u_noise, cr / 1300.0).r;
+        n = clamp((n - 0.5) * 2.6 + 0.5, 0.0, 1.0);  // the noise is narrow: spread it
+        float cover = smoothstep(1.0 - u_cloud.z - 0.04, 1.0 - u_cloud.z + 0.12, n);
+        vec3 cc = rel < 0.0 ? mix(shade, lit * 1.08, smoothstep(0.2, 0.8, n))
+                            : mix(shade, lit, 0.25 * (1.0 - n));
         float far = exp(-tc / 60000.0);
         col = mix(col, mix(u_horizon, cc, far), cover);
     }
@@ -235,11 +238,11 @@ def build_wing(b: GeomBuilder) -> None:
     span = np.linspace(0.0, 1.0, 9)
     root_x, tip_x = -1.95, -17.0
     x = root_x + (tip_x - root_x) * span
-    le = 1.6 - (root_x - x) * math.tan(math.radians(25.0))  # leading edge (y)
+    le = 4.2 - (root_x - x) * math.tan(math.radians(25.0))  # leading edge (y)
     chord = 5.8 + (1.6 - 5.8) * span
     z = -0.85 + (root_x - x) * math.tan(math.radians(5.0))
     thick = 0.55 + (0.14 - 0.55) * span
-    grey = (0.80, 0.81, 0.83, 1.0)
+    grey = (0.70, 0.72, 0.75, 1.0)
     for top in (True, False):
         cs = np.linspace(0.0, 1.0, 7)
         xx = np.repeat(x[:, None], len(cs), axis=1)
@@ -248,21 +251,36 @@ def build_wing(b: GeomBuilder) -> None:
         zz = z[:, None] + (1 if top else -0.4) * thick[:, None] * prof[None, :]
         pts = np.stack([xx, yy, zz], axis=-1)
         uv = np.stack([xx, yy], axis=-1) * 0.2
-        b.add_grid(pts, uv, color=grey, flip=not top)
+        nrm = np.zeros_like(pts)
+        nrm[..., 2] = 1.0 if top else -1.0
+        b.add_grid(pts, uv, nrm, color=grey, flip=not top)
     # Winglet.
     tip_le = float(le[-1])
-    wl = np.array([[tip_x, tip_le, z[-1]], [tip_x, tip_le - 1.6, z[-1]],
-                   [tip_x - 0.3, tip_le - 2.4, z[-1] + 2.2],
-                   [tip_x - 0.3, tip_le - 1.6, z[-1] + 2.2]])  # fmt: skip
+    wl = np.array(
+        [
+            [tip_x, tip_le, z[-1]],
+            [tip_x, tip_le - 1.6, z[-1]],
+            [tip_x - 0.3, tip_le - 2.4, z[-1] + 2.2],
+            [tip_x - 0.3, tip_le - 1.6, z[-1] + 2.2],
+        ]
+    )
     b.add_quad(wl, color=(0.10, 0.22, 0.50, 1.0))
     # Engine nacelle and pylon.
-    ex, ey = -5.9, 2.6
+    ex, ey = -5.9, 5.2
     ez = float(np.interp(ex, x[::-1], z[::-1])) - 1.15
-    path = np.array([[ex, ey + 2.6, ez], [ex, ey + 1.0, ez], [ex, ey - 1.2, ez], [ex, ey - 2.4, ez]])
-    b.add_tube(path, np.array([0.95, 1.0, 0.9, 0.45]), sides=20, color=(0.86, 0.87, 0.88, 1.0),
-               cap_start=False)  # fmt: skip
-    b.add_ellipsoid((ex, ey + 2.55, ez), (0.85, 0.05, 0.85), rings=4, segments=20,
-                    color=(0.12, 0.12, 0.13, 1.0))  # fmt: skip
+    path = np.array(
+        [[ex, ey + 2.6, ez], [ex, ey + 1.0, ez], [ex, ey - 1.2, ez], [ex, ey - 2.4, ez]]
+    )
+    b.add_tube(
+        path,
+        np.array([0.95, 1.0, 0.9, 0.45]),
+        sides=20,
+        color=(0.86, 0.87, 0.88, 1.0),
+        cap_start=False,
+    )
+    b.add_ellipsoid(
+        (ex, ey + 2.55, ez), (0.85, 0.05, 0.85), rings=4, segments=20, color=(0.12, 0.12, 0.13, 1.0)
+    )
     b.add_box((ex, ey - 0.8, ez + 0.9), (0.25, 2.6, 0.6), color=grey)
 
 
@@ -280,12 +298,24 @@ def _airliner(b: GeomBuilder, xf: np.ndarray, livery: tuple[float, float, float,
     b.add_quad(fin, color=livery, xform=xf)
     b.add_quad(fin[::-1], color=livery, xform=xf)
     for side in (-1.0, 1.0):
-        wing = np.array([[side * 1.8, 4.0, 2.2], [side * 17.0, -5.5, 3.3],
-                         [side * 17.0, -7.0, 3.3], [side * 1.8, -3.0, 2.2]])  # fmt: skip
+        wing = np.array(
+            [
+                [side * 1.8, 4.0, 2.2],
+                [side * 17.0, -5.5, 3.3],
+                [side * 17.0, -7.0, 3.3],
+                [side * 1.8, -3.0, 2.2],
+            ]
+        )
         b.add_quad(wing if side > 0 else wing[::-1], color=white, xform=xf)
         b.add_quad(wing[::-1] if side > 0 else wing, color=white, xform=xf)
-        stab = np.array([[side * 0.5, -16.0, 4.6], [side * 6.0, -19.5, 4.9],
-                         [side * 6.0, -20.6, 4.9], [side * 0.5, -19.5, 4.6]])  # fmt: skip
+        stab = np.array(
+            [
+                [side * 0.5, -16.0, 4.6],
+                [side * 6.0, -19.5, 4.9],
+                [side * 6.0, -20.6, 4.9],
+                [side * 0.5, -19.5, 4.6],
+            ]
+        )
         b.add_quad(stab if side > 0 else stab[::-1], color=white, xform=xf)
         b.add_quad(stab[::-1] if side > 0 else stab, color=white, xform=xf)
         e = np.array([[side * 5.8, 3.5, 1.3], [side * 5.8, 0.5, 1.3]])
@@ -312,8 +342,7 @@ def build_airport(parent: NodePath, seed: int) -> NodePath:
     for vx, vy, col in ((-9.0, 8.0, (0.95, 0.75, 0.10, 1.0)), (-12.0, 2.0, (0.9, 0.9, 0.9, 1.0))):
         planes.add_box((vx, vy, 0.8), (2.0, 3.5, 1.6), color=col)
     for j in range(3):
-        planes.add_box((-12.0, -2.5 - 3.2 * j, 0.7), (1.6, 2.6, 1.2),
-                       color=(0.55, 0.57, 0.60, 1.0))  # fmt: skip
+        planes.add_box((-12.0, -2.5 - 3.2 * j, 0.7), (1.6, 2.6, 1.2), color=(0.55, 0.57, 0.60, 1.0))
     rng.random()
     gn = GeomNode("airport")
     gn.addGeom(terminal.geom(), RenderState.make(TextureAttrib.make(facade)))

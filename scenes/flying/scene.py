@@ -35,7 +35,6 @@ from panda3d.core import (
     AudioSound,
     DirectionalLight,
     Filename,
-    LVecBase2f,
     LVecBase3f,
     LVecBase4f,
     NodePath,
@@ -99,8 +98,9 @@ def phase_state(phase: str, tau: float) -> FlightState:
     if phase == "cruise":
         return FlightState(10500.0, 230.0, 2.5, 0.55, 0.0, 0.0, 22.5, 1.0, 0.0)
     if phase == "descent":
-        return FlightState(max(700.0, 2600.0 - 15.0 * tau), 140.0, -1.5, 0.3, 0.0, 0.0, 22.5,
-                           1.0, 0.0)  # fmt: skip
+        return FlightState(
+            max(700.0, 2600.0 - 15.0 * tau), 140.0, -1.5, 0.3, 0.0, 0.0, 22.5, 1.0, 0.0
+        )
     if phase == "landing":
         if tau < 40.0:  # final approach on a 3 degree slope, flare, touchdown
             alt = max(0.0, 150.0 - 3.8 * tau)
@@ -114,8 +114,9 @@ def phase_state(phase: str, tau: float) -> FlightState:
             reverse = smoothstep((tau - 41.0) / 1.5) * (1.0 - smoothstep((tau - 52.0) / 3.0))
             thrust = 0.15 + 0.8 * reverse
         near = 1.0 - smoothstep((alt - 20.0) / 130.0)
-        return FlightState(alt, speed, pitch, thrust, 1.0 if alt <= 0.0 else 0.0, near,
-                           22.5, 1.0, 0.0)  # fmt: skip
+        return FlightState(
+            alt, speed, pitch, thrust, 1.0 if alt <= 0.0 else 0.0, near, 22.5, 1.0, 0.0
+        )
     # Take-off: line up, spool up, roll, rotate, lift off, climb.
     thrust = 0.3 + 0.7 * smoothstep((tau - 1.0) / 5.0) - 0.18 * smoothstep((tau - 75.0) / 4.0)
     speed = min(80.0, 4.0 + 2.3 * max(0.0, tau - 4.0))
@@ -131,8 +132,9 @@ def phase_state(phase: str, tau: float) -> FlightState:
         alt = 3000.0 + 1500.0 * math.tanh((alt - 3000.0) / 1500.0)
     pitch -= 3.0 * smoothstep((alt - 2000.0) / 1000.0)
     airport = 1.0 - smoothstep((alt - 20.0) / 200.0)
-    return FlightState(alt, speed, pitch, thrust, 1.0 if alt <= 0.0 else 0.0, airport,
-                       22.5, 1.0, 0.0)  # fmt: skip
+    return FlightState(
+        alt, speed, pitch, thrust, 1.0 if alt <= 0.0 else 0.0, airport, 22.5, 1.0, 0.0
+    )
 
 
 def blend(a: FlightState, b: FlightState, p: float) -> FlightState:
@@ -158,13 +160,31 @@ class Weather(NamedTuple):
 
 
 WEATHER = {
-    "clear": Weather((0.22, 0.42, 0.78), (0.72, 0.80, 0.90), 1.0, (2000.0, 150.0, 0.18, 0.0),
-                     0.0, (0.55, 0.55, 0.52)),
-    "cloud": Weather((0.45, 0.54, 0.68), (0.76, 0.79, 0.83), 0.8, (1800.0, 350.0, 0.66, 0.25),
-                     0.0, (0.40, 0.41, 0.42)),
-    "storm": Weather((0.20, 0.22, 0.27), (0.33, 0.35, 0.38), 0.42, (1300.0, 700.0, 0.92, 0.8),
-                     1.0, (0.20, 0.21, 0.24)),
-}  # fmt: skip
+    "clear": Weather(
+        (0.22, 0.42, 0.78),
+        (0.72, 0.80, 0.90),
+        1.0,
+        (2000.0, 150.0, 0.18, 0.0),
+        0.0,
+        (0.55, 0.55, 0.52),
+    ),
+    "cloud": Weather(
+        (0.45, 0.54, 0.68),
+        (0.76, 0.79, 0.83),
+        0.8,
+        (1800.0, 350.0, 0.66, 0.25),
+        0.0,
+        (0.40, 0.41, 0.42),
+    ),
+    "storm": Weather(
+        (0.20, 0.22, 0.27),
+        (0.33, 0.35, 0.38),
+        0.42,
+        (1300.0, 700.0, 0.92, 0.8),
+        1.0,
+        (0.20, 0.21, 0.24),
+    ),
+}
 
 
 def _mix3(a: tuple[float, ...], b: tuple[float, ...], p: float) -> tuple[float, ...]:
@@ -180,10 +200,15 @@ def shake_offsets(t: float, turbulence: float) -> tuple[float, float, float, flo
         return 0.0, 0.0, 0.0, 0.0
     tau = 2.0 * math.pi
     gust = 0.45 + 0.55 * math.sin(tau * 0.071 * t + 0.5) ** 2
-    dz = 0.035 * a * gust * (
-        0.6 * math.sin(tau * 0.9 * t + 1.0)
-        + 0.3 * math.sin(tau * 2.3 * t + 2.0)
-        + 0.15 * math.sin(tau * 4.7 * t + 3.0)
+    dz = (
+        0.035
+        * a
+        * gust
+        * (
+            0.6 * math.sin(tau * 0.9 * t + 1.0)
+            + 0.3 * math.sin(tau * 2.3 * t + 2.0)
+            + 0.15 * math.sin(tau * 4.7 * t + 3.0)
+        )
     )
     dx = 0.010 * a * gust * math.sin(tau * 1.3 * t + 0.4)
     roll = 1.2 * a * gust * (math.sin(tau * 0.35 * t) + 0.4 * math.sin(tau * 1.1 * t + 1.3))
@@ -301,8 +326,13 @@ class FlyingScene(Scene):
         # into every seat with their own head turn and a slight tint, then
         # flattened per occupancy band: one or two draw calls a tenth.
         templates = [
-            Person(PersonLook.from_seed(seed * 100 + 11 + i), self.cabin_np, pose="seated",
-                   detail="far", name=f"template-{i}")  # fmt: skip
+            Person(
+                PersonLook.from_seed(seed * 100 + 11 + i),
+                self.cabin_np,
+                pose="seated",
+                detail="far",
+                name=f"template-{i}",
+            )
             for i in range(TEMPLATES)
         ]
         for p in templates:
@@ -336,13 +366,21 @@ class FlyingScene(Scene):
         # Near passengers: real, animated people.
         self.near: list[tuple[Person, float]] = []
         for i, (x, row) in enumerate(NEAR_SEATS):
-            p = Person(PersonLook.from_seed(seed * 100 + 31 + i), self.cabin_np, pose="seated",
-                       name=f"passenger-near-{i}")  # fmt: skip
+            p = Person(
+                PersonLook.from_seed(seed * 100 + 31 + i),
+                self.cabin_np,
+                pose="seated",
+                name=f"passenger-near-{i}",
+            )
             p.root.setPos(x, row * PITCH + 0.02, 0.0)
             self.near.append((p, 0.15 + 0.3 * i))
         # Boarding: someone standing in the aisle, stowing a bag.
-        self.boarder = Person(PersonLook.from_seed(seed * 100 + 41), self.cabin_np,
-                              detail="far", name="boarding-passenger")  # fmt: skip
+        self.boarder = Person(
+            PersonLook.from_seed(seed * 100 + 41),
+            self.cabin_np,
+            detail="far",
+            name="boarding-passenger",
+        )
         self.boarder.root.setPos(*BOARDING, 0.0)
         self.boarder.root.setH(200.0)
         self.boarder.phone_node.hide()
@@ -459,7 +497,7 @@ class FlyingScene(Scene):
         self._ground_y = (self._ground_y + speed * dt) % GROUND_WRAP
         self._cloud_drift += dt * 3.0
         self._state = st
-        a, b, p = self.transition("phase")
+        _, b, p = self.transition("phase")
         if str(b) == "gate":
             self._left_gate *= 1.0 - min(1.0, p)
         else:
@@ -522,7 +560,7 @@ class FlyingScene(Scene):
         if f > 2.5:
             self._flash_t0 = None
             return 0.0
-        if 0.9 < f and not self._thunder_played:
+        if f > 0.9 and not self._thunder_played:
             self._thunder_played = True
             self._play("thunder", 0.4 + 0.5 * float(self.value("noise")))
         if f < 0.05:
@@ -537,17 +575,24 @@ class FlyingScene(Scene):
         flash = self._flash(t)
         self._flash_now = flash
         high = min(1.0, st.alt / 10000.0)
-        top = tuple(c * (1.0 - 0.35 * high) for c in w.top)
+        # Above the cloud layer the sun shines whatever the weather below
+        # (a storm's anvils still shade it).
+        above = smoothstep((st.alt - w.cloud[0] - w.cloud[1]) / 600.0)
+        light = w.light + (1.0 - w.light) * above * (1.0 - 0.5 * w.rain)
+        top = tuple(
+            _lerp(c, s, above * (1.0 - 0.5 * w.rain)) * (1.0 - 0.3 * high)
+            for c, s in zip(w.top, WEATHER["clear"].top, strict=True)
+        )
         self.u_top[0] = LVecBase3f(*top)
         self.u_horizon[0] = LVecBase3f(*w.horizon)
-        self.u_light[0] = LVecBase3f(w.light, w.light * 0.98, w.light * 0.94)
+        self.u_light[0] = LVecBase3f(light, light * 0.98, light * 0.94)
         self.u_cloud[0] = LVecBase4f(*w.cloud)
         self.u_airport[0] = LVecBase4f(st.airport, st.strip, st.runway, st.apron)
         self.u_motion[0] = LVecBase4f(0.0, self._ground_y, self._cloud_drift, flash)
         self.u_alt[0] = st.alt + EYE_ABOVE_GROUND
         self.u_time[0] = t
         sun = self.sun.node()
-        sun.setColor((1.1 * w.light + flash, 1.05 * w.light + flash, w.light + flash, 1.0))
+        sun.setColor((1.1 * light + flash, 1.05 * light + flash, light + flash, 1.0))
         sky = self.sky_light.node()
         sky.setColor((0.35 + 0.4 * flash, 0.37 + 0.4 * flash, 0.42 + 0.4 * flash, 1.0))
         # The airport set: there while on the ground near the stand.
@@ -564,7 +609,7 @@ class FlyingScene(Scene):
         if w.rain > 0.01:
             if glass.isHidden():
                 glass.show()
-            glass.setColorScale(0.85, 0.87, 0.90, 0.75 * w.rain)
+            glass.setColorScale(0.72, 0.74, 0.78, 0.6 * w.rain)
             glass.setTexOffset(TextureStage.getDefault(), self._rain_u % 1.0, 0.0)
         elif not glass.isHidden():
             glass.hide()
@@ -683,7 +728,7 @@ class FlyingScene(Scene):
     # -- for still cameras and tests ----------------------------------------------------
     def focus_point(self) -> tuple[float, float, float]:
         if str(self.target("seat")) == "window":
-            return (-1.0, 0.40, 0.98)  # out of the window, the wing below
+            return (-1.0, 0.75, 0.92)  # out of the window, over the wing
         return (0.35, 5.0, 1.05)  # down the aisle, over the rows ahead
 
     def flight(self) -> FlightState:
