@@ -25,6 +25,7 @@ out once (see the declaration's help).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from typing import Any, NamedTuple
@@ -48,7 +49,7 @@ from palier.scenes import sound
 from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
 from palier.scenes.flying import announcements, sounds
-from palier.scenes.flying.cabin import EYE_Z, PITCH, SEAT_X, build_cabin
+from palier.scenes.flying.cabin import EYE_Z, LAST_ROW, PITCH, SEAT_X, build_cabin
 from palier.scenes.flying.declaration import DECLARATION, PHASES, WEATHERS
 from palier.scenes.flying.outside import (
     EYE_ABOVE_GROUND,
@@ -223,6 +224,85 @@ def drop_offset(p: float) -> float:
     return -0.07 * (1.0 - smoothstep((p - 0.3) / 0.6))
 
 
+class Cast(NamedTuple):
+    """Everyone in the cabin but the patient, built once per seed and kept
+    (a person takes tens of milliseconds to build; a scene reload reuses
+    them): the far passengers as flattened occupancy bands under ``bands``
+    (copied into each new scene, geometry shared), and the real, animated
+    people a scene borrows while it runs (parked under ``holder`` between)."""
+
+    holder: NodePath
+    bands: NodePath
+    near: tuple[Person, ...]
+    boarder: Person
+
+
+def _seats() -> list[tuple[float, int]]:
+    """Every seat a far passenger may take: (x, row)."""
+    seats = []
+    for row in range(-2, LAST_ROW + 1):
+        for side in (-1.0, 1.0):
+            for x in SEAT_X:
+                sx = side * x
+                if row == 0 and side < 0:
+                    continue  # the patient's own row, this side
+                if any(abs(sx - nx) < 0.01 and row == nr for nx, nr in NEAR_SEATS):
+                    continue
+                seats.append((sx, row))
+    return seats
+
+
+@functools.lru_cache(maxsize=1)
+def passengers(seed: int) -> Cast:
+    """The cabin's people for ``seed``. Far passengers: a few people built
+    once, copied (shared geometry) into every seat with their own head turn
+    and a slight tint, then flattened per occupancy band (a tenth of the
+    seats each): one draw call or a few a band instead of five a person."""
+    rng = np.random.default_rng(seed + 500)
+    holder = NodePath("flying-cast")
+    templates = [
+        Person(PersonLook.from_seed(seed * 100 + 11 + i), holder, pose="seated", detail="far")
+        for i in range(TEMPLATES)
+    ]
+    for p in templates:
+        p.apply()
+        p.phone_node.removeNode()
+    seats = _seats()
+    ranks = rng.permutation(len(seats)) / len(seats)
+    bands = holder.attachNewNode("passengers")
+    band_nodes = [bands.attachNewNode(f"passengers-{b}") for b in range(BANDS)]
+    for (sx, row), rank in zip(seats, ranks, strict=True):
+        tpl = templates[int(rng.integers(0, TEMPLATES))]
+        copy = tpl.root.copyTo(band_nodes[min(BANDS - 1, int(rank * BANDS))])
+        copy.setPos(sx, row * PITCH + 0.02, 0.0)
+        neck = copy.find("**/neck")
+        if not neck.isEmpty():
+            neck.setHpr(float(rng.normal(0.0, 22.0)), float(rng.uniform(-12.0, 4.0)), 0.0)
+        k = float(rng.uniform(0.85, 1.08))
+        copy.setColorScale(k, k, k, 1.0)
+    for p in templates:
+        p.remove()
+    for band in band_nodes:
+        band.flattenStrong()
+    near = []
+    for i, (x, row) in enumerate(NEAR_SEATS):
+        p = Person(
+            PersonLook.from_seed(seed * 100 + 31 + i),
+            holder,
+            pose="seated",
+            name=f"passenger-near-{i}",
+        )
+        p.root.setPos(x, row * PITCH + 0.02, 0.0)
+        near.append(p)
+    # Boarding: someone standing in the aisle, stowing a bag.
+    boarder = Person(
+        PersonLook.from_seed(seed * 100 + 41), holder, detail="far", name="boarding-passenger"
+    )
+    boarder.root.setPos(*BOARDING, 0.0)
+    boarder.root.setH(200.0)
+    return Cast(holder, bands, tuple(near), boarder)
+
+
 class FlyingScene(Scene):
     declaration = DECLARATION
 
@@ -321,69 +401,14 @@ class FlyingScene(Scene):
         }
 
     def _people(self, seed: int) -> None:
-        rng = np.random.default_rng(seed + 500)
-        # Far passengers: a few people built once, copied (shared geometry)
-        # into every seat with their own head turn and a slight tint, then
-        # flattened per occupancy band: one or two draw calls a tenth.
-        templates = [
-            Person(
-                PersonLook.from_seed(seed * 100 + 11 + i),
-                self.cabin_np,
-                pose="seated",
-                detail="far",
-                name=f"template-{i}",
-            )
-            for i in range(TEMPLATES)
-        ]
-        for p in templates:
-            p.apply()
-        seats = []
-        for row in range(-4, 12):
-            for side in (-1.0, 1.0):
-                for x in SEAT_X:
-                    sx = side * x
-                    if row == 0 and side < 0:
-                        continue  # the patient's own row, this side
-                    if any(abs(sx - nx) < 0.01 and row == nr for nx, nr in NEAR_SEATS):
-                        continue
-                    seats.append((sx, row))
-        ranks = rng.permutation(len(seats)) / len(seats)
-        self.bands = [self.cabin_np.attachNewNode(f"passengers-{b}") for b in range(BANDS)]
-        for (sx, row), rank in zip(seats, ranks, strict=True):
-            tpl = templates[int(rng.integers(0, TEMPLATES))]
-            band = self.bands[min(BANDS - 1, int(rank * BANDS))]
-            copy = tpl.root.copyTo(band)
-            copy.setPos(sx, row * PITCH + 0.02, 0.0)
-            head = copy.find("**/neck")
-            if not head.isEmpty():
-                head.setHpr(float(rng.normal(0.0, 22.0)), float(rng.uniform(-12.0, 4.0)), 0.0)
-            k = float(rng.uniform(0.85, 1.08))
-            copy.setColorScale(k, k, k, 1.0)
-        for p in templates:
-            p.remove()
-        for band in self.bands:
-            band.flattenStrong()
-        # Near passengers: real, animated people.
-        self.near: list[tuple[Person, float]] = []
-        for i, (x, row) in enumerate(NEAR_SEATS):
-            p = Person(
-                PersonLook.from_seed(seed * 100 + 31 + i),
-                self.cabin_np,
-                pose="seated",
-                name=f"passenger-near-{i}",
-            )
-            p.root.setPos(x, row * PITCH + 0.02, 0.0)
-            self.near.append((p, 0.15 + 0.3 * i))
-        # Boarding: someone standing in the aisle, stowing a bag.
-        self.boarder = Person(
-            PersonLook.from_seed(seed * 100 + 41),
-            self.cabin_np,
-            detail="far",
-            name="boarding-passenger",
-        )
-        self.boarder.root.setPos(*BOARDING, 0.0)
-        self.boarder.root.setH(200.0)
-        self.boarder.phone_node.hide()
+        cast = passengers(seed)
+        bands = cast.bands.copyTo(self.cabin_np)  # shares the flattened geometry
+        self.bands = [bands.find(f"passengers-{b}") for b in range(BANDS)]
+        self.near = [(p, 0.15 + 0.3 * i) for i, p in enumerate(cast.near)]
+        for p, _ in self.near:
+            p.root.reparentTo(self.cabin_np)
+        self.boarder = cast.boarder
+        self.boarder.root.reparentTo(self.cabin_np)
 
     def _load_sounds(self) -> None:
         self.loops: dict[str, AudioSound] = {}
@@ -426,6 +451,9 @@ class FlyingScene(Scene):
             self.speech[name] = self.add_sound(mgr.getSound(Filename.fromOsSpecific(str(path))))
 
     def on_teardown(self) -> None:
+        holder = passengers(self.ctx.seed).holder
+        for p in (*(p for p, _ in self.near), self.boarder):
+            p.root.reparentTo(holder)  # kept for the next load, out of the scene graph
         self.loops = {}
         self.shots = {}
         self.speech = {}
@@ -674,8 +702,14 @@ class FlyingScene(Scene):
             # Now and then a look out of the window or down the aisle.
             phase = math.sin(t * 0.21 + 2.1 * i) + 0.5 * math.sin(t * 0.53 + i)
             if i == 0:
-                target = (-1.8, 1.5, 1.1) if phase > 0.6 else (0.5, 4.0, 1.1)
-                person.phone(0.0 if phase > 0.6 else 1.0)
+                reading = phase <= 0.6
+                target = (0.5, 4.0, 1.1) if reading else (-1.8, 1.5, 1.1)
+                person.phone(1.0 if reading else 0.0)
+                if reading == person.phone_node.isHidden():
+                    if reading:
+                        person.phone_node.show()
+                    else:
+                        person.phone_node.hide()
             else:
                 target = (0.3, 1.2, 1.3) if phase > 0.8 else (-0.5, 6.0, 1.0)
             person.look_at(target, dt, rate=2.0)
