@@ -762,7 +762,7 @@ class FlyingScene(Scene):
     # -- for still cameras and tests ----------------------------------------------------
     def focus_point(self) -> tuple[float, float, float]:
         if str(self.target("seat")) == "window":
-            return (-1.0, 0.75, 0.92)  # out of the window, over the wing
+            return (-1.0, 1.0, 0.95)  # the windows, the wing below, the rows ahead
         return (0.35, 5.0, 1.05)  # down the aisle, over the rows ahead
 
     def flight(self) -> FlightState:
