@@ -255,16 +255,21 @@ def _seats() -> list[tuple[float, int]]:
 @functools.lru_cache(maxsize=1)
 def passengers(seed: int) -> Cast:
     """The cabin's people for ``seed``. Far passengers: a few people built
-    once, copied (shared geometry) into every seat with their own head turn
-    and a slight tint, then flattened per occupancy band (a tenth of the
-    seats each): one draw call or a few a band instead of five a person."""
+    once, each in its own pose, copied (geometry and skeleton shared: one
+    draw call a copy) into every seat with a slight tint, grouped in
+    occupancy bands (a tenth of the seats each)."""
     rng = np.random.default_rng(seed + 500)
     holder = NodePath("flying-cast")
     templates = [
         Person(PersonLook.from_seed(seed * 100 + 11 + i), holder, pose="seated", detail="far")
         for i in range(TEMPLATES)
     ]
-    for p in templates:
+    # Each template holds its own pose (the copies share its skeleton): one
+    # looks ahead, one toward the window, one across the aisle, one down.
+    gazes = ((0.0, 3.0, 1.1), (-1.5, 1.5, 1.0), (1.2, 1.2, 1.1), (0.1, 0.8, 0.5))
+    for p, gaze in zip(templates, gazes * TEMPLATES, strict=False):
+        p.breathe(0.0)
+        p.look_at(gaze)
         p.apply()
         p.phone_node.removeNode()
     seats = _seats()
@@ -275,15 +280,9 @@ def passengers(seed: int) -> Cast:
         tpl = templates[int(rng.integers(0, TEMPLATES))]
         copy = tpl.root.copyTo(band_nodes[min(BANDS - 1, int(rank * BANDS))])
         copy.setPos(sx, row * PITCH + 0.02, 0.0)
-        neck = copy.find("**/neck")
-        if not neck.isEmpty():
-            neck.setHpr(float(rng.normal(0.0, 22.0)), float(rng.uniform(-12.0, 4.0)), 0.0)
-        k = float(rng.uniform(0.85, 1.08))
+        copy.setH(float(rng.normal(0.0, 4.0)))  # nobody sits quite square
+        k = float(rng.uniform(0.88, 1.06))
         copy.setColorScale(k, k, k, 1.0)
-    for p in templates:
-        p.remove()
-    for band in band_nodes:
-        band.flattenStrong()
     near = []
     for i, (x, row) in enumerate(NEAR_SEATS):
         p = Person(
