@@ -1,7 +1,7 @@
 """What the flying scene offers the therapist (pure Python, no Panda3D).
 
 Its labels, and the captain's announcements (pre-rendered by
-``tools/announcements.py``), are translated in this plugin's own catalogue
+``python -m tools.speech``, see ``speech``), are translated in this plugin's own catalogue
 (``locale/``, domain ``flying``).
 """
 
@@ -22,7 +22,7 @@ WEATHERS = ("clear", "cloud", "storm")
 SEATS = ("aisle", "window")
 
 ANNOUNCEMENTS = ("welcome", "turbulence", "descent", "delay")
-"""One event each (``announce_<name>``); the texts are in ``announcements``."""
+"""One event each (``announce_<name>``); the texts are in ``speech``."""
 
 DECLARATION = SceneDecl(
     id="flying",

@@ -48,7 +48,7 @@ from panda3d.core import (
 from palier.scenes import sound
 from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
-from palier.scenes.flying import announcements, sounds
+from palier.scenes.flying import sounds
 from palier.scenes.flying.cabin import EYE_Z, LAST_ROW, PITCH, SEAT_X, build_cabin
 from palier.scenes.flying.declaration import DECLARATION, PHASES, WEATHERS
 from palier.scenes.flying.outside import (
@@ -58,6 +58,7 @@ from palier.scenes.flying.outside import (
     build_sky,
     build_wing,
 )
+from palier.scenes.flying.speech import LINES
 from palier.scenes.people import Person, PersonLook
 from palier.scenes.procedural import GeomBuilder, lit_shader
 
@@ -442,10 +443,10 @@ class FlyingScene(Scene):
                 self.shots[name] = self.add_sound(snd)
         except OSError as exc:  # the cabin still works silent
             log.warning("flying: no cabin sound (%s)", exc)
-        for name in announcements.TEXTS:
-            path = announcements.recording(name, self.ctx.language)
+        for name in LINES.names():
+            path = LINES.recording(name, self.ctx.language)
             if not path.is_file():
-                log.warning("flying: no recording %s (run tools/announcements.py)", path)
+                log.warning("flying: no recording %s (run python -m tools.speech flying)", path)
                 continue
             self.speech[name] = self.add_sound(mgr.getSound(Filename.fromOsSpecific(str(path))))
 

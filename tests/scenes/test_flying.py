@@ -15,7 +15,7 @@ from panda3d.core import LMatrix4f, MovieAudio
 from palier.engine.app import Engine
 from palier.engine.shots import aim_head
 from palier.scenes import registry
-from palier.scenes.flying import announcements, sounds
+from palier.scenes.flying import sounds
 from palier.scenes.flying.declaration import ANNOUNCEMENTS, DECLARATION, PHASES
 from palier.scenes.flying.scene import (
     FlyingScene,
@@ -24,6 +24,7 @@ from palier.scenes.flying.scene import (
     phase_state,
     shake_offsets,
 )
+from palier.scenes.flying.speech import LINES
 from palier.scenes.sound import RATE
 
 SIZE = (320, 180)
@@ -344,16 +345,17 @@ def test_announcements_are_shipped_in_both_languages_and_fit_their_events() -> N
     total = 0
     for name in ANNOUNCEMENTS:
         event = DECLARATION.event(f"announce_{name}")
-        for lang in announcements.LANGUAGES:
-            path = announcements.recording(name, lang)
-            assert path.is_file(), f"{path} missing: run tools/announcements.py"
+        for lang in ("en", "fr"):
+            path = LINES.recording(name, lang)
+            assert path.is_file(), f"{path} missing: run python -m tools.speech flying"
             total += path.stat().st_size
             cursor = MovieAudio.get(str(path)).open()
             assert cursor is not None, f"Panda3D cannot read {path}"
             assert 5.0 < cursor.length() <= event.duration_s - 1.8, (name, lang)
-        assert announcements.TEXTS[name].get("fr") != announcements.TEXTS[name].get("en")
+        assert LINES.text(name, "fr") != LINES.text(name, "en")
     assert total < 1_000_000
-    assert announcements.recording("welcome", "de") == announcements.recording("welcome", "en")
+    assert LINES.stale() == []  # every recording says today's text
+    assert LINES.recording("welcome", "de") == LINES.recording("welcome", "en")
 
 
 def test_scene_sounds_are_registered_for_teardown(engine: Engine) -> None:
