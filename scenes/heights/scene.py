@@ -45,7 +45,7 @@ from palier.scenes.heights.home import (
 )
 from palier.scenes.heights.shaders import city_shader, sky_shader
 from palier.scenes.people import Detail, Person, PersonLook
-from palier.scenes.procedural import GeomBuilder
+from palier.scenes.procedural import UNTEXTURED_UV, GeomBuilder, transform
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,7 @@ class HeightsScene(Scene):
         self.home.root.setShaderInput("u_ground_amb", self._home_gnd)
         self._build_sky()
         self._build_splash()
+        self._build_leaves()
         self._build_people(seed)
 
         self._light_key: tuple[str, str, float] | None = None
@@ -232,6 +233,60 @@ class HeightsScene(Scene):
         splash.hide()
         self.splash = splash
 
+    def _build_leaves(self) -> None:
+        """Leaves and scraps of paper that a gust blows past the balcony:
+        the gust's visible sign wherever the patient looks (over the
+        railing, down the facade)."""
+        rng = np.random.default_rng(self.ctx.seed + 5)
+        b = GeomBuilder()
+        for _ in range(70):
+            x, y, z = rng.uniform(-9.0, 9.0), rng.uniform(0.6, 6.0), rng.uniform(-6.0, 2.0)
+            paper = rng.random() < 0.25
+            w, h = (0.16, 0.11) if paper else (0.09, 0.06)
+            hpr = (
+                float(rng.uniform(0, 360)),
+                float(rng.uniform(-80, 80)),
+                float(rng.uniform(0, 360)),
+            )
+            m = transform((x, y, z), hpr)
+            corners = (
+                np.array([[-w, 0, -h], [w, 0, -h], [w, 0, h], [-w, 0, h]]) @ m[:3, :3].T + m[:3, 3]
+            )
+            tone = float(rng.uniform(0.8, 1.1))
+            col = (0.92, 0.90, 0.84, 0.93) if paper else (0.55 * tone, 0.42 * tone, 0.12, 0.9)
+            b.add_quad(corners, uvs=np.full((4, 2), UNTEXTURED_UV), color=col)
+        leaves = self.home.root.attachNewNode(b.node("gust-leaves"))
+        leaves.setTwoSided(True)
+        leaves.hide()
+        self.leaves = leaves
+        # Soil, petals and leaves torn from the falling flower box: they
+        # flutter down slowly, spreading in the wind, behind the box.
+        b = GeomBuilder()
+        for _ in range(140):
+            r = rng.normal(0.0, 0.6, 3)
+            kind = rng.random()
+            w = float(rng.uniform(0.05, 0.09))
+            hpr = (
+                float(rng.uniform(0, 360)),
+                float(rng.uniform(-90, 90)),
+                float(rng.uniform(0, 360)),
+            )
+            m = transform(tuple(r), hpr)
+            corners = (
+                np.array([[-w, 0, -w], [w, 0, -w], [w, 0, w], [-w, 0, w]]) @ m[:3, :3].T + m[:3, 3]
+            )
+            if kind < 0.45:
+                col = (0.90, 0.12 + 0.1 * float(rng.random()), 0.2, 0.9)  # petals
+            elif kind < 0.8:
+                col = (0.22, 0.42, 0.15, 0.9)  # leaves
+            else:
+                col = (0.25, 0.17, 0.11, 1.0)  # clods of soil
+            b.add_quad(corners, uvs=np.full((4, 2), UNTEXTURED_UV), color=col)
+        petals = self.home.root.attachNewNode(b.node("falling-petals"))
+        petals.setTwoSided(True)
+        petals.hide()
+        self.petals = petals
+
     def _build_people(self, seed: int) -> None:
         self.walkers: list[_Walker] = []
         rng = np.random.default_rng(seed + 61)
@@ -273,7 +328,16 @@ class HeightsScene(Scene):
         self.creak_sound = self.add_sound(creak)
 
     def on_teardown(self) -> None:
+        # The base class detaches the nodes; drop every reference to them here
+        # so their geometry and textures go now, not when the collector runs.
+        # Panda's render-state cache (and the last frame's cull result) can
+        # keep the textures for some frames after their nodes go: release
+        # them from the graphics card now, and their pixels from memory.
+        for tex in (*self.city.textures, *self.home.textures):
+            tex.releaseAll()
+            tex.clearRamImage()
         self.walkers = []
+        del self.city, self.home, self.sky, self.splash, self.leaves, self.petals
         self.wind_sound = self.city_sound = self.creak_sound = None
 
     # -- events ------------------------------------------------------------------------
@@ -402,7 +466,12 @@ class HeightsScene(Scene):
         f = (t - self._gust_t0) / DECLARATION.event("gust").duration_s
         if f >= 1.0 or f < 0.0:
             self._gust_t0 = None
+            self.leaves.hide()
             return 0.0
+        # The leaves sweep through with the wind (+x), tumbling and lifting.
+        self.leaves.show()
+        self.leaves.setPos(-14.0 + 28.0 * f, 0.0, 1.5 * math.sin(math.pi * f))
+        self.leaves.setHpr(0.0, 0.0, 25.0 * math.sin(3.0 * math.pi * f))
         return smoothstep(f / 0.2) * (1.0 - smoothstep((f - 0.45) / 0.55))
 
     def _update_cars(self, t: float) -> None:
@@ -431,9 +500,17 @@ class HeightsScene(Scene):
         tip_s = 0.7
         drop = z0 + height - PAVEMENT_Z  # from the rail top to the pavement
         fall_s = math.sqrt(2.0 * max(drop, 0.01) / GRAVITY)
+        # The petals: slower, spreading, drifting with the wind (+x).
+        if lt >= tip_s * 0.6:
+            pt = lt - tip_s * 0.6
+            self.petals.show()
+            self.petals.setPos(x0 + 0.6 * pt, y0 + 0.5 + 0.25 * pt, z0 - 2.5 * pt - 0.4 * pt * pt)
+            self.petals.setScale(0.4 + 0.9 * pt)
+            self.petals.setH(40.0 * pt)
         if lt >= f_total or lt < 0.0:
             self._fall_t0 = None
             self.splash.hide()
+            self.petals.hide()
             planter.setHpr(0.0, 0.0, 0.0)
             planter.setScale(1.0)
             planter.show()
@@ -468,9 +545,12 @@ class HeightsScene(Scene):
             self._creak_t0 = None
             self.home.railings.setHpr(0.0, 0.0, 0.0)
             return
+        # The rail gives a little outward under load (a slow bow), with a
+        # shudder on top while it creaks, then settles back.
+        give = math.sin(math.pi * min(1.0, lt / 2.2)) ** 2 if lt < 2.2 else 0.0
         env = math.sin(math.pi * min(1.0, lt / 1.4)) if lt < 1.4 else 0.0
         shake = env * math.sin(2.0 * math.pi * 7.0 * lt)
-        self.home.railings.setHpr(0.0, 1.4 * shake, 0.5 * shake)
+        self.home.railings.setHpr(0.0, -1.6 * give + 0.8 * shake, 0.4 * shake)
         if self.creak_sound is not None:
             sound.place(self.creak_sound, self.home.creak_point, self.ctx.head)
 

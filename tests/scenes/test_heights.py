@@ -77,8 +77,8 @@ def test_declaration_is_registered_and_graded() -> None:
     assert DECLARATION.param("position").choice_values == POSITIONS
     for spec in DECLARATION.params:
         assert spec.help is not None and str(spec.label)
-        if spec.kind in (ParamKind.INT, ParamKind.FLOAT):
-            assert spec.unit
+    assert DECLARATION.param("wind").unit == "m/s"
+    assert DECLARATION.param("floor").kind is ParamKind.INT
     # Places in order of threat: the patient stands ever nearer the edge.
     ys = [PLACE_Y[p] for p in POSITIONS]
     assert ys == sorted(ys)
