@@ -25,7 +25,7 @@ EDGE_Y = 1.93
 ROOM_DEPTH = 5.0
 ROOM_H = 2.7
 PANEL = (-0.6, 0.6, 0.55, 1.78)  # x0, x1, y0, y1 of the glass-floor panel
-RAIL_HEIGHT = {"solid": 1.1, "low": 0.85, "glass": 1.02}
+RAIL_HEIGHT = {"solid": 1.0, "low": 0.85, "glass": 1.02}
 PLANTER_X = 0.8
 DOOR = (-0.9, 0.9)  # the sliding door's opening
 DOOR_SLIDE = 1.6  # how far it slides to the left when open
@@ -114,7 +114,8 @@ def _plant(b: _Parts, x: float, y: float, rng: np.random.Generator) -> None:
 
 def _planter(parent: NodePath) -> NodePath:
     b = _Parts()
-    _box(b, -0.3, 0.3, -0.1, 0.1, 0.0, 0.17, (0.70, 0.36, 0.22, 1.0))
+    _box(b, -0.3, 0.3, -0.1, 0.1, 0.0, 0.17, (0.28, 0.30, 0.29, 1.0))
+    _box(b, -0.31, 0.31, -0.11, 0.11, 0.15, 0.175, (0.22, 0.24, 0.23, 1.0))
     _box(b, -0.28, 0.28, -0.08, 0.08, 0.16, 0.175, (0.22, 0.15, 0.10, 1.0))
     for k in range(8):
         x = -0.24 + 0.068 * k
@@ -234,12 +235,12 @@ def build_home(parent: NodePath, seed: int) -> Home:
     panel_glass = _glass_node(root, "glass-panel", pg, 0.22)
     seam = _Parts()
     for a0, a1, b0, b1 in (
-        (x0 - 0.02, x0, p0, p1),
-        (x1, x1 + 0.02, p0, p1),
-        (x0, x1, p0 - 0.02, p0),
-        (x0, x1, p1, p1 + 0.02),
+        (x0 - 0.01, x0, p0, p1),
+        (x1, x1 + 0.01, p0, p1),
+        (x0, x1, p0 - 0.01, p0),
+        (x0, x1, p1, p1 + 0.01),
     ):
-        _box(seam, a0, a1, b0, b1, -0.25, 0.002, (0.35, 0.36, 0.37, 1.0))
+        _box(seam, a0, a1, b0, b1, -0.25, 0.001, (0.16, 0.13, 0.11, 1.0))
     _node(root, "glass-panel-frame", seam)
 
     # The window wall: frame, two fixed panes and the sliding door.
@@ -254,6 +255,21 @@ def build_home(parent: NodePath, seed: int) -> Home:
     _box(panes, -HALF_W, DOOR[0], FACE_Y + 0.04, FACE_Y + 0.05, 0.06, ROOM_H - 0.1, GLASS)
     _box(panes, DOOR[1], HALF_W, FACE_Y + 0.04, FACE_Y + 0.05, 0.06, ROOM_H - 0.1, GLASS)
     _glass_node(root, "window-panes", panes)
+    # Faint diagonal glints, so a closed pane reads as glass.
+    glints = _Parts()
+    for x0g, w in ((-2.3, 0.25), (-1.6, 0.12), (1.2, 0.3), (1.9, 0.12)):
+        glints.add_quad(
+            np.array(
+                [
+                    [x0g, FACE_Y + 0.055, 0.4],
+                    [x0g + w, FACE_Y + 0.055, 0.4],
+                    [x0g + w + 0.8, FACE_Y + 0.055, 2.3],
+                    [x0g + 0.8, FACE_Y + 0.055, 2.3],
+                ]
+            ),
+            color=(1.0, 1.0, 1.0, 1.0),
+        )
+    _glass_node(root, "window-glints", glints, 0.1)
     door = root.attachNewNode("sliding-door")
     dframe = _Parts()
     dy0, dy1 = FACE_Y + 0.12, FACE_Y + 0.18
@@ -331,7 +347,7 @@ def build_home(parent: NodePath, seed: int) -> Home:
     low = _Parts()
     gate = _Parts()
     h = RAIL_HEIGHT["low"]
-    posts = (-HALF_W + 0.03, -1.5, -0.45, 0.45, 1.5, HALF_W - 0.03)
+    posts = (-HALF_W + 0.03, -1.6, -0.6, 0.6, 1.6, HALF_W - 0.03)
     for x in posts:
         _box(low, x - 0.025, x + 0.025, RAIL_Y - 0.025, RAIL_Y + 0.025, 0.0, h, STEEL)
     for z, r in ((h, 0.025), (0.45, 0.012), (0.1, 0.012)):

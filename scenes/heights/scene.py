@@ -60,7 +60,7 @@ PLACE_Y = {
     "balcony_solid": 1.0,
     "balcony_low_railing": 1.2,
     "balcony_glass": 1.3,
-    "plank": 1.7,
+    "plank": 1.45,
 }
 # Which railing (and door, plank) each place shows: weights cross-fade.
 RAIL_OF = {
@@ -370,7 +370,7 @@ class HeightsScene(Scene):
     def focus_point(self) -> tuple[float, float, float]:
         """Over the railing and down: the street shows more the higher up."""
         frac = min(1.0, self.floor_height() / slab_z(MAX_FLOOR))
-        pitch = math.radians(14.0 + 48.0 * frac)
+        pitch = math.radians(8.0 + 54.0 * frac)
         head = self.ctx.head.getPos(self.root)
         return (head.x, head.y + 40.0 * math.cos(pitch), head.z - 40.0 * math.sin(pitch))
 
