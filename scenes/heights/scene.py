@@ -239,10 +239,10 @@ class HeightsScene(Scene):
         railing, down the facade)."""
         rng = np.random.default_rng(self.ctx.seed + 5)
         b = GeomBuilder()
-        for _ in range(70):
-            x, y, z = rng.uniform(-9.0, 9.0), rng.uniform(0.6, 6.0), rng.uniform(-6.0, 2.0)
+        for _ in range(160):
+            x, y, z = rng.uniform(-9.0, 9.0), rng.uniform(1.6, 7.0), rng.uniform(-7.0, 1.5)
             paper = rng.random() < 0.25
-            w, h = (0.16, 0.11) if paper else (0.09, 0.06)
+            w, h = (0.17, 0.12) if paper else (0.10, 0.07)
             hpr = (
                 float(rng.uniform(0, 360)),
                 float(rng.uniform(-80, 80)),
@@ -550,7 +550,7 @@ class HeightsScene(Scene):
         give = math.sin(math.pi * min(1.0, lt / 2.2)) ** 2 if lt < 2.2 else 0.0
         env = math.sin(math.pi * min(1.0, lt / 1.4)) if lt < 1.4 else 0.0
         shake = env * math.sin(2.0 * math.pi * 7.0 * lt)
-        self.home.railings.setHpr(0.0, -1.6 * give + 0.8 * shake, 0.4 * shake)
+        self.home.railings.setHpr(0.0, -4.0 * give + 1.5 * shake, 0.6 * shake)
         if self.creak_sound is not None:
             sound.place(self.creak_sound, self.home.creak_point, self.ctx.head)
 

@@ -249,7 +249,7 @@ def test_the_railing_creaks_with_a_shudder_then_settles(engine: Engine) -> None:
     for _ in range(10):
         engine.simulate(0.05)
         moved = max(moved, abs(scene.home.railings.getP()) + abs(scene.home.railings.getR()))
-    assert 0.2 < moved < 3.0  # a small shudder, degrees
+    assert 0.5 < moved < 6.0  # a small give and shudder, degrees (6 cm at the top rail)
     engine.simulate(DECLARATION.event("railing_creaks").duration_s)
     assert scene.home.railings.getHpr().length() == 0.0
 
