@@ -34,6 +34,9 @@ SCENES: dict[str, SceneEntry] = {
     "spiders": SceneEntry(
         "palier.scenes.spiders.declaration:DECLARATION", "palier.scenes.spiders.scene:SpiderScene"
     ),
+    "heights": SceneEntry(
+        "palier.scenes.heights.declaration:DECLARATION", "palier.scenes.heights.scene:HeightsScene"
+    ),
     "flying": SceneEntry(
         "palier.scenes.flying.declaration:DECLARATION", "palier.scenes.flying.scene:FlyingScene"
     ),

@@ -1,0 +1,1 @@
+"""Heights (acrophobia): a balcony high on a city tower."""
