@@ -1,11 +1,14 @@
 """The intercom's answer: its text (translated in the plugin's catalogue) and
 where its pre-rendered recordings live.
 
-The recordings are rendered once, offline, with espeak-ng and passed through
-a telephone band (300-3400 Hz, 8 kHz) so they sound like a lift intercom,
-into ``announcements/`` beside this module (``<name>-<lang>.ogg``); the scene
-only plays those files. Same layout as the flying scene's announcements, so
-the shared renderer (``tools/announcements.py``) can make both. Pure Python.
+The recordings are rendered once, offline, with espeak-ng (voices below, 150
+words a minute) and passed through sox as a telephone band (300-3400 Hz,
+compressed, a short small-room reverb, 16 kHz mono Ogg Vorbis) so they sound
+like a lift intercom, into ``announcements/`` beside this module
+(``<name>-<lang>.ogg``); the scene only plays those files, nothing at run time
+needs espeak-ng. Same layout and sound chain as the flying scene's
+announcements, so one renderer (``tools/announcements.py``) can make both.
+Pure Python.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ LANGUAGES = ("en", "fr")
 EXTENSION = "ogg"
 BAND_HZ = (300.0, 3400.0)
 """The telephone band the intercom's voice is passed through."""
+VOICES = {"en": "en-gb+f3", "fr": "fr-fr+f3"}
+"""espeak-ng voices: a woman at the assistance service's desk."""
 
 _ = get_translation("enclosed", Path(__file__).with_name("locale")).lazy_gettext
 

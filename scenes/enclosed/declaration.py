@@ -88,6 +88,10 @@ DECLARATION = SceneDecl(
                 Choice("flickering", _("Flickering (failing tube)")),
             ),
             intensifies="order",
+            help=_(
+                "Steady: an ordinary ceiling light; dim: about a third of it; "
+                "flickering: a failing tube that stutters and drops out, with its buzz."
+            ),
         ),
         ParamSpec(
             name="people",

@@ -54,7 +54,7 @@ LIGHT_LEVEL = {"steady": 1.0, "dim": 0.38, "flickering": 1.0}
 WARM = (1.0, 0.95, 0.86)
 JOLT_S = 1.6
 INTERCOM_DELAY_S = 3.4  # bell, a pause, then the voice
-INTERCOM_S = 9.5  # about the longest recording
+INTERCOM_S = 10.0  # the longest recording (French) is 9.6 s
 
 # Where each person stands (x, y, heading) in a roomy and a cramped place;
 # the scene blends them with ``space``. All face the door (+Y), as people in
@@ -149,6 +149,7 @@ class EnclosedScene(Scene):
         self._layer_key = -1.0
         self.level = 0.0
         self.velocity = 0.0
+        self._goal: float | None = None  # the floor the lift is stopping at
         self._dir = 1
         self.stuck = False
         self._jolt_t0: float | None = None
@@ -246,6 +247,8 @@ class EnclosedScene(Scene):
         hold = self._holding()
         frac = self.level - round(self.level)
         target_v = 0.0
+        if hold or moving:
+            self._goal = None
         if hold and not self.stuck:
             if self._opening <= 0.0:
                 if abs(self.velocity) < 1e-3 and (self.level >= TOP_FLOOR - 0.5):
@@ -271,15 +274,17 @@ class EnclosedScene(Scene):
                 self._dir = -self._dir
             target_v = math.copysign(min(SPEED, math.sqrt(2.0 * ACCEL * abs(dist))), dist)
         elif not moving:
-            if abs(self.velocity) < 0.02:
-                goal = float(round(self.level))
-            else:
-                # The next floor it can stop at.
-                ahead = self.level + math.copysign(self.velocity**2 / (2.0 * ACCEL), self.velocity)
-                goal = float(math.ceil(ahead) if self.velocity > 0 else math.floor(ahead))
-            dist = goal - self.level
+            if self._goal is None:  # the floor to stop at, chosen once
+                if abs(self.velocity) < 0.02:
+                    self._goal = float(round(self.level))
+                else:
+                    brake = self.velocity**2 / (2.0 * ACCEL)
+                    ahead = self.level + math.copysign(brake, self.velocity)
+                    self._goal = float(math.ceil(ahead) if self.velocity > 0 else math.floor(ahead))
+                    self._goal = min(float(TOP_FLOOR), max(0.0, self._goal))
+            dist = self._goal - self.level
             if abs(dist) < 2e-3 and abs(self.velocity) < 0.03:
-                self.level, self.velocity = goal, 0.0
+                self.level, self.velocity = self._goal, 0.0
                 return
             target_v = math.copysign(min(SPEED, math.sqrt(2.0 * ACCEL * abs(dist))), dist)
         step = ACCEL * dt
