@@ -19,7 +19,7 @@ from panda3d.core import Datagram, Filename, VorbisAudio
 from palier.engine.app import Engine
 from palier.engine.shots import aim_head
 from palier.scenes import registry
-from palier.scenes.api import SceneDecl
+from palier.scenes.api import EventSpec, ParamSpec, SceneDecl
 from palier.scenes.enclosed import announcements, sounds
 from palier.scenes.enclosed.declaration import DECLARATION, EVENTS, LIGHTS, PLACES
 from palier.scenes.enclosed.places import FLOOR_H, LIFT_CRAMPED, LIFT_ROOMY, dims
@@ -77,7 +77,8 @@ def test_declaration_is_registered_and_graded() -> None:
         "moving": False,
     }
     assert decl.defaults() == LEAST  # a session starts at the calm end
-    for item in (*decl.params, *decl.events):
+    items: list[ParamSpec | EventSpec] = [*decl.params, *decl.events]
+    for item in items:
         assert item.label.get("en") and item.label.get("fr")
         assert item.help is not None and item.help.get("fr") != item.help.get("en")
     assert SceneDecl.from_dict(decl.to_dict()).to_dict() == decl.to_dict()
