@@ -139,6 +139,8 @@ class EnclosedScene(Scene):
         for p in self.people:
             p.root.hide()
         self._shown = [False] * MAX_PEOPLE
+        self._people_key: tuple[str, float] | None = None
+        self._slots: list[tuple[float, float]] = []
         self._make_lights()
         self._flicker = flicker_pattern(seed)
         self._breath_src = self.world.attachNewNode("breath-source")
@@ -147,6 +149,7 @@ class EnclosedScene(Scene):
         self._dims_key: tuple[str, float] | None = None
         self.dims: Dims = dims("lift", 0.0)
         self._layer_key = -1.0
+        self._old = 0.0  # how far the glass lift has turned into the old one
         self.level = 0.0
         self.velocity = 0.0
         self._goal: float | None = None  # the floor the lift is stopping at
@@ -154,6 +157,9 @@ class EnclosedScene(Scene):
         self.stuck = False
         self._jolt_t0: float | None = None
         self._opening = 0.0  # the door: 0 closed .. 1 open
+        self._landing = -1.0  # how far the landing doors stand open
+        self._light_key: tuple[object, ...] = ()
+        self._atrium_level = -1.0
         self._door_moving = 0
         self._alarm_t0: float | None = None
         self._light = 1.0
@@ -364,6 +370,7 @@ class EnclosedScene(Scene):
             self.room.root.show()
             self.lift.root.hide()
         self._dims_key = None
+        self._people_key = None
         self._opening = 1.0 if self.target("door") == "open" else 0.0
 
     def _fit(self, place: str, space: float) -> None:
@@ -388,6 +395,7 @@ class EnclosedScene(Scene):
         if old == self._layer_key:
             return
         self._layer_key = old
+        self._old = old
         transparent(self.lift.old, old)
         if old >= 0.999:
             self.lift.modern.hide()
@@ -402,17 +410,20 @@ class EnclosedScene(Scene):
         shaft = lift.shaft
         shaft.root.setZ(-frac * FLOOR_H)
         at = abs(frac) < 0.004
-        for k, (left, right) in enumerate(shaft.leaves):
-            o = opening if (k == 1 and at) else 0.0
-            left.setX(-(0.2 + o * 0.39))
-            right.setX(0.2 + o * 0.39)
+        landing = opening if at else 0.0
+        if landing != self._landing:  # only the landing the cabin stands at opens
+            self._landing = landing
+            left, right = shaft.leaves[1]
+            left.setX(-landing * 0.39)
+            right.setX(landing * 0.39)
         lobby_on = at and opening > 0.0
         if lobby_on == shaft.lobby.isHidden():
             if lobby_on:
                 shaft.lobby.show()
             else:
                 shaft.lobby.hide()
-        if not lift.modern.isHidden():
+        if not lift.modern.isHidden() and self.level != self._atrium_level:
+            self._atrium_level = self.level
             atrium = lift.atrium
             atrium.storeys.setZ(-frac * FLOOR_H)
             atrium.ground.setZ(-self.level * FLOOR_H - 0.02)
@@ -492,9 +503,19 @@ class EnclosedScene(Scene):
         return level
 
     def _apply_light(self, place: str, level: float, opening: float) -> None:
-        k = 0.9 if place == "lift" else 0.8
+        at = self.at_floor()
+        wall = self.event_progress("doors_open_onto_wall") is not None
+        key = (place, round(level, 3), round(opening, 3), self._old, at, wall)
+        if key == self._light_key:
+            return
+        self._light_key = key
+        old = self._old if place == "lift" else 0.0
+        k = (0.9 - 0.15 * old) if place == "lift" else 0.8
         c = (0.04 + 0.96 * level) * k
-        self.cabin_light.setColor((WARM[0] * c, WARM[1] * c, WARM[2] * c, 1.0))
+        tint = (1.0, 1.0 - 0.06 * old, 1.0 - 0.22 * old)  # an old lamp's yellower light
+        self.cabin_light.setColor(
+            (WARM[0] * c * tint[0], WARM[1] * c * tint[1], WARM[2] * c * tint[2], 1.0)
+        )
         a = 0.015 + 0.30 * level
         self.ambient.setColor((a, a, a * 1.02, 1.0))
         f = 0.12 * level
@@ -506,16 +527,16 @@ class EnclosedScene(Scene):
         # Through the door: the landing's or the corridor's light, not the
         # shaft's dark (between floors) nor the bricks'.
         outside = 0.55
-        if place == "lift" and not self.at_floor():
+        if place == "lift" and not at:
             outside = 0.03
-        if place != "lift" and self.event_progress("doors_open_onto_wall") is not None:
+        if place != "lift" and wall:
             outside = 0.05
         d = outside * opening
         self.door_light.setColor((d, d, d * 0.96, 1.0))
         glow = 0.12 + 0.95 * level
         if place == "lift":
             lift = self.lift
-            lift.light_panel.setColorScale(glow, glow, glow, 1.0)
+            lift.light_panel.setColorScale(glow, glow * tint[1], glow * tint[2], 1.0)
             lift.emergency_face.setColorScale(face_k, face_k, face_k * 0.9, 1.0)
             shade = 0.18 + 0.55 * level
             lift.shaft.shade.setColorScale(shade, shade, shade, 1.0)
@@ -541,17 +562,30 @@ class EnclosedScene(Scene):
     # -- people -------------------------------------------------------------------------------
     def _update_people(self, place: str, space: float, t: float, dt: float) -> None:
         count = float(self.value("people"))
-        roomy, cramped = SLOTS[place]
+        key = (place, round(space, 4))
+        if key != self._people_key:  # they move only when the walls do
+            self._people_key = key
+            roomy, cramped = SLOTS[place]
+            self._slots = []
+            for i, person in enumerate(self.people):
+                (x0, y0, h0), (x1, y1, h1) = roomy[i], cramped[i]
+                x, y = x0 + (x1 - x0) * space, y0 + (y1 - y0) * space
+                person.root.setPosHpr(x, y, 0.0, h0 + (h1 - h0) * space, 0.0, 0.0)
+                self._slots.append((x, y))
         head = self.ctx.head.getPos(self.world)
         head_pt = (head.x, head.y, head.z)
         d = self.dims
         display = (0.0, d.front, 2.1) if place == "lift" else (0.0, d.front + 0.5, 1.5)
-        panel = self.lift.panel.root if place == "lift" else self.room.panel.root
-        pp = panel.getPos(self.world)
-        panel_pt = (pp.x, pp.y, pp.z)
         alarm = self._alarm_t0 is not None
+        panel_pt = head_pt
+        if alarm:
+            panel = self.lift.panel.root if place == "lift" else self.room.panel.root
+            pp = panel.getPos(self.world)
+            panel_pt = (pp.x, pp.y, pp.z)
         jolted = self._jolt_t0 is not None or self.stuck
-        nearest: tuple[float, Person] | None = None
+        nearest = -1
+        nearest_d = math.inf
+        step = dt if dt > 0.0 else None
         for i, person in enumerate(self.people):
             appear = min(1.0, max(0.0, count - i))
             if appear <= 0.0:
@@ -562,16 +596,12 @@ class EnclosedScene(Scene):
             if not self._shown[i]:
                 person.root.show()
                 self._shown[i] = True
-            if appear < 1.0:
+            if appear < 1.0:  # fading in or out during a ramp of the count
                 person.root.setTransparency(TransparencyAttrib.MAlpha)
                 person.root.setAlphaScale(appear)
             elif person.root.hasTransparency():
                 person.root.clearTransparency()
                 person.root.clearColorScale()
-            (x0, y0, h0), (x1, y1, h1) = roomy[i], cramped[i]
-            person.root.setPosHpr(
-                x0 + (x1 - x0) * space, y0 + (y1 - y0) * space, 0.0, h0 + (h1 - h0) * space, 0, 0
-            )
             person.breathe(t, 0.22 + 0.03 * i + 0.05 * space)
             u = ((t + 3.7 * i) / (10.0 + 1.7 * i)) % 1.0
             target: tuple[float, float, float] | None = None
@@ -583,23 +613,25 @@ class EnclosedScene(Scene):
                 target = head_pt  # a glance at the patient
             elif u < 0.22 and i != 2:
                 target = display
-            person.look_at(target, dt if dt > 0.0 else None)
-            person.phone(1.0 if i == 2 and not (alarm or jolted) else 0.0)
+            person.look_at(target, step)
             if i == 2:
                 phone_on = not (alarm or jolted)
+                person.phone(1.0 if phone_on else 0.0)
                 if phone_on == person.phone_node.isHidden():
                     if phone_on:
                         person.phone_node.show()
                     else:
                         person.phone_node.hide()
-            person.arms_crossed(0.8 if i == 4 else 0.0)
+            elif i == 4:
+                person.arms_crossed(0.8)
             person.apply()
-            hp = person.point("head", (0.0, 0.05, 0.08), self.world)
-            dist = math.dist((hp.x, hp.y, hp.z), head_pt)
-            if nearest is None or dist < nearest[0]:
-                nearest = (dist, person)
-                self._breath_src.setPos(hp)
-        self._nearest = nearest[0] if nearest else None
+            x, y = self._slots[i]
+            dist = math.hypot(x - head_pt[0], y - head_pt[1])
+            if dist < nearest_d:
+                nearest, nearest_d = i, dist
+        if nearest >= 0:  # the breathing heard is the nearest person's, at their mouth
+            x, y = self._slots[nearest]
+            self._breath_src.setPos(x, y, self.people[nearest].body.h * 0.92)
 
     def _update_vent(self, dt: float, place: str) -> None:
         rate = self._air() * 14.0
