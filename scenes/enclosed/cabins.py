@@ -275,8 +275,9 @@ class Room:
         self.emergency.setPos(0.0, d.front - 0.001, ROOM_DOOR_H + (d.height - ROOM_DOOR_H) / 2)
 
     def swing(self, opening: float) -> None:
-        """Open the door outward: 0 closed, 1 wide open (95 degrees)."""
-        self.door.setH(-95.0 * opening)
+        """Open the door outward (a cramped room leaves no room for it to
+        swing in): 0 closed, 1 wide open (95 degrees)."""
+        self.door.setH(95.0 * opening)
 
 
 def build_room(parent: NodePath, tex: Textures) -> Room:
@@ -359,20 +360,45 @@ def build_room(parent: NodePath, tex: Textures) -> Room:
     notice.add_box((0.5, y1 - 0.016, 1.62), (0.22, 0.004, 0.03), color=(0.2, 0.5, 0.3, 1))
     notice.add_box((-0.9, y1 - 0.01, 0.05), (1.8, 0.02, 0.1), color=(0.4, 0.4, 0.38, 1))
     _unlit(_node(corridor, "corridor-things", notice, None))
-    bricks = _unlit_quad(
-        root,
-        "bricked-up-doorway",
-        [
-            (hw + 0.1, 0.11, -0.01),
-            (-hw - 0.1, 0.11, -0.01),
-            (-hw - 0.1, 0.11, ROOM_DOOR_H + 0.1),
-            (hw + 0.1, 0.11, ROOM_DOOR_H + 0.1),
-        ],
-        [(2.3, 0), (0, 0), (0, 7.1), (2.3, 7.1)],
+    # For one event: the door opens onto a bricked-up niche, the door's
+    # width and a little more beyond it (the leaf swings outward into it).
+    bricks = root.attachNewNode("bricked-up-doorway")
+    _unlit(bricks)
+    bx, by, bz = 0.75, 0.95, ROOM_DOOR_H + 0.1
+    tone = (0.75, 0.72, 0.70, 1.0)
+    _unlit_quad(
+        bricks,
+        "bricks-back",
+        [(-bx, by, 0), (bx, by, 0), (bx, by, bz), (-bx, by, bz)],
+        [(0, 0), (3.4, 0), (3.4, 7.1), (0, 7.1)],
         tex.brick,
-        (0.75, 0.72, 0.70, 1.0),
+        tone,
     )
-    bricks.setTwoSided(True)
+    for xe, ya, yb in ((-bx, 0.0, by), (bx, by, 0.0)):
+        _unlit_quad(
+            bricks,
+            "bricks-side",
+            [(xe, ya, 0), (xe, yb, 0), (xe, yb, bz), (xe, ya, bz)],
+            [(0, 0), (2.2, 0), (2.2, 7.1), (0, 7.1)],
+            tex.brick,
+            (0.6, 0.58, 0.56, 1.0),
+        )
+    _unlit_quad(
+        bricks,
+        "bricks-floor",
+        [(-bx, 0, 0.001), (bx, 0, 0.001), (bx, by, 0.001), (-bx, by, 0.001)],
+        [(0, 0), (1, 0), (1, 0.6), (0, 0.6)],
+        tex.concrete,
+        (0.55, 0.55, 0.53, 1.0),
+    )
+    _unlit_quad(
+        bricks,
+        "bricks-top",
+        [(-bx, by, bz), (bx, by, bz), (bx, 0, bz), (-bx, 0, bz)],
+        [(0, 0), (1, 0), (1, 0.6), (0, 0.6)],
+        tex.concrete,
+        (0.35, 0.35, 0.34, 1.0),
+    )
     bricks.hide()
     # A grey metal shelf against the back wall (behind the patient), boxes on it.
     shelf_b = GeomBuilder()
