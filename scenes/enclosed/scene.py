@@ -36,10 +36,11 @@ from panda3d.core import (
 from palier.scenes import sound
 from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
-from palier.scenes.enclosed import announcements, sounds
+from palier.scenes.enclosed import sounds
 from palier.scenes.enclosed.cabins import Lift, Room, build_lift, build_room
 from palier.scenes.enclosed.declaration import DECLARATION, LIGHTS, MAX_PEOPLE
 from palier.scenes.enclosed.places import FLOOR_H, TOP_FLOOR, Dims, dims, transparent
+from palier.scenes.enclosed.speech import INTERCOM, LINES
 from palier.scenes.enclosed.textures import textures
 from palier.scenes.people import Person, PersonLook
 from palier.scenes.procedural import lit_shader
@@ -213,7 +214,7 @@ class EnclosedScene(Scene):
                     snd.setVolume(0.0)
                     snd.play()
                 self.snd[key] = self.add_sound(snd)
-            path = announcements.recording("intercom", self.ctx.language)
+            path = LINES.recording(INTERCOM, self.ctx.language)
             voice = mgr.getSound(Filename.fromOsSpecific(str(path)), True)
             self.snd["intercom"] = self.add_sound(voice)
         except OSError as exc:  # the scene still works silent

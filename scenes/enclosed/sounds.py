@@ -135,14 +135,3 @@ def door_motor(rate: int = RATE, seconds: float = 2.4) -> np.ndarray:
     clunk_t = np.maximum(t - 2.0, 0.0)
     clunk = np.sin(2.0 * math.pi * 90.0 * clunk_t) * np.exp(-clunk_t * 25.0) * (t >= 2.0)
     return normalise(fade(0.35 * whine + roll + 0.9 * clunk, rate, 0.02, 0.1), peak=0.5)
-
-
-def telephone_band(samples: np.ndarray, rate: int, low_hz: float, high_hz: float) -> np.ndarray:
-    """``samples`` through a telephone's band-pass (steep, in the frequency
-    domain); used to check the shipped intercom recordings."""
-    spec = np.fft.rfft(samples)
-    f = np.fft.rfftfreq(len(samples), 1.0 / rate)
-    spec *= 1.0 / (1.0 + (low_hz / np.maximum(f, 1.0)) ** 8)
-    spec *= 1.0 / (1.0 + (f / high_hz) ** 8)
-    out: np.ndarray = np.fft.irfft(spec, len(samples))
-    return out

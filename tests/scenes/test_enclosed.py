@@ -20,11 +20,13 @@ from palier.engine.app import Engine
 from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import EventSpec, ParamSpec, SceneDecl
-from palier.scenes.enclosed import announcements, sounds
+from palier.scenes.enclosed import sounds
 from palier.scenes.enclosed.declaration import DECLARATION, EVENTS, LIGHTS, PLACES
 from palier.scenes.enclosed.places import FLOOR_H, LIFT_CRAMPED, LIFT_ROOMY, dims
 from palier.scenes.enclosed.scene import EnclosedScene, flicker_pattern
+from palier.scenes.enclosed.speech import INTERCOM, LINES
 from palier.scenes.sound import RATE
+from palier.scenes.speech import LANGUAGES
 
 SIZE = (320, 180)
 DT = 1.0 / 30.0
@@ -248,9 +250,10 @@ def test_alarm_lights_the_button_and_the_intercom_answers(engine: Engine) -> Non
     assert lamp.getColorScale()[0] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("lang", announcements.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_intercom_recordings_are_shipped_and_telephone_band(lang: str) -> None:
-    path = announcements.recording("intercom", lang)
+    assert LINES.chain == "telephone" and not LINES.stale()
+    path = LINES.recording(INTERCOM, lang)
     assert path.is_file() and path.stat().st_size < 64 * 1024
     cursor = VorbisAudio.make(Filename.fromOsSpecific(str(path.resolve()))).open()
     assert cursor is not None and cursor.audioChannels() == 1
@@ -264,7 +267,7 @@ def test_intercom_recordings_are_shipped_and_telephone_band(lang: str) -> None:
     f = np.fft.rfftfreq(len(x), 1.0 / rate)
     in_band = power[(f >= 300.0) & (f <= 3400.0)].sum() / power.sum()
     assert in_band > 0.95, f"{lang}: only {in_band:.1%} of the voice's power is in 300-3400 Hz"
-    assert announcements.recording("intercom", "de") == announcements.recording("intercom", "en")
+    assert LINES.recording(INTERCOM, "de") == LINES.recording(INTERCOM, "en")
 
 
 # -- every event: visible, and the head is the patient's alone -----------------------------------
