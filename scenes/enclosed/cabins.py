@@ -365,14 +365,14 @@ def build_room(parent: NodePath, tex: Textures) -> Room:
     bricks = root.attachNewNode("bricked-up-doorway")
     _unlit(bricks)
     bx, by, bz = 0.75, 0.95, ROOM_DOOR_H + 0.1
-    tone = (0.75, 0.72, 0.70, 1.0)
+    brick_tone = (0.75, 0.72, 0.70, 1.0)
     _unlit_quad(
         bricks,
         "bricks-back",
         [(-bx, by, 0), (bx, by, 0), (bx, by, bz), (-bx, by, bz)],
         [(0, 0), (3.4, 0), (3.4, 7.1), (0, 7.1)],
         tex.brick,
-        tone,
+        brick_tone,
     )
     for xe, ya, yb in ((-bx, 0.0, by), (bx, by, 0.0)):
         _unlit_quad(
