@@ -40,6 +40,10 @@ SCENES: dict[str, SceneEntry] = {
     "flying": SceneEntry(
         "palier.scenes.flying.declaration:DECLARATION", "palier.scenes.flying.scene:FlyingScene"
     ),
+    "enclosed": SceneEntry(
+        "palier.scenes.enclosed.declaration:DECLARATION",
+        "palier.scenes.enclosed.scene:EnclosedScene",
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""Enclosed spaces: graded exposure for claustrophobia (a lift, a small windowless room)."""
