@@ -196,6 +196,10 @@ class Engine:
         if config.multisamples:
             base.render.setAntialias(AntialiasAttrib.MMultisample)
         try:
+            # Import every scene's code now, at start: a later scene switch
+            # then builds, it does not also read and compile modules.
+            for scene_id in registry.scene_ids():
+                registry.scene_class(scene_id)
             self.load_scene(config.scene, config.params, warm=False)
             self._safe_place = self._prepare_safe_place()
             self.warm_up()
