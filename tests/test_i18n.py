@@ -147,6 +147,25 @@ def test_no_language_branch_outside_the_translation_layer() -> None:
     assert found == []
 
 
+def test_no_message_is_marked_only_inside_an_f_string() -> None:
+    """Babel's extractor does not read inside f-strings: a message marked
+    only there is missing from the catalogues and shows in English on a
+    French screen ("expected SUDS" did, in the hierarchy)."""
+    call = re.compile(r"""\{\s*(?:_|N_|gettext)\(\s*(['"])(.+?)\1""")
+    with (ROOT / "palier" / "core" / "locale" / "palier.pot").open("rb") as f:
+        known = {m.id for m in read_po(f) if m.id}
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {m.group(2)!r}"
+        for folder in ("engine", "protocols", "therapist_console", "palier/cli", "palier/core")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if not path.is_symlink() and path.parent.resolve().is_relative_to(ROOT / folder)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for m in call.finditer(line)
+        if m.group(2) not in known
+    ]
+    assert found == []
+
+
 # -- the translation functions ------------------------------------------------------------
 
 

@@ -120,9 +120,11 @@ class HierarchyList(QWidget):
         current = cur.index if cur else None
         keep = self.list.currentRow()
         self.list.clear()
+        # Outside the f-string: the catalogue's extractor does not look inside one.
+        expected_word = _("expected SUDS", lang)
         for i, step in enumerate(plan.steps if plan else ()):
             expected = "—" if step.expected_suds is None else str(step.expected_suds)
-            text = f"{i + 1}. {step.label_text(lang)}\n    {_('expected SUDS', lang)} {expected}"
+            text = f"{i + 1}. {step.label_text(lang)}\n    {expected_word} {expected}"
             item = QListWidgetItem(("▶ " if i == current else "") + text)
             if i == current:
                 f = QFont()

@@ -423,11 +423,10 @@ class SetupPage(QWidget):
         lang = self.language.value
         self.steps.clear()
         plan = self.patient_plan.plan
+        expected_word = _("expected SUDS", lang)  # outside the f-string: see hierarchy.py
         for i, s in enumerate(plan.steps if plan else ()):
             exp = "—" if s.expected_suds is None else str(s.expected_suds)
-            self.steps.addItem(
-                f"{i + 1}. {s.label_text(lang)}   ({_('expected SUDS', lang)} {exp})"
-            )
+            self.steps.addItem(f"{i + 1}. {s.label_text(lang)}   ({expected_word} {exp})")
         self._update_start()
 
     def _update_start(self) -> None:
