@@ -26,7 +26,7 @@ the budget of issue 11:
   nothing but its own fade card), so a frame time can be judged on a shared
   machine; the scene's median is given as a multiple of it.
 
-    .venv/bin/python bench/scene_budget.py [--size 640x360] [--frames 240]
+    .venv/bin/python bench/scene_budget.py [--size 640x360] [--frames 240] [--event-seconds 4]
 
 Offscreen uses a fixed simulated step, so every run draws the same frames;
 the counts are deterministic, the timings are this machine's.

@@ -192,7 +192,7 @@ not count ``eglInitialize`` calls: a pipe's destructor calls
 ``eglTerminate`` on the process's one default display, so a closed engine's
 pipe, freed by the garbage collector while a newer engine renders, left
 that engine with a dead display (``EGL_BAD_DISPLAY``, blank captures). A
-pipe is a few hundred bytes and holds no buffer once its window is closed."""
+pipe holds no buffer once its window is closed: keeping it costs little."""
 
 
 class OffscreenBackend(DisplayBackend):

@@ -465,14 +465,7 @@ class GeomBuilder:
         vdata = GeomVertexData("procedural", vertex_format(), Geom.UHStatic)
         vdata.uncleanSetNumRows(len(data))
         memoryview(vdata.modifyArray(0)).cast("B")[:] = data.tobytes()
-        prim = GeomTriangles(Geom.UHStatic)
-        prim.setIndexType(Geom.NTUint32)
-        handle = prim.modifyVertices()
-        handle.uncleanSetNumRows(tris.size)
-        memoryview(handle).cast("B")[:] = tris.tobytes()
-        geom = Geom(vdata)
-        geom.addPrimitive(prim)
-        return geom
+        return _indexed_geom(vdata, tris)
 
     def node(self, name: str) -> GeomNode:
         node = GeomNode(name)
@@ -1049,6 +1042,20 @@ class BonePalette:
     def bind(self, path: NodePath, priority: int = 0) -> None:
         """Hand the palette to whatever ``path`` draws (and its instances)."""
         path.setShaderInput("palier_bones", self.pta, priority=priority)
+
+
+SKY_DOME_VERT = """
+#version 130
+uniform mat4 p3d_ModelViewProjectionMatrix;
+in vec4 p3d_Vertex;
+out vec3 v_dir;
+void main() {
+    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
+    v_dir = p3d_Vertex.xyz;
+}
+"""
+"""The vertex shader of a sky dome: passes the direction from the eye (the
+dome is drawn centred on the camera), for a fragment shader to colour."""
 
 
 def lit_shader() -> Shader:

@@ -25,6 +25,7 @@ import numpy as np
 from panda3d.core import GeomNode, NodePath, RenderState, Shader, Texture, TextureAttrib
 
 from palier.scenes.procedural import (
+    SKY_DOME_VERT,
     GeomBuilder,
     fractal_noise,
     texture_from_array,
@@ -36,16 +37,6 @@ DOME_RADIUS = 400.0
 EYE_ABOVE_GROUND = 4.7  # seated eye above the tarmac when the aircraft is on the ground
 GROUND_WRAP = 4000.0  # the ground offset wraps here (every ground pattern tiles in it)
 
-SKY_VERT = """
-#version 130
-uniform mat4 p3d_ModelViewProjectionMatrix;
-in vec4 p3d_Vertex;
-out vec3 v_dir;
-void main() {
-    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
-    v_dir = p3d_Vertex.xyz;
-}
-"""
 
 SKY_FRAG = """
 #version 130
@@ -136,7 +127,7 @@ void main() {
 
 
 def sky_shader() -> Shader:
-    return Shader.make(Shader.SL_GLSL, SKY_VERT, SKY_FRAG)
+    return Shader.make(Shader.SL_GLSL, SKY_DOME_VERT, SKY_FRAG)
 
 
 def _farmland(rng: np.random.Generator, size: int = 512) -> np.ndarray:

@@ -24,6 +24,8 @@ from functools import cache
 
 from panda3d.core import Shader
 
+from palier.scenes.procedural import SKY_DOME_VERT
+
 CITY_VERT = """
 #version 130
 uniform mat4 p3d_ModelViewProjectionMatrix;
@@ -100,16 +102,6 @@ void main() {
 }
 """
 
-SKY_VERT = """
-#version 130
-uniform mat4 p3d_ModelViewProjectionMatrix;
-in vec4 p3d_Vertex;
-out vec3 v_dir;
-void main() {
-    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
-    v_dir = p3d_Vertex.xyz;
-}
-"""
 
 SKY_FRAG = """
 #version 130
@@ -146,4 +138,4 @@ def city_shader() -> Shader:
 
 @cache
 def sky_shader() -> Shader:
-    return Shader.make(Shader.SL_GLSL, SKY_VERT, SKY_FRAG)
+    return Shader.make(Shader.SL_GLSL, SKY_DOME_VERT, SKY_FRAG)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from panda3d.core import Shader
 
+from palier.scenes.procedural import SKY_DOME_VERT
+
 COMMON_UNIFORMS = """
 uniform vec3 u_sun_dir;
 uniform vec3 u_sun_col;
@@ -98,16 +100,6 @@ void main() {
 """
 )
 
-SKY_VERT = """
-#version 130
-uniform mat4 p3d_ModelViewProjectionMatrix;
-in vec4 p3d_Vertex;
-out vec3 v_dir;
-void main() {
-    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
-    v_dir = p3d_Vertex.xyz;
-}
-"""
 
 SKY_FRAG = """
 #version 130
@@ -153,4 +145,4 @@ def nature_shader() -> Shader:
 
 
 def sky_shader() -> Shader:
-    return Shader.make(Shader.SL_GLSL, SKY_VERT, SKY_FRAG)
+    return Shader.make(Shader.SL_GLSL, SKY_DOME_VERT, SKY_FRAG)
