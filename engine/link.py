@@ -525,20 +525,16 @@ class EngineLink:
         return self._ack(msg.id)
 
     def _check_event_options(self, msg: wire.Fire) -> None:
-        """Options must be ones the event declares (none do yet): a scene
+        """Options must be ones the event declares, with valid values: a scene
         would otherwise ignore a mistyped option silently."""
         scene = exposure_scene(self.engine)
         if scene is None:
             return  # the engine says what is wrong (no scene)
         spec = scene.declaration.event(msg.event)  # unknown_event first
-        accepted = set(getattr(spec, "options", None) or ())
-        extra = sorted(set(msg.options) - accepted)
-        if extra:
-            takes = ", ".join(sorted(accepted)) if accepted else "no options"
-            raise _BadValue(
-                f"event {msg.event!r} of scene {scene.declaration.id!r} does not "
-                f"take option(s) {', '.join(extra)} (it takes {takes})"
-            )
+        try:
+            spec.validate_options(msg.options, scene.declaration.id)
+        except ParameterValueError as exc:
+            raise _BadValue(str(exc)) from None
 
     @staticmethod
     def _error_for(msg: wire.Message, exc: Exception) -> wire.Error:

@@ -260,12 +260,43 @@ class ParamSpec:
 
 @dataclass(frozen=True, slots=True)
 class EventSpec:
-    """A one-shot stimulus the therapist can fire (e.g. "spider drops")."""
+    """A one-shot stimulus the therapist can fire (e.g. "spider drops").
+
+    ``options`` are the event's own settings (which side a siren comes from,
+    how far away a crash is heard), declared like parameters so the console
+    builds their controls from the declaration; their ``default`` is what an
+    event fired without options uses and their intensity direction is
+    ignored. :meth:`validate_options` checks what a caller sends."""
 
     name: str
     label: Localized
     help: Localized | None = None
     duration_s: float = 2.0
+    options: tuple[ParamSpec, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = [o.name for o in self.options]
+        if len(set(names)) != len(names):
+            raise DeclarationError(f"event {self.name!r}: duplicate option names")
+
+    def validate_options(
+        self, options: Mapping[str, object], scene: str = ""
+    ) -> dict[str, ParamValue]:
+        """Every option, checked and with defaults filled in; raises
+        :class:`ParameterValueError` naming the event and the option."""
+        known = {o.name: o for o in self.options}
+        where = f"{scene}: event {self.name!r}" if scene else f"event {self.name!r}"
+        for name in options:
+            if name not in known:
+                listed = ", ".join(known) or "(none)"
+                raise ParameterValueError(f"{where}: no option {name!r}; it has: {listed}")
+        checked: dict[str, ParamValue] = {}
+        for name, spec in known.items():
+            try:
+                checked[name] = spec.validate(options[name]) if name in options else spec.default
+            except ParameterValueError as exc:
+                raise ParameterValueError(f"{where}: {exc}") from None
+        return checked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -273,6 +304,7 @@ class EventSpec:
             "label": self.label.to_dict(),
             "help": self.help.to_dict() if self.help else None,
             "duration_s": self.duration_s,
+            "options": [o.to_dict() for o in self.options],
         }
 
     @classmethod
@@ -282,7 +314,42 @@ class EventSpec:
             label=Text.from_dict(data["label"]),
             help=Text.from_dict(data["help"]) if data.get("help") else None,
             duration_s=float(data.get("duration_s", 2.0)),
+            options=tuple(ParamSpec.from_dict(o) for o in data.get("options", ())),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceSpec:
+    """A surface the patient's hand can touch that the scene reports as a
+    clinical contact (an ERP scene's tap, door handle, bin lid...)."""
+
+    name: str
+    label: Localized
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise DeclarationError(f"surface {self.name!r}: name must be an identifier")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SurfaceSpec:
+        return cls(name=data["name"], label=Text.from_dict(data["label"]))
+
+
+Hand = Literal["left", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One touch of a declared surface, reported when the hand leaves it."""
+
+    surface: str
+    hand: Hand
+    t_start: float
+    """Scene time the hand reached the surface, in seconds."""
+    duration_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +362,8 @@ class SceneDecl:
     conditions: tuple[str, ...]
     params: tuple[ParamSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()
+    surfaces: tuple[SurfaceSpec, ...] = ()
+    """Surfaces whose touches the scene reports (see :class:`Contact`)."""
     _by_name: dict[str, ParamSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -304,6 +373,9 @@ class SceneDecl:
         events = [e.name for e in self.events]
         if len(set(events)) != len(events):
             raise DeclarationError(f"scene {self.id!r}: duplicate event names")
+        surfaces = [c.name for c in self.surfaces]
+        if len(set(surfaces)) != len(surfaces):
+            raise DeclarationError(f"scene {self.id!r}: duplicate surface names")
         self._by_name.update({p.name: p for p in self.params})
 
     def param(self, name: str) -> ParamSpec:
@@ -321,6 +393,13 @@ class SceneDecl:
                 return ev
         known = ", ".join(e.name for e in self.events) or "(none)"
         raise UnknownEventError(f"{self.id}: no event {name!r}; this scene has: {known}")
+
+    def surface(self, name: str) -> SurfaceSpec:
+        for surface in self.surfaces:
+            if surface.name == name:
+                return surface
+        known = ", ".join(c.name for c in self.surfaces) or "(none)"
+        raise SceneError(f"{self.id}: no surface {name!r}; this scene has: {known}")
 
     def validate_values(self, values: Mapping[str, object]) -> dict[str, ParamValue]:
         """Validate a partial set of values; all-or-nothing."""
@@ -355,6 +434,7 @@ class SceneDecl:
             "conditions": list(self.conditions),
             "params": [p.to_dict() for p in self.params],
             "events": [e.to_dict() for e in self.events],
+            "surfaces": [c.to_dict() for c in self.surfaces],
         }
 
     @classmethod
@@ -366,6 +446,7 @@ class SceneDecl:
             conditions=tuple(data.get("conditions", ())),
             params=tuple(ParamSpec.from_dict(p) for p in data.get("params", ())),
             events=tuple(EventSpec.from_dict(e) for e in data.get("events", ())),
+            surfaces=tuple(SurfaceSpec.from_dict(c) for c in data.get("surfaces", ())),
         )
 
 

@@ -11,13 +11,13 @@ anchors move the same way in the desktop window, offscreen and in a headset.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from panda3d.core import AudioManager, AudioSound, NodePath
 
-from palier.scenes.api import ParamKind, ParamValue, Ramp, SceneDecl
+from palier.scenes.api import Contact, Hand, ParamKind, ParamValue, Ramp, SceneDecl
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ class SceneContext:
     language: str = "en"
     seed: int = 1234
     eye_height: float = 1.2
+    on_contact: Callable[[Contact], None] | None = None
+    """Where the scene's :meth:`Scene.report_contact` goes (the engine turns it
+    into a ``contact`` clinical event); None drops contacts (shots, tests)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -147,9 +150,12 @@ class Scene:
 
     # -- events ------------------------------------------------------------
     def fire(self, name: str, **options: Any) -> None:
+        """Start event ``name``. Options are checked against the event's
+        declaration (defaults filled in) before the scene sees them."""
         spec = self.declaration.event(name)
+        checked = spec.validate_options(options, self.declaration.id)
         self._events.append(ActiveEvent(name, self.time, spec.duration_s))
-        self.on_event(name, **options)
+        self.on_event(name, **checked)
 
     def active_events(self) -> list[str]:
         return [e.name for e in self._events]
@@ -178,6 +184,14 @@ class Scene:
         self.on_update(t, dt)
 
     # -- helpers for subclasses ---------------------------------------------
+    def report_contact(self, surface: str, hand: Hand, t_start: float, duration_s: float) -> None:
+        """Report that ``hand`` touched declared ``surface`` from scene time
+        ``t_start`` for ``duration_s`` seconds. Call it once, when the hand
+        leaves the surface (or at teardown if it is still touching)."""
+        self.declaration.surface(surface)
+        if self.ctx.on_contact is not None:
+            self.ctx.on_contact(Contact(surface, hand, t_start, max(0.0, duration_s)))
+
     def add_sound(self, sound: AudioSound) -> AudioSound:
         """Register a sound so teardown stops it."""
         self._sounds.append(sound)

@@ -17,6 +17,8 @@ from palier.scenes.api import (
     ParamSpec,
     Ramp,
     SceneDecl,
+    SceneError,
+    SurfaceSpec,
     Text,
     UnknownEventError,
     UnknownParameterError,
@@ -42,7 +44,25 @@ DECL = SceneDecl(
         ),
         ParamSpec("lights", ParamKind.BOOL, T, True, intensifies="lower"),
     ),
-    events=(EventSpec("jump", T),),
+    events=(
+        EventSpec("jump", T),
+        EventSpec(
+            "siren",
+            T,
+            options=(
+                ParamSpec(
+                    "side",
+                    ParamKind.CHOICE,
+                    T,
+                    "left",
+                    choices=(Choice("left", T), Choice("right", T)),
+                    intensifies="order",
+                ),
+                ParamSpec("distance", ParamKind.FLOAT, T, 50.0, 5.0, 200.0, "m"),
+            ),
+        ),
+    ),
+    surfaces=(SurfaceSpec("tap", T), SurfaceSpec("door_handle", T)),
 )
 
 
@@ -116,8 +136,34 @@ def test_intensity_direction() -> None:
 
 def test_event_lookup() -> None:
     assert DECL.event("jump").name == "jump"
-    with pytest.raises(UnknownEventError, match="no event 'fly'; this scene has: jump"):
+    with pytest.raises(UnknownEventError, match="no event 'fly'; this scene has: jump, siren"):
         DECL.event("fly")
+
+
+def test_event_options_are_checked_and_defaulted() -> None:
+    siren = DECL.event("siren")
+    assert siren.validate_options({}) == {"side": "left", "distance": 50.0}
+    assert siren.validate_options({"side": "right", "distance": 10}) == {
+        "side": "right",
+        "distance": 10.0,
+    }
+    with pytest.raises(ParameterValueError, match="demo: event 'siren': no option 'speed'"):
+        siren.validate_options({"speed": 3}, "demo")
+    with pytest.raises(ParameterValueError, match=r"event 'siren'.*'distance'.*out of range"):
+        siren.validate_options({"distance": 500.0})
+    assert DECL.event("jump").validate_options({}) == {}
+    with pytest.raises(ParameterValueError, match="no option 'side'; it has: \\(none\\)"):
+        DECL.event("jump").validate_options({"side": "left"})
+
+
+def test_surfaces_are_declared_and_looked_up() -> None:
+    assert DECL.surface("tap").name == "tap"
+    with pytest.raises(SceneError, match="no surface 'sink'; this scene has: tap, door_handle"):
+        DECL.surface("sink")
+    with pytest.raises(DeclarationError, match="duplicate surface"):
+        SceneDecl("d", T, T, (), surfaces=(SurfaceSpec("a", T), SurfaceSpec("a", T)))
+    with pytest.raises(DeclarationError, match="identifier"):
+        SurfaceSpec("door handle", T)
 
 
 def test_declaration_round_trips_through_dict() -> None:
