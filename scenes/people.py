@@ -101,6 +101,10 @@ TOPS = ("tshirt", "shirt", "sweater", "jacket")
 BOTTOMS = ("trousers", "jeans", "skirt", "dress")
 HAIR_STYLES = ("short", "buzz", "bob", "long", "bun", "bald")
 
+FACE = ("lip_ul", "lip_ur", "lip_ll", "lip_lr", "mouth", "brow_l", "brow_r")
+"""The face's bones: upper and lower lip halves (left, right), the mouth's
+inside (opened by scaling) and the brows, children of the head, so a smile,
+a frown, a yawn or a laugh is a few joint moves (see :meth:`Person.expression`)."""
 BONES = (
     "pelvis",
     "chest",
@@ -115,6 +119,7 @@ BONES = (
     "thigh_r",
     "shin_r",
 )
+ALL_BONES = BONES + FACE
 PARENT = {
     "pelvis": "",
     "chest": "pelvis",
@@ -128,6 +133,7 @@ PARENT = {
     "shin_l": "thigh_l",
     "thigh_r": "pelvis",
     "shin_r": "thigh_r",
+    **{bone: "head" for bone in FACE},
 }
 LEGS = frozenset({"thigh_l", "shin_l", "thigh_r", "shin_r"})
 
@@ -514,24 +520,6 @@ def _head(look: PersonLook, body: Body, detail: Detail) -> GeomBuilder:
         )
         if near:
             b.add_tube(lash, 0.0011 * k, sides=3, color=(0.06, 0.04, 0.035, 1.0))
-        # Brow: a flattened arc in the hair colour, on the brow ridge.
-        t = np.linspace(0.0, 1.0, 7)
-        bx = sx * (0.16 + 0.40 * t)
-        bz = 0.25 + 0.05 * np.sin(t * math.pi * 0.9) - 0.03 * t
-        brow_pts = np.array(
-            [hs.at_face(float(xx), float(zz)) for xx, zz in zip(bx, bz, strict=True)]
-        )
-        brow_pts[:, 1] += 0.0012 * k
-        bc = _mix(look.hair, look.skin, 0.35) if look.hair[0] > 0.5 else _scale(look.hair, 1.2)
-        b.add_tube(
-            brow_pts,
-            np.array([0.0030, 0.0034, 0.0032, 0.0030, 0.0026, 0.0021, 0.0015])
-            * k
-            * (0.8 if body.female else 1.0),
-            sides=4,
-            flatten=0.45,
-            color=bc,
-        )
     # Nose: bridge to tip, a rounded tip and two wings.
     nose_skin = _mix(look.skin, (0.7, 0.35, 0.3, 1.0), 0.06)
     root = hs.at_face(0.0, 0.12)
@@ -565,33 +553,6 @@ def _head(look: PersonLook, body: Body, detail: Detail) -> GeomBuilder:
             color=nose_skin,
             xform=transform(wing),
         )
-    # Mouth: two lips and the dark line between them.
-    lip = _mix(look.skin, (0.62, 0.28, 0.28, 1.0), 0.30 if body.female else 0.18)
-    mouth = hs.at_face(0.0, -0.52)
-    full = 1.2 if body.female else 1.0
-    b.add_ellipsoid(
-        (0, 0, 0),
-        (0.024 * k, 0.0055 * k, 0.0042 * k * full),
-        rings=lo - 2,
-        segments=lo + 4,
-        color=lip,
-        xform=transform(mouth + np.array([0.0, -0.001 * k, 0.0040 * k])),
-    )
-    b.add_ellipsoid(
-        (0, 0, 0),
-        (0.021 * k, 0.0058 * k, 0.0050 * k * full),
-        rings=lo - 2,
-        segments=lo + 4,
-        color=lip,
-        xform=transform(mouth + np.array([0.0, -0.0015 * k, -0.0042 * k])),
-    )
-    t = np.linspace(-1.0, 1.0, 7)
-    line = (
-        np.stack([t * 0.023 * k, 0.004 * k - t**2 * 0.004 * k, -(t**2) * 0.0015 * k], axis=1)
-        + mouth
-    )
-    if near:
-        b.add_tube(line, 0.0011 * k, sides=3, color=_scale(lip, 0.35))
     # Ears: flattened, tilted shells at the sides with a darker inner bowl.
     for sx in (-1.0, 1.0):
         ear = hs.at_face(sx * 0.98, 0.0) + np.array([sx * 0.002 * k, -0.016 * k, -0.004 * k])
@@ -616,6 +577,95 @@ def _head(look: PersonLook, body: Body, detail: Detail) -> GeomBuilder:
     if look.glasses:
         _glasses(b, hs, k)
     return b
+
+
+def _face_pivots(hs: HeadShape) -> dict[str, np.ndarray]:
+    """Where each face bone sits in the head bone's frame: the lips and the
+    mouth at the mouth's middle, each brow at its middle."""
+    mouth = hs.at_face(0.0, -0.52)
+    out = {bone: mouth for bone in ("lip_ul", "lip_ur", "lip_ll", "lip_lr", "mouth")}
+    out["brow_l"] = hs.at_face(-0.36, 0.27)
+    out["brow_r"] = hs.at_face(0.36, 0.27)
+    return out
+
+
+def _face(look: PersonLook, body: Body, detail: Detail) -> dict[str, GeomBuilder]:
+    """The face's moving parts, each modelled in its bone's frame (the head's
+    frame moved to the bone's pivot): lips in halves that tilt for a smile or
+    a frown, the dark inside of the mouth with its upper teeth (flat and
+    hidden behind the lips until the mouth opens), and the brows."""
+    hs = HeadShape(look, body)
+    k = hs.k
+    near = detail == "near"
+    pivots = _face_pivots(hs)
+    parts = {bone: GeomBuilder() for bone in FACE}
+    lip = _mix(look.skin, (0.62, 0.28, 0.28, 1.0), 0.30 if body.female else 0.18)
+    full = 1.2 if body.female else 1.0
+    n = 5 if near else 2
+    t = np.linspace(0.0, 1.0, n)
+    for sx, upper, lower in ((-1.0, "lip_ul", "lip_ll"), (1.0, "lip_ur", "lip_lr")):
+        # Each half runs from just past the middle (the halves overlap) to
+        # the corner, following the face's curve back.
+        x = sx * (-0.002 + 0.024 * t) * k
+        back = -(t**2) * 0.006 * k
+        taper = 1.0 - 0.55 * t**2
+        for name, dz, depth, high, half_w in (
+            (upper, 0.0040, 0.0055, 0.0042 * full, 1.0),
+            (lower, -0.0042, 0.0058, 0.0050 * full, 0.9),
+        ):
+            path = np.stack(
+                [x * half_w, back - 0.001 * k, np.full_like(t, dz * k) - (t**2) * 0.0012 * k],
+                axis=1,
+            )
+            parts[name].add_tube(
+                path,
+                depth * k * taper,
+                sides=8 if near else 4,
+                flatten=high / depth,
+                color=lip,
+            )
+        if near:  # the dark line between the lips
+            line = np.stack([x * 0.96, back + 0.0035 * k, -(t**2) * 0.0015 * k], axis=1)
+            parts[upper].add_tube(line, 0.0011 * k, sides=3, color=_scale(lip, 0.35))
+    # Inside of the mouth: dark, with the upper teeth at its top. Flattened
+    # to nothing at rest (the bone's Z scale opens it).
+    inside = parts["mouth"]
+    inside.add_ellipsoid(
+        (0, 0, 0),
+        (0.020 * k, 0.004 * k, 0.014 * k),
+        rings=4 if near else 2,
+        segments=10 if near else 6,
+        color=(0.16, 0.05, 0.05, 1.0),
+        xform=transform((0.0, -0.0015 * k, -0.004 * k)),
+    )
+    inside.add_ellipsoid(
+        (0, 0, 0),
+        (0.016 * k, 0.0035 * k, 0.0035 * k),
+        rings=3 if near else 2,
+        segments=8 if near else 6,
+        color=(0.88, 0.86, 0.80, 1.0),
+        xform=transform((0.0, 0.0004 * k, 0.004 * k)),
+    )
+    # Brows: flattened arcs in the hair colour on the brow ridge.
+    bc = _mix(look.hair, look.skin, 0.35) if look.hair[0] > 0.5 else _scale(look.hair, 1.2)
+    t = np.linspace(0.0, 1.0, 7)
+    for sx, name in ((-1.0, "brow_l"), (1.0, "brow_r")):
+        bx = sx * (0.16 + 0.40 * t)
+        bz = 0.25 + 0.05 * np.sin(t * math.pi * 0.9) - 0.03 * t
+        brow_pts = np.array(
+            [hs.at_face(float(xx), float(zz)) for xx, zz in zip(bx, bz, strict=True)]
+        )
+        brow_pts[:, 1] += 0.0012 * k
+        parts[name].add_tube(
+            brow_pts - pivots[name],
+            np.array([0.0030, 0.0034, 0.0032, 0.0030, 0.0026, 0.0021, 0.0015])
+            * k
+            * (0.8 if body.female else 1.0),
+            sides=4,
+            flatten=0.45,
+            color=bc,
+        )
+    return parts
 
 
 def _hair(b: GeomBuilder, look: PersonLook, hs: HeadShape, detail: Detail) -> None:
@@ -1045,6 +1095,9 @@ ARMS_PHONE = ArmPose(4.0, 14.0, 30.0, 88.0, -75.0)
 ARMS_CROSSED_R = ArmPose(8.0, 12.0, 40.0, 124.0, 10.0)
 ARMS_CROSSED_L = ArmPose(8.0, 10.0, 36.0, 118.0, 10.0)
 ARM_COUGH = ArmPose(2.0, 32.0, 30.0, 138.0, 40.0)
+ARMS_CLAP = ArmPose(14.0, 40.0, 29.5, 96.0, -20.0)
+ARMS_CLAP_OPEN = ArmPose(18.0, 40.0, 17.0, 96.0, -20.0)
+ARM_WATCH = ArmPose(10.0, 30.0, 40.0, 118.0, -50.0)
 
 
 @dataclass
@@ -1073,6 +1126,16 @@ class _State:
     walk: float = 0.0  # amount 0..1
     phase: float = 0.0
     looking: bool = False
+    smile: float = 0.0  # -1 frown .. 1 smile
+    brows: float = 0.0  # -1 knitted .. 1 raised
+    mouth: float = 0.0  # 0 closed .. 1 wide open
+    yawn: float = 0.0  # 0..1 envelope
+    laugh: float = 0.0  # amount
+    laugh_shake: float = 0.0  # -1..1
+    clap: float = 0.0  # amount
+    clap_open: float = 0.0  # 0 palms together .. 1 apart
+    watch: float = 0.0  # looking at the left wrist
+    lean: float = 0.0  # -1 to the left .. 1 to the right
 
 
 class Person:
@@ -1109,10 +1172,10 @@ class Person:
         if rigid is None:
             rig: set[str] = set(LEGS) if pose == "seated" else set()
             if detail == "far":
-                rig |= {"forearm_l", "forearm_r", "head"}
+                rig |= {"forearm_l", "forearm_r", "head", *FACE}
             rigid = rig
         self.rigid = frozenset(rigid)
-        unknown = self.rigid - set(BONES) - {"pelvis"}
+        unknown = self.rigid - set(ALL_BONES) - {"pelvis"}
         if unknown or "pelvis" in self.rigid:
             raise ProceduralError(
                 f"Person: cannot make {sorted(unknown | {'pelvis'} & self.rigid)} rigid"
@@ -1139,6 +1202,11 @@ class Person:
         n["neck"].setPos(0.0, -0.006, body.neck_dz + 0.012 * h)
         n["head"] = n["neck"].attachNewNode("head")
         n["head"].setPos(0.0, 0.012, 0.022 * h)
+        self._pivots = _face_pivots(HeadShape(look, body))
+        for bone in FACE:
+            n[bone] = n["head"].attachNewNode(bone)
+            n[bone].setPos(*(float(v) for v in self._pivots[bone]))
+        n["mouth"].setSz(0.02)  # closed: flat behind the lips
         self.twist: dict[str, NodePath] = {}
         for side, sx in (("l", -1.0), ("r", 1.0)):
             up = n["chest"].attachNewNode(f"upper_arm_{side}")
@@ -1162,6 +1230,7 @@ class Person:
             self.thigh_pitch = 90.0 - math.degrees(math.asin(max(-0.9, min(0.9, drop))))
         self._rest_arms = ARMS_SEATED if pose == "seated" else ARMS_STANDING
         self.state = _State()
+        self._face: tuple[float, float, float] = (0.0, 0.0, 0.0)
         self._pose_legs(0.0, 0.0, 0.0, 0.0, 0.0)
         self._pose_arms(self._rest_arms, self._rest_arms, 0.0)
         self._build(look, body)
@@ -1183,6 +1252,7 @@ class Person:
             parts[f"thigh_{side}"] = _thigh(look, body, d)
             parts[f"shin_{side}"] = _shin(look, body, d)
         parts["neck"] = GeomBuilder()
+        parts.update(_face(look, body, d))
 
         def carrier(bone: str) -> NodePath:
             return self.twist[bone[-1]] if bone.startswith("forearm") else self.nodes[bone]
@@ -1193,7 +1263,7 @@ class Person:
             return bone
 
         merged: dict[str, GeomBuilder] = {}
-        for bone in BONES:
+        for bone in ALL_BONES:
             dest = owner(bone)
             acc = merged.setdefault(dest, GeomBuilder())
             part = parts[bone]
@@ -1296,6 +1366,52 @@ class Person:
         inner = max(0.0, min(1.0, (progress - 0.2) / 0.6))
         self.state.cough_jerk = env * max(0.0, math.sin(TAU * 3.0 * inner)) ** 3
 
+    def expression(self, smile: float, brows: float | None = None) -> None:
+        """The face at rest: ``smile`` from -1 (a frown: the mouth's corners
+        down) to 1 (a smile, the upper teeth showing); ``brows`` from -1
+        (knitted, lowered at the middle) to 1 (raised); None: follow the
+        smile (a smile lifts them a little, a frown knits them)."""
+        self.state.smile = max(-1.0, min(1.0, smile))
+        b = self.state.smile * (0.3 if self.state.smile > 0 else 1.0) if brows is None else brows
+        self.state.brows = max(-1.0, min(1.0, b))
+
+    def mouth_open(self, amount: float) -> None:
+        """0..1: the jaw drops and the inside of the mouth shows (speaking,
+        surprise); a yawn or a laugh opens it on top of this."""
+        self.state.mouth = max(0.0, min(1.0, amount))
+
+    def yawn(self, progress: float | None) -> None:
+        """One yawn over ``progress`` 0..1 (None: not yawning): the mouth opens
+        wide, the head tips back and the brows rise, then all settle."""
+        if progress is None or not 0.0 <= progress <= 1.0:
+            self.state.yawn = 0.0
+            return
+        self.state.yawn = min(1.0, progress / 0.35, (1.0 - progress) / 0.3)
+
+    def laugh(self, t: float, amount: float = 1.0) -> None:
+        """Laughing while ``amount`` > 0: a broad open smile, the head and
+        shoulders shaking (about 4.5 shakes a second, a seeded phase)."""
+        self.state.laugh = max(0.0, min(1.0, amount))
+        phase = t * 4.5 + (self.look.height * 5.17) % 1.0
+        self.state.laugh_shake = math.sin(TAU * phase) if amount > 0.0 else 0.0
+
+    def clap(self, t: float, amount: float = 1.0) -> None:
+        """Clapping while ``amount`` > 0: both hands up in front of the chest,
+        meeting about 3.5 times a second (a seeded phase, so a crowd's claps
+        are not in step). ``amount`` blends the arms up and down."""
+        self.state.clap = max(0.0, min(1.0, amount))
+        phase = t * 3.5 + (self.look.height * 3.73) % 1.0
+        self.state.clap_open = 0.5 - 0.5 * math.cos(TAU * phase) if amount > 0.0 else 0.0
+
+    def check_time(self, amount: float) -> None:
+        """0..1: the left forearm comes up and the head bows to the watch."""
+        self.state.watch = max(0.0, min(1.0, amount))
+
+    def whisper(self, amount: float) -> None:
+        """Leaning to whisper to a neighbour: -1 to the person's left, 1 to
+        the right (turn the head with :meth:`look_at` toward the neighbour)."""
+        self.state.lean = max(-1.0, min(1.0, amount))
+
     def walk(self, phase: float | None, amount: float = 1.0) -> None:
         """Gait cycle at ``phase`` (cycles; one cycle is two steps). The scene
         moves ``root`` forward by :meth:`stride` per cycle. None: stand."""
@@ -1348,9 +1464,15 @@ class Person:
         if st.crossed:
             left = left.lerp(ARMS_CROSSED_L, st.crossed)
             right = right.lerp(ARMS_CROSSED_R, st.crossed)
+        if st.clap:
+            clap = ARMS_CLAP.lerp(ARMS_CLAP_OPEN, st.clap_open)
+            left = left.lerp(clap, st.clap)
+            right = right.lerp(clap, st.clap)
+        if st.watch:
+            left = left.lerp(ARM_WATCH, st.watch)
         if st.cough:
             right = right.lerp(ARM_COUGH, st.cough)
-        busy = max(st.phone, st.crossed)
+        busy = max(st.phone, st.crossed, st.clap, st.watch)
         swing = 0.0
         bob = 0.0
         lh = lk = rh = rk = 0.0
@@ -1379,19 +1501,55 @@ class Person:
         chest_yaw = max(-CHEST_YAW_MAX, min(CHEST_YAW_MAX, st.yaw * CHEST_YAW_SHARE))
         head_yaw = max(-HEAD_YAW_MAX, min(HEAD_YAW_MAX, st.yaw - chest_yaw))
         head_pitch = st.pitch - 12.0 * st.nod - 32.0 * st.phone - 10.0 * st.cough_jerk
-        head_pitch -= 6.0 * st.crossed * 0.0
+        head_pitch += 14.0 * st.yawn + st.laugh * (6.0 + 4.0 * st.laugh_shake) - 30.0 * st.watch
+        shake = 2.5 * st.laugh * st.laugh_shake
         lean = 1.0 if self.pose == "seated" else 0.0
         j["chest"].set(
             chest_yaw + chest_h,
-            -lean - 5.0 * st.phone - 7.0 * st.cough_jerk - 3.0 * st.cough + 0.6 * st.breath,
-            0.0,
+            -lean
+            - 5.0 * st.phone
+            - 7.0 * st.cough_jerk
+            - 3.0 * st.cough
+            + 0.6 * st.breath
+            + shake
+            - 6.0 * st.watch,
+            9.0 * st.lean,
         )
         chest = self.nodes["chest"]
         sz = 1.0 + 0.006 * st.breath
         if abs(chest.getSz() - sz) > 2e-4:
             chest.setScale(1.0, 1.0 + 0.012 * st.breath, sz)
         j["neck"].set(head_yaw * 0.35, 0.0, 0.0)
-        j["head"].set(head_yaw * 0.65, head_pitch * 0.8, 0.0)
+        j["head"].set(head_yaw * 0.65, head_pitch * 0.8, -6.0 * st.lean)
+        self._pose_face()
+
+    def _pose_face(self) -> None:
+        """The lips, mouth and brows, written only when the face changed."""
+        st = self.state
+        smile = max(st.smile, st.laugh)
+        opened = max(st.mouth, st.yawn, st.laugh * (0.45 + 0.2 * abs(st.laugh_shake)))
+        opened = max(opened, 0.22 * max(0.0, smile))  # a smile parts the lips
+        brows = st.brows + 0.8 * st.yawn
+        face = (smile, opened, brows)
+        if face == self._face:
+            return
+        self._face = face
+        n = self.nodes
+        k = self.body.head_k
+        tilt = 13.0 * smile  # the halves turn about the mouth's middle
+        drop = 0.016 * k * opened
+        mouth = self._pivots["mouth"]
+        for side, sx in (("l", -1.0), ("r", 1.0)):
+            n[f"lip_u{side}"].setR(sx * -tilt)
+            lower = n[f"lip_l{side}"]
+            lower.setR(sx * -tilt * 0.8)
+            lower.setZ(float(mouth[2]) - drop)
+        n["mouth"].setSz(max(0.02, 1.2 * opened))
+        for side, sx in (("l", -1.0), ("r", 1.0)):
+            brow = n[f"brow_{side}"]
+            knit = min(0.0, brows)
+            brow.setR(sx * 12.0 * knit)
+            brow.setZ(float(self._pivots[f"brow_{side}"][2]) + 0.004 * k * brows)
 
     # -- queries for scenes and tests --------------------------------------------------------
     def point(
