@@ -32,12 +32,23 @@ every person.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
-from panda3d.core import GeomNode, LMatrix4f, Material, NodePath, Point3, RenderState, ShaderAttrib
+from panda3d.core import (
+    Geom,
+    GeomNode,
+    LMatrix4f,
+    Material,
+    NodePath,
+    Point3,
+    RenderState,
+    ShaderAttrib,
+)
 
 from palier.scenes.procedural import (
     Color,
@@ -1043,6 +1054,17 @@ def _phone() -> GeomBuilder:
 
 # -- the rig ---------------------------------------------------------------------------------
 _MATERIAL: Material | None = None
+MAX_TEMPLATES = 160
+"""Body meshes kept for reuse (an audience of 50 in two details, with room
+to spare); each is a few hundred kilobytes of vertex data."""
+_TEMPLATES: OrderedDict[tuple[object, ...], tuple[list[str], Geom]] = OrderedDict()
+
+
+@cache
+def _phone_template() -> Geom:
+    phone = GeomBuilder()
+    phone.merge(_phone(), untextured=True)
+    return skinned_geom([phone])
 
 
 def _shared_material() -> Material:
@@ -1098,6 +1120,7 @@ ARM_COUGH = ArmPose(2.0, 32.0, 30.0, 138.0, 40.0)
 ARMS_CLAP = ArmPose(14.0, 40.0, 29.5, 96.0, -20.0)
 ARMS_CLAP_OPEN = ArmPose(18.0, 40.0, 17.0, 96.0, -20.0)
 ARM_WATCH = ArmPose(10.0, 30.0, 40.0, 118.0, -50.0)
+ARM_RAISED = ArmPose(14.0, 160.0, 0.0, 28.0, 0.0)
 
 
 @dataclass
@@ -1136,6 +1159,7 @@ class _State:
     clap_open: float = 0.0  # 0 palms together .. 1 apart
     watch: float = 0.0  # looking at the left wrist
     lean: float = 0.0  # -1 to the left .. 1 to the right
+    hand: float = 0.0  # right hand raised
 
 
 class Person:
@@ -1240,6 +1264,52 @@ class Person:
 
     # -- build ---------------------------------------------------------------------------
     def _build(self, look: PersonLook, body: Body) -> None:
+        def carrier(bone: str) -> NodePath:
+            return self.twist[bone[-1]] if bone.startswith("forearm") else self.nodes[bone]
+
+        def chain(node: NodePath) -> list[NodePath]:
+            links = [node]
+            while links[-1].getParent() != self.skeleton:
+                links.append(links[-1].getParent())
+            return links[::-1]
+
+        key = (look, self.pose, round(self.seat_height, 4), self.detail, self.rigid)
+        cached = _TEMPLATES.get(key)
+        if cached is None:
+            cached = self._template(look, body, carrier)
+            _TEMPLATES[key] = cached
+            while len(_TEMPLATES) > MAX_TEMPLATES:
+                del _TEMPLATES[next(iter(_TEMPLATES))]
+        else:
+            _TEMPLATES.move_to_end(key)
+        owners, template = cached
+        state = RenderState.make(_skinned_shader())
+        # Bounds: a sphere round the body's middle that holds any pose.
+        centre, radius = (0.0, 0.0, 0.5 * body.h), 0.5 * body.h + 0.5
+        mesh = bind_bones(
+            template,
+            [chain(carrier(b)) for b in owners],
+            f"{self.root.getName()}-mesh",
+            state,
+            radius,
+            centre,
+        )
+        self.root.attachNewNode(mesh)
+        self.geom_nodes: list[GeomNode] = [mesh]
+        hs = _hand_scale(body)
+        holder = self.twist["r"].attachNewNode("phone")
+        holder.setPos(-0.026 * hs, 0.004, -body.forearm - 0.07 * hs)
+        self.phone_node = self.root.attachNewNode(
+            bind_bones(_phone_template(), [chain(holder)], "phone-mesh", state, radius, centre)
+        )
+
+    def _template(
+        self, look: PersonLook, body: Body, carrier: Callable[[str], NodePath]
+    ) -> tuple[list[str], Geom]:
+        """The body's skinned mesh (bones not yet bound) and the bones that
+        own a part, in the template's order: built once per look, pose and
+        detail (the same person built again, as when a scene is loaded a
+        second time, reuses it)."""
         d = self.detail
         parts: dict[str, GeomBuilder] = {
             "pelvis": _pelvis(look, body, d),
@@ -1253,9 +1323,6 @@ class Person:
             parts[f"shin_{side}"] = _shin(look, body, d)
         parts["neck"] = GeomBuilder()
         parts.update(_face(look, body, d))
-
-        def carrier(bone: str) -> NodePath:
-            return self.twist[bone[-1]] if bone.startswith("forearm") else self.nodes[bone]
 
         def owner(bone: str) -> str:
             while bone in self.rigid:
@@ -1275,34 +1342,8 @@ class Person:
                 m = _np_mat(carrier(bone).getMat(carrier(dest)))
                 acc.merge(part, untextured=True, xform=m)
 
-        def chain(node: NodePath) -> list[NodePath]:
-            links = [node]
-            while links[-1].getParent() != self.skeleton:
-                links.append(links[-1].getParent())
-            return links[::-1]
-
         owners = [bone for bone, builder in merged.items() if not builder.is_empty()]
-        state = RenderState.make(_skinned_shader())
-        # Bounds: a sphere round the body's middle that holds any pose.
-        centre, radius = (0.0, 0.0, 0.5 * body.h), 0.5 * body.h + 0.5
-        mesh = bind_bones(
-            skinned_geom([merged[b] for b in owners]),
-            [chain(carrier(b)) for b in owners],
-            f"{self.root.getName()}-mesh",
-            state,
-            radius,
-            centre,
-        )
-        self.root.attachNewNode(mesh)
-        self.geom_nodes: list[GeomNode] = [mesh]
-        phone = GeomBuilder()
-        phone.merge(_phone(), untextured=True)
-        hs = _hand_scale(body)
-        holder = self.twist["r"].attachNewNode("phone")
-        holder.setPos(-0.026 * hs, 0.004, -body.forearm - 0.07 * hs)
-        self.phone_node = self.root.attachNewNode(
-            bind_bones(skinned_geom([phone]), [chain(holder)], "phone-mesh", state, radius, centre)
-        )
+        return owners, skinned_geom([merged[b] for b in owners])
 
     # -- counts -------------------------------------------------------------------------
     def geom_count(self, *, with_phone: bool = False) -> int:
@@ -1407,6 +1448,10 @@ class Person:
         """0..1: the left forearm comes up and the head bows to the watch."""
         self.state.watch = max(0.0, min(1.0, amount))
 
+    def raise_hand(self, amount: float) -> None:
+        """0..1: the right arm goes up, as to ask a question."""
+        self.state.hand = max(0.0, min(1.0, amount))
+
     def whisper(self, amount: float) -> None:
         """Leaning to whisper to a neighbour: -1 to the person's left, 1 to
         the right (turn the head with :meth:`look_at` toward the neighbour)."""
@@ -1470,9 +1515,11 @@ class Person:
             right = right.lerp(clap, st.clap)
         if st.watch:
             left = left.lerp(ARM_WATCH, st.watch)
+        if st.hand:
+            right = right.lerp(ARM_RAISED, st.hand)
         if st.cough:
             right = right.lerp(ARM_COUGH, st.cough)
-        busy = max(st.phone, st.crossed, st.clap, st.watch)
+        busy = max(st.phone, st.crossed, st.clap, st.watch, st.hand)
         swing = 0.0
         bob = 0.0
         lh = lk = rh = rk = 0.0

@@ -44,6 +44,10 @@ SCENES: dict[str, SceneEntry] = {
         "palier.scenes.enclosed.declaration:DECLARATION",
         "palier.scenes.enclosed.scene:EnclosedScene",
     ),
+    "public_speaking": SceneEntry(
+        "palier.scenes.public_speaking.declaration:DECLARATION",
+        "palier.scenes.public_speaking.scene:PublicSpeakingScene",
+    ),
 }
 
 
