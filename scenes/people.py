@@ -1583,7 +1583,8 @@ class Person:
         self._face = face
         n = self.nodes
         k = self.body.head_k
-        tilt = 13.0 * smile  # the halves turn about the mouth's middle
+        # The halves turn about the mouth's middle (a frown's corners drop further).
+        tilt = 14.0 * smile if smile > 0.0 else 24.0 * smile
         drop = 0.016 * k * opened
         mouth = self._pivots["mouth"]
         for side, sx in (("l", -1.0), ("r", 1.0)):
@@ -1595,8 +1596,10 @@ class Person:
         for side, sx in (("l", -1.0), ("r", 1.0)):
             brow = n[f"brow_{side}"]
             knit = min(0.0, brows)
-            brow.setR(sx * 12.0 * knit)
-            brow.setZ(float(self._pivots[f"brow_{side}"][2]) + 0.004 * k * brows)
+            brow.setR(sx * 20.0 * knit)
+            lift = 0.004 if brows > 0.0 else 0.006
+            brow.setZ(float(self._pivots[f"brow_{side}"][2]) + lift * k * brows)
+            brow.setX(float(self._pivots[f"brow_{side}"][0]) - sx * 0.004 * k * knit)
 
     # -- queries for scenes and tests --------------------------------------------------------
     def point(

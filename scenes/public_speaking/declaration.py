@@ -70,7 +70,7 @@ DECLARATION = SceneDecl(
             label=_("Audience attention"),
             default="mixed",
             choices=(
-                Choice("distracted", _("Distracted (phones, laptops, whispering)")),
+                Choice("distracted", _("Distracted (phones, whispering, looking away)")),
                 Choice("mixed", _("Mixed (most listen, some look away)")),
                 Choice("attentive", _("Attentive (everyone looks at the speaker)")),
             ),
@@ -163,10 +163,10 @@ DECLARATION = SceneDecl(
             name="walk_out",
             label=_("Someone walks out"),
             help=_(
-                "A person at the end of a row stands up, walks to the door and leaves; "
-                "they are back in their seat a little later."
+                "A person in the front row stands up, walks to the door and leaves, "
+                "then comes back to their seat."
             ),
-            duration_s=12.0,
+            duration_s=20.0,
         ),
         EventSpec(
             name="applause",

@@ -174,7 +174,7 @@ class PublicSpeakingScene(Scene):
         self.stage.setAttenuation((1.0, 0.0, 0.45))
         for light, hpr in (
             (self.ambient, None),
-            (self.ceiling, (170.0, -62.0, 0.0)),
+            (self.ceiling, (12.0, -58.0, 0.0)),
             (self.daylight, (-75.0, -25.0, 0.0)),
             (self.stage, None),
         ):
@@ -226,6 +226,7 @@ class PublicSpeakingScene(Scene):
     def _set_room(self, name: str) -> None:
         layout = LAYOUTS[name]
         self.layout = layout
+        self._spot = -1.0  # relight: the daylight differs
         for room_name, room in self.rooms.items():
             if room_name == name:
                 room.node.show()
@@ -354,10 +355,10 @@ class PublicSpeakingScene(Scene):
         if abs(spot - self._spot) < 0.005:
             return
         self._spot = spot
-        room = 1.0 - 0.62 * spot
-        self.ambient.setColor((0.30 * room, 0.30 * room, 0.31 * room, 1.0))
-        self.ceiling.setColor((0.55 * room, 0.54 * room, 0.50 * room, 1.0))
-        day = 0.35 * room if self.layout is not None and self.layout.rise == 0.0 else 0.12 * room
+        room = 1.0 - 0.65 * spot
+        self.ambient.setColor((0.46 * room, 0.46 * room, 0.47 * room, 1.0))
+        self.ceiling.setColor((0.62 * room, 0.61 * room, 0.57 * room, 1.0))
+        day = 0.38 * room if self.layout is not None and self.layout.rise == 0.0 else 0.16 * room
         self.daylight.setColor((day * 0.95, day, day * 1.05, 1.0))
         s = 2.4 * spot
         self.stage.setColor((s, s * 0.95, s * 0.82, 1.0))
@@ -600,7 +601,10 @@ class PublicSpeakingScene(Scene):
     # -- for still cameras and tests -------------------------------------------------------------
     def focus_point(self) -> tuple[float, float, float] | None:
         layout = self.layout or LAYOUTS[str(self.target("room"))]
-        return 0.0, layout.first_row + 2.2, 0.95 + layout.rise * 2.0
+        # The middle of the filled rows, at seated head height.
+        rows = max(1, min(5, math.ceil(round(float(self.value("audience"))) / PER_ROW)))
+        middle = (rows - 1) / 2
+        return 0.0, layout.first_row + layout.row_pitch * middle, 0.95 + layout.rise * middle
 
     def audience_heads(self) -> list[tuple[Person, tuple[float, float, float]]]:
         """Every shown seated person and where their eyes are (scene root

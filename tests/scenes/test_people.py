@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from panda3d.core import AmbientLight, DirectionalLight, NodePath
+from panda3d.core import AmbientLight, DirectionalLight, NodePath, Point3
 
 from palier.engine.app import Engine
-from palier.scenes.people import BONES, Person, PersonLook
+from palier.scenes.people import BONES, LEGS, Person, PersonLook
 from palier.scenes.procedural import ProceduralError, lit_shader
 
 pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(320, 180))
@@ -193,3 +193,97 @@ def test_rendered_people_cover_the_view_and_leave_nothing(engine: Engine) -> Non
     engine.scene.root.show()
     assert engine.base.render.countNumDescendants() == before
     assert len(BONES) == 12
+
+
+def test_faces_smile_frown_and_open() -> None:
+    root = NodePath("people")
+    p = Person(PersonLook.from_seed(8), root, pose="seated")
+    k = p.body.head_k
+    head = p.nodes["head"]
+
+    def corners() -> float:
+        middle = p.point("lip_ur", (0.0, 0.0, 0.0), head).z
+        right = p.point("lip_ur", (0.022 * k, 0.0, 0.0), head).z
+        left = p.point("lip_ul", (-0.022 * k, 0.0, 0.0), head).z
+        return (left + right) / 2 - middle
+
+    def inner_brows() -> float:
+        return p.point("brow_l", (0.01, 0.0, 0.0), head).z
+
+    p.apply()
+    rest_corners, rest_brows = corners(), inner_brows()
+    mouth_rest = p.nodes["mouth"].getSz()
+    assert abs(rest_corners) < 1e-4 and mouth_rest < 0.05, "a closed, straight mouth at rest"
+    p.expression(1.0)
+    p.apply()
+    assert corners() > 0.004, "a smile lifts the corners"
+    assert p.nodes["mouth"].getSz() > mouth_rest, "and parts the lips on the teeth"
+    p.expression(-1.0)
+    p.apply()
+    assert corners() < -0.005, "a frown drops them"
+    assert inner_brows() < rest_brows - 0.003, "and knits the brows"
+    p.expression(0.0)
+    p.yawn(0.5)
+    p.apply()
+    lower = p.nodes["lip_ll"].getZ()
+    assert p.nodes["mouth"].getSz() > 0.9 and lower < p._pivots["lip_ll"][2] - 0.01
+    assert p.nodes["head"].getP() > 5.0, "the head tips back in a yawn"
+    p.yawn(None)
+    p.laugh(0.3)
+    p.apply()
+    assert p.nodes["mouth"].getSz() > 0.4 and corners() > 0.004
+    p.laugh(0.0, 0.0)
+    p.apply()
+    assert abs(corners()) < 1e-4 and p.nodes["mouth"].getSz() < 0.05
+    # Far people keep a posable face when the scene asks (rigid legs only).
+    far = Person(PersonLook.from_seed(9), root, pose="seated", detail="far", rigid=LEGS)
+    far.expression(1.0)
+    far.apply()
+    assert far.triangle_count() <= MAX_TRIANGLES_FAR
+    root.removeNode()
+
+
+def test_clap_check_time_raise_hand_and_whisper() -> None:
+    root = NodePath("people")
+    p = Person(PersonLook.from_seed(4), root, pose="seated")
+
+    def hands() -> float:
+        left = p.point("forearm_l", (0.0, 0.0, -p.body.forearm - 0.06))
+        right = p.point("forearm_r", (0.0, 0.0, -p.body.forearm - 0.06))
+        return float((left - right).length())
+
+    gaps = []
+    for i in range(12):
+        p.clap(i / 40.0)
+        p.apply()
+        gaps.append(hands())
+    assert min(gaps) < 0.04 and max(gaps) > 0.15, "the palms meet and part"
+    p.clap(0.0, 0.0)
+    p.check_time(1.0)
+    p.apply()
+    wrist = p.point("forearm_l", (0.0, 0.0, -p.body.forearm))
+    eye = Point3(*p._eye)
+    assert (wrist - eye).length() < 0.4 and wrist.z > p.pelvis_z + 0.3, "the watch before the eyes"
+    assert p.nodes["head"].getP() < -15.0, "looking down at it"
+    p.check_time(0.0)
+    p.raise_hand(1.0)
+    p.apply()
+    assert p.point("forearm_r", (0.0, 0.0, -p.body.forearm)).z > p._eye[2] + 0.1
+    p.raise_hand(0.0)
+    p.whisper(1.0)
+    p.apply()
+    assert abs(p.nodes["chest"].getR()) > 5.0, "leaning toward the neighbour"
+    root.removeNode()
+
+
+def test_the_same_person_built_again_shares_its_mesh() -> None:
+    root = NodePath("people")
+    a = Person(PersonLook.from_seed(21), root, pose="seated")
+    b = Person(PersonLook.from_seed(21), root, pose="seated")
+    c = Person(PersonLook.from_seed(21), root, pose="seated", detail="far")
+    assert a.geom_nodes[0].getGeom(0).getVertexData() == b.geom_nodes[0].getGeom(0).getVertexData()
+    assert a.triangle_count() == b.triangle_count() > c.triangle_count()
+    a.look_at((1.0, 2.0, 1.0))
+    a.apply()
+    assert b.nodes["head"].getH() == 0.0, "each keeps its own bones"
+    root.removeNode()
