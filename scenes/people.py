@@ -1573,7 +1573,7 @@ class Person:
     def _pose_face(self) -> None:
         """The lips, mouth and brows, written only when the face changed."""
         st = self.state
-        smile = max(st.smile, st.laugh)
+        smile = st.smile + (1.0 - st.smile) * st.laugh  # a laugh is a broad smile
         opened = max(st.mouth, st.yawn, st.laugh * (0.45 + 0.2 * abs(st.laugh_shake)))
         opened = max(opened, 0.22 * max(0.0, smile))  # a smile parts the lips
         brows = st.brows + 0.8 * st.yawn

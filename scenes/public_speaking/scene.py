@@ -412,7 +412,6 @@ class PublicSpeakingScene(Scene):
             colour = (1.0, 0.18, 0.12, 1.0) if state != "white" else (0.95, 0.93, 0.85, 1.0)
             for c in clocks:
                 c.setColorScale(colour)
-            self._shown_digits = [-1, -1, -1, -1]
         if state == "off":
             digits = [-2, -2, -2, -2]
         for place, d in enumerate(digits):
