@@ -514,7 +514,9 @@ class PublicSpeakingScene(Scene):
                 else:
                     p.phone_node.hide()
             m.whisper = _ease(m.whisper, whisper_t, k)
-            if abs(m.whisper) > 0.01 or p.state.lean:
+            if m.whisper < 0.01 and not whisper_t:
+                m.whisper = 0.0
+            if m.whisper or p.state.lean:
                 side = 1.0 if members[m.neighbour].seat[0] < m.seat[0] else -1.0
                 p.whisper(m.whisper * side)
                 p.mouth_open(0.2 * m.whisper * abs(math.sin(t * 7.0 + m.phase)))
