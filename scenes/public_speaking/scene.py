@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -57,12 +56,12 @@ from palier.scenes.public_speaking.room import (
     build_props,
     build_room,
 )
+from palier.scenes.public_speaking.speech import LINES
 
 log = logging.getLogger(__name__)
 
 NEAR_SEATS = 30  # the three front rows; the back two are 5.5 m and more away
 WALKER_SEATS = (0, 1, 9)  # seats whose sitter can walk out (a standing twin each)
-SPEECH = Path(__file__).with_name("speech")
 DISTRACTED_SHARE = {"distracted": 0.75, "mixed": 0.3, "attentive": 0.0}
 EASE = 2.0  # per second: how fast a person's behaviour blends to a new one
 WALK_SPEED = 1.15  # m/s
@@ -199,13 +198,12 @@ class PublicSpeakingScene(Scene):
             "applause": sounds.applause(seed),
             "laughter": sounds.laughter(seed),
         }
-        lang = self.ctx.language if self.ctx.language in ("en", "fr") else "en"
         try:
             for name, samples in clips.items():
                 wav = sound.ram_wav(f"public-speaking-{name}-{seed}.wav", samples)
                 self.sfx[name] = self.add_sound(mgr.getSound(wav))
             for qid in QUESTIONS:
-                path = SPEECH / f"{qid}-{lang}.ogg"
+                path = LINES.recording(qid, self.ctx.language)
                 self.speech[qid] = self.add_sound(mgr.getSound(Filename.fromOsSpecific(str(path))))
         except OSError as exc:  # the room still works silent
             log.warning("public speaking: no sound (%s)", exc)

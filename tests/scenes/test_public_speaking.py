@@ -8,7 +8,6 @@ the scene's state and the people's bones; the few pictures are 320x180.
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ from palier.scenes.public_speaking import sounds
 from palier.scenes.public_speaking.declaration import DECLARATION, QUESTIONS
 from palier.scenes.public_speaking.room import HALL, MEETING, PER_ROW, ROWS
 from palier.scenes.public_speaking.scene import PublicSpeakingScene
+from palier.scenes.public_speaking.speech import LINES
 from palier.scenes.sound import RATE
 
 SIZE = (320, 180)
@@ -275,16 +275,13 @@ def test_parameters_grade_one_way() -> None:
         assert str(spec.label)
 
 
-def test_every_question_is_written_and_recorded_in_both_languages() -> None:
-    texts = tomllib.loads((PACKAGE / "speech.toml").read_text(encoding="utf-8"))
-    assert tuple(texts) == QUESTIONS
-    for qid in QUESTIONS:
-        assert set(texts[qid]) == {"en", "fr"}
-        assert texts[qid]["en"] != texts[qid]["fr"]
-        for lang in ("en", "fr"):
-            path = PACKAGE / "speech" / f"{qid}-{lang}.ogg"
-            assert path.read_bytes()[:4] == b"OggS"
-            assert 5_000 < path.stat().st_size < 80_000
+def test_every_question_is_a_spoken_line() -> None:
+    """The question event asks these in turn; tests/scenes/test_speech.py
+    checks their recordings."""
+    assert LINES.names() == list(QUESTIONS)
+    assert LINES.chain == "room"
+    assert {LINES.voice_of(q) for q in QUESTIONS} == {"male", "female"}
+    assert all(LINES.recording(q, "fr").parent == PACKAGE / "speech" for q in QUESTIONS)
 
 
 def test_synthesised_sounds() -> None:
