@@ -151,6 +151,7 @@ class PublicSpeakingScene(Scene):
         self._attitude = ""
         self._spot = -1.0
         self._first = True
+        self._frame = 0
         self._fired: dict[str, int] = {}
         self._who: dict[str, int] = {}  # event -> member index
         self._walk: tuple[int, list[tuple[float, float, float]], float] | None = None
@@ -441,8 +442,12 @@ class PublicSpeakingScene(Scene):
         target = (head.x, head.y, head.z)
         first = self._first
         self._first = False
-        k = 1.0 if first else 1.0 - math.exp(-EASE * dt)
-        step = None if first else dt
+        # Each listener is posed every STRIDE frames (staggered: a third to a
+        # half of the room a frame), the back rows less often; the one
+        # coughing, ringing or asking is posed every frame.
+        frame = self._frame
+        self._frame += 1
+        eases = {n: 1.0 if first else 1.0 - math.exp(-EASE * dt * n) for n in (1, 2, 3)}
         attention = str(self.target("attention"))
         share = DISTRACTED_SHARE[attention]
         attitude = str(self.target("attitude"))
@@ -477,8 +482,13 @@ class PublicSpeakingScene(Scene):
         for m in members:
             if not m.shown or m.index == walker_seat:
                 continue
-            p = m.person
             i = m.index
+            n = 1 if first or i in (cougher, ringer, asker) else 2 if i < NEAR_SEATS else 3
+            if (frame + i) % n:
+                continue
+            k = eases[n]
+            step = None if first else dt * n
+            p = m.person
             p.breathe(t)
             distracted = m.role < share
             look: tuple[float, float, float] | None = target
