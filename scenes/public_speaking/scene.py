@@ -156,7 +156,7 @@ class PublicSpeakingScene(Scene):
         self._who: dict[str, int] = {}  # event -> member index
         self._walk: tuple[int, list[tuple[float, float, float]], float] | None = None
         self._timer_on = False
-        self._timer_t0 = 0.0
+        self._timer_t0: float | None = None  # None: starts at the next frame
         self._shown_digits: list[int] = [-1, -1, -1, -1]
         self._clock_state = ""
         self._playing: list[tuple[AudioSound, float]] = []
@@ -346,7 +346,7 @@ class PublicSpeakingScene(Scene):
             self._set_count(count)
         self._update_light(float(self.value("spotlight")))
         self._update_camera(t)
-        self._update_timer(t)
+        self._update_timer(t, building=dt == 0.0 and t == 0.0)
         self._update_people(t, dt)
         self._update_sounds()
 
@@ -386,12 +386,14 @@ class PublicSpeakingScene(Scene):
         elif not blink and not light.isHidden():
             light.hide()
 
-    def _update_timer(self, t: float) -> None:
+    def _update_timer(self, t: float, building: bool = False) -> None:
+        """The countdown. At build the clock is not the engine's yet (the
+        first update comes with t = 0): it starts at the next frame."""
         on = bool(self.target("timer"))
         clocks = self.props.clocks
         if on != self._timer_on:
             self._timer_on = on
-            self._timer_t0 = t
+            self._timer_t0 = None if building else t
             for c in clocks:
                 if on:
                     c.show()
@@ -399,8 +401,11 @@ class PublicSpeakingScene(Scene):
                     c.hide()
         if not on:
             return
+        if self._timer_t0 is None and not building:
+            self._timer_t0 = t
+        start = t if self._timer_t0 is None else self._timer_t0
         total = round(float(self.value("timer_minutes"))) * 60
-        left = max(0, math.ceil(total - (t - self._timer_t0)))
+        left = max(0, math.ceil(total - (t - start)))
         minutes, seconds = divmod(left, 60)
         digits = [minutes // 10, minutes % 10, seconds // 10, seconds % 10]
         state = "red" if left <= 60 else "white"
