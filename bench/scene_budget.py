@@ -16,7 +16,12 @@ the budget of issue 11:
   processes that ran in the middle of it. The wall time is printed too;
 * load time: ``Engine.load_scene`` wall time, which includes the warm-up
   (drawing the new scene once, unseen, so no later frame compiles or
-  uploads anything): it is part of the load the engine does;
+  uploads anything): it is part of the load the engine does. The engine is
+  started as ``palier engine`` starts for a session (``prepare_scenes``:
+  every scene built once, unseen, at start, so its people, sounds and
+  texture images are made and its shaders compiled); the time each scene
+  took to prepare is printed too (its cold build). On a machine busier than
+  its cores the verdict uses the load's CPU time (every thread's) and says so;
 * the worst frame after load against the median (wall time and, as
   ``frame_stability`` does, this process's CPU time, every thread's, so
   llvmpipe's rasteriser threads count). The verdict uses the wall time,
@@ -62,6 +67,7 @@ def percentile(values: list[float], q: float) -> float:
 class Result:
     scene: str
     load_s: float
+    load_cpu_s: float
     baseline_ms: float
     frames_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
@@ -78,9 +84,11 @@ def measure(
     engine: Engine, scene_id: str, frames: int, baseline_ms: float, event_s: float
 ) -> Result:
     decl = registry.declaration(scene_id)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     scene = engine.load_scene(scene_id, decl.most_intense())
-    result = Result(scene_id, time.perf_counter() - start, baseline_ms)
+    result = Result(
+        scene_id, time.perf_counter() - start, time.process_time() - start_cpu, baseline_ms
+    )
     update = scene.update
 
     def timed_update(t: float, dt: float) -> None:
@@ -159,8 +167,10 @@ def report(r: Result) -> list[tuple[str, str, str, bool]]:
          f"<= {MAX_UPDATE_MEDIAN_MS:g} ms", up_med <= MAX_UPDATE_MEDIAN_MS),
         ("update, 99th percentile", f"{up_p99:.2f} ms CPU ({wall_p99:.2f} wall)",
          f"<= {MAX_UPDATE_P99_MS:g} ms", up_p99 <= MAX_UPDATE_P99_MS),
-        ("load (with warm-up)", f"{r.load_s:.2f} s", f"<= {MAX_LOAD_S:g} s",
-         r.load_s <= MAX_LOAD_S),
+        ("load (with warm-up)",
+         f"{r.load_s:.2f} s wall, {r.load_cpu_s:.2f} s CPU"
+         + (" (judged: CPU, busy)" if busy else ""),
+         f"<= {MAX_LOAD_S:g} s", (r.load_cpu_s if busy else r.load_s) <= MAX_LOAD_S),
         ("worst frame / median",
          f"{ratio:.1f} wall, {cpu_ratio:.1f} CPU" + (" (judged: CPU, busy)" if busy else ""),
          f"<= {MAX_FRAME_RATIO:g}", judged <= MAX_FRAME_RATIO),
@@ -184,9 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     scene_ids = args.scenes or registry.scene_ids()
     exposure = [s for s in registry.scene_ids() if s != registry.SAFE_PLACE_ID]
 
-    engine = Engine(EngineConfig(backend="offscreen", size=(w, h), scene=exposure[0]))
+    start = time.perf_counter()
+    engine = Engine(
+        EngineConfig(backend="offscreen", size=(w, h), scene=exposure[0], prepare_scenes=True)
+    )
     failed = 0
     try:
+        cold = ", ".join(f"{k} {v:.2f}" for k, v in engine.prepared.items())
+        print(f"engine start {time.perf_counter() - start:.1f} s; scenes prepared at start "
+              f"(cold build, s): {cold}", flush=True)  # fmt: skip
         base_ms = baseline(engine, 60)
         print(f"{w}x{h}, {args.frames} frames a scene, then each event for up to "
               f"{args.event_seconds:g} s; "

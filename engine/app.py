@@ -79,6 +79,12 @@ class EngineConfig:
     fps_cap: float = 0.0
     """Pace the loop to at most this many frames a second (0: no cap; the
     desktop window is paced by vsync, a headset by its runtime)."""
+    prepare_scenes: bool = False
+    """At start, build every other registered scene once, unseen, draw it once
+    and tear it down (``Engine.prepare_scenes``): what a scene makes from its
+    seed (people, sounds, texture images) stays cached and its shaders
+    compiled, so a scene switch in a session only assembles nodes. ``palier
+    engine`` and ``palier demo`` do; tests that start many engines do not."""
 
 
 @dataclass(slots=True)
@@ -202,6 +208,10 @@ class Engine:
                 registry.scene_class(scene_id)
             self.load_scene(config.scene, config.params, warm=False)
             self._safe_place = self._prepare_safe_place()
+            self.prepared: dict[str, float] = {}
+            """Seconds each scene took to prepare at start (``prepare_scenes``)."""
+            if config.prepare_scenes:
+                self.prepare_scenes()
             self.warm_up()
         except BaseException:
             # Leave nothing open: a failed start must not poison the next Engine.
@@ -299,6 +309,27 @@ class Engine:
             return None
         self._hide(scene)  # drawn once, unseen, by the warm-up that follows
         return scene
+
+    def prepare_scenes(self) -> None:
+        """Build, draw once unseen and tear down every registered scene but the
+        ones already built (the start scene and the safe place), so that
+        their first load in a session finds their assets made. A scene that
+        fails here is logged and skipped: its load will say what is wrong."""
+        built = {registry.SAFE_PLACE_ID, self.config.scene}
+        for scene_id in registry.scene_ids():
+            if scene_id in built:
+                continue
+            start = time.perf_counter()
+            try:
+                scene = self._new_scene(scene_id, None)
+            except Exception:
+                log.exception("scene %s could not be prepared", scene_id)
+                continue
+            self._hide(scene)
+            self.warm_up(scene.root)
+            self._drop(scene)
+            self.prepared[scene_id] = time.perf_counter() - start
+            log.info("prepared scene %s in %.2f s", scene_id, self.prepared[scene_id])
 
     def warm_up(self, root: NodePath | None = None) -> None:
         """Draw ``root`` (default: the whole scene graph) once, unseen, hidden

@@ -1054,10 +1054,16 @@ def _phone() -> GeomBuilder:
 
 # -- the rig ---------------------------------------------------------------------------------
 _MATERIAL: Material | None = None
-MAX_TEMPLATES = 160
-"""Body meshes kept for reuse (an audience of 50 in two details, with room
-to spare); each is a few hundred kilobytes of vertex data."""
+MAX_TEMPLATES = 240
+"""Body meshes kept for reuse: every registered scene's people, which the
+engine builds at start (``EngineConfig.prepare_scenes``), with room to spare
+(about 100 today); each is a few hundred kilobytes of vertex data."""
 _TEMPLATES: OrderedDict[tuple[object, ...], tuple[list[str], Geom]] = OrderedDict()
+
+
+def cached_meshes() -> int:
+    """How many body meshes are kept for reuse (see :data:`MAX_TEMPLATES`)."""
+    return len(_TEMPLATES)
 
 
 @cache

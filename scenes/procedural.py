@@ -112,8 +112,56 @@ def transform(
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    n = np.sqrt(np.einsum("...i,...i->...", v, v))[..., None]
     return v / np.where(n > 1e-12, n, 1.0)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.cross`` for (..., 3) arrays without its axis bookkeeping, which
+    costs more than the arithmetic on the small arrays a builder makes."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+@functools.lru_cache(maxsize=256)
+def _grid_triangles(rows: int, cols: int, flip: bool) -> np.ndarray:
+    """The triangles of an (rows, cols) grid of points (read-only, shared)."""
+    r, c = np.meshgrid(np.arange(rows - 1), np.arange(cols - 1), indexing="ij")
+    a = (r * cols + c).ravel()
+    b, d, e = a + 1, a + cols, a + cols + 1
+    order = [a, b, e, a, e, d] if flip else [a, e, b, a, d, e]
+    tris = np.stack(order, axis=1).reshape(-1, 3).astype(np.int64)
+    tris.flags.writeable = False
+    return tris
+
+
+def _box_template() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The unit box :meth:`GeomBuilder.add_box` scales: for each of its 24
+    corners the sign on each axis, the face normal, and the two axes its UVs
+    follow; and the two triangles of each face, in that face's corner order."""
+    signs, normals, uv_axes = [], [], []
+    for axis in range(3):
+        for sign in (-1.0, 1.0):
+            u_ax, v_ax = [a for a in range(3) if a != axis]
+            for du, dv in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+                corner = [0.0, 0.0, 0.0]
+                corner[axis], corner[u_ax], corner[v_ax] = sign, du, dv
+                signs.append(corner)
+                n = [0.0, 0.0, 0.0]
+                n[axis] = sign
+                normals.append(n)
+                uv_axes.append((u_ax, v_ax))
+    return (
+        np.array(signs),
+        np.array(normals),
+        np.array(uv_axes),
+        np.arange(6)[:, None] * 4,
+    )
+
+
+_BOX_SIGNS, _BOX_NORMALS, _BOX_UV_AXES, _BOX_FACE_BASE = _box_template()
+_BOX_ROWS = np.arange(24)
 
 
 class GeomBuilder:
@@ -162,9 +210,13 @@ class GeomBuilder:
             lin = xform[:3, :3]
             pts = pts @ lin.T + xform[:3, 3]
             nrm = nrm @ np.linalg.inv(lin)  # inverse transpose, applied to rows
-        nrm = _normalize(nrm)
-        col = np.broadcast_to(np.asarray(color, dtype=np.float64), (n, 4))
-        self._verts.append(np.hstack([pts, nrm, col, uv]).astype(np.float32))
+        # One float32 row a vertex, filled in place (no stacking of columns).
+        rows = np.empty((n, 12), dtype=np.float32)
+        rows[:, 0:3] = pts
+        rows[:, 3:6] = _normalize(nrm)
+        rows[:, 6:10] = color
+        rows[:, 10:12] = uv
+        self._verts.append(rows)
         self._tris.append(idx + self._count)
         self._count += n
 
@@ -227,17 +279,10 @@ class GeomBuilder:
         if normals is None:
             du = np.gradient(points, axis=1)
             dv = np.gradient(points, axis=0)
-            normals = np.cross(du, dv)
+            normals = _cross(du, dv)
             if flip:
                 normals = -normals
-        r, c = np.meshgrid(np.arange(rows - 1), np.arange(cols - 1), indexing="ij")
-        a = (r * cols + c).ravel()
-        b, d, e = a + 1, a + cols, a + cols + 1
-        tris = (
-            np.stack([a, e, b, a, d, e], axis=1).reshape(-1, 3)
-            if not flip
-            else np.stack([a, b, e, a, e, d], axis=1).reshape(-1, 3)
-        )
+        tris = _grid_triangles(rows, cols, flip)
         color_arr = color if not isinstance(color, np.ndarray) else color.reshape(-1, 4)
         self.add_mesh(
             points.reshape(-1, 3),
@@ -288,7 +333,7 @@ class GeomBuilder:
             # Grid normals, with the poles set to the axis direction.
             du = np.gradient(pts, axis=1)
             dv = np.gradient(pts, axis=0)
-            nrm = np.cross(dv, du)
+            nrm = _cross(dv, du)
             nrm[0] = (0.0, 1.0, 0.0)
             nrm[-1] = (0.0, -1.0, 0.0)
         self.add_grid(pts, uv, nrm, color=color, xform=xform)
@@ -319,13 +364,19 @@ class GeomBuilder:
         tang = np.gradient(path, axis=0)
         tang = _normalize(tang)
         up = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-        normal0 = _normalize(np.cross(np.cross(tang[0], up), tang[0]))
-        frames_n = np.empty((k, 3))
-        frames_n[0] = normal0
-        for i in range(1, k):  # parallel transport of the normal
-            n = frames_n[i - 1] - tang[i] * float(np.dot(frames_n[i - 1], tang[i]))
-            frames_n[i] = n / max(float(np.linalg.norm(n)), 1e-12)
-        frames_b = np.cross(tang, frames_n)
+        normal0 = _normalize(_cross(_cross(tang[0], up), tang[0]))
+        # Parallel transport of the normal, in plain floats: a numpy call per
+        # point costs more than the arithmetic on three numbers.
+        nx, ny, nz = (float(v) for v in normal0)
+        transported = [(nx, ny, nz)]
+        for tx, ty, tz in tang[1:].tolist():
+            d = nx * tx + ny * ty + nz * tz
+            nx, ny, nz = nx - tx * d, ny - ty * d, nz - tz * d
+            length = max(math.sqrt(nx * nx + ny * ny + nz * nz), 1e-12)
+            nx, ny, nz = nx / length, ny / length, nz / length
+            transported.append((nx, ny, nz))
+        frames_n = np.array(transported)
+        frames_b = _cross(tang, frames_n)
         ang = np.linspace(0.0, 2.0 * math.pi, sides + 1)
         ca, sa = np.cos(ang), np.sin(ang)
         ring_dir = (
@@ -379,28 +430,22 @@ class GeomBuilder:
         ``uv_scale`` so tiling textures keep their scale on every face."""
         c = np.asarray(center, dtype=np.float64)
         h = np.asarray(size, dtype=np.float64) / 2.0
-        for axis in range(3):
-            for sign in (-1.0, 1.0):
-                u_ax, v_ax = [a for a in range(3) if a != axis]
-                n = np.zeros(3)
-                n[axis] = sign
-                corners = []
-                for du, dv in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-                    p = c.copy()
-                    p[axis] += sign * h[axis]
-                    p[u_ax] += du * h[u_ax]
-                    p[v_ax] += dv * h[v_ax]
-                    corners.append(p)
-                pts = np.array(corners)
-                uv = np.stack([pts[:, u_ax], pts[:, v_ax]], axis=1) * uv_scale
-                # Winding so the face is counter-clockwise seen from outside.
-                e1, e2 = pts[1] - pts[0], pts[2] - pts[0]
-                tris = (
-                    [[0, 1, 2], [0, 2, 3]]
-                    if np.dot(np.cross(e1, e2), n) > 0
-                    else [[0, 2, 1], [0, 3, 2]]
-                )
-                self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array(tris), color, xform)
+        pts = c + _BOX_SIGNS * h
+        uv = np.stack(
+            [pts[_BOX_ROWS, _BOX_UV_AXES[:, 0]], pts[_BOX_ROWS, _BOX_UV_AXES[:, 1]]], axis=1
+        )
+        uv *= uv_scale
+        # Winding so each face is counter-clockwise seen from outside.
+        corners = pts.reshape(6, 4, 3)
+        facing = np.einsum(
+            "fi,fi->f",
+            _cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]),
+            _BOX_NORMALS[::4],
+        )
+        outward = np.array([[0, 1, 2], [0, 2, 3]])
+        inward = np.array([[0, 2, 1], [0, 3, 2]])
+        tris = np.where((facing > 0)[:, None, None], outward, inward) + _BOX_FACE_BASE[:, :, None]
+        self.add_mesh(pts, _BOX_NORMALS, uv, tris.reshape(-1, 3), color, xform)
 
     def add_quad(
         self,
@@ -412,7 +457,7 @@ class GeomBuilder:
     ) -> None:
         """A flat quad from four corners in counter-clockwise order."""
         pts = np.asarray(corners, dtype=np.float64).reshape(4, 3)
-        n = np.cross(pts[1] - pts[0], pts[2] - pts[0])
+        n = _cross(pts[1] - pts[0], pts[2] - pts[0])
         uv = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64) if uvs is None else uvs
         self.add_mesh(pts, np.tile(n, (4, 1)), uv, np.array([[0, 1, 2], [0, 2, 3]]), color, xform)
 
@@ -599,6 +644,12 @@ def material(
 SKIN: Color = (0.72, 0.58, 0.52, 1.0)
 
 
+_SKIN_KEY: Color = (0.125, 0.25, 0.375, 1.0)
+_SLEEVE_KEY: Color = (0.625, 0.75, 0.875, 1.0)
+"""Stand-in colours a cached hand is built with (exact in float32), replaced
+by the caller's skin and sleeve colours chunk by chunk."""
+
+
 def hand_builder(
     *,
     right: bool = True,
@@ -609,7 +660,31 @@ def hand_builder(
     """The geometry of :func:`hand_node` in a builder, to merge into a bigger
     mesh (a person's forearm). ``sleeve`` None leaves out the forearm and
     sleeve (the hand ends at the wrist); ``coarse`` makes a hand of about a
-    quarter of the triangles, no nails, for people seen from a few metres."""
+    quarter of the triangles, no nails, for people seen from a few metres.
+
+    The shape is made once per kind of hand and copied (a crowd's hands cost
+    a copy each, not a build); only the colours are the caller's."""
+    shape = _hand_shape(right, sleeve is not None, coarse)
+    out = GeomBuilder()
+    skin_key = np.array(_SKIN_KEY, dtype=np.float32)
+    sleeve_key = np.array(_SLEEVE_KEY, dtype=np.float32)
+    for verts, tris in zip(shape._verts, shape._tris, strict=True):
+        chunk = verts.copy()
+        if np.array_equal(chunk[0, 6:10], skin_key):
+            chunk[:, 6:10] = skin
+        elif sleeve is not None and np.array_equal(chunk[0, 6:10], sleeve_key):
+            chunk[:, 6:10] = sleeve
+        out._verts.append(chunk)
+        out._tris.append(tris)
+    out._count = shape._count
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _hand_shape(right: bool, with_sleeve: bool, coarse: bool) -> GeomBuilder:
+    """A hand in :data:`_SKIN_KEY` and :data:`_SLEEVE_KEY` (shared: copy it)."""
+    skin = _SKIN_KEY
+    sleeve = _SLEEVE_KEY if with_sleeve else None
     side = 1.0 if right else -1.0  # +x is the little-finger side of a right hand
     palm_rings, palm_seg, thenar = (6, 10, (5, 8)) if coarse else (10, 18, (8, 12))
     finger_pts, finger_sides = (5, 6) if coarse else (10, 10)

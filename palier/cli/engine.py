@@ -98,6 +98,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="HZ",
         help="cap the frame rate (default: 60 offscreen with a link, else none)",
     )
+    p.add_argument(
+        "--prepare",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="at start, build every scene once unseen so that switching scenes in a session "
+        "takes under a second (default: on when serving consoles in a window or headset)",
+    )
     # Test-only switch, kept out of --help.
     link.add_argument("--clock-shift-s", type=float, default=0.0, help=argparse.SUPPRESS)
 
@@ -143,6 +150,9 @@ def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
         fps = 60.0 if fps is None else fps
     if fps is not None and fps < 0:
         raise ValueError(f"--fps must be positive, got {fps}")
+    prepare = args.prepare
+    if prepare is None:
+        prepare = serve and args.backend != "offscreen"
     backend = None
     if args.backend == "auto":
         from palier.engine.backends import choose_backend
@@ -159,9 +169,13 @@ def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
             language=args.lang,
             realtime=realtime,
             fps_cap=fps or 0.0,
+            prepare_scenes=prepare,
         ),
         backend,
     )
+    if engine.prepared:
+        total = sum(engine.prepared.values())
+        print(f"engine: {len(engine.prepared)} other scenes prepared in {total:.1f} s", flush=True)
     link = None
     try:
         if serve:

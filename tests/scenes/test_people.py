@@ -10,7 +10,7 @@ from panda3d.core import AmbientLight, DirectionalLight, NodePath, Point3
 
 from palier.engine.app import Engine
 from palier.scenes.people import BONES, LEGS, Person, PersonLook
-from palier.scenes.procedural import ProceduralError, lit_shader
+from palier.scenes.procedural import ProceduralError, hand_builder, lit_shader
 
 pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(320, 180))
 
@@ -288,3 +288,24 @@ def test_the_same_person_built_again_shares_its_mesh() -> None:
     a.apply()
     assert b.nodes["head"].getH() == 0.0, "each keeps its own bones"
     root.removeNode()
+
+
+@pytest.mark.parametrize("sleeve", [None, (0.2, 0.3, 0.4, 1.0)])
+def test_hands_share_their_shape_and_take_the_callers_colours(
+    sleeve: tuple[float, float, float, float] | None,
+) -> None:
+    """A hand is built once per kind and copied: same geometry for any skin,
+    every vertex in the caller's skin, sleeve or the nails' fixed colour."""
+    dark, light = (0.35, 0.22, 0.15, 1.0), (0.92, 0.76, 0.66, 1.0)
+    a = hand_builder(right=True, skin=dark, sleeve=sleeve)
+    b = hand_builder(right=True, skin=light, sleeve=sleeve)
+    va, vb = np.vstack(a._verts), np.vstack(b._verts)
+    assert va.shape == vb.shape and np.array_equal(va[:, :6], vb[:, :6])
+    allowed_a = {dark, (0.84, 0.70, 0.66, 1.0)} | ({sleeve} if sleeve else set())
+    colours_a = {tuple(round(float(c), 4) for c in row) for row in va[:, 6:10]}
+    assert colours_a <= {tuple(round(c, 4) for c in col) for col in allowed_a}
+    assert tuple(round(float(c), 4) for c in vb[0, 6:10]) == tuple(round(c, 4) for c in light)
+    # Copies: changing one hand's rows leaves the next hand alone.
+    a._verts[0][:, 0] += 1.0
+    c = hand_builder(right=True, skin=dark, sleeve=sleeve)
+    assert np.array_equal(np.vstack(c._verts)[:, :6], vb[:, :6])
