@@ -339,61 +339,6 @@ def _surface(
     b.add_grid(pts, uv, nrm, color=col, xform=xform)
 
 
-def _loft(
-    b: GeomBuilder,
-    z: np.ndarray,
-    half_w: np.ndarray,
-    half_d: np.ndarray,
-    y0: np.ndarray,
-    colours: Iterable[Color],
-    *,
-    segments: int,
-    power: float = 2.4,
-    front_bulge: np.ndarray | None = None,
-    xform: np.ndarray | None = None,
-    cap: bool = True,
-) -> None:
-    """A vertical loft of superellipse cross-sections (a torso, a skirt).
-    ``front_bulge`` adds depth to the front half only (bust, belly)."""
-    ang = np.linspace(0.0, TAU, segments + 1)
-    ca, sa = np.cos(ang), np.sin(ang)
-    e = 2.0 / power
-    sx = np.sign(sa) * np.abs(sa) ** e
-    sy = np.sign(ca) * np.abs(ca) ** e
-    front = np.clip(ca, 0.0, 1.0) ** 1.5
-    depth = half_d[:, None] * np.ones_like(ca)[None, :]
-    if front_bulge is not None:
-        depth = depth + front_bulge[:, None] * front[None, :]
-    pts = np.stack(
-        [
-            half_w[:, None] * sx[None, :],
-            y0[:, None] + depth * sy[None, :],
-            z[:, None] * np.ones_like(ca)[None, :],
-        ],
-        axis=-1,
-    )
-    cols = np.array(list(colours), dtype=np.float64)[:, None, :] * np.ones((1, segments + 1, 1))
-    if cap:  # close both ends on the axis
-        top = np.array([[0.0, y0[-1], z[-1]]]) * np.ones((segments + 1, 1))
-        bot = np.array([[0.0, y0[0], z[0]]]) * np.ones((segments + 1, 1))
-        pts = np.concatenate([bot[None], pts, top[None]], axis=0)
-        cols = np.concatenate([cols[:1], cols, cols[-1:]], axis=0)
-    axis_pts = np.stack([np.zeros_like(pts[..., 0]), pts[..., 1], pts[..., 2]], axis=-1)
-    du = np.gradient(pts, axis=1)
-    dv = np.gradient(pts, axis=0)
-    nrm = np.cross(du, dv)
-    radial = pts - axis_pts
-    if float(np.einsum("ijk,ijk->", nrm, radial)) < 0.0:
-        nrm = -nrm
-    bad = np.linalg.norm(nrm, axis=-1) < 1e-12
-    nrm[bad] = np.array([0.0, 0.0, 1.0])
-    # Winding of add_grid (flip=False) faces cross(dv, du); our normals face out.
-    flip = float(np.einsum("ijk,ijk->", np.cross(dv, du), radial)) < 0.0
-    b.add_grid(
-        pts, np.zeros((*pts.shape[:2], 2)), nrm, color=cols.reshape(-1, 4), xform=xform, flip=flip
-    )
-
-
 def _gauss(x: np.ndarray, z: np.ndarray, cx: float, cz: float, sx: float, sz: float) -> np.ndarray:
     result: np.ndarray = np.exp(-(((x - cx) / sx) ** 2) - ((z - cz) / sz) ** 2)
     return result
@@ -443,7 +388,9 @@ class HeadShape:
         y = y + cheek
         x = x + np.sign(x0) * cheek * 0.8
         y = y + 0.008 * k * front * _gauss(x0, z0, 0.0, -0.55, 0.32, 0.22)  # muzzle
-        y = y + 0.004 * k * front * _gauss(x0, z0, 0.0, -0.86, 0.18, 0.10)  # chin
+        # The chin fills out under the lower lip: a shallow dip there faced
+        # down and read as a dark goatee under a ceiling light.
+        y = y + 0.008 * k * front * _gauss(x0, z0, 0.0, -0.80, 0.22, 0.14)  # chin
         return np.stack([x, y, z], axis=-1) + self.centre
 
     def at_face(self, x0: float, z0: float) -> np.ndarray:
@@ -823,13 +770,13 @@ def _pelvis(look: PersonLook, body: Body, detail: Detail) -> GeomBuilder:
     y0 = np.array([-0.004, -0.010, -0.014, -0.010, -0.004, 0.0]) * u
     belly = np.array([0.0, 0.0, 0.0, 0.012, 0.03, 0.035]) * body.belly * u
     col = look.bottom_colour if not _bottom_is_skirt(look) else _scale(look.skin, 0.9)
-    _loft(b, z, w, d, y0, [col] * len(z), segments=segs, front_bulge=belly)
+    b.add_loft(z, w, d, y0, [col] * len(z), segments=segs, front_bulge=belly)
     if _bottom_is_skirt(look):  # the skirt flares from the waist to the knee
         zs = np.array([body.waist_dz / h + 0.01, 0.04, 0.0, -0.08, -0.17, -0.215]) * h
         ws = np.array([0.146, 0.178 * hipf, 0.186 * hipf, 0.192 * hipf, 0.205, 0.212]) * u
         ds = np.array([0.096, 0.112, 0.118, 0.122, 0.13, 0.134]) * u
         ys = np.array([0.0, -0.008, -0.01, 0.0, 0.01, 0.012]) * u
-        _loft(b, zs, ws, ds, ys, [look.bottom_colour] * len(zs), segments=segs, cap=True)
+        b.add_loft(zs, ws, ds, ys, [look.bottom_colour] * len(zs), segments=segs, cap=True)
     return b
 
 
@@ -870,7 +817,7 @@ def _chest(look: PersonLook, body: Body, detail: Detail) -> GeomBuilder:
     ang_open = 0.0
     if jacket:
         ang_open = 1.0
-    _loft(b, z, w, d, y0, cols, segments=segs, front_bulge=bulge)
+    b.add_loft(z, w, d, y0, cols, segments=segs, front_bulge=bulge)
     if jacket or look.top == "shirt":
         # The open front of a jacket (the shirt beneath) or a shirt's placket.
         t = np.linspace(0.0, 1.0, 6)
@@ -1120,8 +1067,10 @@ class ArmPose:
 ARMS_STANDING = ArmPose(7.0, 2.0, 0.0, 12.0, 0.0)
 ARMS_SEATED = ArmPose(6.0, 14.0, 10.0, 62.0, 80.0)
 ARMS_PHONE = ArmPose(4.0, 14.0, 30.0, 88.0, -75.0)
-ARMS_CROSSED_R = ArmPose(8.0, 12.0, 40.0, 124.0, 10.0)
-ARMS_CROSSED_L = ArmPose(8.0, 10.0, 36.0, 118.0, 10.0)
+# Arms folded: forearms level across the belly, the right above the left,
+# each hand's back outward on the other upper arm (not wrists crossed in an X).
+ARMS_CROSSED_R = ArmPose(14.0, 12.0, 58.0, 100.0, 165.0)
+ARMS_CROSSED_L = ArmPose(14.0, 8.0, 54.0, 94.0, 165.0)
 ARM_COUGH = ArmPose(2.0, 32.0, 30.0, 138.0, 40.0)
 ARMS_CLAP = ArmPose(14.0, 40.0, 29.5, 96.0, -20.0)
 ARMS_CLAP_OPEN = ArmPose(18.0, 40.0, 17.0, 96.0, -20.0)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from panda3d.core import (
@@ -54,6 +54,7 @@ from panda3d.core import (
 )
 
 Color = tuple[float, float, float, float]
+TAU = 2.0 * math.pi
 Vec = Sequence[float]
 
 
@@ -416,6 +417,69 @@ class GeomBuilder:
             else:
                 tris = np.stack([ring_i, tip_col, ring_i + 1], axis=1)
             self.add_mesh(cap_pts, cap_nrm, cap_uv, tris, color, xform)
+
+    def add_loft(
+        self,
+        z: np.ndarray,
+        half_w: np.ndarray,
+        half_d: np.ndarray,
+        y0: np.ndarray,
+        colours: Iterable[Color],
+        *,
+        segments: int,
+        power: float = 2.4,
+        front_bulge: np.ndarray | None = None,
+        xform: np.ndarray | None = None,
+        cap: bool = True,
+        uv_scale: tuple[float, float] | None = None,
+    ) -> None:
+        """A vertical loft of superellipse cross-sections (a torso, a skirt, a
+        seat back): at each height ``z[i]`` a section ``half_w[i]`` wide and
+        ``half_d[i]`` deep centred on ``y0[i]``, ``power`` 2 an ellipse, higher
+        squarer. ``front_bulge`` adds depth to the front (+y) half only (bust,
+        belly). ``cap`` closes both ends on the axis. ``uv_scale`` (u, v): UVs
+        round the section (0..u) and up in metres times v, for a tiling texture;
+        None leaves them zero (an untextured part)."""
+        ang = np.linspace(0.0, TAU, segments + 1)
+        ca, sa = np.cos(ang), np.sin(ang)
+        e = 2.0 / power
+        sx = np.sign(sa) * np.abs(sa) ** e
+        sy = np.sign(ca) * np.abs(ca) ** e
+        front = np.clip(ca, 0.0, 1.0) ** 1.5
+        depth = half_d[:, None] * np.ones_like(ca)[None, :]
+        if front_bulge is not None:
+            depth = depth + front_bulge[:, None] * front[None, :]
+        pts = np.stack(
+            [
+                half_w[:, None] * sx[None, :],
+                y0[:, None] + depth * sy[None, :],
+                z[:, None] * np.ones_like(ca)[None, :],
+            ],
+            axis=-1,
+        )
+        cols = np.array(list(colours), dtype=np.float64)[:, None, :] * np.ones((1, segments + 1, 1))
+        uv = np.zeros((*pts.shape[:2], 2))
+        if uv_scale is not None:
+            uv[..., 0] = ang[None, :] / TAU * uv_scale[0]
+            uv[..., 1] = z[:, None] * uv_scale[1]
+        if cap:  # close both ends on the axis
+            top = np.array([[0.0, y0[-1], z[-1]]]) * np.ones((segments + 1, 1))
+            bot = np.array([[0.0, y0[0], z[0]]]) * np.ones((segments + 1, 1))
+            pts = np.concatenate([bot[None], pts, top[None]], axis=0)
+            cols = np.concatenate([cols[:1], cols, cols[-1:]], axis=0)
+            uv = np.concatenate([uv[:1], uv, uv[-1:]], axis=0)
+        axis_pts = np.stack([np.zeros_like(pts[..., 0]), pts[..., 1], pts[..., 2]], axis=-1)
+        du = np.gradient(pts, axis=1)
+        dv = np.gradient(pts, axis=0)
+        nrm = _cross(du, dv)
+        radial = pts - axis_pts
+        if float(np.einsum("ijk,ijk->", nrm, radial)) < 0.0:
+            nrm = -nrm
+        bad = np.linalg.norm(nrm, axis=-1) < 1e-12
+        nrm[bad] = np.array([0.0, 0.0, 1.0])
+        # Winding of add_grid (flip=False) faces cross(dv, du); our normals face out.
+        flip = float(np.einsum("ijk,ijk->", _cross(dv, du), radial)) < 0.0
+        self.add_grid(pts, uv, nrm, color=cols.reshape(-1, 4), xform=xform, flip=flip)
 
     def add_box(
         self,

@@ -312,25 +312,17 @@ def _seats(b: GeomBuilder) -> None:
     table, latch and seat pocket (a safety card sticking out), armrests and
     the frame's legs."""
     parts = _Parts()
+    backs: list[tuple[float, float, float]] = []
     for k in rows():
         y0 = k * PITCH
         for side in (-1.0, 1.0):
             xs = [side * x for x in SEAT_X]
             for x in xs:
                 parts.add((x, y0 + 0.02, 0.43), (SEAT_W - 0.01, 0.46, 0.12), FABRIC, tex=True)
-                # Backrest, leaning back 9 degrees about its foot.
-                tilt = 9.0
-                parts.add(
-                    (x, y0 - 0.24 - 0.055, 0.80),
-                    (SEAT_W - 0.02, 0.11, 0.68),
-                    FABRIC,
-                    pitch=tilt,
-                    tex=True,
-                )
-                parts.add((x, y0 - 0.23 - 0.085, 1.06), (0.38, 0.035, 0.21), COVER, pitch=tilt)
-                parts.add((x, y0 - 0.33, 1.145), (0.38, 0.13, 0.025), COVER, pitch=tilt)
-                parts.add((x, y0 - 0.40, 1.10), (0.34, 0.012, 0.08), COVER, pitch=tilt)
-                parts.add((x, y0 - 0.365, 0.69), (SEAT_W - 0.005, 0.03, 0.58), SHELL, pitch=tilt)
+                # The backrest itself (cushion, shell, headrest cover) is one
+                # rounded moulding, :func:`_seat_backs`; here its flat fittings.
+                tilt = BACK_TILT
+                backs.append((x, y0 - BACK_DY, BACK_PIVOT_Z))
                 parts.add((x, y0 - 0.37, 0.77), (0.36, 0.012, 0.25), TRAY, pitch=tilt)
                 parts.add((x, y0 - 0.37, 0.915), (0.05, 0.014, 0.025), DARK, pitch=tilt)
                 parts.add(
@@ -346,6 +338,72 @@ def _seats(b: GeomBuilder) -> None:
                 parts.add((lx, y0, 0.02), (0.05, 0.62, 0.04), METAL)
             parts.add((side * 0.99, y0 + 0.02, 0.34), (1.40, 0.05, 0.05), METAL)
     parts.emit(b, uv_scale=5.0)
+    _seat_backs(b, np.array(backs))
+
+
+BACK_TILT = 9.0  # the backrests lean back this much (degrees)
+BACK_DY = 0.295  # backrest's middle behind the seat pan's
+BACK_PIVOT_Z = 0.80  # and its height: it leans about this point
+
+
+@functools.lru_cache(maxsize=1)
+def _seat_back() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One backrest about its pivot, leaning back: a padded cushion whose top
+    corners round off, the grey moulded shell behind it and the white cover
+    over the headrest, wrapped over the top. Points, normals, UVs, colours
+    and triangles, tiled into every seat by :func:`_seat_backs`."""
+    one = GeomBuilder()
+    z = np.linspace(0.46, 1.14, 12)
+    # Half widths round off over the top 9 cm (a quarter circle).
+    top = np.clip((z - 1.05) / 0.09, 0.0, 1.0)
+    round_off = np.sqrt(1.0 - np.minimum(top, 0.999) ** 2)
+    cushion_w = 0.14 + 0.072 * round_off
+    cushion_d = 0.050 * (0.55 + 0.45 * round_off)
+    lumbar = 0.018 * np.exp(-(((z - 0.62) / 0.09) ** 2))
+    one.add_loft(
+        z - BACK_PIVOT_Z, cushion_w, cushion_d, np.full_like(z, 0.005), [FABRIC] * len(z),
+        segments=16, power=3.2, front_bulge=lumbar, uv_scale=(1.6, 2.0),
+    )  # fmt: skip
+    zs = np.linspace(0.40, 1.12, 10)
+    top = np.clip((zs - 1.02) / 0.10, 0.0, 1.0)
+    round_off = np.sqrt(1.0 - np.minimum(top, 0.999) ** 2)
+    one.add_loft(
+        zs - BACK_PIVOT_Z, 0.145 + 0.075 * round_off, 0.030 * (0.5 + 0.5 * round_off),
+        np.full_like(zs, -0.045), [SHELL] * len(zs), segments=16, power=4.0,
+    )  # fmt: skip
+    zc = np.linspace(0.93, 1.165, 7)
+    top = np.clip((zc - 1.08) / 0.085, 0.0, 1.0)
+    round_off = np.sqrt(1.0 - np.minimum(top, 0.999) ** 2)
+    one.add_loft(
+        zc - BACK_PIVOT_Z, 0.115 + 0.08 * round_off, 0.058 * (0.5 + 0.5 * round_off),
+        np.full_like(zc, 0.002), [COVER] * len(zc), segments=16, power=3.0,
+    )  # fmt: skip
+    verts = np.vstack(one._verts).astype(np.float64)
+    tris = np.vstack(one._tris)
+    # The cushion keeps its UVs (the cloth texture); shell and cover are plain.
+    plain = ~np.all(np.isclose(verts[:, 6:10], FABRIC), axis=1)
+    verts[plain, 10:12] = UNTEXTURED_UV
+    p = math.radians(BACK_TILT)
+    rot = np.array(
+        [[1.0, 0.0, 0.0], [0.0, math.cos(p), -math.sin(p)], [0.0, math.sin(p), math.cos(p)]]
+    )
+    pts = verts[:, 0:3] @ rot.T
+    nrm = verts[:, 3:6] @ rot.T
+    return pts, nrm, verts[:, 10:12], verts[:, 6:10], tris
+
+
+def _seat_backs(b: GeomBuilder, pivots: np.ndarray) -> None:
+    """A :func:`_seat_back` at each (N, 3) pivot, in one ``add_mesh``."""
+    pts, nrm, uv, col, tris = _seat_back()
+    n, count = len(pivots), len(pts)
+    offsets = (np.arange(n) * count)[:, None, None]
+    b.add_mesh(
+        (pts[None, :, :] + pivots[:, None, :]).reshape(-1, 3),
+        np.broadcast_to(nrm, (n, *nrm.shape)).reshape(-1, 3),
+        np.broadcast_to(uv, (n, *uv.shape)).reshape(-1, 2),
+        (tris[None, :, :] + offsets).reshape(-1, 3),
+        np.broadcast_to(col, (n, *col.shape)).reshape(-1, 4),
+    )
 
 
 def _window_cell() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
