@@ -388,9 +388,7 @@ class HeadShape:
         y = y + cheek
         x = x + np.sign(x0) * cheek * 0.8
         y = y + 0.008 * k * front * _gauss(x0, z0, 0.0, -0.55, 0.32, 0.22)  # muzzle
-        # The chin fills out under the lower lip: a shallow dip there faced
-        # down and read as a dark goatee under a ceiling light.
-        y = y + 0.008 * k * front * _gauss(x0, z0, 0.0, -0.80, 0.22, 0.14)  # chin
+        y = y + 0.004 * k * front * _gauss(x0, z0, 0.0, -0.86, 0.18, 0.10)  # chin
         return np.stack([x, y, z], axis=-1) + self.centre
 
     def at_face(self, x0: float, z0: float) -> np.ndarray:
