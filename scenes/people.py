@@ -388,7 +388,10 @@ class HeadShape:
         y = y + cheek
         x = x + np.sign(x0) * cheek * 0.8
         y = y + 0.008 * k * front * _gauss(x0, z0, 0.0, -0.55, 0.32, 0.22)  # muzzle
-        y = y + 0.004 * k * front * _gauss(x0, z0, 0.0, -0.86, 0.18, 0.10)  # chin
+        # The chin stands nearly under the lips: the ellipsoid alone slopes the
+        # lower face back toward its pole, and under a ceiling light that
+        # downward-facing patch read as a dark goatee on every face.
+        y = y + 0.018 * k * front * _gauss(x0, z0, 0.0, -0.80, 0.30, 0.16)  # chin
         return np.stack([x, y, z], axis=-1) + self.centre
 
     def at_face(self, x0: float, z0: float) -> np.ndarray:

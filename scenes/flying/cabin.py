@@ -353,7 +353,7 @@ def _seat_back() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nda
     over the headrest, wrapped over the top. Points, normals, UVs, colours
     and triangles, tiled into every seat by :func:`_seat_backs`."""
     one = GeomBuilder()
-    z = np.linspace(0.46, 1.14, 12)
+    z = np.linspace(0.46, 1.14, 10)
     # Half widths round off over the top 9 cm (a quarter circle).
     top = np.clip((z - 1.05) / 0.09, 0.0, 1.0)
     round_off = np.sqrt(1.0 - np.minimum(top, 0.999) ** 2)
@@ -362,21 +362,21 @@ def _seat_back() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nda
     lumbar = 0.018 * np.exp(-(((z - 0.62) / 0.09) ** 2))
     one.add_loft(
         z - BACK_PIVOT_Z, cushion_w, cushion_d, np.full_like(z, 0.005), [FABRIC] * len(z),
-        segments=16, power=3.2, front_bulge=lumbar, uv_scale=(1.6, 2.0),
+        segments=12, power=3.2, front_bulge=lumbar, uv_scale=(1.6, 2.0),
     )  # fmt: skip
-    zs = np.linspace(0.40, 1.12, 10)
+    zs = np.linspace(0.40, 1.12, 7)
     top = np.clip((zs - 1.02) / 0.10, 0.0, 1.0)
     round_off = np.sqrt(1.0 - np.minimum(top, 0.999) ** 2)
     one.add_loft(
         zs - BACK_PIVOT_Z, 0.145 + 0.075 * round_off, 0.030 * (0.5 + 0.5 * round_off),
-        np.full_like(zs, -0.045), [SHELL] * len(zs), segments=16, power=4.0,
+        np.full_like(zs, -0.045), [SHELL] * len(zs), segments=12, power=4.0,
     )  # fmt: skip
-    zc = np.linspace(0.93, 1.165, 7)
+    zc = np.linspace(0.93, 1.165, 5)
     top = np.clip((zc - 1.08) / 0.085, 0.0, 1.0)
     round_off = np.sqrt(1.0 - np.minimum(top, 0.999) ** 2)
     one.add_loft(
         zc - BACK_PIVOT_Z, 0.115 + 0.08 * round_off, 0.058 * (0.5 + 0.5 * round_off),
-        np.full_like(zc, 0.002), [COVER] * len(zc), segments=16, power=3.0,
+        np.full_like(zc, 0.002), [COVER] * len(zc), segments=12, power=3.0,
     )  # fmt: skip
     verts = np.vstack(one._verts).astype(np.float64)
     tris = np.vstack(one._tris)
