@@ -48,6 +48,9 @@ SCENES: dict[str, SceneEntry] = {
         "palier.scenes.public_speaking.declaration:DECLARATION",
         "palier.scenes.public_speaking.scene:PublicSpeakingScene",
     ),
+    "road": SceneEntry(
+        "palier.scenes.road.declaration:DECLARATION", "palier.scenes.road.scene:RoadScene"
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""PTSD road-traffic cues: a street at a crossing or from a car's passenger seat."""
