@@ -162,6 +162,13 @@ class EventPlan:
         maximum=120.0,
         example=[1.0, 4.5],
     )
+    options: dict[str, ParamValue] = spec(
+        "The event's options for this step (`[steps.events.options]`), e.g. which side a "
+        "siren comes from; options not named take the event's default. Each value must be "
+        "one the scene declares for that event (`palier scenes list`).",
+        default_factory=dict,
+        example={"side": "left", "distance": 20},
+    )
 
     def fire_times_s(self, until_s: float) -> list[float]:
         """Seconds into the step at which the event is due, up to ``until_s``."""

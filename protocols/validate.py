@@ -129,6 +129,17 @@ def check_steps(
                     "one of " + (", ".join(events) or "(this scene has no events)"),
                     f"did you mean {close[0]!r}?" if close else "remove this [[steps.events]]",
                 )
+            else:
+                try:
+                    decl.event(plan.event).validate_options(plan.options, decl.id)
+                except SceneError as exc:
+                    spec_names = [o.name for o in decl.event(plan.event).options]
+                    add(
+                        (*base, "events", j, "options"),
+                        str(exc).removeprefix(f"{decl.id}: "),
+                        "options: " + (", ".join(spec_names) or "(this event has none)"),
+                        "fix or remove the option",
+                    )
         for j, plan in enumerate(step.events):
             if plan.every_min is not None and plan.every_min * 60 < _event_duration(
                 decl, plan.event

@@ -7,12 +7,13 @@ and never moved: in the car the street moves, not the patient.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from panda3d.core import NodePath, TransparencyAttrib
+from panda3d.core import Geom, GeomNode, NodePath, TransparencyAttrib
 
 from palier.scenes.procedural import UNTEXTURED_UV, GeomBuilder, transform
-from palier.scenes.road.street import glow_node
+from palier.scenes.road.shaders import glow_shader
 
 DRIVER_X = -0.74  # the driver's seat centre, left of the patient
 DASH_Y = 0.66
@@ -34,8 +35,10 @@ def _panel(b: GeomBuilder, corners: list[tuple[float, float, float]], color: tup
     b.add_quad(np.array(corners, dtype=float), uvs=np.full((4, 2), UNTEXTURED_UV), color=color)
 
 
-def build_cabin(parent: NodePath) -> Cabin:
-    root = parent.attachNewNode("car-cabin")
+@cache
+def _geoms() -> tuple[Geom, Geom, Geom, Geom]:
+    """The cabin, its instruments, the windscreen and a wiper blade (made
+    once a process; the geoms are read-only)."""
     b = GeomBuilder()
     dash = (0.13, 0.13, 0.14, 1.0)
     trim = (0.30, 0.30, 0.31, 1.0)
@@ -64,7 +67,12 @@ def build_cabin(parent: NodePath) -> Cabin:
     b.add_box((-0.35, GLASS_TOP[0] - 0.05, GLASS_TOP[1] + 0.03), (1.6, 0.12, 0.06), color=lining)
     _panel(
         b,
-        [(0.45, -0.9, 1.44), (-1.15, -0.9, 1.44), (-1.15, GLASS_TOP[0], 1.42), (0.45, GLASS_TOP[0], 1.42)],
+        [
+            (0.45, -0.9, 1.44),
+            (-1.15, -0.9, 1.44),
+            (-1.15, GLASS_TOP[0], 1.42),
+            (0.45, GLASS_TOP[0], 1.42),
+        ],
         lining,
     )
     # The patient's door: its panel, armrest, and the side window's frame.
@@ -76,7 +84,10 @@ def build_cabin(parent: NodePath) -> Cabin:
     b.add_box((-0.37, GLASS_TOP[0] + 0.12, 1.41), (0.02, 0.02, 0.06), color=dash)
     # The steering wheel in front of the driver.
     ring = np.array(
-        [[DRIVER_X + 0.19 * np.cos(a), 0.0, 0.19 * np.sin(a)] for a in np.linspace(0, 2 * np.pi, 25)]
+        [
+            [DRIVER_X + 0.19 * np.cos(a), 0.0, 0.19 * np.sin(a)]
+            for a in np.linspace(0, 2 * np.pi, 25)
+        ]
     )
     wheel = transform((0.0, DASH_Y - 0.16, DASH_Z - 0.02), (0.0, 22.0, 0.0))
     b.add_tube(ring, 0.018, sides=6, color=(0.06, 0.06, 0.06, 1.0), xform=wheel)
@@ -88,13 +99,14 @@ def build_cabin(parent: NodePath) -> Cabin:
     ).reshape(2, 6, 3)
     pts[:, :, 2] += 0.05 * (1.0 - ((pts[:, :, 0] + 0.34) / 0.76) ** 2)
     b.add_grid(pts, np.full((2, 6, 2), UNTEXTURED_UV), color=paint, flip=True)
-    node = root.attachNewNode(b.node("cabin"))
-    node.setTwoSided(True)
     # Instruments: a soft glow behind the wheel (bright at night).
     ib = GeomBuilder()
-    ib.add_box((DRIVER_X, DASH_Y - 0.07, DASH_Z + 0.02), (0.34, 0.01, 0.08), color=(0.9, 0.6, 0.3, 1.0))
-    ib.add_box((0.0 - 0.35, DASH_Y - 0.065, DASH_Z - 0.10), (0.16, 0.01, 0.07), color=(0.4, 0.7, 1.0, 1.0))
-    instruments = glow_node(root, "instruments", ib)
+    ib.add_box(
+        (DRIVER_X, DASH_Y - 0.07, DASH_Z + 0.02), (0.34, 0.01, 0.08), color=(0.9, 0.6, 0.3, 1.0)
+    )
+    ib.add_box(
+        (0.0 - 0.35, DASH_Y - 0.065, DASH_Z - 0.10), (0.16, 0.01, 0.07), color=(0.4, 0.7, 1.0, 1.0)
+    )
     # The windscreen: a faint tint with the rain on it (drops in its alpha).
     gb = GeomBuilder()
     y0, z0 = GLASS_BASE
@@ -112,21 +124,44 @@ def build_cabin(parent: NodePath) -> Cabin:
         h = rng.uniform(0.003, 0.012)
         w = rng.uniform(0.0015, 0.004)
         gb.add_quad(
-            np.array([[x - w, y + h * 0.5, z - h], [x + w, y + h * 0.5, z - h], [x + w, y, z], [x - w, y, z]]),
+            np.array(
+                [
+                    [x - w, y + h * 0.5, z - h],
+                    [x + w, y + h * 0.5, z - h],
+                    [x + w, y, z],
+                    [x - w, y, z],
+                ]
+            ),
             color=(0.8, 0.85, 0.9, 0.3),
         )
-    glass = glow_node(root, "windscreen", gb, additive=True)
+    wb = GeomBuilder()
+    wb.add_box((0.0, 0.27, 0.0), (0.02, 0.55, 0.012), color=(0.05, 0.05, 0.05, 1.0))
+    return b.geom(), ib.geom(), gb.geom(), wb.geom()
+
+
+def _node(parent: NodePath, name: str, geom: Geom) -> NodePath:
+    node = GeomNode(name)
+    node.addGeom(geom)
+    return parent.attachNewNode(node)
+
+
+def build_cabin(parent: NodePath) -> Cabin:
+    root = parent.attachNewNode("car-cabin")
+    cabin, dials, screen, blade = _geoms()
+    _node(root, "cabin", cabin).setTwoSided(True)
+    instruments = _node(root, "instruments", dials)
+    instruments.setShader(glow_shader(), 1)
+    glass = _node(root, "windscreen", screen)
+    glass.setShader(glow_shader(), 1)
     glass.setTwoSided(True)
     glass.setTransparency(TransparencyAttrib.MAlpha)
+    glass.setDepthWrite(False)
     glass.setBin("transparent", 10)
     wipers: list[NodePath] = []
+    y0, z0 = GLASS_BASE
     for px in (-0.10, -0.85):
         pivot = root.attachNewNode("wiper")
         pivot.setPos(px, y0 - 0.03, z0 + 0.015)
         pivot.setP(-57.0)  # lie in the glass's plane
-        wb = GeomBuilder()
-        wb.add_box((0.0, 0.27, 0.0), (0.02, 0.55, 0.012), color=(0.05, 0.05, 0.05, 1.0))
-        arm = pivot.attachNewNode(wb.node("wiper-blade"))
-        arm.setR(0.0)
-        wipers.append(arm)
+        wipers.append(_node(pivot, "wiper-blade", blade))
     return Cabin(root, glass, wipers, instruments)

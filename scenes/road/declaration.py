@@ -184,7 +184,9 @@ DECLARATION = SceneDecl(
         EventSpec(
             name="horn",
             label=_("Horn"),
-            help=_("A car coming level with the patient sounds its horn and flashes its headlights."),
+            help=_(
+                "A car coming level with the patient sounds its horn and flashes its headlights."
+            ),
             duration_s=3.0,
             options=(_side("left"),),
         ),

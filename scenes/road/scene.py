@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from panda3d.core import (
     AmbientLight,
     AudioSound,
     DirectionalLight,
+    Geom,
     GeomNode,
     LVecBase3f,
     LVecBase4f,
@@ -43,7 +45,7 @@ from palier.scenes import sound
 from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
 from palier.scenes.people import Person, PersonLook
-from palier.scenes.procedural import GeomBuilder
+from palier.scenes.procedural import UNTEXTURED_UV, GeomBuilder
 from palier.scenes.road import sounds, vehicles
 from palier.scenes.road.cabin import Cabin, build_cabin
 from palier.scenes.road.declaration import DECLARATION
@@ -61,13 +63,12 @@ from palier.scenes.road.street import (
     TILE,
     Street,
     build_street,
-    glow_node,
 )
 
 log = logging.getLogger(__name__)
 
 SLOTS = 14
-BIKE_SLOTS = (3, 10)  # only these slots carry a rider, so only they can be motorbikes
+RIDERS = 2  # motorbike riders, lent to whichever slot becomes a motorbike
 WINDOW = 140.0  # traffic runs from this far on one side to as far on the other
 SEAT_Y = LANE_A - 0.37  # the passenger seat, right of the car's centre line
 KMH = 1.0 / 3.6
@@ -115,7 +116,15 @@ LIGHTING: dict[str, dict[str, Any]] = {
         "headlights": 1.0,
     },
 }
-_VEC3 = ("u_sun_dir", "u_sun_col", "u_sky_amb", "u_ground_amb", "u_fog_col", "u_zenith", "u_horizon")
+_VEC3 = (
+    "u_sun_dir",
+    "u_sun_col",
+    "u_sky_amb",
+    "u_ground_amb",
+    "u_fog_col",
+    "u_zenith",
+    "u_horizon",
+)
 PAINTS: tuple[Rgb, ...] = (
     (0.85, 0.85, 0.86),
     (0.10, 0.10, 0.11),
@@ -129,7 +138,13 @@ PAINTS: tuple[Rgb, ...] = (
 MIX_KINDS: dict[str, tuple[tuple[str, float], ...]] = {
     "cars": (("hatchback", 0.6), ("saloon", 0.4)),
     "cars_vans": (("hatchback", 0.45), ("saloon", 0.3), ("van", 0.25)),
-    "all": (("hatchback", 0.32), ("saloon", 0.22), ("van", 0.2), ("lorry", 0.13), ("motorbike", 0.13)),
+    "all": (
+        ("hatchback", 0.32),
+        ("saloon", 0.22),
+        ("van", 0.2),
+        ("lorry", 0.13),
+        ("motorbike", 0.13),
+    ),
 }
 TRAFFIC_KINDS = ("hatchback", "saloon", "van", "lorry", "motorbike")
 
@@ -164,7 +179,6 @@ class _Vehicle:
     flash: float = 0.0
     pitch: float = 0.0
     rider: Person | None = None
-    helmet: NodePath | None = None
     engine: AudioSound | None = None
     _shown: str = ""
     _lamp_key: tuple[float, float, float] = (-1.0, -1.0, -1.0)
@@ -178,8 +192,6 @@ class _Vehicle:
             self.parts[kind].node.show()
         self._shown = kind
         self.kind = kind
-        if self.rider is not None:
-            self.rider.root.show() if kind == "motorbike" else self.rider.root.hide()
 
     def lamps(self, head: float, tail: float) -> None:
         """Headlights (0 off .. 1 night, above 1 flashing), tail lights
@@ -252,8 +264,7 @@ class RoadScene(Scene):
             self.street.tile.instanceTo(holder)
         self._kind_nodes = {k: self._model_nodes(k) for k in vehicles.KINDS}
         self.traffic = [self._vehicle(f"vehicle-{i}", TRAFFIC_KINDS) for i in range(SLOTS)]
-        for i in BIKE_SLOTS:
-            self._add_rider(self.traffic[i], seed * 100 + 70 + i)
+        self.riders = [self._make_rider(seed * 100 + 70 + i) for i in range(RIDERS)]
         self.actors = {
             "horn": self._vehicle("horn-car", ("hatchback",)),
             "brakes": self._vehicle("braking-car", ("saloon",)),
@@ -304,14 +315,14 @@ class RoadScene(Scene):
     def _model_nodes(self, kind: str) -> dict[str, NodePath | None]:
         """One node per part of a kind, instanced under every vehicle of it
         (held as unparented paths: instancing needs a path, not the node)."""
-        m = vehicles.model(kind)
-        out: dict[str, NodePath | None] = {
-            "body": NodePath(m.body.node(f"{kind}-body")),
-            "trim": NodePath(m.trim.node(f"{kind}-trim")),
-            "front": NodePath(m.front.node(f"{kind}-headlights")),
-            "rear": NodePath(m.rear.node(f"{kind}-tail-lights")),
-            "beacon": NodePath(m.beacon.node(f"{kind}-beacons")) if m.beacon is not None else None,
-        }
+        out: dict[str, NodePath | None] = {}
+        for part, geom in vehicles.geoms(kind).items():
+            if geom is None:
+                out[part] = None
+                continue
+            node = GeomNode(f"{kind}-{part}")
+            node.addGeom(geom)
+            out[part] = NodePath(node)
         return out
 
     def _vehicle(self, name: str, kinds: tuple[str, ...]) -> _Vehicle:
@@ -345,19 +356,32 @@ class RoadScene(Scene):
         root.hide()
         return _Vehicle(root, parts)
 
-    def _add_rider(self, v: _Vehicle, seed: int) -> None:
+    def _make_rider(self, seed: int) -> Person:
+        """A helmeted rider, parked hidden until a motorbike needs one."""
         look = PersonLook.from_seed(seed)
-        rider = Person(look, v.root, pose="seated", seat_height=0.86, detail="far", name="rider")
-        rider.root.setPos(-0.25, 0.0, 0.0)
+        rider = Person(
+            look, self.world, pose="seated", seat_height=0.86, detail="far", name="rider"
+        )
         rider.root.setH(-90.0)  # people face their +Y; the bike goes +X
         rider.root.hide()
-        v.rider = rider
         hb = GeomBuilder()
         head = rider.point("head", (0.0, 0.0, 0.08))
-        hb.add_ellipsoid((0.0, 0.0, 0.0), (0.15, 0.16, 0.15), rings=8, segments=12, color=(0.1, 0.1, 0.12, 1.0))
+        hb.add_ellipsoid(
+            (0.0, 0.0, 0.0), (0.15, 0.16, 0.15), rings=8, segments=12, color=(0.1, 0.1, 0.12, 1.0)
+        )
         helmet = rider.root.attachNewNode(hb.node("helmet"))
         helmet.setPos(head[0], head[1], head[2])
-        v.helmet = helmet
+        return rider
+
+    def _release(self, v: _Vehicle) -> None:
+        """Take a vehicle off the street (and give back its rider)."""
+        v.active = False
+        v.root.hide()
+        if v.rider is not None:
+            v.rider.root.hide()
+            v.rider.root.reparentTo(self.world)
+            self.riders.append(v.rider)
+            v.rider = None
 
     def _build_door(self) -> None:
         """The door car's driver's door (on its left, the road side), hinged
@@ -383,13 +407,17 @@ class RoadScene(Scene):
             (1.0, FAR_KERB + 1.3, 0.0, 0.0, "near"),
             (-20.0, FAR_KERB + 2.4, 1.0, 1.3, "far"),
             (12.0, FAR_KERB + 2.0, -1.0, 1.2, "far"),
-            (30.0, FAR_KERB + 2.8, 1.0, 1.4, "far"),
             (-8.0, -3.4, -1.0, 1.25, "near"),
         )
         self.walkers: list[_Walker] = []
         for k, (x, y, d, v, detail) in enumerate(spots):
             look = PersonLook.from_seed(seed * 100 + 11 + k)
-            p = Person(look, self.world, detail="near" if detail == "near" else "far", name=f"pedestrian-{k}")
+            p = Person(
+                look,
+                self.world,
+                detail="near" if detail == "near" else "far",
+                name=f"pedestrian-{k}",
+            )
             w = _Walker(p, x, y, d, v, waiting=d == 0.0, x=x)
             p.root.setPos(x, y, KERB_Z)
             p.root.setH(180.0 if y > LANE_B else (-90.0 if d > 0 else 90.0))
@@ -400,17 +428,13 @@ class RoadScene(Scene):
         self.walkers[1].person.phone_node.show()
 
     def _build_rain(self, seed: int) -> None:
-        rng = np.random.default_rng(seed + 9)
-        n = 1400
-        b = GeomBuilder()
-        pts = rng.uniform((-9.0, -9.0, 0.0), (9.0, 9.0, 16.0), (n, 3))
-        for x, y, z in pts:
-            ln = rng.uniform(0.35, 0.7)
-            b.add_quad(
-                np.array([[x - 0.004, y, z], [x + 0.004, y, z], [x + 0.004, y, z + ln], [x - 0.004, y, z + ln]]),
-                color=(0.75, 0.78, 0.82, 0.35),
-            )
-        rain = glow_node(self.root, "rain", b, additive=True)
+        node = GeomNode("rain")
+        node.addGeom(rain_geom(seed))
+        rain = self.root.attachNewNode(node)
+        rain.setShader(glow_shader_attr(), 1)
+        rain.setTextureOff(1)
+        rain.setTransparency(TransparencyAttrib.MAlpha)
+        rain.setDepthWrite(False)
         rain.setTwoSided(True)
         rain.setBin("transparent", 20)
         rain.hide()
@@ -454,6 +478,7 @@ class RoadScene(Scene):
         self.traffic = []
         self.walkers = []
         self.actors = {}
+        self.riders = []
 
     # -- helpers ----------------------------------------------------------------------------------
     def _pavement(self) -> bool:
@@ -465,16 +490,22 @@ class RoadScene(Scene):
     def _tile_base(self) -> float:
         return 0.0 if self._pavement() else math.floor(self.car_x / TILE) * TILE
 
-    def _pick_kind(self, slot: int) -> str:
+    def _pick_kind(self) -> str:
         mix = MIX_KINDS[str(self.target("vehicles"))]
-        kinds = [k for k, _ in mix if k != "motorbike" or slot in BIKE_SLOTS]
+        kinds = [k for k, _ in mix if k != "motorbike" or self.riders]
         weights = np.array([w for k, w in mix if k in kinds])
         return str(self._rng.choice(kinds, p=weights / weights.sum()))
 
-    def _spawn(self, i: int, lane: int, x: float) -> None:
+    def _spawn(self, i: int, lane: int, x: float, kind: str = "") -> None:
         v = self.traffic[i]
-        kind = self._pick_kind(i)
+        self._release(v)
+        kind = kind or self._pick_kind()
         v.show_kind(kind)
+        if kind == "motorbike":
+            v.rider = self.riders.pop()
+            v.rider.root.reparentTo(v.root)
+            v.rider.root.setPos(-0.25, 0.0, 0.0)
+            v.rider.root.show()
         paint = PAINTS[int(self._rng.integers(len(PAINTS)))]
         v.parts[kind].paint.setColorScale(*paint, 1.0)
         v.lane = lane
@@ -496,11 +527,15 @@ class RoadScene(Scene):
         """Start with the street already in use (not empty, filling up)."""
         rate = float(self.value("traffic")) / 60.0
         v = float(self.value("speed")) * KMH
-        n = min(SLOTS - 2, int(round(rate * 2.0 * WINDOW / max(v, 1.0))))
+        n = min(SLOTS - 2, round(rate * 2.0 * WINDOW / max(v, 1.0)))
         for i in range(n):
             lane = i % 2
             x = self._rng.uniform(-WINDOW + 5.0, WINDOW - 5.0) + self._viewer_x()
             self._spawn(self._free_slot(), lane, float(x))
+        # The next arrivals, as if the street had been running all along.
+        lane_rate = rate / 2.0 if self._pavement() else rate
+        for lane in (0, 1):
+            self._next_spawn[lane] = self.time + float(self._rng.exponential(1.0 / lane_rate))
 
     def _free_slot(self) -> int:
         for i, v in enumerate(self.traffic):
@@ -574,8 +609,7 @@ class RoadScene(Scene):
                 self.world.setHpr(90.0, 0.0, 0.0)
             # Traffic starts again round the new place.
             for v in self.traffic:
-                v.active = False
-                v.root.hide()
+                self._release(v)
             self.cues.clear()
             for a in self.actors.values():
                 a.root.hide()
@@ -663,15 +697,18 @@ class RoadScene(Scene):
                 v.speed += max(-step, min(step, want - v.speed))
                 v.x += sign * v.speed * dt
                 v.brake = 1.0 if want < v.speed - 0.5 or (v.speed < 0.5 and want < 0.5) else 0.0
-                y_target = (LANE_A if lane_i == 0 else LANE_B) + give_way * (-0.9 if lane_i == 0 else 0.9)
+                y_target = (LANE_A if lane_i == 0 else LANE_B) + give_way * (
+                    -0.9 if lane_i == 0 else 0.9
+                )
                 v.y += (y_target - v.y) * min(1.0, dt * 1.5)
                 ahead_x, ahead_v = v.x, v.speed
                 rel = (v.x - vx) * sign
                 if rel > WINDOW:
-                    v.active = False
-                    v.root.hide()
+                    self._release(v)
                     continue
-                v.root.setPosHpr(v.x - base, v.y, 0.0, v.heading, -1.2 * v.brake * min(1.0, v.speed), 0.0)
+                v.root.setPosHpr(
+                    v.x - base, v.y, 0.0, v.heading, -1.2 * v.brake * min(1.0, v.speed), 0.0
+                )
                 v.lamps(night, max(night * 0.5, v.brake))
         # Arrivals: a random gap (mean from the rate) at each lane's far end.
         lane_rate = rate / 2.0
@@ -699,8 +736,9 @@ class RoadScene(Scene):
         that shrinks as the traffic grows; it brakes for the brakes cue."""
         v = self.traffic[0]
         if v.lane != 0 or not v.active:
-            self._spawn(0, 0, self.car_x + 30.0)
-            v.show_kind("hatchback" if v.kind in ("", "motorbike", "lorry") else v.kind)
+            self._spawn(
+                0, 0, self.car_x + 30.0, "saloon" if self._rng.random() < 0.5 else "hatchback"
+            )
         density = (float(self.value("traffic")) - 2.0) / 38.0
         gap = _lerp(38.0, 13.0, density)
         x = self.car_x + gap
@@ -796,7 +834,12 @@ class RoadScene(Scene):
                 y, h = LANE_B, 180.0
                 sign = -1.0
             else:
-                x = cue.origin - 60.0 + (self.car_v + v) * lt * 0.9 + (self.car_x - cue.origin) * 0.1
+                x = (
+                    cue.origin
+                    - 60.0
+                    + (self.car_v + v) * lt * 0.9
+                    + (self.car_x - cue.origin) * 0.1
+                )
                 y, h = LANE_B - 0.3, 0.0
                 sign = 1.0
             self._actor_at(a, "ambulance", x, y, h)
@@ -921,7 +964,11 @@ class RoadScene(Scene):
             y, h = (LANE_A, 0.0) if sign > 0 else (LANE_B, 180.0)
             x, braking = self._drive(lt, x0, sign, v, t_brake, bd + v * t_brake, decel)
             stopped_for = lt - (t_brake + v / decel)
-            pitch = -3.0 * braking if stopped_for < 0.0 else 1.2 * math.exp(-4.0 * stopped_for) * math.sin(12.0 * stopped_for)
+            pitch = (
+                -3.0 * braking
+                if stopped_for < 0.0
+                else 1.2 * math.exp(-4.0 * stopped_for) * math.sin(12.0 * stopped_for)
+            )
             if stopped_for > 3.0:  # the driver moves off slowly over the crossing
                 u = stopped_for - 3.0
                 x += sign * 0.8 * u * u
@@ -943,7 +990,12 @@ class RoadScene(Scene):
             y, h = LANE_A, 0.0
         else:
             y = _lerp(y0, LANE_A + (0.4 if cue.side == "right" else -0.4), f)
-            h = (35.0 if cue.side == "right" else -145.0 + 180.0 * smoothstep((lt - 1.6) / 3.0)) * (1.0 - smoothstep((lt - 1.6) / 3.0)) if cue.side == "right" else -145.0 * (1.0 - f * 0.3)
+            h = (
+                (35.0 if cue.side == "right" else -145.0 + 180.0 * smoothstep((lt - 1.6) / 3.0))
+                * (1.0 - smoothstep((lt - 1.6) / 3.0))
+                if cue.side == "right"
+                else -145.0 * (1.0 - f * 0.3)
+            )
         self._actor_at(a, "saloon", ax, y, h)
         a.lamps(night, night * 0.5)
         if cue.extra["played"] == 0.0 and lt > 0.6:
@@ -1063,7 +1115,9 @@ class RoadScene(Scene):
             elif name == "u_sun_col":
                 vec *= 1.0 - 0.6 * rain  # overcast
             elif name in ("u_zenith", "u_horizon"):
-                vec = vec * (1.0 - 0.35 * rain) + LVecBase3f(0.5, 0.5, 0.52) * 0.35 * rain * (1.0 - lb["night"] * p - la["night"] * (1 - p))
+                vec = vec * (1.0 - 0.35 * rain) + LVecBase3f(0.5, 0.5, 0.52) * 0.35 * rain * (
+                    1.0 - lb["night"] * p - la["night"] * (1 - p)
+                )
             pta[0] = vec
         self._pta_f["u_fog_density"][0] = _lerp(la["fog"], lb["fog"], p) * (1.0 + 1.5 * rain)
         night = _lerp(la["night"], lb["night"], p)
@@ -1080,9 +1134,15 @@ class RoadScene(Scene):
         self.sun.setColor((sun.x, sun.y, sun.z, 1.0))
         d = self._pta_v["u_sun_dir"][0]
         self._sun_np.lookAt(-d.x, -d.y, -d.z)
-        self.cabin.instruments.setColorScale(0.4 + 1.6 * night, 0.4 + 1.6 * night, 0.4 + 1.6 * night, 1.0)
-        self.street.signals["car_green"].setColorScale(1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.0)
-        self.street.signals["walk_red"].setColorScale(1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.0)
+        self.cabin.instruments.setColorScale(
+            0.4 + 1.6 * night, 0.4 + 1.6 * night, 0.4 + 1.6 * night, 1.0
+        )
+        self.street.signals["car_green"].setColorScale(
+            1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.0
+        )
+        self.street.signals["walk_red"].setColorScale(
+            1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.2 + 1.5 * night, 1.0
+        )
         for off in ("car_red", "car_amber", "walk_green"):
             self.street.signals[off].setColorScale(0.18, 0.18, 0.18, 1.0)
 
@@ -1112,7 +1172,17 @@ class RoadScene(Scene):
             if head > 0.05:
                 cands.append((1.6 * head, v.x + fwd * m.length / 2, v.y, m.lamp_z, 1.0, 0.95, 0.85))
             if head > 0.05 or v.brake > 0.0:
-                cands.append((0.7 * max(head, v.brake), v.x - fwd * m.length / 2, v.y, m.lamp_z, 1.0, 0.1, 0.05))
+                cands.append(
+                    (
+                        0.7 * max(head, v.brake),
+                        v.x - fwd * m.length / 2,
+                        v.y,
+                        m.lamp_z,
+                        1.0,
+                        0.1,
+                        0.05,
+                    )
+                )
         if not self._pavement() and head > 0.05:
             # The patient's own car's headlights, as two lamps on the road ahead.
             for dy in (-0.55, 0.55):
@@ -1156,6 +1226,26 @@ class RoadScene(Scene):
 
     def active_vehicles(self) -> int:
         return sum(1 for v in self.traffic if v.active)
+
+
+@lru_cache(maxsize=2)
+def rain_geom(seed: int, n: int = 1400) -> Geom:
+    """Rain streaks in an 18 x 18 x 16 m box, all in one add: thin vertical
+    quads (the scene slides the box down and wraps it every 8 m)."""
+    rng = np.random.default_rng(seed + 9)
+    base = rng.uniform((-9.0, -9.0, 0.0), (9.0, 9.0, 16.0), (n, 3))
+    length = rng.uniform(0.35, 0.7, n)
+    corners = np.array(
+        [[-0.004, 0.0, 0.0], [0.004, 0.0, 0.0], [0.004, 0.0, 1.0], [-0.004, 0.0, 1.0]]
+    )
+    pts = base[:, None, :] + corners[None, :, :] * np.array([1.0, 1.0, 0.0])
+    pts[:, 2:, 2] += length[:, None]
+    nrm = np.tile(np.array([0.0, -1.0, 0.0]), (n * 4, 1))
+    uv = np.full((n * 4, 2), UNTEXTURED_UV)
+    tris = (np.array([[0, 1, 2], [0, 2, 3]])[None] + 4 * np.arange(n)[:, None, None]).reshape(-1, 3)
+    b = GeomBuilder()
+    b.add_mesh(pts.reshape(-1, 3), nrm, uv, tris, (0.75, 0.78, 0.82, 0.35))
+    return b.geom()
 
 
 def glow_shader_attr() -> Any:

@@ -17,11 +17,14 @@ the tile is built once and instanced along the street.
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from panda3d.core import (
+    Geom,
     GeomNode,
     NodePath,
     RenderState,
@@ -84,8 +87,6 @@ class Street:
     signals: dict[str, NodePath]
     """Glow nodes of the traffic lights' lamps: ``car_red`` ... ``walk_green``."""
     lamp_heads: NodePath
-    windows: NodePath
-    textures: list[Texture] = field(default_factory=list)
 
 
 def _noise(h: int, w: int, cells: int, seed: int) -> np.ndarray:
@@ -168,15 +169,6 @@ def shopfront_image(seed: int, w: int = 256, h: int = 128) -> np.ndarray:
     return img
 
 
-def _tex_node(parent: NodePath, name: str, b: GeomBuilder, tex: Texture | None) -> NodePath:
-    gn = GeomNode(name)
-    state = RenderState.make(
-        TextureAttrib.make(tex) if tex is not None else TextureAttrib.makeAllOff()
-    )
-    gn.addGeom(b.geom(), state)
-    return parent.attachNewNode(gn)
-
-
 def _ground_quad(b: GeomBuilder, x0: float, x1: float, y0: float, y1: float, z: float, uv_k: float):
     pts = np.array([[x0, y0, z], [x1, y0, z], [x1, y1, z], [x0, y1, z]])
     b.add_quad(pts, uvs=pts[:, :2] * uv_k)
@@ -203,9 +195,9 @@ def _wall(
 
 
 def _kerb(b: GeomBuilder, pts: list[tuple[float, float]], facing: float) -> None:
-    """The kerb's face and top edge along a polyline (facing +1: faces +y)."""
+    """The kerb's face along a polyline (facing +1: faces +y)."""
     stone: Color = (0.70, 0.69, 0.66, 1.0)
-    for (xa, ya), (xb, yb) in zip(pts[:-1], pts[1:], strict=True):
+    for (xa, ya), (xb, yb) in itertools.pairwise(pts):
         if facing > 0:
             _wall(b, (xa, ya), (xb, yb), 0.0, KERB_Z, None, stone)
         else:
@@ -213,9 +205,7 @@ def _kerb(b: GeomBuilder, pts: list[tuple[float, float]], facing: float) -> None
 
 
 def _pole(b: GeomBuilder, x: float, y: float, height: float, r: float = 0.06) -> None:
-    b.add_tube(
-        np.array([[x, y, 0.0], [x, y, height]]), r, sides=8, color=(0.22, 0.23, 0.24, 1.0)
-    )
+    b.add_tube(np.array([[x, y, 0.0], [x, y, height]]), r, sides=8, color=(0.22, 0.23, 0.24, 1.0))
 
 
 def _signal_head(
@@ -234,22 +224,24 @@ def _signal_head(
     b.add_box((0.0, 0.0, 0.0), (0.32, 0.24, 0.95), color=housing, xform=m)
     b.add_box((0.0, -0.01, 0.0), (0.55, 0.04, 1.15), color=(0.05, 0.05, 0.05, 1.0), xform=m)
     for name, dz in (("car_red", 0.29), ("car_amber", 0.0), ("car_green", -0.29)):
-        glow[name].add_tube(
-            np.array([[0.0, 0.12, dz], [0.0, 0.135, dz]]), 0.1, sides=12, xform=m
-        )
+        glow[name].add_tube(np.array([[0.0, 0.12, dz], [0.0, 0.135, dz]]), 0.1, sides=12, xform=m)
 
 
-def build_street(parent: NodePath, seed: int) -> Street:
+@lru_cache(maxsize=2)
+def _street_geoms(seed: int) -> tuple[tuple[str, Geom, Texture | None], ...]:
+    """The tile's geometry and textures, made once per seed and process: a
+    scene loaded again makes only nodes (seconds of numpy otherwise)."""
     rng = np.random.default_rng(seed + 5)
-    tile = NodePath("street-tile")
     asphalt = texture_from_array("road-asphalt", asphalt_image(seed))
     paving = texture_from_array("road-paving", paving_image(seed + 1))
     facade = texture_from_array("road-facade", facade_image(seed + 2))
     shop = texture_from_array("road-shop", shopfront_image(seed + 3))
-    road, pave, walls, shops, plain = (GeomBuilder() for _ in range(5))
-    lamp_heads = GeomBuilder()
+    road, pave, walls, shops = (GeomBuilder() for _ in range(4))
+    plain = vehicles.Builder()
+    lamp_heads = vehicles.Builder()
     signal_glow = {
-        k: GeomBuilder() for k in ("car_red", "car_amber", "car_green", "walk_red", "walk_green")
+        k: vehicles.Builder()
+        for k in ("car_red", "car_amber", "car_green", "walk_red", "walk_green")
     }
 
     # The road, with its markings just above it (plain white, wet-shaded too).
@@ -329,9 +321,13 @@ def build_street(parent: NodePath, seed: int) -> Street:
             tint = rng.uniform(0.75, 1.0, 3)
             col: Color = (float(tint[0]), float(tint[1] * 0.97), float(tint[2] * 0.9), 1.0)
             # Each wall faces the street (to the right of pa -> pb).
-            pa, pb = ((x, facade_y), (x + width, facade_y)) if facing < 0 else (
-                (x + width, facade_y),
-                (x, facade_y),
+            pa, pb = (
+                ((x, facade_y), (x + width, facade_y))
+                if facing < 0
+                else (
+                    (x + width, facade_y),
+                    (x, facade_y),
+                )
             )
             _wall(shops, pa, pb, 0.0, 4.0, (width / max(1, round(width / 6.0)), 4.0))
             _wall(walls, pa, pb, 4.0, top, (6.0, 12.4), col)
@@ -352,14 +348,24 @@ def build_street(parent: NodePath, seed: int) -> Street:
     for lx in LAMP_XS:
         for ly, arm in ((-0.6, 1.0), (FAR_KERB + 0.5, -1.0)):
             _pole(plain, lx, ly, LAMP_HEAD_Z + 0.2)
-            plain.add_box((lx, ly + arm * 0.7, LAMP_HEAD_Z + 0.2), (0.1, 1.4, 0.1), color=(0.22, 0.23, 0.24, 1.0))
-            plain.add_box((lx, ly + arm * 1.3, LAMP_HEAD_Z + 0.1), (0.45, 0.7, 0.14), color=(0.3, 0.3, 0.32, 1.0))
+            plain.add_box(
+                (lx, ly + arm * 0.7, LAMP_HEAD_Z + 0.2),
+                (0.1, 1.4, 0.1),
+                color=(0.22, 0.23, 0.24, 1.0),
+            )
+            plain.add_box(
+                (lx, ly + arm * 1.3, LAMP_HEAD_Z + 0.1),
+                (0.45, 0.7, 0.14),
+                color=(0.3, 0.3, 0.32, 1.0),
+            )
             lamp_heads.add_box((lx, ly + arm * 1.3, LAMP_HEAD_Z + 0.02), (0.38, 0.6, 0.03))
     # Trees on the far pavement, in iron grilles.
     for tx in (-42.0, -22.0, 22.0, 42.0):
         ty = FAR_KERB + 1.2
         plain.add_tube(
-            np.array([[tx, ty, 0.0], [tx, ty, 3.2]]), np.array([0.16, 0.12]), sides=8,
+            np.array([[tx, ty, 0.0], [tx, ty, 3.2]]),
+            np.array([0.16, 0.12]),
+            sides=8,
             color=(0.30, 0.24, 0.18, 1.0),
         )
         for k in range(3):
@@ -373,11 +379,16 @@ def build_street(parent: NodePath, seed: int) -> Street:
     # Bollards along the build-out; a bin; the traffic lights' poles and heads.
     for bx in (-BUILD_OUT_X + 0.3, -4.0, 4.0, BUILD_OUT_X - 0.3):
         plain.add_tube(
-            np.array([[bx, KERB_Y - 0.35, 0.0], [bx, KERB_Y - 0.35, 0.95]]), 0.06, sides=8,
+            np.array([[bx, KERB_Y - 0.35, 0.0], [bx, KERB_Y - 0.35, 0.95]]),
+            0.06,
+            sides=8,
             color=(0.18, 0.2, 0.22, 1.0),
         )
     plain.add_tube(
-        np.array([[-5.2, -0.7, 0.0], [-5.2, -0.7, 0.9]]), 0.25, sides=10, color=(0.2, 0.35, 0.22, 1.0)
+        np.array([[-5.2, -0.7, 0.0], [-5.2, -0.7, 0.9]]),
+        0.25,
+        sides=10,
+        color=(0.2, 0.35, 0.22, 1.0),
     )
     for sx, sy, h in ((-SIGNAL_X, KERB_Y - 0.4, -90.0), (SIGNAL_X, FAR_KERB + 0.4, 90.0)):
         _pole(plain, sx, sy, 3.6)
@@ -391,28 +402,46 @@ def build_street(parent: NodePath, seed: int) -> Street:
     for px, kind, paint in PARKED:
         plain.merge(vehicles.baked(kind, paint, vehicles.place(px, PARK_Y, 0.0)))
 
-    _tex_node(tile, "road", road, asphalt)
-    _tex_node(tile, "pavements", pave, paving)
-    _tex_node(tile, "upper-floors", walls, facade)
-    _tex_node(tile, "shop-fronts", shops, shop)
-    _tex_node(tile, "street-furniture", plain, None)
-    heads = _tex_node(tile, "lamp-heads", lamp_heads, None)
+    parts: list[tuple[str, Geom, Texture | None]] = [
+        ("road", road.geom(), asphalt),
+        ("pavements", pave.geom(), paving),
+        ("upper-floors", walls.geom(), facade),
+        ("shop-fronts", shops.geom(), shop),
+        ("street-furniture", plain.geom(), None),
+        ("lamp-heads", lamp_heads.geom(), None),
+    ]
+    parts += [(f"signal-{name}", b.geom(), None) for name, b in signal_glow.items()]
+    return tuple(parts)
+
+
+SIGNAL_COLOURS: dict[str, Color] = {
+    "car_red": (1.0, 0.1, 0.05, 1.0),
+    "car_amber": (1.0, 0.6, 0.05, 1.0),
+    "car_green": (0.1, 1.0, 0.45, 1.0),
+    "walk_red": (1.0, 0.1, 0.05, 1.0),
+    "walk_green": (0.1, 1.0, 0.45, 1.0),
+}
+
+
+def build_street(parent: NodePath, seed: int) -> Street:
+    tile = parent.attachNewNode("street-tile")
+    nodes: dict[str, NodePath] = {}
+    for name, geom, tex in _street_geoms(seed):
+        gn = GeomNode(name)
+        state = RenderState.make(
+            TextureAttrib.make(tex) if tex is not None else TextureAttrib.makeAllOff()
+        )
+        gn.addGeom(geom, state)
+        nodes[name] = tile.attachNewNode(gn)
+    heads = nodes["lamp-heads"]
     heads.setShader(glow_shader(), 1)
     signals: dict[str, NodePath] = {}
-    for name, b in signal_glow.items():
-        col = {
-            "car_red": (1.0, 0.1, 0.05, 1.0),
-            "car_amber": (1.0, 0.6, 0.05, 1.0),
-            "car_green": (0.1, 1.0, 0.45, 1.0),
-            "walk_red": (1.0, 0.1, 0.05, 1.0),
-            "walk_green": (0.1, 1.0, 0.45, 1.0),
-        }[name]
-        node = _tex_node(tile, f"signal-{name}", b, None)
+    for name, col in SIGNAL_COLOURS.items():
+        node = nodes[f"signal-{name}"]
         node.setShader(glow_shader(), 1)
         node.setColor(col)
         signals[name] = node
-    tile.reparentTo(parent)
-    return Street(tile, signals, heads, tile, [asphalt, paving, facade, shop])
+    return Street(tile, signals, heads)
 
 
 def glow_node(parent: NodePath, name: str, b: GeomBuilder, *, additive: bool = False) -> NodePath:

@@ -19,11 +19,14 @@ origin on the ground under the middle of the wheelbase.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+from panda3d.core import Geom
 
+from palier.scenes.heights.batch import Batch
 from palier.scenes.procedural import GeomBuilder, transform
 
 Color = tuple[float, float, float, float]
@@ -46,15 +49,54 @@ KINDS = ("hatchback", "saloon", "van", "lorry", "motorbike", "ambulance", "polic
 @dataclass(frozen=True, slots=True)
 class Model:
     kind: str
-    body: GeomBuilder
-    trim: GeomBuilder
-    front: GeomBuilder
-    rear: GeomBuilder
-    beacon: GeomBuilder | None
+    body: Builder
+    trim: Builder
+    front: Builder
+    rear: Builder
+    beacon: Builder | None
     length: float
     width: float
     lamp_z: float
     """Height of the headlights (for their reflections on a wet road)."""
+
+
+class Builder(GeomBuilder):
+    """A ``GeomBuilder`` whose untransformed, untextured boxes are collected
+    and written in one numpy pass (``heights.batch.Batch``) when the geometry
+    is read: a vehicle has dozens of small boxes, and one ``add_mesh`` per
+    face each would take most of its build time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._batch = Batch()
+
+    def add_box(
+        self,
+        center: Sequence[float],
+        size: Sequence[float],
+        *,
+        color: Color = (1, 1, 1, 1),
+        xform: np.ndarray | None = None,
+        uv_scale: float = 1.0,
+    ) -> None:
+        if xform is not None:
+            super().add_box(center, size, color=color, xform=xform, uv_scale=uv_scale)
+            return
+        c, z = center, size
+        self._batch.box((c[0], c[1], c[2]), (z[0], z[1], z[2]), color)
+
+    def flush(self) -> Builder:
+        if not self._batch.is_empty():
+            self._batch.emit(self)
+            self._batch = Batch()
+        return self
+
+    def geom(self) -> Geom:
+        self.flush()
+        return super().geom()
+
+    def is_empty(self) -> bool:
+        return super().is_empty() and self._batch.is_empty()
 
 
 def _interp(xs: np.ndarray, pts: list[tuple[float, float]]) -> np.ndarray:
@@ -158,9 +200,7 @@ class _Loft:
 
 def _wheel(trim: GeomBuilder, x: float, y: float, r: float, width: float = 0.2) -> None:
     side = 1.0 if y > 0 else -1.0
-    trim.add_tube(
-        np.array([[x, y - width / 2, r], [x, y + width / 2, r]]), r, sides=16, color=TYRE
-    )
+    trim.add_tube(np.array([[x, y - width / 2, r], [x, y + width / 2, r]]), r, sides=16, color=TYRE)
     # The rim: a disc just proud of the tyre's outer face, with a darker hub.
     outer = y + side * (width / 2 + 0.005)
     trim.add_tube(
@@ -195,7 +235,6 @@ def _plate(trim: GeomBuilder, x: float, z: float) -> None:
 
 def _car(kind: str) -> Model:
     saloon = kind in ("saloon", "police")
-    length = 4.7 if saloon else 4.1
     hw = 0.90 if saloon else 0.87
     r = 0.31
     fx, rx = (1.40, -1.35) if saloon else (1.25, -1.25)
@@ -224,7 +263,7 @@ def _car(kind: str) -> Model:
         ]
     top = sorted(top)
     loft = _Loft(top, 0.27, hw, 0.95, 0.16, ((fx, r), (rx, r)))
-    body, trim, front, rear = GeomBuilder(), GeomBuilder(), GeomBuilder(), GeomBuilder()
+    body, trim, front, rear = Builder(), Builder(), Builder(), Builder()
     belt = 0.96 if saloon else 0.99
     # Lower body and the bonnet/boot tops, painted.
     loft.side(body, xr, xf, None, belt, PAINT, cols=36)
@@ -272,8 +311,10 @@ def _car(kind: str) -> Model:
         for sy in (1.0, -1.0):
             body.add_box((0.1, sy * (hw + 0.003), 0.72), (xf - xr - 0.5, 0.01, 0.12), color=BLUE)
         z_roof = float(_interp(np.array([(roof_x0 + roof_x1) / 2]), top)[0]) + 0.03
-        trim.add_box(((roof_x0 + roof_x1) / 2, 0.0, z_roof + 0.03), (0.25, 1.1, 0.06), color=PLASTIC)
-        beacon = GeomBuilder()
+        trim.add_box(
+            ((roof_x0 + roof_x1) / 2, 0.0, z_roof + 0.03), (0.25, 1.1, 0.06), color=PLASTIC
+        )
+        beacon = Builder()
         for sy in (1.0, -1.0):
             beacon.add_box(
                 ((roof_x0 + roof_x1) / 2, sy * 0.32, z_roof + 0.10), (0.22, 0.36, 0.09), color=BLUE
@@ -294,7 +335,7 @@ def _van(kind: str) -> Model:
         (xf, 0.70),
     ]
     loft = _Loft(top, 0.32, hw, 1.1, 0.08, ((fx, r), (rx, r)))
-    body, trim, front, rear = GeomBuilder(), GeomBuilder(), GeomBuilder(), GeomBuilder()
+    body, trim, front, rear = Builder(), Builder(), Builder(), Builder()
     belt = 1.12
     cab_back = fx - 1.65
     windscreen_x0 = fx - 0.35
@@ -333,7 +374,7 @@ def _van(kind: str) -> Model:
                 x = xr + 0.2 + i * 0.5
                 c: Color = (0.95, 0.85, 0.05, 1.0) if i % 2 else (0.1, 0.6, 0.25, 1.0)
                 body.add_box((x, sy * (hw + 0.004), 0.80), (0.5, 0.01, 0.22), color=c)
-        beacon = GeomBuilder()
+        beacon = Builder()
         for bx in (xr + 0.15, fx - 1.15):
             for sy in (1.0, -1.0):
                 beacon.add_box((bx, sy * (hw - 0.12), 2.37), (0.18, 0.18, 0.12), color=BLUE)
@@ -343,7 +384,7 @@ def _van(kind: str) -> Model:
 
 
 def _lorry() -> Model:
-    body, trim, front, rear = GeomBuilder(), GeomBuilder(), GeomBuilder(), GeomBuilder()
+    body, trim, front, rear = Builder(), Builder(), Builder(), Builder()
     hw = 1.25
     r = 0.50
     cab_x0, cab_x1 = 2.2, 4.3
@@ -366,11 +407,15 @@ def _lorry() -> Model:
         trim.add_box((cab_x1 - 0.2, sy * (hw + 0.2), 2.1), (0.05, 0.05, 0.5), color=PLASTIC)
     # The box body (a separate colour: the box is white whatever the cab's paint).
     box_x0, box_x1 = -5.2, 2.05
-    trim.add_box(((box_x0 + box_x1) / 2, 0.0, 2.35), (box_x1 - box_x0, 2 * hw + 0.05, 2.9), color=PLATE)
+    trim.add_box(
+        ((box_x0 + box_x1) / 2, 0.0, 2.35), (box_x1 - box_x0, 2 * hw + 0.05, 2.9), color=PLATE
+    )
     trim.add_box(((box_x0 + box_x1) / 2, 0.0, 0.72), (box_x1 - box_x0, 1.0, 0.3), color=PLASTIC)
     for sy in (1.0, -1.0):
         trim.add_box(
-            ((box_x0 + box_x1) / 2, sy * (hw - 0.1), 0.75), (box_x1 - box_x0 - 0.4, 0.05, 0.25), color=TYRE
+            ((box_x0 + box_x1) / 2, sy * (hw - 0.1), 0.75),
+            (box_x1 - box_x0 - 0.4, 0.05, 0.25),
+            color=TYRE,
         )
     trim.add_box((box_x0 - 0.01, 0.0, 2.35), (0.02, 0.02, 2.8), color=PLASTIC)
     _plate(trim, box_x0 - 0.03, 0.7)
@@ -383,7 +428,7 @@ def _lorry() -> Model:
 
 
 def _motorbike() -> Model:
-    body, trim, front, rear = GeomBuilder(), GeomBuilder(), GeomBuilder(), GeomBuilder()
+    body, trim, front, rear = Builder(), Builder(), Builder(), Builder()
     r = 0.31
     for wx in (0.72, -0.72):
         trim.add_tube(np.array([[wx, -0.07, r], [wx, 0.07, r]]), r, sides=18, color=TYRE)
@@ -392,9 +437,7 @@ def _motorbike() -> Model:
     trim.add_tube(np.array([[0.72, 0.0, r], [0.55, 0.0, 0.95]]), 0.035, sides=6, color=CHROME)
     trim.add_tube(np.array([[0.5, 0.0, 0.9], [-0.5, 0.0, 0.75]]), 0.05, sides=6, color=PLASTIC)
     trim.add_box((0.0, 0.0, 0.5), (0.5, 0.3, 0.35), color=(0.25, 0.25, 0.27, 1.0))
-    trim.add_tube(
-        np.array([[0.1, -0.18, 0.35], [-0.9, -0.2, 0.45]]), 0.05, sides=8, color=CHROME
-    )
+    trim.add_tube(np.array([[0.1, -0.18, 0.35], [-0.9, -0.2, 0.45]]), 0.05, sides=8, color=CHROME)
     trim.add_tube(np.array([[0.52, -0.35, 1.05], [0.52, 0.35, 1.05]]), 0.02, sides=6, color=PLASTIC)
     # Tank, seat, front fairing and rear fender: the paint.
     body.add_ellipsoid((0.22, 0.0, 0.92), (0.17, 0.28, 0.13), color=PAINT)
@@ -411,14 +454,33 @@ def _motorbike() -> Model:
 def model(kind: str) -> Model:
     """The model of one kind (built once a process; its builders are only read)."""
     if kind in ("hatchback", "saloon", "police"):
-        return _car(kind)
-    if kind in ("van", "ambulance"):
-        return _van(kind)
-    if kind == "lorry":
-        return _lorry()
-    if kind == "motorbike":
-        return _motorbike()
-    raise ValueError(f"no vehicle kind {kind!r}; kinds: {', '.join(KINDS)}")
+        m = _car(kind)
+    elif kind in ("van", "ambulance"):
+        m = _van(kind)
+    elif kind == "lorry":
+        m = _lorry()
+    elif kind == "motorbike":
+        m = _motorbike()
+    else:
+        raise ValueError(f"no vehicle kind {kind!r}; kinds: {', '.join(KINDS)}")
+    for part in (m.body, m.trim, m.front, m.rear, m.beacon):
+        if part is not None:
+            part.flush()
+    return m
+
+
+@cache
+def geoms(kind: str) -> dict[str, Geom | None]:
+    """The kind's parts as ``Geom`` s (made once a process, shared by every
+    scene that shows the kind: geoms are read-only once made)."""
+    m = model(kind)
+    return {
+        "body": m.body.geom(),
+        "trim": m.trim.geom(),
+        "front": m.front.geom(),
+        "rear": m.rear.geom(),
+        "beacon": m.beacon.geom() if m.beacon is not None else None,
+    }
 
 
 def baked(kind: str, paint: Color, xform: np.ndarray) -> GeomBuilder:
