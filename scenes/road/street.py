@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -209,7 +210,13 @@ def _pole(b: GeomBuilder, x: float, y: float, height: float, r: float = 0.06) ->
 
 
 def _signal_head(
-    b: GeomBuilder, glow: dict[str, GeomBuilder], x: float, y: float, z: float, h: float, walk: bool
+    b: GeomBuilder,
+    glow: Mapping[str, GeomBuilder],
+    x: float,
+    y: float,
+    z: float,
+    h: float,
+    walk: bool,
 ) -> None:
     """A traffic light housing facing heading ``h`` with its lenses in the
     glow builders (``car_red``, ``car_amber``, ``car_green``, ``walk_red``,
