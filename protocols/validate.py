@@ -133,12 +133,13 @@ def check_steps(
                 try:
                     decl.event(plan.event).validate_options(plan.options, decl.id)
                 except SceneError as exc:
-                    spec_names = [o.name for o in decl.event(plan.event).options]
+                    specs = decl.event(plan.event).options
                     add(
                         (*base, "events", j, "options"),
                         str(exc).removeprefix(f"{decl.id}: "),
-                        "options: " + (", ".join(spec_names) or "(this event has none)"),
-                        "fix or remove the option",
+                        "; ".join(f"{o.name}: {o.describe_range()}" for o in specs)
+                        or "no options (this event has none)",
+                        "use one of the listed values, or remove the option",
                     )
         for j, plan in enumerate(step.events):
             if plan.every_min is not None and plan.every_min * 60 < _event_duration(

@@ -1125,7 +1125,7 @@ class RoadScene(Scene):
         self._headlights = _lerp(la["headlights"], lb["headlights"], p)
         self._lamp_glow = _lerp(la["lamps"], lb["lamps"], p)
         g = 0.5 + 2.5 * self._lamp_glow
-        self.street.lamp_heads.setColorScale(g, g * 0.9, g * 0.7, 1.0)
+        self.street.lamp_heads.setColorScale(g, g * 0.97, g * 0.9, 1.0)
         sky = self._pta_v["u_sky_amb"][0]
         gnd = self._pta_v["u_ground_amb"][0]
         amb = (sky + gnd) * 0.5 + LVecBase3f(0.10, 0.08, 0.05) * self._lamp_glow
@@ -1160,7 +1160,7 @@ class RoadScene(Scene):
                     x = lx + k * TILE + base
                     if abs(x - vx) < 45.0:
                         for ly in (0.7, FAR_KERB - 0.8):
-                            cands.append((1.2 * glow, x, ly, LAMP_HEAD_Z, 1.0, 0.85, 0.6))
+                            cands.append((1.2 * glow, x, ly, LAMP_HEAD_Z, 1.0, 0.95, 0.85))
         head = self._headlights
         for v in self.traffic + list(self.actors.values()):
             if not v.active and v.root.isHidden():
@@ -1174,7 +1174,7 @@ class RoadScene(Scene):
             if head > 0.05 or v.brake > 0.0:
                 cands.append(
                     (
-                        0.7 * max(head, v.brake),
+                        -0.7 * max(head, v.brake),  # mirrored, lights nothing
                         v.x - fwd * m.length / 2,
                         v.y,
                         m.lamp_z,
@@ -1186,8 +1186,8 @@ class RoadScene(Scene):
         if not self._pavement() and head > 0.05:
             # The patient's own car's headlights, as two lamps on the road ahead.
             for dy in (-0.55, 0.55):
-                cands.append((9.0 * head, vx + 7.0, SEAT_Y + 0.37 + dy, 0.8, 1.0, 0.95, 0.85))
-        cands.sort(key=lambda c: -c[0] / (1.0 + 0.002 * (c[1] - vx) ** 2))
+                cands.append((3.0 * head, vx + 11.0, SEAT_Y + 0.37 + dy, 0.8, 1.0, 0.95, 0.85))
+        cands.sort(key=lambda c: -abs(c[0]) / (1.0 + 0.002 * (c[1] - vx) ** 2))
         for i in range(MAX_LAMPS):
             if i < len(cands):
                 s, x, y, z, r, g, b = cands[i]
@@ -1220,7 +1220,7 @@ class RoadScene(Scene):
     # -- for still cameras and tests ------------------------------------------------------------
     def focus_point(self) -> tuple[float, float, float] | None:
         if self._pavement():
-            p = self.root.getRelativePoint(self.world, (-6.0, LANE_A, 1.0))
+            p = self.root.getRelativePoint(self.world, (0.5, FAR_KERB + 1.0, 1.0))
             return p.x, p.y, p.z
         return 0.0, 25.0, 1.0
 

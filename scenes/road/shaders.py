@@ -11,7 +11,8 @@ or of rain is a few float writes and never a render-state change.
 * The road uses the same shader with ``u_wet`` above 0: the asphalt darkens,
   reflects the sky at grazing angles (Fresnel) where the puddle mask (the
   texture's alpha) holds water, and mirrors the eight lamps the scene names
-  each frame (``u_lamp_pos`` xyz in the render's frame, w its strength;
+  each frame (``u_lamp_pos`` xyz in the render's frame, w its strength,
+  negative for a lamp that is mirrored but lights nothing, a tail light;
   ``u_lamp_col``) as streaks stretched toward the viewer, the way headlights
   shine on a wet road at night. The same lamps light what faces them, wet
   or dry (street lamps at night, headlights).
@@ -106,7 +107,7 @@ void main() {
     vec3 lamp_light = vec3(0.0);
     for (int i = 0; i < MAX_LAMPS; ++i) {
         vec4 lp = u_lamp_pos[i];
-        if (lp.w <= 0.0) continue;
+        if (lp.w <= 0.0) continue;  // below 0: a tail light, mirrored but too dim to light
         vec3 l = lp.xyz - v_world;
         float ld = length(l);
         float ndl_l = max(dot(n, l / max(ld, 1e-4)), 0.0);
@@ -130,6 +131,7 @@ void main() {
         vec3 spec = vec3(0.0);
         for (int i = 0; i < MAX_LAMPS; ++i) {
             vec4 lp = u_lamp_pos[i];
+            lp.w = abs(lp.w);
             if (lp.w <= 0.0) continue;
             vec3 l = lp.xyz - v_world;
             float ld = length(l);

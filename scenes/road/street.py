@@ -162,11 +162,20 @@ def shopfront_image(seed: int, w: int = 256, h: int = 128) -> np.ndarray:
     img[h // 4 : h - 6, w // 12 : 2 * w // 3, :3] = (0.22, 0.25, 0.28)
     img[h // 4 : h - 6, w // 12 : 2 * w // 3, 3] = 0.1
     img[h // 4 : h - 4, 3 * w // 4 : 11 * w // 12, :3] = (0.15, 0.12, 0.10)  # the door
-    # Goods on shelves behind the glass (a few coloured blocks).
-    for _ in range(14):
-        x = int(rng.integers(w // 12 + 4, 2 * w // 3 - 14))
-        y = int(rng.integers(h // 3, h - 20))
-        img[y : y + 8, x : x + 10, :3] = rng.uniform(0.3, 0.9, 3)
+    # Shelves behind the glass, with rows of goods on them.
+    x0, x1 = w // 12 + 6, 2 * w // 3 - 6
+    for shelf_y in (h // 3 + 8, h // 2 + 10, 2 * h // 3 + 12, h - 18):
+        img[shelf_y : shelf_y + 2, x0:x1, :3] = (0.55, 0.52, 0.48)
+        x = x0
+        while x < x1 - 4:
+            gw = int(rng.integers(3, 7))
+            gh = int(rng.integers(6, 12))
+            img[shelf_y - gh : shelf_y, x : x + gw, :3] = rng.uniform(0.35, 0.85, 3) * 0.8
+            x += gw + 1
+    # The shop's name on the fascia: a row of letter-like marks.
+    for k in range(int(rng.integers(5, 9))):
+        lx = w // 8 + k * 12
+        img[h // 20 : h // 8, lx : lx + 7, :3] = 0.95
     return img
 
 
