@@ -529,8 +529,12 @@ class RoadScene(Scene):
         v = float(self.value("speed")) * KMH
         n = min(SLOTS - 2, round(rate * 2.0 * WINDOW / max(v, 1.0)))
         for i in range(n):
-            lane = i % 2
+            # In the car only the other lane's traffic is seeded: the car's own
+            # lane holds the car ahead (``_lead_car``) and nothing behind.
+            lane = i % 2 if self._pavement() else 1
             x = self._rng.uniform(-WINDOW + 5.0, WINDOW - 5.0) + self._viewer_x()
+            if not self._pavement() and abs(x - self._viewer_x()) < 6.0:
+                continue
             self._spawn(self._free_slot(), lane, float(x))
         # The next arrivals, as if the street had been running all along.
         lane_rate = rate / 2.0 if self._pavement() else rate
@@ -1186,7 +1190,7 @@ class RoadScene(Scene):
         if not self._pavement() and head > 0.05:
             # The patient's own car's headlights, as two lamps on the road ahead.
             for dy in (-0.55, 0.55):
-                cands.append((3.0 * head, vx + 11.0, SEAT_Y + 0.37 + dy, 0.8, 1.0, 0.95, 0.85))
+                cands.append((1.2 * head, vx + 5.0, SEAT_Y + 0.37 + dy, 0.7, 1.0, 0.95, 0.85))
         cands.sort(key=lambda c: -abs(c[0]) / (1.0 + 0.002 * (c[1] - vx) ** 2))
         for i in range(MAX_LAMPS):
             if i < len(cands):

@@ -353,8 +353,9 @@ def _street_geoms(seed: int) -> tuple[tuple[str, Geom, Texture | None], ...]:
                 (width, abs(depth), 0.5),
                 color=(0.45, 0.30, 0.26, 1.0),
             )
-            # Gable walls (seen down the street where heights differ).
-            for ex in (x, x + width):
+            # Gable walls (seen down the street where heights differ): one at each
+            # building's start, and the row's last end (two would fight in depth).
+            for ex in (x,) if x + width < HALF - 0.1 else (x, x + width):
                 plain.add_box(
                     (ex, facade_y + depth / 2, top / 2), (0.3, abs(depth), top), color=col
                 )
