@@ -287,6 +287,7 @@ class RoadScene(Scene):
         self._light_key: tuple[object, ...] = ()
         self._view = ""
         self._frame = 0
+        self._lamps_set = False
         self._seed_traffic()
         self._load_sounds(seed)
 
@@ -1058,27 +1059,35 @@ class RoadScene(Scene):
                 if self._cue(name) is not None and a is not None and not a.root.isHidden():
                     look = (a.x - base, a.y, 1.2)
                     break
+        # People are posed in turn, a third of them a frame (the face and the
+        # joints are most of a person's cost; at street distance 20 poses a
+        # second read as smooth); their places move every frame.
+        turn = self._frame % 3
+        span = 2.0 * 60.0
         for k, w in enumerate(self.walkers):
             p = w.person
-            span = 2.0 * 60.0
+            posed = k % 3 == turn
             if w.waiting:
                 x = w.x0 + (vx - ((vx + 60.0) % TILE) + 60.0 if not self._pavement() else 0.0)
                 p.root.setPos(x - base, w.y, KERB_Z)
-                p.breathe(t)
             else:
                 stopped = look is not None
                 if not stopped:
                     w.x += w.direction * w.speed * dt
                 rel = (w.x - vx + 60.0) % span - 60.0
                 p.root.setPos(vx + rel - base, w.y, KERB_Z)
-                if (k + self._frame) % 2 == 0 and not stopped:
-                    p.walk(w.x / p.stride())
-                elif stopped:
-                    p.walk(None)
+            if not posed:
+                continue
+            if w.waiting:
+                p.breathe(t)
+            elif look is None:
+                p.walk(w.x / p.stride())
+            else:
+                p.walk(None)
             if look is not None:
-                p.look_at(look, dt)
+                p.look_at(look, 3.0 * dt)
             elif w.waiting:
-                p.look_at((w.x0 - base - 20.0 * (1 if k == 0 else -1), LANE_A, 1.2), dt)
+                p.look_at((w.x0 - base - 20.0 * (1 if k == 0 else -1), LANE_A, 1.2), 3.0 * dt)
             p.apply()
 
     def _update_rain(self, t: float) -> None:
@@ -1151,6 +1160,12 @@ class RoadScene(Scene):
             self.street.signals[off].setColorScale(0.18, 0.18, 0.18, 1.0)
 
     def _update_lamps(self) -> None:
+        if self._frame % 2 and self._lamps_set:
+            return  # every other frame: the lights move a few centimetres a frame
+        self._lamps_set = True
+        self._place_lamps()
+
+    def _place_lamps(self) -> None:
         """The lamps that light the street and that a wet road mirrors: the nearest street lamps
         (at dusk and night) and the vehicles' lamps, by strength."""
         top = self.root.getTop()
