@@ -815,6 +815,8 @@ def to_data(obj: Any) -> Any:
                 and f.name not in ("format",)
             ):
                 continue
+            if isinstance(obj, EventPlan) and f.name == "options" and not v:
+                continue  # an event without options is stored as it was before they existed
             out[f.name] = to_data(v)
         return out
     if isinstance(obj, tuple | list):
