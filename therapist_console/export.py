@@ -73,6 +73,24 @@ class Stream:
     time_key: str
     doc: str
     columns: tuple[Column, ...]
+    name: str = ""
+    """The file's (and the JSON stream's) name; the table's when empty."""
+    kind: str | None = None
+    """Only the table's rows of this ``kind`` (a stream drawn from ``events``)."""
+
+    @property
+    def file(self) -> str:
+        return self.name or self.table
+
+
+def _detail(key: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A value of an events row's JSON ``detail``."""
+
+    def get(r: Mapping[str, Any]) -> Any:
+        detail = json.loads(r.get("detail") or "{}")
+        return detail.get(key) if isinstance(detail, dict) else None
+
+    return get
 
 
 STREAMS: tuple[Stream, ...] = (
@@ -179,8 +197,9 @@ STREAMS: tuple[Stream, ...] = (
             _col(
                 "kind",
                 "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
-                "`recenter`, `session`, `engine` or `heart_rate_alarm` (`raised` or "
-                "`cleared`; detail: bpm, ceiling, seconds above it)",
+                "`recenter`, `contact` (also in `contacts.csv`), `session`, `engine` or "
+                "`heart_rate_alarm` (`raised` or `cleared`; detail: bpm, ceiling, seconds "
+                "above it)",
             ),
             _col("name", "event name (scene event, pause reason, marker)"),
             _json_col("detail", "more about the event (JSON object)"),
@@ -188,6 +207,28 @@ STREAMS: tuple[Stream, ...] = (
             _col("engine_frame", "engine frame when it happened"),
             _col("engine_t", "engine clock when it happened, seconds"),
         ),
+    ),
+    Stream(
+        "events",
+        "t",
+        "Contacts: the patient's hand touched a surface the scene declares (an ERP "
+        "scene's tap, door handle, ...), reported by the engine when the hand left it; "
+        "`t_s` is when it left.",
+        (
+            _col("surface", "the surface's name in the scene's declaration", "name"),
+            Column("scene", "the scene (its id)", _detail("scene")),
+            Column("hand", "`left` or `right`", _detail("hand")),
+            Column("duration_s", "how long the hand stayed on it, seconds", _detail("duration_s")),
+            Column(
+                "start_s",
+                "seconds since session start when the hand reached it",
+                lambda r: r.get("start_s"),
+            ),
+            _col("step_index", "step in progress (empty: none)"),
+            _col("engine_t", "engine clock when the hand left it, seconds"),
+        ),
+        name="contacts",
+        kind="contact",
     ),
     Stream(
         "commands",
@@ -335,6 +376,8 @@ def _prepared_rows(
     record: SessionRecord, stream: Stream, session_id: int, t0: float
 ) -> list[dict[str, Any]]:
     rows = record.rows(stream.table, session_id)
+    if stream.kind is not None:
+        rows = [r for r in rows if r.get("kind") == stream.kind]
     steps = {s.id: s for s in record.steps(session_id)}
     out = []
     for r in rows:
@@ -354,6 +397,9 @@ def _prepared_rows(
             d["after_s"] = round(d["t_after"] - t0, 3)
         if d.get("decided_at") is not None:
             d["decided_s"] = round(d["decided_at"] - t0, 3)
+        if stream.kind == "contact":
+            start = _detail("t_start")(d)
+            d["start_s"] = None if start is None else round(float(start) - t0, 3)
         out.append(d)
     return out
 
@@ -372,7 +418,7 @@ def export_csv(record: SessionRecord, session_id: int, out: str | os.PathLike[st
     folder = _out_dir(Path(out) / f"session-{session_id}")
     written = []
     for stream in STREAMS:
-        path = folder / f"{stream.table}.csv"
+        path = folder / f"{stream.file}.csv"
         with private_text_file(path) as f:
             w = csv.writer(f)
             w.writerow([name for name, _ in TIME_COLUMNS] + [c.name for c in stream.columns])
@@ -436,7 +482,7 @@ def session_document(
     session = record.session(session_id)
     streams: dict[str, list[dict[str, Any]]] = {}
     for stream in STREAMS:
-        if stream.table == "head_pose" and not include_head_pose:
+        if stream.file == "head_pose" and not include_head_pose:
             continue
         rows = []
         for r in _prepared_rows(record, stream, session_id, session.started_at):
@@ -447,7 +493,7 @@ def session_document(
                     value = json.loads(value)
                 item[c.name] = value
             rows.append(item)
-        streams[stream.table] = rows
+        streams[stream.file] = rows
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -477,7 +523,7 @@ def columns_markdown() -> str:
     """The CSV column reference, as it appears in docs/data-export.md."""
     lines: list[str] = []
     for stream in STREAMS:
-        lines.append(f"### `{stream.table}.csv`\n")
+        lines.append(f"### `{stream.file}.csv`\n")
         lines.append(stream.doc + "\n")
         lines.append("| column | meaning |")
         lines.append("|---|---|")

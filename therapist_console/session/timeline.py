@@ -112,8 +112,22 @@ class TimelineEntry:
                 decl = _lookup(decl_for, d.get("scene"))
                 name = str(d.get("event") or d.get("name") or "")
                 label = _event_label(decl, name, lang)
+                options = describe_options(decl, name, _map(d.get("options")), lang)
+                if options:
+                    label = f"{label} ({options})"
                 base = _("scene event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
+            if self.name == "contact":
+                decl = _lookup(decl_for, d.get("scene"))
+                surface = str(d.get("surface") or d.get("name") or "")
+                # TRANSLATORS: a contact event: the patient's hand touched a
+                # surface of the scene (tap, door handle...) for some seconds.
+                return _(
+                    "Touched: {surface} ({seconds} s)",
+                    lang,
+                    surface=surface_label(decl, surface, lang),
+                    seconds=fmt_number(_float(d.get("duration_s")), lang, 1),
+                )
             if self.name == "heart_rate_alarm":
                 if d.get("name") == "settings":
                     if not d.get("enabled"):
@@ -186,6 +200,35 @@ def _event_label(decl: SceneDecl | None, name: str, lang: str) -> str:
     return name.replace("_", " ")
 
 
+def surface_label(decl: SceneDecl | None, name: str, lang: str) -> str:
+    """A touched surface by its declared label (its name when the scene is unknown)."""
+    if decl is not None and name:
+        try:
+            return str(decl.surface(name).label.get(lang))
+        except (ValueError, KeyError, AttributeError):
+            pass
+    return name.replace("_", " ")
+
+
+def describe_options(
+    decl: SceneDecl | None, event: str, options: Mapping[str, object], lang: str
+) -> str:
+    """A fired event's options by their declared labels and units
+    (``Distance 2 m, Side left``); empty when it had none."""
+    specs: dict[str, ParamSpec] = {}
+    if decl is not None and event:
+        try:
+            specs = {o.name: o for o in decl.event(event).options}
+        except (ValueError, KeyError, AttributeError):
+            specs = {}
+    parts = []
+    for name, value in options.items():
+        spec = specs.get(name)
+        label = str(spec.label.get(lang)) if spec is not None else name.replace("_", " ")
+        parts.append(f"{label} {describe_value(spec, value, lang)}")
+    return ", ".join(parts)
+
+
 def describe_value(spec: ParamSpec | None, value: object, lang: str) -> str:
     """A parameter value as the therapist sees it: choice labels, on/off,
     numbers in the language's format with the declared unit."""
@@ -255,7 +298,11 @@ def describe_command(
             else joined
         )
     elif kind == "fire":
-        label = _event_label(decl, str(args.get("event", "")), lang)
+        event = str(args.get("event", ""))
+        label = _event_label(decl, event, lang)
+        options = describe_options(decl, event, _map(args.get("options")), lang)
+        if options:
+            label = f"{label} ({options})"
         what = (
             _("Triggering event: {event}", lang, event=label)
             if status == "sent"
