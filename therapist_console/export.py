@@ -310,8 +310,17 @@ STREAMS: tuple[Stream, ...] = (
         "t",
         "ERP protocols: rituals and safety behaviours, done or resisted.",
         (
-            _col("what", "the behaviour, as the therapist wrote it"),
+            _col(
+                "what",
+                "the behaviour, as the therapist wrote it (logged in one click: the "
+                "`ritual` kind's id)",
+            ),
             _col("kind", "`ritual` or `safety_behaviour`"),
+            _col(
+                "ritual",
+                "`washing`, `checking`, `mental_ritual`, `reassurance` (seeking) or "
+                "`avoidance`; empty: not given",
+            ),
             _bool_col("resisted", "1 resisted, 0 done", "resisted"),
             _col("step_key", "step in progress (ladder step id)"),
         ),
@@ -324,6 +333,23 @@ STREAMS: tuple[Stream, ...] = (
             _col("suds", "SUDS at the hotspot, if given"),
             _col("note", "the therapist's words"),
             _col("step_key", "step in progress (ladder step id)"),
+            Column(
+                "event_kind",
+                "the event recorded just before the hotspot, stored with it: "
+                "`scene_event` or `contact` (empty: none). It came before; the record "
+                "does not say it brought the distress on",
+                lambda r: r.get("event_kind"),
+            ),
+            Column(
+                "event_name",
+                "that event's name (the scene event, or the surface touched)",
+                lambda r: r.get("event_name"),
+            ),
+            Column(
+                "event_before_s",
+                "how long before the hotspot that event was, seconds",
+                lambda r: r.get("event_before_s"),
+            ),
         ),
     ),
     Stream(
@@ -379,6 +405,11 @@ def _prepared_rows(
     if stream.kind is not None:
         rows = [r for r in rows if r.get("kind") == stream.kind]
     steps = {s.id: s for s in record.steps(session_id)}
+    events = (
+        {e["id"]: e for e in record.rows("events", session_id)}
+        if stream.table == "hotspots"
+        else {}
+    )
     out = []
     for r in rows:
         d = dict(r)
@@ -397,6 +428,10 @@ def _prepared_rows(
             d["after_s"] = round(d["t_after"] - t0, 3)
         if d.get("decided_at") is not None:
             d["decided_s"] = round(d["decided_at"] - t0, 3)
+        before = events.get(d.get("event_id"))
+        if before is not None:
+            d["event_kind"], d["event_name"] = before["kind"], before["name"]
+            d["event_before_s"] = round(t - before["t"], 3)
         if stream.kind == "contact":
             start = _detail("t_start")(d)
             d["start_s"] = None if start is None else round(float(start) - t0, 3)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from palier.core.i18n import N_, Message, _, colon, fmt_number, lazy_pgettext, pgettext
+from palier.protocols.erp import RITUAL_KINDS
 from palier.scenes.api import ParamSpec, SceneDecl
 from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
 from palier.therapist_console.session.base import Signal
@@ -117,6 +118,10 @@ class TimelineEntry:
                     label = f"{label} ({options})"
                 base = _("scene event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
+            if self.name == "ritual":
+                return describe_ritual(d, lang)
+            if self.name == "hotspot":
+                return describe_hotspot(d, lang, decl_for)
             if self.name == "contact":
                 decl = _lookup(decl_for, d.get("scene"))
                 surface = str(d.get("surface") or d.get("name") or "")
@@ -198,6 +203,51 @@ def _event_label(decl: SceneDecl | None, name: str, lang: str) -> str:
         except (ValueError, KeyError, AttributeError):
             pass
     return name.replace("_", " ")
+
+
+def describe_ritual(d: Detail, lang: str) -> str:
+    """``Ritual resisted: washing or cleaning`` (with the therapist's words
+    when they typed any)."""
+    ritual = d.get("ritual")
+    what = str(d.get("what") or "")
+    if isinstance(ritual, str) and ritual in RITUAL_KINDS:
+        label = RITUAL_KINDS[ritual].get(lang)
+        if what and what != ritual:
+            label = f"{label} — {what}"
+    else:
+        label = what
+    if d.get("resisted"):
+        return _("Ritual resisted: {what}", lang, what=label)
+    return _("Ritual performed: {what}", lang, what=label)
+
+
+def describe_hotspot(d: Detail, lang: str, decl_for: DeclLookup | None = None) -> str:
+    """``Hotspot, SUDS 80: the screech — last event before: Siren, 4 s earlier``:
+    the record stores the event before the hotspot, not what brought it on."""
+    text = _NAMED_EVENTS["hotspot"].get(lang)
+    if d.get("suds") is not None:
+        text += f", SUDS {d.get('suds')}"
+    note = str(d.get("label") or "")
+    if note:
+        text += f"{colon(lang)}{note}"
+    after = _map(d.get("after"))
+    if after:
+        decl = _lookup(decl_for, after.get("scene"))
+        name = str(after.get("name") or "")
+        label = (
+            surface_label(decl, name, lang)
+            if after.get("kind") == "contact"
+            else _event_label(decl, name, lang)
+        )
+        # TRANSLATORS: after a hotspot: the last event the record holds before
+        # it and how long before; nothing says it brought the distress on.
+        text += " — " + _(
+            "last event before: {event}, {seconds} s earlier",
+            lang,
+            event=label,
+            seconds=fmt_number(_float(after.get("lag_s")), lang, 0),
+        )
+    return text
 
 
 def surface_label(decl: SceneDecl | None, name: str, lang: str) -> str:
