@@ -39,6 +39,7 @@ from palier.therapist_console.heart_rate.choice import open_source
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, ModelError
 from palier.therapist_console.widgets.chart import LiveChart
+from palier.therapist_console.widgets.clinical_log import ErpPanel, HotspotPanel
 from palier.therapist_console.widgets.common import (
     ACCENT,
     ALERT,
@@ -103,6 +104,8 @@ class SessionPage(QWidget):
         self.recenter = RecenterButton(m.language, m.running, m.link, m.commands)
         self.suds = SudsEntryWidget(m.language, m.running, m.link, m.ratings, m.commands)
         self.timeline = TimelineView(m.language, m.running, m.timeline, m.link, m.clinical)
+        self.erp = ErpPanel(m.language, m.patient_plan, m.running, m.clinical)
+        self.hotspots = HotspotPanel(m.language, m.patient_plan, m.running, m.clinical, m.ratings)
         self.end_button = QPushButton()
         self.end_button.setMinimumHeight(40)
         self.end_button.clicked.connect(end)
@@ -121,6 +124,8 @@ class SessionPage(QWidget):
         rl.addWidget(self.pause)
         rl.addWidget(self.recenter)
         rl.addWidget(self.suds)
+        rl.addWidget(self.erp)
+        rl.addWidget(self.hotspots)
         rl.addWidget(self.timeline, 1)
         rl.addWidget(self.end_button)
         split = QSplitter(Qt.Orientation.Horizontal)

@@ -1195,7 +1195,7 @@ class _Doc:
         lang, summ = self.lang, self.d.summary
         t0 = summ.session.started_at
         if summ.erp is not None:
-            lines = summ.erp.lines(lang)
+            lines = summ.erp.lines(lang) + summ.erp_step_lines(lang)
             self.heading(_("Urges and rituals (ERP)", lang), keep=self._plain_height(lines))
             self._plain_lines(lines)
         if summ.hotspots:

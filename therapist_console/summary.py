@@ -156,6 +156,44 @@ class SessionSummary:
                 )
         return out
 
+    def erp_step_lines(self, lang: str) -> list[str]:
+        """ERP per step: the urges in order with their peak, rituals resisted
+        and performed (``Step 2 — Touch the bin: urge 70 → 40 (peak 70); ...``)."""
+        if self.erp is None:
+            return []
+        by_key = {s.step_key: s for s in self.steps}
+        out = []
+        for st in self.erp.steps:
+            step = by_key.get(st.step_key)
+            if step is None:
+                name = _("Before the first step", lang)
+            else:
+                label = label_text(step.label, lang) or step.step_key
+                name = f"{_('Step', lang)} {step.step_index + 1} — {label}"
+            if st.urges:
+                out.append(
+                    _(
+                        "{step}: urge {urges} (peak {peak}); {resisted} resisted, {performed} done",
+                        lang,
+                        step=name,
+                        urges=" → ".join(str(v) for v in st.urges),
+                        peak=st.urge_peak,
+                        resisted=st.resisted,
+                        performed=st.performed,
+                    )
+                )
+            else:
+                out.append(
+                    _(
+                        "{step}: no urge rated; {resisted} resisted, {performed} done",
+                        lang,
+                        step=name,
+                        resisted=st.resisted,
+                        performed=st.performed,
+                    )
+                )
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "session_id": self.session.id,
