@@ -107,15 +107,14 @@ class ErpPanel(_Panel):
         super().__init__(language, patient_plan, running, clinical, parent)
         self.urge_label = QLabel()
         self.lay.addWidget(self.urge_label)
-        urges = QHBoxLayout()
+        urges = QGridLayout()
         urges.setSpacing(3)
         self.urge_buttons: dict[int, QPushButton] = {}
-        for v in URGE_VALUES:
+        for i, v in enumerate(URGE_VALUES):
             b = QPushButton(str(v))
-            b.setMinimumHeight(36)
-            b.setMinimumWidth(34)
+            b.setMinimumHeight(34)
             b.clicked.connect(lambda _c=False, v=v: self.log_urge(v))
-            urges.addWidget(b)
+            urges.addWidget(b, i // 6, i % 6)  # two rows: 0-50, 60-100
             self.urge_buttons[v] = b
         self.lay.addLayout(urges)
         grid = QGridLayout()
@@ -149,7 +148,6 @@ class ErpPanel(_Panel):
             label.setText(RITUAL_KINDS[ritual].get(lang))
         for (ritual, resisted), b in self.ritual_buttons.items():
             b.setText((RESISTED if resisted else PERFORMED).get(lang))
-            b.setObjectName("primary" if resisted else "")
             b.setToolTip(
                 _(
                     "{ritual}: {what}, now",
