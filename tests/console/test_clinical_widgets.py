@@ -148,6 +148,10 @@ def test_erp_logging_in_one_click_reaches_the_record_summary_and_exports(
     assert "Résistance au rituel : lavage ou nettoyage" in lines
     assert "Rituel accompli : évitement" in lines
     assert erp.status.text() == "Urge 20 recorded."
+    rebuilt = ConsoleModel(model.record, clock=clock)
+    rebuilt.timeline.load(model.record, model.record.session(sid), model.record.steps(sid))
+    again = [e.text("fr") for e in rebuilt.timeline.entries if e.name in ("ritual", "urge")]
+    assert sorted(again) == sorted(lines)  # lines at one instant may come in another order
 
     summ = summarize(model.record, sid)
     assert summ.erp is not None
@@ -194,6 +198,12 @@ def test_a_hotspot_is_stored_with_the_event_just_before_it(
         "hotspot, SUDS 75: the screech — last event before: Someone coughs, 4 s earlier"
     )
     assert "dernier événement avant : Quelqu'un tousse" in line.text("fr", decl)
+
+    # A resumed session's timeline, rebuilt from the record, says the same.
+    rebuilt = ConsoleModel(model.record, clock=clock)
+    rebuilt.timeline.load(model.record, model.record.session(sid), model.record.steps(sid))
+    again = next(e for e in rebuilt.timeline.entries if e.name == "hotspot")
+    assert again.text("en", decl) == line.text("en", decl)
 
     summ = summarize(model.record, sid)
     (aligned,) = summ.hotspots

@@ -468,8 +468,41 @@ class Timeline:
                     r["t"], r["t"] - t0, "link", r["kind"], {"detail": r["detail"]}, r["id"]
                 )
             )
+        entries.extend(_clinical_log_lines(record, sid, t0))
         entries.sort(key=lambda e: e.t)
         self.entries = entries
+
+
+def _clinical_log_lines(record: SessionRecord, sid: int, t0: float) -> list[TimelineEntry]:
+    """Urges, rituals and hotspots of a resumed session, as the ClinicalLog
+    part shows them when they are logged."""
+    out: list[TimelineEntry] = []
+    for r in record.rows("erp_urges", sid):
+        detail = {"value": r["value"], "label": str(r["value"])}
+        out.append(TimelineEntry(r["t"], r["t"] - t0, "event", "urge", detail, r["id"]))
+    for r in record.rows("erp_rituals", sid):
+        what = str(r["what"]).strip()
+        detail = {
+            "what": what,
+            "resisted": bool(r["resisted"]),
+            "kind": r["kind"],
+            "ritual": r.get("ritual"),
+            "label": what,
+        }
+        out.append(TimelineEntry(r["t"], r["t"] - t0, "event", "ritual", detail, r["id"]))
+    events = {e["id"]: e for e in record.rows("events", sid)}
+    for r in record.rows("hotspots", sid):
+        hot: dict[str, object] = {"suds": r["suds"], "label": r["note"]}
+        before = events.get(r.get("event_id"))
+        if before is not None:
+            hot["after"] = {
+                "kind": before["kind"],
+                "name": before["name"],
+                "scene": _loads(before["detail"]).get("scene"),
+                "lag_s": round(r["t"] - before["t"], 3),
+            }
+        out.append(TimelineEntry(r["t"], r["t"] - t0, "event", "hotspot", hot, r["id"]))
+    return out
 
 
 def _loads(text: str | None) -> dict[str, object]:
