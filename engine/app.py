@@ -34,7 +34,7 @@ from palier.engine.backends import DisplayBackend, make_backend
 from palier.engine.fader import Fader
 from palier.engine.warmup import WarmUp
 from palier.scenes import registry
-from palier.scenes.api import ParamValue, SceneDecl
+from palier.scenes.api import Contact, Hand, ParamValue, SceneDecl
 from palier.scenes.base import Scene, SceneContext
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,11 @@ class Engine:
         """Called after a patient stop has cut to the safe place (the link records it)."""
         self.recenter_observers: list[Callable[[Engine], None]] = []
         """Called after each :meth:`recenter` (the link records it)."""
+        self.contact_observers: list[Callable[[Engine, Contact], None]] = []
+        """Called, on the frame, for each touch of a declared surface a scene
+        reports (the link records it as a ``contact`` clinical event)."""
+        self._held_hands: dict[Hand, tuple[float, float, float]] = {}
+        """Simulated hands (:meth:`hold_hand`), placed after the backend's input."""
         self.frame_times: deque[float] = deque(maxlen=512)
         self._frame_start = time.perf_counter()
 
@@ -233,6 +238,8 @@ class Engine:
         self._frame_start = now
         self.clock.tick()
         self.backend.update_input(self, self.clock.dt)
+        for hand, pos in self._held_hands.items():
+            self.hand(hand).setPos(self.rig, pos)
 
     def _stage_commands(self) -> None:
         for source in self.command_sources:
@@ -287,6 +294,7 @@ class Engine:
             language=self.language,
             seed=self.config.seed,
             eye_height=self.config.eye_height,
+            on_contact=self._on_contact,
         )
         scene = cls(ctx)
         try:
@@ -469,6 +477,29 @@ class Engine:
                 observer(self)
             except Exception:
                 log.exception("a recenter observer failed")
+
+    def hand(self, hand: Hand) -> NodePath:
+        """The anchor of the ``left`` or ``right`` hand."""
+        return self.left_hand if hand == "left" else self.right_hand
+
+    def hold_hand(self, hand: Hand, pos: tuple[float, float, float] | None) -> None:
+        """A simulated hand: keep ``hand`` at ``pos`` (metres in the tracking
+        space, the rig's) from the next input stage on, whatever the backend
+        does; None gives the hand back to the backend. Tests and the desktop
+        use it to touch a scene's declared surfaces without hand tracking."""
+        if pos is None:
+            self._held_hands.pop(hand, None)
+        else:
+            self._held_hands[hand] = (float(pos[0]), float(pos[1]), float(pos[2]))
+
+    def _on_contact(self, contact: Contact) -> None:
+        """A scene reported a touch (its ``SceneContext.on_contact``), on the
+        frame: the observers only queue it (the link's outbox)."""
+        for observer in self.contact_observers:
+            try:
+                observer(self, contact)
+            except Exception:
+                log.exception("a contact observer failed")
 
     def _on_patient_input(self, kind: str, _value: float) -> None:
         if kind == "stop":

@@ -59,6 +59,7 @@ from palier.engine.mirror import MirrorStreamer
 from palier.engine.patient_ui import PatientUI, PatientUIError
 from palier.scenes import registry
 from palier.scenes.api import (
+    Contact,
     ParameterValueError,
     SceneError,
     UnknownEventError,
@@ -295,6 +296,7 @@ class EngineLink:
         engine.frame_observers.append(self._frame_telemetry)
         engine.stop_observers.append(self._on_stop)
         engine.recenter_observers.append(self._on_recenter)
+        engine.contact_observers.append(self._on_contact)
         self._thread.start()
         log.info(
             "link: commands on %s, telemetry on %s", self.command_endpoint, self.telemetry_endpoint
@@ -342,7 +344,10 @@ class EngineLink:
         request: int | None = None,
         value: int | None = None,
         t_ref: float | None = None,
+        contact: Contact | None = None,
     ) -> wire.ClinicalEvent:
+        # Called on the frame (and the failsafe's): the lock is held for a
+        # list append only, never across I/O, so a frame does not wait on it.
         with self._events_lock:
             self._event_seq += 1
             ev = wire.ClinicalEvent(
@@ -354,6 +359,9 @@ class EngineLink:
                 request=request,
                 value=value,
                 t_ref=t_ref,
+                surface=None if contact is None else contact.surface,
+                hand=None if contact is None else contact.hand,
+                duration_s=None if contact is None else contact.duration_s,
             )
             self._outbox.append(ev)
         self._publish.append(ev)
@@ -376,6 +384,11 @@ class EngineLink:
 
     def _on_recenter(self, _engine: Engine) -> None:
         self._add_event("recenter")
+
+    def _on_contact(self, _engine: Engine, contact: Contact) -> None:
+        # Reported when the hand leaves the surface: it reached it duration_s ago.
+        duration = min(contact.duration_s, 86400.0)
+        self._add_event("contact", t_ref=self.clock() - duration, contact=contact)
 
     def _on_mirror_frame(self, jpeg: bytes, frame: int, _scene_time: float) -> None:
         self._mirror_frames.append((jpeg, frame, self._time_of_frame(frame)))
@@ -1000,6 +1013,8 @@ class EngineLink:
         ):
             if observer in observers:
                 observers.remove(observer)
+        if self._on_contact in self.engine.contact_observers:
+            self.engine.contact_observers.remove(self._on_contact)
         self._close_parts()
         if self.auth is not None:
             self.auth.stop()

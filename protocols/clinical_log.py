@@ -44,6 +44,15 @@ def _typed(text: str | None, what: Message) -> str | None:
 class ClinicalLog:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self._columns: dict[str, set[str]] = {}
+
+    def _has(self, table: str, column: str) -> bool:
+        """Whether ``table`` has ``column``: a file opened read-only is not
+        migrated, so a column a later schema added may be missing."""
+        if table not in self._columns:
+            rows = self._conn.execute(f"PRAGMA table_info({table})").fetchall()
+            self._columns[table] = {r[1] for r in rows}
+        return column in self._columns[table]
 
     # -- expectancies --------------------------------------------------------------
     def add_expectancy(self, session_id: int, e: Expectancy) -> int:
@@ -132,8 +141,8 @@ class ClinicalLog:
         def do(c: sqlite3.Connection) -> int:
             cur = c.execute(
                 "INSERT INTO erp_rituals (session_id, t, what, kind, resisted,"
-                " step_key) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, r.t, what, r.kind, int(r.resisted), r.step_key),
+                " step_key, ritual) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, r.t, what, r.kind, int(r.resisted), r.step_key, r.ritual),
             )
             assert cur.lastrowid is not None
             return cur.lastrowid
@@ -148,12 +157,15 @@ class ClinicalLog:
         return [Urge(*r) for r in rows]
 
     def rituals(self, session_id: int) -> list[Ritual]:
+        ritual = "ritual" if self._has("erp_rituals", "ritual") else "NULL"
         rows = self._conn.execute(
-            "SELECT t, what, resisted, kind, step_key FROM erp_rituals WHERE session_id = ?"
-            " ORDER BY t, id",
+            f"SELECT t, what, resisted, kind, step_key, {ritual} FROM erp_rituals"
+            " WHERE session_id = ? ORDER BY t, id",
             (session_id,),
         ).fetchall()
-        return [Ritual(t, what, bool(res), kind, key) for t, what, res, kind, key in rows]
+        return [
+            Ritual(t, what, bool(res), kind, key, which) for t, what, res, kind, key, which in rows
+        ]
 
     # -- PTSD ----------------------------------------------------------------------------
     def add_hotspot(self, session_id: int, h: Hotspot) -> int:
@@ -161,8 +173,9 @@ class ClinicalLog:
 
         def do(c: sqlite3.Connection) -> int:
             cur = c.execute(
-                "INSERT INTO hotspots (session_id, t, suds, note, step_key) VALUES (?, ?, ?, ?, ?)",
-                (session_id, h.t, h.suds, note, h.step_key),
+                "INSERT INTO hotspots (session_id, t, suds, note, step_key, event_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, h.t, h.suds, note, h.step_key, h.event_id),
             )
             assert cur.lastrowid is not None
             return cur.lastrowid
@@ -170,8 +183,10 @@ class ClinicalLog:
         return write(self._conn, do)
 
     def hotspots(self, session_id: int) -> list[Hotspot]:
+        event = "event_id" if self._has("hotspots", "event_id") else "NULL"
         rows = self._conn.execute(
-            "SELECT t, suds, note, step_key FROM hotspots WHERE session_id = ? ORDER BY t, id",
+            f"SELECT t, suds, note, step_key, {event} FROM hotspots WHERE session_id = ?"
+            " ORDER BY t, id",
             (session_id,),
         ).fetchall()
         return [Hotspot(*r) for r in rows]

@@ -1,8 +1,10 @@
 """PTSD trauma-cue protocols: hotspots on the session timeline.
 
-A hotspot is a moment of peak distress the therapist marks (one key press in
-the console). Each is aligned with the scene event fired just before it, so
-the summary reads "hotspot 4 s after 'siren'": which cue brought it on.
+A hotspot is a moment of peak distress the therapist marks (one click in the
+console). Each is stored with the event the record holds just before it (the
+last scene event fired, or contact), so the summary reads "hotspot 4 s after
+'siren'". The record knows only that order in time, not what brought the
+distress on; the wording says "after", never "caused by".
 Stored by :class:`protocols.clinical_log.ClinicalLog`.
 """
 
@@ -24,6 +26,9 @@ class Hotspot:
     suds: int | None = None
     note: str = ""
     step_key: str | None = None
+    event_id: int | None = None
+    """The record's event just before the hotspot (``events.id``), stored
+    when it was marked: the last scene event or contact of the session."""
 
     def __post_init__(self) -> None:
         if self.suds is not None:
@@ -32,18 +37,21 @@ class Hotspot:
 
 @dataclass(frozen=True, slots=True)
 class FiredEvent:
-    """A scene event as the record has it (time, name, optional label)."""
+    """A scene event (or contact) as the record has it (time, name, optional
+    label, the record's event id)."""
 
     t: float
     name: str
     label: Localized | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AlignedHotspot:
     hotspot: Hotspot
     cue: FiredEvent | None
-    """The last event fired at or before the hotspot, within the window."""
+    """The event stored with the hotspot, or for one marked before events were
+    stored with hotspots, the last event at or before it within the window."""
     lag_s: float | None
 
     def line(self, lang: str, t0: float = 0.0) -> str:
@@ -65,11 +73,17 @@ class AlignedHotspot:
 def align_hotspots(
     hotspots: Iterable[Hotspot], events: Sequence[FiredEvent], window_s: float = DEFAULT_WINDOW_S
 ) -> list[AlignedHotspot]:
-    """Pair each hotspot with the last event fired at or before it (within
-    ``window_s``), in time order."""
+    """Pair each hotspot with the event stored with it (``event_id``) or, when
+    none was stored, the last event at or before it (within ``window_s``), in
+    time order."""
     evs = sorted(events, key=lambda e: e.t)
+    by_id = {e.id: e for e in evs if e.id is not None}
     out = []
     for h in sorted(hotspots, key=lambda h: h.t):
+        if h.event_id is not None and h.event_id in by_id:
+            stored = by_id[h.event_id]
+            out.append(AlignedHotspot(h, stored, h.t - stored.t))
+            continue
         cue = None
         for e in evs:
             if e.t > h.t:

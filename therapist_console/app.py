@@ -39,6 +39,7 @@ from palier.therapist_console.heart_rate.choice import open_source
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel, ModelError
 from palier.therapist_console.widgets.chart import LiveChart
+from palier.therapist_console.widgets.clinical_log import ErpPanel, HotspotPanel
 from palier.therapist_console.widgets.common import (
     ACCENT,
     ALERT,
@@ -103,6 +104,8 @@ class SessionPage(QWidget):
         self.recenter = RecenterButton(m.language, m.running, m.link, m.commands)
         self.suds = SudsEntryWidget(m.language, m.running, m.link, m.ratings, m.commands)
         self.timeline = TimelineView(m.language, m.running, m.timeline, m.link, m.clinical)
+        self.erp = ErpPanel(m.language, m.patient_plan, m.running, m.clinical)
+        self.hotspots = HotspotPanel(m.language, m.patient_plan, m.running, m.clinical, m.ratings)
         self.end_button = QPushButton()
         self.end_button.setMinimumHeight(40)
         self.end_button.clicked.connect(end)
@@ -110,7 +113,14 @@ class SessionPage(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.hierarchy)
         left.addWidget(self.controls)
-        left.setSizes([380, 420])
+        # The protocol's own logging (ERP or hotspots; hidden for others).
+        logging_panels = QWidget()
+        ll = QVBoxLayout(logging_panels)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.erp)
+        ll.addWidget(self.hotspots)
+        left.addWidget(logging_panels)
+        left.setSizes([300, 300, 320])
         center = QSplitter(Qt.Orientation.Vertical)
         center.addWidget(self.mirror)
         center.addWidget(self.chart)

@@ -73,6 +73,24 @@ class Stream:
     time_key: str
     doc: str
     columns: tuple[Column, ...]
+    name: str = ""
+    """The file's (and the JSON stream's) name; the table's when empty."""
+    kind: str | None = None
+    """Only the table's rows of this ``kind`` (a stream drawn from ``events``)."""
+
+    @property
+    def file(self) -> str:
+        return self.name or self.table
+
+
+def _detail(key: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A value of an events row's JSON ``detail``."""
+
+    def get(r: Mapping[str, Any]) -> Any:
+        detail = json.loads(r.get("detail") or "{}")
+        return detail.get(key) if isinstance(detail, dict) else None
+
+    return get
 
 
 STREAMS: tuple[Stream, ...] = (
@@ -179,8 +197,9 @@ STREAMS: tuple[Stream, ...] = (
             _col(
                 "kind",
                 "`scene_event`, `patient_stop`, `pause`, `resume`, `failsafe`, "
-                "`recenter`, `session`, `engine` or `heart_rate_alarm` (`raised` or "
-                "`cleared`; detail: bpm, ceiling, seconds above it)",
+                "`recenter`, `contact` (also in `contacts.csv`), `session`, `engine` or "
+                "`heart_rate_alarm` (`raised` or `cleared`; detail: bpm, ceiling, seconds "
+                "above it)",
             ),
             _col("name", "event name (scene event, pause reason, marker)"),
             _json_col("detail", "more about the event (JSON object)"),
@@ -188,6 +207,28 @@ STREAMS: tuple[Stream, ...] = (
             _col("engine_frame", "engine frame when it happened"),
             _col("engine_t", "engine clock when it happened, seconds"),
         ),
+    ),
+    Stream(
+        "events",
+        "t",
+        "Contacts: the patient's hand touched a surface the scene declares (an ERP "
+        "scene's tap, door handle, ...), reported by the engine when the hand left it; "
+        "`t_s` is when it left.",
+        (
+            _col("surface", "the surface's name in the scene's declaration", "name"),
+            Column("scene", "the scene (its id)", _detail("scene")),
+            Column("hand", "`left` or `right`", _detail("hand")),
+            Column("duration_s", "how long the hand stayed on it, seconds", _detail("duration_s")),
+            Column(
+                "start_s",
+                "seconds since session start when the hand reached it",
+                lambda r: r.get("start_s"),
+            ),
+            _col("step_index", "step in progress (empty: none)"),
+            _col("engine_t", "engine clock when the hand left it, seconds"),
+        ),
+        name="contacts",
+        kind="contact",
     ),
     Stream(
         "commands",
@@ -269,8 +310,17 @@ STREAMS: tuple[Stream, ...] = (
         "t",
         "ERP protocols: rituals and safety behaviours, done or resisted.",
         (
-            _col("what", "the behaviour, as the therapist wrote it"),
+            _col(
+                "what",
+                "the behaviour, as the therapist wrote it (logged in one click: the "
+                "`ritual` kind's id)",
+            ),
             _col("kind", "`ritual` or `safety_behaviour`"),
+            _col(
+                "ritual",
+                "`washing`, `checking`, `mental_ritual`, `reassurance` (seeking) or "
+                "`avoidance`; empty: not given",
+            ),
             _bool_col("resisted", "1 resisted, 0 done", "resisted"),
             _col("step_key", "step in progress (ladder step id)"),
         ),
@@ -283,6 +333,23 @@ STREAMS: tuple[Stream, ...] = (
             _col("suds", "SUDS at the hotspot, if given"),
             _col("note", "the therapist's words"),
             _col("step_key", "step in progress (ladder step id)"),
+            Column(
+                "event_kind",
+                "the event recorded just before the hotspot, stored with it: "
+                "`scene_event` or `contact` (empty: none). It came before; the record "
+                "does not say it brought the distress on",
+                lambda r: r.get("event_kind"),
+            ),
+            Column(
+                "event_name",
+                "that event's name (the scene event, or the surface touched)",
+                lambda r: r.get("event_name"),
+            ),
+            Column(
+                "event_before_s",
+                "how long before the hotspot that event was, seconds",
+                lambda r: r.get("event_before_s"),
+            ),
         ),
     ),
     Stream(
@@ -335,7 +402,14 @@ def _prepared_rows(
     record: SessionRecord, stream: Stream, session_id: int, t0: float
 ) -> list[dict[str, Any]]:
     rows = record.rows(stream.table, session_id)
+    if stream.kind is not None:
+        rows = [r for r in rows if r.get("kind") == stream.kind]
     steps = {s.id: s for s in record.steps(session_id)}
+    events = (
+        {e["id"]: e for e in record.rows("events", session_id)}
+        if stream.table == "hotspots"
+        else {}
+    )
     out = []
     for r in rows:
         d = dict(r)
@@ -354,6 +428,13 @@ def _prepared_rows(
             d["after_s"] = round(d["t_after"] - t0, 3)
         if d.get("decided_at") is not None:
             d["decided_s"] = round(d["decided_at"] - t0, 3)
+        before = events.get(d.get("event_id"))
+        if before is not None:
+            d["event_kind"], d["event_name"] = before["kind"], before["name"]
+            d["event_before_s"] = round(t - before["t"], 3)
+        if stream.kind == "contact":
+            start = _detail("t_start")(d)
+            d["start_s"] = None if start is None else round(float(start) - t0, 3)
         out.append(d)
     return out
 
@@ -372,7 +453,7 @@ def export_csv(record: SessionRecord, session_id: int, out: str | os.PathLike[st
     folder = _out_dir(Path(out) / f"session-{session_id}")
     written = []
     for stream in STREAMS:
-        path = folder / f"{stream.table}.csv"
+        path = folder / f"{stream.file}.csv"
         with private_text_file(path) as f:
             w = csv.writer(f)
             w.writerow([name for name, _ in TIME_COLUMNS] + [c.name for c in stream.columns])
@@ -436,7 +517,7 @@ def session_document(
     session = record.session(session_id)
     streams: dict[str, list[dict[str, Any]]] = {}
     for stream in STREAMS:
-        if stream.table == "head_pose" and not include_head_pose:
+        if stream.file == "head_pose" and not include_head_pose:
             continue
         rows = []
         for r in _prepared_rows(record, stream, session_id, session.started_at):
@@ -447,7 +528,7 @@ def session_document(
                     value = json.loads(value)
                 item[c.name] = value
             rows.append(item)
-        streams[stream.table] = rows
+        streams[stream.file] = rows
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -477,7 +558,7 @@ def columns_markdown() -> str:
     """The CSV column reference, as it appears in docs/data-export.md."""
     lines: list[str] = []
     for stream in STREAMS:
-        lines.append(f"### `{stream.table}.csv`\n")
+        lines.append(f"### `{stream.file}.csv`\n")
         lines.append(stream.doc + "\n")
         lines.append("| column | meaning |")
         lines.append("|---|---|")

@@ -81,6 +81,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "resume",
     "failsafe",  # engine-side safety (tracking lost, watchdog, ...)
     "recenter",  # the patient's view was turned to face the scene
+    "contact",  # a hand touched a surface the scene declares (name: the surface)
     "session",  # session-level markers (resumed after interruption, ...)
     "engine",  # other engine-reported clinical state changes
     "heart_rate_alarm",  # the heart-rate alarm went off or cleared (the console's)

@@ -17,7 +17,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from palier.core.i18n import (
     _,
     colon,
     fmt_date_time,
+    fmt_number,
     language_name,
     lazy_pgettext,
     percent,
@@ -56,6 +57,8 @@ C_HR_RAW = "#efb8b4"
 C_PAUSE = "#c9a227"
 C_LINK = "#7a1fa2"
 C_EVENT = "#2e7d32"
+C_URGE = "#8a6d9c"
+"""ERP urges (dashed, squares) and rituals performed; resisted ones are C_EVENT."""
 
 
 class ReportError(RuntimeError):
@@ -120,6 +123,12 @@ class ReportData:
     hr_gaps: tuple[float, ...] = ()
     """Minutes at which the heart-rate source stopped being connected: the
     curve is broken there."""
+    urges: list[tuple[float, int]] = field(default_factory=list)
+    """ERP: (minutes, urge 0-100)."""
+    rituals: list[tuple[float, bool]] = field(default_factory=list)
+    """ERP: (minutes, resisted)."""
+    hotspots: list[float] = field(default_factory=list)
+    """PTSD: minutes of each hotspot."""
 
 
 def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
@@ -154,7 +163,12 @@ def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
     if lost_at is not None:
         losses.append((lost_at, None))
     hr_rows = record.rows("heart_rate", session_id)
+    log = record.clinical_log()
+    has_log = record.has_table("hotspots")
     return ReportData(
+        urges=[(m(u.t), u.value) for u in log.urges(session_id)] if has_log else [],
+        rituals=[(m(r.t), r.resisted) for r in log.rituals(session_id)] if has_log else [],
+        hotspots=[m(h.t) for h in log.hotspots(session_id)] if has_log else [],
         summary=summary,
         suds=[(m(r.t), r.value, r.source) for r in record.suds(session_id)],
         heart_rate=[(m(r["t"]), r["bpm"]) for r in hr_rows],
@@ -835,6 +849,27 @@ class _Doc:
                     self.p.setBrush(QBrush(QColor(C_SUDS)))
                     self.p.drawEllipse(QPointF(cx, cy), 1.0, 1.0)
                 self.p.setBrush(Qt.BrushStyle.NoBrush)
+        # ERP: the urge curve on the SUDS scale (dashed, squares); rituals as
+        # ticks above the bottom edge (resisted green, performed purple).
+        if d.urges:
+            pen = QPen(QColor(C_URGE))
+            pen.setWidthF(0.5)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            self.p.setPen(pen)
+            self.p.drawPolyline(QPolygonF([QPointF(X(mn), Ys(v)) for mn, v in d.urges]))
+            self.p.setPen(Qt.PenStyle.NoPen)
+            self.p.setBrush(QBrush(QColor(C_URGE)))
+            for mn, v in d.urges:
+                self.p.drawRect(QRectF(X(mn) - 0.8, Ys(v) - 0.8, 1.6, 1.6))
+        for mn, resisted in d.rituals:
+            self.line(
+                X(mn), bottom - 4.5, X(mn), bottom - 0.5, C_EVENT if resisted else C_URGE, 0.5
+            )
+        # PTSD: hotspots as red stars near the top.
+        for mn in d.hotspots:
+            self.text(
+                X(mn) - 2, top + 2.2, 4, 4, "✱", size=8, bold=True, color=C_HR, align="center"
+            )
         # Events: small triangles under the top edge.
         self.p.setPen(Qt.PenStyle.NoPen)
         for e in d.events:
@@ -858,7 +893,7 @@ class _Doc:
         self.legend()
 
     def legend(self) -> None:
-        from PySide6.QtCore import QPointF, Qt
+        from PySide6.QtCore import QPointF, QRectF, Qt
         from PySide6.QtGui import QBrush, QColor, QPen, QPolygonF
 
         lang = self.lang
@@ -872,6 +907,13 @@ class _Doc:
             ("pause", _("Pause (safe place)", lang)),
             ("link", _("Link lost", lang)),
         ]
+        if self.d.urges:
+            items.append(("urge", _("Urge (0-100)", lang)))
+        if self.d.rituals:
+            items.append(("resisted", _("Ritual resisted", lang)))
+            items.append(("performed", _("Ritual performed", lang)))
+        if self.d.hotspots:
+            items.append(("hotspot", _("Hotspot", lang)))
         x = MARGIN + 11
         y = self.y
         for kind, label in items:
@@ -917,6 +959,17 @@ class _Doc:
                 )
             elif kind == "pause":
                 self.rect(x + 0.5, cy - 1.2, 5, 2.4, C_PAUSE)
+            elif kind == "urge":
+                self.line(x, cy, x + 6, cy, C_URGE, 0.5, True)
+                self.p.setPen(Qt.PenStyle.NoPen)
+                self.p.setBrush(QBrush(QColor(C_URGE)))
+                self.p.drawRect(QRectF(x + 2.2, cy - 0.8, 1.6, 1.6))
+            elif kind in ("resisted", "performed"):
+                self.line(
+                    x + 3, cy - 2, x + 3, cy + 2, C_EVENT if kind == "resisted" else C_URGE, 0.5
+                )
+            elif kind == "hotspot":
+                self.text(x + 1, y, 4, 4, "✱", size=8, bold=True, color=C_HR, align="center")
             else:
                 self.rect(x + 0.5, cy - 0.8, 5, 1.6, C_LINK)
             self.p.setBrush(Qt.BrushStyle.NoBrush)
@@ -1141,6 +1194,13 @@ class _Doc:
             message = _EVENT_TEXTS.get(e["kind"])
             if e["kind"] == "session" and e["name"] == "resumed_after_interruption":
                 message = N_("session resumed after an interruption")
+            if e["kind"] == "contact":
+                message = N_("Touched: {surface} ({seconds} s)").format(
+                    surface=self._surface_label(e),
+                    seconds=fmt_number(
+                        float(json.loads(e["detail"]).get("duration_s") or 0), lang, 1
+                    ),
+                )
             if message is None:
                 continue
             text = message.get(lang)
@@ -1163,6 +1223,18 @@ class _Doc:
         items.sort(key=lambda x: x[0])
         self.heading(_("Events", lang), keep=self._timed_height(items[0][1]))
         self._timed_list(items)
+
+    def _surface_label(self, e: dict[str, Any]) -> str:
+        """A touched surface by its scene's label (its name if the scene is unknown here)."""
+        scene = self.step_scene.get(e["step_id"])
+        if scene:
+            try:
+                from palier.scenes import registry
+
+                return str(registry.declaration(scene).surface(e["name"]).label.get(self.lang))
+            except Exception:  # scene not installed on this machine, renamed surface
+                pass
+        return str(e["name"])
 
     def _event_label(self, e: dict[str, Any]) -> str:
         """The scene's own label for a fired event (both languages live in its
@@ -1195,7 +1267,10 @@ class _Doc:
         lang, summ = self.lang, self.d.summary
         t0 = summ.session.started_at
         if summ.erp is not None:
+            per_step = summ.erp_step_lines(lang)
             lines = summ.erp.lines(lang)
+            if per_step:
+                lines += [_("Per step:", lang), *("  " + line for line in per_step)]
             self.heading(_("Urges and rituals (ERP)", lang), keep=self._plain_height(lines))
             self._plain_lines(lines)
         if summ.hotspots:

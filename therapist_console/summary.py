@@ -8,10 +8,11 @@ from :func:`protocols.measures.step_measures`, the one place they are defined.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from palier.core.i18n import LANGUAGES, _, lazy_ngettext, ngettext, ordinal, semicolon
+from palier.core.i18n import LANGUAGES, Localized, _, lazy_ngettext, ngettext, ordinal, semicolon
 from palier.protocols.measures import (
     BetweenSessionChange,
     StepMeasures,
@@ -19,6 +20,8 @@ from palier.protocols.measures import (
     between_session_change,
     step_measures,
 )
+from palier.scenes import registry
+from palier.scenes.api import SceneError
 from palier.therapist_console.heart_rate import SIMULATED
 from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
 
@@ -93,7 +96,8 @@ class SessionSummary:
     erp: Any = None
     """``protocols.erp.ErpSummary`` when urges or rituals were logged."""
     hotspots: tuple[Any, ...] = ()
-    """``protocols.ptsd.AlignedHotspot``: each hotspot with the cue fired before it."""
+    """``protocols.ptsd.AlignedHotspot``: each hotspot with the event recorded
+    just before it (a scene event fired or a contact)."""
     expectancies: tuple[Any, ...] = ()
     """``protocols.progression.Expectancy`` (inhibitory learning), in time order."""
     session_number: int | None = None
@@ -149,6 +153,44 @@ class SessionSummary:
                 out.append(
                     f"{q['name']} ({q['phase']}): "
                     + ", ".join(f"{k} {v}" for k, v in scores.items())
+                )
+        return out
+
+    def erp_step_lines(self, lang: str) -> list[str]:
+        """ERP per step: the urges in order with their peak, rituals resisted
+        and performed (``Step 2 — Touch the bin: urge 70 → 40 (peak 70); ...``)."""
+        if self.erp is None:
+            return []
+        by_key = {s.step_key: s for s in self.steps}
+        out = []
+        for st in self.erp.steps:
+            step = by_key.get(st.step_key)
+            if step is None:
+                name = _("Before the first step", lang)
+            else:
+                label = label_text(step.label, lang) or step.step_key
+                name = f"{_('Step', lang)} {step.step_index + 1} — {label}"
+            if st.urges:
+                out.append(
+                    _(
+                        "{step}: urge {urges} (peak {peak}); {resisted} resisted, {performed} done",
+                        lang,
+                        step=name,
+                        urges=" → ".join(str(v) for v in st.urges),
+                        peak=st.urge_peak,
+                        resisted=st.resisted,
+                        performed=st.performed,
+                    )
+                )
+            else:
+                out.append(
+                    _(
+                        "{step}: no urge rated; {resisted} resisted, {performed} done",
+                        lang,
+                        step=name,
+                        resisted=st.resisted,
+                        performed=st.performed,
+                    )
                 )
         return out
 
@@ -212,12 +254,33 @@ class SessionSummary:
                     "note": h.hotspot.note,
                     "step_key": h.hotspot.step_key,
                     "cue": None if h.cue is None else h.cue.name,
+                    "event_id": h.hotspot.event_id,
                     "lag_s": None if h.lag_s is None else round(h.lag_s, 3),
                 }
                 for h in self.hotspots
             ],
             "expectancies": [e.to_dict() for e in self.expectancies],
         }
+
+
+HOTSPOT_EVENT_KINDS = ("scene_event", "contact")
+"""The record's events a hotspot is stored with (the last one before it)."""
+
+
+def _event_label(row: Mapping[str, Any]) -> Localized | None:
+    """A scene event's or a touched surface's label from its scene's
+    declaration (None: the scene is not registered here)."""
+    detail = _json(row["detail"])
+    scene = detail.get("scene") if isinstance(detail, dict) else None
+    if not isinstance(scene, str):
+        return None
+    try:
+        decl = registry.declaration(scene)
+        if row["kind"] == "contact":
+            return decl.surface(str(row["name"])).label
+        return decl.event(str(row["name"])).label
+    except SceneError:
+        return None
 
 
 def _session_end(record: SessionRecord, session: SessionInfo) -> float:
@@ -305,9 +368,9 @@ def summarize(
         from palier.protocols.ptsd import FiredEvent, align_hotspots
 
         fired = [
-            FiredEvent(e["t"], str(e["name"]))
+            FiredEvent(e["t"], str(e["name"]), _event_label(e), e["id"])
             for e in events
-            if e["kind"] == "scene_event" and e["name"]
+            if e["kind"] in HOTSPOT_EVENT_KINDS and e["name"]
         ]
         hotspots = tuple(align_hotspots(marked, fired))
     return SessionSummary(

@@ -49,10 +49,12 @@ from palier.core.fields import (
     format_path,
 )
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """Bumped on any change to a message (fields are strict both ways). 2:
 ``cmd.recenter``, the ``recenter`` clinical event and the headset runtime's
-frame figures in ``tel.frame_stats``."""
+frame figures in ``tel.frame_stats``. 3: the ``contact`` clinical event (a
+hand touched a surface the scene declares) and its ``surface``, ``hand`` and
+``duration_s`` fields."""
 
 HEARTBEAT_S = 0.25
 """Both sides send a heartbeat this often."""
@@ -288,7 +290,8 @@ ERROR_CODES = (
     "busy",
     "internal",
 )
-EVENT_KINDS = ("suds", "stop", "failsafe", "recenter")
+EVENT_KINDS = ("suds", "stop", "failsafe", "recenter", "contact")
+HANDS = ("left", "right")
 BEFORE_HELLO = "before cmd.hello"
 """A ``not_allowed`` error whose message starts ``<subject> before cmd.hello``
 means the engine does not know this console: it never said hello, the engine
@@ -598,7 +601,8 @@ class ClinicalEvent(Message):
         "`stop`: patient pressed stop (engine fades to the safe place); "
         "`failsafe`: console link lost, engine faded to the safe place; "
         "`recenter`: the view was turned to face the scene (`cmd.recenter` or the "
-        "desktop key)",
+        "desktop key); "
+        "`contact`: a hand touched a surface the scene declares (reported when it left it)",
     )
     frame: int = wire(FRAME, "engine frame when it happened")
     t_engine: float = wire(T_ENGINE, "engine monotonic clock when it happened", "s")
@@ -609,8 +613,21 @@ class ClinicalEvent(Message):
     t_ref: float | None = wire(
         Opt(T_ENGINE),
         "for `suds`: engine time the panel was shown; "
-        "for `failsafe`: engine time the console was last heard",
+        "for `failsafe`: engine time the console was last heard; "
+        "for `contact`: engine time the hand reached the surface",
         "s",
+    )
+    surface: str | None = wire(
+        Opt(Str(64, 1)),
+        "for `contact`: the surface's name in the scene's declaration",
+        default=None,
+    )
+    hand: str | None = wire(Opt(Str(8, 1, HANDS)), "for `contact`: which hand", default=None)
+    duration_s: float | None = wire(
+        Opt(Float(0.0, 86400.0)),
+        "for `contact`: how long the hand stayed on the surface",
+        "s",
+        default=None,
     )
 
 

@@ -41,9 +41,9 @@ def test_csv_one_file_per_stream_with_documented_columns(
         t0 = rec.session(sid).started_at
         first_suds_t = rec.suds(sid)[0].t
     names = {f.name for f in files}
-    assert names == {f"{s.table}.csv" for s in STREAMS} | {"session.csv"}
+    assert names == {f"{s.file}.csv" for s in STREAMS} | {"session.csv"}
     for stream in STREAMS:
-        with (tmp_path / f"session-{sid}" / f"{stream.table}.csv").open(newline="") as f:
+        with (tmp_path / f"session-{sid}" / f"{stream.file}.csv").open(newline="") as f:
             rows = list(csv.reader(f))
         assert rows[0] == [n for n, _ in TIME_COLUMNS] + [c.name for c in stream.columns]
         assert all(len(r) == len(rows[0]) for r in rows)
@@ -54,7 +54,7 @@ def test_csv_one_file_per_stream_with_documented_columns(
             assert float(rows[1][0]) == pytest.approx(first_suds_t - t0, abs=1e-3)
             assert rows[1][1].endswith("Z") and "T" in rows[1][1]
         assert (
-            stat.S_IMODE((tmp_path / f"session-{sid}" / f"{stream.table}.csv").stat().st_mode)
+            stat.S_IMODE((tmp_path / f"session-{sid}" / f"{stream.file}.csv").stat().st_mode)
             == 0o600
         )
     for written in files:
@@ -70,7 +70,7 @@ def test_json_whole_session(sample: tuple[Path, int], tmp_path: Path) -> None:
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["format"] == "palier-session" and doc["version"] == 1
     assert doc["session"]["pseudonym"] == "Sample-07"
-    assert set(doc["streams"]) == {s.table for s in STREAMS}
+    assert set(doc["streams"]) == {s.file for s in STREAMS}
     assert len(doc["streams"]["head_pose"]) == n_head > 0
     assert isinstance(doc["streams"]["steps"][0]["params"], dict)
     assert isinstance(doc["streams"]["steps"][0]["label"], dict)

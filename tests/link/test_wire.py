@@ -169,6 +169,30 @@ def test_show_text_with_nothing_to_show_is_a_bad_value(text: str) -> None:
         wire.PATIENT_TEXT.check(text)
 
 
+def test_a_contact_event_carries_surface_hand_and_duration() -> None:
+    contact = wire.ClinicalEvent(
+        seq=2,
+        instance="abc",
+        kind="contact",
+        frame=11,
+        t_engine=14.0,
+        request=None,
+        value=None,
+        t_ref=12.5,
+        surface="tap",
+        hand="right",
+        duration_s=1.5,
+    )
+    back = wire.decode(wire.encode(contact))
+    assert back == contact
+    # Events of the other kinds carry the three fields as nil.
+    assert payload(wire.encode(EV))["surface"] is None
+    data = payload(wire.encode(contact))
+    for name, bad in (("hand", "foot"), ("duration_s", -1.0), ("surface", "")):
+        with pytest.raises(wire.InvalidField, match=name):
+            wire.decode(frames_of("tel.event", {**data, name: bad}))
+
+
 def test_unknown_subject_and_version() -> None:
     with pytest.raises(wire.UnknownSubject) as info:
         wire.decode(frames_of("cmd.self_destruct", {"v": wire.PROTOCOL_VERSION, "id": 5}))

@@ -4,13 +4,22 @@ hotspots, questionnaires (``protocols.clinical_log`` and
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from palier.core.i18n import N_, localized_error
 from palier.core.typed_text import NOTE, clean_text
-from palier.protocols.erp import BehaviourKind, Ritual, Urge, validate_urge
-from palier.protocols.measures import validate_suds
+from palier.protocols.erp import (
+    BehaviourKind,
+    ErpError,
+    Ritual,
+    RitualKind,
+    Urge,
+    behaviour_of,
+)
+from palier.protocols.measures import SudsError, validate_suds
 from palier.protocols.ptsd import Hotspot
 from palier.protocols.questionnaires import (
     DEFAULT_SSQ_THRESHOLD,
@@ -22,6 +31,7 @@ from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
 from palier.therapist_console.session.running import RunningSession
 from palier.therapist_console.session.timeline import Timeline, TimelineEntry
+from palier.therapist_console.summary import HOTSPOT_EVENT_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,8 @@ class ClinicalLogEvents:
         """A clinical warning to show now (cybersickness after the SSQ, ...)."""
         self.held: Signal[Result | None] = Signal("held")
         """The questionnaire answered before the session changed."""
+        self.logged: Signal[str] = Signal("logged")
+        """An urge, ritual or hotspot was recorded (``urge``, ``ritual``, ``hotspot``)."""
 
 
 class ClinicalLog:
@@ -145,41 +157,98 @@ class ClinicalLog:
 
     # -- ERP and PTSD (protocols.clinical_log) -------------------------------------------
     def log_urge(self, value: object) -> int:
-        """ERP: the urge to ritualise, 0-100 (``protocols.erp.validate_urge``)."""
+        """ERP: the urge to ritualise, 0-100, checked as strictly as a SUDS
+        rating (``protocols.measures.validate_suds``: whole numbers only)."""
         session = self.running.require_open()
+        try:
+            rating = validate_suds(value)
+        except SudsError:
+            raise localized_error(
+                ErpError,
+                N_("An urge is rated as a whole number from 0 to 100."),
+                self.language.value,
+            ) from None
         t = self.clock()
-        urge = Urge(t, validate_urge(value), self.running.step_key())
+        urge = Urge(t, rating, self.running.step_key())
         rid = int(self.record.clinical_log().add_urge(session.id, urge))
         self.timeline.add(t, "event", "urge", {"value": urge.value, "label": str(urge.value)}, rid)
+        self.events.logged.emit("urge")
         return rid
 
-    def log_ritual(self, what: str, *, resisted: bool, kind: BehaviourKind = "ritual") -> int:
-        """ERP: a ritual or safety behaviour, done or resisted."""
+    def log_ritual(
+        self,
+        what: str = "",
+        *,
+        resisted: bool,
+        kind: BehaviourKind = "ritual",
+        ritual: RitualKind | None = None,
+    ) -> int:
+        """ERP: a ritual or safety behaviour, done or resisted. In one click:
+        ``ritual`` (washing, checking, ...) and nothing typed; the record then
+        keeps the kind's id as its description."""
         session = self.running.require_open()
         t = self.clock()
-        ritual = Ritual(t, what, resisted, kind, self.running.step_key())
-        rid = int(self.record.clinical_log().add_ritual(session.id, ritual))
+        if ritual is not None:
+            kind = behaviour_of(ritual)
+        described = what.strip() or (ritual or "")
+        entry = Ritual(t, described, resisted, kind, self.running.step_key(), ritual)
+        rid = int(self.record.clinical_log().add_ritual(session.id, entry))
         self.timeline.add(
             t,
             "event",
             "ritual",
             {
-                "what": ritual.what.strip(),
+                "what": entry.what.strip(),
                 "resisted": resisted,
                 "kind": kind,
-                "label": ritual.what.strip(),
+                "ritual": ritual,
+                "label": entry.what.strip(),
             },
             rid,
         )
+        self.events.logged.emit("ritual")
         return rid
 
     def mark_hotspot(self, suds: int | None = None, note: str = "") -> int:
-        """PTSD: mark a hotspot (peak distress) now, optionally with its SUDS."""
+        """PTSD: mark a hotspot (peak distress) now, optionally with its SUDS
+        and a short note. It is stored with the record's last scene event or
+        contact before it: all the record knows is that it came after."""
         session = self.running.require_open()
         t = self.clock()
+        before = self.event_before(t)
         hotspot = Hotspot(
-            t, None if suds is None else validate_suds(suds), note.strip(), self.running.step_key()
+            t,
+            None if suds is None else validate_suds(suds),
+            note.strip(),
+            self.running.step_key(),
+            None if before is None else int(before["id"]),
         )
         rid = int(self.record.clinical_log().add_hotspot(session.id, hotspot))
-        self.timeline.add(t, "event", "hotspot", {"suds": suds, "label": note.strip()}, rid)
+        detail: dict[str, object] = {"suds": hotspot.suds, "label": hotspot.note}
+        if before is not None:
+            after = _loads(before.get("detail"))
+            detail["after"] = {
+                "kind": before["kind"],
+                "name": before["name"],
+                "scene": after.get("scene"),
+                "lag_s": round(t - float(before["t"]), 3),
+            }
+        self.timeline.add(t, "event", "hotspot", detail, rid)
+        self.events.logged.emit("hotspot")
         return rid
+
+    def event_before(self, t: float) -> dict[str, Any] | None:
+        """The record's last scene event or contact of the session at or
+        before ``t`` (what a hotspot is stored with), or None."""
+        session = self.running.require_open()
+        rows = [
+            r
+            for r in self.record.rows("events", session.id)
+            if r["kind"] in HOTSPOT_EVENT_KINDS and r["t"] <= t
+        ]
+        return rows[-1] if rows else None
+
+
+def _loads(text: object) -> dict[str, object]:
+    value = json.loads(text) if isinstance(text, str) and text else {}
+    return value if isinstance(value, dict) else {}

@@ -44,7 +44,12 @@ COMMANDS: dict[str, type[wire.Command]] = {
 }
 """Command name (the record's) -> its ``palier.core.wire`` record."""
 
-EVENT_KINDS = {"stop": "patient_stop", "failsafe": "failsafe", "recenter": "recenter"}
+EVENT_KINDS = {
+    "stop": "patient_stop",
+    "failsafe": "failsafe",
+    "recenter": "recenter",
+    "contact": "contact",
+}
 """Engine clinical event kind -> the record's event kind (others: 'engine')."""
 TO_SAFE_PLACE = ("patient_stop", "failsafe")
 """Record event kinds after which the engine shows the safe place."""
@@ -317,11 +322,24 @@ class Commands:
         detail: dict[str, object] = {
             k: v for k, v in (("t_ref", event.t_ref), ("request", event.request)) if v is not None
         }
+        name = event.kind
+        if event.kind == "contact":
+            # The surface by its declared name (the timeline and exports label
+            # it from the scene's declaration); the scene is the step's.
+            step = self.running.current_step
+            name = str(event.surface or "")
+            detail = {
+                "surface": name,
+                "hand": event.hand,
+                "duration_s": event.duration_s,
+                "t_start": t - (event.duration_s or 0.0),
+                "scene": step.plan_step.scene if step else None,
+            }
         rid = self.record.add_event(
             session.id,
             t=t,
             kind=mapped,
-            name=event.kind,
+            name=name,
             detail=detail,
             step_id=step_id,
             engine_t=engine_t,
@@ -332,7 +350,7 @@ class Commands:
         def apply() -> None:
             if self.timeline.has("event", rid):
                 return
-            self.timeline.add(t, "event", mapped, {**detail, "name": event.kind}, rid)
+            self.timeline.add(t, "event", mapped, {**detail, "name": name}, rid)
             if mapped in TO_SAFE_PLACE:
                 self.link.set_paused(True)
 

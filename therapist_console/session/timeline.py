@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from palier.core.i18n import N_, Message, _, colon, fmt_number, lazy_pgettext, pgettext
+from palier.protocols.erp import RITUAL_KINDS
 from palier.scenes.api import ParamSpec, SceneDecl
 from palier.therapist_console.record import SessionInfo, SessionRecord, StepRow
 from palier.therapist_console.session.base import Signal
@@ -112,8 +113,26 @@ class TimelineEntry:
                 decl = _lookup(decl_for, d.get("scene"))
                 name = str(d.get("event") or d.get("name") or "")
                 label = _event_label(decl, name, lang)
+                options = describe_options(decl, name, _map(d.get("options")), lang)
+                if options:
+                    label = f"{label} ({options})"
                 base = _("scene event", lang)
                 return f"{base}{colon(lang)}{label}" if label else base
+            if self.name == "ritual":
+                return describe_ritual(d, lang)
+            if self.name == "hotspot":
+                return describe_hotspot(d, lang, decl_for)
+            if self.name == "contact":
+                decl = _lookup(decl_for, d.get("scene"))
+                surface = str(d.get("surface") or d.get("name") or "")
+                # TRANSLATORS: a contact event: the patient's hand touched a
+                # surface of the scene (tap, door handle...) for some seconds.
+                return _(
+                    "Touched: {surface} ({seconds} s)",
+                    lang,
+                    surface=surface_label(decl, surface, lang),
+                    seconds=fmt_number(_float(d.get("duration_s")), lang, 1),
+                )
             if self.name == "heart_rate_alarm":
                 if d.get("name") == "settings":
                     if not d.get("enabled"):
@@ -186,6 +205,80 @@ def _event_label(decl: SceneDecl | None, name: str, lang: str) -> str:
     return name.replace("_", " ")
 
 
+def describe_ritual(d: Detail, lang: str) -> str:
+    """``Ritual resisted: washing or cleaning`` (with the therapist's words
+    when they typed any)."""
+    ritual = d.get("ritual")
+    what = str(d.get("what") or "")
+    if isinstance(ritual, str) and ritual in RITUAL_KINDS:
+        label = RITUAL_KINDS[ritual].get(lang)
+        if what and what != ritual:
+            label = f"{label} — {what}"
+    else:
+        label = what
+    if d.get("resisted"):
+        return _("Ritual resisted: {what}", lang, what=label)
+    return _("Ritual performed: {what}", lang, what=label)
+
+
+def describe_hotspot(d: Detail, lang: str, decl_for: DeclLookup | None = None) -> str:
+    """``Hotspot, SUDS 80: the screech — last event before: Siren, 4 s earlier``:
+    the record stores the event before the hotspot, not what brought it on."""
+    text = _NAMED_EVENTS["hotspot"].get(lang)
+    if d.get("suds") is not None:
+        text += f", SUDS {d.get('suds')}"
+    note = str(d.get("label") or "")
+    if note:
+        text += f"{colon(lang)}{note}"
+    after = _map(d.get("after"))
+    if after:
+        decl = _lookup(decl_for, after.get("scene"))
+        name = str(after.get("name") or "")
+        label = (
+            surface_label(decl, name, lang)
+            if after.get("kind") == "contact"
+            else _event_label(decl, name, lang)
+        )
+        # TRANSLATORS: after a hotspot: the last event the record holds before
+        # it and how long before; nothing says it brought the distress on.
+        text += " — " + _(
+            "last event before: {event}, {seconds} s earlier",
+            lang,
+            event=label,
+            seconds=fmt_number(_float(after.get("lag_s")), lang, 0),
+        )
+    return text
+
+
+def surface_label(decl: SceneDecl | None, name: str, lang: str) -> str:
+    """A touched surface by its declared label (its name when the scene is unknown)."""
+    if decl is not None and name:
+        try:
+            return str(decl.surface(name).label.get(lang))
+        except (ValueError, KeyError, AttributeError):
+            pass
+    return name.replace("_", " ")
+
+
+def describe_options(
+    decl: SceneDecl | None, event: str, options: Mapping[str, object], lang: str
+) -> str:
+    """A fired event's options by their declared labels and units
+    (``Distance 2 m, Side left``); empty when it had none."""
+    specs: dict[str, ParamSpec] = {}
+    if decl is not None and event:
+        try:
+            specs = {o.name: o for o in decl.event(event).options}
+        except (ValueError, KeyError, AttributeError):
+            specs = {}
+    parts = []
+    for name, value in options.items():
+        spec = specs.get(name)
+        label = str(spec.label.get(lang)) if spec is not None else name.replace("_", " ")
+        parts.append(f"{label} {describe_value(spec, value, lang)}")
+    return ", ".join(parts)
+
+
 def describe_value(spec: ParamSpec | None, value: object, lang: str) -> str:
     """A parameter value as the therapist sees it: choice labels, on/off,
     numbers in the language's format with the declared unit."""
@@ -255,7 +348,11 @@ def describe_command(
             else joined
         )
     elif kind == "fire":
-        label = _event_label(decl, str(args.get("event", "")), lang)
+        event = str(args.get("event", ""))
+        label = _event_label(decl, event, lang)
+        options = describe_options(decl, event, _map(args.get("options")), lang)
+        if options:
+            label = f"{label} ({options})"
         what = (
             _("Triggering event: {event}", lang, event=label)
             if status == "sent"
@@ -371,8 +468,41 @@ class Timeline:
                     r["t"], r["t"] - t0, "link", r["kind"], {"detail": r["detail"]}, r["id"]
                 )
             )
+        entries.extend(_clinical_log_lines(record, sid, t0))
         entries.sort(key=lambda e: e.t)
         self.entries = entries
+
+
+def _clinical_log_lines(record: SessionRecord, sid: int, t0: float) -> list[TimelineEntry]:
+    """Urges, rituals and hotspots of a resumed session, as the ClinicalLog
+    part shows them when they are logged."""
+    out: list[TimelineEntry] = []
+    for r in record.rows("erp_urges", sid):
+        detail = {"value": r["value"], "label": str(r["value"])}
+        out.append(TimelineEntry(r["t"], r["t"] - t0, "event", "urge", detail, r["id"]))
+    for r in record.rows("erp_rituals", sid):
+        what = str(r["what"]).strip()
+        detail = {
+            "what": what,
+            "resisted": bool(r["resisted"]),
+            "kind": r["kind"],
+            "ritual": r.get("ritual"),
+            "label": what,
+        }
+        out.append(TimelineEntry(r["t"], r["t"] - t0, "event", "ritual", detail, r["id"]))
+    events = {e["id"]: e for e in record.rows("events", sid)}
+    for r in record.rows("hotspots", sid):
+        hot: dict[str, object] = {"suds": r["suds"], "label": r["note"]}
+        before = events.get(r.get("event_id"))
+        if before is not None:
+            hot["after"] = {
+                "kind": before["kind"],
+                "name": before["name"],
+                "scene": _loads(before["detail"]).get("scene"),
+                "lag_s": round(r["t"] - before["t"], 3),
+            }
+        out.append(TimelineEntry(r["t"], r["t"] - t0, "event", "hotspot", hot, r["id"]))
+    return out
 
 
 def _loads(text: str | None) -> dict[str, object]:

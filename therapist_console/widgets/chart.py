@@ -27,6 +27,8 @@ from palier.therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, 
 
 HR_COLOR = ALERT
 SUDS_COLOR = ACCENT
+URGE_COLOR = "#8a6d9c"
+"""ERP urges share the SUDS axis (0-100), dashed."""
 
 
 STATE_TEXTS: dict[ConnectionState, Message] = {
@@ -94,6 +96,17 @@ class LiveChart(QWidget):
             symbolPen="w",
         )
         self.suds_view.addItem(self.suds_curve)
+        self.urge_curve = pg.PlotDataItem(
+            [],
+            [],
+            pen=pg.mkPen(URGE_COLOR, width=2, style=pg.QtCore.Qt.PenStyle.DashLine),
+            symbol="s",
+            symbolSize=7,
+            symbolBrush=URGE_COLOR,
+            symbolPen="w",
+        )
+        """ERP: the urge to perform the compulsion, from the timeline's lines."""
+        self.suds_view.addItem(self.urge_curve)
         self.simulated_mark = pg.TextItem(anchor=(0, 0), color=ALERT)
         """A visible mark on the plot itself: a screenshot keeps it."""
         self.simulated_mark.setParentItem(pi.getViewBox())
@@ -132,6 +145,8 @@ class LiveChart(QWidget):
             else _("Heart rate (bpm)", lang),
         )
         self.legend.addItem(self.suds_curve, "SUDS")
+        if self._urges():
+            self.legend.addItem(self.urge_curve, _("Urge (0-100)", lang))
         for m in self.marks:
             pi.removeItem(m)
         self.marks.clear()
@@ -139,6 +154,7 @@ class LiveChart(QWidget):
             self._mark(e)
         self._redraw_hr()
         self._redraw_suds()
+        self._redraw_urges()
 
     def _redraw_hr(self) -> None:
         hist = self.sensors.heart_rate_history
@@ -204,7 +220,24 @@ class LiveChart(QWidget):
         right = max(2.0, self.running.elapsed_s() / 60.0 + 0.5)
         self.plot.getPlotItem().setXRange(-0.04 * right, right, padding=0.0)
 
+    def _urges(self) -> list[TimelineEntry]:
+        return [e for e in self.timeline.entries if e.kind == "event" and e.name == "urge"]
+
+    def _redraw_urges(self) -> None:
+        urges = self._urges()
+        values = [e.detail.get("value") for e in urges]
+        self.urge_curve.setData(
+            [self._minutes(e.t) for e in urges],
+            [float(v) if isinstance(v, int | float) else 0.0 for v in values],
+        )
+
     def _on_timeline(self, entry: TimelineEntry) -> None:
+        if entry.kind == "event" and entry.name == "urge":
+            first = len(self._urges()) == 1
+            self._redraw_urges()
+            if first:  # the legend names the urge curve once there is one
+                self.legend.addItem(self.urge_curve, _("Urge (0-100)", self.language.value))
+            return
         self._mark(entry)
 
     def _mark(self, e: TimelineEntry) -> None:
@@ -217,6 +250,9 @@ class LiveChart(QWidget):
             index = e.detail.get("index")
             label = f" {(index if isinstance(index, int) else 0) + 1} "
             pen = pg.mkPen(MUTED, width=1.5)
+        elif e.kind == "event" and e.name == "ritual":
+            label, color = RITUAL_MARKS[bool(e.detail.get("resisted"))]
+            pen = pg.mkPen(color, width=1.2, style=pg.QtCore.Qt.PenStyle.DotLine)
         elif e.kind == "event" and e.name in MARKS:
             label, color = MARKS[e.name]
             pen = pg.mkPen(color, width=1.4, style=pg.QtCore.Qt.PenStyle.DashLine)
@@ -245,5 +281,9 @@ MARKS = {
     "resume": ("▶", SAFE),
     "patient_stop": ("■", ALERT),
     "failsafe": ("■", ALERT),
+    "contact": ("●", "#5f7f8f"),
+    "hotspot": ("✱", ALERT),
 }
 """Event kind -> (sign on the chart, line colour)."""
+RITUAL_MARKS = {True: ("R✓", SAFE), False: ("R✗", URGE_COLOR)}
+"""A ritual resisted or performed (ERP)."""

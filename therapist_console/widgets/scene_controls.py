@@ -1,7 +1,9 @@
 """Controls generated from the current scene's declaration (``SceneDecl``).
 
 Numbers get a slider with a spin box and their unit, choices a drop-down,
-toggles a check box, events one button each. The declaration comes from the
+toggles a check box, events one button each, with the event's declared options
+under it (the same generated controls, kept here until the event is fired
+with them). The declaration comes from the
 engine's catalogue (``link.scene_declaration()``), so a new scene plugin gets
 its controls without any console code. Values shown are the running session's current
 step values; a change is sent at once with a short ramp so the patient sees a
@@ -11,6 +13,7 @@ smooth change, never a jump.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -163,6 +166,11 @@ class SceneControls(QWidget):
         self.controls: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self.event_buttons: dict[str, QPushButton] = {}
+        self.option_controls: dict[tuple[str, str], QWidget] = {}
+        """(event, option) -> its control."""
+        self.option_values: dict[str, dict[str, Any]] = {}
+        """Each event's options as the therapist set them (defaults at first)."""
+        self._options_scene: str | None = None
         self._decl: SceneDecl | None = None
         running.events.step.connect(lambda _s: self.rebuild())
         running.events.params.connect(lambda _p: self.refresh_values())
@@ -188,6 +196,7 @@ class SceneControls(QWidget):
         self.controls.clear()
         self.labels.clear()
         self.event_buttons.clear()
+        self.option_controls.clear()
         self.error.clear()
         if decl is None:
             self.title.setText(_("Scene", lang))
@@ -212,28 +221,53 @@ class SceneControls(QWidget):
         events = QGridLayout(self._events_host)
         events.setContentsMargins(0, 0, 0, 0)
         self.events_title.setVisible(bool(decl.events))
-        for i, ev in enumerate(decl.events):
+        events.setColumnStretch(2, 1)
+        row = 0
+        # The options set stay while the scene does (a language change rebuilds).
+        kept = self.option_values if decl.id == self._options_scene else {}
+        self._options_scene = decl.id
+        self.option_values = {}
+        for ev in decl.events:
             b = QPushButton(ev.label.get(lang))
             b.setMinimumHeight(36)
             if ev.help is not None:
                 b.setToolTip(ev.help.get(lang))
             b.clicked.connect(lambda _c=False, name=ev.name: self.fire(name))
-            events.addWidget(b, i, 0)
+            events.addWidget(b, row, 0, 1, 3)
             self.event_buttons[ev.name] = b
+            row += 1
+            values = {o.name: kept.get(ev.name, {}).get(o.name, o.default) for o in ev.options}
+            self.option_values[ev.name] = values
+            for opt in ev.options:
+                label = QLabel(opt.label.get(lang))
+                label.setObjectName("muted")
+                if opt.help is not None:
+                    label.setToolTip(opt.help.get(lang))
+                control = self._make_control(opt, lang, self._option_setter(ev.name))
+                _show(control, values[opt.name])
+                events.addWidget(label, row, 1)
+                events.addWidget(control, row, 2)
+                self.option_controls[(ev.name, opt.name)] = control
+                row += 1
         self.refresh_values()
         self._update_enabled()
 
-    def _make_control(self, spec: ParamSpec, lang: str) -> QWidget:
+    def _make_control(
+        self, spec: ParamSpec, lang: str, on_change: Callable[[str, Any], None] | None = None
+    ) -> QWidget:
+        """The control for a parameter or an event option; ``on_change(name,
+        value)`` (a parameter's: :meth:`change`, sent at once)."""
+        changed = on_change or self.change
         if spec.kind in (ParamKind.FLOAT, ParamKind.INT):
-            return NumberControl(spec, self.change, lang)
+            return NumberControl(spec, changed, lang)
         if spec.kind is ParamKind.CHOICE:
             box = QComboBox()
             for c in spec.choices:
                 box.addItem(c.label.get(lang), c.value)
-            box.activated.connect(lambda i, b=box, n=spec.name: self.change(n, b.itemData(i)))
+            box.activated.connect(lambda i, b=box, n=spec.name: changed(n, b.itemData(i)))
             return box
         check = QCheckBox(pgettext("parameter value", "on", lang))
-        check.clicked.connect(lambda on, n=spec.name: self.change(n, bool(on)))
+        check.clicked.connect(lambda on, n=spec.name: changed(n, bool(on)))
         return check
 
     def refresh_values(self) -> None:
@@ -242,21 +276,13 @@ class SceneControls(QWidget):
             return
         for spec in self._decl.params:
             w = self.controls.get(spec.name)
-            value = step.params.get(spec.name, spec.default)
-            if isinstance(w, NumberControl):
-                w.show_value(value)
-            elif isinstance(w, QComboBox):
-                w.blockSignals(True)
-                w.setCurrentIndex(max(0, w.findData(value)))
-                w.blockSignals(False)
-            elif isinstance(w, QCheckBox):
-                w.blockSignals(True)
-                w.setChecked(bool(value))
-                w.blockSignals(False)
+            if w is not None:
+                _show(w, step.params.get(spec.name, spec.default))
 
     def _update_enabled(self) -> None:
         on = self.running.is_open and self.running.current_step is not None
-        for w in [*self.controls.values(), *self.event_buttons.values()]:
+        controls = [*self.controls.values(), *self.event_buttons.values()]
+        for w in [*controls, *self.option_controls.values()]:
             w.setEnabled(on)
 
     # -- actions -----------------------------------------------------------------
@@ -275,9 +301,45 @@ class SceneControls(QWidget):
             self.error.setText(error_text(exc, self.language.value))
             self.refresh_values()  # back to what the engine has
 
-    def fire(self, name: str) -> None:
+    def _option_setter(self, event: str) -> Callable[[str, Any], None]:
+        def changed(name: str, value: Any) -> None:
+            self.set_option(event, name, value)
+
+        return changed
+
+    def set_option(self, event: str, name: str, value: Any) -> None:
+        """Keep an event option for its next firing (nothing is sent)."""
+        if self._decl is None:
+            return
+        spec = next(o for o in self._decl.event(event).options if o.name == name)
         try:
-            self.commands.fire(name)
+            self.option_values[event][name] = spec.validate(value, self._decl.id)
             self.error.clear()
-        except ModelError as exc:
+        except ValueError as exc:
             self.error.setText(error_text(exc, self.language.value))
+            _show(self.option_controls[(event, name)], self.option_values[event][name])
+
+    def fire(self, name: str) -> None:
+        """Fire an event with its options as set under its button."""
+        try:
+            options = dict(self.option_values.get(name, {}))
+            if self._decl is not None and options:
+                options = self._decl.event(name).validate_options(options, self._decl.id)
+            self.commands.fire(name, options)
+            self.error.clear()
+        except (ValueError, ModelError) as exc:
+            self.error.setText(error_text(exc, self.language.value))
+
+
+def _show(w: QWidget, value: Any) -> None:
+    """Show a value in a generated control without sending it."""
+    if isinstance(w, NumberControl):
+        w.show_value(value)
+    elif isinstance(w, QComboBox):
+        w.blockSignals(True)
+        w.setCurrentIndex(max(0, w.findData(value)))
+        w.blockSignals(False)
+    elif isinstance(w, QCheckBox):
+        w.blockSignals(True)
+        w.setChecked(bool(value))
+        w.blockSignals(False)

@@ -36,6 +36,7 @@ FIXTURES: tuple[tuple[str, str, str], ...] = (
     ("v2-ladders.sql", "f8a37a9", "schema 2 as first released: ladder tables only"),
     ("v2.sql", "5004f0f", "schema 2 with the clinical log tables, created at every open"),
     ("v3.sql", "dd263fd", "schema 3: the clinical log tables by migration 3"),
+    ("v4.sql", "9e7432a", "schema 4: heart-rate sources"),
 )
 
 # Runs inside the old tree (its own imports, its own API); feature checks
@@ -94,6 +95,14 @@ with SessionRecord(sys.argv[1]) as rec:
                  engine_t=3670.0, engine_id=("engine-1", 2))
     rec.add_heart_rate(s.id, t=T + 61, bpm=88.5, source="sim", rr_ms=[680.0, 676.5])
     rec.add_heart_rate(s.id, t=T + 62, bpm=90.0, source="sim")
+    if hasattr(rec, "add_sensor_state"):  # schema 4: heart-rate sources
+        rec.add_heart_rate(s.id, t=T + 63, bpm=91.0, source="ble:AA", rr_ms=[650.0, 2400.0],
+                           rr_artifacts=[None, "range"], t_source=12.5, contact=True,
+                           rmssd_ms=31.5)
+        rec.add_sensor_state(s.id, t=T + 64, source="ble:AA", state="reconnecting",
+                             detail="signal lost")
+        rec.set_heart_rate_alarm(a.id, age_years=40.0, fraction=0.85, ceiling_bpm=153.0,
+                                 sustain_s=20.0, enabled=True, t=T + 5)
     rec.add_head_poses(s.id, [(T + 61 + i / 30, 0.01 * i, 0.0, 1.62, 5.0 + i, -8.0, 0.5)
                               for i in range(3)])
     rec.add_note(s.id, text="Regarde l'araignée ; respiration calme.", t=T + 80,
@@ -185,5 +194,7 @@ def make(name: str, commit: str, what: str) -> None:
 
 
 if __name__ == "__main__":
+    # Names given: only those fixtures (a new version's); none: all of them.
     for fixture in FIXTURES:
-        make(*fixture)
+        if len(sys.argv) == 1 or fixture[0] in sys.argv[1:]:
+            make(*fixture)
