@@ -48,6 +48,10 @@ SCENES: dict[str, SceneEntry] = {
         "palier.scenes.public_speaking.declaration:DECLARATION",
         "palier.scenes.public_speaking.scene:PublicSpeakingScene",
     ),
+    "contamination": SceneEntry(
+        "palier.scenes.contamination.declaration:DECLARATION",
+        "palier.scenes.contamination.scene:ContaminationScene",
+    ),
 }
 
 
