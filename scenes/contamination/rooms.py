@@ -80,6 +80,8 @@ class Place:
     drip_from: Vec3 = (0.0, 0.0, 0.0)
     drip_to: float = 0.0
     puddle: NodePath | None = None
+    floor_puddle: NodePath | None = None
+    """Water spreading on the floor below the dripping tap (an event)."""
     fly_spots: list[Vec3] = field(default_factory=list)
     person_spot: tuple[float, float, float] = (0.0, 0.0, 0.0)
     """x, y and heading of the other person."""
@@ -357,6 +359,37 @@ def _pedal_bin(
     over.hide()
     box = Box((x, y, h + 0.03), (r + 0.02, r + 0.02, 0.06))
     return bin_np, lid_np, over, box
+
+
+def _puddle() -> GeomBuilder:
+    """A flat, irregular pool of water about 1.1 x 0.7 m (scaled where used)."""
+    puddle = GeomBuilder()
+    ang = np.linspace(0, 2 * math.pi, 33)
+    rad = 1.0 + 0.15 * np.sin(ang * 3.0) + 0.08 * np.cos(ang * 5.0)
+    ring = np.stack(
+        [0.55 * rad * np.cos(ang), 0.35 * rad * np.sin(ang), np.zeros_like(ang)], axis=1
+    )
+    pts = np.vstack([[0.0, 0.0, 0.0], ring])
+    tris = np.array([[0, i, i + 1] for i in range(1, len(ang))])
+    puddle.add_mesh(
+        pts,
+        np.tile([0, 0, 1.0], (len(pts), 1)),
+        np.zeros((len(pts), 2)),
+        tris,
+        (0.30, 0.30, 0.28, 1.0),
+    )
+    return puddle
+
+
+def _water(parent: NodePath, name: str, pos: Vec3, scale: float) -> NodePath:
+    """A hidden pool of water (glossy, see-through) for the drip event."""
+    node = attach(parent, name, _puddle(), soil=0.0, specular=1.0, shininess=90)
+    node.setPos(*pos)
+    node.setScale(scale)
+    node.setTransparency(TransparencyAttrib.MAlpha)
+    node.setDepthWrite(False)
+    node.hide()
+    return node
 
 
 def _tap(b: GeomBuilder, x: float, y: float, z: float, reach: float = 0.14) -> None:
@@ -704,21 +737,7 @@ def build_washroom(
             (0.85, 0.82, 0.74, 1.0),
             0.5,
         )
-    puddle = GeomBuilder()
-    ang = np.linspace(0, 2 * math.pi, 33)
-    rad = 1.0 + 0.15 * np.sin(ang * 3.0) + 0.08 * np.cos(ang * 5.0)
-    ring = np.stack(
-        [0.55 * rad * np.cos(ang), 0.35 * rad * np.sin(ang), np.zeros_like(ang)], axis=1
-    )
-    pts = np.vstack([[0.0, 0.0, 0.0], ring])
-    tris = np.array([[0, i, i + 1] for i in range(1, len(ang))])
-    puddle.add_mesh(
-        pts,
-        np.tile([0, 0, 1.0], (len(pts), 1)),
-        np.zeros((len(pts), 2)),
-        tris,
-        (0.30, 0.30, 0.28, 1.0),
-    )
+    puddle = _puddle()
     wet = attach(node, "puddle-litter", puddle, soil=0.0, specular=1.0, shininess=90)
     wet.setPos(0.55, 1.55, 0.002)
     wet.setTransparency(TransparencyAttrib.MAlpha)
@@ -738,6 +757,7 @@ def build_washroom(
     drip_pool.setDepthWrite(False)
     drip_pool.hide()
     place.puddle = drip_pool
+    place.floor_puddle = _water(node, "drip-floor", (BASINS[0], 1.75, 0.003), 1.0)
 
     place.fly_spots = [(1.9, 1.35, 0.75), (-0.5, 2.2, 0.7), (0.75, 2.25, 1.05)]
     place.person_spot = (1.55, 1.70, 0.0)
@@ -1106,6 +1126,7 @@ def build_kitchen(
     drip_pool.setDepthWrite(False)
     drip_pool.hide()
     place.puddle = drip_pool
+    place.floor_puddle = _water(node, "drip-floor", (SINK_X + 0.1, 0.3, 0.003), 1.0)
 
     place.fly_spots = [(-1.95, 0.95, 0.8), (-0.78, 0.95, 1.05), (SINK_X, 0.95, 1.0)]
     place.person_spot = (-1.30, 0.25, 0.0)

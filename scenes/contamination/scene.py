@@ -239,8 +239,9 @@ class ContaminationScene(Scene):
         x, y, h = place.person_spot
         self.person.root.setPosHpr(x, y, 0.0, h, 0.0, 0.0)
         self._drip_pool = 0.0
-        if place.puddle is not None:
-            place.puddle.hide()
+        for pool in (place.puddle, place.floor_puddle):
+            if pool is not None:
+                pool.hide()
         self._play("extractor" if name == "washroom" else "fridge", 0.5)
 
     # -- events ---------------------------------------------------------------------------
@@ -475,13 +476,23 @@ class ContaminationScene(Scene):
         snd = self._sounds_by_name.get("drip")
         if snd is not None and snd.status() == AudioSound.PLAYING:
             sound.place(snd, self.drops[0], self.ctx.head, min_distance=0.4)
-        self._drip_pool = max(self._drip_pool, smoothstep(p * 1.3))
+        # The water stands in the sink, then spreads on the floor below (it
+        # stays after the event, until the place changes).
+        self._drip_pool = max(self._drip_pool, smoothstep(p * 1.5))
+        w = self._drip_pool
         if pool is not None:
             pool.show()
-            pool.setAlphaScale(0.25 + 0.45 * self._drip_pool)
+            pool.setAlphaScale(0.25 + 0.45 * w)
             base = 0.3 if place.name == "washroom" else 1.0
-            pool.setSx(base * (0.4 + 0.6 * self._drip_pool))
-            pool.setSy(base * (0.4 + 0.6 * self._drip_pool))
+            pool.setSx(base * (0.4 + 0.6 * w))
+            pool.setSy(base * (0.4 + 0.6 * w))
+        floor = place.floor_puddle
+        if floor is not None:
+            spread = smoothstep((w - 0.1) / 0.9)
+            if spread > 0.0:
+                floor.show()
+                floor.setScale(0.2 + 0.9 * spread)
+                floor.setAlphaScale(0.55)
 
     # -- teardown --------------------------------------------------------------------------
     def on_teardown(self) -> None:

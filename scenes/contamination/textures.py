@@ -111,7 +111,8 @@ void main() {
     float grout = (1.0 - tex.a) * lv;
     float film = u_reveal * smoothstep(0.40, 0.52, 0.75 * d.a + 0.25 * d.r);
     vec3 albedo = base.rgb * mix(vec3(1.0), u_stain, 0.3 * lv);  // dingier all over
-    albedo = mix(albedo, albedo * u_stain, clamp(0.55 * blot + 0.45 * drip + 1.1 * grout, 0.0, 1.0));
+    float marks = clamp(0.55 * blot + 0.45 * drip + 1.1 * grout, 0.0, 1.0);
+    albedo = mix(albedo, albedo * u_stain, marks);
     albedo = mix(albedo, u_stain * 0.35, 0.45 * speck);
     // Revealed residue: a sticky yellow-grey film with brown flecks, glossy.
     vec3 residue = mix(vec3(0.62, 0.56, 0.34), u_stain * 0.35, step(0.8, d.g));
