@@ -157,8 +157,8 @@ DECLARATION = SceneDecl(
             default=False,
             intensifies="higher",
             help=_(
-                "Another adult at the far basin (or at the kitchen's far end). The "
-                "cough event brings them in if they are not there."
+                "Another adult at the far basin (in the kitchen, at the worktop on the "
+                "patient's left). The cough event brings them in if they are not there."
             ),
         ),
     ),
@@ -195,7 +195,10 @@ DECLARATION = SceneDecl(
         EventSpec(
             name="tap_drips",
             label=_("The tap drips"),
-            help=_("The tap drips for about twenty seconds; the water pools below."),
+            help=_(
+                "The tap drips for about twenty seconds; the water stands in the sink and "
+                "spreads on the floor below."
+            ),
             duration_s=20.0,
         ),
     ),
@@ -212,6 +215,6 @@ DECLARATION = SceneDecl(
         SurfaceSpec("sponge", _("Kitchen sponge")),
         SurfaceSpec("worktop", _("Kitchen worktop")),
         SurfaceSpec("kitchen_bin_lid", _("Kitchen bin lid")),
-        SurfaceSpec("dishes", _("Dirty dishes")),
+        SurfaceSpec("dishes", _("Dishes by the sink")),
     ),
 )
