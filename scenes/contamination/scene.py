@@ -34,7 +34,7 @@ from palier.scenes.contamination.declaration import (
     TARGET_SURFACE,
     _,
 )
-from palier.scenes.contamination.rooms import Place, build_kitchen, build_washroom
+from palier.scenes.contamination.rooms import Place, instantiate, templates
 from palier.scenes.contamination.textures import grime_shader, scene_textures
 from palier.scenes.people import Person, PersonLook
 from palier.scenes.procedural import GeomBuilder, material
@@ -99,10 +99,10 @@ class ContaminationScene(Scene):
         root.setShaderInput("u_glow", (0.0, 0.0, 0.0))
         lang = self.ctx.language
         text = {"out_of_order": _("OUT OF ORDER\nPlease do not use").get(lang)}
-        rng = np.random.default_rng(seed + 1320)
+        rng = np.random.default_rng(seed + 1321)
         self.places: dict[str, Place] = {
-            "washroom": build_washroom(root, tex, rng, text),
-            "kitchen": build_kitchen(root, tex, rng, text),
+            name: instantiate(template, root)
+            for name, template in templates(seed, text["out_of_order"]).items()
         }
         for place in self.places.values():
             place.node.hide()
@@ -167,6 +167,7 @@ class ContaminationScene(Scene):
         self._reveal_surface: str | None = None
         self._reveal_from = 0.0
         self._glow_node: NodePath | None = None
+        self._glowing: tuple[str | None, float] = (None, 0.0)
         self._dirt_written = -1.0
         self._washing_applied = ""
         self._cough_kind = "cough"
@@ -229,8 +230,9 @@ class ContaminationScene(Scene):
         self._box_names = list(place.boxes)
         self._boxes_c = np.array([place.boxes[n].centre for n in self._box_names])
         self._boxes_h = np.array([place.boxes[n].half for n in self._box_names])
-        for surface in list(self._reveal):
-            self._set_reveal(surface, 0.0)
+        if old is not None:
+            for surface in self._reveal:  # the residue stays with the place left
+                old.parts[surface].setShaderInput("u_reveal", 0.0)
         self._reveal.clear()
         self._reveal_surface = None
         self._set_glow(None)
@@ -326,9 +328,11 @@ class ContaminationScene(Scene):
         surface = TARGET_SURFACE[place.name].get(str(self.value("target")))
         node = place.parts.get(surface) if surface is not None else None
         self._set_glow(node)
+        self._glowing = (surface if node is not None else None, 0.0)
         if node is not None:
             k = 0.65 + 0.35 * math.sin(t * 2.2)
             node.setShaderInput("u_glow", (GLOW[0] * k, GLOW[1] * k, GLOW[2] * k))
+            self._glowing = (surface, GLOW[0] * k)
 
     def _update_contacts(self, t: float) -> None:
         if not self._box_names:
@@ -523,6 +527,10 @@ class ContaminationScene(Scene):
 
     def reveal_level(self, surface: str) -> float:
         return self._reveal.get(surface, 0.0)
+
+    def glowing(self) -> tuple[str | None, float]:
+        """The highlighted surface and its added light (red channel) now."""
+        return self._glowing
 
     def visible_flies(self) -> int:
         return sum(self._fly_seen)

@@ -163,7 +163,7 @@ def _rank(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def dirt_map(seed: int, size: int = 512) -> np.ndarray:
+def dirt_map(seed: int, size: int = 256) -> np.ndarray:
     """The four rank-normalised dirt channels (see the module doc), tileable."""
     rng = np.random.default_rng(seed + 1301)
     blot = fractal_noise(size, size, (5, 5), rng, octaves=5, persistence=0.55)
@@ -272,22 +272,40 @@ def scene_textures(seed: int) -> dict[str, Texture]:
     return {
         "dirt": texture_from_array("contamination-dirt", dirt_map(seed)),
         "wall_tiles": texture_from_array(
-            "contamination-wall-tiles", tile_image(rng, tiles=(4, 4), color=(0.90, 0.91, 0.90))
+            "contamination-wall-tiles",
+            tile_image(rng, size=256, tiles=(4, 4), color=(0.90, 0.91, 0.90), grout_px=2),
         ),
         "floor_tiles": texture_from_array(
             "contamination-floor-tiles",
             tile_image(
-                rng, tiles=(2, 2), color=(0.56, 0.57, 0.58), grout=(0.40, 0.40, 0.40), grout_px=4
+                rng,
+                size=256,
+                tiles=(2, 2),
+                color=(0.56, 0.57, 0.58),
+                grout=(0.40, 0.40, 0.40),
+                grout_px=2,
             ),
         ),
         "metro_tiles": texture_from_array(
             "contamination-metro-tiles",
-            tile_image(rng, tiles=(8, 4), color=(0.92, 0.93, 0.91), grout=(0.70, 0.70, 0.68)),
+            tile_image(
+                rng,
+                size=256,
+                tiles=(8, 4),
+                color=(0.92, 0.93, 0.91),
+                grout=(0.70, 0.70, 0.68),
+                grout_px=2,
+            ),
         ),
         "kitchen_floor": texture_from_array(
             "contamination-kitchen-floor",
             tile_image(
-                rng, tiles=(2, 2), color=(0.62, 0.56, 0.48), grout=(0.44, 0.40, 0.36), grout_px=3
+                rng,
+                size=256,
+                tiles=(2, 2),
+                color=(0.62, 0.56, 0.48),
+                grout=(0.44, 0.40, 0.36),
+                grout_px=2,
             ),
         ),
         "counter": texture_from_array("contamination-counter", speckled_image(rng)),
@@ -295,7 +313,7 @@ def scene_textures(seed: int) -> dict[str, Texture]:
             "contamination-partition",
             speckled_image(rng, color=(0.50, 0.60, 0.68), speckle=0.04),
         ),
-        "worktop": texture_from_array("contamination-worktop", wood_worktop_image(rng)),
+        "worktop": texture_from_array("contamination-worktop", wood_worktop_image(rng, 256)),
         "mirror": texture_from_array("contamination-mirror", mirror_image(rng), repeat=False),
         "hob": texture_from_array("contamination-hob", hob_image(), repeat=False),
         "ceiling": texture_from_array(
