@@ -99,7 +99,10 @@ def _cube() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A unit cube's 24 corners (4 a face, for flat normals), normals, the
     two in-face axes of each corner (for metre UVs) and its 12 triangles,
     counter-clockwise seen from outside."""
-    pts, nrm, axes, tris = [], [], [], []
+    pts: list[np.ndarray] = []
+    nrm: list[np.ndarray] = []
+    axes: list[tuple[int, int]] = []
+    tris: list[list[int]] = []
     for axis in range(3):
         for sign in (-1.0, 1.0):
             u_ax, v_ax = [a for a in range(3) if a != axis]
@@ -181,7 +184,14 @@ def _ring_path(cx: float, cy: float, z: float, rx: float, ry: float, n: int = 40
 
 
 def _cylinder(
-    b: GeomBuilder, x: float, y: float, z0: float, z1: float, r: float, color, sides: int = 20
+    b: GeomBuilder,
+    x: float,
+    y: float,
+    z0: float,
+    z1: float,
+    r: float,
+    color: Color,
+    sides: int = 20,
 ) -> None:
     """An upright cylinder with flat ends (plates, bins, a drain)."""
     path = np.array([[x, y, z0], [x, y, z1]])
@@ -377,9 +387,9 @@ def _pedal_bin(
     spot: Vec3,
     r: float,
     h: float,
-    body_color,
+    body_color: Color,
     rng: np.random.Generator,
-    overflow_color,
+    overflow_color: Color,
 ) -> tuple[NodePath, NodePath, NodePath, Box]:
     """A pedal bin: body, pedal, a hinged lid (its own node, pitched open
     when the bin overflows) and the heap that overflows it."""
