@@ -5,7 +5,8 @@ a tiled room 4.2 m wide; ahead on the left two cubicles (fronts at y = 1.1,
 the left one closed with its handle toward the patient, the right one open on
 a toilet against the back wall); ahead on the right a white counter with two
 basins and taps under a long mirror, a wall-mounted soap dispenser between
-them; on the right wall a paper-towel dispenser over a pedal bin.
+them, a pedal bin at its end by the cubicles; on the right wall a
+paper-towel dispenser.
 
 Kitchen (a shared office kitchen): a worktop along the back wall 1.25 m
 ahead with a stainless sink under a window, a sponge and a pile of dishes on
@@ -273,7 +274,7 @@ def _sign(parent: NodePath, text: str, pos: Vec3, h: float, width: float = 0.28)
     tn.setAlign(TextNode.ACenter)
     tn.setTextColor(0.70, 0.06, 0.05, 1.0)
     label = node.attachNewNode(tn)
-    label.setScale(width * 0.13)
+    label.setScale(width * 0.105)
     label.setPos(0.0, -0.003, ht * 0.12)
     label.setShaderOff(1)
     label.setLightOff(1)
@@ -305,7 +306,7 @@ def _lights(node: NodePath, lamp: Vec3, fill_hpr: Vec3) -> list[NodePath]:
     amb = AmbientLight(f"{node.getName()}-ambient")
     amb.setColor((0.34, 0.34, 0.35, 1.0))
     ceiling = PointLight(f"{node.getName()}-ceiling")
-    ceiling.setColor((0.78, 0.78, 0.76, 1.0))
+    ceiling.setColor((0.64, 0.64, 0.62, 1.0))
     ceiling.setAttenuation((1.0, 0.0, 0.06))
     key = DirectionalLight(f"{node.getName()}-key")
     key.setColor((0.30, 0.30, 0.31, 1.0))
@@ -721,8 +722,8 @@ def build_washroom(
         tex=tex["mirror"],
         soil=0.6,
         stain=STAIN_SCUM,
-        specular=0.9,
-        shininess=80,
+        specular=0.35,
+        shininess=120,
     )
     frame = GeomBuilder()
     _box(frame, (1.15, my, 1.11), (2.02, 0.02, 0.02), color=CHROME)
@@ -772,9 +773,9 @@ def build_washroom(
     place.parts["towel_dispenser"] = towel_np
     place.boxes["towel_dispenser"] = Box((tx - 0.02, ty, tz - 0.1), (0.07, 0.16, 0.22))
 
-    # Pedal bin under the towels.
+    # Pedal bin at the counter's end, by the cubicles.
     bin_np, lid_np, over, box = _pedal_bin(
-        node, (1.9, 1.35, 0.0), 0.17, 0.46, STEEL, rng, (0.92, 0.90, 0.84, 1.0)
+        node, (0.42, 1.72, 0.0), 0.17, 0.46, STEEL, rng, (0.92, 0.90, 0.84, 1.0)
     )
     place.parts["bin_lid"] = bin_np
     place.boxes["bin_lid"] = box
@@ -840,7 +841,7 @@ def build_washroom(
     place.puddle = drip_pool
     place.floor_puddle = _water(node, "drip-floor", (BASINS[0], 1.75, 0.003), 1.0)
 
-    place.fly_spots = [(1.9, 1.35, 0.75), (-0.5, 2.2, 0.7), (0.75, 2.25, 1.05)]
+    place.fly_spots = [(0.42, 1.72, 0.75), (-0.5, 2.2, 0.7), (0.75, 2.25, 1.05)]
     place.person_spot = (1.55, 1.70, 0.0)
     place.focus = (0.35, 1.9, 0.85)
     place.speaker = node.attachNewNode("extractor")
