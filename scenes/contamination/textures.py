@@ -106,14 +106,14 @@ void main() {
     float lv = level * mix(1.0, 1.0 - 0.7 * smoothstep(0.2, 1.8, v_world.z), wall);
     float on = smoothstep(0.0, 0.06, lv);
     float blot = on * smoothstep(1.0 - 0.32 * lv, 1.12 - 0.32 * lv, d.r);
-    float speck = on * smoothstep(1.0 - 0.07 * lv, 1.01 - 0.07 * lv, d.g);
+    float speck = on * smoothstep(1.0 - 0.045 * lv, 1.01 - 0.045 * lv, d.g);
     float drip = on * wall * smoothstep(1.0 - 0.22 * lv, 1.08 - 0.22 * lv, d.b);
     float grout = (1.0 - tex.a) * lv;
     float film = u_reveal * smoothstep(0.40, 0.52, 0.75 * d.a + 0.25 * d.r);
     vec3 albedo = base.rgb * mix(vec3(1.0), u_stain, 0.3 * lv);  // dingier all over
     float marks = clamp(0.55 * blot + 0.45 * drip + 1.1 * grout, 0.0, 1.0);
     albedo = mix(albedo, albedo * u_stain, marks);
-    albedo = mix(albedo, u_stain * 0.35, 0.45 * speck);
+    albedo = mix(albedo, u_stain * 0.35, 0.35 * speck);
     // Revealed residue: a sticky yellow-grey film with brown flecks, glossy.
     vec3 residue = mix(vec3(0.62, 0.56, 0.34), u_stain * 0.35, step(0.8, d.g));
     albedo = mix(albedo, residue, 0.8 * film);
