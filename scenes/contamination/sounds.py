@@ -15,8 +15,8 @@ import numpy as np
 
 from palier.scenes.sound import RATE, band_shape, fade, normalise, periodic_envelope, shaped_noise
 
-EXTRACTOR_S = 10.0
-FRIDGE_S = 10.0
+EXTRACTOR_S = 6.0
+FRIDGE_S = 6.0
 BUZZ_S = 3.0
 
 
