@@ -24,7 +24,6 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,57 +93,6 @@ class Place:
     lights: list[NodePath] = field(default_factory=list)
     speaker: NodePath | None = None
     """Where the place's ambient hum comes from."""
-
-
-def _cube() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A unit cube's 24 corners (4 a face, for flat normals), normals, the
-    two in-face axes of each corner (for metre UVs) and its 12 triangles,
-    counter-clockwise seen from outside."""
-    pts: list[np.ndarray] = []
-    nrm: list[np.ndarray] = []
-    axes: list[tuple[int, int]] = []
-    tris: list[list[int]] = []
-    for axis in range(3):
-        for sign in (-1.0, 1.0):
-            u_ax, v_ax = [a for a in range(3) if a != axis]
-            n = np.zeros(3)
-            n[axis] = sign
-            base = len(pts)
-            quad = []
-            for du, dv in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-                p = np.zeros(3)
-                p[axis] = sign * 0.5
-                p[u_ax] = du * 0.5
-                p[v_ax] = dv * 0.5
-                quad.append(p)
-                nrm.append(n)
-                axes.append((u_ax, v_ax))
-            pts.extend(quad)
-            e1, e2 = quad[1] - quad[0], quad[2] - quad[0]
-            ccw = np.dot(np.cross(e1, e2), n) > 0
-            order = [[0, 1, 2], [0, 2, 3]] if ccw else [[0, 2, 1], [0, 3, 2]]
-            tris.extend([[base + i for i in tri] for tri in order])
-    return np.array(pts), np.array(nrm), np.array(axes), np.array(tris)
-
-
-_CUBE = _cube()
-
-
-def _box(
-    b: GeomBuilder,
-    center: Sequence[float],
-    size: Sequence[float],
-    *,
-    color: Color = (1, 1, 1, 1),
-    uv_scale: float = 1.0,
-) -> None:
-    """``GeomBuilder.add_box`` in one ``add_mesh`` (the room has hundreds of
-    boxes: the per-face version was most of the scene's build time)."""
-    unit, nrm, axes, tris = _CUBE
-    pts = unit * np.asarray(size, dtype=np.float64) + np.asarray(center, dtype=np.float64)
-    rows = np.arange(len(pts))
-    uv = np.stack([pts[rows, axes[:, 0]], pts[rows, axes[:, 1]]], axis=1) * uv_scale
-    b.add_mesh(pts, nrm, uv, tris, color)
 
 
 # -- small builders ----------------------------------------------------------------------
@@ -376,7 +324,7 @@ def _shell(
 
 def _light_panel(place: NodePath, x: float, y: float, h: float, sx: float, sy: float) -> None:
     panel = GeomBuilder()
-    _box(panel, (x, y, h - 0.01), (sx, sy, 0.02), color=(1.0, 0.99, 0.96, 1.0))
+    panel.add_box((x, y, h - 0.01), (sx, sy, 0.02), color=(1.0, 0.99, 0.96, 1.0))
     lamp = place.attachNewNode(_plain(panel).node("light-panel"))
     lamp.setShaderOff(1)
     lamp.setLightOff(1)
@@ -398,7 +346,7 @@ def _pedal_bin(
     bin_np = place.attachNewNode("bin")
     body = GeomBuilder()
     _cylinder(body, x, y, 0.0, h, r, body_color, sides=24)
-    _box(body, (x, y - r - 0.03, 0.03), (0.09, 0.07, 0.02), color=(0.15, 0.15, 0.15, 1.0))
+    body.add_box((x, y - r - 0.03, 0.03), (0.09, 0.07, 0.02), color=(0.15, 0.15, 0.15, 1.0))
     attach(bin_np, "bin-body", body, soil=1.1, stain=STAIN_FLOOR, specular=0.5, shininess=30)
     hinge = bin_np.attachNewNode("bin-hinge")
     hinge.setPos(x, y + r, h)
@@ -480,7 +428,7 @@ def _tap(b: GeomBuilder, x: float, y: float, z: float, reach: float = 0.14) -> N
     path = np.vstack([[[x, y, z], [x, y, z + 0.2]], arc[1:]])
     b.add_tube(path, 0.013, sides=12, color=CHROME)
     _cylinder(b, x, y, z, z + 0.012, 0.03, CHROME)
-    _box(b, (x, y + 0.03, z + 0.17), (0.018, 0.07, 0.014), color=CHROME)
+    b.add_box((x, y + 0.03, z + 0.17), (0.018, 0.07, 0.014), color=CHROME)
 
 
 # -- the washroom ---------------------------------------------------------------------------
@@ -516,14 +464,12 @@ def _counter(rng: np.random.Generator) -> GeomBuilder:
     uv = np.zeros((*gx.shape, 2)) + UNTEXTURED_UV
     b.add_grid(pts, uv, up, color=col.reshape(-1, 4), flip=True)
     # Front edge and apron, then the vanity panel down to the floor.
-    _box(
-        b,
+    b.add_box(
         ((W_X1 + 0.1) / 2, COUNTER_Y0 + 0.01, COUNTER_TOP - 0.04),
         (W_X1 - 0.1, 0.03, 0.08),
         color=(0.86, 0.86, 0.85, 1.0),
     )
-    _box(
-        b,
+    b.add_box(
         ((W_X1 + 0.1) / 2, COUNTER_Y0 + 0.03, COUNTER_TOP - 0.14),
         (W_X1 - 0.1, 0.02, 0.14),
         color=(0.80, 0.80, 0.79, 1.0),
@@ -546,7 +492,7 @@ def _toilet(cx: float, back: float) -> tuple[GeomBuilder, GeomBuilder, GeomBuild
     pan.add_ellipsoid(
         (cx, cy, 0.31), (0.185, 0.24, 0.10), rings=10, segments=22, color=WHITE_CERAMIC
     )
-    _box(pan, (cx, back - 0.06, 0.36), (0.30, 0.12, 0.14), color=WHITE_CERAMIC)  # to the duct
+    pan.add_box((cx, back - 0.06, 0.36), (0.30, 0.12, 0.14), color=WHITE_CERAMIC)  # to the duct
     bowl = GeomBuilder()  # the bowl's opening: shade, then water
     ang = np.linspace(0, 2 * math.pi, 25)
     for rx, ry, z, c in (
@@ -611,8 +557,7 @@ def build_washroom(
     part = GeomBuilder()
     z0, z1 = 0.15, 2.05
     for x in (-1.4, -0.5):
-        _box(
-            part,
+        part.add_box(
             (x, (CUBICLE_FRONT + W_Y1) / 2, (z0 + z1) / 2),
             (0.025, W_Y1 - CUBICLE_FRONT, z1 - z0),
         )
@@ -622,16 +567,16 @@ def build_washroom(
             _cylinder(feet, x, y, 0.0, z0, 0.015, CHROME, sides=8)
     # Front pilasters and the rail along the top.
     for xa, xb in ((-2.3, -2.2), (-1.48, -1.32), (-0.58, -0.42)):
-        _box(part, ((xa + xb) / 2, CUBICLE_FRONT, (z0 + z1) / 2), (xb - xa, 0.025, z1 - z0))
-    _box(
-        part, ((-2.3 - 0.42) / 2, CUBICLE_FRONT, z1 + 0.02), (2.3 - 0.42, 0.04, 0.04), color=CHROME
+        part.add_box(((xa + xb) / 2, CUBICLE_FRONT, (z0 + z1) / 2), (xb - xa, 0.025, z1 - z0))
+    part.add_box(
+        ((-2.3 - 0.42) / 2, CUBICLE_FRONT, z1 + 0.02), (2.3 - 0.42, 0.04, 0.04), color=CHROME
     )
     attach(cub, "partitions", part, tex=tex["partition"], soil=0.7, stain=STAIN_WALL, specular=0.2)
     attach(cub, "partition-feet", feet, soil=0.6, specular=0.8, shininess=50)
     # The closed door (left cubicle), its handle toward the patient, and an
-    # engaged lock indicator (red: someone is in there... or just shut).
+    # lock indicator showing green (vacant).
     door = GeomBuilder()
-    _box(door, (-1.84, CUBICLE_FRONT, (z0 + z1) / 2), (0.72, 0.03, z1 - z0 - 0.02))
+    door.add_box((-1.84, CUBICLE_FRONT, (z0 + z1) / 2), (0.72, 0.03, z1 - z0 - 0.02))
     attach(
         node, "door-closed", door, tex=tex["partition"], soil=0.75, stain=STAIN_WALL, specular=0.2
     )
@@ -642,8 +587,8 @@ def build_washroom(
     handle.add_tube(
         np.array([[hx, hy - 0.05, hz], [hx - 0.12, hy - 0.05, hz]]), 0.011, sides=10, color=CHROME
     )
-    _box(handle, (hx - 0.01, hy, hz), (0.05, 0.008, 0.07), color=CHROME)
-    _box(handle, (hx, hy, hz + 0.1), (0.04, 0.008, 0.03), color=(0.2, 0.6, 0.25, 1.0))
+    handle.add_box((hx - 0.01, hy, hz), (0.05, 0.008, 0.07), color=CHROME)
+    handle.add_box((hx, hy, hz + 0.1), (0.04, 0.008, 0.03), color=(0.2, 0.6, 0.25, 1.0))
     attach(
         handle_np, "door-handle", handle, soil=1.0, stain=STAIN_FLOOR, specular=0.9, shininess=60
     )
@@ -651,7 +596,7 @@ def build_washroom(
     place.boxes["door_handle"] = Box((hx - 0.06 + CUBICLES_DX, hy - 0.04, hz), (0.08, 0.05, 0.04))
     # The open door of the right cubicle, swung in against its right partition.
     open_door = GeomBuilder()
-    _box(open_door, (-0.36, 0.0, (z0 + z1) / 2), (0.72, 0.03, z1 - z0 - 0.02))
+    open_door.add_box((-0.36, 0.0, (z0 + z1) / 2), (0.72, 0.03, z1 - z0 - 0.02))
     od = attach(
         node,
         "door-open",
@@ -666,7 +611,7 @@ def build_washroom(
 
     # The toilet in the open cubicle, a boxed duct with the flush plate, the roll.
     duct = GeomBuilder()
-    _box(duct, (-0.95, W_Y1 - 0.075, 0.52), (0.88, 0.15, 1.04), uv_scale=1.0 / 0.6)
+    duct.add_box((-0.95, W_Y1 - 0.075, 0.52), (0.88, 0.15, 1.04), uv_scale=1.0 / 0.6)
     attach(
         node,
         "duct",
@@ -691,9 +636,9 @@ def build_washroom(
     flush_np = cub.attachNewNode("flush")
     flush = GeomBuilder()
     fy = W_Y1 - 0.15 - 0.006
-    _box(flush, (-0.95, fy, 0.9), (0.22, 0.012, 0.15), color=CHROME)
-    _box(flush, (-1.0, fy - 0.008, 0.9), (0.08, 0.01, 0.1), color=(0.9, 0.9, 0.9, 1))
-    _box(flush, (-0.9, fy - 0.008, 0.9), (0.08, 0.01, 0.1), color=(0.9, 0.9, 0.9, 1))
+    flush.add_box((-0.95, fy, 0.9), (0.22, 0.012, 0.15), color=CHROME)
+    flush.add_box((-1.0, fy - 0.008, 0.9), (0.08, 0.01, 0.1), color=(0.9, 0.9, 0.9, 1))
+    flush.add_box((-0.9, fy - 0.008, 0.9), (0.08, 0.01, 0.1), color=(0.9, 0.9, 0.9, 1))
     attach(flush_np, "flush-plate", flush, soil=1.0, stain=STAIN_FLOOR, specular=0.8, shininess=50)
     place.parts["flush_button"] = flush_np
     place.boxes["flush_button"] = Box((-0.95 + CUBICLES_DX, fy - 0.02, 0.9), (0.12, 0.03, 0.08))
@@ -704,7 +649,7 @@ def build_washroom(
         sides=16,
         color=(0.97, 0.97, 0.95, 1.0),
     )
-    _box(roll, (-0.52, 2.05, 0.76), (0.02, 0.14, 0.02), color=CHROME)
+    roll.add_box((-0.52, 2.05, 0.76), (0.02, 0.14, 0.02), color=CHROME)
     attach(cub, "toilet-roll", roll, soil=0.8, stain=STAIN_FLOOR)
 
     # The counter, basins, taps and mirror.
@@ -726,7 +671,7 @@ def build_washroom(
         shininess=120,
     )
     frame = GeomBuilder()
-    _box(frame, (1.15, my, 1.11), (2.02, 0.02, 0.02), color=CHROME)
+    frame.add_box((1.15, my, 1.11), (2.02, 0.02, 0.02), color=CHROME)
     attach(node, "mirror-frame", frame, soil=0.5, specular=0.8, shininess=50)
     taps_np = node.attachNewNode("taps")
     tap_a = GeomBuilder()
@@ -744,17 +689,17 @@ def build_washroom(
     sx, sz = 1.15, 1.0
     soap_np = node.attachNewNode("soap")
     soap = GeomBuilder()
-    _box(soap, (sx, W_Y1 - 0.045, sz), (0.11, 0.07, 0.18), color=(0.93, 0.93, 0.92, 1.0))
-    _box(soap, (sx, W_Y1 - 0.082, sz + 0.02), (0.05, 0.006, 0.07), color=(0.55, 0.75, 0.85, 1.0))
-    _box(soap, (sx, W_Y1 - 0.07, sz - 0.1), (0.06, 0.04, 0.025), color=(0.75, 0.76, 0.78, 1.0))
+    soap.add_box((sx, W_Y1 - 0.045, sz), (0.11, 0.07, 0.18), color=(0.93, 0.93, 0.92, 1.0))
+    soap.add_box((sx, W_Y1 - 0.082, sz + 0.02), (0.05, 0.006, 0.07), color=(0.55, 0.75, 0.85, 1.0))
+    soap.add_box((sx, W_Y1 - 0.07, sz - 0.1), (0.06, 0.04, 0.025), color=(0.75, 0.76, 0.78, 1.0))
     attach(soap_np, "soap-dispenser", soap, soil=0.9, stain=STAIN_SCUM, specular=0.4, shininess=30)
     place.soap.append(soap_np)
     place.parts["soap_dispenser"] = soap_np
     place.boxes["soap_dispenser"] = Box((sx, W_Y1 - 0.06, sz - 0.02), (0.07, 0.06, 0.11))
     mark = GeomBuilder()
-    _box(mark, (sx, W_Y1 - 0.004, sz), (0.11, 0.006, 0.18), color=(0.97, 0.97, 0.96, 1.0))
+    mark.add_box((sx, W_Y1 - 0.004, sz), (0.11, 0.006, 0.18), color=(0.97, 0.97, 0.96, 1.0))
     for dz in (-0.06, 0.06):
-        _box(mark, (sx, W_Y1 - 0.008, sz + dz), (0.01, 0.004, 0.01), color=(0.3, 0.3, 0.3, 1.0))
+        mark.add_box((sx, W_Y1 - 0.008, sz + dz), (0.01, 0.004, 0.01), color=(0.3, 0.3, 0.3, 1.0))
     gone = attach(node, "soap-removed", mark, soil=0.5)
     gone.hide()
     place.removed_marks.append(gone)
@@ -763,11 +708,11 @@ def build_washroom(
     tx, ty, tz = W_X1 - 0.07, 1.65, 1.42
     towel_np = node.attachNewNode("towel-dispenser")
     disp = GeomBuilder()
-    _box(disp, (tx, ty, tz), (0.13, 0.30, 0.38), color=(0.92, 0.92, 0.91, 1.0))
-    _box(disp, (tx - 0.066, ty, tz + 0.08), (0.004, 0.16, 0.08), color=(0.3, 0.35, 0.4, 1.0))
+    disp.add_box((tx, ty, tz), (0.13, 0.30, 0.38), color=(0.92, 0.92, 0.91, 1.0))
+    disp.add_box((tx - 0.066, ty, tz + 0.08), (0.004, 0.16, 0.08), color=(0.3, 0.35, 0.4, 1.0))
     attach(towel_np, "towel-box", disp, soil=0.8, stain=STAIN_WALL, specular=0.4, shininess=30)
     tongue = GeomBuilder()
-    _box(tongue, (tx - 0.02, ty, tz - 0.24), (0.012, 0.22, 0.12), color=(0.96, 0.95, 0.92, 1.0))
+    tongue.add_box((tx - 0.02, ty, tz - 0.24), (0.012, 0.22, 0.12), color=(0.96, 0.95, 0.92, 1.0))
     tongue_np = attach(towel_np, "towel-tongue", tongue, soil=0.4)
     place.towels.append(tongue_np)
     place.parts["towel_dispenser"] = towel_np
@@ -906,19 +851,23 @@ def build_kitchen(
     win.setTextureOff(1)
     frame = GeomBuilder()
     for x in (-0.47, 0.0, 0.47):
-        _box(frame, (x, gy - 0.02, 1.8), (0.04, 0.04, 0.64), color=(0.95, 0.95, 0.94, 1.0))
+        frame.add_box((x, gy - 0.02, 1.8), (0.04, 0.04, 0.64), color=(0.95, 0.95, 0.94, 1.0))
     for z in (1.48, 2.12):
-        _box(frame, (0.0, gy - 0.02, z), (0.98, 0.04, 0.04), color=(0.95, 0.95, 0.94, 1.0))
-    _box(frame, (0.0, gy - 0.06, 1.465), (1.02, 0.1, 0.03), color=(0.95, 0.95, 0.94, 1.0))
+        frame.add_box((0.0, gy - 0.02, z), (0.98, 0.04, 0.04), color=(0.95, 0.95, 0.94, 1.0))
+    frame.add_box((0.0, gy - 0.06, 1.465), (1.02, 0.1, 0.03), color=(0.95, 0.95, 0.94, 1.0))
     attach(node, "window-frame", frame, soil=0.6, stain=STAIN_GREASE)
 
     # Worktop in four pieces round the sink, with its front edge.
     top = GeomBuilder()
     d = K_Y1 - WT_Y0
-    _box(top, ((-1.6 - 0.3) / 2, WT_Y0 + d / 2, WORKTOP - 0.02), (1.3, d, 0.04), uv_scale=1.0 / 1.2)
-    _box(top, ((1.6 + 0.3) / 2, WT_Y0 + d / 2, WORKTOP - 0.02), (1.3, d, 0.04), uv_scale=1.0 / 1.2)
-    _box(top, (SINK_X, WT_Y0 + 0.05, WORKTOP - 0.02), (0.6, 0.1, 0.04), uv_scale=1.0 / 1.2)
-    _box(top, (SINK_X, K_Y1 - 0.06, WORKTOP - 0.02), (0.6, 0.12, 0.04), uv_scale=1.0 / 1.2)
+    top.add_box(
+        ((-1.6 - 0.3) / 2, WT_Y0 + d / 2, WORKTOP - 0.02), (1.3, d, 0.04), uv_scale=1.0 / 1.2
+    )
+    top.add_box(
+        ((1.6 + 0.3) / 2, WT_Y0 + d / 2, WORKTOP - 0.02), (1.3, d, 0.04), uv_scale=1.0 / 1.2
+    )
+    top.add_box((SINK_X, WT_Y0 + 0.05, WORKTOP - 0.02), (0.6, 0.1, 0.04), uv_scale=1.0 / 1.2)
+    top.add_box((SINK_X, K_Y1 - 0.06, WORKTOP - 0.02), (0.6, 0.12, 0.04), uv_scale=1.0 / 1.2)
     worktop_np = node.attachNewNode("worktop")
     attach(
         worktop_np,
@@ -970,8 +919,8 @@ def build_kitchen(
     sponge_np = node.attachNewNode("sponge")
     sp = GeomBuilder()
     spx, spy = -0.42, WT_Y0 + 0.16
-    _box(sp, (spx, spy, WORKTOP + 0.016), (0.10, 0.065, 0.032), color=(0.95, 0.80, 0.25, 1.0))
-    _box(sp, (spx, spy, WORKTOP + 0.038), (0.10, 0.065, 0.012), color=(0.15, 0.45, 0.22, 1.0))
+    sp.add_box((spx, spy, WORKTOP + 0.016), (0.10, 0.065, 0.032), color=(0.95, 0.80, 0.25, 1.0))
+    sp.add_box((spx, spy, WORKTOP + 0.038), (0.10, 0.065, 0.012), color=(0.15, 0.45, 0.22, 1.0))
     attach(sponge_np, "sponge-body", sp, soil=1.4, stain=STAIN_GREASE, specular=0.05, shininess=5)
     place.parts["sponge"] = sponge_np
     place.boxes["sponge"] = Box((spx, spy, WORKTOP + 0.025), (0.07, 0.05, 0.04))
@@ -1034,8 +983,8 @@ def build_kitchen(
     gone.hide()
     place.removed_marks.append(gone)
     towel = GeomBuilder()
-    _box(towel, (0.62, WT_Y0 - 0.04, 0.62), (0.26, 0.01, 0.38), color=(0.82, 0.30, 0.28, 1.0))
-    _box(towel, (0.62, WT_Y0 - 0.04, 0.64), (0.26, 0.012, 0.03), color=(0.95, 0.93, 0.90, 1.0))
+    towel.add_box((0.62, WT_Y0 - 0.04, 0.62), (0.26, 0.01, 0.38), color=(0.82, 0.30, 0.28, 1.0))
+    towel.add_box((0.62, WT_Y0 - 0.04, 0.64), (0.26, 0.012, 0.03), color=(0.95, 0.93, 0.90, 1.0))
     place.towels.append(attach(node, "tea-towel", towel, soil=0.9, stain=STAIN_GREASE))
     rail = GeomBuilder()
     rail.add_tube(
@@ -1076,8 +1025,7 @@ def build_kitchen(
     attach(node, "kettle", kettle, soil=0.8, stain=STAIN_GREASE, specular=0.8, shininess=50)
     # Cupboards: base units, doors, bar handles; wall units either side of the window.
     units = GeomBuilder()
-    _box(
-        units,
+    units.add_box(
         (0.0, WT_Y0 + 0.02 + (K_Y1 - WT_Y0) / 2, 0.05),
         (3.2, K_Y1 - WT_Y0 - 0.05, 0.1),
         color=(0.22, 0.22, 0.23, 1.0),
@@ -1085,17 +1033,16 @@ def build_kitchen(
     handles = GeomBuilder()
     for k in range(5):
         x = -1.6 + 0.32 + k * 0.64
-        _box(units, (x, WT_Y0 + 0.02, 0.49), (0.63, 0.03, 0.76), color=(0.86, 0.84, 0.78, 1.0))
-        _box(handles, (x, WT_Y0 - 0.005, 0.80), (0.16, 0.02, 0.015), color=CHROME)
+        units.add_box((x, WT_Y0 + 0.02, 0.49), (0.63, 0.03, 0.76), color=(0.86, 0.84, 0.78, 1.0))
+        handles.add_box((x, WT_Y0 - 0.005, 0.80), (0.16, 0.02, 0.015), color=CHROME)
     for x0, x1 in ((-1.6, -0.55), (0.55, 1.6)):
         for k in range(2):
             w = (x1 - x0) / 2
             x = x0 + w / 2 + k * w
-            _box(
-                units, (x, K_Y1 - 0.17, 1.82), (w - 0.01, 0.33, 0.7), color=(0.86, 0.84, 0.78, 1.0)
+            units.add_box(
+                (x, K_Y1 - 0.17, 1.82), (w - 0.01, 0.33, 0.7), color=(0.86, 0.84, 0.78, 1.0)
             )
-            _box(
-                handles,
+            handles.add_box(
                 (x + (w / 2 - 0.06) * (1 if k == 0 else -1), K_Y1 - 0.345, 1.56),
                 (0.015, 0.02, 0.14),
                 color=CHROME,
@@ -1104,8 +1051,8 @@ def build_kitchen(
     attach(node, "unit-handles", handles, soil=0.9, stain=STAIN_GREASE, specular=0.8, shininess=50)
     # Fridge with its handle (the kitchen's door handle).
     fridge = GeomBuilder()
-    _box(fridge, (2.0, 0.95, 0.93), (0.64, 0.6, 1.86), color=(0.93, 0.93, 0.92, 1.0))
-    _box(fridge, (2.0, 0.645, 1.2), (0.62, 0.01, 0.005), color=(0.6, 0.6, 0.6, 1.0))
+    fridge.add_box((2.0, 0.95, 0.93), (0.64, 0.6, 1.86), color=(0.93, 0.93, 0.92, 1.0))
+    fridge.add_box((2.0, 0.645, 1.2), (0.62, 0.01, 0.005), color=(0.6, 0.6, 0.6, 1.0))
     attach(node, "fridge", fridge, soil=0.7, stain=STAIN_GREASE, specular=0.4, shininess=30)
     fh_np = node.attachNewNode("fridge-handle")
     fh = GeomBuilder()
@@ -1136,7 +1083,7 @@ def build_kitchen(
     for _k in range(40):
         x = float(rng.uniform(-1.5, -0.35))
         y = float(rng.uniform(WT_Y0 + 0.05, K_Y1 - 0.05))
-        _box(l1, (x, y, WORKTOP + 0.003), (0.008, 0.006, 0.005), color=(0.55, 0.40, 0.22, 1.0))
+        l1.add_box((x, y, WORKTOP + 0.003), (0.008, 0.006, 0.005), color=(0.55, 0.40, 0.22, 1.0))
     l1.add_ellipsoid(
         (SINK_X + 0.1, 0.9, WORKTOP - 0.18),
         (0.03, 0.025, 0.008),
@@ -1146,7 +1093,7 @@ def build_kitchen(
     )
     l2 = GeomBuilder()
     for p in ((-1.2, 1.0), (-1.35, 0.8), (1.3, 0.8)):
-        _box(l2, (p[0], p[1], WORKTOP + 0.06), (0.14, 0.09, 0.12), color=(0.85, 0.80, 0.65, 1.0))
+        l2.add_box((p[0], p[1], WORKTOP + 0.06), (0.14, 0.09, 0.12), color=(0.85, 0.80, 0.65, 1.0))
     l2.add_ellipsoid(
         (-0.1, 0.85, WORKTOP - 0.17),
         (0.12, 0.12, 0.02),
