@@ -51,6 +51,10 @@ SCENES: dict[str, SceneEntry] = {
     "road": SceneEntry(
         "palier.scenes.road.declaration:DECLARATION", "palier.scenes.road.scene:RoadScene"
     ),
+    "contamination": SceneEntry(
+        "palier.scenes.contamination.declaration:DECLARATION",
+        "palier.scenes.contamination.scene:ContaminationScene",
+    ),
 }
 
 
