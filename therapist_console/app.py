@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from palier.core import keys, wire
 from palier.core.i18n import N_, _, colon, detect_language, error_text, fmt_number
+from palier.protocols.model import EventPlan
 from palier.therapist_console.client import LinkClient, LinkState
 from palier.therapist_console.heart_rate import SIMULATED
 from palier.therapist_console.heart_rate.alarm import AlarmChange
@@ -143,7 +144,7 @@ class SessionPage(QWidget):
         self.planned = Banner(PLANNED_BG, ACCENT, action=True)
         """A planned event of the step is due: the therapist fires it (or not)."""
         self.planned.action.clicked.connect(self._fire_planned)
-        self._planned_event: str | None = None
+        self._planned_event: EventPlan | None = None
         self.hr_alarm = Banner(ALERT_BG, ALERT)
         """The heart-rate alarm: shown (and a beep) when the rate stays above the
         patient's ceiling; it informs, the therapist decides."""
@@ -176,7 +177,7 @@ class SessionPage(QWidget):
                 _(
                     "Planned event due: {event}. Fire it when the patient is ready.",
                     lang,
-                    event=self._event_label(self._planned_event),
+                    event=self._event_label(self._planned_event.event),
                 )
             )
 
@@ -211,19 +212,20 @@ class SessionPage(QWidget):
                 pass
         return name.replace("_", " ")
 
-    def announce_planned(self, event: str) -> None:
-        self._planned_event = event
+    def announce_planned(self, plan: EventPlan) -> None:
+        self._planned_event = plan
         self.planned.show_text(
             _(
                 "Planned event due: {event}. Fire it when the patient is ready.",
                 self.language.value,
-                event=self._event_label(event),
+                event=self._event_label(plan.event),
             )
         )
 
     def _fire_planned(self) -> None:
+        """Fire the planned event with the options its protocol step sets."""
         if self._planned_event is not None:
-            self.controls.fire(self._planned_event)
+            self.controls.fire(self._planned_event.event, self._planned_event.options)
         self.planned.dismiss()
 
 

@@ -631,7 +631,7 @@ def test_planned_events_are_announced_not_fired(record: SessionRecord, clock: Ma
             PLAN.steps[0],
             events=(
                 EventPlan(event="run_toward", every_min=2.0),
-                EventPlan(event="drop_from_above", at_min=(3.0,)),
+                EventPlan(event="drop_from_above", at_min=(3.0,), options={"height": 1.5}),
             ),
         ),
         PLAN.steps[1],
@@ -640,23 +640,25 @@ def test_planned_events_are_announced_not_fired(record: SessionRecord, clock: Ma
     model.patient_plan.create_patient("Planned-1")
     model.patient_plan.set_plan(replace(PLAN, steps=steps))
     model.start_session()
-    due: list[str] = []
-    model.running.events.planned_event.connect(due.append)
+    plans: list[EventPlan] = []
+    model.running.events.planned_event.connect(plans.append)
     model.commands.go_to_step(0)
     for _ in range(7):  # 7 minutes, ticking every 30 s
         for _ in range(2):
             clock.advance(30)
             model.tick()
+    due = [p.event for p in plans]
     assert due == ["run_toward", "drop_from_above", "run_toward", "run_toward"]
+    assert plans[1].options == {"height": 1.5}  # the step's options travel with it
     sid = model.running.info.id if model.running.info else 0
     assert record.rows("commands", sid) == []  # announced only; the therapist fires
     model.commands.go_to_step(1)
     clock.advance(300)
     model.tick()
-    assert len(due) == 4
+    assert len(plans) == 4
     stored = model.patient_plan.plan.to_json() if model.patient_plan.plan else {}
     assert stored["steps"][0]["events"][0] == {"event": "run_toward", "every_min": 2.0}
-    assert Plan.from_json(stored).steps[0].events == steps[0].events
+    assert Plan.from_json(stored).steps[0].events == steps[0].events  # options included
 
 
 # -- the timeline reads as sentences; errors follow the console language ----------------

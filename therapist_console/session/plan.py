@@ -180,6 +180,7 @@ def _event_plan(data: Mapping[str, Any]) -> EventPlan:
         every_min=data.get("every_min"),
         start_min=data.get("start_min"),
         at_min=tuple(data.get("at_min") or ()),
+        options=dict(data.get("options") or {}),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from palier.core.i18n import N_, lazy_ngettext, localized_error
+from palier.protocols.model import EventPlan
 from palier.therapist_console.record import Patient, SessionInfo, SessionRecord, StepRow
 from palier.therapist_console.session.base import (
     Clock,
@@ -29,9 +30,10 @@ class RunningSessionEvents:
         self.step: Signal[CurrentStep | None] = Signal("step")
         self.params: Signal[Params] = Signal("params")
         """Current target values after a change was sent."""
-        self.planned_event: Signal[str] = Signal("planned_event")
-        """A planned event of the current step is due (its name): the widget
-        offers to fire it; the model never fires by itself."""
+        self.planned_event: Signal[EventPlan] = Signal("planned_event")
+        """A planned event of the current step is due (its plan: name and the
+        options the protocol sets): the widget offers to fire it; the model
+        never fires by itself."""
         self.tick: Signal[float] = Signal("tick")
         """The app's timer ticked (console time): clocks redraw."""
 
@@ -278,5 +280,5 @@ class RunningSession:
             self._planned_checked_s = 0.0  # a new step
         for plan in step.plan_step.events:
             if plan.due_between(self._planned_checked_s, elapsed):
-                self.events.planned_event.emit(plan.event)
+                self.events.planned_event.emit(plan)
         self._planned_checked_s = elapsed

@@ -13,7 +13,7 @@ smooth change, never a jump.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core.i18n import _, error_text, pgettext
-from palier.scenes.api import ParamKind, ParamSpec, SceneDecl
+from palier.scenes.api import ParamKind, ParamSpec, ParamValue, SceneDecl
 from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
 from palier.therapist_console.widgets.common import panel, qt_locale
 
@@ -319,10 +319,11 @@ class SceneControls(QWidget):
             self.error.setText(error_text(exc, self.language.value))
             _show(self.option_controls[(event, name)], self.option_values[event][name])
 
-    def fire(self, name: str) -> None:
-        """Fire an event with its options as set under its button."""
+    def fire(self, name: str, options: Mapping[str, ParamValue] | None = None) -> None:
+        """Fire an event with ``options`` (a planned event's, from its
+        protocol step), by default those set under its button."""
         try:
-            options = dict(self.option_values.get(name, {}))
+            options = dict(self.option_values.get(name, {}) if options is None else options)
             if self._decl is not None and options:
                 options = self._decl.event(name).validate_options(options, self._decl.id)
             self.commands.fire(name, options)
