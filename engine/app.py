@@ -218,6 +218,7 @@ class Engine:
             if config.prepare_scenes:
                 self.prepare_scenes()
             self.warm_up()
+            self.backend.start_view(self)  # the desktop turns to the stimulus
         except BaseException:
             # Leave nothing open: a failed start must not poison the next Engine.
             self.close()

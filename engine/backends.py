@@ -29,6 +29,7 @@ from panda3d.core import (
     ClockObject,
     KeyboardButton,
     MouseButton,
+    Point3,
     TextNode,
     Texture,
     WindowProperties,
@@ -85,6 +86,8 @@ DESKTOP_HELP = N_(
     "  Left / Right arrows, mouse wheel or 0-9: place a rating   Enter or click: confirm\n"
     "  C: face the scene again   Backspace: patient stop   F1: this help   Esc: quit"
 )
+DESKTOP_HINT = N_("F1: keys")
+"""Shown at start instead of the key help, so that the help does not cover the view."""
 
 
 class BackendError(RuntimeError):
@@ -165,6 +168,10 @@ class DisplayBackend:
     def recenter(self, engine: Engine) -> None:
         """Turn the view so that the patient faces the scene again
         (:meth:`Engine.recenter`). Nothing to turn on a still camera."""
+
+    def start_view(self, engine: Engine) -> None:
+        """Called once, when the first scene is built and warmed up: where the
+        view starts. A still camera or a tracked headset starts where it is."""
 
     def runtime_frame_stats(self) -> RuntimeFrameStats | None:
         """The display runtime's own frame figures; None where it reports none
@@ -257,6 +264,7 @@ class DesktopBackend(DisplayBackend):
         self.locked = False
         self.reach = 0.0
         self.help_node: Any = None
+        self.hint_node: Any = None
         self._keys: dict[str, Any] = {}
 
     def prc_lines(self, config: EngineConfig) -> list[str]:
@@ -299,6 +307,18 @@ class DesktopBackend(DisplayBackend):
         )
         # Wider margins than OnscreenText's: its card clipped the longest line.
         self.help_node.textNode.setCardAsMargin(0.5, 0.6, 0.3, 0.3)
+        self.help_node.hide()  # F1 shows it; the small hint says so
+        self.hint_node = OnscreenText(
+            text=DESKTOP_HINT.get(engine.language),
+            parent=base.a2dTopLeft,
+            pos=(0.05, -0.08),
+            scale=0.04,
+            align=TextNode.ALeft,
+            fg=(1, 1, 1, 0.85),
+            bg=(0, 0, 0, 0.45),
+            mayChange=True,
+        )
+        self.hint_node.textNode.setCardAsMargin(0.4, 0.4, 0.25, 0.25)
         base.accept("escape", engine.quit)
         base.accept("f1", self.toggle_help)
         base.accept("tab", self.toggle_lock, [base])
@@ -318,15 +338,39 @@ class DesktopBackend(DisplayBackend):
         self.pitch = 0.0
         engine.head.setHpr(self.heading, self.pitch, 0)
 
+    def start_view(self, engine: Engine) -> None:
+        """Face the stimulus: the point the scene says shows it (a spider on
+        the floor to the left), else the scene's forward heading."""
+        scene = engine.scene
+        point = scene.focus_point() if scene is not None else None
+        if scene is None or point is None:
+            self.recenter(engine)
+            return
+        target = engine.rig.getRelativePoint(scene.root, Point3(*point))
+        eye = engine.head.getPos()
+        dx, dy, dz = target.x - eye.x, target.y - eye.y, target.z - eye.z
+        if math.hypot(dx, dy) < 1e-6:
+            self.recenter(engine)
+            return
+        self.heading = math.degrees(math.atan2(-dx, dy))  # Panda3D: 90 looks along -X
+        self.pitch = max(-85.0, min(85.0, math.degrees(math.atan2(dz, math.hypot(dx, dy)))))
+        engine.head.setHpr(self.heading, self.pitch, 0)
+
     def _seat(self, engine: Engine, seated: bool) -> None:
         engine.head.setZ(engine.config.eye_height if seated else 1.65)
 
     def toggle_help(self) -> None:
         if self.help_node is not None:
-            if self.help_node.isHidden():
+            showing = self.help_node.isHidden()
+            if showing:
                 self.help_node.show()
             else:
                 self.help_node.hide()
+            if self.hint_node is not None:
+                if showing:
+                    self.hint_node.hide()
+                else:
+                    self.hint_node.show()
 
     def toggle_lock(self, base: Any) -> None:
         self.locked = not self.locked
@@ -375,9 +419,10 @@ class DesktopBackend(DisplayBackend):
         return win is None or win.isClosed()
 
     def close(self, engine: Engine | None) -> None:
-        if self.help_node is not None:
-            self.help_node.destroy()
-            self.help_node = None
+        for node in (self.help_node, self.hint_node):
+            if node is not None:
+                node.destroy()
+        self.help_node = self.hint_node = None
         super().close(engine)
 
 

@@ -208,6 +208,42 @@ def test_desktop_recenter_key_faces_the_scene_again(
         desktop.close(None)
 
 
+def test_desktop_starts_facing_the_stimulus_with_a_small_key_hint(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `palier engine --backend desktop --scene spiders`: the floor spider sits
+    # to the patient's left; the first view must show it, and the key help
+    # must not cover it (a small "F1: keys" hint instead).
+    from panda3d.core import Point2, Point3
+
+    desktop = DesktopBackend()
+    monkeypatch.setattr(engine, "backend", desktop)
+    scene = engine.scene
+    assert scene is not None and scene.focus_point() is not None
+    lens = engine.base.camLens
+
+    def spider_in_view() -> bool:
+        point = engine.base.camera.getRelativePoint(scene.root, Point3(*scene.focus_point()))
+        return bool(lens.project(point, Point2()))
+
+    try:
+        desktop.attach(engine)
+        engine.head.setHpr(0.0, -10.0, 0.0)  # where the view used to start
+        assert not spider_in_view()  # so that this test can fail
+        desktop.start_view(engine)
+        assert spider_in_view()
+        assert desktop.help_node.isHidden() and not desktop.hint_node.isHidden()
+        assert desktop.hint_node.textNode.getText() == "F1: keys"
+        engine.base.messenger.send("f1")
+        assert not desktop.help_node.isHidden() and desktop.hint_node.isHidden()
+        engine.base.messenger.send("f1")
+        assert desktop.help_node.isHidden() and not desktop.hint_node.isHidden()
+    finally:
+        for event in (*DESKTOP_OWN_KEYS, *DESKTOP_PATIENT_KEYS):
+            engine.base.ignore(event)
+        desktop.close(None)
+
+
 def test_point_sets_the_value_and_the_next_request_starts_with_no_marker(
     engine: Engine, ui: PatientUI, rec: Recorder
 ) -> None:
