@@ -51,11 +51,12 @@ import zmq
 from zmq.auth.thread import ThreadAuthenticator
 
 from palier import __version__
-from palier.core import wire
+from palier.core import pairing, wire
 from palier.core.keys import CONSOLES, allowed_keys, load_own
 from palier.engine.app import FADE_OUT_S, Engine, EngineError
 from palier.engine.framestats import FrameStats
 from palier.engine.mirror import MirrorStreamer
+from palier.engine.pairing import PairingWindow, end_text
 from palier.engine.patient_ui import PatientUI, PatientUIError
 from palier.scenes import registry
 from palier.scenes.api import (
@@ -86,6 +87,10 @@ URGENT_HEADROOM = 16
 URGENT: tuple[type[wire.Message], ...] = (wire.Pause, wire.Resume)
 """The therapist's safety commands: never refused for a full queue (within
 the headroom) and applied at the next frame."""
+PAIR_KEY = "p"
+"""Desktop key that opens a pairing window (the headset PC's keyboard)."""
+PAIRING_END_S = 6.0
+"""The pairing panel says how the window ended this long."""
 REPLY_CACHE = 128
 """Replies remembered per console so a retried command is answered, not re-run."""
 EVENT_RESEND_S = 1.0
@@ -109,6 +114,9 @@ class LinkConfig:
     mirror_quality: int = 70
     clock_shift_s: float = 0.0
     """Test only: added to the engine clock on the wire (clock-offset tests)."""
+    pairing_port: int | None = None
+    """Where a pairing window listens (docs/protocol.md §9). None: the command
+    port + 2 (or any free port when the command port is 0)."""
 
 
 LATE_FAILSAFE_S = 0.1
@@ -236,6 +244,10 @@ class EngineLink:
             self.pub.bind(f"tcp://{host}:{tport or '*'}")
             self.telemetry_endpoint = self.pub.getsockopt_string(zmq.LAST_ENDPOINT)
             self.telemetry_port = split_endpoint(self.telemetry_endpoint)[1]
+            pport = config.pairing_port
+            if pport is None:
+                pport = cmd_port + pairing.PORT_OFFSET if port else 0
+            self.pairing_bind = f"tcp://{host}:{pport}"
         except zmq.ZMQError as exc:
             # Nothing may outlive a failed start: sockets, ZAP thread, context.
             self._close_sockets()
@@ -290,10 +302,20 @@ class EngineLink:
         ``urgent_worst_frames``: the most frames a control console's pause or
         resume waited between its arrival and the frame that applied it."""
 
+        self._own = own
+        self._consoles_dir = consoles_dir
+        self.pairing: PairingWindow | None = None
+        """The latest pairing window (open or closed); see :meth:`open_pairing`."""
+        self._pairing_shown: PairingWindow | None = None
+        self._pairing_ended = False
+
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._io_loop, name="palier-link", daemon=True)
         engine.command_sources.append(self._frame_commands)
         engine.frame_observers.append(self._frame_telemetry)
+        engine.frame_observers.append(self._frame_pairing)
+        if engine.backend.name == "desktop":
+            engine.base.accept(PAIR_KEY, self.open_pairing)
         engine.stop_observers.append(self._on_stop)
         engine.recenter_observers.append(self._on_recenter)
         engine.contact_observers.append(self._on_contact)
@@ -335,6 +357,50 @@ class EngineLink:
         console had been forgotten; each must say hello again."""
         self._forget.set()
         self._wake()
+
+    # -- pairing without files (docs/protocol.md §9) ----------------------------------
+    def open_pairing(
+        self, seconds: float = pairing.WINDOW_S, *, code: str | None = None
+    ) -> PairingWindow:
+        """Open a pairing window (closing one still open, whose code then
+        stops working): the patient view shows a new code and this engine's
+        key fingerprint. ``code``: tests only."""
+        if self.pairing is not None:
+            self.pairing.close()
+        self.pairing = PairingWindow(
+            self.ctx,
+            self.pairing_bind,
+            self._own,
+            self.config.keys_dir,
+            name=socket.gethostname()[:64] or "palier engine",
+            seconds=seconds,
+            on_paired=self._on_paired,
+            code=code,
+        )
+        return self.pairing
+
+    def _on_paired(self, _public: bytes) -> None:
+        # The pairing thread stored the key in consoles/: the ZAP handler
+        # reloads that folder so the console may connect at once.
+        auth = self.auth
+        if auth is not None:
+            auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(self._consoles_dir))
+
+    def _frame_pairing(self, engine: Engine) -> None:
+        """Show the window's code, countdown and outcome (texts only: the
+        panel is built with the patient UI)."""
+        window = self.pairing
+        if window is None:
+            return
+        ui = self.patient_ui
+        if window is not self._pairing_shown:
+            self._pairing_shown, self._pairing_ended = window, False
+            ui.show_pairing(pairing.show_code(window.code), window.engine_fingerprint)
+        if window.is_open:
+            ui.pairing_countdown(window.seconds_left, window.attempts_left)
+        elif not self._pairing_ended:
+            self._pairing_ended = True
+            ui.end_pairing(end_text(window).get(engine.language), PAIRING_END_S)
 
     # -- patient-side callbacks (frame thread) ------------------------------------
     def _add_event(
@@ -1003,7 +1069,9 @@ class EngineLink:
         self._wake()
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
-        for fn in (self._frame_commands, self._frame_telemetry):
+        if self.pairing is not None:
+            self.pairing.close()
+        for fn in (self._frame_commands, self._frame_telemetry, self._frame_pairing):
             for lst in (self.engine.command_sources, self.engine.frame_observers):
                 if fn in lst:
                     lst.remove(fn)

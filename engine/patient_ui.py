@@ -124,6 +124,13 @@ KEY_MARKS = {"k": "\1key\1", "e": "\2"}
 """Panda3D text properties: ``\1key\1...\2`` draws a control's name in the "key" style."""
 THANKS = N_("Thank you")
 
+PAIR_W, PAIR_H = 1.16, 0.66
+PAIR_TITLE = N_("Pairing a therapist console")
+PAIR_INSTRUCTION = N_("Type this code in the console:")
+PAIR_ENGINE_KEY = N_("This engine's key: {fingerprint}")
+# TRANSLATORS: the pairing window's countdown in the headset; {seconds} is a whole number.
+PAIR_TIME_LEFT = N_("Open for {seconds} s more, {attempts} tries left")
+
 
 class PatientUIError(ValueError):
     """A request the patient panels cannot show (empty text, bad duration)."""
@@ -358,6 +365,7 @@ class PatientUI:
 
         self._build_suds()
         self._build_text()
+        self._build_pairing()
         engine.frame_observers.append(self._on_frame)
         engine.backend.patient_input.append(self._on_input)
         for font in (self.font, self.font_bold):
@@ -506,6 +514,32 @@ class PatientUI:
         self._msg_backdrop: NodePath | None = None
         self._msg_h = 0.15
 
+    def _build_pairing(self) -> None:
+        """The pairing panel (engine.pairing), made now so that opening a
+        pairing window creates nothing on a frame: it only changes texts."""
+        self.pair_root = self.root.attachNewNode("pairing-panel")
+        self._pair_fade = _Fade(self.pair_root)
+        r = self.pair_root
+        shape_node(
+            r,
+            "pairing-backdrop",
+            BIN_SORT + 1,
+            lambda b: add_rounded(b, PAIR_W, PAIR_H, 0.06, BACKDROP, feather=0.025),
+        )
+        self._pair_title, t = self._text(r, "pairing-title", size=0.05, color=TEXT, bold=True)
+        t.setZ(0.22)
+        self._pair_instruction, t = self._text(r, "pairing-instruction", size=0.042, color=MUTED)
+        t.setZ(0.13)
+        self._pair_code, t = self._text(r, "pairing-code", size=0.15, color=ACCENT, bold=True)
+        t.setZ(-0.04)
+        self._pair_key, t = self._text(r, "pairing-key", size=0.036, color=MUTED)
+        t.setZ(-0.15)
+        self._pair_status, t = self._text(
+            r, "pairing-status", size=0.036, color=TEXT, wrap_m=PAIR_W - 0.12
+        )
+        t.setZ(-0.23)
+        self._pair_left = 0.0
+
     def _apply_language(self) -> None:
         lang = _lang(self.engine.language)
         if lang == self._lang:
@@ -631,6 +665,44 @@ class PatientUI:
         self._thanks_left = 0.0
         self._suds_fade.fade_out()
 
+    def show_pairing(self, code: str, fingerprint: str) -> None:
+        """Show the pairing panel: the one-time code (``123 456``) and this
+        engine's key fingerprint, for the therapist to type and compare."""
+        lang = _lang(self.engine.language)
+        _retext(self._pair_title, PAIR_TITLE.get(lang))
+        _retext(self._pair_instruction, PAIR_INSTRUCTION.get(lang))
+        _retext(self._pair_code, code, ACCENT)
+        _retext(self._pair_key, PAIR_ENGINE_KEY.format(fingerprint=fingerprint).get(lang))
+        _retext(self._pair_status, "")
+        self._pair_left = 0.0
+        self._pair_fade.fade_in()
+
+    def pairing_countdown(self, seconds: float, attempts: int) -> None:
+        """The bottom line while the window is open (text changes once a second)."""
+        lang = _lang(self.engine.language)
+        text = PAIR_TIME_LEFT.format(seconds=max(0, math.ceil(seconds)), attempts=attempts)
+        _retext(self._pair_status, text.get(lang), TEXT)
+
+    def end_pairing(self, status: str, seconds: float) -> None:
+        """The window closed: say how (``status``, already in the patient's
+        language), hide the code, fade out after ``seconds``."""
+        _retext(self._pair_code, "- - -", MUTED)
+        _retext(self._pair_status, status, REMIND)
+        self._pair_left = max(seconds, FADE_OUT_S)
+
+    @property
+    def pairing_visible(self) -> bool:
+        return self._pair_fade.visible
+
+    @property
+    def pairing_texts(self) -> tuple[str, str, str]:
+        """(code, key line, status line) as shown, for tests."""
+        return (
+            self._pair_code.getText(),
+            self._pair_key.getText(),
+            self._pair_status.getText(),
+        )
+
     def close(self) -> None:
         """Remove the panels and stop listening (idempotent)."""
         if self._closed:
@@ -724,8 +796,14 @@ class PatientUI:
             if self._text_left <= FADE_OUT_S:
                 self._text_left = 0.0
                 self._text_fade.fade_out()
+        if self._pair_left > 0.0:
+            self._pair_left -= dt
+            if self._pair_left <= FADE_OUT_S:
+                self._pair_left = 0.0
+                self._pair_fade.fade_out()
         self._suds_fade.update(dt)
         self._text_fade.update(dt)
+        self._pair_fade.update(dt)
 
 
 def render_example(

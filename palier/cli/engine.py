@@ -84,6 +84,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="keys directory (default: per-user, see `palier keys show`)",
     )
+    link.add_argument(
+        "--pair",
+        action="store_true",
+        help="open a pairing window at start: the view shows a one-time code to type in the "
+        "console (2 minutes, 3 tries; the desktop window's P key opens another). Creates this "
+        "machine's key pair if it has none",
+    )
     link.add_argument("--no-link", action="store_true", help="do not serve consoles")
     link.add_argument(
         "--realtime",
@@ -120,7 +127,7 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
 
     if getattr(args, "no_link", False):
         return False
-    if getattr(args, "bind", None):
+    if getattr(args, "bind", None) or getattr(args, "pair", False):
         return True
     if args.frames is not None:
         return False  # a scripted run (--frames) serves only when asked to with --bind
@@ -132,7 +139,7 @@ def _link_wanted(args: argparse.Namespace, keys_dir: Path) -> bool:
 
 def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
     # Imported by the handler: the engine loads Panda3D, and `palier --help` stays instant.
-    from palier.core.keys import default_keys_dir
+    from palier.core.keys import OWN_SECRET, default_keys_dir, init_keys
     from palier.engine.app import Engine, EngineConfig
     from palier.scenes import registry
 
@@ -141,6 +148,9 @@ def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
     decl = registry.declaration(args.scene)
     params = decl.parse_assignments(args.assignments)
     keys_dir = Path(args.keys) if getattr(args, "keys", None) else default_keys_dir()
+    if getattr(args, "pair", False) and not (keys_dir / OWN_SECRET).exists():
+        init_keys(keys_dir)  # pairing without files starts from nothing
+        print(f"engine: created a key pair in {keys_dir}")
     serve = _link_wanted(args, keys_dir)
     realtime = getattr(args, "realtime", None)
     fps = getattr(args, "fps", None)
@@ -190,6 +200,10 @@ def run(args: argparse.Namespace, on_serve: OnServe | None = None) -> int:
                     clock_shift_s=args.clock_shift_s,
                 ),
             )
+            if getattr(args, "pair", False):
+                window = link.open_pairing()
+                # The code itself is shown only in the engine's view.
+                print(f"engine: pairing window open on {window.endpoint}", flush=True)
             if on_serve is not None:
                 on_serve(engine, link)
             # One parseable line for scripts and tests that start the engine.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,25 @@ def register(sub: Any) -> None:
     q.add_argument("--engine", action="store_true", help="FILE is an engine's key (on a console)")
     q.add_argument("--name", help="file name for the key (default: its fingerprint)")
     q.set_defaults(handler=run_allow)
+
+    q = ksub.add_parser(
+        "pair",
+        help="pair this console with an engine by its one-time code (no files)",
+        description="On a console: type the code the engine shows (`palier engine --pair`, or "
+        "P in its window), compare the fingerprints, and both machines trust each other.",
+    )
+    add_keys_dir(q)
+    q.add_argument(
+        "--connect",
+        default="tcp://127.0.0.1:7770",
+        metavar="tcp://HOST:PORT",
+        help="the engine's command endpoint (pairing uses PORT+2; default: %(default)s)",
+    )
+    q.add_argument("--code", help="the code shown by the engine (default: ask)")
+    q.add_argument(
+        "--yes", action="store_true", help="do not ask to compare the fingerprints (scripts)"
+    )
+    q.set_defaults(handler=run_pair)
 
 
 def _dir(args: argparse.Namespace) -> Path:
@@ -94,4 +114,31 @@ def run_allow(args: argparse.Namespace) -> int:
     what = "engine trusted" if args.engine else "console allowed"
     print(f"{what}: fingerprint {fingerprint(public)} (check it with the other machine)")
     print(f"  stored as {dest}")
+    return 0
+
+
+def run_pair(args: argparse.Namespace) -> int:
+    # See _dir; the console's pairing side loads zmq.
+    from palier.therapist_console.pairing import ConsolePairing, PairingFailed, pairing_endpoint
+
+    code = args.code or input("code shown by the engine: ")
+    with ConsolePairing(pairing_endpoint(args.connect), _dir(args)) as pairing:
+        try:
+            offer = pairing.offer(code)
+        except PairingFailed as exc:
+            print(f"palier keys pair: {exc}", file=sys.stderr)
+            return 1
+        print(f"engine key:  {offer.engine_fingerprint} ({offer.engine_name})")
+        print(f"this console: {offer.console_fingerprint}")
+        if not args.yes:
+            answer = input("does the headset show the same engine key? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes", "o", "oui"):
+                print("not paired: nothing was stored")
+                return 1
+        try:
+            path = pairing.confirm()
+        except PairingFailed as exc:
+            print(f"palier keys pair: {exc}", file=sys.stderr)
+            return 1
+    print(f"paired: engine trusted as {path}; the engine allowed this console")
     return 0

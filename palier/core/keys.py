@@ -173,19 +173,44 @@ def allow(keys_dir: Path, key_file: Path, engine: bool = False, name: str | None
         raise KeysError(
             f"{key_file} contains a secret key; pair with the public file ({OWN_PUBLIC}) only"
         )
-    folder = keys_dir / (ENGINES if engine else CONSOLES)
+    dest, known = _trusted_path(keys_dir, public, engine, name)
+    if not known:
+        shutil.copyfile(key_file, dest)
+    return dest
+
+
+def _trusted_path(
+    keys_dir: Path, public: bytes, engine: bool, name: str | None
+) -> tuple[Path, bool]:
+    """Where ``public`` is (True) or goes (False) in ``consoles/`` or ``engines/``."""
+    folder = Path(keys_dir) / (ENGINES if engine else CONSOLES)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for existing in folder.glob("*.key"):
         try:
             if read_key_file(existing)[0] == public:
-                return existing  # already paired
+                return existing, True  # already paired
         except KeysError:
             continue
     stem = name or fingerprint(public).replace("-", "").lower()
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", stem):
         raise KeysError(f"name {stem!r}: use letters, digits, '.', '_' or '-'")
-    dest = folder / f"{stem}.key"
-    shutil.copyfile(key_file, dest)
+    return folder / f"{stem}.key", False
+
+
+def trust_public_key(
+    keys_dir: Path, public: bytes, *, engine: bool = False, name: str | None = None
+) -> Path:
+    """Pair with a public key received rather than copied (pairing without
+    files, ``palier.core.pairing``): stored exactly as :func:`allow` stores a
+    copied ``this.key``, in ``engines/`` (``engine``) or ``consoles/``."""
+    if not _Z85_KEY.match(public):
+        raise KeysError("not a CURVE public key (40 Z85 characters)")
+    dest, known = _trusted_path(Path(keys_dir), public, engine, name)
+    if not known:
+        label = f"paired {fingerprint(public)}"
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.write_text(_key_file_text(public, None, label), encoding="ascii")
+        os.replace(tmp, dest)
     return dest
 
 

@@ -731,6 +731,87 @@ class MirrorFrame(Telemetry):
     jpeg: bytes = wire(Bin(MAX_FRAME_BYTES - 1024), "baseline JPEG image")
 
 
+# -- pairing (console <-> engine, pairing socket; docs/protocol.md §9) --------------------
+# The computation behind these fields is palier.core.pairing. The pairing
+# socket is open only while the engine shows a code; it has no CURVE (the
+# console has no key to trust yet): the SPAKE2 exchange authenticates it.
+
+Z85_KEY = Str(40, 40, pattern=re.compile(r"^[0-9a-zA-Z.\-:+=^!/*?&<>()\[\]{}@%$#]{40}$"))
+"""A CURVE public key in Z85 text (as in the key files)."""
+PAKE_MESSAGE = Bin(64)
+"""A SPAKE2 message (Ed25519 group): 33 bytes."""
+PAIR_SESSION = Bin(16)
+PAIR_MAC = Bin(32)
+PAIR_REFUSALS = ("closed", "too_many", "wrong_code", "unknown_session", "bad_message")
+
+
+class PairingMessage(Message):
+    SOCKET = "pairing"
+
+
+@_rec
+class PairStart(PairingMessage):
+    """The console starts an exchange with the code the therapist typed. Each
+    one uses up one of the window's attempts."""
+
+    DIRECTION = "console→engine"
+    SUBJECT = "pair.start"
+    pake: bytes = wire(PAKE_MESSAGE, "the console's SPAKE2 message (side A, 33 bytes)")
+    key: str = wire(Z85_KEY, "the console's CURVE public key (Z85, 40 characters)")
+    name: str = wire(Str(64, 1), "console label, for the engine's log")
+
+
+@_rec
+class PairReply(PairingMessage):
+    """The engine's half of the exchange and its proof that it knows the code."""
+
+    DIRECTION = "engine→console"
+    SUBJECT = "pair.reply"
+    session: bytes = wire(PAIR_SESSION, "random id of this exchange (16 bytes), fresh each time")
+    pake: bytes = wire(PAKE_MESSAGE, "the engine's SPAKE2 message (side B, 33 bytes)")
+    key: str = wire(Z85_KEY, "the engine's CURVE public key (Z85, 40 characters)")
+    name: str = wire(Str(64, 1), "engine label (its key's name)")
+    confirm: bytes = wire(PAIR_MAC, "HMAC-SHA256(K, `engine|` + transcript) (§9.3)")
+    attempts_left: int = wire(Int(0, 100), "`pair.start` messages this window still answers")
+    closes_in_s: float = wire(Float(0.0, 3600.0), "time until the window closes", "s")
+
+
+@_rec
+class PairConfirm(PairingMessage):
+    """The console proves the same key over the same transcript: the therapist
+    has seen the fingerprints and confirmed."""
+
+    DIRECTION = "console→engine"
+    SUBJECT = "pair.confirm"
+    session: bytes = wire(PAIR_SESSION, "the `session` of the `pair.reply` it answers")
+    confirm: bytes = wire(PAIR_MAC, "HMAC-SHA256(K, `console|` + transcript) (§9.3)")
+
+
+@_rec
+class PairDone(PairingMessage):
+    """The engine stored the console's key; its window is closed."""
+
+    DIRECTION = "engine→console"
+    SUBJECT = "pair.done"
+    session: bytes = wire(PAIR_SESSION, "the exchange that paired")
+
+
+@_rec
+class PairRefused(PairingMessage):
+    """The engine answers no to a pairing message."""
+
+    DIRECTION = "engine→console"
+    SUBJECT = "pair.refused"
+    reason: str = wire(
+        Str(32, 1, PAIR_REFUSALS),
+        "`closed`: no window open; `too_many`: the attempts are used up (the window "
+        "closes); `wrong_code`: the confirmation does not match; `unknown_session`: not "
+        "the exchange in progress (a replay, or superseded); `bad_message`: unreadable",
+    )
+    message: str = wire(Str(MAX_STR), "English explanation, for logs")
+    attempts_left: int = wire(Int(0, 100), "`pair.start` messages this window still answers")
+
+
 # -- encode and decode --------------------------------------------------------------------
 def encode(msg: Message, check: bool = True) -> list[bytes]:
     """Return the two frames ``[subject, payload]``. Everything is packed
@@ -837,6 +918,7 @@ def protocol_table() -> str:
         ("Console heartbeat (console → engine, command socket)", "hb."),
         ("Replies (engine → console, command socket)", "rep."),
         ("Telemetry (engine → console, telemetry socket)", "tel."),
+        ("Pairing (console ↔ engine, pairing socket, §9)", "pair."),
     )
     for title, prefix in groups:
         out.append(f"### {title}\n")

@@ -219,11 +219,13 @@ def test_desktop_starts_facing_the_stimulus_with_a_small_key_hint(
     desktop = DesktopBackend()
     monkeypatch.setattr(engine, "backend", desktop)
     scene = engine.scene
-    assert scene is not None and scene.focus_point() is not None
+    assert scene is not None
+    focus = scene.focus_point()
+    assert focus is not None
     lens = engine.base.camLens
 
     def spider_in_view() -> bool:
-        point = engine.base.camera.getRelativePoint(scene.root, Point3(*scene.focus_point()))
+        point = engine.base.camera.getRelativePoint(scene.root, Point3(*focus))
         return bool(lens.project(point, Point2()))
 
     try:

@@ -88,6 +88,19 @@ SAMPLES: dict[str, wire.Message] = {
         ),
         wire.HeadPose(frame=5, t_engine=1.0, pos=(0.0, 0.1, 1.2), quat=(1.0, 0.0, 0.0, 0.0)),
         wire.MirrorFrame(frame=5, t_engine=1.0, width=640, height=360, jpeg=b"\xff\xd8\xff"),
+        wire.PairStart(pake=b"A" + bytes(32), key="k" * 40, name="console"),
+        wire.PairReply(
+            session=bytes(16),
+            pake=b"B" + bytes(32),
+            key="e" * 40,
+            name="engine",
+            confirm=bytes(32),
+            attempts_left=2,
+            closes_in_s=100.0,
+        ),
+        wire.PairConfirm(session=bytes(16), confirm=bytes(32)),
+        wire.PairDone(session=bytes(16)),
+        wire.PairRefused(reason="wrong_code", message="x", attempts_left=1),
     ]
 }
 
