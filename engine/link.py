@@ -115,7 +115,7 @@ class LinkConfig:
     clock_shift_s: float = 0.0
     """Test only: added to the engine clock on the wire (clock-offset tests)."""
     pairing_port: int | None = None
-    """Where a pairing window listens (docs/protocol.md §9). None: the command
+    """Where a pairing window listens (docs/protocol.md §13). None: the command
     port + 2 (or any free port when the command port is 0)."""
 
 
@@ -358,7 +358,7 @@ class EngineLink:
         self._forget.set()
         self._wake()
 
-    # -- pairing without files (docs/protocol.md §9) ----------------------------------
+    # -- pairing without files (docs/protocol.md §13) ----------------------------------
     def open_pairing(
         self, seconds: float = pairing.WINDOW_S, *, code: str | None = None
     ) -> PairingWindow:

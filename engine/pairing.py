@@ -8,7 +8,7 @@ command port + 2 and answers ``pair.*`` messages on its own thread until it
 closes: after one success, after :data:`~palier.core.pairing.MAX_ATTEMPTS`
 starts, after a wrong confirmation with no attempt left, or after
 :data:`~palier.core.pairing.WINDOW_S`. The socket is closed with the window,
-so nothing is answered afterwards. docs/protocol.md §9 is the specification.
+so nothing is answered afterwards. docs/protocol.md §13 is the specification.
 
 Threads: the window's thread owns its socket and ``_pending``; the frame
 reads :attr:`state` and the shown fields (plain attributes, one writer each).

@@ -54,6 +54,7 @@ from palier.therapist_console.widgets.common import (
 from palier.therapist_console.widgets.hierarchy import HierarchyList
 from palier.therapist_console.widgets.link_bar import LinkBar
 from palier.therapist_console.widgets.mirror_view import MirrorView
+from palier.therapist_console.widgets.pairing_dialog import PairingDialog
 from palier.therapist_console.widgets.pause_button import SHORTCUT, PauseButton
 from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 from palier.therapist_console.widgets.recenter_button import RecenterButton
@@ -246,6 +247,11 @@ class MainWindow(QMainWindow):
         self.ask_questions = ask_questions
         """False in tests and the scripted demo: no modal questions."""
         self.client: LinkClient | None = None
+        self.engine_key_file: Path | None = None
+        """The engine key this console connects with once a pairing chose it;
+        None: the only one in ``engines/``."""
+        self.pairing_dialog: PairingDialog | None = None
+        """The pairing dialog while it is open (tests drive it)."""
         self.interrupted_box: QMessageBox | None = None
         """The interrupted-session question while it is shown (tests answer it)."""
         self._replay_step = False
@@ -262,6 +268,7 @@ class MainWindow(QMainWindow):
             self.connect_engine,
             self.start_session,
             sensors=m.sensors,
+            pair=self.pair_engine,
         )
         self.session_page = SessionPage(m, self.end_session, ask_questions=ask_questions)
         self.summary = SummaryPage(m.language, m.running)
@@ -303,8 +310,27 @@ class MainWindow(QMainWindow):
 
     # -- link -------------------------------------------------------------------
     def engine_fingerprint(self) -> str:
+        return keys.fingerprint(self._engine_key())
+
+    def _engine_key(self) -> bytes:
         kdir = self.keys_dir or keys.default_keys_dir()
-        return keys.fingerprint(keys.engine_key(kdir))
+        return keys.engine_key(kdir, self.engine_key_file)
+
+    def pair_engine(self, endpoint: str) -> bool:
+        """Pair with the engine at ``endpoint`` by the code its view shows
+        (PairingDialog); True when paired. The fingerprint was compared in
+        the dialog, so it counts as confirmed."""
+        dlg = PairingDialog(self.model.language.value, endpoint, self.keys_dir, self)
+        self.pairing_dialog = dlg
+        try:
+            if not dlg.exec() or dlg.engine_key_file is None:
+                return False
+        finally:
+            self.pairing_dialog = None
+        self.engine_key_file = dlg.engine_key_file
+        if self.show_trusted_key() is not None:
+            self.model.link.confirm_fingerprint(True)
+        return True
 
     def show_trusted_key(self) -> str | None:
         """The trusted engine key's fingerprint, shown on the setup page before
@@ -323,10 +349,12 @@ class MainWindow(QMainWindow):
         lang = self.model.language.value
         self.disconnect_engine()
         try:
-            fp = self.engine_fingerprint()
+            server_key = self._engine_key()
+            fp = keys.fingerprint(server_key)
             client = LinkClient(
                 endpoint,
                 keys_dir=self.keys_dir,
+                server_key=server_key,
                 mirror=True,
                 timeout_s=COMMAND_TIMEOUT_S,
                 resume_events=self.model.record.last_engine_event(),

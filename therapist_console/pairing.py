@@ -1,4 +1,4 @@
-"""The console's side of pairing without files (docs/protocol.md §9).
+"""The console's side of pairing without files (docs/protocol.md §13).
 
 :class:`ConsolePairing` talks to an engine's pairing window: :meth:`offer`
 sends the code the therapist typed and checks the engine's proof (a wrong

@@ -13,7 +13,9 @@ Files use ZeroMQ's certificate format (``zmq.auth.load_certificate`` reads
 them). Pairing is done once, in person: each side runs ``palier keys show``,
 reads the fingerprint aloud, copies its ``this.key`` file to the other
 machine (USB stick), and the other side runs ``palier keys allow FILE``
-(``--engine`` on the console for the engine's key).
+(``--engine`` on the console for the engine's key). Pairing without files
+(``palier.core.pairing``, a one-time code shown by the engine) stores the
+same files through :func:`trust_public_key`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the therapist types it in the console. Both sides run SPAKE2 (a
 password-authenticated key exchange) with the code as the password, then
 prove to each other that they derived the same key (HMAC key confirmation
 over the whole transcript) before either stores the other's CURVE public key.
-docs/protocol.md §9 is the specification and the threat model; the wire
+docs/protocol.md §13 is the specification and the threat model; the wire
 messages are ``pair.*`` in :mod:`palier.core.wire`; the engine's window is
 ``palier.engine.pairing``, the console's side ``palier.therapist_console.pairing``.
 

@@ -49,12 +49,13 @@ from palier.core.fields import (
     format_path,
 )
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 """Bumped on any change to a message (fields are strict both ways). 2:
 ``cmd.recenter``, the ``recenter`` clinical event and the headset runtime's
 frame figures in ``tel.frame_stats``. 3: the ``contact`` clinical event (a
 hand touched a surface the scene declares) and its ``surface``, ``hand`` and
-``duration_s`` fields."""
+``duration_s`` fields. 4: the ``pair.*`` messages (pairing without files,
+on their own socket)."""
 
 HEARTBEAT_S = 0.25
 """Both sides send a heartbeat this often."""
@@ -731,7 +732,7 @@ class MirrorFrame(Telemetry):
     jpeg: bytes = wire(Bin(MAX_FRAME_BYTES - 1024), "baseline JPEG image")
 
 
-# -- pairing (console <-> engine, pairing socket; docs/protocol.md §9) --------------------
+# -- pairing (console <-> engine, pairing socket; docs/protocol.md §13) --------------------
 # The computation behind these fields is palier.core.pairing. The pairing
 # socket is open only while the engine shows a code; it has no CURVE (the
 # console has no key to trust yet): the SPAKE2 exchange authenticates it.
@@ -771,7 +772,7 @@ class PairReply(PairingMessage):
     pake: bytes = wire(PAKE_MESSAGE, "the engine's SPAKE2 message (side B, 33 bytes)")
     key: str = wire(Z85_KEY, "the engine's CURVE public key (Z85, 40 characters)")
     name: str = wire(Str(64, 1), "engine label (its key's name)")
-    confirm: bytes = wire(PAIR_MAC, "HMAC-SHA256(K, `engine|` + transcript) (§9.3)")
+    confirm: bytes = wire(PAIR_MAC, "HMAC-SHA256(K, `engine|` + transcript) (§13.3)")
     attempts_left: int = wire(Int(0, 100), "`pair.start` messages this window still answers")
     closes_in_s: float = wire(Float(0.0, 3600.0), "time until the window closes", "s")
 
@@ -784,7 +785,7 @@ class PairConfirm(PairingMessage):
     DIRECTION = "console→engine"
     SUBJECT = "pair.confirm"
     session: bytes = wire(PAIR_SESSION, "the `session` of the `pair.reply` it answers")
-    confirm: bytes = wire(PAIR_MAC, "HMAC-SHA256(K, `console|` + transcript) (§9.3)")
+    confirm: bytes = wire(PAIR_MAC, "HMAC-SHA256(K, `console|` + transcript) (§13.3)")
 
 
 @_rec
@@ -918,7 +919,7 @@ def protocol_table() -> str:
         ("Console heartbeat (console → engine, command socket)", "hb."),
         ("Replies (engine → console, command socket)", "rep."),
         ("Telemetry (engine → console, telemetry socket)", "tel."),
-        ("Pairing (console ↔ engine, pairing socket, §9)", "pair."),
+        ("Pairing (console ↔ engine, pairing socket, §13)", "pair."),
     )
     for title, prefix in groups:
         out.append(f"### {title}\n")

@@ -1,4 +1,4 @@
-"""Pairing without files, end to end on 127.0.0.1 (docs/protocol.md §9):
+"""Pairing without files, end to end on 127.0.0.1 (docs/protocol.md §13):
 a right code pairs (both keys stored, the same fingerprints on both sides),
 a wrong code and a replayed exchange do not, and nothing is answered once
 the pairing window has closed."""

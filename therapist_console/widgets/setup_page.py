@@ -64,7 +64,10 @@ class SetupPage(QWidget):
         parent: QWidget | None = None,
         *,
         sensors: Sensors | None = None,
+        pair: Callable[[str], Any] | None = None,
     ) -> None:
+        """``pair``: opens the pairing dialog for the address typed (the
+        window's :meth:`MainWindow.pair_engine`); None hides the button."""
         super().__init__(parent)
         self.language = language
         self.patient_plan = patient_plan
@@ -92,6 +95,11 @@ class SetupPage(QWidget):
         self.connect_button.clicked.connect(lambda: self._connect(self.address.text().strip()))
         row.addWidget(self.address, 1)
         row.addWidget(self.connect_button)
+        self.pair_button = QPushButton()
+        """Pairing without files: the code the headset shows (PairingDialog)."""
+        if pair is not None:
+            self.pair_button.clicked.connect(lambda: pair(self.address.text().strip()))
+            row.addWidget(self.pair_button)
         lay.addLayout(row)
         self.fingerprint = QLabel()
         self.fingerprint.setWordWrap(True)
@@ -205,6 +213,7 @@ class SetupPage(QWidget):
         lang = self.language.value
         self.engine_title.setText(_("Engine (headset PC)", lang))
         self.connect_button.setText(_("Connect", lang))
+        self.pair_button.setText(_("Pair with an engine…", lang))
         self.patient_title.setText(_("Patient (pseudonym only)", lang))
         self.pseudonym.setPlaceholderText(_("New pseudonym, e.g. P-017 (no real name)", lang))
         self.create_button.setText(_("Create", lang))
@@ -262,7 +271,7 @@ class SetupPage(QWidget):
             self.fingerprint.setText(
                 _(
                     "No trusted engine key: {error}. Pair this console with the engine "
-                    "first (`palier keys init`, then `palier keys allow`).",
+                    "first (Pair with an engine…, or `palier keys allow`).",
                     lang,
                     error=error or "?",
                 )
