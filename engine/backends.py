@@ -86,6 +86,8 @@ DESKTOP_HELP = N_(
     "  Left / Right arrows, mouse wheel or 0-9: place a rating   Enter or click: confirm\n"
     "  C: face the scene again   Backspace: patient stop   F1: this help   Esc: quit"
 )
+DESKTOP_HELP_PAIR = N_("  P: pair a therapist console (when serving consoles: shows a code)")
+"""The help's last line, apart so that the older lines keep their translations."""
 DESKTOP_HINT = N_("F1: keys")
 """Shown at start instead of the key help, so that the help does not cover the view."""
 
@@ -296,7 +298,7 @@ class DesktopBackend(DisplayBackend):
         super().attach(engine)
         base = engine.base
         self.help_node = OnscreenText(
-            text=DESKTOP_HELP.get(engine.language),
+            text=DESKTOP_HELP.get(engine.language) + "\n" + DESKTOP_HELP_PAIR.get(engine.language),
             parent=base.a2dTopLeft,
             pos=(0.05, -0.08),
             scale=0.045,

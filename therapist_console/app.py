@@ -49,6 +49,7 @@ from palier.therapist_console.widgets.common import (
     STYLE_SHEET,
     Banner,
     GuiThread,
+    fmt_clock,
     qt_locale,
 )
 from palier.therapist_console.widgets.hierarchy import HierarchyList
@@ -153,9 +154,20 @@ class SessionPage(QWidget):
         self.hr_alarm.text.setStyleSheet(f"font-weight: 700; font-size: 15pt; color: {ALERT};")
         self.alarm_beeps = 0
         """Audible alerts given (QApplication.beep), for tests and the log."""
+        self.link_alarm = Banner(ALERT_BG, ALERT)
+        """The link is lost: across the top, with what the engine does meanwhile."""
+        self.link_alarm.setObjectName("link_alarm")
+        self.link_alarm.text.setStyleSheet(f"font-weight: 700; font-size: 16pt; color: {ALERT};")
+        self.stop_alarm = Banner(ALERT_BG, ALERT)
+        """The patient stopped the exposure: until dismissed or resumed."""
+        self.stop_alarm.setObjectName("stop_alarm")
+        self.stop_alarm.text.setStyleSheet(f"font-weight: 700; font-size: 15pt; color: {ALERT};")
+        self._stopped_at: float | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 10)
         lay.setSpacing(6)
+        lay.addWidget(self.link_alarm)
+        lay.addWidget(self.stop_alarm)
         lay.addWidget(self.hr_alarm)
         lay.addWidget(self.warning)
         lay.addWidget(self.planned)
@@ -165,13 +177,67 @@ class SessionPage(QWidget):
         m.running.events.planned_event.connect(self.announce_planned)
         m.sensors.events.alarm.connect(self._on_hr_alarm)
         m.running.events.step.connect(lambda _s: self.planned.dismiss())
+        self.running = m.running
+        m.link.events.link.connect(self._on_link)
+        m.link.events.paused.connect(self._on_paused)
+        m.commands.events.patient_stop.connect(self._on_patient_stop)
         self.retranslate()
+
+    def _beep(self) -> None:
+        # QApplication.beep: the platform's alert sound; offscreen it is silent.
+        QApplication.beep()
+        self.alarm_beeps += 1
+
+    def _on_link(self, state: LinkState) -> None:
+        if state is LinkState.LOST:
+            was_shown = self.link_alarm.isVisibleTo(self)
+            self._show_link_alarm()
+            if not was_shown and self.running.is_open:
+                self._beep()  # once per loss
+        elif state is LinkState.CONNECTED:
+            self.link_alarm.dismiss()
+
+    def _show_link_alarm(self) -> None:
+        self.link_alarm.show_text(
+            _(
+                "LINK TO THE ENGINE LOST — reconnecting. The engine takes the patient to "
+                "the safe place by itself within {seconds} s (failsafe) and keeps them there "
+                "until you resume. The mirror shows the last picture received.",
+                self.language.value,
+                seconds=fmt_number(wire.DEAD_AFTER_S, self.language.value, 0),
+            )
+        )
+
+    def _on_patient_stop(self, t: float) -> None:
+        self._stopped_at = t
+        self._show_stop_alarm()
+        self._beep()
+
+    def _show_stop_alarm(self) -> None:
+        info = self.running.info
+        at = fmt_clock(self._stopped_at - info.started_at) if info and self._stopped_at else "?"
+        self.stop_alarm.show_text(
+            _(
+                "THE PATIENT STOPPED the exposure at {time}: the headset cut to the safe "
+                "place. Talk with the patient; resume when you both agree.",
+                self.language.value,
+                time=at,
+            )
+        )
+
+    def _on_paused(self, paused: bool) -> None:
+        if not paused:
+            self.stop_alarm.dismiss()
 
     def retranslate(self) -> None:
         lang = self.language.value
         self.end_button.setText(_("End the session", lang))
-        for banner in (self.warning, self.planned, self.hr_alarm):
+        for banner in (self.warning, self.planned, self.hr_alarm, self.link_alarm, self.stop_alarm):
             banner.dismiss_button.setText(_("Dismiss", lang))
+        if self.link_alarm.isVisibleTo(self):
+            self._show_link_alarm()
+        if self.stop_alarm.isVisibleTo(self):
+            self._show_stop_alarm()
         self.planned.action.setText(_("Fire now", lang))
         if self._planned_event is not None:
             self.planned.text.setText(

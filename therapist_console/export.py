@@ -494,6 +494,7 @@ def csv_cell(value: Any) -> Any:
 def _session_fields(record: SessionRecord, session_id: int) -> dict[str, Any]:
     s = record.session(session_id)
     hr_rows = record.rows("heart_rate", session_id)
+    summ = summarize(record, session_id)
     return {
         "session_id": s.id,
         "pseudonym": s.pseudonym,
@@ -507,6 +508,12 @@ def _session_fields(record: SessionRecord, session_id: int) -> dict[str, Any]:
         "meta": s.meta,
         "heart_rate_sources": sorted({r["source"] for r in hr_rows}),
         "heart_rate_simulated": any(is_simulated(r["source"]) for r in hr_rows),
+        # Each cause of a stay in the safe place on its own (the events stream
+        # has every one with its time).
+        "safe_place_periods": summ.pauses,
+        "patient_stops": summ.patient_stops,
+        "therapist_pauses": summ.therapist_pauses,
+        "failsafe_pauses": summ.failsafe_pauses,
     }
 
 

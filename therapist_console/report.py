@@ -55,6 +55,8 @@ C_GRID = "#d5d8dc"
 C_BAND = ("#f2f4f7", "#e6eaf0")
 C_HR_RAW = "#efb8b4"
 C_PAUSE = "#c9a227"
+C_STOP = "#d0342c"
+"""A patient's stop: its own colour on the chart (the therapist's pauses are C_PAUSE)."""
 C_LINK = "#7a1fa2"
 C_EVENT = "#2e7d32"
 C_URGE = "#8a6d9c"
@@ -112,8 +114,9 @@ class ReportData:
     events: list[dict[str, Any]]
     notes: list[tuple[float, str, int | None]]
     """(minutes, text, step index)"""
-    pauses: list[tuple[float, float | None]]
-    """(start min, end min or None: never resumed)"""
+    pauses: list[tuple[float, float | None, str]]
+    """(start min, end min or None: never resumed, cause: ``patient_stop``,
+    ``therapist`` or ``failsafe``), from ``summary.safe_place``"""
     link_losses: list[tuple[float, float | None]]
     questionnaires: list[dict[str, Any]]
     app_version: str
@@ -142,16 +145,10 @@ def load_report_data(record: SessionRecord, session_id: int) -> ReportData:
         return (t - t0) / 60.0
 
     events = [dict(e, minute=m(e["t"])) for e in record.rows("events", session_id)]
-    pauses: list[tuple[float, float | None]] = []
-    open_pause: float | None = None
-    for e in events:
-        if e["kind"] in ("pause", "patient_stop", "failsafe") and open_pause is None:
-            open_pause = e["minute"]
-        elif e["kind"] == "resume" and open_pause is not None:
-            pauses.append((open_pause, e["minute"]))
-            open_pause = None
-    if open_pause is not None:
-        pauses.append((open_pause, None))
+    pauses = [
+        (p.start_s / 60.0, None if p.end_s is None else p.end_s / 60.0, p.cause)
+        for p in summary.safe_place
+    ]
     losses: list[tuple[float, float | None]] = []
     lost_at: float | None = None
     for le in record.rows("link_events", session_id):
@@ -622,7 +619,7 @@ class _Doc:
                 f"{peak} / {end}",
             ),
             (_("Heart rate", lang), hr_text),
-            (_("Pauses (safe place)", lang), str(summ.pauses)),
+            (_("Safe place", lang), summ.safe_place_text(lang)),
             (_("Link losses", lang), str(summ.link_losses)),
         ]
         col_w = self.width / 3
@@ -703,18 +700,27 @@ class _Doc:
                     color="#4a5568",
                     align="center",
                 )
-        # Pauses (safe place) and link losses as hatched strips along the bottom.
-        for start, end in d.pauses:
+        # Stays in the safe place as hatched strips along the bottom, a
+        # patient's stop in its own colour and cross-hatched; link losses on top.
+        for start, end, cause in d.pauses:
             x1 = X(start)
             x2 = X(end if end is not None else total_min)
             self.p.setPen(Qt.PenStyle.NoPen)
-            brush = QBrush(QColor(C_PAUSE), Qt.BrushStyle.BDiagPattern)
+            color = C_STOP if cause == "patient_stop" else C_PAUSE
+            pattern = (
+                Qt.BrushStyle.DiagCrossPattern
+                if cause == "patient_stop"
+                else Qt.BrushStyle.BDiagPattern
+            )
+            brush = QBrush(QColor(color), pattern)
             self.p.setBrush(brush)
             self.p.save()
             self.p.drawRect(QRectF(x1, top, max(0.4, x2 - x1), h))
             self.p.restore()
             self.p.setBrush(Qt.BrushStyle.NoBrush)
-            self.rect(x1, bottom - 1.6, max(0.4, x2 - x1), 1.6, C_PAUSE)
+            self.rect(x1, bottom - 1.6, max(0.4, x2 - x1), 1.6, color)
+            if cause == "patient_stop":  # a solid edge where the patient stopped
+                self.rect(x1, top, 0.6, h, C_STOP)
         for start, end in d.link_losses:
             x1 = X(start)
             x2 = X(end if end is not None else total_min)
@@ -905,6 +911,7 @@ class _Doc:
             ("expected", _("Expected SUDS", lang)),
             ("event", _("Event", lang)),
             ("pause", _("Pause (safe place)", lang)),
+            ("stop", _("Patient stop (safe place)", lang)),
             ("link", _("Link lost", lang)),
         ]
         if self.d.urges:
@@ -970,6 +977,9 @@ class _Doc:
                 )
             elif kind == "hotspot":
                 self.text(x + 1, y, 4, 4, "✱", size=8, bold=True, color=C_HR, align="center")
+            elif kind == "stop":
+                self.rect(x + 0.5, cy - 1.2, 5, 2.4, C_STOP)
+                self.rect(x + 0.5, cy - 1.2, 0.6, 2.4, "#7a1a14")
             else:
                 self.rect(x + 0.5, cy - 0.8, 5, 1.6, C_LINK)
             self.p.setBrush(Qt.BrushStyle.NoBrush)

@@ -65,6 +65,51 @@ def label_text(label: Any, lang: str) -> str:
     return "" if label is None else str(label)
 
 
+SAFE_PLACE_CAUSES = {"patient_stop": "patient_stop", "pause": "therapist", "failsafe": "failsafe"}
+"""Record event kind -> why the patient went to the safe place: the patient's
+stop (headset button, desktop key), the therapist's pause, the engine's
+failsafe (the console link was lost)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SafePlacePeriod:
+    """One stay in the safe place, as the chart draws it."""
+
+    start_s: float
+    """Seconds since the session start."""
+    end_s: float | None
+    """None: not resumed before the session ended."""
+    cause: str
+    """``patient_stop``, ``therapist`` or ``failsafe``: what started it."""
+
+
+def safe_place_periods(events: list[dict[str, Any]], t0: float) -> list[SafePlacePeriod]:
+    """From the record's events (in time order): a period starts at a pause, a
+    patient stop or a failsafe while none is open, and ends at a resume.
+    A stop during a pause is counted (see the counts) but starts no period."""
+    out: list[SafePlacePeriod] = []
+    start: float | None = None
+    cause = ""
+    for e in events:
+        kind = e["kind"]
+        if kind in SAFE_PLACE_CAUSES and start is None:
+            start, cause = e["t"] - t0, SAFE_PLACE_CAUSES[kind]
+        elif kind == "resume" and start is not None:
+            out.append(SafePlacePeriod(start, e["t"] - t0, cause))
+            start = None
+    if start is not None:
+        out.append(SafePlacePeriod(start, None, cause))
+    return out
+
+
+def fmt_clock(seconds: float) -> str:
+    """Elapsed time as M:SS or H:MM:SS (the console's clocks, the summary's times)."""
+    s = max(0, int(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class HeartRateRange:
     low: float
@@ -88,6 +133,7 @@ class SessionSummary:
     end_suds: int | None
     heart_rate: HeartRateRange | None
     pauses: int
+    """Stays in the safe place (the periods the chart shows), whatever the cause."""
     link_losses: int
     notes: int
     questionnaires: tuple[dict[str, Any], ...] = ()
@@ -105,6 +151,31 @@ class SessionSummary:
     first); ``session.id`` is the record's reference."""
     plan_steps: int = 0
     """Steps in the session's plan (0 when it has none)."""
+    patient_stops: int = 0
+    """Times the patient stopped the exposure (headset button, desktop key)."""
+    therapist_pauses: int = 0
+    failsafe_pauses: int = 0
+    """Times the engine's failsafe took the patient to the safe place (link lost)."""
+    patient_stop_times_s: tuple[float, ...] = ()
+    """When the patient stopped, in seconds since the session start."""
+    safe_place: tuple[SafePlacePeriod, ...] = ()
+
+    def safe_place_text(self, lang: str) -> str:
+        """'2 (1 patient stop, 1 therapist pause)': the stays and their causes."""
+        parts = []
+        if self.patient_stops:
+            parts.append(
+                ngettext("{n} patient stop", "{n} patient stops", self.patient_stops, lang)
+            )
+        if self.therapist_pauses:
+            parts.append(
+                ngettext("{n} therapist pause", "{n} therapist pauses", self.therapist_pauses, lang)
+            )
+        if self.failsafe_pauses:
+            parts.append(
+                ngettext("{n} failsafe pause", "{n} failsafe pauses", self.failsafe_pauses, lang)
+            )
+        return f"{self.pauses} ({', '.join(parts)})" if parts else str(self.pauses)
 
     def session_text(self, lang: str) -> str:
         """'3rd session of this patient (ref. #12)'."""
@@ -215,6 +286,18 @@ class SessionSummary:
                 "simulated": self.heart_rate.simulated,
             },
             "pauses": self.pauses,
+            "patient_stops": self.patient_stops,
+            "therapist_pauses": self.therapist_pauses,
+            "failsafe_pauses": self.failsafe_pauses,
+            "patient_stop_times_s": [round(t, 3) for t in self.patient_stop_times_s],
+            "safe_place": [
+                {
+                    "start_s": round(p.start_s, 3),
+                    "end_s": None if p.end_s is None else round(p.end_s, 3),
+                    "cause": p.cause,
+                }
+                for p in self.safe_place
+            ],
             "link_losses": self.link_losses,
             "notes": self.notes,
             "steps": [
@@ -373,6 +456,8 @@ def summarize(
             if e["kind"] in HOTSPOT_EVENT_KINDS and e["name"]
         ]
         hotspots = tuple(align_hotspots(marked, fired))
+    periods = safe_place_periods(events, t0)
+    stops = [e["t"] - t0 for e in events if e["kind"] == "patient_stop"]
     return SessionSummary(
         erp=erp,
         hotspots=hotspots,
@@ -388,11 +473,16 @@ def summarize(
         peak_suds=max((r.value for r in suds), default=None),
         end_suds=suds[-1].value if suds else None,
         heart_rate=hr_range,
-        pauses=sum(1 for e in events if e["kind"] == "pause"),
+        pauses=len(periods),
+        patient_stops=len(stops),
+        therapist_pauses=sum(1 for e in events if e["kind"] == "pause"),
+        failsafe_pauses=sum(1 for e in events if e["kind"] == "failsafe"),
+        patient_stop_times_s=tuple(stops),
+        safe_place=tuple(periods),
         link_losses=sum(1 for e in links if e["kind"] == "lost"),
         notes=len(record.rows("notes", session_id)),
         questionnaires=questionnaires,
-        warnings=tuple(_warnings(questionnaires, events)),
+        warnings=tuple(_warnings(questionnaires, events, stops)),
     )
 
 
@@ -461,9 +551,23 @@ def _json(text: str) -> Any:
 
 
 def _warnings(
-    questionnaires: tuple[dict[str, Any], ...], events: list[dict[str, Any]]
+    questionnaires: tuple[dict[str, Any], ...],
+    events: list[dict[str, Any]],
+    stops: list[float],
 ) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
+    if stops:
+        # Listed on its own: the patient asked to leave the exposure.
+        out.append(
+            lazy_ngettext(
+                "The patient stopped the exposure {n} time (at {times}): the headset "
+                "cut to the safe place.",
+                "The patient stopped the exposure {n} times (at {times}): the headset "
+                "cut to the safe place.",
+                len(stops),
+                times=", ".join(fmt_clock(t) for t in stops),
+            ).to_dict()
+        )
     for q in questionnaires:
         warning = q["scores"].get("warning") if isinstance(q["scores"], dict) else None
         if isinstance(warning, dict):

@@ -61,6 +61,9 @@ class CommandsEvents:
     def __init__(self) -> None:
         self.scene_event: Signal[str] = Signal("scene_event")
         """The engine acknowledged a fired scene event (its name)."""
+        self.patient_stop: Signal[float] = Signal("patient_stop")
+        """The patient stopped the exposure (the headset is in the safe place);
+        the console time of the stop. Once per recorded stop."""
 
 
 class Commands:
@@ -353,6 +356,8 @@ class Commands:
             self.timeline.add(t, "event", mapped, {**detail, "name": name}, rid)
             if mapped in TO_SAFE_PLACE:
                 self.link.set_paused(True)
+            if mapped == "patient_stop":
+                self.events.patient_stop.emit(t)
 
         self.call_soon(apply)
 

@@ -23,7 +23,7 @@ from palier.therapist_console.session import (
     Timeline,
     TimelineEntry,
 )
-from palier.therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, panel
+from palier.therapist_console.widgets.common import ACCENT, ALERT, MUTED, SAFE, WARN, panel
 
 HR_COLOR = ALERT
 SUDS_COLOR = ACCENT
@@ -250,6 +250,11 @@ class LiveChart(QWidget):
             index = e.detail.get("index")
             label = f" {(index if isinstance(index, int) else 0) + 1} "
             pen = pg.mkPen(MUTED, width=1.5)
+        elif e.kind == "event" and e.name == "patient_stop":
+            # The patient's stop stands out: a solid, thick line and its own sign.
+            label, color = MARKS[e.name]
+            pen = pg.mkPen(color, width=3.0)
+            fill = "#fde2df"
         elif e.kind == "event" and e.name == "ritual":
             label, color = RITUAL_MARKS[bool(e.detail.get("resisted"))]
             pen = pg.mkPen(color, width=1.2, style=pg.QtCore.Qt.PenStyle.DotLine)
@@ -279,8 +284,8 @@ MARKS = {
     "scene_event": ("⚡", "#8a6d9c"),
     "pause": ("‖", SAFE),
     "resume": ("▶", SAFE),
-    "patient_stop": ("■", ALERT),
-    "failsafe": ("■", ALERT),
+    "patient_stop": ("✋", ALERT),
+    "failsafe": ("⚠", WARN),
     "contact": ("●", "#5f7f8f"),
     "hotspot": ("✱", ALERT),
 }

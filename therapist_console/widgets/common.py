@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from palier.core.i18n import error_text
 from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
+from palier.therapist_console.summary import fmt_clock as fmt_clock  # the widgets' clocks
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,6 @@ def qt_locale(lang: str) -> QLocale:
     loc = QLocale(lang)
     loc.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
     return loc
-
-
-def fmt_clock(seconds: float) -> str:
-    """Elapsed time as M:SS or H:MM:SS."""
-    s = max(0, int(seconds))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def panel(title: QLabel | None = None) -> tuple[QFrame, QVBoxLayout]:

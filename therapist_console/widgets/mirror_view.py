@@ -9,14 +9,15 @@ second, so a fast engine never floods the console.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from palier.core.i18n import _
-from palier.therapist_console.session import Language, Link
+from palier.core.i18n import _, fmt_number
+from palier.therapist_console.session import Language, Link, LinkState
 from palier.therapist_console.widgets.common import every
 
 REFRESH_MS = 66
@@ -34,8 +35,12 @@ class MirrorView(QWidget):
         self.frames_shown = 0
         self.engine_frame = -1
         self._pending_frame = -1
+        self.last_frame_at: float | None = None
+        """``time.monotonic()`` of the last picture shown (the age shown when lost)."""
+        self._shown_age = -1
         language.changed.connect(lambda _l: self.update())
         link.events.paused.connect(lambda _p: self.update())
+        link.events.link.connect(lambda _s: self.update())
         self._timer = every(self, REFRESH_MS, self.drain)
 
     def sizeHint(self) -> QSize:
@@ -48,10 +53,36 @@ class MirrorView(QWidget):
             self._pending = bytes(data)
             self._pending_frame = int(getattr(frame, "frame", -1))
 
+    @property
+    def lost(self) -> bool:
+        return self.link.state is LinkState.LOST
+
+    def seconds_since_frame(self) -> float | None:
+        return None if self.last_frame_at is None else time.monotonic() - self.last_frame_at
+
+    def lost_text(self) -> str:
+        """What the greyed mirror says while the link is lost."""
+        lang = self.language.value
+        age = self.seconds_since_frame()
+        if age is None:
+            return _("Link lost: no picture from the headset", lang)
+        return _(
+            "Link lost: last picture {seconds} s ago",
+            lang,
+            seconds=fmt_number(int(age), lang, 0),
+        )
+
     def drain(self) -> None:
         with self._lock:
             data, self._pending = self._pending, None
             number = self._pending_frame
+        if self.lost:
+            # The age of the frozen picture counts up once a second.
+            age = self.seconds_since_frame()
+            whole = -1 if age is None else int(age)
+            if whole != self._shown_age:
+                self._shown_age = whole
+                self.update()
         if data is None:
             return
         img = QImage.fromData(data)  # format detected from the JPEG header
@@ -60,6 +91,7 @@ class MirrorView(QWidget):
         self.image = img
         self.engine_frame = number
         self.frames_shown += 1
+        self.last_frame_at = time.monotonic()
         self.update()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
@@ -78,7 +110,20 @@ class MirrorView(QWidget):
             y = (self.height() - size.height()) / 2
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(QRectF(x, y, size.width(), size.height()), self.image)
-        if self.link.paused:
+        if self.lost:
+            # Greyed: the picture is the last one received, not the patient's view now.
+            p.fillRect(self.rect(), QColor(90, 94, 98, 185))
+            p.setPen(QColor("white"))
+            f = p.font()
+            f.setPointSize(15)
+            f.setBold(True)
+            p.setFont(f)
+            p.drawText(
+                self.rect().adjusted(12, 12, -12, -12),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.lost_text(),
+            )
+        elif self.link.paused:
             p.setPen(QColor("white"))
             f = p.font()
             f.setPointSize(12)

@@ -131,7 +131,7 @@ class SummaryPage(QWidget):
             f"<b>{_('Steps reached', lang)}</b>: {summ.steps_text(lang)}",
             f"<b>{_('SUDS ratings', lang)}</b>: {summ.suds_count}",
             f"<b>{_('Heart rate', lang)}</b>: {hr}",
-            f"<b>{_('Pauses (safe place)', lang)}</b>: {summ.pauses}",
+            f"<b>{_('Safe place', lang)}</b>: {summ.safe_place_text(lang)}",
             f"<b>{_('Link losses', lang)}</b>: {summ.link_losses}",
         ]
         lines += summ.questionnaire_lines(lang)
