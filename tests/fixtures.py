@@ -73,6 +73,20 @@ def step_until(engine: Engine, cond: Callable[[], object], timeout: float, what:
         time.sleep(0.001)  # let other threads (encoder, link) run on a busy 2-core box
 
 
+def solid_jpeg(color: str, w: int = 64, h: int = 36) -> bytes:
+    """A one-colour JPEG, as a mirror frame from the engine."""
+    # Imported here: only the console tests load Qt.
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    img = QImage(w, h, QImage.Format.Format_RGB888)
+    img.fill(QColor(color))
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    img.save(buf, "JPG")  # type: ignore[call-overload]
+    return bytes(buf.data().data())
+
+
 # -- the engine in this process ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
 from palier.core import wire
 from palier.therapist_console.app import MainWindow, make_app
@@ -23,6 +23,7 @@ from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.report import C_STOP, pdf_page_to_png, write_report
 from palier.therapist_console.session import ConsoleModel, Plan, PlanStep
 from palier.therapist_console.summary import summarize
+from tests.fixtures import solid_jpeg
 
 from .conftest import ManualClock
 
@@ -33,17 +34,6 @@ PLAN = Plan(None, (PlanStep("a", {"en": "A", "fr": "A"}, "spiders", {}, 30),))
 
 def status(state: str, detail: str = "") -> LinkStatus:
     return LinkStatus(LinkState(state), detail, 0.0)
-
-
-def jpeg(color: str) -> bytes:
-    from PySide6.QtCore import QBuffer, QIODevice
-
-    img = QImage(64, 36, QImage.Format.Format_RGB32)
-    img.fill(QColor(color))
-    buf = QBuffer()
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    img.save(buf, "JPEG")
-    return bytes(buf.data().data())
 
 
 def open_window(qtbot: Any, rec: SessionRecord, clock: ManualClock, lang: str = "en") -> MainWindow:
@@ -65,7 +55,7 @@ def stop_event(seq: int = 1) -> wire.ClinicalEvent:
         instance="engine-1",
         kind="stop",
         frame=10,
-        t_engine=None,
+        t_engine=1.0,
         request=None,
         value=None,
         t_ref=None,
@@ -80,7 +70,7 @@ def test_a_lost_link_takes_the_whole_session_page_and_beeps_once(
         win = open_window(qtbot, rec, clock)
         m, page = win.model, win.session_page
         m.link.on_status(status("connected", "engine"))
-        page.mirror.push(jpeg("#2080e0"))
+        page.mirror.push(solid_jpeg("#2080e0"))
         page.mirror.drain()
         assert not page.link_alarm.isVisible() and not page.mirror.lost
         before = page.mirror.grab().toImage().pixelColor(320, 180)

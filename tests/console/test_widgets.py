@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from palier.core import wire
@@ -32,6 +30,7 @@ from palier.therapist_console.widgets.recenter_button import RecenterButton
 from palier.therapist_console.widgets.scene_controls import NumberControl, SceneControls
 from palier.therapist_console.widgets.setup_page import SetupPage
 from palier.therapist_console.widgets.suds_entry import SudsEntryWidget
+from tests.fixtures import solid_jpeg
 
 
 @pytest.fixture
@@ -172,22 +171,13 @@ def test_gui_thread_runs_calls_in_order_on_the_qt_thread(qtbot: Any) -> None:
     assert [i for i, _ in seen] == list(range(50)) and all(ok for _, ok in seen)
 
 
-def _jpeg(color: str, w: int = 64, h: int = 36) -> bytes:
-    img = QImage(w, h, QImage.Format.Format_RGB888)
-    img.fill(QColor(color))
-    buf = QBuffer()
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    img.save(buf, "JPG")  # type: ignore[call-overload]
-    return bytes(buf.data().data())
-
-
 def test_mirror_keeps_the_newest_frame_and_survives_a_bad_one(
     qtbot: Any, model: ConsoleModel
 ) -> None:
     v = MirrorView(model.language, model.link)
     qtbot.addWidget(v)
-    v.push(_jpeg("#ff0000"))
-    v.push(_jpeg("#0000ff"))  # before a drain: the red one is dropped
+    v.push(solid_jpeg("#ff0000"))
+    v.push(solid_jpeg("#0000ff"))  # before a drain: the red one is dropped
     v.drain()
     assert v.frames_shown == 1 and v.image is not None
     assert v.image.pixelColor(10, 10).blue() > 200
