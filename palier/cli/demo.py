@@ -544,6 +544,46 @@ def run_headless(out: Path, lang: str, step_s: float, *, lsl: bool = False) -> i
                 written.append(path)
             model.language.set(lang)
 
+            # The alarms a therapist cannot miss, pictured (docs/img): the
+            # patient stops the exposure...
+            engine.send("input stop")
+            wait_for(page.stop_alarm.isVisible, "the patient-stop alert")
+            say(_("the patient stopped the exposure: the headset cut to the safe place", lang))
+
+            def mirror_in_safe_place() -> bool:
+                state = model.link.engine_state
+                return (
+                    state is not None
+                    and state.showing == "safe_place"
+                    and page.mirror.engine_frame > state.frame
+                )
+
+            wait_for(mirror_in_safe_place, "the mirror to show the safe place")
+            pump(app, 0.5)
+            path = out / f"console-patient-stop-{lang}.png"
+            save_screenshot(win, path)
+            written.append(path)
+            page.pause.toggle()
+            wait_for(lambda: not model.link.paused, "the resume")
+            engine.send("look")
+            pump(app, step_s)
+            # ...and the link is lost: the engine process is held still (its
+            # failsafe takes the patient to the safe place once it runs again).
+            if hasattr(signal, "SIGSTOP"):
+                engine.proc.send_signal(signal.SIGSTOP)
+                try:
+                    wait_for(lambda: page.link_alarm.isVisible(), "the link-lost alarm")
+                    say(_("link lost (the engine is held still for a few seconds)", lang))
+                    pump(app, 3.2)
+                    path = out / f"console-link-lost-{lang}.png"
+                    save_screenshot(win, path)
+                    written.append(path)
+                finally:
+                    engine.proc.send_signal(signal.SIGCONT)
+                wait_for(lambda: model.link.is_up, "the link to come back", 30.0)
+                say(_("link back", lang))
+                pump(app, 1.0)
+
             summary = model.end_session()
             say(
                 _(

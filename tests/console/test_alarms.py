@@ -124,7 +124,7 @@ def test_a_patient_stop_is_an_alert_with_a_tone_and_its_own_mark(
             line.label.textItem.toPlainText().strip(): line.pen.widthF()
             for line in page.chart.marks
         }
-        assert signs.get("✋") == 3.0  # solid and thick, unlike a pause's dashed line
+        assert signs.get("■") == 3.0  # solid and thick, unlike the dashed pause and failsafe
         m.link.set_paused(False)  # resumed
         assert not page.stop_alarm.isVisible()
         win.close()

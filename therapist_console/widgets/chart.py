@@ -284,7 +284,7 @@ MARKS = {
     "scene_event": ("⚡", "#8a6d9c"),
     "pause": ("‖", SAFE),
     "resume": ("▶", SAFE),
-    "patient_stop": ("✋", ALERT),
+    "patient_stop": ("■", ALERT),
     "failsafe": ("⚠", WARN),
     "contact": ("●", "#5f7f8f"),
     "hotspot": ("✱", ALERT),
