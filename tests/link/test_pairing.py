@@ -18,7 +18,7 @@ from palier.engine.link import EngineLink, LinkConfig
 from palier.engine.pairing import EXPIRED, OPEN, PAIRED, TOO_MANY, PairingWindow
 from palier.therapist_console.client import LinkClient
 from palier.therapist_console.pairing import ConsolePairing, PairingFailed, pairing_endpoint
-from tests.fixtures import step_until, wait_for
+from tests.fixtures import ClientFactory, start_engine, step_until, wait_for
 
 LOOPBACK = "tcp://127.0.0.1:0"
 pytestmark = pytest.mark.offscreen_engine(scene="spiders", size=(320, 180))
@@ -283,3 +283,22 @@ def test_engine_shows_the_code_and_the_paired_console_connects_at_once(
         if client is not None:
             client.close()
         link.close()
+
+
+def test_palier_engine_pair_makes_its_keys_and_pairs_a_console_over_loopback(
+    tmp_path: Path, client_factory: ClientFactory
+) -> None:
+    # `palier engine --pair` on a machine with no keys at all.
+    eng_dir, con_dir = tmp_path / "engine", tmp_path / "console"
+    engine = start_engine(eng_dir, "--pair")
+    try:
+        assert (eng_dir / keys.OWN_SECRET).exists()
+        engine.send("pair-code")
+        _, code, endpoint = engine.read_until("pair-code ").split()
+        with ConsolePairing(endpoint, con_dir) as p:
+            offer = p.offer(code)
+            assert offer.engine_fingerprint == keys.fingerprint(keys.load_own(eng_dir).public)
+            p.confirm()
+        client_factory(engine, keys_dir=con_dir)  # connects, or the factory fails
+    finally:
+        engine.stop()
