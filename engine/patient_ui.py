@@ -44,7 +44,7 @@ from panda3d.core import (
 
 from palier.core import wire
 from palier.core.fields import FieldError
-from palier.core.i18n import LANGUAGES, N_, language_from_locale_name
+from palier.core.i18n import LANGUAGES, N_, language_from_locale_name, lazy_ngettext
 from palier.engine.app import Engine, EngineConfig
 from palier.engine.shots import aim_head
 from palier.protocols.measures import SUDS_MAX, SUDS_MIN, suds_anchor_labels
@@ -128,8 +128,6 @@ PAIR_W, PAIR_H = 1.16, 0.66
 PAIR_TITLE = N_("Pairing a therapist console")
 PAIR_INSTRUCTION = N_("Type this code in the console:")
 PAIR_ENGINE_KEY = N_("This engine's key: {fingerprint}")
-# TRANSLATORS: the pairing window's countdown in the headset; {seconds} is a whole number.
-PAIR_TIME_LEFT = N_("Open for {seconds} s more, {attempts} tries left")
 
 
 class PatientUIError(ValueError):
@@ -680,7 +678,14 @@ class PatientUI:
     def pairing_countdown(self, seconds: float, attempts: int) -> None:
         """The bottom line while the window is open (text changes once a second)."""
         lang = _lang(self.engine.language)
-        text = PAIR_TIME_LEFT.format(seconds=max(0, math.ceil(seconds)), attempts=attempts)
+        # TRANSLATORS: the pairing window's countdown in the headset; {seconds} is a
+        # whole number, {n} the codes the therapist may still type.
+        text = lazy_ngettext(
+            "Open for {seconds} s more, {n} try left",
+            "Open for {seconds} s more, {n} tries left",
+            attempts,
+            seconds=max(0, math.ceil(seconds)),
+        )
         _retext(self._pair_status, text.get(lang), TEXT)
 
     def end_pairing(self, status: str, seconds: float) -> None:
