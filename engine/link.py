@@ -315,7 +315,7 @@ class EngineLink:
         engine.frame_observers.append(self._frame_telemetry)
         engine.frame_observers.append(self._frame_pairing)
         if engine.backend.name == "desktop":
-            engine.base.accept(PAIR_KEY, self.open_pairing)
+            engine.base.accept(PAIR_KEY, self._on_pair_key)
         engine.stop_observers.append(self._on_stop)
         engine.recenter_observers.append(self._on_recenter)
         engine.contact_observers.append(self._on_contact)
@@ -378,6 +378,13 @@ class EngineLink:
             code=code,
         )
         return self.pairing
+
+    def _on_pair_key(self) -> None:
+        # A key press runs in the frame: a port in use is logged, never raised.
+        try:
+            self.open_pairing()
+        except (zmq.ZMQError, ValueError) as exc:
+            log.error("pairing: cannot open a window on %s: %s", self.pairing_bind, exc)
 
     def _on_paired(self, _public: bytes) -> None:
         # The pairing thread stored the key in consoles/: the ZAP handler
