@@ -563,8 +563,19 @@ def run_headless(out: Path, lang: str, step_s: float, *, lsl: bool = False) -> i
             path = out / f"console-patient-stop-{lang}.png"
             save_screenshot(win, path)
             written.append(path)
-            page.pause.toggle()
-            wait_for(lambda: not model.link.paused, "the resume")
+            tried = [0.0]
+
+            def resumed() -> bool:
+                # Pressed again while the link is up: on a loaded machine the
+                # link may drop for a moment, and a press then sends nothing.
+                if not model.link.paused:
+                    return True
+                if model.link.is_up and time.monotonic() - tried[0] > 2.0:
+                    tried[0] = time.monotonic()
+                    page.pause.toggle()
+                return False
+
+            wait_for(resumed, "the resume", 40.0)
             engine.send("look")
             pump(app, step_s)
             # ...and the link is lost: the engine process is held still (its
