@@ -63,11 +63,19 @@ SEPARATION = 1.1
 """Least distance between two spiders' centres, in leg spans: they never overlap."""
 
 
-def _separate(placed: list[list[Any]], min_d: float) -> None:
+def _keep_on(value: float, moved: float, lo: float, hi: float) -> float:
+    """``moved`` (a pushed ``value``), not pushed past ``lo``..``hi`` (a
+    value already outside stays where it is): continuous in both."""
+    return min(max(value, hi), max(min(value, lo), moved))
+
+
+def _separate(placed: list[list[Any]], min_d: float, table: tuple[float, ...]) -> None:
     """Push each spider (in x, y) away from the ones before it, the nearest
     first, when closer than ``min_d``: a smooth function of the places, so
     motion stays continuous, and the nearest spider (the one a step grades)
-    is never moved."""
+    is never moved. A spider on the table is not pushed off it (``table``:
+    x and y limits)."""
+    x_lo, x_hi, y_lo, y_hi = table
     for b in range(1, len(placed)):
         pb = placed[b]
         for a in range(b):
@@ -84,8 +92,12 @@ def _separate(placed: list[list[Any]], min_d: float) -> None:
             if d < 1e-6:
                 dx, dy, d = 1.0, 0.0, 1.0
             push = level * (min_d - d) / d
-            pb[1] += dx * push
-            pb[2] += dy * push
+            if pb[3] > 0.1:  # on the table top
+                pb[1] = _keep_on(pb[1], pb[1] + dx * push, x_lo, x_hi)
+                pb[2] = _keep_on(pb[2], pb[2] + dy * push, y_lo, y_hi)
+            else:
+                pb[1] += dx * push
+                pb[2] += dy * push
 
 
 def _angle_diff(a: float, b: float) -> float:
@@ -364,7 +376,10 @@ class SpiderScene(Scene):
                 x, y = self._run(x, y, z, loc_from, loc_to, tp, size_m)
             placed.append([i, x, y, z, climb, loc_now, appear])
 
-        _separate(placed, size_m * SEPARATION)
+        lim = TABLE_X - margin
+        _separate(
+            placed, size_m * SEPARATION, (-lim, lim, TABLE_FRONT + margin, TABLE_BACK - margin)
+        )
         for i, x, y, z, climb, loc_now, appear in placed:
             self._move(self.rigs[i], self.states[i], x, y, z, climb, loc_now, size_m, appear, t, dt)
 
