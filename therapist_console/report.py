@@ -317,6 +317,8 @@ class _Doc:
         self.width = PAGE_W - 2 * MARGIN
         self.bottom = PAGE_H - MARGIN - 8.0
         self.placed: list[Placed] = []
+        self.clipped: list[tuple[str, float, float]] = []
+        """Texts that did not fit their box: (text, needed, box), mm (the layout test)."""
         """What went where (``report_layout`` returns it; tests check page breaks)."""
         self.step_at = {s.row_id: s.step_index for s in data.summary.steps}
         self.step_scene = {s.row_id: s.scene for s in data.summary.steps}
@@ -376,6 +378,10 @@ class _Doc:
         bound = self.p.boundingRect(rect, int(flags), text)
         self.p.drawText(rect, int(flags), text)
         self.p.restore()
+        if not wrap and bound.width() > rect.width() + 1:
+            self.clipped.append((text, float(bound.width()) / 10.0, w))
+        elif wrap and bound.height() > rect.height() + 1:
+            self.clipped.append((text, float(bound.height()) / 10.0, h))
         return float(bound.height()) / 10.0
 
     def _advance(self, text: str, size: float, bold: bool = False) -> float:
@@ -637,6 +643,10 @@ class _Doc:
             size = 9.5
             while size > 6.5 and self._advance(value, size, True) > col_w - 6:
                 size -= 0.5
+            if self._advance(value, size, True) > col_w - 6:
+                # Still too long (French is): two lines rather than a cut word.
+                self.text(x + 2, y + 4.0, col_w - 6, 5.8, value, size=size, bold=True, wrap=True)
+                continue
             self.text(
                 x + 2, y + 4.6 + (9.5 - size) * 0.12, col_w - 6, 5, value, size=size, bold=True
             )
@@ -1001,24 +1011,32 @@ class _Doc:
             return max(5.5, label_h + change_h + 1.8), label_h, change_h
 
         first_h = row_height(steps[0])[0] if steps else 7.0
-        self.heading(_("SUDS by step", lang), keep=6.5 + first_h)
+        # A long header (French: "délai de réduction de moitié") wraps in its
+        # column; the header row grows to fit it.
+        text_h = max(
+            self.measure(x1 - x0 - 3, label, 7, True)
+            for (label, _f, _a), x0, x1 in zip(cols, xs, xs[1:], strict=False)
+        )
+        head_h = max(6.5, text_h + 2.6)
+        self.heading(_("SUDS by step", lang), keep=head_h + first_h)
 
         def header_row() -> None:
-            self.mark("row", 6.5, "header")
-            self.rect(MARGIN, self.y, self.width, 6, "#e8edf5")
+            self.mark("row", head_h, "header")
+            self.rect(MARGIN, self.y, self.width, head_h - 0.5, "#e8edf5")
             for (label, _frac, align), x0, x1 in zip(cols, xs, xs[1:], strict=False):
                 self.text(
                     x0 + 1.5,
                     self.y + 1.3,
                     x1 - x0 - 3,
-                    4,
+                    head_h - 2.5,
                     label,
                     size=7,
                     bold=True,
                     color="#2d3748",
                     align=align,
+                    wrap=True,
                 )
-            self.y += 6.5
+            self.y += head_h
 
         header_row()
         if not steps:
@@ -1342,6 +1360,12 @@ def report_layout(data: ReportData, lang: str) -> list[Placed]:
     """Where each heading, row and the chart of the report fall (pages, mm),
     from the same layout pass that counts the pages."""
     return _PageCounter(lang, data).layout().placed
+
+
+def report_clipped(data: ReportData, lang: str) -> list[tuple[str, float, float]]:
+    """The one-line texts of the report wider than their box, as (text, width
+    needed, box width) in mm, measured by the PDF layout's own font metrics."""
+    return _PageCounter(lang, data).layout().clipped
 
 
 class _PageCounter:

@@ -79,3 +79,60 @@ def test_a_fresh_french_console_shows_no_english(
     french_model.language.set("fr")
     offenders = {t: english_words(t) for t in shown_texts(win) if english_words(t)}
     assert offenders == {}
+
+
+SMALLEST_WINDOW = (1280, 720)
+"""The smallest console window Palier supports (a 1280x720 laptop screen)."""
+
+
+def clipped_hierarchy_rows(win: MainWindow) -> list[str]:
+    """Rows of the hierarchy whose wrapped text is taller than the box Qt
+    draws it in (the box less the style sheet's 6 px padding a side)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    lst = win.session_page.hierarchy.list
+    out = []
+    for i in range(lst.count()):
+        item = lst.item(i)
+        opt = QStyleOptionViewItem()
+        lst.initViewItemOption(opt)
+        lst.itemDelegate().initStyleOption(opt, lst.indexFromItem(item))
+        opt.rect = lst.visualItemRect(item)
+        box = lst.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, lst)
+        need = (
+            QFontMetrics(opt.font)
+            .boundingRect(
+                QRect(0, 0, box.width() - 12, 100000), int(Qt.TextFlag.TextWordWrap), item.text()
+            )
+            .height()
+        )
+        if need > box.height():
+            out.append(item.text())
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_hierarchy_shows_every_step_whole_at_the_smallest_window(
+    qtbot: Any, tmp_path: Path, lang: str
+) -> None:
+    from palier.protocols.files import protocol_by_id
+    from palier.therapist_console.session import Plan
+
+    make_app()
+    with SessionRecord(tmp_path / "s.sqlite3") as rec:
+        model = ConsoleModel(rec, language=lang)
+        win = MainWindow(model, keys_dir=tmp_path / "keys", ask_questions=False)
+        qtbot.addWidget(win)
+        win.resize(*SMALLEST_WINDOW)
+        win.show()
+        model.patient_plan.create_patient("P-1")
+        model.patient_plan.set_plan(Plan.from_protocol(protocol_by_id("spiders-graded")))
+        model.start_session()
+        win.pages.setCurrentWidget(win.session_page)
+        for current in (0, 3, 9):  # the current step is bold: wider
+            model.commands.go_to_step(current)
+            qtbot.wait(10)
+            assert clipped_hierarchy_rows(win) == []
+        model.end_session()

@@ -124,3 +124,17 @@ def test_pdf_keeps_the_heading_with_its_first_row(data: ReportData, tmp_path: Pa
         assert "Events" not in tp.get_text_range()
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_text_of_the_report_is_clipped(data: ReportData, lang: str) -> None:
+    # The longest steps line ("palier le plus élevé atteint : 10/10 ; 10 paliers
+    # travaillés") and every header, measured by the PDF layout's own metrics.
+    from palier.therapist_console.report import report_clipped
+
+    summary = dataclasses.replace(
+        data.summary, steps_reached=10, highest_step_index=9, plan_steps=10
+    )
+    longest = dataclasses.replace(data, summary=summary)
+    assert report_clipped(longest, lang) == []
+    assert report_clipped(data, lang) == []
