@@ -90,7 +90,7 @@ def clipped_hierarchy_rows(win: MainWindow) -> list[str]:
     draws it in (the box less the style sheet's 6 px padding a side)."""
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QFontMetrics
-    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+    from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
     lst = win.session_page.hierarchy.list
     out = []
@@ -98,7 +98,9 @@ def clipped_hierarchy_rows(win: MainWindow) -> list[str]:
         item = lst.item(i)
         opt = QStyleOptionViewItem()
         lst.initViewItemOption(opt)
-        lst.itemDelegate().initStyleOption(opt, lst.indexFromItem(item))
+        delegate = lst.itemDelegate()
+        assert isinstance(delegate, QStyledItemDelegate)
+        delegate.initStyleOption(opt, lst.indexFromItem(item))
         opt.rect = lst.visualItemRect(item)
         box = lst.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, lst)
         need = (
@@ -135,4 +137,32 @@ def test_the_hierarchy_shows_every_step_whole_at_the_smallest_window(
             model.commands.go_to_step(current)
             qtbot.wait(10)
             assert clipped_hierarchy_rows(win) == []
+        model.end_session()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_step_marks_on_the_chart_do_not_overlap(qtbot: Any, tmp_path: Path, lang: str) -> None:
+    from palier.protocols.files import protocol_by_id
+    from palier.therapist_console.session import Plan
+
+    make_app()
+    with SessionRecord(tmp_path / "s.sqlite3") as rec:
+        model = ConsoleModel(rec, language=lang)
+        win = MainWindow(model, keys_dir=tmp_path / "keys", ask_questions=False)
+        qtbot.addWidget(win)
+        win.resize(*SMALLEST_WINDOW)
+        win.show()
+        model.patient_plan.create_patient("P-1")
+        model.patient_plan.set_plan(Plan.from_protocol(protocol_by_id("spiders-graded")))
+        model.start_session()
+        win.pages.setCurrentWidget(win.session_page)
+        for step in range(5):  # steps moments apart: their marks fall on one spot
+            model.commands.go_to_step(step)
+        qtbot.wait(20)
+        chart = win.session_page.chart
+        labels = [m.label.sceneBoundingRect() for m in chart.marks]
+        assert len(labels) >= 5
+        for a in range(len(labels)):
+            for b in range(a + 1, len(labels)):
+                assert not labels[a].intersects(labels[b]), f"marks {a + 1} and {b + 1} overlap"
         model.end_session()
