@@ -95,8 +95,11 @@ HINT_W = SUDS_W - 0.12
 ANCHOR_SIZE = 0.034
 ANCHOR_EDGE = 0.03
 """Margin between the end anchors' words and the panel's edge."""
-ANCHOR_END_W = 0.24
-"""Widest line of an end anchor's words (they wrap on two lines)."""
+ANCHOR_END_W = 0.26
+"""Widest line of an end anchor's words (they wrap on two lines, between words)."""
+RULE_ABOVE_BOTTOM = 0.098
+"""The rule over the controls hint, above the panel's bottom edge (under the
+end anchors' second line)."""
 INSTRUCTION_SIZE = 0.046
 INSTRUCTION_W = SUDS_W - 0.2
 NUMBER_MID_Z = 0.10
@@ -510,7 +513,7 @@ class PatientUI:
                 0.003,
                 0.0,
                 (*TRACK[:3], 0.8),
-                center=(0.0, -SUDS_H / 2 + 0.115),
+                center=(0.0, -SUDS_H / 2 + RULE_ABOVE_BOTTOM),
                 segs=1,
             ),
         )

@@ -533,10 +533,13 @@ def test_no_text_of_the_suds_panel_is_clipped_or_overlaps(
         for name, (tn, np_) in texts.items():
             left, right = _extent(tn, np_)
             assert -half < left and right < half, f"{lang}: {name} leaves the panel"
+        # Wrapped between words, never inside one ("complètemen / t calme").
+        for tn, _np in ui._anchors:
+            assert tn.getWordwrappedText().split() == tn.getText().split()
         # Neighbouring anchors never run into each other.
         spans = [_extent(tn, np_) for tn, np_ in ui._anchors]
         for (_l0, r0), (l1, _r1) in itertools.pairwise(spans):
-            assert r0 < l1, f"{lang}: anchors overlap: {spans}"
+            assert r0 + 0.015 < l1, f"{lang}: anchors touch or overlap: {spans}"
         ui.cancel_suds()
     finally:
         engine.language = "en"
