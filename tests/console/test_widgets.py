@@ -148,7 +148,7 @@ def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: ConsoleMode
     assert [s.value for s in model.ratings.history] == [75]
     assert not w.reminder.isVisible()
     model.language.set("fr")
-    assert w.anchor_buttons[100].text() == "100\nextrême"
+    assert w.anchor_buttons[100].text() == "100\nla pire imaginable"
     assert "75" in w.status.text() and "voix haute" in w.status.text()
 
 
