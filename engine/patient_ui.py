@@ -92,6 +92,14 @@ MESSAGE_W = 1.06  # widest message line
 HINT_SIZE = 0.036
 HINT_W = SUDS_W - 0.12
 """Widest the controls hint may be; a longer translation is drawn smaller."""
+ANCHOR_SIZE = 0.034
+ANCHOR_EDGE = 0.03
+"""Margin between the end anchors' words and the panel's edge."""
+ANCHOR_END_W = 0.26
+"""Widest line of an end anchor's words (they wrap on two lines, between words)."""
+RULE_ABOVE_BOTTOM = 0.098
+"""The rule over the controls hint, above the panel's bottom edge (under the
+end anchors' second line)."""
 INSTRUCTION_SIZE = 0.046
 INSTRUCTION_W = SUDS_W - 0.2
 NUMBER_MID_Z = 0.10
@@ -483,8 +491,24 @@ class PatientUI:
             tn.setText(str(v))
             np_.setPos(x, 0.0, TRACK_Z - 0.12)
             self._numbers.append(np_)
-            self._anchors.append(self._text(r, f"suds-a{v}", size=0.036, color=MUTED))
-            self._anchors[-1][1].setPos(x, 0.0, TRACK_Z - 0.168)
+            # The ends' words (Wolpe's: "completely calm", "worst imaginable")
+            # are long: aligned to the panel's edges and wrapped on two lines,
+            # so they neither leave the panel nor run into their neighbours.
+            if v in (SUDS_MIN, SUDS_MAX):
+                align = TextNode.ALeft if v == SUDS_MIN else TextNode.ARight
+                x = (SUDS_W / 2 - ANCHOR_EDGE) * (-1.0 if v == SUDS_MIN else 1.0)
+                anchor = self._text(
+                    r,
+                    f"suds-a{v}",
+                    size=ANCHOR_SIZE,
+                    color=MUTED,
+                    align=align,
+                    wrap_m=ANCHOR_END_W,
+                )
+            else:
+                anchor = self._text(r, f"suds-a{v}", size=ANCHOR_SIZE, color=MUTED)
+            self._anchors.append(anchor)
+            anchor[1].setPos(x, 0.0, TRACK_Z - 0.168)
         shape_node(
             r,
             "suds-rule",
@@ -495,7 +519,7 @@ class PatientUI:
                 0.003,
                 0.0,
                 (*TRACK[:3], 0.8),
-                center=(0.0, -SUDS_H / 2 + 0.115),
+                center=(0.0, -SUDS_H / 2 + RULE_ABOVE_BOTTOM),
                 segs=1,
             ),
         )

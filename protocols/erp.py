@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from palier.core.i18n import N_, Message, _, ngettext
+from palier.protocols.measures import whole_0_100
 
 BehaviourKind = Literal["ritual", "safety_behaviour"]
 BEHAVIOUR_LABELS: dict[str, Message] = {
@@ -43,11 +44,9 @@ class ErpError(ValueError):
 
 
 def validate_urge(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise ErpError(f"an urge is rated as a whole number from 0 to 100, got {value!r}")
-    return value
+    """The urge as an int, or :class:`ErpError`: the same strict check as SUDS
+    (ASCII digits only: "²" and "٣" are refused)."""
+    return whole_0_100(value, ErpError, "an urge")
 
 
 @dataclass(frozen=True, slots=True)

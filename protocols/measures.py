@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from palier.core.i18n import Message, lazy_pgettext
 
@@ -17,12 +18,21 @@ SUDS_MAX = 100
 # TRANSLATORS: words under the SUDS scale (0-100): how much distress (French: l'anxiété,
 # feminine).
 SUDS_ANCHORS: tuple[tuple[int, Message], ...] = (
-    (0, lazy_pgettext("SUDS anchor (distress)", "none")),
+    (0, lazy_pgettext("SUDS anchor (distress)", "completely calm")),
     (25, lazy_pgettext("SUDS anchor (distress)", "mild")),
-    (50, lazy_pgettext("SUDS anchor (distress)", "significant")),
+    (50, lazy_pgettext("SUDS anchor (distress)", "moderate")),
     (75, lazy_pgettext("SUDS anchor (distress)", "high")),
-    (100, lazy_pgettext("SUDS anchor (distress)", "extreme")),
+    (100, lazy_pgettext("SUDS anchor (distress)", "worst imaginable")),
 )
+"""Words under the scale. The ends are Wolpe's (:data:`SUDS_ENDS` in full,
+shortened here to fit under a scale); the 25/50/75 words are Palier's (there
+are no standard intermediate anchors), "moderate" at the midpoint."""
+
+SUDS_ENDS = lazy_pgettext(
+    "SUDS scale ends (Wolpe)",
+    "0: completely calm; 100: the worst anxiety you have felt or can imagine.",
+)
+"""The ends of the scale as Wolpe defines them, in full (shown with the scale)."""
 
 
 def suds_anchor_labels(lang: str) -> list[tuple[int, str]]:
@@ -34,24 +44,33 @@ class SudsError(ValueError):
 
 
 def validate_suds(value: object) -> int:
-    """Return the rating as an int, or raise :class:`SudsError` saying why.
+    """Return the rating as an int, or raise :class:`SudsError` saying why
+    (:func:`whole_0_100`)."""
+    return whole_0_100(value, SudsError, "SUDS")
+
+
+E = TypeVar("E", bound=ValueError)
+
+
+def whole_0_100(value: object, error: type[E], what: str) -> int:
+    """A 0-100 rating (SUDS, an ERP urge) as an int, or raise ``error`` saying why.
 
     Accepts ints and strings of ASCII digits, surrounding spaces allowed (what a
     therapist types); refuses bools, fractions, NaN, signs, other scripts'
-    digits and superscripts (``str.isdigit`` accepts "²", which ``int`` refuses),
-    and anything outside 0..100.
+    digits and superscripts (``str.isdigit`` accepts "²" and "٣", which a
+    rating must not), and anything outside 0..100.
     """
     if isinstance(value, str):
         text = value.strip()
         if not (text.isascii() and text.isdigit()):
-            raise SudsError(f"SUDS must be a whole number from 0 to 100, got {value!r}")
+            raise error(f"{what} must be a whole number from 0 to 100, got {value!r}")
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SudsError(
-            f"SUDS must be a whole number from 0 to 100, got {type(value).__name__} {value!r}"
+        raise error(
+            f"{what} must be a whole number from 0 to 100, got {type(value).__name__} {value!r}"
         )
     if not SUDS_MIN <= value <= SUDS_MAX:
-        raise SudsError(f"SUDS must be between 0 and 100, got {value}")
+        raise error(f"{what} must be between 0 and 100, got {value}")
     return value
 
 

@@ -285,9 +285,18 @@ class ProgressionSettings:
         maximum=10,
     )
     step_down_at: int = spec(
-        "Habituation: SUDS at or above this for `consecutive` ratings suggests stepping down.",
+        "Habituation: the lowest SUDS that, for `consecutive` ratings, suggests lowering the "
+        "intensity within the step (see `step_down_margin`).",
         default=85,
         minimum=1,
+        maximum=100,
+    )
+    step_down_margin: int = spec(
+        "Habituation: how far above the step's expected SUDS the ratings must stay to "
+        "suggest lowering the intensity (the bar is the higher of this and `step_down_at`, "
+        "at most 100): a step planned at 95 that reaches 95 works as designed.",
+        default=10,
+        minimum=0,
         maximum=100,
     )
 

@@ -5,8 +5,13 @@ Two switchable modes (``ProgressionSettings.mode``):
 * **Habituation**: suggest moving up when SUDS has fallen by at least
   ``fall_fraction`` (default 50 %) from the step's peak *and* is at or below
   ``threshold`` (default 30) on ``consecutive`` (default 2) consecutive
-  ratings; suggest stepping down when SUDS is at or above ``step_down_at``
-  (default 85) on ``consecutive`` consecutive ratings. A missed rating (``None``
+  ratings; suggest lowering the intensity within the step when SUDS stays at or
+  above the step's expected SUDS plus ``step_down_margin`` (default 10, never
+  below ``step_down_at``, default 85, at most 100) on ``consecutive``
+  consecutive ratings: a step planned at 85 or 95 that reaches it works as
+  designed. The advice is to lower the intensity rather than end the exposure
+  at peak fear (under a habituation approach, ending at the peak teaches
+  escape) and to check for safety behaviours. A missed rating (``None``
   in the sequence, or a gap longer than ``max_gap_s``, twice the SUDS interval
   with ``HabituationRule.for_interval``) breaks a run: the rule never bridges a
   rating it did not see. A step whose peak is 0 never suggests moving up (there
@@ -78,6 +83,15 @@ class HabituationRule:
     def for_interval(cls, settings: ProgressionSettings, interval_min: float) -> HabituationRule:
         return cls(settings, max_gap_s=2.0 * interval_min * 60.0)
 
+    def step_down_bar(self, expected_suds: int | None) -> int:
+        """The SUDS at or above which ratings suggest lowering the intensity:
+        the step's expected SUDS plus the margin, never below ``step_down_at``,
+        at most 100."""
+        s = self.settings
+        if expected_suds is None:
+            return s.step_down_at
+        return min(100, max(s.step_down_at, expected_suds + s.step_down_margin))
+
     def evaluate(
         self,
         step_id: str,
@@ -85,12 +99,15 @@ class HabituationRule:
         *,
         elapsed_s: float | None = None,
         min_duration_min: float | None = None,
+        expected_suds: int | None = None,
     ) -> Suggestion | None:
         """The suggestion the step's ratings support now (None: keep going).
 
         ``ratings`` in time order; ``None`` marks a rating that was due but not
-        given."""
+        given. ``expected_suds``: the SUDS the step was planned for (None:
+        ``step_down_at`` alone)."""
         s = self.settings
+        down_at = self.step_down_bar(expected_suds)
         peak: int | None = None
         up_run = down_run = 0
         last_t: float | None = None
@@ -111,7 +128,7 @@ class HabituationRule:
             peak = value if peak is None else max(peak, value)
             fallen = peak > 0 and (peak - value) >= s.fall_fraction * peak - 1e-9
             up_run = up_run + 1 if fallen and value <= s.threshold else 0
-            down_run = down_run + 1 if value >= s.step_down_at else 0
+            down_run = down_run + 1 if value >= down_at else 0
         if last is None or peak is None:
             return None
         detail = {
@@ -120,7 +137,8 @@ class HabituationRule:
             "consecutive": s.consecutive,
             "threshold": s.threshold,
             "fall_fraction": s.fall_fraction,
-            "step_down_at": s.step_down_at,
+            "step_down_at": down_at,
+            "expected_suds": expected_suds,
         }
         if down_run >= s.consecutive:
             return Suggestion(
@@ -128,11 +146,17 @@ class HabituationRule:
                 step_id,
                 lazy_ngettext(
                     "SUDS has stayed at {at} or above on {n} rating in a row (last "
-                    "{last}): consider stepping down or slowing the pace.",
+                    "{last}), above what this step was planned for: lower the intensity "
+                    "within the step rather than ending the exposure at peak fear (under "
+                    "a habituation approach, ending at the peak teaches escape), and check "
+                    "for safety behaviours.",
                     "SUDS has stayed at {at} or above on {n} ratings in a row (last "
-                    "{last}): consider stepping down or slowing the pace.",
+                    "{last}), above what this step was planned for: lower the intensity "
+                    "within the step rather than ending the exposure at peak fear (under "
+                    "a habituation approach, ending at the peak teaches escape), and check "
+                    "for safety behaviours.",
                     down_run,
-                    at=s.step_down_at,
+                    at=down_at,
                     last=last.value,
                 ),
                 last.t,
@@ -191,6 +215,7 @@ class ProgressionMonitor:
         self.rule = rule
         self._ratings: dict[str, list[SudsPoint | None]] = {}
         self._shown: dict[str, str | None] = {}
+        self._expected: dict[str, int] = {}
 
     def ratings(self, step_id: str) -> list[SudsPoint | None]:
         return list(self._ratings.get(step_id, ()))
@@ -202,8 +227,11 @@ class ProgressionMonitor:
         *,
         elapsed_s: float | None = None,
         min_duration_min: float | None = None,
+        expected_suds: int | None = None,
     ) -> Suggestion | None:
         self._ratings.setdefault(step_id, []).append(point)
+        if expected_suds is not None:
+            self._expected[step_id] = expected_suds
         return self._update(step_id, elapsed_s, min_duration_min)
 
     def missed(self, step_id: str) -> None:
@@ -215,7 +243,11 @@ class ProgressionMonitor:
         self, step_id: str, elapsed_s: float | None, min_duration_min: float | None
     ) -> Suggestion | None:
         sug = self.rule.evaluate(
-            step_id, self._ratings[step_id], elapsed_s=elapsed_s, min_duration_min=min_duration_min
+            step_id,
+            self._ratings[step_id],
+            elapsed_s=elapsed_s,
+            min_duration_min=min_duration_min,
+            expected_suds=self._expected.get(step_id),
         )
         kind = sug.kind if sug else None
         if kind == self._shown.get(step_id):

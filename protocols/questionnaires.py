@@ -4,20 +4,27 @@
   Lilienthal 1993, Int J Aviat Psychol 3:203-220): 16 symptoms rated 0-3.
   Nausea, oculomotor and disorientation subscales sum their own items (some
   items count in two), weighted 9.54, 7.58 and 13.92; the total is the sum of
-  the three raw sums times 3.74. Given before and after a session. A post-
-  session total above a configurable threshold raises a cybersickness
-  warning. The French item names are Palier's, modelled on the French-Canadian
-  version by Bouchard, Robillard & Renaud (2007, "Questionnaire sur les
-  cybermalaises") but not checked against it: use the validated form's wording
-  for research.
+  the three raw sums times 3.74. Given before and after a session. The form's
+  two footnotes (vertigo, stomach awareness) go with their items. The
+  validated French-Canadian version (Bouchard, Robillard & Renaud 2007,
+  "Questionnaire sur les cybermalaises") is scored with two unweighted
+  factors, nausea (items 1, 6, 7, 8, 12-16) and oculomotor (2-5, 9-11):
+  ``scoring="bouchard"`` offers it; the record says which scoring was used.
+  The French item names are Palier's, modelled on that version but not
+  checked against it: use the validated form's wording for research.
+  Kennedy's "total above 20" is a benchmark for simulators across users, not a
+  cut-off for one person, and several symptoms rise with anxiety alone
+  (Bouchard et al. 2021, Front Psychiatry 12:739742): the post-session warning
+  is on the *change* from the pre-session answers, worded as possible
+  cybersickness, and names the items that rose which also rise with anxiety.
 * **IPQ**, igroup Presence Questionnaire (Schubert, Friedmann & Regenbrecht
   2001, Presence 10:266-281; items and scoring key from igroup.org): 14 items
   on a 7-point scale shown as -3..+3: G1 (general presence), SP1-SP5 (spatial
   presence), INV1-INV4 (involvement), REAL1-REAL4 (realness). SP2, INV3 and
   REAL1 are reversed (marked "(-)" in the igroup item list). Scored as igroup
   does: each item recoded 0..6 (reversed: 6 minus it), subscale = mean of its
-  items, G1 on its own. The French wording is Palier's translation, not a
-  validated French version.
+  items, G1 on its own. No validated French IPQ was found: the French wording
+  is Palier's translation, and the questionnaire's instructions say so.
 
 Scores go into the session record's ``questionnaires`` table as a flat dict of
 numbers, plus ``warning`` ({"en", "fr"}) when a warning applies.
@@ -29,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from palier.core.i18n import N_, Localized, Message, colon, lazy_pgettext
+from palier.core.i18n import LANGUAGES, N_, Localized, Text, colon, lazy_pgettext
 
 PHASES = {
     "pre": lazy_pgettext("questionnaire phase", "before"),
@@ -49,6 +56,10 @@ class Item:
     anchors: tuple[Localized, Localized] | None = None
     """Labels of the lowest and highest answer when they differ per item (IPQ)."""
     reversed: bool = False
+    midpoint: Localized | None = None
+    """Label of the middle answer where the published form has one (IPQ INV1, REAL2)."""
+    footnote: Localized | None = None
+    """The published form's footnote on this item (SSQ vertigo, stomach awareness)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +69,14 @@ class Result:
     answers: Mapping[str, int]
     scores: Mapping[str, float]
     warning: Localized | None = None
+    scoring: str = ""
+    """Which scoring gave ``scores`` (a key of :data:`SSQ_SCORINGS`; empty: the only one)."""
 
     def record_scores(self) -> dict[str, Any]:
         """What the session record stores in ``scores`` (JSON)."""
         out: dict[str, Any] = dict(self.scores)
+        if self.scoring:
+            out["scoring"] = self.scoring
         if self.warning is not None:
             out["warning"] = self.warning.to_dict()
         return out
@@ -72,6 +87,8 @@ class Result:
         parts = ", ".join(f"{names[k].get(lang)} {v:g}" for k, v in self.scores.items())
         phase = PHASES[self.phase]
         out = [f"{q.short.get(lang)} ({phase.get(lang)}){colon(lang)}{parts}"]
+        if self.scoring in SSQ_SCORINGS:
+            out[0] += f" ({SSQ_SCORINGS[self.scoring].get(lang)})"
         if self.warning is not None:
             out.append("⚠ " + self.warning.get(lang))
         return out
@@ -88,6 +105,8 @@ class Questionnaire:
     scale_max: int
     scale_labels: tuple[Localized, ...] = ()
     """One label per answer value (SSQ); empty when items carry anchors (IPQ)."""
+    note: Localized | None = None
+    """Shown with the instructions (the IPQ's French is a translation)."""
     phases: tuple[str, ...] = ("post",)
     reference: str = ""
     score_labels: Mapping[str, Localized] = field(default_factory=dict)
@@ -143,10 +162,35 @@ SSQ_SUBSCALES: dict[str, tuple[int, ...]] = {
     "oculomotor": (1, 2, 3, 4, 5, 9, 11),
     "disorientation": (5, 8, 10, 11, 12, 13, 14),
 }
+SSQ_FRENCH_CANADIAN_FACTORS: dict[str, tuple[int, ...]] = {
+    # Bouchard, Robillard & Renaud (2007): two factors, raw sums, no weights.
+    "nausea": (1, 6, 7, 8, 12, 13, 14, 15, 16),
+    "oculomotor": (2, 3, 4, 5, 9, 10, 11),
+}
+SSQ_SCORINGS = {
+    "kennedy": N_("Kennedy et al. 1993 scoring, weighted"),
+    "bouchard": N_("French-Canadian scoring, two unweighted factors (Bouchard et al. 2007)"),
+}
+"""The SSQ scorings offered, as a report names them."""
+
 DEFAULT_SSQ_THRESHOLD = 20.0
-"""Post-session SSQ total above which the console warns of cybersickness.
-A convention, not a diagnostic cut-off: Kennedy's group rated simulators with
-a mean total above 20 as "bad" (Stanney, Kennedy & Drexler 1997). Configurable."""
+"""Rise of the SSQ total (Kennedy scoring) from the pre-session answers above
+which the console says cybersickness is possible. A convention, not a
+diagnostic cut-off: Kennedy's group rated *simulators* with a mean total
+above 20 across users as "bad" (Stanney, Kennedy & Drexler 1997), which says
+nothing of one person; six "slight" answers already give 22.4. Configurable.
+For the French-Canadian scoring the same threshold applies to the rise of
+the raw sum of the 16 items."""
+
+SSQ_ANXIETY_ITEMS = (
+    "general_discomfort",
+    "difficulty_concentrating",
+    "sweating",
+    "nausea",
+    "vertigo",
+)
+"""Items that rise with anxiety alone, without cybersickness (Bouchard et al.
+2021, Front Psychiatry 12:739742): a rise after an exposure may be anxiety."""
 
 _SSQ_ITEMS = (
     ("general_discomfort", N_("General discomfort")),
@@ -166,13 +210,23 @@ _SSQ_ITEMS = (
     ("stomach_awareness", N_("Stomach awareness")),
     ("burping", N_("Burping")),
 )
+_SSQ_FOOTNOTES = {
+    # The two footnotes of the published form (Kennedy et al. 1993).
+    "vertigo": N_(
+        "Vertigo is experienced as loss of orientation with respect to vertical upright."
+    ),
+    "stomach_awareness": N_(
+        "Stomach awareness is usually used to indicate a feeling of discomfort which is "
+        "just short of nausea."
+    ),
+}
 
 SSQ = Questionnaire(
     id="ssq",
     name=N_("Simulator Sickness Questionnaire"),
     short=N_("SSQ"),
     instructions=N_("Rate how much each symptom affects you right now."),
-    items=tuple(Item(i, text) for i, text in _SSQ_ITEMS),
+    items=tuple(Item(i, text, footnote=_SSQ_FOOTNOTES.get(i)) for i, text in _SSQ_ITEMS),
     scale_min=0,
     scale_max=3,
     scale_labels=(
@@ -199,34 +253,97 @@ def score_ssq(
     *,
     phase: str = "post",
     threshold: float = DEFAULT_SSQ_THRESHOLD,
+    scoring: str = "kennedy",
+    before: Mapping[str, object] | Sequence[object] | None = None,
 ) -> Result:
-    """Kennedy et al. (1993) scores; a warning when the total exceeds
-    ``threshold`` after the session (or before it: the patient arrives unwell)."""
+    """SSQ scores by ``scoring`` ("kennedy": Kennedy et al. 1993, weighted;
+    "bouchard": the French-Canadian two unweighted factors).
+
+    After the session, a warning of possible cybersickness when the total rose
+    by more than ``threshold`` from ``before`` (the pre-session answers; none:
+    counted from no symptoms), naming the risen items that also rise with
+    anxiety. Before the session, a warning when the total is already above
+    ``threshold`` (the patient arrives unwell)."""
     if phase not in ("pre", "post"):
         raise QuestionnaireError(f"phase must be 'pre' or 'post', got {phase!r}")
+    if scoring not in SSQ_SCORINGS:
+        raise QuestionnaireError(
+            f"SSQ scoring must be one of {', '.join(SSQ_SCORINGS)}, got {scoring!r}"
+        )
     a = SSQ.validate(answers)
+    scores = _ssq_scores(a, scoring)
+    warning: Localized | None = None
+    if phase == "post":
+        base = SSQ.validate(before) if before is not None else dict.fromkeys(SSQ.item_ids, 0)
+        rise = round(scores["total"] - _ssq_scores(base, scoring)["total"], 2)
+        if rise > threshold:
+            warning = _ssq_rise_warning(a, base, rise, threshold, compared=before is not None)
+    elif scores["total"] > threshold:
+        warning = N_(
+            "SSQ total {total:g} before the session is above {threshold:g}: "
+            "the patient already has symptoms; consider a shorter session.",
+            total=scores["total"],
+            threshold=threshold,
+        )
+    return Result("ssq", phase, a, scores, warning, scoring)
+
+
+def _ssq_scores(a: Mapping[str, int], scoring: str) -> dict[str, float]:
     values = [a[i] for i in SSQ.item_ids]
+    if scoring == "bouchard":
+        out: dict[str, float] = {
+            name: float(sum(values[n - 1] for n in items))
+            for name, items in SSQ_FRENCH_CANADIAN_FACTORS.items()
+        }
+        out["total"] = float(sum(values))
+        return out
     raw = {name: sum(values[n - 1] for n in items) for name, items in SSQ_SUBSCALES.items()}
-    scores = {name: round(raw[name] * w, 2) for name, w in SSQ_WEIGHTS.items()}
-    scores["total"] = round(sum(raw.values()) * SSQ_TOTAL_WEIGHT, 2)
-    warning: Message | None = None
-    if scores["total"] > threshold:
-        if phase == "post":
-            warning = N_(
-                "Cybersickness: SSQ total {total:g} after the session is above "
-                "{threshold:g}. Check on the patient before they leave; shorten or adapt "
-                "the next session.",
-                total=scores["total"],
-                threshold=threshold,
+    out = {name: round(raw[name] * w, 2) for name, w in SSQ_WEIGHTS.items()}
+    out["total"] = round(sum(raw.values()) * SSQ_TOTAL_WEIGHT, 2)
+    return out
+
+
+def _ssq_rise_warning(
+    after: Mapping[str, int],
+    before: Mapping[str, int],
+    rise: float,
+    threshold: float,
+    *,
+    compared: bool,
+) -> Localized:
+    names = dict(_SSQ_ITEMS)
+    risen = [i for i in SSQ_ANXIETY_ITEMS if after[i] > before[i]]
+    anxious = _joined(", ", [names[i] for i in risen]) if risen else None
+    if compared:
+        head = N_(
+            "Possible cybersickness: the SSQ total rose by {rise:g} since before the "
+            "session (above {threshold:g}).",
+            rise=rise,
+            threshold=threshold,
+        )
+    else:
+        head = N_(
+            "Possible cybersickness: SSQ total {rise:g} after the session (above "
+            "{threshold:g}; no SSQ before the session to compare with).",
+            rise=rise,
+            threshold=threshold,
+        )
+    parts: list[Localized] = [head]
+    if anxious is not None:
+        parts.append(
+            N_(
+                "Of the symptoms that rose, these also rise with anxiety alone: {items}; "
+                "ask the patient before calling it cybersickness.",
+                items=anxious,
             )
-        else:
-            warning = N_(
-                "SSQ total {total:g} before the session is above {threshold:g}: "
-                "the patient already has symptoms; consider a shorter session.",
-                total=scores["total"],
-                threshold=threshold,
-            )
-    return Result("ssq", phase, a, scores, warning)
+        )
+    parts.append(N_("Check on the patient before they leave; adapt the next session if needed."))
+    return _joined(" ", parts)
+
+
+def _joined(sep: str, parts: Sequence[Localized]) -> Text:
+    """Several messages as one text, in every language Palier ships."""
+    return Text.from_dict({lang: sep.join(p.get(lang) for p in parts) for lang in LANGUAGES})
 
 
 # -- IPQ ---------------------------------------------------------------------------------------
@@ -252,6 +369,10 @@ IPQ = Questionnaire(
         "Think of the virtual environment you have just left. For each "
         "statement, choose the point between the two ends that fits your "
         "experience best."
+    ),
+    note=N_(
+        "No validated French version of the IPQ was found: the French text is "
+        "Palier's own translation."
     ),
     items=(
         Item(
@@ -295,12 +416,13 @@ IPQ = Questionnaire(
             "INV1",
             N_(
                 "How aware were you of the real world surrounding while navigating in "
-                "the virtual world (sounds, room temperature, other people)?"
+                "the virtual world? (i.e. sounds, room temperature, other people, etc.)?"
             ),
             (
                 N_("extremely aware"),
                 N_("not aware at all"),
             ),
+            midpoint=N_("moderately aware"),
         ),
         Item(
             "INV2",
@@ -334,6 +456,7 @@ IPQ = Questionnaire(
                 "consistent with your real-world experience?"
             ),
             (N_("not consistent"), N_("very consistent")),
+            midpoint=N_("moderately consistent"),
         ),
         Item(
             "REAL3",
@@ -383,10 +506,19 @@ def score(
     *,
     phase: str,
     ssq_threshold: float = DEFAULT_SSQ_THRESHOLD,
+    scoring: str = "",
+    before: Mapping[str, object] | Sequence[object] | None = None,
 ) -> Result:
-    """Score by questionnaire id (``"ssq"`` or ``"ipq"``)."""
+    """Score by questionnaire id (``"ssq"`` or ``"ipq"``); ``scoring`` and
+    ``before`` (the pre-session answers) are the SSQ's."""
     if name == "ssq":
-        return score_ssq(answers, phase=phase, threshold=ssq_threshold)
+        return score_ssq(
+            answers,
+            phase=phase,
+            threshold=ssq_threshold,
+            scoring=scoring or "kennedy",
+            before=before,
+        )
     if name == "ipq":
         return score_ipq(answers, phase=phase)
     raise QuestionnaireError(f"no questionnaire {name!r}; built in: {', '.join(QUESTIONNAIRES)}")

@@ -21,12 +21,22 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from palier.core.fields import Bool, Field, FieldError, Float, Int, Reason, Str
-from palier.core.i18n import Localized, Text
+from palier.core.i18n import N_, Localized, Message, Text
 
 ParamValue = float | int | str | bool
-Intensifies = Literal["higher", "lower", "order"]
+Intensifies = Literal["higher", "lower", "order", "none"]
 """Which way a parameter is "more intense": higher or lower numbers, or, for a
-choice or a toggle, the declared order (first choice least intense)."""
+choice or a toggle, the declared order (first choice least intense); "none"
+for a parameter with no intensity direction (a relaxation scene's breathing
+pace or time of day is a preference, not a dose)."""
+
+INTENSITY_DIRECTIONS: dict[str, Message] = {
+    "higher": N_("higher is more intense"),
+    "lower": N_("lower is more intense"),
+    "order": N_("later choices are more intense"),
+    "none": N_("no intensity direction (a relaxation setting)"),
+}
+"""How the console and ``palier scenes list`` say a parameter's direction."""
 
 
 class SceneError(ValueError):
@@ -95,18 +105,29 @@ class ParamSpec:
         where = f"parameter {self.name!r}"
         if not self.name.isidentifier():
             raise DeclarationError(f"{where}: name must be an identifier")
+        directionless = self.intensifies == "none"
         if self.kind in (ParamKind.FLOAT, ParamKind.INT):
             if self.minimum is None or self.maximum is None or not self.minimum < self.maximum:
                 raise DeclarationError(f"{where}: numeric parameters need minimum < maximum")
-            if self.intensifies not in ("higher", "lower"):
-                raise DeclarationError(f"{where}: numeric parameters intensify 'higher' or 'lower'")
+            if self.intensifies not in ("higher", "lower") and not directionless:
+                raise DeclarationError(
+                    f"{where}: numeric parameters intensify 'higher' or 'lower' (or 'none')"
+                )
         elif self.kind is ParamKind.CHOICE:
             if len(self.choices) < 2:
                 raise DeclarationError(f"{where}: a choice needs at least two choices")
-            if self.intensifies != "order":
-                raise DeclarationError(f"{where}: choices intensify in declared 'order'")
-        elif self.kind is ParamKind.BOOL and self.intensifies not in ("higher", "lower"):
-            raise DeclarationError(f"{where}: a toggle intensifies 'higher' (on) or 'lower' (off)")
+            if self.intensifies != "order" and not directionless:
+                raise DeclarationError(
+                    f"{where}: choices intensify in declared 'order' (or 'none')"
+                )
+        elif (
+            self.kind is ParamKind.BOOL
+            and self.intensifies not in ("higher", "lower")
+            and not directionless
+        ):
+            raise DeclarationError(
+                f"{where}: a toggle intensifies 'higher' (on), 'lower' (off) or 'none'"
+            )
         object.__setattr__(self, "_field", self._field_spec())
         # The default must itself be valid; this catches typos in plugins early.
         try:
@@ -188,8 +209,16 @@ class ParamSpec:
     def choice_values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)
 
+    @property
+    def has_direction(self) -> bool:
+        """Whether some values are more intense than others (not "none")."""
+        return self.intensifies != "none"
+
     def intensity(self, value: ParamValue) -> float:
-        """Map a valid value to 0 (least intense) .. 1 (most intense)."""
+        """Map a valid value to 0 (least intense) .. 1 (most intense); 0 for a
+        parameter with no direction (no value adds intensity)."""
+        if not self.has_direction:
+            return 0.0
         if self.kind in (ParamKind.FLOAT, ParamKind.INT):
             assert self.minimum is not None and self.maximum is not None
             frac = (float(value) - self.minimum) / (self.maximum - self.minimum)
@@ -201,6 +230,9 @@ class ParamSpec:
 
     @property
     def least_intense(self) -> ParamValue:
+        """The least intense value (the default when there is no direction)."""
+        if not self.has_direction:
+            return self.default
         if self.kind is ParamKind.CHOICE:
             return self.choices[0].value
         if self.kind is ParamKind.BOOL:
@@ -210,12 +242,25 @@ class ParamSpec:
 
     @property
     def most_intense(self) -> ParamValue:
+        """The most intense value (the default when there is no direction)."""
+        if not self.has_direction:
+            return self.default
         if self.kind is ParamKind.CHOICE:
             return self.choices[-1].value
         if self.kind is ParamKind.BOOL:
             return self.intensifies == "higher"
         low, high = self._bounds()
         return high if self.intensifies == "higher" else low
+
+    @property
+    def range_ends(self) -> tuple[ParamValue, ParamValue]:
+        """The two ends of the range whatever the direction: minimum and
+        maximum, first and last choice, off and on."""
+        if self.kind is ParamKind.CHOICE:
+            return self.choices[0].value, self.choices[-1].value
+        if self.kind is ParamKind.BOOL:
+            return False, True
+        return self._bounds()
 
     def _bounds(self) -> tuple[ParamValue, ParamValue]:
         assert self.minimum is not None and self.maximum is not None
@@ -425,6 +470,19 @@ class SceneDecl:
 
     def most_intense(self) -> dict[str, ParamValue]:
         return {p.name: p.most_intense for p in self.params}
+
+    @property
+    def has_direction(self) -> bool:
+        """Whether any parameter makes the scene more intense (a relaxation
+        scene's have none: its least and most intense settings are its defaults)."""
+        return any(p.has_direction for p in self.params)
+
+    def range_ends(self) -> tuple[dict[str, ParamValue], dict[str, ParamValue]]:
+        """Every parameter at the low end of its range, and at the high end."""
+        return (
+            {p.name: p.range_ends[0] for p in self.params},
+            {p.name: p.range_ends[1] for p in self.params},
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -83,3 +83,26 @@ def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path, 
         assert rec.rows("heart_rate", 1)  # the simulated source was recorded
         cmds = rec.rows("commands", 1)
         assert cmds and all(c["status"] == "ack" for c in cmds)
+
+
+def test_a_missing_xcb_library_is_named_with_the_command_that_installs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ctypes.util
+
+    from palier.cli import demo
+
+    monkeypatch.setattr(demo.sys, "platform", "linux")
+    monkeypatch.setattr(
+        ctypes.util, "find_library", lambda name: None if name.startswith("xcb-") else "lib.so"
+    )
+    qt_says = "xcb-cursor0 or libxcb-cursor0 is needed to load the Qt xcb platform plugin."
+    for lang in ("en", "fr"):
+        text = demo.window_problem_text(qt_says, lang)
+        assert "libxcb-cursor, libxcb-icccm, libxcb-keysyms" in text
+        assert demo.XCB_INSTALL in text
+        assert "libxkbcommon-x11" not in text.split(demo.XCB_INSTALL)[0]  # found: not named
+    # The README says the same next to the demo command.
+    readme = (REPO / "README.md").read_text("utf-8")
+    demo_line = readme.index(".venv/bin/palier demo\n")
+    assert demo.XCB_PACKAGES in readme[demo_line : demo_line + 400]

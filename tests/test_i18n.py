@@ -174,7 +174,7 @@ def test_now_in_a_named_language() -> None:
     assert _("Summary", "en") == "Summary"
     assert _("Session {id} started", "fr", id=12) == "Début de la séance 12"
     assert _("A message no catalogue has", "fr") == "A message no catalogue has"
-    assert pgettext("session status", "closed", "fr") == "close"
+    assert pgettext("session status", "closed", "fr") == "clôturée"
     assert pgettext("questionnaire phase", "after", "fr") == "après"
 
 
@@ -217,12 +217,12 @@ def test_text_is_data_with_an_english_fallback() -> None:
 def test_a_localized_error_is_shown_in_the_readers_language() -> None:
     exc = localized_error(ValueError, N_("Session {id} is still open: end it first."), "en", id=4)
     assert str(exc) == "Session 4 is still open: end it first."
-    assert error_text(exc, "fr") == "La séance 4 est encore ouverte : la terminer d'abord."
+    assert error_text(exc, "fr") == "La séance 4 est encore ouverte\u00a0: la terminer d'abord."
     assert error_text(ValueError("plain"), "fr") == "plain"
 
 
 def test_locale_data() -> None:
-    assert (colon("en"), colon("fr")) == (": ", " : ")
+    assert (colon("en"), colon("fr")) == (": ", "\u00a0: ")
     assert (fmt_number(16.8, "fr"), fmt_number(16.8, "en"), fmt_number(2.0, "fr")) == (
         "16,8",
         "16.8",
@@ -240,8 +240,28 @@ def test_locale_data() -> None:
     import datetime as dt
 
     moment = dt.datetime(2025, 3, 3, 14, 5)
-    assert fmt_date_time(moment, "fr") == "3 mars 2025, 14:05"
+    assert fmt_date_time(moment, "fr") == "03/03/2025 à 14:05"  # "le {date}" in a sentence
     assert fmt_date_time(moment, "en") == "3 March 2025, 14:05"
+    assert fmt_date_time(dt.datetime(2026, 12, 1, 8, 1), "fr") == "01/12/2026 à 08:01"
+
+
+def test_french_typography_is_applied_by_the_text_layer() -> None:
+    from palier.core.i18n import NBSP, Text, typography
+
+    assert typography("Pic : 80 ; fin ? oui ! « Sirène »", "fr") == (
+        f"Pic{NBSP}: 80{NBSP}; fin{NBSP}? oui{NBSP}! «{NBSP}Sirène{NBSP}»"
+    )
+    # Only spaces already there: a time, an address or English text keep theirs.
+    assert typography("08:01 http://x ; y", "en") == "08:01 http://x ; y"
+    assert typography("à 08:01, 3:2", "fr") == "à 08:01, 3:2"
+    # Every translated message and every protocol text goes through it, so a
+    # wrapped line never starts with the sign.
+    assert _("Session language", "fr") == "Langue de la séance"
+    assert pgettext("separator between two parts of a sentence", "; ", "fr") == f"{NBSP}; "
+    text = Text(en="Stay; ask.", fr="Rester ; demander : oui.")
+    assert (
+        text.get("fr") == f"Rester{NBSP}; demander{NBSP}: oui." and text.get("en") == "Stay; ask."
+    )
 
 
 @pytest.mark.parametrize(

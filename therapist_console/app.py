@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core import keys, wire
-from palier.core.i18n import N_, _, colon, detect_language, error_text, fmt_number
+from palier.core.i18n import (
+    N_,
+    _,
+    colon,
+    detect_language,
+    error_text,
+    fmt_date_time,
+    fmt_number,
+)
 from palier.protocols.model import EventPlan
 from palier.therapist_console.client import LinkClient, LinkState
 from palier.therapist_console.heart_rate import SIMULATED
@@ -403,8 +411,13 @@ class MainWindow(QMainWindow):
         any connection, for the therapist to compare with the headset PC's."""
         try:
             fp = self.engine_fingerprint()
-        except (keys.KeysError, OSError) as exc:
-            self.model.link.set_trusted_key(None, str(exc))
+        except keys.KeysError as exc:
+            self.model.link.set_trusted_key(None, getattr(exc, "i18n_message", None) or str(exc))
+            return None
+        except OSError as exc:
+            self.model.link.set_trusted_key(
+                None, N_("the keys folder cannot be read ({reason})", reason=exc.strerror)
+            )
             return None
         self.model.link.set_trusted_key(fp, None)
         return fp
@@ -516,7 +529,7 @@ class MainWindow(QMainWindow):
         resumed = False
         for info in self.model.running.interrupted_sessions():
             patient = self.model.record.patient(info.patient_id)
-            started = dt.datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M")
+            started = fmt_date_time(dt.datetime.fromtimestamp(info.started_at), lang)
             box = QMessageBox(self)
             box.setWindowTitle(_("Interrupted session", lang))
             box.setText(

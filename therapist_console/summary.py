@@ -217,9 +217,11 @@ class SessionSummary:
 
         out = []
         for q in self.questionnaires:
-            scores = {k: v for k, v in (q["scores"] or {}).items() if k != "warning"}
+            recorded = dict(q["scores"] or {})
+            scoring = str(recorded.pop("scoring", ""))
+            scores = {k: v for k, v in recorded.items() if k != "warning"}
             if q["name"] in QUESTIONNAIRES:
-                out.extend(Result(q["name"], q["phase"], {}, scores).lines(lang))
+                out.extend(Result(q["name"], q["phase"], {}, scores, scoring=scoring).lines(lang))
             else:
                 out.append(
                     f"{q['name']} ({q['phase']}): "

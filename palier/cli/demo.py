@@ -133,6 +133,56 @@ def qt_window_problem() -> str | None:
     return hint or f"Qt exited with code {probe.returncode}"
 
 
+XCB_LIBRARIES = (
+    "xcb-cursor",
+    "xcb-icccm",
+    "xcb-keysyms",
+    "xcb-image",
+    "xcb-render-util",
+    "xcb-shape",
+    "xcb-randr",
+    "xcb-xinerama",
+    "xcb-xkb",
+    "xkbcommon-x11",
+)
+"""What Qt's xcb platform plugin loads beyond libxcb itself (Qt 6.5 and later
+need xcb-cursor); a fresh Debian desktop may lack several."""
+XCB_PACKAGES = (
+    "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 "
+    "libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0"
+)
+XCB_INSTALL = f"sudo apt-get install {XCB_PACKAGES}"
+"""The one command that installs them on Debian or Ubuntu (README says it too)."""
+
+
+def missing_xcb_libraries() -> list[str]:
+    """The libraries of :data:`XCB_LIBRARIES` the dynamic linker cannot find."""
+    import ctypes.util
+
+    return [f"lib{name}" for name in XCB_LIBRARIES if ctypes.util.find_library(name) is None]
+
+
+def window_problem_text(problem: str, lang: str) -> str:
+    """Why the demo runs offscreen, with the missing xcb libraries named and
+    the command that installs them when that is the cause."""
+    text = _(
+        "palier demo: Qt cannot open a window here ({problem}): running the "
+        "scripted session offscreen (--headless) instead.",
+        lang,
+        problem=problem,
+    )
+    missing = missing_xcb_libraries() if sys.platform.startswith("linux") else []
+    if missing or "xcb" in problem:
+        text += "\n" + _(
+            "Qt's window system (xcb) needs libraries this machine lacks: {missing}. "
+            "On Debian or Ubuntu install them with: {command}",
+            lang,
+            missing=", ".join(missing) or "libxcb-cursor0",
+            command=XCB_INSTALL,
+        )
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
     # Imported by the handlers: `palier --help` stays instant.
     from palier.core.i18n import detect_language
@@ -156,14 +206,7 @@ def run(args: argparse.Namespace) -> int:
         return run_headless(out, lang, args.step_seconds, lsl=args.lsl)
     problem = qt_window_problem()
     if problem is not None:
-        print(
-            _(
-                "palier demo: Qt cannot open a window here ({problem}): running the "
-                "scripted session offscreen (--headless) instead.",
-                lang,
-                problem=problem,
-            )
-        )
+        print(window_problem_text(problem, lang))
         return run_headless(out, lang, args.step_seconds, lsl=args.lsl)
     return run_desktop(out, lang, lsl=args.lsl)
 

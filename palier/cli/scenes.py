@@ -9,7 +9,7 @@ from typing import Any
 from palier.cli.engine import add_scene_arguments, parse_size
 from palier.core.i18n import LANGUAGES
 from palier.scenes import registry
-from palier.scenes.api import ParamKind, SceneDecl
+from palier.scenes.api import INTENSITY_DIRECTIONS, ParamKind, SceneDecl
 
 
 def register(sub: Any) -> None:
@@ -70,11 +70,7 @@ def describe(decl: SceneDecl, lang: str) -> str:
             rng = "|".join(p.choice_values)
         else:
             rng = "true|false"
-        more = {
-            "higher": "higher is more intense",
-            "lower": "lower is more intense",
-            "order": "later is more intense",
-        }[p.intensifies]
+        more = INTENSITY_DIRECTIONS[p.intensifies].get(lang)
         lines.append(
             f"    param {p.name} ({p.kind.value}) {rng}, default {p.default}"
             f"  - {p.label.get(lang)}; {more}"

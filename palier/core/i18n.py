@@ -111,9 +111,35 @@ class Domain:
 
 
 def _format(text: str, lang: str, params: Mapping[str, object]) -> str:
-    if not params:
+    if params:
+        text = text.format(**{k: _in(v, lang) for k, v in params.items()})
+    return typography(text, lang)
+
+
+NBSP = "\u00a0"
+"""No-break space: French puts one before ; : ! ? and inside « »."""
+
+_FRENCH_SPACES = (
+    (" ;", NBSP + ";"),
+    (" :", NBSP + ":"),
+    (" !", NBSP + "!"),
+    (" ?", NBSP + "?"),
+    ("« ", "«" + NBSP),
+    (" »", NBSP + "»"),
+)
+
+
+def typography(text: str, lang: str) -> str:
+    """``text`` with its language's typography: in French, the space before
+    ; : ! ? and inside « » made a no-break space, so a line never starts with
+    the sign. Only spaces already there change (a time "08:01" or an address
+    keeps its colon). Every translated message and every :class:`Text` goes
+    through it; call it on French text built any other way before showing it."""
+    if lang.partition("_")[0] != "fr":
         return text
-    return text.format(**{k: _in(v, lang) for k, v in params.items()})
+    for plain, fixed in _FRENCH_SPACES:
+        text = text.replace(plain, fixed)
+    return text
 
 
 def _in(value: object, lang: str) -> object:
@@ -177,7 +203,8 @@ class Text:
 
     def get(self, lang: str) -> str:
         by_lang = dict(self.texts)
-        return by_lang.get(lang) or by_lang[SOURCE_LANGUAGE]
+        own = by_lang.get(lang)
+        return typography(own, lang) if own else by_lang[SOURCE_LANGUAGE]
 
     def to_dict(self) -> dict[str, str]:
         return dict(self.texts)
@@ -330,10 +357,14 @@ def fmt_number(value: float, lang: str, decimals: int = 2) -> str:
 
 
 def fmt_date_time(moment: dt.datetime, lang: str) -> str:
-    """'3 March 2025, 14:05' / '3 mars 2025, 14:05': day, month name, year, time."""
+    """'3 March 2025, 14:05' / '03/03/2025 à 14:05' (a sentence says "le {date}"):
+    the pattern is the language's (a message), the names and digits CLDR's."""
     from babel.dates import format_datetime
 
-    return str(format_datetime(moment, "d MMMM y, HH:mm", locale=_locale(lang)))
+    # TRANSLATORS: a CLDR date pattern (d day, MM month, MMMM its name, y year,
+    # HH:mm time; text in 'quotes'). French: "dd/MM/y 'à' HH:mm" (01/12/2026 à 08:01).
+    pattern = pgettext("date and time pattern (CLDR)", "d MMMM y, HH:mm", lang)
+    return str(format_datetime(moment, pattern, locale=_locale(lang)))
 
 
 # TRANSLATORS: the rank of a session ("3rd session of this patient"; feminine in

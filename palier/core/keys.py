@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from palier.core.i18n import N_, localized_error
+
 OWN_PUBLIC = "this.key"
 OWN_SECRET = "this.key_secret"
 CONSOLES = "consoles"
@@ -102,9 +104,11 @@ def read_key_file(path: Path) -> tuple[bytes, bytes | None]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise KeysError(f"{path}: no such key file") from None
+        raise localized_error(KeysError, N_("{path}: no such key file"), path=path) from None
     except OSError as exc:
-        raise KeysError(f"{path}: cannot read ({exc.strerror})") from None
+        raise localized_error(
+            KeysError, N_("{path}: cannot read ({reason})"), path=path, reason=exc.strerror
+        ) from None
     public = secret = None
     for line in raw.splitlines():
         line = line.strip()
@@ -113,9 +117,11 @@ def read_key_file(path: Path) -> tuple[bytes, bytes | None]:
         elif line.startswith(b"secret-key"):
             secret = line.split(b"=", 1)[1].strip(b" \t'\"")
     if public is None or not _Z85_KEY.match(public):
-        raise KeysError(f"{path}: not a CURVE key file (no valid public-key line)")
+        raise localized_error(
+            KeysError, N_("{path}: not a CURVE key file (no valid public-key line)"), path=path
+        )
     if secret is not None and not _Z85_KEY.match(secret):
-        raise KeysError(f"{path}: malformed secret-key line")
+        raise localized_error(KeysError, N_("{path}: malformed secret-key line"), path=path)
     return public, secret
 
 
@@ -246,10 +252,18 @@ def engine_key(keys_dir: Path, key_file: Path | None = None) -> bytes:
     if len(keys) == 1:
         return keys[0]
     if not keys:
-        raise KeysError(
-            f"no engine key trusted in {Path(keys_dir) / ENGINES}; copy the engine's "
-            f"{OWN_PUBLIC} here and run `palier keys allow --engine FILE`"
+        raise localized_error(
+            KeysError,
+            N_(
+                "no engine key trusted in {folder}; copy the engine's {file} here and run "
+                "`palier keys allow --engine FILE`"
+            ),
+            folder=Path(keys_dir) / ENGINES,
+            file=OWN_PUBLIC,
         )
-    raise KeysError(
-        f"{len(keys)} engine keys in {Path(keys_dir) / ENGINES}; say which with --engine-key FILE"
+    raise localized_error(
+        KeysError,
+        N_("{n} engine keys in {folder}; say which with --engine-key FILE"),
+        n=len(keys),
+        folder=Path(keys_dir) / ENGINES,
     )

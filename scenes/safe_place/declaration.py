@@ -2,9 +2,9 @@
 
 The safe place is where the engine goes when a session is paused; the pause
 builds it with ``{"breathing_guide": True}``, so that name is fixed. It is
-calm by design: "more intense" here means more stimulation (a brighter,
-cooler light, more wind, louder sound, a faster breathing pace, a guide to
-follow), never anything aversive.
+calm by design, and its parameters have no intensity direction
+(``intensifies="none"``): the breathing pace, the time of day, the breeze and
+the sound are the patient's preferences, not a dose of anything aversive.
 
 Its labels are translated in this plugin's own catalogue (``locale/``,
 domain ``safe_place``), next to the parameters they describe.
@@ -44,7 +44,7 @@ DECLARATION = SceneDecl(
             kind=ParamKind.BOOL,
             label=_("Breathing guide"),
             default=True,
-            intensifies="higher",
+            intensifies="none",
             help=_(
                 "A soft glowing orb in front of the patient: breathe in while it "
                 "grows, out while it shrinks."
@@ -59,7 +59,7 @@ DECLARATION = SceneDecl(
             maximum=10.0,
             unit="/min",
             step=0.5,
-            intensifies="higher",
+            intensifies="none",
             help=_(
                 "Breaths per minute paced by the guide; each breath is {inhale} in, "
                 "{exhale} out (6 a minute: 4 s in, 6 s out).",
@@ -77,7 +77,7 @@ DECLARATION = SceneDecl(
                 Choice("afternoon", _("Late afternoon")),
                 Choice("morning", _("Morning")),
             ),
-            intensifies="order",
+            intensifies="none",
             help=_("From the dimmest, warmest light (sunset) to the brightest (morning)."),
         ),
         ParamSpec(
@@ -88,7 +88,7 @@ DECLARATION = SceneDecl(
             minimum=0.0,
             maximum=1.0,
             step=0.05,
-            intensifies="higher",
+            intensifies="none",
             help=_(
                 "0: still air; 1: a steady breeze (grass sways more, clouds drift "
                 "faster, the wind is louder)."
@@ -102,7 +102,7 @@ DECLARATION = SceneDecl(
             minimum=0.0,
             maximum=1.0,
             step=0.05,
-            intensifies="higher",
+            intensifies="none",
             help=_("Wind and birdsong (0: silent)."),
         ),
     ),

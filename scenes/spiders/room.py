@@ -1,11 +1,12 @@
 """The consulting room around the spiders: wooden floor, plastered walls, a
-long wooden table in front of the seated patient, ceiling light.
+wooden table in front of the seated patient, ceiling light.
 
 Layout (metres; the rig origin is under the patient's chair, eyes at 1.2 m,
-looking +Y): the table runs away from the patient from y = 0.28 to 3.2,
-0.8 m wide, top at 0.755 m, so a spider can sit anywhere from 15 cm to 3 m
-from the patient on it; its legs' outer faces are flush with the top's edge
-so a spider climbing a leg walks straight onto the top. A pale wool rug
+looking +Y): an ordinary table of 1.6 x 0.9 m, the patient at one end, runs
+away from the patient from y = 0.28 to 1.88, top at 0.755 m, so a spider can
+sit anywhere from 15 cm to 1.5 m from its edge; its legs' outer faces are
+flush with the top's edge so a spider climbing a leg walks straight onto the
+top. A pale wool rug
 covers the floor where floor spiders walk (ahead and to the left, out to
 3 m): a small dark spider far away must still be seen, as it would be on a
 light floor.
@@ -38,9 +39,9 @@ from palier.scenes.procedural import (
 )
 
 TABLE_TOP = 0.755
-TABLE_X = 0.40  # half width
+TABLE_X = 0.45  # half width: a 0.9 m wide table
 TABLE_FRONT = 0.28
-TABLE_BACK = 3.20
+TABLE_BACK = 1.88  # 1.6 m long: a table a room would have
 TABLE_THICK = 0.035
 LEG_SIZE = 0.05
 ROOM_X = (-3.4, 2.4)
@@ -217,7 +218,7 @@ def build_room(parent: NodePath, seed: int) -> Room:
     legs = GeomBuilder()
     inset = LEG_SIZE / 2
     for lx in (-TABLE_X + inset, TABLE_X - inset):
-        for ly in (TABLE_FRONT + inset, TABLE_BACK - inset, (TABLE_FRONT + TABLE_BACK) / 2):
+        for ly in (TABLE_FRONT + inset, TABLE_BACK - inset):
             legs.add_box(
                 (lx, ly, (TABLE_TOP - TABLE_THICK) / 2),
                 (LEG_SIZE, LEG_SIZE, TABLE_TOP - TABLE_THICK),

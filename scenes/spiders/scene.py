@@ -50,12 +50,54 @@ FLOOR_REF = (0.0, 0.15)  # in front of the chair, between the patient's feet
 TABLE_REF_X = -0.08  # table spiders sit a little left of the right hand
 CLIMB_POST = (-TABLE_X - 0.004, TABLE_FRONT + LEG_SIZE / 2)  # outer face of a table leg
 TELEPORT_M = 0.6  # a frame step longer than this is a ramp-0 jump: no gait from it
-DROP_X, DROP_Y = 0.04, 0.40  # where the dropping spider hangs (in front of the face)
-DROP_LOW = 1.05
+DROP_AHEAD = 0.35  # the dropping spider hangs this far in front of the eyes ...
+DROP_BELOW_EYES = 0.08  # ... and this far below them: in front of the face
+HAND_REST = 0.02  # the hand's origin above the surface it lies on (hand_node)
 
 
 def _lerp(a: float, b: float, t: float) -> float:
     return a + (b - a) * t
+
+
+SEPARATION = 1.1
+"""Least distance between two spiders' centres, in leg spans: they never overlap."""
+
+
+def _keep_on(value: float, moved: float, lo: float, hi: float) -> float:
+    """``moved`` (a pushed ``value``), not pushed past ``lo``..``hi`` (a
+    value already outside stays where it is): continuous in both."""
+    return min(max(value, hi), max(min(value, lo), moved))
+
+
+def _separate(placed: list[list[Any]], min_d: float, table: tuple[float, ...]) -> None:
+    """Push each spider (in x, y) away from the ones before it, the nearest
+    first, when closer than ``min_d``: a smooth function of the places, so
+    motion stays continuous, and the nearest spider (the one a step grades)
+    is never moved. A spider on the table is not pushed off it (``table``:
+    x and y limits)."""
+    x_lo, x_hi, y_lo, y_hi = table
+    for b in range(1, len(placed)):
+        pb = placed[b]
+        for a in range(b):
+            pa = placed[a]
+            # Fades out over 5 cm of height: spiders on another level (or
+            # one climbing a table leg past another) need no room.
+            level = 1.0 - abs(pa[3] - pb[3]) / 0.05
+            if level <= 0.0:
+                continue
+            dx, dy = pb[1] - pa[1], pb[2] - pa[2]
+            d = math.hypot(dx, dy)
+            if d >= min_d:
+                continue
+            if d < 1e-6:
+                dx, dy, d = 1.0, 0.0, 1.0
+            push = level * (min_d - d) / d
+            if pb[3] > 0.1:  # on the table top
+                pb[1] = _keep_on(pb[1], pb[1] + dx * push, x_lo, x_hi)
+                pb[2] = _keep_on(pb[2], pb[2] + dy * push, y_lo, y_hi)
+            else:
+                pb[1] += dx * push
+                pb[2] += dy * push
 
 
 def _angle_diff(a: float, b: float) -> float:
@@ -126,6 +168,7 @@ class SpiderScene(Scene):
         self._run_env = 0.0
         self._twitch = 1.0
         self._drop_t0: float | None = None
+        self._drop_at = (0.0, DROP_AHEAD, 1.2 - DROP_BELOW_EYES)
         self._drop_s = DECLARATION.event("drop_from_above").duration_s
         self._hand_x = self._hand_y = 0.0
 
@@ -163,8 +206,19 @@ class SpiderScene(Scene):
             # A second drop while one is under way lets the first finish
             # (restarting would make the spider jump back to the ceiling).
             self._drop_t0 = self.time
+            self._drop_at = self._in_front_of_face()
             self.dropper.root.show()
             self.thread.show()
+
+    def _in_front_of_face(self) -> tuple[float, float, float]:
+        """Where a drop hangs: ahead of the eyes where the head faces now
+        (kept for the whole drop, so it does not follow the head)."""
+        head = self.ctx.head.getPos(self.root)
+        ahead = self.root.getRelativeVector(self.ctx.head, (0.0, 1.0, 0.0))
+        flat = math.hypot(ahead.x, ahead.y)
+        fx, fy = (ahead.x / flat, ahead.y / flat) if flat > 1e-6 else (0.0, 1.0)
+        low = min(CEILING - 0.3, head.z - DROP_BELOW_EYES)
+        return head.x + fx * DROP_AHEAD, head.y + fy * DROP_AHEAD, low
 
     # -- where things go -------------------------------------------------------------------
     def _hand_xy(self) -> tuple[float, float]:
@@ -288,6 +342,7 @@ class SpiderScene(Scene):
             fall = smoothstep((run_p - 0.6) / 0.4)
             self._run_env = (self._run_from + (1.0 - self._run_from) * rise) * (1.0 - fall)
 
+        placed: list[list[Any]] = []  # [index, x, y, z, climb, location, appear]
         for i in range(MAX_SPIDERS):
             st = self.states[i]
             rig = self.rigs[i]
@@ -319,7 +374,14 @@ class SpiderScene(Scene):
             loc_now = loc_to if loc_p >= 0.5 else loc_from
             if i == 0 and self._run_env > 0.0:
                 x, y = self._run(x, y, z, loc_from, loc_to, tp, size_m)
-            self._move(rig, st, x, y, z, climb, loc_now, size_m, appear, t, dt)
+            placed.append([i, x, y, z, climb, loc_now, appear])
+
+        lim = TABLE_X - margin
+        _separate(
+            placed, size_m * SEPARATION, (-lim, lim, TABLE_FRONT + margin, TABLE_BACK - margin)
+        )
+        for i, x, y, z, climb, loc_now, appear in placed:
+            self._move(self.rigs[i], self.states[i], x, y, z, climb, loc_now, size_m, appear, t, dt)
 
         self._update_dropper(t, dt, size_m)
         pose_rigs(self._posed)
@@ -426,25 +488,26 @@ class SpiderScene(Scene):
                 self.thread.hide()
             return
         top = CEILING - 0.05
+        drop_x, drop_y, low = self._drop_at
         if p < 0.2:  # fall, braking near the end with a little bounce
             f = p / 0.2
             ease = 1.0 - (1.0 - f) ** 3
-            z = top + (DROP_LOW - top) * ease
+            z = top + (low - top) * ease
         elif p < 0.75:
             f = (p - 0.2) / 0.55
-            z = DROP_LOW + 0.03 * math.sin(f * 9.0) * math.exp(-4.0 * f)
+            z = low + 0.03 * math.sin(f * 9.0) * math.exp(-4.0 * f)
         else:
             f = smoothstep((p - 0.75) / 0.25)
-            z = DROP_LOW + (top - DROP_LOW) * f
+            z = low + (top - low) * f
         spin = 180.0 + 40.0 * math.sin(t * 0.8)
         sway = 0.01 * math.sin(t * 1.7)
-        rig.root.setPosHpr(DROP_X + sway, DROP_Y, z, spin, -90.0, 0.0)
+        rig.root.setPosHpr(drop_x + sway, drop_y, z, spin, -90.0, 0.0)
         rig.root.setScale(size_m)
         rig.animate(t, dt, 0.0, 0.0, 0.0, 1.0)
         self._posed.append(rig)
         # Silk from the spinnerets (now on top) up to the ceiling.
         attach = z + 0.16 * size_m
-        self.thread.setPos(DROP_X + sway, DROP_Y, attach)
+        self.thread.setPos(drop_x + sway, drop_y, attach)
         self.thread.setSz(max(1e-3, CEILING - attach))
 
     def _update_hand(self, loc_from: str, loc_to: str, loc_p: float) -> None:
@@ -458,6 +521,13 @@ class SpiderScene(Scene):
         if self.hand.isHidden():
             self.hand.show()
         self.hand.setMat(self.ctx.right_hand.getMat(self.root))
+        pos = self.hand.getPos()
+        rest = TABLE_TOP + HAND_REST
+        over_table = abs(pos.x) < TABLE_X and TABLE_FRONT - 0.05 < pos.y < TABLE_BACK
+        if over_table and abs(pos.z - rest) < 0.15:
+            # The step says the hand rests on the table: lay it flat, palm
+            # down, on the top (a held controller is tilted and higher).
+            self.hand.setPosHpr(pos.x, pos.y, rest, self.hand.getH(), 0.0, 0.0)
         self.hand.setAlphaScale(w)
 
     # -- for still cameras -----------------------------------------------------------------------

@@ -123,8 +123,8 @@ def test_sustained_high_rate_is_an_event(model: ConsoleModel, clock: ManualClock
     assert '"ceiling": 153.0' in events[1]["detail"]
     lines = [e.text("fr") for e in model.timeline.entries if e.name == "heart_rate_alarm"]
     assert lines == [
-        "alarme de fréquence cardiaque : plafond 153 bpm, maintenu 10 s",
-        "alarme de fréquence cardiaque : 160 bpm, au-dessus du plafond de 153 bpm depuis 10 s",
+        "alarme de fréquence cardiaque\u00a0: plafond 153 bpm, maintenu 10 s",
+        "alarme de fréquence cardiaque\u00a0: 160 bpm, au-dessus du plafond de 153 bpm depuis 10 s",
         "fréquence cardiaque revenue sous le plafond d’alarme",
     ]
 

@@ -473,7 +473,7 @@ def test_timeline_texts_in_both_languages(record: SessionRecord, clock: ManualCl
     assert "Step 1: Far away" in en and "SUDS 20 (said aloud)" in en and "calm" in en
     assert "patient asked to stop" in en
     fr = [e.text("fr") for e in model.timeline.entries]
-    assert "Palier 1 : Loin" in fr and "le patient a demandé l'arrêt" in fr
+    assert "Palier 1\u00a0: Loin" in fr and "le patient a demandé l'arrêt" in fr
 
 
 def test_plan_from_a_protocol_shaped_object() -> None:
@@ -683,17 +683,17 @@ def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
         "set_params", "ack", {"params": {"distance": 1.9}, "ramp_s": 1.5}, before={"distance": 2.0}
     )
     assert change.text("en", _spiders) == "✓ Distance 2 → 1.9 m (ramp 1.5 s)"
-    assert change.text("fr", _spiders) == "✓ Distance 2 → 1,9 m (rampe 1,5 s)"
+    assert change.text("fr", _spiders) == "✓ Distance 2 → 1,9 m (transition 1,5 s)"
     choice = _command("set_params", "ack", {"params": {"activity": "slow_walk"}, "ramp_s": 0})
     assert choice.text("fr", _spiders) == "✓ Mouvement → Marche lente"
     assert choice.text("en", _spiders) == "✓ Movement → Slow walk"
     load = _command("load_scene", "ack", {"scene": "spiders", "params": {"distance": 3.0}})
     assert load.text("en", _spiders) == "✓ Scene loaded: Spiders"
-    assert load.text("fr", _spiders) == "✓ Scène chargée : Araignées"
+    assert load.text("fr", _spiders) == "✓ Scène chargée\u00a0: Araignées"
     fire = _command("fire", "ack", {"event": "run_toward", "options": {}})
     assert fire.text("en", _spiders) == "✓ Event triggered: Spider runs toward the patient"
     assert fire.text("fr", _spiders) == (
-        "✓ Événement déclenché : Une araignée court vers le patient"
+        "✓ Événement déclenché\u00a0: Une araignée court vers le patient"
     )
     pause = _command("pause", "ack", {"reason": "therapist"})
     assert pause.text("fr", _spiders) == "✓ Pause — lieu sûr"
@@ -702,7 +702,7 @@ def test_timeline_commands_are_sentences_named_by_the_declaration() -> None:
     )
     assert refused.text("en", _spiders).startswith("✗ ")
     assert refused.text("en", _spiders).endswith("refused: no such event here")
-    assert refused.text("fr", _spiders).endswith("refusée : no such event here")
+    assert refused.text("fr", _spiders).endswith("refusée\u00a0: no such event here")
     for entry in (change, load, fire, pause, refused):
         for lang in ("en", "fr"):
             text = entry.text(lang, _spiders)
@@ -738,7 +738,9 @@ def test_errors_carry_a_key_and_render_in_the_console_language(
     )
     with pytest.raises(ModelError) as step:
         model.commands.go_to_step(7)
-    assert error_text(step.value, "fr") == ("Le palier 8 n'existe pas : la hiérarchie a 3 paliers.")
+    assert error_text(step.value, "fr") == (
+        "Le palier 8 n'existe pas\u00a0: la hiérarchie a 3 paliers."
+    )
 
 
 def test_numbers_follow_the_language() -> None:

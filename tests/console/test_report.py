@@ -51,8 +51,8 @@ def test_report_renders_with_chart(sample_db: tuple[Path, int], tmp_path: Path, 
     every = " ".join(every.split())
     if lang == "fr":
         assert f"1re séance de ce patient (réf. n°{sample_db[1]})" in text
-        assert "palier le plus haut 4 sur 10 ; 4 paliers travaillés" in text
-        assert "Vers ½ : temps entre le pic de SUDS" in every
+        assert "palier le plus élevé atteint : 4/10 ; 4 paliers travaillés" in every
+        assert "délai de réduction de moitié : temps entre le pic de SUDS" in every
         assert f"séance 1 (réf. n°{sample_db[1]})" in text  # footer
     else:
         assert f"1st session of this patient (ref. #{sample_db[1]})" in text
@@ -105,4 +105,4 @@ def test_report_names_sessions_by_their_number(tmp_path: Path, lang: str, words:
         doc.close()
     assert words in text
     # Each step compared with the same step in the first session, named by number.
-    assert ("vs 1re séance : pic" if lang == "fr" else "vs 1st session: peak") in text
+    assert ("par rapport à la 1re séance : pic" if lang == "fr" else "vs 1st session: peak") in text

@@ -85,8 +85,9 @@ def test_no_heading_alone_at_the_bottom_of_a_page(data: ReportData, lang: str) -
         assert not _orphans(placed), (n, k, _orphans(placed))
         assert all(b.bottom <= BOTTOM + 1e-6 for b in placed), (n, k)
         moved += len(_moved(placed))
-    # Not vacuous: headings did reach the bottom zone and were carried over.
-    assert moved >= 5
+    # Not vacuous: headings did reach the bottom zone and were carried over
+    # (four times in French since the step table's header wraps and grows).
+    assert moved >= 4
 
 
 def _page_of(doc: object, needle: str) -> list[int]:
@@ -124,3 +125,17 @@ def test_pdf_keeps_the_heading_with_its_first_row(data: ReportData, tmp_path: Pa
         assert "Events" not in tp.get_text_range()
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_text_of_the_report_is_clipped(data: ReportData, lang: str) -> None:
+    # The longest steps line ("palier le plus élevé atteint : 10/10 ; 10 paliers
+    # travaillés") and every header, measured by the PDF layout's own metrics.
+    from palier.therapist_console.report import report_clipped
+
+    summary = dataclasses.replace(
+        data.summary, steps_reached=10, highest_step_index=9, plan_steps=10
+    )
+    longest = dataclasses.replace(data, summary=summary)
+    assert report_clipped(longest, lang) == []
+    assert report_clipped(data, lang) == []

@@ -81,7 +81,9 @@ def test_session_number_for_the_patient_and_highest_step(
     assert s2.session_short("en") == f"2 (ref. #{second})"
     assert (s2.steps_reached, s2.plan_steps) == (3, 10)
     assert s2.steps_text("en") == "highest step 5 of 10; 3 steps worked"
-    assert s2.steps_text("fr") == "palier le plus haut 5 sur 10 ; 3 paliers travaillés"
+    assert s2.steps_text("fr") == (
+        "palier le plus élevé atteint\u00a0: 5/10\u00a0; 3 paliers travaillés"
+    )
     assert s1.steps_text("en") == "highest step 2 of 10; 2 steps worked"
     # The between-session comparison names the earlier session by its number too.
     again = next(st for st in s2.steps if st.step_key == "s0")

@@ -78,7 +78,9 @@ def test_fall_from_peak_and_time_to_half(qtbot: Any, model: ConsoleModel) -> Non
     assert "1st session of this patient (ref. #" in facts
 
     model.language.set("fr")
-    assert _headers(page)[5:7] == ["Baisse", "Vers ½"]
+    assert _headers(page)[5:7] == ["Baisse", "délai de réduction de moitié"]
     assert "moitié" in page.steps.horizontalHeaderItem(6).toolTip()  # type: ignore[union-attr]
-    assert "Vers ½" in page.legend.text()
-    assert "palier le plus haut 3 sur 3 ; 2 paliers travaillés" in page.facts.text()
+    assert "délai de réduction de moitié" in page.legend.text()
+    assert (
+        "palier le plus élevé atteint\u00a0: 3/3\u00a0; 2 paliers travaillés" in page.facts.text()
+    )

@@ -36,7 +36,7 @@ def test_look_alike_pseudonyms_are_not_three_patients(record: SessionRecord) -> 
         "(U+0435 CYRILLIC SMALL LETTER IE) at position 2 is Cyrillic."
     )
     assert error_text(mixed.value, "fr").startswith(
-        "Pseudonyme : mêle deux écritures (latin et cyrillique) : « е »"
+        "Pseudonyme\u00a0: mêle deux écritures (latin et cyrillique)\u00a0: «\u00a0е\u00a0»"
     )
     for other in ("Demo\u2060-01", "Demo\u202e-01", "\ufeffDemo-01", "Demo\u3164-01"):
         with pytest.raises(RecordValueError, match="invisible character"):
@@ -300,7 +300,7 @@ def test_clinical_log_texts_follow_the_note_rules(record: SessionRecord) -> None
         log.add_ritual(sid, Ritual(T + 2, "w" * (NOTE_MAX + 1), resisted=True))
     with pytest.raises(ClinicalLogError) as broken:
         log.add_expectancy(sid, Expectancy("a", "faint \ud800", 60, T + 3))
-    assert error_text(broken.value, "fr").startswith("Résultat redouté : un caractère cassé")
+    assert error_text(broken.value, "fr").startswith("Résultat redouté\u00a0: un caractère cassé")
     assert log.hotspots(sid) == [] and log.rituals(sid) == [] and log.expectancies(sid) == []
     log.add_hotspot(sid, Hotspot(T + 4, 80, " the smell\r\nof smoke "))
     assert [h.note for h in log.hotspots(sid)] == ["the smell\nof smoke"]

@@ -132,11 +132,11 @@ def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: ConsoleMode
     assert w.record_button.isEnabled() and not w.ask_button.isEnabled()  # no link
     assert w.reminder.isVisible()  # no rating yet
     assert [b.text().split("\n")[1] for b in w.anchor_buttons.values()] == [
-        "none",
+        "completely calm",
         "mild",
-        "significant",
+        "moderate",
         "high",
-        "extreme",
+        "worst imaginable",
     ]
     for bad in ("", "abc", "101"):
         w.value.setText(bad)
@@ -147,7 +147,7 @@ def test_suds_entry_validates_records_and_reminds(qtbot: Any, model: ConsoleMode
     assert [s.value for s in model.ratings.history] == [75]
     assert not w.reminder.isVisible()
     model.language.set("fr")
-    assert w.anchor_buttons[100].text() == "100\nextrême"
+    assert w.anchor_buttons[100].text() == "100\nla pire imaginable"
     assert "75" in w.status.text() and "voix haute" in w.status.text()
 
 
@@ -578,5 +578,5 @@ def test_frame_statistics_show_the_runtime_figures_or_say_there_are_none(
     model.language.set("fr")
     bar.refresh_clocks()
     tip = bar.frames.toolTip()
-    assert "11,1 ms (90 Hz)" in tip and "images en retard : 3" in tip
+    assert "11,1 ms (90 Hz)" in tip and "images en retard\u00a0: 3" in tip
     assert "frame" not in tip.lower().replace("frame time", "")  # no English left

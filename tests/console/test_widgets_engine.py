@@ -176,12 +176,14 @@ def test_a_whole_session_through_the_widgets(
     assert ("Reprendre" if model.link.paused else "lieu sûr") in page.pause.text()
     assert page.controls.labels[numeric.name].text() == numeric.label.get("fr")
     whats_fr = [r[2] for r in page.timeline.rows() if r[1] == "Commande"]
-    assert f"✓ Scène chargée : {decl.name.get('fr')}" in whats_fr
+    assert f"✓ Scène chargée\u00a0: {decl.name.get('fr')}" in whats_fr
     assert any(
-        w.startswith(f"✓ {numeric.label.get('fr')} ") and "(rampe 1,5 s)" in w for w in whats_fr
+        w.startswith(f"✓ {numeric.label.get('fr')} ") and "(transition 1,5 s)" in w
+        for w in whats_fr
     ), whats_fr
     assert any(
-        w.startswith("✓ Événement déclenché : ") and event.label.get("fr") in w for w in whats_fr
+        w.startswith("✓ Événement déclenché\u00a0: ") and event.label.get("fr") in w
+        for w in whats_fr
     ), whats_fr
     control_fr = page.controls.controls[numeric.name]
     assert isinstance(control_fr, NumberControl) and control_fr.spin.decimals() > 0

@@ -5,6 +5,7 @@ clean-up."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
@@ -539,3 +540,44 @@ def test_close_removes_everything(engine: Engine) -> None:
     assert engine.backend.patient_input == handlers
     assert panel.root.isEmpty()
     assert engine.head.find("patient-ui").isEmpty()
+
+
+def _extent(tn: object, np_: object) -> tuple[float, float]:
+    """Left and right edges (panel metres) of a text node's drawn text."""
+    from panda3d.core import NodePath, TextNode
+
+    assert isinstance(tn, TextNode) and isinstance(np_, NodePath)
+    sx, x = np_.getSx(), np_.getX()
+    return x + tn.getLeft() * sx, x + tn.getRight() * sx
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_text_of_the_suds_panel_is_clipped_or_overlaps(
+    engine: Engine, ui: PatientUI, lang: str
+) -> None:
+    from palier.engine.patient_ui import SUDS_W
+
+    engine.language = lang
+    try:
+        ui.ask_suds(70)
+        engine.simulate(0.1)
+        half = SUDS_W / 2
+        texts = {
+            "title": (ui._title, ui._title_np),
+            "instruction": (ui._instruction, ui._instruction_np),
+            "hint": (ui._hint, ui._hint_np),
+            **{f"anchor {tn.getText()!r}": (tn, np_) for tn, np_ in ui._anchors},
+        }
+        for name, (tn, np_) in texts.items():
+            left, right = _extent(tn, np_)
+            assert -half < left and right < half, f"{lang}: {name} leaves the panel"
+        # Wrapped between words, never inside one ("complètemen / t calme").
+        for tn, _np in ui._anchors:
+            assert tn.getWordwrappedText().split() == tn.getText().split()
+        # Neighbouring anchors never run into each other.
+        spans = [_extent(tn, np_) for tn, np_ in ui._anchors]
+        for (_l0, r0), (l1, _r1) in itertools.pairwise(spans):
+            assert r0 + 0.015 < l1, f"{lang}: anchors touch or overlap: {spans}"
+        ui.cancel_suds()
+    finally:
+        engine.language = "en"

@@ -248,8 +248,8 @@ def test_cli_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["protocols", "list", "--lang", "fr", "--steps"]) == 0
     out = capsys.readouterr().out
-    assert "spiders-graded: Araignées : exposition graduée" in out
-    assert "Une petite araignée immobile au sol, à trois mètres." in out
+    assert "spiders-graded: Araignées\u00a0: exposition graduée" in out
+    assert "Une petite araignée immobile au sol, à un peu plus d'un mètre." in out
     assert cli.main(["protocols", "list", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert any(p["id"] == "spiders-graded" for p in data["protocols"])

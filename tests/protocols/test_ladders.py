@@ -236,8 +236,8 @@ def test_a_session_keeps_the_ladder_it_used(tmp_path: Path) -> None:
         plan = Plan.from_json(v1.plan_json())
         assert plan.ladder_version_id == v1.version_id and len(plan.steps) == 10
         assert plan.steps[0].params == {
-            "distance": 3.0,
-            "size": 3.0,
+            "distance": 1.25,
+            "size": 5.0,
             "count": 1,
             "activity": "still",
             "location": "floor",

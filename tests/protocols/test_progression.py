@@ -94,6 +94,36 @@ def test_settings_change_the_rule() -> None:
     assert kind((80, 30), one) == "habituation.step_up"
 
 
+def test_step_down_is_based_on_the_steps_expected_suds() -> None:
+    spiders = protocol_by_id("spiders-graded")
+    top_two = [st.expected_suds for st in spiders.steps[-2:]]
+    assert top_two == [85, 95]
+    # The top steps working as designed (SUDS at their expected level) suggest nothing.
+    for expected in top_two:
+        assert RULE.evaluate("top", pts(expected, expected), expected_suds=expected) is None
+    # Well above what the step was planned for, they do (capped at 100).
+    assert RULE.step_down_bar(85) == 95 and RULE.step_down_bar(95) == 100
+    high = RULE.evaluate("top", pts(96, 97), expected_suds=85)
+    assert high is not None and high.kind == "habituation.step_down"
+    assert high.detail["step_down_at"] == 95 and high.detail["expected_suds"] == 85
+    assert RULE.evaluate("top", pts(100, 100), expected_suds=95) is not None
+    # A low step never suggests it below step_down_at (85).
+    assert RULE.step_down_bar(20) == 85
+    assert RULE.evaluate("low", pts(80, 80), expected_suds=20) is None
+    assert RULE.evaluate("low", pts(86, 90), expected_suds=20) is not None
+    # Without an expected SUDS, step_down_at alone (the old rule).
+    assert RULE.step_down_bar(None) == 85
+    # The wording: lower the intensity within the step, not end at peak fear;
+    # check for safety behaviours.
+    en, fr = high.text.get("en"), high.text.get("fr")
+    assert "lower the intensity within the step" in en and "peak fear" in en
+    assert "safety behaviours" in en and "teaches escape" in en
+    assert "au sein du palier" in fr and "comportements de sécurité" in fr
+    mon = ProgressionMonitor(RULE)
+    assert mon.rating("top", SudsPoint(0, 95), expected_suds=95) is None
+    assert mon.rating("top", SudsPoint(60, 95)) is None
+
+
 def test_gap_longer_than_two_intervals_breaks_the_run() -> None:
     rule = HabituationRule.for_interval(ProgressionSettings(), interval_min=5)
     assert rule.max_gap_s == 600
@@ -237,7 +267,7 @@ def test_suds_schedule_default_rule() -> None:
     due = suds_due(rule, now=320.0, session_started_t=0.0, last_rating_t=20.0, step_started_t=10.0)
     assert due is not None and due.reason is DueReason.INTERVAL and due.since_t == 320.0
     assert due.text("en") == "SUDS: 5 minutes since the last rating"
-    assert due.text("fr") == "SUDS : 5 minutes depuis la dernière évaluation"
+    assert due.text("fr") == "SUDS\u00a0: 5 minutes depuis la dernière évaluation"
     assert next_due_t(rule, session_started_t=0.0, last_rating_t=20.0, step_started_t=10.0) == 320.0
 
 

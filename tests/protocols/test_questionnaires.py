@@ -8,6 +8,7 @@ from palier.protocols.questionnaires import (
     IPQ,
     IPQ_REVERSED,
     SSQ,
+    SSQ_FRENCH_CANADIAN_FACTORS,
     SSQ_SUBSCALES,
     QuestionnaireError,
     score,
@@ -67,7 +68,7 @@ def test_ssq_hand_computed_example() -> None:
         "total": 41.14,
     }
     assert r.warning is not None
-    assert "41.14" in r.warning.get("en") and "Cybermalaise" in r.warning.get("fr")
+    assert "41.14" in r.warning.get("en") and "Cybermalaise possible" in r.warning.get("fr")
     assert r.record_scores()["warning"] == r.warning.to_dict()
     assert score_ssq(r.answers, threshold=50).warning is None
     assert "before the session" in score_ssq(r.answers, phase="pre").warning.get("en")  # type: ignore[union-attr]
@@ -80,8 +81,65 @@ def test_ssq_threshold_is_strictly_above() -> None:
     assert score_ssq(r.answers, threshold=11.22).warning is None
     assert score_ssq(r.answers, threshold=11.21).warning is not None
     lines = score_ssq(r.answers, threshold=5).lines("fr")
-    assert lines[0].startswith("SSQ (après) : nausée 0, oculomoteur 22.74")
-    assert lines[1].startswith("⚠ Cybermalaise")
+    assert lines[0].startswith("SSQ (après)\u00a0: nausée 0, oculomoteur 22.74")
+    assert lines[1].startswith("⚠ Cybermalaise possible")
+
+
+def test_ssq_footnotes_are_the_published_forms() -> None:
+    notes = {i.id: i.footnote.get("en") for i in SSQ.items if i.footnote is not None}
+    assert set(notes) == {"vertigo", "stomach_awareness"}
+    assert "loss of orientation with respect to vertical upright" in notes["vertigo"]
+    assert "just short of nausea" in notes["stomach_awareness"]
+    for item in SSQ.items:
+        if item.footnote is not None:
+            assert item.footnote.get("fr") != item.footnote.get("en")
+
+
+def test_ssq_french_canadian_scoring_two_unweighted_factors() -> None:
+    assert SSQ_FRENCH_CANADIAN_FACTORS == {
+        "nausea": (1, 6, 7, 8, 12, 13, 14, 15, 16),
+        "oculomotor": (2, 3, 4, 5, 9, 10, 11),
+    }
+    # Every item in exactly one factor.
+    both = sorted(n for items in SSQ_FRENCH_CANADIAN_FACTORS.values() for n in items)
+    assert both == list(range(1, 17))
+    # General discomfort 1 (N), nausea 2 (N), blurred vision 1 (O), dizzy eyes open 3 (N).
+    r = score_ssq(
+        ssq(general_discomfort=1, nausea=2, blurred_vision=1, dizzy_eyes_open=3),
+        scoring="bouchard",
+    )
+    assert dict(r.scores) == {"nausea": 6, "oculomotor": 1, "total": 7}
+    assert r.record_scores()["scoring"] == "bouchard"
+    assert "Bouchard" in r.lines("fr")[0] and "non pondérés" in r.lines("fr")[0]
+    assert "Kennedy" in score_ssq(r.answers).lines("en")[0]
+    with pytest.raises(QuestionnaireError, match="scoring must be one of"):
+        score_ssq(r.answers, scoring="weighted")
+
+
+def test_ssq_warning_is_on_the_change_from_before_and_names_anxiety_items() -> None:
+    six_slight = ssq(
+        fatigue=1, headache=1, eyestrain=1, sweating=1, general_discomfort=1, burping=1
+    )
+    # Six "slight" answers give a total above 20 on their own ...
+    assert score_ssq(six_slight).scores["total"] > 20
+    # ... but the same answers before and after raise no warning.
+    assert score_ssq(six_slight, before=six_slight).warning is None
+    # A rise above the threshold does, worded as possible cybersickness, and
+    # names the risen items that also rise with anxiety (Bouchard et al. 2021).
+    after = {**six_slight, "sweating": 3, "nausea": 2, "vertigo": 2, "blurred_vision": 2}
+    r = score_ssq(after, before=six_slight)
+    assert r.warning is not None
+    en, fr = r.warning.get("en"), r.warning.get("fr")
+    assert en.startswith("Possible cybersickness: the SSQ total rose by")
+    assert "Sweating, Nausea, Vertigo" in en and "anxiety" in en
+    assert "General discomfort" not in en  # it did not rise
+    assert "Blurred vision" not in en  # it rose, but is not an anxiety item
+    assert "anxiété" in fr and "Transpiration" in fr
+    # A rise of only non-anxiety items names none.
+    eyes = score_ssq(ssq(blurred_vision=3, eyestrain=3, headache=3, fatigue=3), before=ssq())
+    assert eyes.warning is not None and "anxiety" not in eyes.warning.get("en")
+    # Before the session: the patient arrives unwell (an absolute total).
+    assert score_ssq(after, phase="pre").warning is not None
 
 
 @pytest.mark.parametrize(
@@ -123,6 +181,18 @@ def test_ipq_structure() -> None:
     for item in IPQ.items:
         assert item.text.get("en") and item.text.get("fr") and item.anchors is not None
     assert (IPQ.scale_min, IPQ.scale_max) == (-3, 3)
+
+
+def test_ipq_published_wording_midpoints_and_french_note() -> None:
+    items = {i.id: i for i in IPQ.items}
+    assert items["INV1"].text.get("en") == (
+        "How aware were you of the real world surrounding while navigating in the "
+        "virtual world? (i.e. sounds, room temperature, other people, etc.)?"
+    )
+    mids = {k: i.midpoint.get("en") for k, i in items.items() if i.midpoint is not None}
+    assert mids == {"INV1": "moderately aware", "REAL2": "moderately consistent"}
+    assert all(i.midpoint.get("fr") != i.midpoint.get("en") for i in IPQ.items if i.midpoint)
+    assert IPQ.note is not None and "traduction" in IPQ.note.get("fr")
 
 
 def test_ipq_midpoint_and_top() -> None:

@@ -18,8 +18,11 @@ from palier.therapist_console.migrations import migrate
 
 def test_urges_and_rituals() -> None:
     assert validate_urge("40") == 40
-    for bad in (101, -1, True, 2.5, "lots"):
-        with pytest.raises(ErpError):
+    assert validate_urge(" 7 ") == 7
+    # The same strict check as SUDS: a typed error, never a bare ValueError from
+    # int(), and no superscripts or other scripts' digits.
+    for bad in (101, -1, True, 2.5, "lots", "²", "٣", "3²", "-5", "+5", "", float("nan")):
+        with pytest.raises(ErpError, match="urge must be"):
             validate_urge(bad)
     with pytest.raises(ErpError, match="describe the ritual"):
         Ritual(1.0, " ", resisted=True)
@@ -41,7 +44,7 @@ def test_urges_and_rituals() -> None:
     en, fr = s.lines("en"), s.lines("fr")
     assert en[0] == "Urges to ritualise: 4 rated, first 40, peak 90, last 30 (0-100)."
     assert en[1] == "Rituals and safety behaviours: 3 of 4 resisted (75%)."
-    assert "  wiped phone (comportement de sécurité) : 1 résisté(s), 0 fait(s)" in fr
+    assert "  wiped phone (comportement de sécurité)\u00a0: 1 résisté(s), 0 fait(s)" in fr
     empty = summarize([], [])
     assert empty.resisted_fraction is None and empty.lines("en")[1] == "Rituals: none logged."
 
@@ -63,7 +66,7 @@ def test_hotspots_align_with_the_events_fired() -> None:
         (None, None),
         ("crash", 0.0),
     ]
-    assert aligned[0].line("fr") == "00:14 point chaud (SUDS 80), 4 s après « Sirène »"
+    assert aligned[0].line("fr") == "00:14 point chaud (SUDS 80), 4 s après «\u00a0Sirène\u00a0»"
     assert aligned[1].line("en") == "00:52 hotspot (SUDS 90), 2 s after 'horn': froze"
     assert aligned[2].line("en", t0=20.0) == "03:00 hotspot, no event just before"
     assert cue_counts(aligned) == {"siren": 1, "horn": 1, "crash": 1}

@@ -9,6 +9,7 @@ import pytest
 
 from palier.scenes import registry
 from palier.scenes.api import (
+    INTENSITY_DIRECTIONS,
     Choice,
     DeclarationError,
     EventSpec,
@@ -132,6 +133,29 @@ def test_intensity_direction() -> None:
         "activity": "run",
         "lights": False,
     }
+
+
+def test_a_parameter_may_declare_no_intensity_direction() -> None:
+    pace = ParamSpec("pace", ParamKind.FLOAT, T, 6.0, 4.0, 10.0, intensifies="none")
+    light = ParamSpec(
+        "light",
+        ParamKind.CHOICE,
+        T,
+        "noon",
+        choices=(Choice("dawn", T), Choice("noon", T), Choice("dusk", T)),
+        intensifies="none",
+    )
+    guide = ParamSpec("guide", ParamKind.BOOL, T, True, intensifies="none")
+    calm = SceneDecl("calm", T, T, ("relaxation",), params=(pace, light, guide))
+    assert not calm.has_direction and DECL.has_direction
+    assert calm.least_intense() == calm.most_intense() == calm.defaults()
+    assert {p.intensity(p.range_ends[1]) for p in calm.params} == {0.0}
+    assert calm.range_ends() == (
+        {"pace": 4.0, "light": "dawn", "guide": False},
+        {"pace": 10.0, "light": "dusk", "guide": True},
+    )
+    assert SceneDecl.from_dict(calm.to_dict()) == calm
+    assert INTENSITY_DIRECTIONS["none"].get("fr") != INTENSITY_DIRECTIONS["none"].get("en")
 
 
 def test_event_lookup() -> None:

@@ -34,8 +34,16 @@ def frame_of(engine: Engine, scene_id: str, values: dict, seconds: float = 1.0) 
 @pytest.mark.parametrize("scene_id", SCENE_IDS)
 def test_least_and_most_intense_frames_differ(engine: Engine, scene_id: str) -> None:
     decl: SceneDecl = registry.declaration(scene_id)
-    low = frame_of(engine, scene_id, decl.least_intense())
-    high = frame_of(engine, scene_id, decl.most_intense())
+    if decl.has_direction:
+        least, most = decl.least_intense(), decl.most_intense()
+    else:
+        # A relaxation scene declares no intensity direction (its least and
+        # most intense settings are its defaults): its parameters must still
+        # change the picture, from one end of their ranges to the other.
+        assert decl.least_intense() == decl.most_intense() == decl.defaults()
+        least, most = decl.range_ends()
+    low = frame_of(engine, scene_id, least)
+    high = frame_of(engine, scene_id, most)
     assert low.shape == (SIZE[1], SIZE[0], 3)
     for img in (low, high):
         assert img.std() > 5, "a scene must not render as a flat colour"

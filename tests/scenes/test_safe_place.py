@@ -56,7 +56,10 @@ def test_declaration_is_registered_and_sane() -> None:
     assert [e.name for e in decl.events] == ["chime"]
     for p in decl.params:
         assert p.label.get("en") and p.label.get("fr") and p.help is not None and p.help.get("fr")
-    assert decl.least_intense() != decl.most_intense()
+    # A relaxation scene: no parameter has an intensity direction.
+    assert {p.intensifies for p in decl.params} == {"none"} and not decl.has_direction
+    assert decl.least_intense() == decl.most_intense() == decl.defaults()
+    assert all(p.intensity(p.default) == 0.0 for p in decl.params)
     assert SceneDecl.from_dict(decl.to_dict()).to_dict() == decl.to_dict()
 
 
@@ -151,11 +154,12 @@ def test_guide_off_hides_the_orb_and_changes_the_picture(engine: Engine) -> None
     assert ys.mean() > SIZE[1] / 2
 
 
-def test_least_and_most_intense_differ(engine: Engine) -> None:
-    load(engine, **DECLARATION.least_intense())
+def test_the_ends_of_the_ranges_differ(engine: Engine) -> None:
+    lows, highs = DECLARATION.range_ends()
+    load(engine, **lows)
     engine.simulate(1.0)
     low = aimed_frame(engine)
-    load(engine, **DECLARATION.most_intense())
+    load(engine, **highs)
     engine.simulate(1.0)
     high = aimed_frame(engine)
     assert (np.abs(low - high).mean(axis=2) > 24).mean() > 0.2

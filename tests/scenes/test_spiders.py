@@ -549,3 +549,93 @@ def test_vectorised_legs_reach_their_targets_and_palps_match_panda() -> None:
     want = palp.getNetTransform().getMat()
     got = model.palp_bones(np.array(2.0), np.array([-7.5, 0.0]))[0]
     assert np.allclose(got, [[want.getCell(i, j) for j in range(4)] for i in range(4)], atol=1e-6)
+
+
+HEADSET_PX_PER_DEG = 960 / 45
+"""Pixel density of a current headset: a 960-pixel picture of a 45 degree view."""
+
+
+def spider_pixels(engine: Engine, scene: SpiderScene) -> tuple[int, float]:
+    """The spiders' pixels at headset density, looking at the nearest one:
+    how many pixels they change, and their mean contrast (luminance)."""
+    lens = engine.base.camLens
+    hfov = lens.getHfov()
+    try:
+        lens.setFov(SIZE[0] / HEADSET_PX_PER_DEG)  # 15 degrees across 320 pixels
+        img = aimed_frame(engine).astype(float).mean(axis=2)
+        for rig in scene.rigs:
+            rig.root.stash()
+        empty = frame(engine).astype(float).mean(axis=2)
+        for rig in scene.rigs:
+            rig.root.unstash()
+    finally:
+        lens.setFov(hfov)
+    diff = np.abs(img - empty)
+    mask = diff > 25
+    return int(mask.sum()), float(diff[mask].mean()) if mask.any() else 0.0
+
+
+def test_the_protocol_steps_are_visible_at_headset_density_and_graded(engine: Engine) -> None:
+    # Step 1 asks the patient to describe the spider's colour and legs: at a
+    # headset's pixel density it must be more than a speck, yet the least of
+    # all; the floor and first table steps grow step by step (distance and
+    # size together; later steps grade by the hand's closeness and by number,
+    # not by the picture alone), and the top step shows the most.
+    from palier.protocols.files import protocol_by_id
+
+    steps = protocol_by_id("spiders-graded").steps
+    seen = []
+    for step in steps:
+        scene = load(engine, **step.resolved_preset(DECLARATION.defaults()))
+        engine.simulate(1.0)
+        seen.append(spider_pixels(engine, scene))
+    pixels = [p for p, _c in seen]
+    print("spider pixels at headset density, per step:", seen)
+    first_px, first_contrast = seen[0]
+    # (The step once graded a 3 cm spider 3 m away: about 15 pixels, a speck.)
+    assert first_px >= 100, f"step 1 shows only {first_px} spider pixels"
+    assert first_contrast > 60, f"step 1's spider barely stands out ({first_contrast:.0f})"
+    # Within 15 %: a walking spider's legs and heading change what it covers.
+    assert pixels[0] <= 1.15 * min(pixels), pixels
+    for k in range(1, 5):
+        assert pixels[k] >= 0.85 * pixels[k - 1], f"step {k + 1} shows less than step {k}"
+    assert pixels[-1] == max(pixels) and pixels[-1] > 20 * pixels[0], pixels
+
+
+def test_the_room_has_an_ordinary_table_and_the_hand_rests_on_it(engine: Engine) -> None:
+    from palier.scenes.spiders.room import TABLE_BACK, TABLE_FRONT, TABLE_TOP, TABLE_X
+
+    assert 1.2 <= TABLE_BACK - TABLE_FRONT <= 2.0 and 0.8 <= 2 * TABLE_X <= 1.0
+    scene = load(engine, location="hand", distance=0.15, size=10.0, count=3)
+    engine.simulate(0.5)
+    pos, hpr = scene.hand.getPos(scene.root), scene.hand.getHpr(scene.root)
+    # hand_node's palm underside is 2 cm under its origin: on the table top, flat.
+    assert pos.z == pytest.approx(TABLE_TOP + 0.02, abs=1e-4)
+    assert abs(hpr.y) < 0.5 and abs(hpr.z) < 0.5
+    assert abs(pos.x) < TABLE_X and TABLE_FRONT < pos.y < TABLE_BACK
+
+
+def test_spiders_never_overlap_at_the_top_step(engine: Engine) -> None:
+    scene = load(
+        engine, location="hand", distance=0.15, size=10.0, count=3, activity="fast_scuttle"
+    )
+    closest = math.inf
+    for _ in range(round(6.0 / (4 * DT))):
+        engine.simulate(4 * DT)
+        pts = [scene.spider_position(i) for i in range(3)]
+        for a in range(3):
+            for b in range(a + 1, 3):
+                closest = min(closest, math.dist(pts[a][:2], pts[b][:2]))
+    assert closest >= 0.10, f"two 10 cm spiders came {closest:.3f} m apart (centres)"
+
+
+def test_drop_from_above_hangs_in_front_of_the_face(engine: Engine) -> None:
+    scene = load(engine, location="hand", distance=0.2, size=8.0)
+    engine.simulate(0.2)
+    scene.fire("drop_from_above")
+    engine.simulate(0.45 * scene._drop_s)  # hanging, after the fall
+    head = engine.head.getPos(scene.root)
+    p = scene.dropper.root.getPos(scene.root)
+    ahead = math.hypot(p.x - head.x, p.y - head.y)
+    assert 0.2 < ahead < 0.5, f"the spider hangs {ahead:.2f} m from the eyes"
+    assert head.z - 0.25 < p.z < head.z, "not at face height"

@@ -101,7 +101,9 @@ class ClinicalLog:
         """Record a questionnaire a dialog scored, through :meth:`score_questionnaire`
         (which raises the cybersickness warning when the SSQ is high)."""
         try:
-            self.score_questionnaire(result.questionnaire, result.phase, dict(result.answers))
+            self.score_questionnaire(
+                result.questionnaire, result.phase, dict(result.answers), scoring=result.scoring
+            )
         except QuestionnaireError:
             log.exception(
                 "questionnaire %s could not be scored again; recorded as scored",
@@ -121,11 +123,18 @@ class ClinicalLog:
         )
 
     def score_questionnaire(
-        self, name: str, phase: str, answers: Answers, *, ssq_threshold: float | None = None
+        self,
+        name: str,
+        phase: str,
+        answers: Answers,
+        *,
+        ssq_threshold: float | None = None,
+        scoring: str = "",
     ) -> Result:
         """Score a built-in questionnaire ('ssq', 'ipq') and record answers and
         scores. Raises ``QuestionnaireError`` (nothing recorded) for incomplete
-        or out-of-range answers. A warning (cybersickness) is emitted on
+        or out-of-range answers. A warning (possible cybersickness: the SSQ
+        rose from this session's pre-session answers) is emitted on
         ``events.warning`` and shown in the summary and the report."""
         session = self.running.require_open()
         result = score(
@@ -133,6 +142,8 @@ class ClinicalLog:
             answers,
             phase=phase,
             ssq_threshold=DEFAULT_SSQ_THRESHOLD if ssq_threshold is None else ssq_threshold,
+            scoring=scoring,
+            before=self._answers_before(session.id, name) if phase == "post" else None,
         )
         t = self.clock()
         rid = self.record.add_questionnaire(
@@ -154,6 +165,18 @@ class ClinicalLog:
         if result.warning is not None:
             self.events.warning.emit(result.warning.get(lang))
         return result
+
+    def _answers_before(self, session_id: int, name: str) -> dict[str, object] | None:
+        """The latest pre-session answers to ``name`` in this session, if any."""
+        rows = [
+            r
+            for r in self.record.rows("questionnaires", session_id)
+            if r["name"] == name and r["phase"] == "pre"
+        ]
+        if not rows:
+            return None
+        answers = json.loads(rows[-1]["answers"])
+        return answers if isinstance(answers, dict) else None
 
     # -- ERP and PTSD (protocols.clinical_log) -------------------------------------------
     def log_urge(self, value: object) -> int:

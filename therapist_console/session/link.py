@@ -10,7 +10,7 @@ from concurrent.futures import Future
 from typing import Protocol
 
 from palier.core import wire
-from palier.core.i18n import N_, localized_error
+from palier.core.i18n import N_, Localized, localized_error
 from palier.scenes import registry
 from palier.scenes.api import SceneDecl, UnknownSceneError
 from palier.therapist_console.client import LinkClient, LinkState, LinkStatus
@@ -73,8 +73,10 @@ class Link:
         self.paused = False
         self.trusted_fingerprint: str | None = None
         """The trusted engine key's fingerprint, shown before connecting."""
-        self.trust_error: str | None = None
-        """Why there is no trusted key (no pairing yet, unreadable file)."""
+        self.trust_error: Localized | str | None = None
+        """Why there is no trusted key (no pairing yet, unreadable file): a
+        message shown in the console's language (a plain str only when the
+        cause gave no message, shown in English alone)."""
         self.fingerprint_confirmed = False
         """The therapist compared the fingerprint with the headset PC's."""
         self.events = LinkEvents()
@@ -169,7 +171,9 @@ class Link:
             self.events.paused.emit(paused)
 
     # -- the engine's key ----------------------------------------------------------------
-    def set_trusted_key(self, fingerprint: str | None, error: str | None = None) -> None:
+    def set_trusted_key(
+        self, fingerprint: str | None, error: Localized | str | None = None
+    ) -> None:
         """The trusted engine key's fingerprint (or why there is none); a new
         fingerprint must be confirmed again."""
         if fingerprint != self.trusted_fingerprint:

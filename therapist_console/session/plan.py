@@ -88,6 +88,7 @@ class Plan:
                 "fall_fraction": prog.fall_fraction,
                 "consecutive": prog.consecutive,
                 "step_down_at": prog.step_down_at,
+                "step_down_margin": prog.step_down_margin,
             },
             "suds_schedule": None
             if rule is None

@@ -161,6 +161,7 @@ class Progression:
             SudsPoint(elapsed_s, value),
             elapsed_s=t - step.started_at,
             min_duration_min=step.plan_step.min_duration_min,
+            expected_suds=step.plan_step.expected_suds,
         )
         if sug is not None and self.running.is_open:
             self._suggest(sug, step_key=sug.step_id)

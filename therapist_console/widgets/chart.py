@@ -85,6 +85,7 @@ class LiveChart(QWidget):
         self.suds_view.setYRange(0, 100, padding=0.02)
         self.suds_view.setMouseEnabled(x=False, y=False)
         pi.getViewBox().sigResized.connect(self._sync_views)
+        pi.getViewBox().sigResized.connect(lambda _vb: self.stack_labels())
         self.hr_curve = pi.plot([], [], pen=pg.mkPen(HR_COLOR, width=2))
         self.suds_curve = pg.PlotDataItem(
             [],
@@ -219,6 +220,7 @@ class LiveChart(QWidget):
     def _extend_x(self) -> None:
         right = max(2.0, self.running.elapsed_s() / 60.0 + 0.5)
         self.plot.getPlotItem().setXRange(-0.04 * right, right, padding=0.0)
+        self.stack_labels()
 
     def _urges(self) -> list[TimelineEntry]:
         return [e for e in self.timeline.entries if e.kind == "event" and e.name == "urge"]
@@ -269,7 +271,7 @@ class LiveChart(QWidget):
             pen=pen,
             label=label,
             labelOpts={
-                "position": 0.96,
+                "position": LABEL_TOP,
                 "color": "#2b2f33",
                 "fill": fill,
                 "anchors": [(0.5, 0), (0.5, 0)],
@@ -278,7 +280,36 @@ class LiveChart(QWidget):
         line.setToolTip(e.text(self.language.value, self.link.scene_declaration))
         self.plot.getPlotItem().addItem(line)
         self.marks.append(line)
+        self.stack_labels()
 
+    def stack_labels(self) -> None:
+        """Lower a mark's label under its left neighbour's when they would
+        overlap (steps a few seconds apart read "3 4 5" on one spot)."""
+        vb = self.plot.getPlotItem().getViewBox()
+        width = vb.width()
+        x0, x1 = vb.viewRange()[0]
+        if width <= 0 or x1 <= x0:
+            return
+        px_per_min = width / (x1 - x0)
+        ends: list[float] = []  # right edge (px) of the last label on each level
+        for line in sorted(self.marks, key=lambda m: m.value()):
+            label = line.label
+            half = label.boundingRect().width() / 2 + LABEL_GAP_PX
+            x = (line.value() - x0) * px_per_min
+            level = next((k for k, end in enumerate(ends) if x - half >= end), len(ends))
+            if level == len(ends):
+                ends.append(x + half)
+            else:
+                ends[level] = x + half
+            step = (label.boundingRect().height() + 1.0) / max(vb.height(), 1.0)
+            label.setPosition(max(0.05, LABEL_TOP - step * min(level, LABEL_LEVELS - 1)))
+
+
+LABEL_TOP = 0.96
+"""Where a mark's label sits on its line (0 bottom, 1 top)."""
+LABEL_LEVELS = 5
+"""Levels a crowded spot's labels stack on (a sixth shares the fifth's)."""
+LABEL_GAP_PX = 2.0
 
 MARKS = {
     "scene_event": ("⚡", "#8a6d9c"),

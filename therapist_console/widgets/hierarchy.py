@@ -6,8 +6,8 @@ decides."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,12 @@ from palier.therapist_console.session import (
     ShownSuggestion,
 )
 from palier.therapist_console.widgets.common import ACCENT, panel
+
+ROW_MARGIN = 24
+"""Pixels of a row's width that are not text: the style sheet's padding (6 px a side), the
+item's text margins and frame (Qt's own estimate leaves the padding out)."""
+ROW_PADDING = 16
+"""Pixels of a row's height above and below its text."""
 
 
 class HierarchyList(QWidget):
@@ -64,6 +70,11 @@ class HierarchyList(QWidget):
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there: rows are laid out for the width they are drawn at (a
+        # scroll bar appearing after the layout narrowed them, and the last
+        # lines of a wrapped step, its expected SUDS, were cut).
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.list.viewport().installEventFilter(self)
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.itemDoubleClicked.connect(lambda it: self.go(self.list.row(it)))
         lay.addWidget(self.list, 1)
@@ -134,6 +145,7 @@ class HierarchyList(QWidget):
                 item.setBackground(QBrush(QColor("#e3edf3")))
             item.setData(Qt.ItemDataRole.UserRole, i)
             self.list.addItem(item)
+        self._fit_rows()
         if current is not None and keep < 0:
             keep = current
         if 0 <= keep < self.list.count():
@@ -143,6 +155,28 @@ class HierarchyList(QWidget):
         self.next_button.setEnabled(
             on and (current is None or current + 1 < len(plan.steps) if plan else False)
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return super().eventFilter(watched, event)
+
+    def row_text_width(self) -> int:
+        """The width a row's text wraps at: the viewport less the item's margins."""
+        return max(40, self.list.viewport().width() - ROW_MARGIN)
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped text in its own font (the current
+        step is bold), so no line is cut (Qt's own estimate ran a line short)."""
+        width = self.row_text_width()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            font = item.font() if item.data(Qt.ItemDataRole.FontRole) else self.list.font()
+            fm = QFontMetrics(font)
+            need = fm.boundingRect(
+                QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), item.text()
+            ).height()
+            item.setSizeHint(QSize(width, need + ROW_PADDING))
 
     def go_next(self) -> None:
         cur = self.running.current_step

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QRadioButton,
     QScrollArea,
@@ -15,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.core.i18n import _
+from palier.core.i18n import SOURCE_LANGUAGE, _, colon
 from palier.protocols.questionnaires import (
     PHASES,
     QUESTIONNAIRES,
+    SSQ_SCORINGS,
     QuestionnaireError,
     Result,
     score,
@@ -34,9 +37,22 @@ class QuestionnaireDialog(QDialog):
         self.outcome: Result | None = None
         self.setWindowTitle(f"{self.q.name.get(lang)} ({PHASES[phase].get(lang)})")
         lay = QVBoxLayout(self)
-        intro = QLabel(self.q.instructions.get(lang))
+        intro_text = self.q.instructions.get(lang)
+        if self.q.note is not None and lang != SOURCE_LANGUAGE:
+            intro_text += " " + self.q.note.get(lang)
+        intro = QLabel(intro_text)
         intro.setWordWrap(True)
         lay.addWidget(intro)
+        self.scoring: QComboBox | None = None
+        if self.q.id == "ssq" and lang != SOURCE_LANGUAGE:
+            # The French form has its own validated scoring (two unweighted factors).
+            self.scoring = QComboBox()
+            for key, scoring_name in SSQ_SCORINGS.items():
+                self.scoring.addItem(scoring_name.get(lang), key)
+            row = QHBoxLayout()
+            row.addWidget(QLabel(_("Scoring", lang) + colon(lang).rstrip()))
+            row.addWidget(self.scoring, 1)
+            lay.addLayout(row)
         body = QWidget()
         grid = QGridLayout(body)
         values = list(range(self.q.scale_min, self.q.scale_max + 1))
@@ -44,10 +60,15 @@ class QuestionnaireDialog(QDialog):
             head = self.q.scale_labels[c].get(lang) if self.q.scale_labels else str(v)
             grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c + 1)
         self.groups: dict[str, QButtonGroup] = {}
+        footnotes: list[str] = []
         for r, item in enumerate(self.q.items, start=1):
             text = item.text.get(lang)
             if item.anchors:
-                text += f"  ({item.anchors[0].get(lang)} … {item.anchors[1].get(lang)})"
+                mid = f" … {item.midpoint.get(lang)}" if item.midpoint is not None else ""
+                text += f"  ({item.anchors[0].get(lang)}{mid} … {item.anchors[1].get(lang)})"
+            if item.footnote is not None:
+                text += "*" * (len(footnotes) + 1)
+                footnotes.append(item.footnote.get(lang))
             label = QLabel(text)
             label.setWordWrap(True)
             grid.addWidget(label, r, 0)
@@ -61,6 +82,11 @@ class QuestionnaireDialog(QDialog):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         lay.addWidget(scroll, 1)
+        if footnotes:
+            notes = QLabel("\n".join("*" * (n + 1) + " " + t for n, t in enumerate(footnotes)))
+            notes.setObjectName("muted")
+            notes.setWordWrap(True)
+            lay.addWidget(notes)
         self.error = QLabel()
         self.error.setStyleSheet("color: #a6504a;")
         lay.addWidget(self.error)
@@ -85,7 +111,8 @@ class QuestionnaireDialog(QDialog):
 
     def accept_answers(self) -> None:
         try:
-            self.outcome = score(self.q.id, self.answers(), phase=self.phase)
+            scoring = str(self.scoring.currentData()) if self.scoring is not None else ""
+            self.outcome = score(self.q.id, self.answers(), phase=self.phase, scoring=scoring)
         except QuestionnaireError as exc:
             self.error.setText(
                 _("Please answer every item ({detail}).", self.lang, detail=str(exc))

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core.i18n import _, error_text, pgettext
-from palier.scenes.api import ParamKind, ParamSpec, ParamValue, SceneDecl
+from palier.scenes.api import INTENSITY_DIRECTIONS, ParamKind, ParamSpec, ParamValue, SceneDecl
 from palier.therapist_console.session import Commands, Language, Link, ModelError, RunningSession
 from palier.therapist_console.widgets.common import panel, qt_locale
 
@@ -211,8 +211,11 @@ class SceneControls(QWidget):
         grid.setColumnStretch(1, 1)
         for row, spec in enumerate(decl.params):
             label = QLabel(spec.label.get(lang))
+            direction = INTENSITY_DIRECTIONS[spec.intensifies].get(lang)
             if spec.help is not None:
-                label.setToolTip(spec.help.get(lang))
+                label.setToolTip(f"{spec.help.get(lang)}\n{direction}")
+            else:
+                label.setToolTip(direction)
             grid.addWidget(label, row, 0)
             control = self._make_control(spec, lang)
             grid.addWidget(control, row, 1)

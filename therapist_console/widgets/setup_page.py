@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palier.core.i18n import Message, _, error_text, ngettext
+from palier.core.i18n import SOURCE_LANGUAGE, Message, _, error_text, ngettext
 from palier.core.typed_text import printable
 from palier.protocols.files import installed
 from palier.protocols.ladders import Ladder
@@ -268,14 +268,22 @@ class SetupPage(QWidget):
             )
             self.fingerprint.setStyleSheet("font-weight: 600;")
         else:
+            if isinstance(error, str) and lang != SOURCE_LANGUAGE:
+                error = None  # an English-only cause: not mixed into a French line
             self.fingerprint.setText(
                 _(
                     "No trusted engine key: {error}. Pair this console with the engine "
                     "first (Pair with an engine…, or `palier keys allow`).",
                     lang,
-                    error=error or "?",
+                    error=error,
                 )
                 if error
+                else _(
+                    "No trusted engine key. Pair this console with the engine first "
+                    "(`palier keys init`, then `palier keys allow`).",
+                    lang,
+                )
+                if self.link.trust_error
                 else ""
             )
             self.fingerprint.setStyleSheet("color: #a6504a;")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core.i18n import _, error_text
-from palier.protocols.measures import SudsError, suds_anchor_labels, validate_suds
+from palier.protocols.measures import SUDS_ENDS, SudsError, suds_anchor_labels, validate_suds
 from palier.therapist_console.session import (
     Commands,
     Language,
@@ -150,6 +150,8 @@ class SudsEntryWidget(QWidget):
         )
         for v, label in suds_anchor_labels(lang):
             self.anchor_buttons[v].setText(f"{v}\n{label}")
+            self.anchor_buttons[v].setToolTip(SUDS_ENDS.get(lang))
+        self.title.setToolTip(SUDS_ENDS.get(lang))
         self._on_reminder(self.ratings.reminder)
         self._show_last()
         self._update_enabled()
