@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtWidgets import QCheckBox
 
 from palier.core import wire
+from palier.core.i18n import typography
 from palier.therapist_console.app import make_app
 from palier.therapist_console.client import LinkState, LinkStatus
 from palier.therapist_console.export import export_csv
@@ -107,8 +108,8 @@ def test_event_options_are_generated_and_sent_with_the_fire(
     line = next(e for e in model.timeline.entries if e.name == "scene_event")
     decl = model.link.scene_declaration
     assert line.text("en", decl) == "scene event: Someone coughs (Distance 4.5 m, Loud on)"
-    assert line.text("fr", decl) == (
-        "événement de scène : Quelqu'un tousse (Distance 4,5 m, Fort activé)"
+    assert line.text("fr", decl) == typography(
+        "événement de scène : Quelqu'un tousse (Distance 4,5 m, Fort activé)", "fr"
     )
     model.language.set("fr")  # rebuilt in French, the options kept
     distance = w.option_controls[("cough", "distance_m")]
@@ -145,8 +146,8 @@ def test_erp_logging_in_one_click_reaches_the_record_summary_and_exports(
     ]
     assert [r["value"] for r in model.record.rows("erp_urges", sid)] == [70, 40, 20]
     lines = [e.text("fr") for e in model.timeline.entries if e.name in ("ritual", "urge")]
-    assert "Résistance au rituel : lavage ou nettoyage" in lines
-    assert "Rituel accompli : évitement" in lines
+    assert typography("Résistance au rituel : lavage ou nettoyage", "fr") in lines
+    assert typography("Rituel accompli : évitement", "fr") in lines
     assert erp.status.text() == "Urge 20 recorded."
     rebuilt = ConsoleModel(model.record, clock=clock)
     rebuilt.timeline.load(model.record, model.record.session(sid), model.record.steps(sid))
@@ -197,7 +198,7 @@ def test_a_hotspot_is_stored_with_the_event_just_before_it(
     assert line.text("en", decl) == (
         "hotspot, SUDS 75: the screech — last event before: Someone coughs, 4 s earlier"
     )
-    assert "dernier événement avant : Quelqu'un tousse" in line.text("fr", decl)
+    assert typography("dernier événement avant : Quelqu'un tousse", "fr") in line.text("fr", decl)
 
     # A resumed session's timeline, rebuilt from the record, says the same.
     rebuilt = ConsoleModel(model.record, clock=clock)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from palier.core.i18n import typography
 from palier.engine.app import Engine
 from palier.engine.link import EngineLink, LinkConfig
 from palier.therapist_console.client import LinkClient
@@ -110,7 +111,7 @@ def test_a_touch_goes_from_the_hand_to_the_csv(
             entry = next(e for e in model.timeline.entries if e.name == "contact")
             decl = model.link.scene_declaration
             assert entry.text("en", decl) == "Touched: Tap (0.5 s)"
-            assert entry.text("fr", decl) == "Touché : Robinet (0,5 s)"
+            assert entry.text("fr", decl) == typography("Touché : Robinet (0,5 s)", "fr")
         finally:
             model.attach_link(None)
             client.close()
