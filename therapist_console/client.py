@@ -68,6 +68,14 @@ EngineState = wire.StateUpdate
 """The engine state as the console sees it (fields: see docs/protocol.md)."""
 
 
+PREVIEW_TIMEOUT_S = 30.0
+"""How long a `cmd.preview` may take: the engine's first starts its renderer
+process (an offscreen engine), seconds on a software rasteriser."""
+SLOW_REPLIES: dict[type[wire.Message], float] = {wire.Preview: PREVIEW_TIMEOUT_S}
+"""Commands answered later than the usual timeout, sent once (a retry of a
+command still being served is ignored by the engine anyway)."""
+
+
 class LinkState(StrEnum):
     CONNECTING = "connecting"
     """Not connected yet (first attempt)."""
@@ -383,6 +391,15 @@ class LinkClient:
             self._want_mirror = True
             self._wake()  # the I/O thread subscribes to tel.mirror
         return self.call(wire.SetMirror, enabled=enabled)
+
+    def preview(
+        self, scene: str, params: dict[str, Any], width: int, height: int
+    ) -> wire.PreviewReply:
+        """A still picture of ``scene`` at ``params``, rendered by the engine off
+        the patient's view (can take seconds: the first one starts its renderer)."""
+        fut = self.submit(wire.Preview, scene=scene, params=params, width=width, height=height)
+        reply: wire.PreviewReply = fut.result(timeout=PREVIEW_TIMEOUT_S + 1.0)
+        return reply
 
     def get_state(self) -> EngineState:
         reply = self.call(wire.GetState)
@@ -928,7 +945,7 @@ class LinkClient:
 
     def _send(self, req: _Request) -> None:
         now = time.monotonic()
-        req.deadline = now + self.timeout_s
+        req.deadline = now + max(self.timeout_s, SLOW_REPLIES.get(type(req.msg), 0.0))
         req.t_sent = now
         self._pending[req.msg.id] = req  # type: ignore[attr-defined]
         if self._dealer is None:
@@ -961,7 +978,7 @@ class LinkClient:
                     msg=msg,
                     frames=wire.encode(msg),
                     deadline=0.0,
-                    retries_left=0 if isinstance(msg, wire.Ping) else self.retries,
+                    retries_left=0 if isinstance(msg, wire.Ping | wire.Preview) else self.retries,
                     future=fut,
                 )
             )
