@@ -52,6 +52,7 @@ from palier.therapist_console.widgets.common import (
     qt_locale,
 )
 from palier.therapist_console.widgets.hierarchy import HierarchyList
+from palier.therapist_console.widgets.ladder_editor import LadderEditorDialog
 from palier.therapist_console.widgets.link_bar import LinkBar
 from palier.therapist_console.widgets.mirror_view import MirrorView
 from palier.therapist_console.widgets.pause_button import SHORTCUT, PauseButton
@@ -97,7 +98,10 @@ class SessionPage(QWidget):
             m.ratings,
             m.commands,
             confirm_end_rating=ask_questions,
+            edit=self.open_ladder_editor,
         )
+        self.ladders = m.ladders
+        self.ladder_editor: LadderEditorDialog | None = None
         self.controls = SceneControls(m.language, m.running, m.link, m.commands)
         self.mirror = MirrorView(m.language, m.link)
         self.chart = LiveChart(m.language, m.running, m.timeline, m.ratings, m.sensors, m.link)
@@ -165,6 +169,20 @@ class SessionPage(QWidget):
         m.sensors.events.alarm.connect(self._on_hr_alarm)
         m.running.events.step.connect(lambda _s: self.planned.dismiss())
         self.retranslate()
+
+    def open_ladder_editor(self) -> LadderEditorDialog | None:
+        """Between steps: the hierarchy this session runs, to edit; a saved
+        version is the session's from then on."""
+        try:
+            self.ladders.open_plan()
+        except ModelError as exc:
+            self.hierarchy.error.setText(error_text(exc, self.language.value))
+            return None
+        if self.ladder_editor is None:
+            self.ladder_editor = LadderEditorDialog(self.ladders, self)
+        self.ladder_editor.refresh()
+        self.ladder_editor.open()
+        return self.ladder_editor
 
     def retranslate(self) -> None:
         lang = self.language.value
@@ -262,6 +280,7 @@ class MainWindow(QMainWindow):
             self.connect_engine,
             self.start_session,
             sensors=m.sensors,
+            ladders=m.ladders,
         )
         self.session_page = SessionPage(m, self.end_session, ask_questions=ask_questions)
         self.summary = SummaryPage(m.language, m.running)

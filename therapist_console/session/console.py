@@ -79,7 +79,9 @@ class ConsoleModel:
             self.progression,
             self._call_soon,
         )
-        self.ladders = LadderEditor(record, c, self.language, self.patient_plan, self.running)
+        self.ladders = LadderEditor(
+            record, c, self.language, self.patient_plan, self.running, self.link
+        )
         """The patient's hierarchy, edited (setup page, and between steps)."""
         self.clinical = ClinicalLog(record, c, self.language, self.running, self.timeline)
         self.sensors = Sensors(record, c, self.running, self.link, heart_rate, self.timeline)

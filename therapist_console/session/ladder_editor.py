@@ -16,15 +16,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from typing import NamedTuple
 
+from palier.core import wire
 from palier.core.i18n import N_, Message, fmt_number, localized_error
+from palier.protocols.files import installed, protocol_by_id
 from palier.protocols.ladders import Ladder, LadderError, LadderVersion
 from palier.protocols.model import Issue, Protocol
 from palier.protocols.validate import scene_declaration
 from palier.scenes.api import ParamKind, ParamValue, Text
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session.base import Clock, Language, ModelError, Signal
+from palier.therapist_console.session.link import Link
 from palier.therapist_console.session.patient_plan import PatientPlan
 from palier.therapist_console.session.plan import Plan
 from palier.therapist_console.session.running import RunningSession
@@ -34,6 +38,9 @@ EXPECTED_SUDS = "expected_suds"
 PARAM = "params."
 """Field names of :attr:`LadderEditor.refusals`: ``text``, ``expected_suds``
 or ``params.<name>`` (a scene parameter)."""
+
+PREVIEW_SIZE = (320, 180)
+"""The editor's picture of a step, in pixels."""
 
 _FIELD = re.compile(r'^steps\[\d+\](?: "[^"]*")?\.(?P<field>[a-z_]+)(?:\.(?P<sub>\w+))?')
 
@@ -62,8 +69,10 @@ class LadderEditor:
         language: Language,
         patient_plan: PatientPlan,
         running: RunningSession,
+        link: Link,
     ) -> None:
         self.record = record
+        self.link = link
         self.clock = clock
         self.language = language
         self.patient_plan = patient_plan
@@ -98,6 +107,26 @@ class LadderEditor:
         self.protocol = protocol
         self._set(ladder)
         return ladder
+
+    def open_plan(self) -> Ladder:
+        """The ladder version the chosen plan runs (during a session: the one
+        it runs now), to edit between steps."""
+        lang = self.language.value
+        plan = self.patient_plan.plan
+        if plan is None or plan.ladder_version_id is None or plan.protocol_id is None:
+            raise localized_error(
+                ModelError,
+                N_("This hierarchy is not a saved patient hierarchy: it cannot be edited."),
+                lang,
+            )
+        try:
+            protocol = protocol_by_id(plan.protocol_id, installed().protocols)
+        except KeyError:
+            raise localized_error(
+                ModelError, N_("Protocol {id} is not installed here."), lang, id=plan.protocol_id
+            ) from None
+        version = self.record.ladder_store().version(plan.ladder_version_id)
+        return self.open(protocol, version.ladder_id)
 
     def _set(self, ladder: Ladder | None) -> None:
         self.ladder = ladder
@@ -218,6 +247,18 @@ class LadderEditor:
                 return N_("The scene refuses this value: choose one of its values.")
             return N_("The scene has no such setting.")
         return N_("Refused: {problem}", problem=issue.problem)
+
+    # -- preview -----------------------------------------------------------------------
+    def preview(self, step_id: str, size: tuple[int, int] = PREVIEW_SIZE) -> Future[wire.Reply]:
+        """Ask the engine for a picture of the step's scene at its values (the
+        working copy's): the future gets a ``wire.PreviewReply``. Raises
+        ``NotConnectedError`` without an engine."""
+        step = self.require().step(step_id)
+        decl, _why = scene_declaration(step.scene)
+        params = step.resolved_preset(decl.defaults()) if decl is not None else dict(step.preset)
+        return self.link.require_up().submit(
+            wire.Preview, scene=step.scene, params=params, width=size[0], height=size[1]
+        )
 
     # -- saving and history --------------------------------------------------------------
     def save(self, note: str = "") -> Ladder:
