@@ -39,7 +39,10 @@ log = logging.getLogger(__name__)
 SETTLE_S = 0.5
 """Simulated seconds the scene runs before its picture: spiders settle, lights fade in."""
 DEFAULT_SIZE = (320, 180)
-"""The buffer prepared at start (another size makes a new one)."""
+"""The buffer prepared at start; a smaller picture of the same shape is this
+one scaled down, any other makes a new buffer (seconds)."""
+PREVIEW_NICENESS = 5
+"""How much lower than the engine the preview process runs (``os.nice``)."""
 _HEADER = struct.Struct(">I")
 _MAX_MESSAGE = 4 << 20
 
@@ -93,6 +96,9 @@ class PreviewRenderer:
             stdout=subprocess.PIPE,
             # Its log goes where the engine's goes.
             stderr=None,
+            # A software rasteriser (Mesa's llvmpipe) would take every core for
+            # the picture: one is enough for a thumbnail, the rest stay the patient's.
+            env={**os.environ, "LP_NUM_THREADS": "1"},
         )
         self._reader = threading.Thread(
             target=self._read_loop, args=(self._proc,), name="palier-preview", daemon=True
@@ -173,7 +179,13 @@ class PreviewRenderer:
 # -- the child process ---------------------------------------------------------------------
 
 
-def _jpeg(engine: Any) -> bytes:
+def _fits(buffer: tuple[int, int], size: tuple[int, int]) -> bool:
+    """A picture of ``size`` can be the buffer's, scaled down (same shape)."""
+    (bw, bh), (w, h) = buffer, size
+    return w <= bw and h <= bh and abs(w / h - bw / bh) <= 0.01 * bw / bh
+
+
+def _jpeg(engine: Any, size: tuple[int, int]) -> bytes:
     from panda3d.core import PNMImage, StringStream
 
     tex = engine.base.win.getScreenshot()
@@ -183,6 +195,10 @@ def _jpeg(engine: Any) -> bytes:
     tex.store(image)
     if image.hasAlpha():
         image.removeAlpha()
+    if (image.getXSize(), image.getYSize()) != size:
+        small = PNMImage(size[0], size[1])
+        small.gaussianFilterFrom(1.0, image)
+        image = small
     out = StringStream()
     if not image.write(out, "preview.jpg"):
         raise RuntimeError("Panda3D could not write a JPEG")
@@ -211,7 +227,7 @@ def serve(requests: IO[bytes], answers: IO[bytes], language: str) -> None:
             try:
                 scene, params = str(req["scene"]), dict(req.get("params") or {})
                 size = (int(req["width"]), int(req["height"]))
-                if engine is None or engine.config.size != size:
+                if engine is None or not _fits(engine.config.size, size):
                     if engine is not None:
                         engine.close()
                         engine = None
@@ -231,7 +247,7 @@ def serve(requests: IO[bytes], answers: IO[bytes], language: str) -> None:
                 assert engine.scene is not None
                 aim_head(engine, engine.scene.focus_point())
                 engine.render_frame()
-                _write(answers, {"id": key, "jpeg": _jpeg(engine), "error": ""})
+                _write(answers, {"id": key, "jpeg": _jpeg(engine, size), "error": ""})
             except Exception as exc:  # each request answers, even a failed one
                 log.exception("preview %d failed", key)
                 _write(answers, {"id": key, "jpeg": b"", "error": f"{type(exc).__name__}: {exc}"})
@@ -242,6 +258,9 @@ def serve(requests: IO[bytes], answers: IO[bytes], language: str) -> None:
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    # Below the patient's engine: on a busy machine the picture waits, not the patient.
+    with contextlib.suppress(OSError):
+        os.nice(PREVIEW_NICENESS)
     # Answers go on a private copy of stdout; fd 1 becomes stderr so that
     # anything else printing there (Panda3D's notices) cannot corrupt them.
     answers = os.fdopen(os.dup(1), "wb")

@@ -51,6 +51,7 @@ from palier.therapist_console.widgets.common import (
     GuiThread,
     qt_locale,
 )
+from palier.therapist_console.widgets.expectancy import ExpectancyPanel
 from palier.therapist_console.widgets.hierarchy import HierarchyList
 from palier.therapist_console.widgets.ladder_editor import LadderEditorDialog
 from palier.therapist_console.widgets.link_bar import LinkBar
@@ -103,6 +104,7 @@ class SessionPage(QWidget):
         self.ladders = m.ladders
         self.ladder_editor: LadderEditorDialog | None = None
         self.controls = SceneControls(m.language, m.running, m.link, m.commands)
+        self.expectancy = ExpectancyPanel(m.language, m.running, m.progression)
         self.mirror = MirrorView(m.language, m.link)
         self.chart = LiveChart(m.language, m.running, m.timeline, m.ratings, m.sensors, m.link)
         self.pause = PauseButton(m.language, m.running, m.link, m.commands)
@@ -124,6 +126,8 @@ class SessionPage(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.erp)
         ll.addWidget(self.hotspots)
+        # The expectancy test, for any protocol (inhibitory learning).
+        ll.addWidget(self.expectancy)
         left.addWidget(logging_panels)
         left.setSizes([300, 300, 320])
         center = QSplitter(Qt.Orientation.Vertical)

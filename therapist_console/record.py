@@ -757,8 +757,9 @@ class SessionRecord:
             )
             if cur.rowcount == 0:
                 raise NotFoundError(f"no open session {session_id} in {self.path}")
+            # OR IGNORE: the version it already runs is not listed twice.
             c.execute(
-                "INSERT INTO session_ladder_versions (session_id, ladder_version_id, t)"
+                "INSERT OR IGNORE INTO session_ladder_versions (session_id, ladder_version_id, t)"
                 " VALUES (?, ?, ?)",
                 (session_id, ladder_version_id, _check_time(t, "hierarchy version")),
             )

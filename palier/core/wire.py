@@ -49,12 +49,12 @@ from palier.core.fields import (
     format_path,
 )
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 """Bumped on any change to a message (fields are strict both ways). 2:
 ``cmd.recenter``, the ``recenter`` clinical event and the headset runtime's
 frame figures in ``tel.frame_stats``. 3: the ``contact`` clinical event (a
 hand touched a surface the scene declares) and its ``surface``, ``hand`` and
-``duration_s`` fields."""
+``duration_s`` fields. 4: ``cmd.preview`` / ``rep.preview``."""
 
 HEARTBEAT_S = 0.25
 """Both sides send a heartbeat this often."""

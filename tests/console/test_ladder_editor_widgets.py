@@ -1,5 +1,6 @@
-"""The hierarchy editor through its widgets (offscreen Qt, real record, no
-engine): from the setup page and between steps on the session page."""
+"""The hierarchy editor through its widgets (offscreen Qt, real record): from
+the setup page and between steps on the session page, and its picture of a
+step from a real engine on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import QApplication
 from palier.therapist_console.app import MainWindow, make_app
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import ConsoleModel
+from palier.therapist_console.session.ladder_editor import PREVIEW_SIZE
 from palier.therapist_console.widgets.ladder_editor import LadderEditorDialog
 from palier.therapist_console.widgets.scene_controls import NumberControl
+from tests.fixtures import EngineProc, Keys
 
 PROTOCOL = "spiders-graded"
 SHOTS = os.environ.get("PALIER_SHOTS")
@@ -157,3 +160,42 @@ def test_a_session_runs_the_saved_version_and_adopts_one_edited_between_steps(
     during.save_button.click()
     assert "step the patient is on" in during.error.text()
     assert [v for v, _t in m.record.session_ladder_versions(info.id)] == [v1, v2]
+
+
+@pytest.mark.timeout(600)
+def test_the_step_picture_comes_from_the_engine(
+    qtbot: Any, tmp_path: Path, link_keys: Keys, shared_engine: EngineProc
+) -> None:
+    """The preview round trip through the editor, on 127.0.0.1: the engine's
+    picture of the chosen step, and another for another setting."""
+    make_app()
+    with SessionRecord(tmp_path / "sessions.sqlite3") as rec:
+        win = MainWindow(
+            ConsoleModel(rec, language="en"), keys_dir=link_keys.console, ask_questions=False
+        )
+        qtbot.addWidget(win)
+        try:
+            assert win.connect_engine(shared_engine.endpoint)
+            assert win.client is not None
+            # A loaded test machine renders the engine and its preview process on
+            # the same cores in software: the first picture can take a minute.
+            win.client.preview_timeout_s = 180.0
+            qtbot.waitUntil(lambda: win.model.link.is_up, timeout=20000)
+            dlg = editor_from_setup(win)
+            dlg.steps.setCurrentRow(5)
+            dlg.preview_button.click()
+            qtbot.waitUntil(lambda: dlg.preview_image is not None, timeout=200000)
+            first = dlg.preview_image
+            assert first is not None and (first.width(), first.height()) == PREVIEW_SIZE
+            assert dlg.picture.pixmap() is not None and not dlg.picture.pixmap().isNull()
+            # Moving a value asks for a new picture of the new setting.
+            count = dlg.controls["count"]
+            assert isinstance(count, NumberControl)
+            count.set_value(12)
+            qtbot.waitUntil(lambda: dlg.preview_image is not first, timeout=60000)
+            assert dlg.preview_image is not None and dlg.preview_image != first
+            shot(dlg, "ladder-editor-preview-en.png")
+            win.model.language.set("fr")
+            shot(dlg, "ladder-editor-preview-fr.png")
+        finally:
+            win.close()

@@ -42,6 +42,12 @@ or ``params.<name>`` (a scene parameter)."""
 PREVIEW_SIZE = (320, 180)
 """The editor's picture of a step, in pixels."""
 
+RESTORED = N_("restored version {version}")
+CREATED_FOR_SESSION = N_("created by the console for a session")
+"""Version notes the console writes: recorded in English (the msgid), shown in
+the reader's language by :func:`version_note`."""
+_RESTORED = re.compile(r"^restored version (\d+)$")
+
 _FIELD = re.compile(r'^steps\[\d+\](?: "[^"]*")?\.(?P<field>[a-z_]+)(?:\.(?P<sub>\w+))?')
 
 
@@ -325,7 +331,17 @@ class LadderEditor:
             note="",
         )
         self._set(restored)
-        return self.save(note=f"restored version {old.version}")
+        return self.save(note=RESTORED.msgid.format(version=old.version))
+
+
+def version_note(note: str, lang: str) -> str:
+    """A version's note in ``lang`` when the console wrote it, else as written."""
+    m = _RESTORED.match(note)
+    if m is not None:
+        return RESTORED.format(version=int(m.group(1))).get(lang)
+    if note == CREATED_FOR_SESSION.msgid:
+        return CREATED_FOR_SESSION.get(lang)
+    return note
 
 
 def _field_of(issue: Issue) -> str | None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from palier.core import wire
-from palier.core.i18n import _, error_text, fmt_date_time
+from palier.core.i18n import N_, Message, _, error_text, fmt_date_time
 from palier.protocols.ladders import Ladder
 from palier.protocols.validate import scene_declaration
 from palier.scenes.api import SceneDecl
@@ -42,11 +42,15 @@ from palier.therapist_console.session.ladder_editor import (
     PARAM,
     PREVIEW_SIZE,
     TEXT,
+    version_note,
 )
 from palier.therapist_console.widgets.common import ALERT, GuiThread, panel
 from palier.therapist_console.widgets.scene_controls import make_param_control, show_param_value
 
 log = logging.getLogger(__name__)
+
+RENDERING = N_("Rendering…")
+UNREADABLE = N_("The picture could not be read.")
 
 
 def _reason_label() -> QLabel:
@@ -68,18 +72,19 @@ class LadderEditorDialog(QDialog):
         self.language = editor.language
         self._gui = GuiThread(self)
         """The preview's reply arrives on the link's thread: shown from the GUI thread."""
-        self.setMinimumSize(1180, 680)
+        self.setMinimumSize(1280, 720)
 
         # -- steps ---------------------------------------------------------
         self.steps_title = QLabel()
+        self.steps_title.setWordWrap(True)
         steps_frame, sl = panel(self.steps_title)
         self.steps = QListWidget()
         self.steps.setWordWrap(True)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.steps.currentRowChanged.connect(lambda _r: self._show_step())
+        self.steps.currentRowChanged.connect(lambda _r: self._step_chosen())
         sl.addWidget(self.steps, 1)
-        row = QHBoxLayout()
+        buttons = QGridLayout()  # two by two: French labels are long
         self.up = QPushButton()
         self.down = QPushButton()
         self.add = QPushButton()
@@ -88,9 +93,9 @@ class LadderEditorDialog(QDialog):
         self.down.clicked.connect(lambda: self._move(1))
         self.add.clicked.connect(self._add)
         self.remove.clicked.connect(self._remove)
-        for b in (self.up, self.down, self.add, self.remove):
-            row.addWidget(b)
-        sl.addLayout(row)
+        for i, b in enumerate((self.up, self.down, self.add, self.remove)):
+            buttons.addWidget(b, i // 2, i % 2)
+        sl.addLayout(buttons)
 
         # -- the chosen step -------------------------------------------------
         self.step_title = QLabel()
@@ -137,7 +142,12 @@ class LadderEditorDialog(QDialog):
         self.preview_button.clicked.connect(self.request_preview)
         pl.addWidget(self.preview_button)
         self._preview_key: tuple[str, int] | None = None
+        self._picture_note: Message | BaseException | None = None
+        """What the picture area says instead of a picture (redrawn in the language)."""
         self._preview_seq = 0
+        self._preview_wanted = False
+        self._picture_step: str | None = None
+        """The step the picture shows (or is being made for)."""
         self.preview_image: QImage | None = None
         """The latest picture shown (tests read it)."""
 
@@ -146,6 +156,8 @@ class LadderEditorDialog(QDialog):
         pl.addWidget(self.history_title)
         self.history_title.setObjectName("title")
         self.history = QListWidget()
+        self.history.setWordWrap(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         pl.addWidget(self.history, 1)
         self.restore_button = QPushButton()
         self.restore_button.clicked.connect(self._restore)
@@ -171,8 +183,8 @@ class LadderEditorDialog(QDialog):
         bottom.addWidget(self.save_button)
 
         top = QHBoxLayout()
-        top.addWidget(steps_frame, 4)
-        top.addWidget(step_frame, 5)
+        top.addWidget(steps_frame, 3)
+        top.addWidget(step_frame, 4)
         top.addWidget(preview_frame, 0)
         outer = QVBoxLayout(self)
         outer.addLayout(top, 1)
@@ -215,6 +227,7 @@ class LadderEditorDialog(QDialog):
         self.restore_button.setText(_("Restore this version", lang))
         self.save_button.setText(_("Save as a new version", lang))
         self.close_button.setText(_("Close", lang))
+        self._show_picture_note()
         keep = self.steps.currentRow()
         self.steps.blockSignals(True)
         self.steps.clear()
@@ -275,7 +288,7 @@ class LadderEditorDialog(QDialog):
             when = fmt_date_time(dt.datetime.fromtimestamp(v.created_at), lang)
             text = _("Version {version} — {when}", lang, version=v.version, when=when)
             if v.note:
-                text += f" — {v.note}"
+                text += f" — {version_note(v.note, lang)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, v.id)
             self.history.addItem(item)
@@ -284,6 +297,13 @@ class LadderEditorDialog(QDialog):
     def _declaration(self, scene: str) -> SceneDecl | None:
         decl, _why = scene_declaration(scene)
         return decl
+
+    def _step_chosen(self) -> None:
+        self._show_step()
+        # Another step chosen: its picture, without a click (a redraw of the
+        # same step, a language switch, asks for nothing).
+        if self.editor.link.is_up and self.current_step_id() != self._picture_step:
+            self.request_preview()
 
     def _show_step(self) -> None:
         lang = self._lang()
@@ -311,6 +331,7 @@ class LadderEditorDialog(QDialog):
         # A refused description stays as typed, next to its reason.
         if not self.description.hasFocus() and (step_id, TEXT) not in self.editor.refusals:
             self.description.setText(step.text.get(lang))
+            self.description.setCursorPosition(0)  # its beginning, not its end
         self.expected.blockSignals(True)
         self.expected.setValue(step.expected_suds)
         self.expected.blockSignals(False)
@@ -327,6 +348,7 @@ class LadderEditorDialog(QDialog):
         grid.setColumnStretch(1, 1)
         for r, spec in enumerate(decl.params):
             label = QLabel(spec.label.get(lang))
+            label.setWordWrap(True)
             if spec.help is not None:
                 label.setToolTip(spec.help.get(lang))
             control = make_param_control(
@@ -423,37 +445,61 @@ class LadderEditorDialog(QDialog):
                 return
 
     # -- preview -----------------------------------------------------------------------
+    def _note(self, note: Message | BaseException) -> None:
+        self._picture_note = note
+        self._show_picture_note()
+
+    def _show_picture_note(self) -> None:
+        note, lang = self._picture_note, self._lang()
+        if note is None:
+            return
+        self.picture.setText(
+            note.get(lang) if isinstance(note, Message) else error_text(note, lang)
+        )
+
     def request_preview(self) -> None:
+        """Ask the engine for the chosen step's picture. One request at a time:
+        asked again meanwhile, the latest wish is sent when the answer comes."""
         step_id = self.current_step_id()
         if step_id is None:
             return
-        lang = self._lang()
+        if self._preview_key is not None:
+            self._preview_wanted = True
+            return
         try:
             fut = self.editor.preview(step_id)
         except ModelError as exc:
-            self.picture.setText(error_text(exc, lang))
+            self._note(exc)
             return
         self._preview_seq += 1
         key = (step_id, self._preview_seq)
         self._preview_key = key
-        self.picture.setText(_("Rendering…", lang))
+        if step_id != self._picture_step:  # the same step's picture stays until the new one
+            self._note(RENDERING)
+        self._picture_step = step_id
         fut.add_done_callback(lambda f: self._gui.call_soon(lambda: self._preview_done(key, f)))
 
     def _preview_done(self, key: tuple[str, int], fut: Future[wire.Reply]) -> None:
         if key != self._preview_key:
-            return  # a newer request replaced it
+            return
+        self._preview_key = None
+        if self._preview_wanted:  # the step or a value changed meanwhile
+            self._preview_wanted = False
+            self.request_preview()
+            return
         try:
             reply = fut.result()
         except Exception as exc:
-            self.picture.setText(error_text(exc, self._lang()))
+            self._note(exc)
             return
         if not isinstance(reply, wire.PreviewReply):
             return
         image = QImage.fromData(reply.jpeg)
         if image.isNull():
-            self.picture.setText(_("The picture could not be read.", self._lang()))
+            self._note(UNREADABLE)
             return
         self.preview_image = image
+        self._picture_note = None
         self.picture.setPixmap(
             QPixmap.fromImage(image).scaled(
                 self.picture.size(),

@@ -39,6 +39,7 @@ from palier.therapist_console.session import (
     RunningSession,
     Sensors,
 )
+from palier.therapist_console.session.ladder_editor import CREATED_FOR_SESSION
 from palier.therapist_console.widgets.common import panel
 from palier.therapist_console.widgets.heart_rate_setup import HeartRatePanel
 from palier.therapist_console.widgets.ladder_editor import LadderEditorDialog
@@ -415,7 +416,7 @@ class SetupPage(QWidget):
         lad = store.create(
             Ladder.from_protocol(proto, patient.id),
             t=self.patient_plan.clock(),
-            note="created by the console for a session",
+            note=CREATED_FOR_SESSION.msgid,
         )
         self.patient_plan.set_plan(Plan.from_protocol(proto, lad))
         lang = self.language.value

@@ -137,6 +137,12 @@ with SessionRecord(sys.argv[1]) as rec:
                                     kind="safety_behaviour"))
         log.add_hotspot(s.id, Hotspot(T + 143, 80, "the legs", "floor-far-still"))
         log.add_hotspot(s.id, Hotspot(T + 144))
+    if hasattr(rec, "add_sensor_state"):  # schema 4
+        rec.add_sensor_state(s.id, t=T + 60.5, source="sim", state="connected")
+        rec.set_heart_rate_alarm(a.id, age_years=40.0, fraction=0.85, ceiling_bpm=153.0,
+                                 sustain_s=20.0, enabled=True, t=T - 100)
+    if hasattr(rec, "adopt_ladder_version") and version_id is not None:  # schema 5
+        rec.adopt_ladder_version(s.id, ladder_version_id=version_id, plan=plan, t=T + 150)
     rec.end_session(s.id, t=T + 200)
     s2 = rec.start_session(b.id, t=T + 300, language="en")
     rec.add_suds(s2.id, value=10, source="therapist", t=T + 310)
