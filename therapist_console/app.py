@@ -129,7 +129,7 @@ class SessionPage(QWidget):
         # The expectancy test, for any protocol (inhibitory learning).
         ll.addWidget(self.expectancy)
         left.addWidget(logging_panels)
-        left.setSizes([300, 300, 320])
+        left.setSizes([380, 300, 240])
         center = QSplitter(Qt.Orientation.Vertical)
         center.addWidget(self.mirror)
         center.addWidget(self.chart)

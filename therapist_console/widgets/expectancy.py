@@ -3,19 +3,23 @@ patient fears and how strongly they believe it (0-100 %); after it, whether
 it happened and the belief now. The model records both
 (``Progression.record_expectancy``, ``record_expectancy_outcome``) and shows
 the advice (vary, test again, or review a confirmed outcome) with the other
-suggestions; the tests of the session are listed here, violated or confirmed.
+suggestions; the latest test is shown here, violated or confirmed (the
+timeline has each, the summary and the PDF list them).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -49,9 +53,16 @@ class ExpectancyPanel(QWidget):
         self.progression = progression
         self.title = QLabel()
         frame, lay = panel(self.title)
+        # Scrolled rather than squeezed when the page is short: wrapped labels
+        # and line edits crushed below their height would be unreadable.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(frame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
+        outer.addWidget(scroll)
 
         # Before the step.
         self.before = QWidget()
@@ -134,9 +145,12 @@ class ExpectancyPanel(QWidget):
             w.setEnabled(on)
         if waiting is not None:
             self.pending.setText(waiting[1].line(lang))
-        keep = [e for e in self.progression.expectancies.values() if e.tested]
-        self.tests.setText("\n".join(f"• {e.line(lang)}" for e in keep))
-        self.tests.setVisible(bool(keep))
+        # The latest test only (the timeline has each; the summary and the PDF list them).
+        tested = [e for e in self.progression.expectancies.values() if e.tested]
+        self.tests.setText(
+            _("Latest test: {line}", lang, line=tested[-1].line(lang)) if tested else ""
+        )
+        self.tests.setVisible(bool(tested))
         error = self._error
         self.error.setText(
             ""
