@@ -127,5 +127,9 @@ def test_a_session_runs_the_saved_version_and_adopts_one_saved_between_steps(
     ed.remove(extra)
     with pytest.raises(ModelError, match="step the patient is on"):
         ed.save()
+    assert [h.version for h in ed.history()] == [1, 2]  # nothing stored
+    ed.add_step(after=nxt)  # the working copy stays editable and saves once corrected
+    ed.open(proto)
+    assert ed.require().version_id == v2.version_id
     summary = model.end_session()
     assert summary.session.ladder_version_id == v2.version_id

@@ -279,6 +279,9 @@ class LadderEditor:
                 N_("A step has a value the scene refuses: correct it before saving."),
                 lang,
             )
+        if self.running.is_open and self.protocol is not None:
+            # Checked before storing: a version the session cannot run is not saved.
+            self.running.adoptable_index(Plan.from_protocol(self.protocol, ladder))
         saved = self.record.ladder_store().save(ladder, t=self.clock(), note=note)
         self._adopt(saved)
         self._set(saved)

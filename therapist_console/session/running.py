@@ -252,34 +252,35 @@ class RunningSession:
         self.events.step.emit(self.current_step)
         return self.current_step
 
+    def adoptable_index(self, plan: Plan) -> int | None:
+        """Where the step the patient is on stands in ``plan`` (None: no step
+        yet). Raises if ``plan`` lost it or moved it to another scene: a
+        hierarchy saved during the session must keep the step in progress."""
+        cur = self.current_step
+        if cur is None:
+            return None
+        for i, s in enumerate(plan.steps):
+            if s.key == cur.plan_step.key and s.scene == cur.plan_step.scene:
+                return i
+        raise localized_error(
+            ModelError,
+            N_(
+                "The step the patient is on cannot be removed or moved to another "
+                "scene during the session: go to another step first."
+            ),
+            self.language.value,
+        )
+
     def adopt_plan(self, plan: Plan) -> None:
         """A new version of the hierarchy, saved during the open session: the
         session runs it from now on (recorded). The step the patient is on
-        must still be in it, with the same scene; it keeps running as it
-        started (its row holds what it ran)."""
+        must still be in it, with the same scene (:meth:`adoptable_index`);
+        it keeps running as it started (its row holds what it ran)."""
         session = self.require_open()
         if plan.ladder_version_id is None:
             raise ModelError("only a saved hierarchy version can replace the session's plan")
+        index = self.adoptable_index(plan)
         cur = self.current_step
-        index = None
-        if cur is not None:
-            index = next(
-                (
-                    i
-                    for i, s in enumerate(plan.steps)
-                    if s.key == cur.plan_step.key and s.scene == cur.plan_step.scene
-                ),
-                None,
-            )
-            if index is None:
-                raise localized_error(
-                    ModelError,
-                    N_(
-                        "The step the patient is on cannot be removed or moved to another "
-                        "scene during the session: go to another step first."
-                    ),
-                    self.language.value,
-                )
         t = self.clock()
         self.record.adopt_ladder_version(
             session.id, ladder_version_id=plan.ladder_version_id, plan=plan.to_json(), t=t
