@@ -213,7 +213,7 @@ class EngineLink:
         self.patient_ui = patient_ui
         self.mirror = mirror
         self.framestats = framestats
-        self.preview = PreviewRenderer(engine.language)
+        self.preview = PreviewRenderer()
         """Pictures for the console's hierarchy editor, made by a child process."""
         self._previews: dict[int, tuple[bytes, int, str, int, int]] = {}
         """Frame thread only: previews asked for, by key: console, request id,
@@ -558,7 +558,9 @@ class EngineLink:
         key = self._preview_keys
         self._previews[key] = (rid, msg.id, msg.scene, msg.width, msg.height)
         # Rendered by the preview process; answered in a later telemetry stage.
-        self.preview.submit(key, msg.scene, params, (msg.width, msg.height))
+        self.preview.submit(
+            key, msg.scene, params, (msg.width, msg.height), language=self.engine.language
+        )
 
     def _collect_previews(self) -> None:
         for result in self.preview.done():

@@ -78,20 +78,20 @@ def _read(stream: IO[bytes]) -> dict[str, Any] | None:
 class PreviewRenderer:
     """The engine's side: a child process and a reader thread."""
 
-    def __init__(self, language: str = "en") -> None:
-        self.language = language
+    def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self._done: deque[PreviewResult] = deque()
         self._waiting: set[int] = set()
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        """Start the child (its engine opens while the patient's runs)."""
+    def start(self, language: str = "en") -> None:
+        """Start the child (its engine opens while the patient's runs), its
+        scenes' texts in ``language``."""
         if self._proc is not None and self._proc.poll() is None:
             return
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "palier.engine.preview", self.language],
+            [sys.executable, "-m", "palier.engine.preview", language],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             # Its log goes where the engine's goes.
@@ -106,10 +106,16 @@ class PreviewRenderer:
         self._reader.start()
 
     def submit(
-        self, key: int, scene: str, params: Mapping[str, ParamValue], size: tuple[int, int]
+        self,
+        key: int,
+        scene: str,
+        params: Mapping[str, ParamValue],
+        size: tuple[int, int],
+        *,
+        language: str = "en",
     ) -> None:
         """Ask for a picture (answered later by :meth:`done` with ``key``)."""
-        self.start()
+        self.start(language)
         proc = self._proc
         assert proc is not None and proc.stdin is not None
         with self._lock:
