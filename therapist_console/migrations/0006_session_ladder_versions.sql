@@ -1,4 +1,4 @@
--- Schema 5: the hierarchy versions a session ran (issue 15). A session starts
+-- Schema 6: the hierarchy versions a session ran (issue 15). A session starts
 -- on sessions.ladder_version_id; a version the therapist saves between steps
 -- during the session is adopted from then on: one row per adopted version,
 -- with the time it was adopted. sessions.plan and sessions.ladder_version_id
