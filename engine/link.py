@@ -58,6 +58,7 @@ from palier.engine.framestats import FrameStats
 from palier.engine.mirror import MirrorStreamer
 from palier.engine.pairing import PairingWindow, end_text
 from palier.engine.patient_ui import PatientUI, PatientUIError
+from palier.engine.preview import PreviewRenderer
 from palier.scenes import registry
 from palier.scenes.api import (
     Contact,
@@ -93,6 +94,8 @@ PAIRING_END_S = 6.0
 """The pairing panel says how the window ended this long."""
 REPLY_CACHE = 128
 """Replies remembered per console so a retried command is answered, not re-run."""
+MAX_PREVIEWS_WAITING = 2
+"""Previews one console may have waiting for the preview process (``busy`` beyond)."""
 EVENT_RESEND_S = 1.0
 HEAD_RATE_HZ = 30.0
 
@@ -218,6 +221,12 @@ class EngineLink:
         self.patient_ui = patient_ui
         self.mirror = mirror
         self.framestats = framestats
+        self.preview = PreviewRenderer()
+        """Pictures for the console's hierarchy editor, made by a child process."""
+        self._previews: dict[int, tuple[bytes, int, str, int, int]] = {}
+        """Frame thread only: previews asked for, by key: console, request id,
+        scene, size."""
+        self._preview_keys = 0
         patient_ui.on_suds = self._on_suds
         mirror.on_frame = self._on_mirror_frame
 
@@ -610,6 +619,42 @@ class EngineLink:
         self.mirror.enabled = msg.enabled
         return self._ack(msg.id)
 
+    def _on_preview(self, rid: bytes, msg: wire.Preview) -> None:
+        decl = registry.declaration(msg.scene)  # unknown_scene
+        params = decl.validate_values(msg.params)  # unknown_parameter, bad_value
+        waiting = sum(1 for p in self._previews.values() if p[0] == rid)
+        if waiting >= MAX_PREVIEWS_WAITING:
+            raise _Busy(
+                f"{waiting} previews from this console are still being rendered; wait for one"
+            )
+        self._preview_keys += 1
+        key = self._preview_keys
+        self._previews[key] = (rid, msg.id, msg.scene, msg.width, msg.height)
+        # Rendered by the preview process; answered in a later telemetry stage.
+        self.preview.submit(
+            key, msg.scene, params, (msg.width, msg.height), language=self.engine.language
+        )
+
+    def _collect_previews(self) -> None:
+        for result in self.preview.done():
+            asked = self._previews.pop(result.key, None)
+            if asked is None:
+                continue
+            rid, req_id, scene, width, height = asked
+            reply: wire.Message
+            if result.error:
+                log.warning("link: preview of %s failed: %s", scene, result.error)
+                reply = wire.Error(
+                    id=req_id,
+                    code="internal",
+                    message=f"the preview of {scene} could not be made: {result.error}"[:1000],
+                )
+            else:
+                reply = wire.PreviewReply(
+                    id=req_id, scene=scene, width=width, height=height, jpeg=result.jpeg
+                )
+            self._frame_replies.append((rid, reply))
+
     def _check_event_options(self, msg: wire.Fire) -> None:
         """Options must be ones the event declares, with valid values: a scene
         would otherwise ignore a mistyped option silently."""
@@ -711,6 +756,8 @@ class EngineLink:
         if now - self._last_stats >= 1.0:
             self._last_stats = now
             self._publish.append(self.framestats.message(frame, now))
+        if self._previews:
+            self._collect_previews()
         if self._frame_replies:
             self._replies.extend(self._frame_replies)
             self._frame_replies.clear()
@@ -1064,7 +1111,9 @@ class EngineLink:
                 sock.close(linger=0)
 
     def _close_parts(self) -> None:
-        for part in (self.mirror, self.patient_ui):
+        for part in (self.mirror, self.patient_ui, getattr(self, "preview", None)):
+            if part is None:
+                continue
             try:
                 part.close()
             except Exception:
@@ -1142,6 +1191,7 @@ _ROUTES: dict[type[wire.Message], _Route] = {
     wire.CancelSuds: _Route(_Stage.FRAME, EngineLink._on_cancel_suds),
     wire.SetMirror: _Route(_Stage.FRAME, EngineLink._on_set_mirror),
     wire.Recenter: _Route(_Stage.FRAME, EngineLink._on_recenter_command),
+    wire.Preview: _Route(_Stage.FRAME, EngineLink._on_preview),
 }
 """The one command table: every message a console may send → how it is served.
 A kind not in it (one the engine sends) is refused with ``not_allowed``."""

@@ -11,6 +11,7 @@ caller's transaction), like the rest of the record.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 
 from palier.core.i18n import N_, Message, localized_error
 from palier.core.typed_text import TextRefused, clean_text
@@ -18,6 +19,22 @@ from palier.protocols._sql import write
 from palier.protocols.erp import Ritual, Urge
 from palier.protocols.progression import Expectancy
 from palier.protocols.ptsd import Hotspot
+
+
+def expectancy_from_row(row: Mapping[str, object]) -> Expectancy:
+    """An ``expectancies`` row (by column name) as the :class:`Expectancy` it stores."""
+    occurred, after, t_after = row.get("occurred"), row.get("likelihood_after"), row.get("t_after")
+    observed = row.get("observed_outcome")
+    return Expectancy(
+        str(row["step_key"]),
+        str(row["feared_outcome"]),
+        int(str(row["likelihood_before"])),
+        float(str(row["t_before"])),
+        None if observed is None else str(observed),
+        None if occurred is None else bool(occurred),
+        None if after is None else int(str(after)),
+        None if t_after is None else float(str(t_after)),
+    )
 
 
 class ClinicalLogError(ValueError):
@@ -116,8 +133,23 @@ class ClinicalLog:
         return [
             (
                 r[0],
-                Expectancy(
-                    r[1], r[2], r[3], r[4], r[5], None if r[6] is None else bool(r[6]), r[7], r[8]
+                expectancy_from_row(
+                    dict(
+                        zip(
+                            (
+                                "step_key",
+                                "feared_outcome",
+                                "likelihood_before",
+                                "t_before",
+                                "observed_outcome",
+                                "occurred",
+                                "likelihood_after",
+                                "t_after",
+                            ),
+                            r[1:],
+                            strict=True,
+                        )
+                    )
                 ),
             )
             for r in rows

@@ -18,15 +18,18 @@ Two switchable modes (``ProgressionSettings.mode``):
   is no fall to measure); the therapist judges.
 * **Inhibitory learning** (Craske et al. 2014, Behav Res Ther 58:10-23): before
   a step the patient states the feared outcome and its likelihood (0-100 %);
-  after it, what happened and the likelihood again. The rule reports the
-  expectancy violation (the predicted likelihood if the feared outcome did not
-  happen, 100 minus it if it did) and the belief change (likelihood before
-  minus after). With a belief change of at least ``min_violation`` points
-  (default 20) it suggests *variability*: the same step in another context
-  (a place or setting parameter moved to a value no more intense, e.g. the
-  spider on the table instead of at the hand) or another step, instead of
-  waiting for SUDS to fall. Below that it suggests testing the expectation
-  again, longer or without safety behaviours.
+  after it, whether it happened and the likelihood again. A feared outcome
+  that did not happen is an *expectancy violation* (its size: the predicted
+  likelihood); one that happened *confirmed* the expectancy (no violation).
+  The rule reports which, and the belief change (likelihood before minus
+  after). After a violation with a belief change of at least
+  ``min_belief_change`` points (default 20) it suggests *variability*: the
+  same step in another context (a place or setting parameter moved to a value
+  no more intense, e.g. the spider on the table instead of at the hand) or
+  another step, instead of waiting for SUDS to fall; with a smaller change,
+  testing the expectation again, longer or without safety behaviours. After
+  a confirmation it suggests reviewing with the patient what happened and how
+  they coped before testing again.
 
 Each :class:`Suggestion` carries its text (a message, shown in any language)
 and a JSON-ready ``detail``; the console records it with the therapist's
@@ -39,7 +42,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from palier.core.i18n import LANGUAGES, N_, Localized, Message, Text, lazy_ngettext, percent
+from palier.core.i18n import (
+    LANGUAGES,
+    N_,
+    Localized,
+    Message,
+    Text,
+    _,
+    lazy_ngettext,
+    ngettext,
+    percent,
+)
 from palier.protocols.measures import StepMeasures, SudsPoint, step_measures, validate_suds
 from palier.protocols.model import ProgressionSettings, Step
 from palier.scenes.api import ParamKind, ParamValue, SceneDecl
@@ -53,7 +66,7 @@ class ProgressionError(ValueError):
 class Suggestion:
     kind: str
     """``habituation.step_up``, ``habituation.step_down``, ``inhibitory.ask_expectancy``,
-    ``inhibitory.vary`` or ``inhibitory.test_again``."""
+    ``inhibitory.vary``, ``inhibitory.test_again`` or ``inhibitory.review``."""
     step_id: str
     text: Localized
     t: float | None = None
@@ -313,13 +326,60 @@ class Expectancy:
         return self.likelihood_before - self.likelihood_after
 
     @property
-    def violation(self) -> int | None:
-        """How far the outcome was from the prediction, 0-100: the predicted
-        likelihood when the feared outcome did not happen, 100 minus it when it
-        did (Craske et al. 2014: the mismatch drives new learning)."""
+    def result(self) -> str | None:
+        """``violated`` (the feared outcome did not happen), ``confirmed`` (it
+        did) or None (not tested yet)."""
         if self.occurred is None:
             return None
-        return 100 - self.likelihood_before if self.occurred else self.likelihood_before
+        return "confirmed" if self.occurred else "violated"
+
+    @property
+    def violation(self) -> int | None:
+        """The size of an expectancy violation, 0-100: the predicted likelihood
+        of a feared outcome that did not happen (Craske et al. 2014: the
+        mismatch drives new learning). None when the outcome happened (the
+        expectancy was confirmed, not violated) or is not recorded yet."""
+        if self.occurred is None or self.occurred:
+            return None
+        return self.likelihood_before
+
+    def line(self, lang: str) -> str:
+        """The test in one sentence, for the summary and the PDF: the feared
+        outcome and its likelihood; once tested, violated or confirmed, what
+        happened and the belief now."""
+        text = _(
+            "Feared: “{fear}” ({pct} likely).",
+            lang,
+            fear=self.feared_outcome,
+            pct=percent(self.likelihood_before),
+        )
+        if not self.tested:
+            return text + " " + _("Not tested yet.", lang)
+        assert self.belief_change is not None
+        change = self.belief_change
+        if change > 0:
+            moved = ngettext("belief down {n} point", "belief down {n} points", change, lang)
+        elif change < 0:
+            moved = ngettext("belief up {n} point", "belief up {n} points", -change, lang)
+        else:
+            moved = _("belief unchanged", lang)
+        result = (
+            _("Expectancy confirmed: the feared outcome happened.", lang)
+            if self.occurred
+            else _("Expectancy violated: the feared outcome did not happen.", lang)
+        )
+        observed = (
+            _("Observed: {outcome}.", lang, outcome=self.observed_outcome)
+            if self.observed_outcome
+            else ""
+        )
+        now = _(
+            "Now {pct} likely ({change}).",
+            lang,
+            pct=percent(self.likelihood_after or 0),
+            change=moved,
+        )
+        return " ".join(part for part in (text, result, observed, now) if part)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -331,6 +391,7 @@ class Expectancy:
             "occurred": self.occurred,
             "likelihood_after": self.likelihood_after,
             "t_after": self.t_after,
+            "result": self.result,
             "violation": self.violation,
             "belief_change": self.belief_change,
         }
@@ -378,9 +439,10 @@ def variant_preset(step: Step, decl: SceneDecl) -> tuple[str, ParamValue] | None
 
 @dataclass(frozen=True, slots=True)
 class InhibitoryLearningRule:
-    min_violation: int = 20
-    """Belief change (points) below which the test is suggested again, made
-    stronger, rather than varied."""
+    min_belief_change: int = 20
+    """Belief change (points, before minus after) below which a violated
+    expectancy is suggested for testing again, made stronger, rather than
+    varied."""
 
     def before_step(self, step: Step, expectancy: Expectancy | None) -> Suggestion | None:
         """Ask for the expectancy if it was not recorded for this step."""
@@ -396,17 +458,20 @@ class InhibitoryLearningRule:
         )
 
     def after_step(self, step: Step, expectancy: Expectancy, decl: SceneDecl) -> Suggestion:
-        """Report the expectancy violation and suggest variability."""
+        """Report the test (violated or confirmed, the belief change) and what
+        to do next: vary, test again, or review a confirmed outcome."""
         if not expectancy.tested:
             raise ProgressionError(
                 "record the observed outcome and the likelihood after the step first"
             )
-        assert expectancy.belief_change is not None and expectancy.violation is not None
+        assert expectancy.belief_change is not None
         change = expectancy.belief_change
         facts = {
             "fear": expectancy.feared_outcome,
             "before": expectancy.likelihood_before,
-            "happened": N_("it happened") if expectancy.occurred else N_("it did not happen"),
+            "happened": N_("it happened: expectancy confirmed")
+            if expectancy.occurred
+            else N_("it did not happen: expectancy violated"),
             "after": expectancy.likelihood_after,
         }
         report = (
@@ -430,7 +495,23 @@ class InhibitoryLearningRule:
             "belief_change": change,
             **expectancy.to_dict(),
         }
-        if change < self.min_violation:
+        if expectancy.occurred:
+            # A confirmation is not a weak violation: testing again at once
+            # risks repeating it; first understand what happened.
+            return Suggestion(
+                "inhibitory.review",
+                step.id,
+                _report_and_advice(
+                    report,
+                    N_(
+                        "The feared outcome happened: review with the patient what happened "
+                        "and how they coped before testing the expectation again."
+                    ),
+                ),
+                expectancy.t_after,
+                detail,
+            )
+        if change < self.min_belief_change:
             return Suggestion(
                 "inhibitory.test_again",
                 step.id,

@@ -192,8 +192,15 @@ def test_a_lazy_message_is_translated_when_read() -> None:
     assert bound.get("fr") == "Fin de la séance 3"
     assert bound.to_dict() == {"en": "Session 3 ended", "fr": "Fin de la séance 3"}
     # A message or a text in the parameters is shown in the same language.
-    nested = N_("{report} {advice}", report=N_("it happened"), advice=Text("x", fr="y"))
-    assert (nested.get("en"), nested.get("fr")) == ("it happened x", "c'est arrivé y")
+    nested = N_(
+        "{report} {advice}",
+        report=N_("it happened: expectancy confirmed"),
+        advice=Text("x", fr="y"),
+    )
+    assert (nested.get("en"), nested.get("fr")) == (
+        "it happened: expectancy confirmed x",
+        "c'est arrivé : attente confirmée y",
+    )
     counted = lazy_ngettext("{n} step", "{n} steps", 2)
     assert counted.get("fr") == "2 paliers"
     before = i18n.current_language()

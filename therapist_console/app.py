@@ -60,7 +60,9 @@ from palier.therapist_console.widgets.common import (
     fmt_clock,
     qt_locale,
 )
+from palier.therapist_console.widgets.expectancy import ExpectancyPanel
 from palier.therapist_console.widgets.hierarchy import HierarchyList
+from palier.therapist_console.widgets.ladder_editor import LadderEditorDialog
 from palier.therapist_console.widgets.link_bar import LinkBar
 from palier.therapist_console.widgets.mirror_view import MirrorView
 from palier.therapist_console.widgets.pairing_dialog import PairingDialog
@@ -107,8 +109,12 @@ class SessionPage(QWidget):
             m.ratings,
             m.commands,
             confirm_end_rating=ask_questions,
+            edit=self.open_ladder_editor,
         )
+        self.ladders = m.ladders
+        self.ladder_editor: LadderEditorDialog | None = None
         self.controls = SceneControls(m.language, m.running, m.link, m.commands)
+        self.expectancy = ExpectancyPanel(m.language, m.running, m.progression)
         self.mirror = MirrorView(m.language, m.link)
         self.chart = LiveChart(m.language, m.running, m.timeline, m.ratings, m.sensors, m.link)
         self.pause = PauseButton(m.language, m.running, m.link, m.commands)
@@ -130,8 +136,10 @@ class SessionPage(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.erp)
         ll.addWidget(self.hotspots)
+        # The expectancy test, for any protocol (inhibitory learning).
+        ll.addWidget(self.expectancy)
         left.addWidget(logging_panels)
-        left.setSizes([300, 300, 320])
+        left.setSizes([380, 300, 240])
         center = QSplitter(Qt.Orientation.Vertical)
         center.addWidget(self.mirror)
         center.addWidget(self.chart)
@@ -236,6 +244,20 @@ class SessionPage(QWidget):
     def _on_paused(self, paused: bool) -> None:
         if not paused:
             self.stop_alarm.dismiss()
+
+    def open_ladder_editor(self) -> LadderEditorDialog | None:
+        """Between steps: the hierarchy this session runs, to edit; a saved
+        version is the session's from then on."""
+        try:
+            self.ladders.open_plan()
+        except ModelError as exc:
+            self.hierarchy.error.setText(error_text(exc, self.language.value))
+            return None
+        if self.ladder_editor is None:
+            self.ladder_editor = LadderEditorDialog(self.ladders, self)
+        self.ladder_editor.refresh()
+        self.ladder_editor.open()
+        return self.ladder_editor
 
     def retranslate(self) -> None:
         lang = self.language.value
@@ -343,6 +365,8 @@ class MainWindow(QMainWindow):
             self.start_session,
             sensors=m.sensors,
             pair=self.pair_engine,
+
+            ladders=m.ladders,
         )
         self.session_page = SessionPage(m, self.end_session, ask_questions=ask_questions)
         self.summary = SummaryPage(m.language, m.running)

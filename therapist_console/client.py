@@ -68,6 +68,13 @@ EngineState = wire.StateUpdate
 """The engine state as the console sees it (fields: see docs/protocol.md)."""
 
 
+PREVIEW_TIMEOUT_S = 60.0
+"""How long a `cmd.preview` may take: the engine's first starts its renderer
+process (an offscreen engine): seconds, tens of seconds on a loaded machine
+with a software rasteriser. Sent once: a retry of a command still being
+served is ignored by the engine anyway."""
+
+
 class LinkState(StrEnum):
     CONNECTING = "connecting"
     """Not connected yet (first attempt)."""
@@ -194,6 +201,7 @@ class LinkClient:
         retries: int = 2,
         mirror: bool = False,
         resume_events: tuple[str, int] | None = None,
+        preview_timeout_s: float = PREVIEW_TIMEOUT_S,
     ) -> None:
         """``keys_dir``: where this console's key pair and trusted engine keys
         are (default: per-user). ``keypair``/``server_key`` override them.
@@ -202,7 +210,8 @@ class LinkClient:
         (the engine only sends them after :meth:`set_mirror`).
         ``resume_events``: (engine instance, last event seq already recorded),
         from the session record, so a restarted console is not given events it
-        recorded before a crash."""
+        recorded before a crash. ``preview_timeout_s``: how long a `cmd.preview`
+        may take."""
         if role not in wire.ROLES:
             raise ValueError(f"role must be one of {', '.join(wire.ROLES)}, got {role!r}")
         self.host, port = wire.split_endpoint(endpoint)
@@ -218,6 +227,7 @@ class LinkClient:
         self.role = role
         self.name = name
         self.timeout_s = timeout_s
+        self.preview_timeout_s = preview_timeout_s
         self.retries = retries
         self._want_mirror = mirror
         self._resume_events = resume_events
@@ -383,6 +393,15 @@ class LinkClient:
             self._want_mirror = True
             self._wake()  # the I/O thread subscribes to tel.mirror
         return self.call(wire.SetMirror, enabled=enabled)
+
+    def preview(
+        self, scene: str, params: dict[str, Any], width: int, height: int
+    ) -> wire.PreviewReply:
+        """A still picture of ``scene`` at ``params``, rendered by the engine off
+        the patient's view (can take seconds: the first one starts its renderer)."""
+        fut = self.submit(wire.Preview, scene=scene, params=params, width=width, height=height)
+        reply: wire.PreviewReply = fut.result(timeout=self.preview_timeout_s + 1.0)
+        return reply
 
     def get_state(self) -> EngineState:
         reply = self.call(wire.GetState)
@@ -928,7 +947,8 @@ class LinkClient:
 
     def _send(self, req: _Request) -> None:
         now = time.monotonic()
-        req.deadline = now + self.timeout_s
+        slow = self.preview_timeout_s if isinstance(req.msg, wire.Preview) else 0.0
+        req.deadline = now + max(self.timeout_s, slow)
         req.t_sent = now
         self._pending[req.msg.id] = req  # type: ignore[attr-defined]
         if self._dealer is None:
@@ -961,7 +981,7 @@ class LinkClient:
                     msg=msg,
                     frames=wire.encode(msg),
                     deadline=0.0,
-                    retries_left=0 if isinstance(msg, wire.Ping) else self.retries,
+                    retries_left=0 if isinstance(msg, wire.Ping | wire.Preview) else self.retries,
                     future=fut,
                 )
             )

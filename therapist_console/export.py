@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from palier.core.files import private_folder, private_text_file
+from palier.protocols.clinical_log import expectancy_from_row
 from palier.therapist_console.heart_rate import is_simulated
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.summary import summarize
@@ -366,6 +367,23 @@ STREAMS: tuple[Stream, ...] = (
             _bool_col("occurred", "1 the feared outcome happened, 0 it did not", "occurred"),
             _col("likelihood_after", "how likely it feels after, 0-100 %"),
             Column(
+                "result",
+                "violated (the feared outcome did not happen), confirmed (it did), empty: "
+                "not tested yet",
+                lambda r: r.get("result"),
+            ),
+            Column(
+                "violation",
+                "size of the expectancy violation: the likelihood before when the feared "
+                "outcome did not happen (empty when confirmed or not tested)",
+                lambda r: r.get("violation"),
+            ),
+            Column(
+                "belief_change",
+                "likelihood before minus after, in points (positive: the belief weakened)",
+                lambda r: r.get("belief_change"),
+            ),
+            Column(
                 "after_s",
                 "seconds since session start when the outcome was recorded",
                 lambda r: r.get("after_s"),
@@ -435,6 +453,10 @@ def _prepared_rows(
         if stream.kind == "contact":
             start = _detail("t_start")(d)
             d["start_s"] = None if start is None else round(float(start) - t0, 3)
+        if stream.table == "expectancies":
+            # Worded by the protocols package: violated or confirmed, its size, the change.
+            test = expectancy_from_row(d)
+            d.update(result=test.result, violation=test.violation, belief_change=test.belief_change)
         out.append(d)
     return out
 

@@ -730,6 +730,56 @@ class SessionRecord:
             )
         return self.session(int(cur.lastrowid or 0))
 
+    def adopt_ladder_version(
+        self, session_id: int, *, ladder_version_id: int, plan: Any, t: float
+    ) -> None:
+        """A hierarchy version saved during the open session ``session_id``:
+        the session runs it from ``t`` on (its plan follows it; the versions
+        it ran stay listed by :meth:`session_ladder_versions`)."""
+        with self._tx() as c:
+            row = c.execute(
+                "SELECT ladder_version_id, started_at FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+            known = c.execute(
+                "SELECT count(*) FROM session_ladder_versions WHERE session_id = ?", (session_id,)
+            ).fetchone()[0]
+            if row is not None and row[0] is not None and not known:
+                # The version it started on, before sessions.ladder_version_id moves on.
+                c.execute(
+                    "INSERT INTO session_ladder_versions (session_id, ladder_version_id, t)"
+                    " VALUES (?, ?, ?)",
+                    (session_id, row[0], row[1]),
+                )
+            cur = c.execute(
+                "UPDATE sessions SET ladder_version_id = ?, plan = ?"
+                " WHERE id = ? AND status = 'open'",
+                (ladder_version_id, _to_json(plan, "session plan"), session_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no open session {session_id} in {self.path}")
+            # OR IGNORE: the version it already runs is not listed twice.
+            c.execute(
+                "INSERT OR IGNORE INTO session_ladder_versions (session_id, ladder_version_id, t)"
+                " VALUES (?, ?, ?)",
+                (session_id, ladder_version_id, _check_time(t, "hierarchy version")),
+            )
+
+    def session_ladder_versions(self, session_id: int) -> list[tuple[int, float]]:
+        """The hierarchy versions the session ran, in order, each with the time
+        it started: the one it started on, then each adopted during it."""
+        info = self.session(session_id)
+        ran = [
+            (int(r[0]), float(r[1]))
+            for r in self._query(
+                "SELECT ladder_version_id, t FROM session_ladder_versions WHERE session_id = ?"
+                " ORDER BY t, id",
+                (session_id,),
+            )
+        ]
+        if ran or info.ladder_version_id is None:
+            return ran
+        return [(info.ladder_version_id, info.started_at)]
+
     def session(self, session_id: int) -> SessionInfo:
         rows = self._query(
             "SELECT s.*, p.pseudonym FROM sessions s JOIN patients p ON p.id = s.patient_id"

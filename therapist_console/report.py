@@ -31,7 +31,6 @@ from palier.core.i18n import (
     fmt_number,
     language_name,
     lazy_pgettext,
-    percent,
 )
 from palier.therapist_console.heart_rate import is_simulated
 from palier.therapist_console.record import SessionRecord
@@ -1308,24 +1307,7 @@ class _Doc:
         if summ.expectancies:
             items = []
             for e in summ.expectancies:
-                text = _(
-                    "Feared: “{fear}” ({pct} likely).",
-                    lang,
-                    fear=e.feared_outcome,
-                    pct=percent(e.likelihood_before),
-                )
-                if e.tested:
-                    text += " " + _(
-                        "Observed: {outcome} ({occurred}); now {pct}% (belief change {change} "
-                        "points).",
-                        lang,
-                        outcome=e.observed_outcome or "",
-                        occurred=_("it happened", lang)
-                        if e.occurred
-                        else _("it did not happen", lang),
-                        pct=e.likelihood_after,
-                        change=e.belief_change,
-                    )
+                text = e.line(lang)
                 items.append(((e.t_before - t0) / 60.0, text, e.step_id))
             self.heading(
                 _("Expectancies (inhibitory learning)", lang), keep=self._timed_height(items[0][1])

@@ -29,6 +29,7 @@ from palier.scenes.api import ParamValue, SceneDecl, SceneError
 from palier.therapist_console.heart_rate import SimulatedHeartRate
 from palier.therapist_console.record import SessionRecord
 from palier.therapist_console.session import Plan
+from palier.therapist_console.session.ladder_editor import CREATED_FOR_SESSION
 
 SAMPLE_PROTOCOL_ID = "spiders-graded"
 """The shipped protocol the sample session runs (``protocols/library/spiders.toml``)."""
@@ -45,7 +46,7 @@ def sample_plan(record: SessionRecord, patient_id: int, *, t: float) -> Plan:
     ladder = next(
         (lad for lad in store.for_patient(patient_id) if lad.protocol_id == protocol.id), None
     ) or store.create(
-        Ladder.from_protocol(protocol, patient_id), t=t, note="created by the console for a session"
+        Ladder.from_protocol(protocol, patient_id), t=t, note=CREATED_FOR_SESSION.msgid
     )
     return Plan.from_protocol(protocol, ladder)
 

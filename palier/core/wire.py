@@ -49,13 +49,13 @@ from palier.core.fields import (
     format_path,
 )
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 """Bumped on any change to a message (fields are strict both ways). 2:
 ``cmd.recenter``, the ``recenter`` clinical event and the headset runtime's
 frame figures in ``tel.frame_stats``. 3: the ``contact`` clinical event (a
 hand touched a surface the scene declares) and its ``surface``, ``hand`` and
 ``duration_s`` fields. 4: the ``pair.*`` messages (pairing without files,
-on their own socket)."""
+on their own socket). 5: ``cmd.preview`` / ``rep.preview``."""
 
 HEARTBEAT_S = 0.25
 """Both sides send a heartbeat this often."""
@@ -468,6 +468,20 @@ class SetMirror(Command):
 
 
 @_rec
+class Preview(Command):
+    """Render a still picture of a scene at some values (the hierarchy
+    editor's preview), off the patient's view: answered with `rep.preview`
+    some frames later; the patient's scene and frames are not touched."""
+
+    SUBJECT = "cmd.preview"
+    id: int = _id_field()
+    scene: str = wire(SCENE_ID, "scene id from the catalogue")
+    params: dict[str, Any] = wire(Params(), "values to show; others take their defaults")
+    width: int = wire(Int(16, 1280), "picture width", "px")
+    height: int = wire(Int(16, 720), "picture height", "px")
+
+
+@_rec
 class ConsoleHeartbeat(Message):
     """Sent by the console about 4 times a second on the command socket; no reply."""
 
@@ -541,6 +555,18 @@ class HelloReply(Reply):
     catalogue: tuple[dict[str, Any], ...] = wire(
         Array(Doc(), 256), "every scene: `SceneDecl.to_dict()` (parameters and events)"
     )
+
+
+@_rec
+class PreviewReply(Reply):
+    """The picture a `cmd.preview` asked for."""
+
+    SUBJECT = "rep.preview"
+    id: int = _id_field()
+    scene: str = wire(SCENE_ID, "the scene shown")
+    width: int = wire(Int(1, 8192), "image width", "px")
+    height: int = wire(Int(1, 8192), "image height", "px")
+    jpeg: bytes = wire(Bin(MAX_FRAME_BYTES - 1024), "baseline JPEG image")
 
 
 @_rec

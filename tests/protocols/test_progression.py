@@ -197,11 +197,14 @@ def test_expectancy_violation_and_variability() -> None:
     done = e.after(
         observed_outcome="It stopped short; I stayed", occurred=False, likelihood_after=30, t=300.0
     )
-    assert (done.violation, done.belief_change) == (90, 60)
+    assert (done.result, done.violation, done.belief_change) == ("violated", 90, 60)
     s = rule.after_step(step, done, decl)
     assert s.kind == "inhibitory.vary" and s.t == 300.0
     assert s.detail["variant"] == {"location": "table"}  # context changed, not harder
-    assert "at 90%; it did not happen; now 30% (belief down 60 points)" in s.text.get("en")
+    assert (
+        "at 90%; it did not happen: expectancy violated; now 30% (belief down 60 points)"
+        in s.text.get("en")
+    )
     assert "rather than waiting for habituation" in s.text.get("en").lower()
     assert "emplacement = Sur la table devant le patient" in s.text.get("fr")
 
@@ -217,11 +220,38 @@ def test_small_belief_change_suggests_testing_again() -> None:
     assert "sans comportements de sécurité" in s.text.get("fr")
 
 
-def test_feared_outcome_that_happened() -> None:
-    e = Expectancy("x", "I will feel sick", 30, 0.0).after(
+def test_feared_outcome_that_happened_is_confirmed_not_violated() -> None:
+    step = _step("table-1m-still")
+    e = Expectancy(step.id, "I will feel sick", 30, 0.0).after(
         observed_outcome="felt a bit sick", occurred=True, likelihood_after=40, t=10.0
     )
-    assert e.violation == 70 and e.belief_change == -10
+    # Craske et al. 2014: an outcome that happened confirms the expectancy;
+    # it is not a violation of 100 minus the prediction.
+    assert (e.result, e.violation, e.belief_change) == ("confirmed", None, -10)
+    assert e.to_dict()["result"] == "confirmed"
+    s = InhibitoryLearningRule().after_step(step, e, registry.declaration("spiders"))
+    # Its own advice, not "barely changed... test it again, longer".
+    assert s.kind == "inhibitory.review"
+    en, fr = s.text.get("en"), s.text.get("fr")
+    assert "it happened: expectancy confirmed" in en and "belief up 10 points" in en
+    assert "how they coped before testing the expectation again" in en
+    assert "barely changed" not in en and "vary the exposure" not in en
+    assert "attente confirmée" in fr and "comment il y a fait face" in fr
+    assert s.detail["result"] == "confirmed" and s.detail["violation"] is None
+
+
+def test_confirmed_outcome_with_belief_down_is_still_reviewed() -> None:
+    """Even a large fall in belief after the outcome happened is not a
+    violation: the advice stays "review", never "vary"."""
+    step = _step("hand-half-metre")
+    e = Expectancy(step.id, "It will touch my hand", 80, 0.0).after(
+        observed_outcome="it touched my hand; I kept it there",
+        occurred=True,
+        likelihood_after=20,
+        t=5.0,
+    )
+    rule = InhibitoryLearningRule(min_belief_change=20)
+    assert rule.after_step(step, e, registry.declaration("spiders")).kind == "inhibitory.review"
 
 
 def test_expectancy_input_checks() -> None:

@@ -9,7 +9,8 @@ Parts, lowest first (each uses only those above it in this list):
 ``base`` (signals, clock, language, errors), ``plan`` (the plan's data),
 ``timeline``, ``patient_plan``, ``running`` (the open session and its step),
 ``link``, ``progression``, ``ratings``, ``commands``, ``clinical``,
-``sensors``; ``console`` composes them (:class:`ConsoleModel`).
+``sensors``, ``ladder_editor`` (the hierarchy being edited); ``console``
+composes them (:class:`ConsoleModel`).
 
 Threading: call the parts from one thread, the GUI thread in the app. The
 link client calls back from its own thread, so
@@ -35,6 +36,7 @@ from palier.therapist_console.session.base import (
 from palier.therapist_console.session.clinical import ClinicalLog
 from palier.therapist_console.session.commands import Commands
 from palier.therapist_console.session.console import ConsoleModel
+from palier.therapist_console.session.ladder_editor import LadderEditor, Refusal
 from palier.therapist_console.session.link import EngineLink, Link
 from palier.therapist_console.session.patient_plan import PatientPlan
 from palier.therapist_console.session.plan import CurrentStep, Plan, PlanStep
@@ -57,6 +59,7 @@ __all__ = [
     "ConsoleModel",
     "CurrentStep",
     "EngineLink",
+    "LadderEditor",
     "Language",
     "Link",
     "LinkState",
@@ -68,6 +71,7 @@ __all__ = [
     "PlanStep",
     "Progression",
     "Ratings",
+    "Refusal",
     "Reminder",
     "RunningSession",
     "Sensors",

@@ -21,6 +21,7 @@ from palier.therapist_console.session.base import (
 )
 from palier.therapist_console.session.clinical import ClinicalLog
 from palier.therapist_console.session.commands import Commands
+from palier.therapist_console.session.ladder_editor import LadderEditor
 from palier.therapist_console.session.link import EngineLink, Link
 from palier.therapist_console.session.patient_plan import PatientPlan
 from palier.therapist_console.session.progression import Progression
@@ -78,6 +79,10 @@ class ConsoleModel:
             self.progression,
             self._call_soon,
         )
+        self.ladders = LadderEditor(
+            record, c, self.language, self.patient_plan, self.running, self.link
+        )
+        """The patient's hierarchy, edited (setup page, and between steps)."""
         self.clinical = ClinicalLog(record, c, self.language, self.running, self.timeline)
         self.sensors = Sensors(record, c, self.running, self.link, heart_rate, self.timeline)
         self.commands.events.scene_event.connect(self.sensors.startle)

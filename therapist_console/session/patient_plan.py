@@ -70,6 +70,12 @@ class PatientPlan:
         self.plan = plan
         self.events.plan.emit(plan)
 
+    def adopt(self, plan: Plan) -> None:
+        """The open session's new hierarchy version (``RunningSession.adopt_plan``
+        checked and recorded it): the one way the plan changes while locked."""
+        self.plan = plan
+        self.events.plan.emit(plan)
+
     def restore(self, patient: Patient, plan: Plan | None) -> None:
         """The patient and plan of a resumed session (announced by :meth:`announce`)."""
         self.patient = patient

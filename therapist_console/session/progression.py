@@ -46,6 +46,8 @@ class ProgressionEvents:
         """A suggestion just shown."""
         self.decided: Signal[int] = Signal("decided")
         """The therapist took or declined suggestion ``id``."""
+        self.expectancy: Signal[int] = Signal("expectancy")
+        """Expectancy ``id`` was recorded, or its outcome."""
 
 
 class Progression:
@@ -201,7 +203,17 @@ class Progression:
             {"label": f"{exp.feared_outcome} ({likelihood_before} %)"},
             rid,
         )
+        self.events.expectancy.emit(rid)
         return rid
+
+    def untested(self) -> tuple[int, Expectancy] | None:
+        """The latest expectancy of the current step still waiting for its
+        outcome (None: none recorded, or tested)."""
+        key = self.running.step_key()
+        for rid, exp in reversed(self.expectancies.items()):
+            if exp.step_id == key:
+                return None if exp.tested else (rid, exp)
+        return None
 
     def record_expectancy_outcome(
         self, expectancy_id: int, *, observed_outcome: str, occurred: bool, likelihood_after: int
@@ -224,6 +236,7 @@ class Progression:
         )
         self.record.clinical_log().record_outcome(expectancy_id, done)
         self.expectancies[expectancy_id] = done
+        self.events.expectancy.emit(expectancy_id)
         plan = self.patient_plan.plan
         plan_step = next((s for s in plan.steps if s.key == exp.step_id), None) if plan else None
         if plan_step is None:

@@ -252,6 +252,45 @@ class RunningSession:
         self.events.step.emit(self.current_step)
         return self.current_step
 
+    def adoptable_index(self, plan: Plan) -> int | None:
+        """Where the step the patient is on stands in ``plan`` (None: no step
+        yet). Raises if ``plan`` lost it or moved it to another scene: a
+        hierarchy saved during the session must keep the step in progress."""
+        cur = self.current_step
+        if cur is None:
+            return None
+        for i, s in enumerate(plan.steps):
+            if s.key == cur.plan_step.key and s.scene == cur.plan_step.scene:
+                return i
+        raise localized_error(
+            ModelError,
+            N_(
+                "The step the patient is on cannot be removed or moved to another "
+                "scene during the session: go to another step first."
+            ),
+            self.language.value,
+        )
+
+    def adopt_plan(self, plan: Plan) -> None:
+        """A new version of the hierarchy, saved during the open session: the
+        session runs it from now on (recorded). The step the patient is on
+        must still be in it, with the same scene (:meth:`adoptable_index`);
+        it keeps running as it started (its row holds what it ran)."""
+        session = self.require_open()
+        if plan.ladder_version_id is None:
+            raise ModelError("only a saved hierarchy version can replace the session's plan")
+        index = self.adoptable_index(plan)
+        cur = self.current_step
+        t = self.clock()
+        self.record.adopt_ladder_version(
+            session.id, ladder_version_id=plan.ladder_version_id, plan=plan.to_json(), t=t
+        )
+        self.patient_plan.adopt(plan)
+        if cur is not None and index is not None:
+            self.current_step = CurrentStep(index, cur.plan_step, cur.row, cur.params)
+        self.timeline.add(t, "event", "hierarchy", {"ladder_version_id": plan.ladder_version_id})
+        self.events.step.emit(self.current_step)
+
     def update_params(self, values: Params) -> None:
         """The current step's values after a change was sent (recorded)."""
         if self.current_step is None:

@@ -54,6 +54,7 @@ _NAMED_EVENTS = {
     "ritual": N_("ritual or safety behaviour"),
     "hotspot": N_("hotspot"),
     "expectancy": N_("expectancy"),
+    "hierarchy": N_("new hierarchy version"),
 }
 _SESSION_TEXTS = {
     "started": N_("Session {id} started"),

@@ -6,6 +6,8 @@ decides."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -52,7 +54,9 @@ class HierarchyList(QWidget):
         commands: Commands,
         parent: QWidget | None = None,
         confirm_end_rating: bool = True,
+        edit: Callable[[], object] | None = None,
     ) -> None:
+        """``edit``: opens the hierarchy editor (a button under the list)."""
         super().__init__(parent)
         self.language = language
         self.patient_plan = patient_plan
@@ -89,6 +93,11 @@ class HierarchyList(QWidget):
         row.addWidget(self.go_button, 1)
         row.addWidget(self.next_button, 1)
         lay.addLayout(row)
+        self.edit_button = QPushButton()
+        self.edit_button.setVisible(edit is not None)
+        if edit is not None:
+            self.edit_button.clicked.connect(lambda: edit())
+        lay.addWidget(self.edit_button)
         self.suggestion = QWidget()
         sl = QHBoxLayout(self.suggestion)
         sl.setContentsMargins(0, 0, 0, 0)
@@ -124,6 +133,7 @@ class HierarchyList(QWidget):
         self.title.setText(_("Hierarchy", lang))
         self.go_button.setText(_("Go to this step", lang))
         self.next_button.setText(_("Next step", lang))
+        self.edit_button.setText(_("Edit the hierarchy…", lang))
         self.take.setText(_("Take", lang))
         self.decline.setText(_("Not now", lang))
         plan = self.patient_plan.plan

@@ -126,6 +126,37 @@ class NumberControl(QWidget):
         self._spin_set(value)
 
 
+def make_param_control(spec: ParamSpec, lang: str, on_change: Any) -> QWidget:
+    """The control for one declared parameter (slider and spin box, drop-down
+    or check box); ``on_change(name, value)`` when the therapist sets it. The
+    session page and the hierarchy editor both use it."""
+    if spec.kind in (ParamKind.FLOAT, ParamKind.INT):
+        return NumberControl(spec, on_change, lang)
+    if spec.kind is ParamKind.CHOICE:
+        box = QComboBox()
+        for c in spec.choices:
+            box.addItem(c.label.get(lang), c.value)
+        box.activated.connect(lambda i, b=box, n=spec.name: on_change(n, b.itemData(i)))
+        return box
+    check = QCheckBox(pgettext("parameter value", "on", lang))
+    check.clicked.connect(lambda on, n=spec.name: on_change(n, bool(on)))
+    return check
+
+
+def show_param_value(control: QWidget, value: Any) -> None:
+    """Show ``value`` in a control from :func:`make_param_control` (no signal)."""
+    if isinstance(control, NumberControl):
+        control.show_value(value)
+    elif isinstance(control, QComboBox):
+        control.blockSignals(True)
+        control.setCurrentIndex(max(0, control.findData(value)))
+        control.blockSignals(False)
+    elif isinstance(control, QCheckBox):
+        control.blockSignals(True)
+        control.setChecked(bool(value))
+        control.blockSignals(False)
+
+
 class SceneControls(QWidget):
     """Parameters and events of the current step's scene."""
 
@@ -247,7 +278,7 @@ class SceneControls(QWidget):
                 if opt.help is not None:
                     label.setToolTip(opt.help.get(lang))
                 control = self._make_control(opt, lang, self._option_setter(ev.name))
-                _show(control, values[opt.name])
+                show_param_value(control, values[opt.name])
                 events.addWidget(label, row, 1)
                 events.addWidget(control, row, 2)
                 self.option_controls[(ev.name, opt.name)] = control
@@ -260,18 +291,7 @@ class SceneControls(QWidget):
     ) -> QWidget:
         """The control for a parameter or an event option; ``on_change(name,
         value)`` (a parameter's: :meth:`change`, sent at once)."""
-        changed = on_change or self.change
-        if spec.kind in (ParamKind.FLOAT, ParamKind.INT):
-            return NumberControl(spec, changed, lang)
-        if spec.kind is ParamKind.CHOICE:
-            box = QComboBox()
-            for c in spec.choices:
-                box.addItem(c.label.get(lang), c.value)
-            box.activated.connect(lambda i, b=box, n=spec.name: changed(n, b.itemData(i)))
-            return box
-        check = QCheckBox(pgettext("parameter value", "on", lang))
-        check.clicked.connect(lambda on, n=spec.name: changed(n, bool(on)))
-        return check
+        return make_param_control(spec, lang, on_change or self.change)
 
     def refresh_values(self) -> None:
         step = self.running.current_step
@@ -280,7 +300,7 @@ class SceneControls(QWidget):
         for spec in self._decl.params:
             w = self.controls.get(spec.name)
             if w is not None:
-                _show(w, step.params.get(spec.name, spec.default))
+                show_param_value(w, step.params.get(spec.name, spec.default))
 
     def _update_enabled(self) -> None:
         on = self.running.is_open and self.running.current_step is not None
@@ -320,7 +340,7 @@ class SceneControls(QWidget):
             self.error.clear()
         except ValueError as exc:
             self.error.setText(error_text(exc, self.language.value))
-            _show(self.option_controls[(event, name)], self.option_values[event][name])
+            show_param_value(self.option_controls[(event, name)], self.option_values[event][name])
 
     def fire(self, name: str, options: Mapping[str, ParamValue] | None = None) -> None:
         """Fire an event with ``options`` (a planned event's, from its
@@ -333,17 +353,3 @@ class SceneControls(QWidget):
             self.error.clear()
         except (ValueError, ModelError) as exc:
             self.error.setText(error_text(exc, self.language.value))
-
-
-def _show(w: QWidget, value: Any) -> None:
-    """Show a value in a generated control without sending it."""
-    if isinstance(w, NumberControl):
-        w.show_value(value)
-    elif isinstance(w, QComboBox):
-        w.blockSignals(True)
-        w.setCurrentIndex(max(0, w.findData(value)))
-        w.blockSignals(False)
-    elif isinstance(w, QCheckBox):
-        w.blockSignals(True)
-        w.setChecked(bool(value))
-        w.blockSignals(False)

@@ -30,6 +30,7 @@ from palier.protocols.model import Protocol
 from palier.protocols.questionnaires import Result
 from palier.therapist_console.session import (
     ClinicalLog,
+    LadderEditor,
     Language,
     Link,
     ModelError,
@@ -38,8 +39,10 @@ from palier.therapist_console.session import (
     RunningSession,
     Sensors,
 )
+from palier.therapist_console.session.ladder_editor import CREATED_FOR_SESSION
 from palier.therapist_console.widgets.common import panel
 from palier.therapist_console.widgets.heart_rate_setup import HeartRatePanel
+from palier.therapist_console.widgets.ladder_editor import LadderEditorDialog
 from palier.therapist_console.widgets.questionnaire import QuestionnaireDialog
 
 log = logging.getLogger(__name__)
@@ -65,11 +68,15 @@ class SetupPage(QWidget):
         *,
         sensors: Sensors | None = None,
         pair: Callable[[str], Any] | None = None,
+        ladders: LadderEditor | None = None,
     ) -> None:
         """``pair``: opens the pairing dialog for the address typed (the
         window's :meth:`MainWindow.pair_engine`); None hides the button."""
         super().__init__(parent)
         self.language = language
+        self.ladders = ladders
+        """The hierarchy editor's model (None: no editor on this page)."""
+        self.ladder_editor: LadderEditorDialog | None = None
         self.patient_plan = patient_plan
         self.running = running
         self.link = link
@@ -153,6 +160,10 @@ class SetupPage(QWidget):
         self.ladder = QComboBox()
         self.ladder.activated.connect(lambda _i: self.apply_plan())
         lay.addWidget(self.ladder)
+        self.edit_ladder_button = QPushButton()
+        self.edit_ladder_button.clicked.connect(lambda: self.open_ladder_editor())
+        self.edit_ladder_button.setVisible(ladders is not None)
+        lay.addWidget(self.edit_ladder_button)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setObjectName("muted")
@@ -218,6 +229,7 @@ class SetupPage(QWidget):
         self.pseudonym.setPlaceholderText(_("New pseudonym, e.g. P-017 (no real name)", lang))
         self.create_button.setText(_("Create", lang))
         self.protocol_title.setText(_("Protocol and hierarchy", lang))
+        self.edit_ladder_button.setText(_("Edit the patient's hierarchy…", lang))
         self.questionnaire_button.setText(_("Pre-session questionnaire (SSQ)…", lang))
         self.start_button.setText(_("Start the session", lang))
         self.patient_notes.setPlaceholderText(
@@ -421,7 +433,7 @@ class SetupPage(QWidget):
         lad = store.create(
             Ladder.from_protocol(proto, patient.id),
             t=self.patient_plan.clock(),
-            note="created by the console for a session",
+            note=CREATED_FOR_SESSION.msgid,
         )
         self.patient_plan.set_plan(Plan.from_protocol(proto, lad))
         lang = self.language.value
@@ -435,6 +447,34 @@ class SetupPage(QWidget):
             lad.ladder_id,
         )
         self.ladder.setCurrentIndex(self.ladder.count() - 1)
+
+    def open_ladder_editor(self) -> LadderEditorDialog | None:
+        """The hierarchy editor on the chosen patient's ladder for the chosen
+        protocol (a copy of the protocol's when there is none yet)."""
+        proto = self.current_protocol()
+        if self.ladders is None or proto is None:
+            return None
+        ladder_id = self.ladder.currentData()
+        try:
+            self.ladders.open(proto, None if ladder_id in (None, NEW_LADDER) else int(ladder_id))
+        except ModelError as exc:
+            self._patient_error = exc
+            self._show_errors()
+            return None
+        if self.ladder_editor is None:
+            self.ladder_editor = LadderEditorDialog(self.ladders, self)
+            self.ladders.events.saved.connect(self._ladder_saved)
+        self.ladder_editor.refresh()
+        self.ladder_editor.open()
+        return self.ladder_editor
+
+    def _ladder_saved(self, ladder: Ladder) -> None:
+        """A version saved in the editor: listed, chosen, and the plan."""
+        self._refresh_ladders()
+        i = self.ladder.findData(ladder.ladder_id)
+        if i >= 0 and i != self.ladder.currentIndex():
+            self.ladder.setCurrentIndex(i)
+            self.apply_plan()
 
     def _show_plan(self) -> None:
         lang = self.language.value

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -135,6 +136,10 @@ class SummaryPage(QWidget):
             f"<b>{_('Link losses', lang)}</b>: {summ.link_losses}",
         ]
         lines += summ.questionnaire_lines(lang)
+        if summ.expectancies:
+            # One line per expectancy test; the patient's words escaped (rich text).
+            lines.append(f"<b>{_('Expectancies (inhibitory learning)', lang)}</b>:")
+            lines += [f"• {html.escape(e.line(lang))}" for e in summ.expectancies]
         lines += [f"<span style='color:#a6504a'>⚠ {w}</span>" for w in summ.warning_texts(lang)]
         self.facts.setText("<br>".join(lines))
         self.steps.setRowCount(len(summ.steps))

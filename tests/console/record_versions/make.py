@@ -37,6 +37,7 @@ FIXTURES: tuple[tuple[str, str, str], ...] = (
     ("v2.sql", "5004f0f", "schema 2 with the clinical log tables, created at every open"),
     ("v3.sql", "dd263fd", "schema 3: the clinical log tables by migration 3"),
     ("v4.sql", "9e7432a", "schema 4: heart-rate sources"),
+    ("v5.sql", "f52b8f4", "schema 5: ERP rituals and hotspot events (migration 5)"),
 )
 
 # Runs inside the old tree (its own imports, its own API); feature checks
@@ -137,6 +138,8 @@ with SessionRecord(sys.argv[1]) as rec:
                                     kind="safety_behaviour"))
         log.add_hotspot(s.id, Hotspot(T + 143, 80, "the legs", "floor-far-still"))
         log.add_hotspot(s.id, Hotspot(T + 144))
+    if hasattr(rec, "adopt_ladder_version") and version_id is not None:  # schema 6
+        rec.adopt_ladder_version(s.id, ladder_version_id=version_id, plan=plan, t=T + 150)
     rec.end_session(s.id, t=T + 200)
     s2 = rec.start_session(b.id, t=T + 300, language="en")
     rec.add_suds(s2.id, value=10, source="therapist", t=T + 310)
