@@ -365,7 +365,6 @@ class MainWindow(QMainWindow):
             self.start_session,
             sensors=m.sensors,
             pair=self.pair_engine,
-
             ladders=m.ladders,
         )
         self.session_page = SessionPage(m, self.end_session, ask_questions=ask_questions)
