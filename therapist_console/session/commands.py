@@ -199,7 +199,9 @@ class Commands:
         if exc is not None:
             # CommandError: refused (nothing changed); CommandTimeout: may or
             # may not have applied (the next engine state tells); LinkDown.
-            self.on_command_result(cid, ok=False, error=str(exc) or type(exc).__name__)
+            self.on_command_result(
+                cid, ok=False, error=str(exc) or type(exc).__name__, reason=refusal_reason(exc)
+            )
             return
         reply = fut.result()
         ack = reply if isinstance(reply, wire.Ack) else None
@@ -218,8 +220,12 @@ class Commands:
         error: str | None = None,
         engine_frame: int | None = None,
         engine_t: float | None = None,
+        reason: str | None = None,
     ) -> None:
-        """The engine acknowledged (or refused) command ``command_id``."""
+        """The engine acknowledged (or refused) command ``command_id``.
+        ``error`` is the full text (the record keeps it, in English as the
+        engine wrote it); ``reason`` a key of the timeline's translated
+        refusal reasons (:func:`refusal_reason`)."""
         t = self.clock()
         self.record.command_result(
             command_id, ok=ok, t=t, error=error, engine_frame=engine_frame, engine_t=engine_t
@@ -229,7 +235,13 @@ class Commands:
             t,
             "command",
             kind or "command",
-            {"args": args, "status": "ack" if ok else "error", "error": error, **extra},
+            {
+                "args": args,
+                "status": "ack" if ok else "error",
+                "error": error,
+                "reason": reason,
+                **extra,
+            },
             command_id,
         )
         if not ok or not self.running.is_open:
@@ -249,10 +261,10 @@ class Commands:
             )
             self.events.scene_event.emit(event)
         elif kind in ("pause", "resume"):
-            reason = args.get("reason")
+            pause_reason = args.get("reason")
             self._record_event(
                 kind,
-                None if reason is None else str(reason),
+                None if pause_reason is None else str(pause_reason),
                 {"reason": args.get("reason", "")},
                 at,
                 engine_t,
@@ -369,3 +381,18 @@ class Commands:
         except NoSessionError:
             return False
         return True
+
+
+def refusal_reason(exc: BaseException) -> str:
+    """What the timeline says of a failed command, in the console's words:
+    the engine's error code, or how the link failed (the engine's own
+    message, in English, stays in the record and the log)."""
+    from palier.therapist_console.client import CommandError, CommandTimeout, LinkDown
+
+    if isinstance(exc, CommandError):
+        return exc.code
+    if isinstance(exc, CommandTimeout):
+        return "timeout"
+    if isinstance(exc, LinkDown):
+        return "link_down"
+    return "internal"

@@ -60,6 +60,23 @@ _SESSION_TEXTS = {
     "started": N_("Session {id} started"),
     "ended": N_("Session {id} ended"),
 }
+_REFUSALS: dict[str, Message] = {
+    "bad_message": N_("the engine could not read it"),
+    "unknown_subject": N_("the engine does not know this command"),
+    "version_mismatch": N_("the engine speaks another protocol version"),
+    "invalid_field": N_("a value was not valid"),
+    "unknown_scene": N_("the engine has no such scene"),
+    "unknown_parameter": N_("the scene has no such setting"),
+    "bad_value": N_("a value was out of range or not allowed"),
+    "unknown_event": N_("the scene has no such event"),
+    "not_allowed": N_("not allowed now (for example while paused)"),
+    "busy": N_("the engine is busy with another request"),
+    "internal": N_("the engine failed to carry it out"),
+    "timeout": N_("no answer in time; the engine's next state shows whether it applied"),
+    "link_down": N_("no link to the engine"),
+}
+"""Why a command failed, by the engine's error code or the link's failure,
+in the console's language (the engine's English detail is in the record)."""
 _COMMAND_TEXTS = {
     "pause": N_("Pause — safe place"),
     "resume": N_("Exposure resumed"),
@@ -366,7 +383,9 @@ def describe_command(
     if status == "ack":
         return f"✓ {what}"
     if status == "error":
-        error = str(detail.get("error") or "")
+        reason = _REFUSALS.get(str(detail.get("reason") or ""))
+        # Older records have only the engine's text: shown as it is.
+        error = reason.get(lang) if reason is not None else str(detail.get("error") or "")
         refused = pgettext("command status", "refused", lang)
         return f"✗ {what} — {refused}{colon(lang)}{error}" if error else f"✗ {what} — {refused}"
     return f"… {what}"
