@@ -45,8 +45,11 @@ Voice = Literal["male", "female"]
 
 
 def text_checksum(text: str) -> str:
-    """What ``index.json`` keeps of the text a recording says."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """What ``index.json`` keeps of the text a recording says: the words,
+    not their typography (a no-break space before "?" is said like a space,
+    so setting it does not make a recording stale)."""
+    spoken = text.replace("\u00a0", " ").replace("\u202f", " ")
+    return hashlib.sha256(spoken.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

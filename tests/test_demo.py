@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from palier.core.i18n import typography
 from palier.therapist_console.record import SessionRecord
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,7 +55,8 @@ def test_headless_demo_writes_the_record_report_and_screenshots(tmp_path: Path, 
     assert doc  # the JSON export parses
     # Progress lines in the demo's language.
     if lang == "fr":
-        assert "séance 1 commencée" in text and "pause : le patient est dans le lieu sûr" in text
+        pause = typography("pause : le patient est dans le lieu sûr", "fr")
+        assert "séance 1 commencée" in text and pause in text
         assert "session 1 started" not in text
     else:
         assert "session 1 started" in text and "pause: the patient is in the safe place" in text

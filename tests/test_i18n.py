@@ -39,6 +39,7 @@ from palier.core.i18n import (
     own_language_name,
     percent,
     pgettext,
+    typography,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,7 +200,7 @@ def test_a_lazy_message_is_translated_when_read() -> None:
     )
     assert (nested.get("en"), nested.get("fr")) == (
         "it happened: expectancy confirmed x",
-        "c'est arrivé : attente confirmée y",
+        typography("c'est arrivé : attente confirmée y", "fr"),
     )
     counted = lazy_ngettext("{n} step", "{n} steps", 2)
     assert counted.get("fr") == "2 paliers"

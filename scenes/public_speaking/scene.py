@@ -484,6 +484,10 @@ class PublicSpeakingScene(Scene):
             self._play(self._question_sound, "question", 6.0)
             self._question_sound = None
         walker_seat = self._update_walk(t)
+        walker_eye: tuple[float, float, float] | None = None
+        if walker_seat >= 0 and not self.walkers[walker_seat].root.isHidden():
+            head = self.walkers[walker_seat].point("head", (0.0, 0.0, 0.08), self.root)
+            walker_eye = (head.x, head.y, head.z)
         for m in members:
             if not m.shown or m.index == walker_seat:
                 continue
@@ -509,6 +513,8 @@ class PublicSpeakingScene(Scene):
                 phone_t, look = 1.0 if ring_s < 4.5 else 0.0, None
             elif ringer >= 0 and ring_s < 3.0 and abs(i - ringer) <= 3:
                 look = members[ringer].eye  # neighbours turn toward the ringing
+            elif walker_eye is not None and abs(i - walker_seat) <= 4:
+                look = walker_eye  # and glance at someone getting up to leave
             if asker >= 0:
                 if i == asker:
                     p.raise_hand(q_env if q_s < HAND_UP_S + 0.6 else 0.0)
