@@ -88,6 +88,7 @@ class _Panel(QWidget):
         self.status.setText(error_text(exc, self.language.value))
 
     def retranslate(self) -> None:
+        """Set every text in the console's language (each panel its own)."""
         raise NotImplementedError
 
 
