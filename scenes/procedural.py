@@ -1092,25 +1092,32 @@ def bind_bones(
 
 # -- palette skinning: bone matrices written from numpy ----------------------------------------
 _PALETTE_VERT = (
-    _SKINNED_VERT.replace(
-        "uniform mat4 p3d_TransformTable[MAX_BONES];", "uniform mat4 palier_bones[MAX_BONES];"
-    )
+    _SKINNED_VERT.replace("uniform mat4 p3d_TransformTable[MAX_BONES];", "@BONES@")
     .replace("in uvec4 transform_index;", "in float palier_bone;")
     .replace(
         "mat4 bone = p3d_TransformTable[transform_index.x];",
-        "mat4 bone = palier_bones[int(palier_bone + 0.5)];",
+        "mat4 bone = palier_bone_matrix(int(palier_bone + 0.5));",
     )
 )
 PALETTE_BONE = InternalName.make("palier_bone")
+PALETTE_BONES_GLSL = """
+uniform mat4 palier_bones[MAX_BONES];
+mat4 palier_bone_matrix(int bone) { return palier_bones[bone]; }
+"""
+"""Where :func:`palette_lit_shader` takes each vertex's bone matrix by
+default: a :class:`BonePalette` the caller fills with numpy."""
 
 
-def palette_lit_shader(priority: int = 0) -> ShaderAttrib:
+def palette_lit_shader(priority: int = 0, bones_glsl: str = PALETTE_BONES_GLSL) -> ShaderAttrib:
     """:func:`skinned_lit_shader` for a :func:`palette_geom`: the bones'
-    matrices come from a :class:`BonePalette` the caller fills with numpy,
-    not from nodes. For rigs with many bones posed by vectorised maths
-    (the spiders: 34 bones, ten at a time), where a node call per joint
-    would cost more than the maths."""
-    shader = Shader.make(Shader.SL_GLSL, _PALETTE_VERT % MAX_BONES, _flat_capable_frag())
+    matrices come from ``bones_glsl``, GLSL defining ``mat4
+    palier_bone_matrix(int bone)`` (a Panda-convention matrix: its rows are
+    the GLSL matrix's columns). By default that reads a :class:`BonePalette` the caller fills
+    with numpy, not nodes; a rig whose pose is a few numbers can instead
+    solve it per vertex on the GPU from a few uniforms (the spiders' legs:
+    ``scenes/spiders/model.py``), so the CPU writes those numbers only."""
+    vertex = (_PALETTE_VERT % MAX_BONES).replace("@BONES@", bones_glsl)
+    shader = Shader.make(Shader.SL_GLSL, vertex, _flat_capable_frag())
     attrib: ShaderAttrib = ShaderAttrib.make(shader, priority)
     return attrib.setShaderInput("palier_flat", 0.0)
 
@@ -1141,6 +1148,27 @@ def palette_geom(parts: Sequence[GeomBuilder]) -> Geom:
     return _indexed_geom(vdata, index)
 
 
+def palette_node(
+    template: Geom,
+    name: str,
+    state: RenderState,
+    radius: float,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> GeomNode:
+    """A ``GeomNode`` drawing ``template`` (from :func:`palette_geom`,
+    shared, not copied) with whatever bones its shader gives it. Its bounds
+    are a sphere of ``radius`` round ``center``: the rest vertices say
+    nothing of where the bones put them."""
+    geom = template.makeCopy()
+    sphere = BoundingSphere(Point3(*center), radius)
+    geom.setBounds(sphere)
+    node = GeomNode(name)
+    node.addGeom(geom, state)
+    node.setBounds(sphere)
+    node.setFinal(True)
+    return node
+
+
 class BonePalette:
     """The bone matrices of one palette-skinned node, as a live shader input.
 
@@ -1156,27 +1184,6 @@ class BonePalette:
         self.pta = PTA_LMatrix4f.emptyArray(MAX_BONES)
         self.matrices: np.ndarray = np.asarray(memoryview(self.pta))[:count]
         self.matrices[:] = np.eye(4, dtype=np.float32)
-
-    def node(
-        self,
-        template: Geom,
-        name: str,
-        state: RenderState,
-        radius: float,
-        center: tuple[float, float, float] = (0.0, 0.0, 0.0),
-    ) -> GeomNode:
-        """A ``GeomNode`` drawing ``template`` (from :func:`palette_geom`,
-        shared, not copied) with these bones. Its bounds are a sphere of
-        ``radius`` round ``center``: the rest vertices say nothing of where
-        the bones put them."""
-        geom = template.makeCopy()
-        sphere = BoundingSphere(Point3(*center), radius)
-        geom.setBounds(sphere)
-        node = GeomNode(name)
-        node.addGeom(geom, state)
-        node.setBounds(sphere)
-        node.setFinal(True)
-        return node
 
     def bind(self, path: NodePath, priority: int = 0) -> None:
         """Hand the palette to whatever ``path`` draws (and its instances)."""

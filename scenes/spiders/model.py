@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import struct
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,7 @@ from panda3d.core import (
     MaterialAttrib,
     NodePath,
     Point3,
+    PTA_LVecBase4f,
     RenderState,
     ShaderAttrib,
     Texture,
@@ -44,19 +46,20 @@ from panda3d.core import (
 )
 
 from palier.scenes.procedural import (
-    BonePalette,
     GeomBuilder,
     fractal_noise,
     hair_streaks,
     material,
     palette_geom,
     palette_lit_shader,
+    palette_node,
     radial_falloff,
     texture_from_array,
     transform,
 )
 
 TAU = 2.0 * math.pi
+_POSE = struct.Struct("16f").pack  # a rig's gait, as its limb shader's ``spider_pose``
 
 # Body layout (model units).
 PROSOMA_C = (0.0, 0.040, 0.052)
@@ -312,18 +315,19 @@ class SpiderProto:
     """Every leg segment and both palps in one palette-skinned mesh (one draw
     call a spider, and one for its cast shadow): bones 0-31 are the legs'
     coxa, femur, tibia and metatarsus in ``legs`` order, 32 and 33 the left
-    and right palp (see ``SpiderRig`` and :func:`pose_rigs`)."""
+    and right palp, posed on the GPU (:func:`limb_shader`)."""
     limb_state: RenderState
-    limb_shader: ShaderAttrib
     limb_radius: float  # model units: a sphere round the body holding every pose
     shadow: NodePath
     legs: list[LegSpec]
     norm: float  # model units -> leg span 1
     material: Material
     leg_table: _LegTable = field(init=False)
+    limb_shader: ShaderAttrib = field(init=False)
 
     def __post_init__(self) -> None:
         self.leg_table = _LegTable([LegRig(spec, i) for i, spec in enumerate(self.legs)])
+        self.limb_shader = limb_shader(self.leg_table)
 
 
 def _geom_node(name: str, parts: list[tuple[GeomBuilder, RenderState]]) -> NodePath:
@@ -549,7 +553,6 @@ def build_proto(seed: int) -> SpiderProto:
         body,
         limbs,
         st_leg,
-        palette_lit_shader(priority=3),  # above the cast shadow's shader-off
         span,  # the longest leg reaches well under one span from the body's centre
         shadow,
         legs,
@@ -566,8 +569,8 @@ PALP_HEADING = (14.0, -14.0)  # degrees: splayed outward
 
 
 class LegRig:
-    """One leg's layout and, after :func:`pose_rigs`, its index in the
-    palette (bones ``LEG_BONES * index`` onward)."""
+    """One leg's layout and its index among the limbs' bones (``LEG_BONES *
+    index`` onward)."""
 
     __slots__ = (
         "a",
@@ -619,7 +622,7 @@ def foot_targets(table: _LegTable, gait: np.ndarray) -> np.ndarray:
     sliding back on the ground, the stride set by the body's velocity and
     turn; a twitch jerks one leg up and in; a hanging spider spreads its
     legs in the body's plane, the front ones reaching ahead, slowly groping."""
-    phase, lift, half, vx, vy, omega, bump, which, hang, body_z, t = (
+    phase, lift, half, vx, vy, omega, bump, which, hang, body_z, wave_phase = (
         gait[:, k, None] for k in range(11)
     )
     rx, ry, hip = table.rest_x, table.rest_y, table.hip
@@ -637,7 +640,7 @@ def foot_targets(table: _LegTable, gait: np.ndarray) -> np.ndarray:
     z = z + 0.045 * jerk
     fx = fx - (rx - hip[:, 0]) * 0.12 * jerk
     fy = fy - (ry - hip[:, 1]) * 0.12 * jerk
-    wave = 0.025 * np.sin(t * 2.3 + table.leg_index * 1.7)
+    wave = 0.025 * np.sin(wave_phase + table.leg_index * 1.7)
     fy = fy + (table.reach_ahead + wave) * hang
     fx = fx + (fx - hip[:, 0]) * 0.08 * hang
     z = z + (hip[:, 2] * 0.8 + 0.5 * wave) * hang
@@ -720,6 +723,140 @@ def palp_bones(torso_roll: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     return out
 
 
+_LIMB_BONES_GLSL = """
+// The spiders' limbs posed on the GPU: the same solve as reference_bones
+// (foot_targets, leg_bones and palp_bones in numpy, which the tests hold it
+// to), per vertex from its spider's pose, so the CPU writes 16 numbers a
+// spider a frame instead of 34 matrices. Bones are in the model's frame:
+// the body's bob lifts them all.
+#define STRIDE_MAX @STRIDE_MAX@
+#define COXA_LEN @COXA_LEN@
+#define COXA_DZ @COXA_DZ@
+#define BODY_SCALE @BODY_SCALE@
+uniform vec4 spider_legs[24];  // per leg: hip xyz, a; b, c, femur_rest, rest_reach;
+                               // rest_x, rest_y, group, reach_ahead (_LegTable)
+uniform vec4 spider_pose[4];   // this spider's gait (SpiderRig.animate)
+
+mat4 turned(float ch, float sh, float theta, vec3 origin) {
+    // Pitch theta about X after heading (ch, sh) about Z, then placed at
+    // origin: rows of Panda's matrix, which are GLSL's columns.
+    float ct = cos(theta), st = sin(theta);
+    return mat4(vec4(ch, sh, 0.0, 0.0), vec4(-ct * sh, ct * ch, st, 0.0),
+                vec4(st * sh, -st * ch, ct, 0.0), vec4(origin, 1.0));
+}
+
+mat4 palier_bone_matrix(int bone) {
+    vec4 p0 = spider_pose[0], p1 = spider_pose[1], p2 = spider_pose[2], p3 = spider_pose[3];
+    if (bone >= 32) {  // a palp: scaled, headed, pitched, on the rolling torso
+        bool left = bone == 32;
+        float h = radians(left ? @PALP_H0@ : @PALP_H1@);
+        vec3 at = (left ? vec3(@PALP_P0@) : vec3(@PALP_P1@)) * BODY_SCALE;
+        mat4 local = turned(cos(h), sin(h), radians(left ? p3.x : p3.y), at);
+        local[0].xyz *= BODY_SCALE;
+        local[1].xyz *= BODY_SCALE;
+        local[2].xyz *= BODY_SCALE;
+        float r = radians(p2.w), cr = cos(r), sr = sin(r);
+        mat4 roll = mat4(vec4(cr, 0.0, -sr, 0.0), vec4(0.0, 1.0, 0.0, 0.0),
+                         vec4(sr, 0.0, cr, 0.0), vec4(0.0, 0.0, p2.y, 1.0));
+        return roll * local;
+    }
+    int leg = bone / 4, seg = bone - 4 * leg;
+    vec4 l0 = spider_legs[3 * leg], l1 = spider_legs[3 * leg + 1], l2 = spider_legs[3 * leg + 2];
+    vec3 hip = l0.xyz;
+    float a = l0.w, b = l1.x, c = l1.y, rx = l2.x, ry = l2.y;
+    // The foot's target (foot_targets).
+    float phase = p0.x, lift = p0.y, half_period = p0.z, vx = p0.w;
+    float vy = p1.x, omega = p1.y, bump = p1.z, which = p1.w;
+    float hang = p2.x, body_z = p2.y, wave_phase = p2.z;
+    float lp = mod(phase + 0.5 * l2.z, 1.0);
+    vec2 stride = vec2(vx - omega * ry, vy + omega * rx) * half_period;
+    float slen = length(stride);
+    stride *= slen > STRIDE_MAX ? STRIDE_MAX / max(slen, 1e-12) : 1.0;
+    bool swing = lp < 0.5;
+    float off = swing ? lp * 2.0 - 0.5 : 0.5 - (lp - 0.5) * 2.0;
+    float z = swing ? lift * sin(3.14159265 * lp * 2.0) : 0.0;
+    float fx = rx + stride.x * off, fy = ry + stride.y * off;
+    float jerk = abs(which - float(leg)) < 0.5 ? bump : 0.0;
+    z += 0.045 * jerk;
+    fx -= (rx - hip.x) * 0.12 * jerk;
+    fy -= (ry - hip.y) * 0.12 * jerk;
+    float wave = 0.025 * sin(wave_phase + float(leg) * 1.7);
+    fy += (l2.w + wave) * hang;
+    fx += (fx - hip.x) * 0.08 * hang;
+    z += (hip.z * 0.8 + 0.5 * wave) * hang;
+    // The leg reaching for it (leg_bones).
+    float dx = fx - hip.x, dy = fy - hip.y;
+    float yaw = atan(dy, dx) - 0.5 * 3.14159265;
+    float ch = cos(yaw), sh = sin(yaw);
+    if (seg == 0) return turned(ch, sh, 0.0, hip + vec3(0.0, 0.0, body_z));
+    float r = length(vec2(dx, dy)) - COXA_LEN;
+    float dz = z - body_z - hip.z - COXA_DZ;
+    float f1 = clamp(l1.z + 0.7 * (l1.w - COXA_LEN - r) / (a + b + c), 0.25, 1.2);
+    float kx = a * cos(f1), kz = a * sin(f1);
+    float theta = f1, oy = COXA_LEN, oz = COXA_DZ;
+    if (seg >= 2) {
+        float ex = r - kx, ez = dz - kz;
+        float d = clamp(length(vec2(ex, ez)), abs(b - c) + 1e-4, b + c - 1e-4);
+        float alpha = acos(clamp((b * b + d * d - c * c) / (2.0 * b * d), -1.0, 1.0));
+        float t2 = atan(ez, ex) + alpha;
+        theta = t2;
+        oy = COXA_LEN + kx;
+        oz = COXA_DZ + kz;
+        if (seg == 3) {
+            float jx = kx + b * cos(t2), jz = kz + b * sin(t2);
+            theta = atan(dz - jz, r - jx);
+            oy = COXA_LEN + jx;
+            oz = COXA_DZ + jz;
+        }
+    }
+    return turned(ch, sh, theta, vec3(-oy * sh + hip.x, oy * ch + hip.y, oz + hip.z + body_z));
+}
+"""
+
+
+def _glsl_floats(values: tuple[float, ...]) -> str:
+    return ", ".join(repr(float(v)) for v in values)
+
+
+def limb_shader(table: _LegTable) -> ShaderAttrib:
+    """The limbs' shader for one proto: palette skinning whose bone matrices
+    the vertex shader solves from the proto's legs and each spider's
+    ``spider_pose`` (see :meth:`SpiderRig.animate`). Above the cast
+    shadow's shader-off (priority 3)."""
+    source = _LIMB_BONES_GLSL
+    for key, value in {
+        "STRIDE_MAX": repr(STRIDE_MAX),
+        "COXA_LEN": repr(COXA_LEN),
+        "COXA_DZ": repr(COXA_DZ),
+        "BODY_SCALE": repr(BODY_SCALE),
+        "PALP_H0": repr(PALP_HEADING[0]),
+        "PALP_H1": repr(PALP_HEADING[1]),
+        "PALP_P0": _glsl_floats(PALP_POS[0]),
+        "PALP_P1": _glsl_floats(PALP_POS[1]),
+    }.items():
+        source = source.replace(f"@{key}@", value)
+    legs = PTA_LVecBase4f.emptyArray(24)
+    rows = np.asarray(memoryview(legs))
+    rows[0::3, :3], rows[0::3, 3] = table.hip, table.a
+    rows[1::3] = np.stack([table.b, table.c, table.femur_rest, table.rest_reach], axis=1)
+    rows[2::3] = np.stack([table.rest_x, table.rest_y, table.group, table.reach_ahead], axis=1)
+    return palette_lit_shader(priority=3, bones_glsl=source).setShaderInput("spider_legs", legs)
+
+
+def reference_bones(rigs: list[SpiderRig]) -> np.ndarray:
+    """What the limb shader draws for each rig's last :meth:`SpiderRig.animate`,
+    solved in numpy: shape ``(rigs, 34, 4, 4)``, Panda-convention matrices in
+    the rig's ``model`` frame, bones as in :attr:`SpiderProto.limbs`. For
+    tests and :meth:`SpiderRig.foot_tip`; nothing calls it a frame."""
+    table = rigs[0].leg_table
+    gait = np.array([rig.gait for rig in rigs])
+    legs = leg_bones(table, foot_targets(table, gait)).reshape(len(rigs), -1, 4, 4)
+    palps = palp_bones(gait[:, 11], gait[:, 12:14])
+    out: np.ndarray = np.concatenate([legs, palps], axis=1)
+    out[..., 3, 2] += gait[:, 9, None]  # the body's bob lifts every limb
+    return out
+
+
 def _hash01(i: int, k: int) -> float:
     """Deterministic pseudo-random 0..1 from two integers (no allocation)."""
     x = (i * 374761393 + k * 668265263) & 0xFFFFFFFF
@@ -740,10 +877,9 @@ class SpiderRig:
         self.model = self.root.attachNewNode("model")
         self.model.setMaterial(proto.material)
         self.model.setScale(proto.norm)
-        self.body = self.model.attachNewNode("body")
-        # The torso sways on its own node so the legs' frame stays level
-        # (the inverse kinematics only compensates the vertical bob).
-        self.torso = self.body.attachNewNode("torso")
+        # The torso bobs and sways on its own node; the limbs' frame stays
+        # level (their shader adds the bob, the feet stay where they stand).
+        self.torso = self.model.attachNewNode("torso")
         proto.body.instanceTo(self.torso)
         # Cast shadow: the same animated model, flattened onto the surface
         # (light from straight above), drawn flat dark and see-through. It
@@ -759,65 +895,72 @@ class SpiderRig:
         self.cast.setMaterialOff(2)
         self.cast.setTransparency(TransparencyAttrib.MAlpha, 2)
         self.cast.setBin("transparent", 1)
-        # The limbs' bones: a palette of matrices written by :func:`pose_rigs`
-        # (vectorised over every spider) instead of 26 joint nodes posed one
-        # call at a time.
+        # The limbs' pose: 16 numbers a frame (``gait``, written by
+        # ``animate``) from which the limb shader solves every bone on the
+        # GPU, instead of 26 joint nodes posed one call at a time or 34
+        # matrices solved on the CPU.
         self.legs = [LegRig(spec, i) for i, spec in enumerate(proto.legs)]
         self.leg_table = proto.leg_table
-        self.palette = BonePalette(PALP_BONE + 2)
-        # Phase, lift, half period, vx, vy, omega, twitch bump, twitching
-        # limb, hanging, body bob, time: what the feet follow (pose_rigs).
-        self.gait = (0.0, 0.0, 0.0625, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0)
-        self.palp_pitch = [0.0, 0.0]
-        self.torso_roll = 0.0
-        limbs = self.body.attachNewNode(
-            self.palette.node(proto.limbs, "spider-limbs", proto.limb_state, proto.limb_radius)
+        self.pose = PTA_LVecBase4f.emptyArray(4)
+        self._pose_bytes = memoryview(self.pose).cast("B")
+        self.gait: tuple[float, ...] = (0.0, 0.0, 0.0625, *(0.0,) * 4, -1.0, *(0.0,) * 8)
+        self.limbs = limbs = self.model.attachNewNode(
+            palette_node(proto.limbs, "spider-limbs", proto.limb_state, proto.limb_radius)
         )
         # Above the cast's shader-off (priority 2): the cast shadow draws the
         # same skinned limbs, flat in its colour (its ``palier_flat`` input
         # outranks theirs), so it still follows every pose for free.
         limbs.setAttrib(proto.limb_shader, 3)
-        self.palette.bind(limbs)  # after the shader: inputs live in its attribute
+        limbs.setShaderInput("spider_pose", self.pose)  # after the shader: it holds the inputs
         self.cast.setShaderInput("palier_flat", 1.0, priority=4)
         self.phase = _hash01(index, 7)
         self.twitch_period = 1.6 + 2.2 * _hash01(index, 3)
         self.twitch_offset = 5.0 * _hash01(index, 5)
+        self._twitch_k = -1  # the twitch cycle ``_twitching`` was drawn for
+        self._twitching = 0
         self.hanging = 0.0  # 0 standing .. 1 dangling on a thread (legs spread)
 
     def foot_tip(self, leg: LegRig, other: NodePath) -> Point3:
-        """Where ``leg``'s tip is drawn (after :func:`pose_rigs`), in
+        """Where ``leg``'s tip is drawn (after :meth:`animate`), in
         ``other``'s frame."""
-        meta = self.palette.matrices[leg.index * LEG_BONES + 3]
+        meta = reference_bones([self])[0, leg.index * LEG_BONES + 3]
         x, y, z, _ = np.array([0.0, leg.c, 0.0, 1.0]) @ meta
-        return other.getRelativePoint(self.body, Point3(float(x), float(y), float(z)))
+        return other.getRelativePoint(self.model, Point3(float(x), float(y), float(z)))
 
     def animate(
         self, t: float, dt: float, vx: float, vy: float, omega: float, twitchiness: float
     ) -> None:
-        """Advance the gait and pose the legs. ``vx, vy``: body velocity in
-        its own frame (model units/s, +y forward); ``omega``: turn rate
-        (rad/s, + to the left)."""
+        """Advance the gait and pose the body and limbs. ``vx, vy``: body
+        velocity in its own frame (model units/s, +y forward); ``omega``:
+        turn rate (rad/s, + to the left)."""
         speed = math.hypot(vx, vy) + abs(omega) * 0.25
         freq = min(STEP_FREQ_MAX, max(STEP_FREQ_MIN, speed / (2.0 * STRIDE)))
-        self.phase = (self.phase + freq * dt) % 1.0
+        self.phase = phase = (self.phase + freq * dt) % 1.0
         moving = min(1.0, speed / 0.35)
-        lift = 0.055 * moving
-        half = 0.5 / freq  # seconds per half cycle: stride = velocity * half
-        bob = 0.006 * moving * math.sin(2.0 * TAU * self.phase)
         # Twitches: every few seconds one leg or palp jerks, the body shifts.
-        k = int((t + self.twitch_offset) / self.twitch_period)
-        s = (t + self.twitch_offset) / self.twitch_period - k
+        cycle = (t + self.twitch_offset) / self.twitch_period
+        k = int(cycle)
+        if k != self._twitch_k:
+            self._twitch_k, self._twitching = k, int(_hash01(self.index, k) * 11.0)
+        which = self._twitching
+        s = cycle - k
         bump = math.sin(math.pi * min(1.0, s / 0.22)) * twitchiness if s < 0.22 else 0.0
-        which = int(_hash01(self.index, k) * 11.0)
-        body_z = bob - 0.004 * bump * (which == 10)
-        self.body.setPos(0.0, 0.0, body_z)
-        self.torso_roll = 2.5 * moving * math.sin(TAU * self.phase)
-        self.torso.setR(self.torso_roll)
-        # The feet follow in :func:`pose_rigs`, every spider's at once.
-        self.gait = (
-            self.phase,
-            lift,
-            half,
+        body_z = 0.006 * moving * math.sin(2.0 * TAU * phase) - 0.004 * bump * (which == 10)
+        roll = 2.5 * moving * math.sin(TAU * phase)
+        self.torso.setPosHpr(0.0, 0.0, body_z, 0.0, 0.0, roll)
+        palp_bump = bump * 18.0 if which in (8, 9) else 0.0
+        drum = 6.0 * (1.0 - moving) * twitchiness
+        palp = -10.0 * moving
+        # What the limb shader solves the feet and bones from (and
+        # :func:`reference_bones` in numpy): phase, lift, half period (s;
+        # stride = velocity x half period), velocity, turn rate, twitch bump,
+        # twitching limb, hanging, body bob, wave phase (wrapped, so a
+        # single float keeps its precision however long the session has
+        # run), torso roll, left and right palp pitch (degrees).
+        self.gait = gait = (
+            phase,
+            0.055 * moving,
+            0.5 / freq,
             vx,
             vy,
             omega,
@@ -825,26 +968,11 @@ class SpiderRig:
             float(which),
             self.hanging,
             body_z,
-            t,
+            (t * 2.3) % TAU,
+            roll,
+            palp + drum * math.sin(t * 5.0) + palp_bump * (which == 8),
+            palp + drum * math.sin(t * 5.0 + 2.1) + palp_bump * (which == 9),
+            0.0,
+            0.0,
         )
-        palp_bump = bump if which in (8, 9) else 0.0
-        for j in range(2):
-            drum = 6.0 * math.sin(t * 5.0 + j * 2.1) * (1.0 - moving) * twitchiness
-            self.palp_pitch[j] = -10.0 * moving + drum + 18.0 * palp_bump * (which - 8 == j)
-
-
-def pose_rigs(rigs: list[SpiderRig]) -> None:
-    """Write the bones of every rig from its last :meth:`SpiderRig.animate`:
-    one vectorised solve for all their legs, then one array copy a spider.
-    The rigs share a proto (the scene's)."""
-    if not rigs:
-        return
-    table = rigs[0].leg_table
-    legs = leg_bones(table, foot_targets(table, np.array([rig.gait for rig in rigs])))
-    legs = legs.reshape(len(rigs), -1, 4, 4)
-    palps = palp_bones(
-        np.array([rig.torso_roll for rig in rigs]), np.array([rig.palp_pitch for rig in rigs])
-    )
-    bones = np.concatenate([legs, palps], axis=1).astype(np.float32)
-    for rig, mats in zip(rigs, bones, strict=True):
-        rig.palette.matrices[:] = mats
+        self._pose_bytes[:] = _POSE(*gait)

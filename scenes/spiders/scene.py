@@ -31,7 +31,7 @@ from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
 from palier.scenes.procedural import hand_node, lit_shader
 from palier.scenes.spiders.declaration import ACTIVITIES, DECLARATION, LOCATIONS
-from palier.scenes.spiders.model import SpiderProto, SpiderRig, build_proto, pose_rigs
+from palier.scenes.spiders.model import SpiderProto, SpiderRig, build_proto
 from palier.scenes.spiders.room import (
     CEILING,
     LEG_SIZE,
@@ -320,7 +320,6 @@ class SpiderScene(Scene):
         loc_from, loc_to, loc_p = self.transition("location")
         loc_from, loc_to = str(loc_from), str(loc_to)
         i_from, i_to = ACTIVITIES.index(str(act_from)), ACTIVITIES.index(str(act_to))
-        self._posed: list[SpiderRig] = []  # rigs animated this frame, posed at its end
         hand = self.ctx.right_hand.getPos(self.root)  # once a frame, not per spider
         self._hand_x, self._hand_y = hand.x, hand.y
 
@@ -384,7 +383,6 @@ class SpiderScene(Scene):
             self._move(self.rigs[i], self.states[i], x, y, z, climb, loc_now, size_m, appear, t, dt)
 
         self._update_dropper(t, dt, size_m)
-        pose_rigs(self._posed)
         self._update_hand(loc_from, loc_to, loc_p)
 
     def _run(
@@ -462,17 +460,16 @@ class SpiderScene(Scene):
             target_pitch = 90.0 * climb
             st.pitch += (target_pitch - st.pitch) * min(1.0, dt * 12.0)
         heading_deg = math.degrees(st.heading) - 90.0
-        rig.root.setPosHpr(x, y, z, heading_deg, st.pitch, 0.0)
-        rig.root.setScale(max(scale, 1e-4))
+        size = max(scale, 1e-4)
+        rig.root.setPosHprScale(x, y, z, heading_deg, st.pitch, 0.0, size, size, size)
         # Body-frame velocity in model units for the gait.
         ch, sh = math.cos(st.heading), math.sin(st.heading)
         cp = math.cos(math.radians(st.pitch))
         sp = math.sin(math.radians(st.pitch))
         fwd = vx * ch * cp + vy * sh * cp + vz * sp
         side = vx * sh - vy * ch  # to the spider's right
-        unit = max(scale, 1e-4) * self.proto.norm
+        unit = size * self.proto.norm
         rig.animate(t, dt, side / unit, fwd / unit, omega, self._twitch)
-        self._posed.append(rig)
 
     def _update_dropper(self, t: float, dt: float, size_m: float) -> None:
         rig = self.dropper
@@ -504,7 +501,6 @@ class SpiderScene(Scene):
         rig.root.setPosHpr(drop_x + sway, drop_y, z, spin, -90.0, 0.0)
         rig.root.setScale(size_m)
         rig.animate(t, dt, 0.0, 0.0, 0.0, 1.0)
-        self._posed.append(rig)
         # Silk from the spinnerets (now on top) up to the ceiling.
         attach = z + 0.16 * size_m
         self.thread.setPos(drop_x + sway, drop_y, attach)

@@ -551,6 +551,44 @@ def test_vectorised_legs_reach_their_targets_and_palps_match_panda() -> None:
     assert np.allclose(got, [[want.getCell(i, j) for j in range(4)] for i in range(4)], atol=1e-6)
 
 
+def test_the_gpu_poses_the_limbs_as_the_numpy_reference_solves(engine: Engine) -> None:
+    """The limb shader solves every bone per vertex from 16 numbers a
+    spider; redrawn with matrices from ``reference_bones`` (the numpy solve
+    the other rig tests check) the picture must not change, and redrawn
+    from another moment of the gait it must."""
+    from palier.scenes.procedural import BonePalette, palette_lit_shader
+    from palier.scenes.spiders import model
+
+    scene = load(engine, location="table", distance=0.3, size=20.0, count=3.0, activity="slow_walk")
+    scene.rigs[1].hanging = 0.7  # the dropper's spread, groping legs too
+    engine.simulate(0.5)
+    assert all(rig.gait[1] > 0.01 for rig in scene.rigs[:3]), "mid-stride: feet lifted"
+    rigs = [rig for rig in scene.rigs if not rig.root.isHidden()]
+    assert len(rigs) == 3
+    for rig in rigs:
+        rig.cast.hide()  # flattened to a millimetre, its slivers flip pixels at a rounding
+    aim_head(engine, scene.focus_point())
+    gpu = frame(engine)
+
+    def drawn_from(bones: np.ndarray) -> np.ndarray:
+        for rig, mats in zip(rigs, bones, strict=True):
+            palette = BonePalette(mats.shape[0])
+            palette.matrices[:] = mats
+            rig.limbs.setAttrib(palette_lit_shader(priority=3), 3)
+            palette.bind(rig.limbs)
+        return frame(engine)
+
+    reference = drawn_from(model.reference_bones(rigs))
+    limbs = np.abs(gpu - reference).max(axis=2)
+    for rig in rigs:
+        phase = list(rig.gait)
+        phase[0] = (phase[0] + 0.25) % 1.0
+        rig.gait = tuple(phase)
+    elsewhere = np.abs(gpu - drawn_from(model.reference_bones(rigs))).max(axis=2)
+    assert (elsewhere > 24).sum() > 100, "another moment of the gait is drawn differently"
+    assert (limbs > 8).sum() <= 4, f"{(limbs > 8).sum()} pixels differ from the reference"
+
+
 HEADSET_PX_PER_DEG = 960 / 45
 """Pixel density of a current headset: a 960-pixel picture of a 45 degree view."""
 
