@@ -1202,6 +1202,16 @@ class Person:
             n[f"thigh_{side}"], n[f"shin_{side}"] = th, sh
         self.joints = {name: _Joint(node) for name, node in n.items()}
         self.twists = {side: _Joint(node) for side, node in self.twist.items()}
+        # Each arm's upper arm, forearm and twist, and the sign that mirrors it.
+        self._arm_joints = tuple(
+            (
+                self.joints[f"upper_arm_{side}"],
+                self.joints[f"forearm_{side}"],
+                self.twists[side],
+                sx,
+            )
+            for side, sx in (("l", -1.0), ("r", 1.0))
+        )
         # The seated legs: thighs forward to a knee over the feet, shins down.
         self.thigh_pitch = 0.0
         if pose == "seated":
@@ -1211,6 +1221,14 @@ class Person:
         self._rest_arms = ARMS_SEATED if pose == "seated" else ARMS_STANDING
         self.state = _State()
         self._face: tuple[float, float, float] = (0.0, 0.0, 0.0)
+        # What the arms were last posed from: most of a crowd's arms are
+        # still most frames, and their lerps cost more than this check.
+        self._arms_from: tuple[float, ...] = ()
+        self._arms_drawn: tuple[ArmPose | None, ArmPose | None, float] = (None, None, 0.0)
+        self._chest_sz = 1.0  # the chest's breathing scale, as last written
+        # Seeded phases of breathing, laughing and clapping, so a crowd is not in step.
+        h = look.height
+        self._phases = ((h * 7.31) % 1.0, (h * 5.17) % 1.0, (h * 3.73) % 1.0)
         self._pose_legs(0.0, 0.0, 0.0, 0.0, 0.0)
         self._pose_arms(self._rest_arms, self._rest_arms, 0.0)
         self._build(look, body)
@@ -1317,21 +1335,28 @@ class Person:
     # -- animation inputs (cheap; call any, then apply()) -------------------------------
     def breathe(self, t: float, rate_hz: float = 0.25) -> None:
         """Idle breathing (a seeded phase so a crowd does not breathe in step)."""
-        self.state.breath = math.sin(TAU * (t * rate_hz + (self.look.height * 7.31) % 1.0))
+        self.state.breath = math.sin(TAU * (t * rate_hz + self._phases[0]))
 
     def look_at(
-        self, point: tuple[float, float, float] | None, dt: float | None = None, rate: float = 5.0
+        self,
+        point: tuple[float, float, float] | None,
+        dt: float | None = None,
+        rate: float = 5.0,
+        *,
+        in_root: bool = False,
     ) -> None:
         """Turn the head (and a little of the chest) toward ``point`` (in the
-        parent's coordinates), within the neck's limits, easing at ``rate``
-        per second (``dt`` None: at once). None: back to straight ahead."""
+        parent's coordinates; in the root's own with ``in_root``, for a
+        caller that knows where the person sits: it saves a scene-graph
+        query a frame), within the neck's limits, easing at ``rate`` per
+        second (``dt`` None: at once). None: back to straight ahead."""
         st = self.state
         if point is None:
             ty = tp = 0.0
         else:
-            p = self.root.getRelativePoint(self._parent, point)
+            px, py, pz = point if in_root else self.root.getRelativePoint(self._parent, point)
             ex, ey, ez = self._eye
-            dx, dy, dz = p.x - ex, p.y - ey, p.z - ez
+            dx, dy, dz = px - ex, py - ey, pz - ez
             ty = math.degrees(math.atan2(-dx, dy))
             tp = math.degrees(math.atan2(dz, math.hypot(dx, dy)))
             ty = max(-HEAD_YAW_MAX - CHEST_YAW_MAX, min(HEAD_YAW_MAX + CHEST_YAW_MAX, ty))
@@ -1389,7 +1414,7 @@ class Person:
         """Laughing while ``amount`` > 0: a broad open smile, the head and
         shoulders shaking (about 4.5 shakes a second, a seeded phase)."""
         self.state.laugh = max(0.0, min(1.0, amount))
-        phase = t * 4.5 + (self.look.height * 5.17) % 1.0
+        phase = t * 4.5 + self._phases[1]
         self.state.laugh_shake = math.sin(TAU * phase) if amount > 0.0 else 0.0
 
     def clap(self, t: float, amount: float = 1.0) -> None:
@@ -1397,7 +1422,7 @@ class Person:
         meeting about 3.5 times a second (a seeded phase, so a crowd's claps
         are not in step). ``amount`` blends the arms up and down."""
         self.state.clap = max(0.0, min(1.0, amount))
-        phase = t * 3.5 + (self.look.height * 3.73) % 1.0
+        phase = t * 3.5 + self._phases[2]
         self.state.clap_open = 0.5 - 0.5 * math.cos(TAU * phase) if amount > 0.0 else 0.0
 
     def check_time(self, amount: float) -> None:
@@ -1428,16 +1453,32 @@ class Person:
 
     # -- evaluation -----------------------------------------------------------------------
     def _pose_arms(self, left: ArmPose, right: ArmPose, swing: float) -> None:
-        j = self.joints
-        j["upper_arm_l"].set(-left.heading, left.pitch + swing, left.roll)
-        j["forearm_l"].set(0.0, left.elbow, 0.0)
-        self.twists["l"].set(-left.twist, 0.0, 0.0)
-        j["upper_arm_r"].set(right.heading, right.pitch - swing, -right.roll)
-        j["forearm_r"].set(0.0, right.elbow, 0.0)
-        self.twists["r"].set(right.twist, 0.0, 0.0)
+        # Only the joints whose angles changed (a clap moves the upper arms
+        # alone): each joint touched costs more than the maths.
+        was_left, was_right, was_swing = self._arms_drawn
+        for arm, was, (upper, fore, twist, sx) in (
+            (left, was_left, self._arm_joints[0]),
+            (right, was_right, self._arm_joints[1]),
+        ):
+            if (
+                was is None
+                or swing != was_swing
+                or (arm.heading, arm.pitch, arm.roll) != (was.heading, was.pitch, was.roll)
+            ):
+                upper.set(sx * arm.heading, arm.pitch - sx * swing, -sx * arm.roll)
+            if was is None or arm.elbow != was.elbow:
+                fore.set(0.0, arm.elbow, 0.0)
+            if was is None or arm.twist != was.twist:
+                twist.set(sx * arm.twist, 0.0, 0.0)
+        self._arms_drawn = (left, right, swing)
 
     def _pose_legs(
-        self, l_hip: float, l_knee: float, r_hip: float, r_knee: float, bob: float
+        self,
+        l_hip: float,
+        l_knee: float,
+        r_hip: float,
+        r_knee: float,
+        bob: float,
     ) -> None:
         j = self.joints
         if self.pose == "seated":
@@ -1459,22 +1500,6 @@ class Person:
         """Write the blended pose to the joints that changed."""
         st = self.state
         j = self.joints
-        rest = self._rest_arms
-        left = rest.lerp(ARMS_PHONE, st.phone) if st.phone else rest
-        right = left
-        if st.crossed:
-            left = left.lerp(ARMS_CROSSED_L, st.crossed)
-            right = right.lerp(ARMS_CROSSED_R, st.crossed)
-        if st.clap:
-            clap = ARMS_CLAP.lerp(ARMS_CLAP_OPEN, st.clap_open)
-            left = left.lerp(clap, st.clap)
-            right = right.lerp(clap, st.clap)
-        if st.watch:
-            left = left.lerp(ARM_WATCH, st.watch)
-        if st.hand:
-            right = right.lerp(ARM_RAISED, st.hand)
-        if st.cough:
-            right = right.lerp(ARM_COUGH, st.cough)
         busy = max(st.phone, st.crossed, st.clap, st.watch, st.hand)
         swing = 0.0
         bob = 0.0
@@ -1498,8 +1523,37 @@ class Person:
             bob = reach - self.pelvis_z
             swing = 16.0 * s * w * (1.0 - busy)
             chest_h = 4.0 * s * w
-        self._pose_arms(left, right, swing)
-        self._pose_legs(lh, lk, rh, rk, bob)
+        arms_from = (
+            st.phone,
+            st.crossed,
+            st.clap,
+            st.clap_open,
+            st.watch,
+            st.hand,
+            st.cough,
+            swing,
+        )
+        if arms_from != self._arms_from:
+            self._arms_from = arms_from
+            rest = self._rest_arms
+            left = rest.lerp(ARMS_PHONE, st.phone) if st.phone else rest
+            right = left
+            if st.crossed:
+                left = left.lerp(ARMS_CROSSED_L, st.crossed)
+                right = right.lerp(ARMS_CROSSED_R, st.crossed)
+            if st.clap:
+                clap = ARMS_CLAP.lerp(ARMS_CLAP_OPEN, st.clap_open)
+                left = left.lerp(clap, st.clap)
+                right = right.lerp(clap, st.clap)
+            if st.watch:
+                left = left.lerp(ARM_WATCH, st.watch)
+            if st.hand:
+                right = right.lerp(ARM_RAISED, st.hand)
+            if st.cough:
+                right = right.lerp(ARM_COUGH, st.cough)
+            self._pose_arms(left, right, swing)
+        if self.pose != "seated":  # a seated person's legs were posed once
+            self._pose_legs(lh, lk, rh, rk, bob)
         # Head and chest share the turn toward the target.
         chest_yaw = max(-CHEST_YAW_MAX, min(CHEST_YAW_MAX, st.yaw * CHEST_YAW_SHARE))
         head_yaw = max(-HEAD_YAW_MAX, min(HEAD_YAW_MAX, st.yaw - chest_yaw))
@@ -1518,44 +1572,53 @@ class Person:
             - 6.0 * st.watch,
             9.0 * st.lean,
         )
-        chest = self.nodes["chest"]
         sz = 1.0 + 0.006 * st.breath
-        if abs(chest.getSz() - sz) > 2e-4:
-            chest.setScale(1.0, 1.0 + 0.012 * st.breath, sz)
+        if abs(self._chest_sz - sz) > 2e-4:
+            self._chest_sz = sz
+            self.nodes["chest"].setScale(1.0, 1.0 + 0.012 * st.breath, sz)
         j["neck"].set(head_yaw * 0.35, 0.0, 0.0)
         j["head"].set(head_yaw * 0.65, head_pitch * 0.8, -6.0 * st.lean)
         self._pose_face()
 
     def _pose_face(self) -> None:
-        """The lips, mouth and brows, written only when the face changed."""
+        """The lips, mouth and brows, each written only when it changed (a
+        laugh opens and closes the mouth every frame; its smile and brows
+        hold)."""
         st = self.state
         smile = st.smile + (1.0 - st.smile) * st.laugh  # a laugh is a broad smile
         opened = max(st.mouth, st.yawn, st.laugh * (0.45 + 0.2 * abs(st.laugh_shake)))
         opened = max(opened, 0.22 * max(0.0, smile))  # a smile parts the lips
         brows = st.brows + 0.8 * st.yawn
-        face = (smile, opened, brows)
-        if face == self._face:
+        was_smile, was_opened, was_brows = self._face
+        if smile == was_smile and opened == was_opened and brows == was_brows:
             return
-        self._face = face
+        self._face = (smile, opened, brows)
         n = self.nodes
         k = self.body.head_k
-        # The halves turn about the mouth's middle (a frown's corners drop further).
-        tilt = 14.0 * smile if smile > 0.0 else 24.0 * smile
-        drop = 0.016 * k * opened
-        mouth = self._pivots["mouth"]
-        for side, sx in (("l", -1.0), ("r", 1.0)):
-            n[f"lip_u{side}"].setR(sx * -tilt)
-            lower = n[f"lip_l{side}"]
-            lower.setR(sx * -tilt * 0.8)
-            lower.setZ(float(mouth[2]) - drop)
-        n["mouth"].setSz(max(0.02, 1.2 * opened))
-        for side, sx in (("l", -1.0), ("r", 1.0)):
-            brow = n[f"brow_{side}"]
+        if smile != was_smile:
+            # The halves turn about the mouth's middle (a frown's corners drop further).
+            tilt = 14.0 * smile if smile > 0.0 else 24.0 * smile
+            for side, sx in (("l", -1.0), ("r", 1.0)):
+                n[f"lip_u{side}"].setR(sx * -tilt)
+                n[f"lip_l{side}"].setR(sx * -tilt * 0.8)
+        if opened != was_opened:
+            low = float(self._pivots["mouth"][2]) - 0.016 * k * opened
+            n["lip_ll"].setZ(low)
+            n["lip_lr"].setZ(low)
+            n["mouth"].setSz(max(0.02, 1.2 * opened))
+        if brows != was_brows:
             knit = min(0.0, brows)
-            brow.setR(sx * 20.0 * knit)
             lift = 0.004 if brows > 0.0 else 0.006
-            brow.setZ(float(self._pivots[f"brow_{side}"][2]) + lift * k * brows)
-            brow.setX(float(self._pivots[f"brow_{side}"][0]) - sx * 0.004 * k * knit)
+            for side, sx in (("l", -1.0), ("r", 1.0)):
+                x, y, z = self._pivots[f"brow_{side}"]
+                n[f"brow_{side}"].setPosHpr(
+                    float(x) - sx * 0.004 * k * knit,
+                    float(y),
+                    float(z) + lift * k * brows,
+                    0.0,
+                    0.0,
+                    sx * 20.0 * knit,
+                )
 
     # -- queries for scenes and tests --------------------------------------------------------
     def point(

@@ -12,9 +12,11 @@ sets everyone's face (a smile, nothing, a frown) and what the restless do
 (nods; or crossed arms, yawns and looks at the watch). Changes ease in per
 person (heads turn, phones come out), so a ramp never snaps.
 
-Per frame: one pass over the shown people, a few float operations each
-(:class:`_Member`), then :meth:`Person.apply`, which writes only joints
-that changed; faces are written only when an expression changes.
+Per frame: the listeners due this frame (each row every few frames,
+``ROW_STRIDES``; the one coughing, ringing or asking every frame), a few
+float operations each (:class:`_Member`), then :meth:`Person.apply`, which
+writes only joints that changed; faces are written only when an
+expression changes.
 """
 
 from __future__ import annotations
@@ -61,11 +63,21 @@ from palier.scenes.public_speaking.speech import LINES
 log = logging.getLogger(__name__)
 
 NEAR_SEATS = 30  # the three front rows; the back two are 5.5 m and more away
+ROW_STRIDES = (3, 4, 4, 8, 8)
+"""Frames between two poses of a listener, by row: 30 Hz (at 90) in the
+front row, 2.3 m away or more; 22 Hz in the next two; 11 Hz at the back,
+6 m and more away, where one step of a head turning 30 degrees a second
+moves the nose 5 mm: about a pixel at headset density."""
 WALKER_SEATS = (0, 1, 9)  # seats whose sitter can walk out (a standing twin each)
 DISTRACTED_SHARE = {"distracted": 0.75, "mixed": 0.3, "attentive": 0.0}
 EASE = 2.0  # per second: how fast a person's behaviour blends to a new one
 WALK_SPEED = 1.15  # m/s
 HAND_UP_S = 2.2  # question: the hand is up this long before the question
+
+
+def _stride(seat: int) -> int:
+    """Frames between two poses of the listener in ``seat``."""
+    return ROW_STRIDES[seat // PER_ROW]
 
 
 def _ease(current: float, target: float, k: float) -> float:
@@ -137,6 +149,11 @@ class PublicSpeakingScene(Scene):
             person.root.setH(180.0)
             person.root.hide()
             self.members.append(_Member(i, person, rng))
+        # Who is posed at each frame of the cycle (see _update_people).
+        self._rota = [
+            [m for m in self.members if (f + m.index) % _stride(m.index) == 0]
+            for f in range(math.lcm(*ROW_STRIDES))
+        ]
         self.walkers = {
             i: Person(self._look(i), self.root, pose="standing", name=f"walker-{i}")
             for i in WALKER_SEATS
@@ -216,6 +233,7 @@ class PublicSpeakingScene(Scene):
 
     def on_teardown(self) -> None:
         self.members = []
+        self._rota = []
         self.walkers = {}
         self.sfx = {}
         self.speech = {}
@@ -447,12 +465,13 @@ class PublicSpeakingScene(Scene):
         target = (head.x, head.y, head.z)
         first = self._first
         self._first = False
-        # Each listener is posed every STRIDE frames (staggered: a third to a
-        # half of the room a frame), the back rows less often; the one
+        # Each listener is posed every few frames, the back rows less often
+        # (ROW_STRIDES; staggered: about 11 of 50 a frame, whatever the room
+        # does, so the frame's cost does not follow an event); the one
         # coughing, ringing or asking is posed every frame.
         frame = self._frame
         self._frame += 1
-        eases = {n: 1.0 if first else 1.0 - math.exp(-EASE * dt * n) for n in (1, 2, 3)}
+        eases = {n: 1.0 if first else 1.0 - math.exp(-EASE * dt * n) for n in (1, *ROW_STRIDES)}
         attention = str(self.target("attention"))
         share = DISTRACTED_SHARE[attention]
         attitude = str(self.target("attitude"))
@@ -488,13 +507,20 @@ class PublicSpeakingScene(Scene):
         if walker_seat >= 0 and not self.walkers[walker_seat].root.isHidden():
             head = self.walkers[walker_seat].point("head", (0.0, 0.0, 0.08), self.root)
             walker_eye = (head.x, head.y, head.z)
-        for m in members:
+        busy = [i for i in (cougher, ringer, asker) if i >= 0]
+        due = (
+            members
+            if first
+            else [
+                *(members[i] for i in busy),
+                *(m for m in self._rota[frame % len(self._rota)] if m.index not in busy),
+            ]
+        )
+        for m in due:
             if not m.shown or m.index == walker_seat:
                 continue
             i = m.index
-            n = 1 if first or i in (cougher, ringer, asker) else 2 if i < NEAR_SEATS else 3
-            if (frame + i) % n:
-                continue
+            n = 1 if first or i in busy else _stride(i)
             k = eases[n]
             step = None if first else dt * n
             p = m.person
@@ -557,12 +583,18 @@ class PublicSpeakingScene(Scene):
             elif p.state.yawn or p.state.watch:
                 p.yawn(None)
                 p.check_time(0.0)
-            p.cough((cough_p or 0.0) if i == cougher else None)
+            if i == cougher or p.state.cough:
+                p.cough((cough_p or 0.0) if i == cougher else None)
             if clap_env > 0.0 or p.state.clap:
                 p.clap(t, clap_env)
             if (laugh_env > 0.0 and m.role > 0.3) or p.state.laugh:
                 p.laugh(t, laugh_env if m.role > 0.3 else 0.0)
-            p.look_at(look, step)
+            if look is not None:
+                # In the listener's own frame: at their seat, turned round
+                # (H 180) to face the lectern (no scene-graph query a person).
+                sx, sy, sz = m.seat
+                look = (sx - look[0], sy - look[1], look[2] - sz)
+            p.look_at(look, step, in_root=True)
             p.apply()
 
     def _update_walk(self, t: float) -> int:
