@@ -1225,7 +1225,8 @@ class Person:
         # still most frames, and their lerps cost more than this check.
         self._arms_from: tuple[float, ...] = ()
         self._arms_drawn: tuple[ArmPose | None, ArmPose | None, float] = (None, None, 0.0)
-        self._chest_sz = 1.0  # the chest's breathing scale, as last written
+        self._chest_scale = (1.0, 1.0, 1.0)  # its breathing scale, as last written
+        self._chest_pos = tuple(n["chest"].getPos())
         # Seeded phases of breathing, laughing and clapping, so a crowd is not in step.
         h = look.height
         self._phases = ((h * 7.31) % 1.0, (h * 5.17) % 1.0, (h * 3.73) % 1.0)
@@ -1561,21 +1562,23 @@ class Person:
         head_pitch += 14.0 * st.yawn + st.laugh * (6.0 + 4.0 * st.laugh_shake) - 30.0 * st.watch
         shake = 2.5 * st.laugh * st.laugh_shake
         lean = 1.0 if self.pose == "seated" else 0.0
-        j["chest"].set(
-            chest_yaw + chest_h,
-            -lean
-            - 5.0 * st.phone
-            - 7.0 * st.cough_jerk
-            - 3.0 * st.cough
-            + 0.6 * st.breath
-            + shake
-            - 6.0 * st.watch,
-            9.0 * st.lean,
-        )
+        h = chest_yaw + chest_h
+        p = -lean - 5.0 * st.phone - 7.0 * st.cough_jerk - 3.0 * st.cough
+        p += 0.6 * st.breath + shake - 6.0 * st.watch
+        r = 9.0 * st.lean
+        # The chest's turn and its breathing scale in one call when either
+        # changed (past the same thresholds as any joint's).
+        chest = j["chest"]
+        lh, lp, lr = chest.last
+        turned = abs(h - lh) + abs(p - lp) + abs(r - lr) > 0.02
         sz = 1.0 + 0.006 * st.breath
-        if abs(self._chest_sz - sz) > 2e-4:
-            self._chest_sz = sz
-            self.nodes["chest"].setScale(1.0, 1.0 + 0.012 * st.breath, sz)
+        breathed = abs(self._chest_scale[2] - sz) > 2e-4
+        if turned or breathed:
+            if turned:
+                chest.last = (h, p, r)
+            if breathed:
+                self._chest_scale = (1.0, 1.0 + 0.012 * st.breath, sz)
+            chest.node.setPosHprScale(*self._chest_pos, *chest.last, *self._chest_scale)
         j["neck"].set(head_yaw * 0.35, 0.0, 0.0)
         j["head"].set(head_yaw * 0.65, head_pitch * 0.8, -6.0 * st.lean)
         self._pose_face()
