@@ -1081,6 +1081,19 @@ def bind_bones(
     vdata.setTransformBlendTable(table)
     geom = template.makeCopy()
     geom.setVertexData(vdata)
+    return _bounded_node(geom, name, state, radius, center)
+
+
+def _bounded_node(
+    geom: Geom,
+    name: str,
+    state: RenderState,
+    radius: float,
+    center: tuple[float, float, float],
+) -> GeomNode:
+    """A final ``GeomNode`` of one skinned ``geom`` whose bounds (its own and
+    the node's) are a sphere of ``radius`` round ``center``: its rest
+    vertices say nothing of where the bones draw it."""
     sphere = BoundingSphere(Point3(*center), radius)
     geom.setBounds(sphere)
     node = GeomNode(name)
@@ -1159,14 +1172,7 @@ def palette_node(
     shared, not copied) with whatever bones its shader gives it. Its bounds
     are a sphere of ``radius`` round ``center``: the rest vertices say
     nothing of where the bones put them."""
-    geom = template.makeCopy()
-    sphere = BoundingSphere(Point3(*center), radius)
-    geom.setBounds(sphere)
-    node = GeomNode(name)
-    node.addGeom(geom, state)
-    node.setBounds(sphere)
-    node.setFinal(True)
-    return node
+    return _bounded_node(template.makeCopy(), name, state, radius, center)
 
 
 class BonePalette:
