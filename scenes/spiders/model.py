@@ -747,8 +747,8 @@ mat4 turned(float ch, float sh, float theta, vec3 origin) {
 
 mat4 palier_bone_matrix(int bone) {
     vec4 p0 = spider_pose[0], p1 = spider_pose[1], p2 = spider_pose[2], p3 = spider_pose[3];
-    if (bone >= 32) {  // a palp: scaled, headed, pitched, on the rolling torso
-        bool left = bone == 32;
+    if (bone >= @PALP_BONE@) {  // a palp: scaled, headed, pitched, on the rolling torso
+        bool left = bone == @PALP_BONE@;
         float h = radians(left ? @PALP_H0@ : @PALP_H1@);
         vec3 at = (left ? vec3(@PALP_P0@) : vec3(@PALP_P1@)) * BODY_SCALE;
         mat4 local = turned(cos(h), sin(h), radians(left ? p3.x : p3.y), at);
@@ -825,6 +825,7 @@ def limb_shader(table: _LegTable) -> ShaderAttrib:
     shadow's shader-off (priority 3)."""
     source = _LIMB_BONES_GLSL
     for key, value in {
+        "PALP_BONE": str(PALP_BONE),
         "STRIDE_MAX": repr(STRIDE_MAX),
         "COXA_LEN": repr(COXA_LEN),
         "COXA_DZ": repr(COXA_DZ),
