@@ -871,11 +871,8 @@ void main() {
 }
 """
 
-_LIT_FRAG = """
-#version 130
+LIGHTS_GLSL = """
 #define MAX_LIGHTS 4
-uniform sampler2D p3d_Texture0;
-uniform vec4 p3d_ColorScale;
 uniform struct { vec4 ambient; } p3d_LightModel;
 uniform struct {
     vec4 ambient;
@@ -889,7 +886,42 @@ uniform struct {
     vec4 position;
     vec3 attenuation;
 } p3d_LightSource[MAX_LIGHTS];
-in vec3 v_pos;
+void palier_lights(vec3 n, vec3 pos, float shine, float wrap, out vec3 light, out vec3 spec) {
+    // Panda's ambient and up to four lights at eye-space ``pos``: wrapped
+    // diffuse (``wrap``: how far light reaches past the terminator, as
+    // through fur or off a room's walls) and Blinn-Phong specular.
+    vec3 view = normalize(-pos);
+    light = p3d_LightModel.ambient.rgb * p3d_Material.ambient.rgb;
+    spec = vec3(0.0);
+    for (int i = 0; i < MAX_LIGHTS; ++i) {
+        vec4 lp = p3d_LightSource[i].position;
+        vec3 l = lp.xyz - pos * lp.w;
+        float d = length(l);
+        l /= max(d, 1e-6);
+        vec3 at = p3d_LightSource[i].attenuation;
+        float att = lp.w == 0.0 ? 1.0 : 1.0 / max(at.x + at.y * d + at.z * d * d, 1e-3);
+        float ndl = dot(n, l);
+        vec3 c = p3d_LightSource[i].color.rgb * att;
+        light += c * max((ndl + wrap) / (1.0 + wrap), 0.0) * p3d_Material.diffuse.rgb;
+        if (ndl > 0.0 && shine > 0.0) {
+            vec3 h = normalize(l + view);
+            spec += c * pow(max(dot(n, h), 0.0), shine);
+        }
+    }
+}
+"""
+"""Panda's light and material inputs and ``palier_lights``, for a fragment
+shader to include after its ``#version`` line: the one lighting model of
+:func:`lit_shader` and the scenes' own surface shaders."""
+
+_LIT_FRAG = (
+    """
+#version 130
+uniform sampler2D p3d_Texture0;
+uniform vec4 p3d_ColorScale;
+"""
+    + LIGHTS_GLSL
+    + """in vec3 v_pos;
 in vec3 v_nrm;
 in vec4 v_col;
 in vec2 v_uv;
@@ -902,32 +934,13 @@ void main() {
     vec4 tex = texture(p3d_Texture0, plain ? vec2(0.5) : v_uv);
     if (plain) tex = vec4(1.0);
     vec4 base = tex * v_col * p3d_ColorScale;
-    vec3 n = normalize(v_nrm);
-    vec3 view = normalize(-v_pos);
-    vec3 light = p3d_LightModel.ambient.rgb * p3d_Material.ambient.rgb;
-    vec3 spec = vec3(0.0);
-    for (int i = 0; i < MAX_LIGHTS; ++i) {
-        vec4 lp = p3d_LightSource[i].position;
-        vec3 l = lp.xyz - v_pos * lp.w;
-        float d = length(l);
-        l /= max(d, 1e-6);
-        vec3 at = p3d_LightSource[i].attenuation;
-        float att = lp.w == 0.0 ? 1.0 : 1.0 / max(at.x + at.y * d + at.z * d * d, 1e-3);
-        float ndl = dot(n, l);
-        // Wrapped diffuse: a little light reaches past the terminator, as it
-        // does through fur and off the room's walls.
-        float wrap = max((ndl + 0.25) / 1.25, 0.0);
-        vec3 c = p3d_LightSource[i].color.rgb * att;
-        light += c * wrap * p3d_Material.diffuse.rgb;
-        if (ndl > 0.0 && p3d_Material.shininess > 0.0) {
-            vec3 h = normalize(l + view);
-            spec += c * pow(max(dot(n, h), 0.0), p3d_Material.shininess);
-        }
-    }
+    vec3 light, spec;
+    palier_lights(normalize(v_nrm), v_pos, p3d_Material.shininess, 0.25, light, spec);
     vec3 rgb = base.rgb * light + spec * p3d_Material.specular + p3d_Material.emission.rgb;
     gl_FragColor = vec4(rgb, base.a);
 }
 """
+)
 
 
 _SKINNED_VERT = """

@@ -32,7 +32,7 @@ import functools
 import numpy as np
 from panda3d.core import Shader, Texture
 
-from palier.scenes.procedural import fractal_noise, texture_from_array, value_noise
+from palier.scenes.procedural import LIGHTS_GLSL, fractal_noise, texture_from_array, value_noise
 
 GRIME_VERT = """
 #version 130
@@ -61,10 +61,12 @@ void main() {
 }
 """
 
-GRIME_FRAG = """
+GRIME_FRAG = (
+    """
 #version 130
-#define MAX_LIGHTS 4
-uniform sampler2D p3d_Texture0;
+"""
+    + LIGHTS_GLSL
+    + """uniform sampler2D p3d_Texture0;
 uniform sampler2D u_dirt_map;
 uniform float u_dirt;
 uniform float u_soil;
@@ -72,19 +74,6 @@ uniform float u_reveal;
 uniform vec3 u_stain;
 uniform vec3 u_glow;
 uniform vec4 p3d_ColorScale;
-uniform struct { vec4 ambient; } p3d_LightModel;
-uniform struct {
-    vec4 ambient;
-    vec4 diffuse;
-    vec4 emission;
-    vec3 specular;
-    float shininess;
-} p3d_Material;
-uniform struct {
-    vec4 color;
-    vec4 position;
-    vec3 attenuation;
-} p3d_LightSource[MAX_LIGHTS];
 in vec3 v_pos;
 in vec3 v_nrm;
 in vec3 v_world;
@@ -117,27 +106,9 @@ void main() {
     // Revealed residue: a sticky yellow-grey film with brown flecks, glossy.
     vec3 residue = mix(vec3(0.62, 0.56, 0.34), u_stain * 0.35, step(0.8, d.g));
     albedo = mix(albedo, residue, 0.8 * film);
-    vec3 n = normalize(v_nrm);
-    vec3 view = normalize(-v_pos);
-    vec3 light = p3d_LightModel.ambient.rgb * p3d_Material.ambient.rgb;
-    vec3 spec = vec3(0.0);
+    vec3 light, spec;
     float shine = mix(p3d_Material.shininess, 60.0, film);
-    for (int i = 0; i < MAX_LIGHTS; ++i) {
-        vec4 lp = p3d_LightSource[i].position;
-        vec3 l = lp.xyz - v_pos * lp.w;
-        float dist = length(l);
-        l /= max(dist, 1e-6);
-        vec3 at = p3d_LightSource[i].attenuation;
-        float att = lp.w == 0.0 ? 1.0 : 1.0 / max(at.x + at.y * dist + at.z * dist * dist, 1e-3);
-        float ndl = dot(n, l);
-        float wrap = max((ndl + 0.2) / 1.2, 0.0);
-        vec3 c = p3d_LightSource[i].color.rgb * att;
-        light += c * wrap * p3d_Material.diffuse.rgb;
-        if (ndl > 0.0 && shine > 0.0) {
-            vec3 h = normalize(l + view);
-            spec += c * pow(max(dot(n, h), 0.0), shine);
-        }
-    }
+    palier_lights(normalize(v_nrm), v_pos, shine, 0.2, light, spec);
     // Soiled surfaces lose their shine; the residue film has its own.
     float dull = 1.0 - 0.6 * clamp(blot + grout + 0.4 * lv, 0.0, 1.0);
     vec3 rgb = albedo * light + spec * (p3d_Material.specular * dull + 0.35 * film)
@@ -147,6 +118,7 @@ void main() {
     gl_FragColor = vec4(rgb, v_col.a * p3d_ColorScale.a);
 }
 """
+)
 
 
 @functools.cache
