@@ -882,10 +882,21 @@ def build_kitchen(
     place.parts["worktop"] = worktop_np
     # The free stretch of worktop left of the dishes (the boxes never overlap).
     place.boxes["worktop"] = Box((-1.27, WT_Y0 + d / 2, WORKTOP + 0.01), (0.27, d / 2, 0.025))
-    # The stainless sink: inward walls and a bottom, a rim, the drain.
+    # The stainless sink: inward walls and a bottom, a rim, the drain. The
+    # walls stand a little inside the worktop's cut and the rim lies over the
+    # joint: walls in the cut's planes z-fought its end faces, and which won
+    # changed with the draw order (the highlight's state changes it).
     sink = GeomBuilder()
-    sx0, sx1, sy0, sy1, sz = SINK_X - 0.3, SINK_X + 0.3, WT_Y0 + 0.1, K_Y1 - 0.12, WORKTOP - 0.19
+    cx0, cx1, cy0, cy1 = SINK_X - 0.3, SINK_X + 0.3, WT_Y0 + 0.1, K_Y1 - 0.12
+    inset, over, rim_h = 0.006, 0.02, 0.004
+    sx0, sx1, sy0, sy1, sz = cx0 + inset, cx1 - inset, cy0 + inset, cy1 - inset, WORKTOP - 0.19
     c = STEEL
+    rim_w = inset + over
+    rim_z = WORKTOP + rim_h / 2
+    for x in (cx0 - over + rim_w / 2, cx1 + over - rim_w / 2):
+        sink.add_box((x, (cy0 + cy1) / 2, rim_z), (rim_w, cy1 - cy0 + 2 * over, rim_h), color=c)
+    for y in (cy0 - over + rim_w / 2, cy1 + over - rim_w / 2):
+        sink.add_box((SINK_X, y, rim_z), (cx1 - cx0 - 2 * inset, rim_w, rim_h), color=c)
     sink.add_quad(
         np.array([[sx0, sy0, sz], [sx1, sy0, sz], [sx1, sy1, sz], [sx0, sy1, sz]]), color=c
     )

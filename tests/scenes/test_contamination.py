@@ -33,7 +33,7 @@ from palier.scenes.contamination.declaration import (
     WASHING,
     WASHROOM_SURFACES,
 )
-from palier.scenes.contamination.scene import HYSTERESIS_M, ContaminationScene
+from palier.scenes.contamination.scene import GLOW, HYSTERESIS_M, ContaminationScene
 from palier.scenes.contamination.textures import dirt_map
 from palier.scenes.sound import RATE
 
@@ -376,15 +376,25 @@ def test_the_highlight_is_seen_but_gentle(engine: Engine) -> None:
     for target in ("none", "tap"):
         engine.load_scene("contamination", {"place": "kitchen", "target": target})
         engine.simulate(0.5)
+        scene = engine.scene
+        assert isinstance(scene, ContaminationScene)
+        # Judged at the pulse's brightest, whatever the clock the file's
+        # earlier tests left (the pulse follows the engine's time).
+        for _ in range(400):
+            if target == "none" or scene.glowing()[1] > 0.99 * GLOW[0]:
+                break
+            engine.simulate(DT)
         aim_head(engine, (0.0, 1.1, 1.0))
         engine.render_frame()
         frames.append(engine.capture().astype(np.int16))
+    assert scene.glowing()[1] > 0.99 * GLOW[0]
     diff = np.abs(frames[1] - frames[0]).max(axis=2)
     assert float((diff > 3).mean()) > 0.002  # the tap and the sink around it lighten
-    # A sheen, not a lamp, on all but the brightest 0.5 % of the view. Run
-    # after the file's other tests (a later clock) up to 0.5 % differed by
-    # more than 60 (max 84); alone, none did. Cause not yet found.
-    assert float(np.percentile(diff, 99.5)) < 60
+    # A sheen, not a lamp: nothing lightens by more than the glow itself
+    # (0.09 of the range, 23 levels). When the sink's walls z-fought the
+    # worktop's cut, the highlight's state change flipped the draw order and
+    # bands of wood and steel swapped, up to 99 levels.
+    assert int(diff.max()) < 30
 
 
 def test_no_event_ever_moves_the_head_anchor(engine: Engine) -> None:
