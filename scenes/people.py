@@ -388,10 +388,11 @@ class HeadShape:
         y = y + cheek
         x = x + np.sign(x0) * cheek * 0.8
         y = y + 0.008 * k * front * _gauss(x0, z0, 0.0, -0.55, 0.32, 0.22)  # muzzle
-        # The chin stands nearly under the lips: the ellipsoid alone slopes the
-        # lower face back toward its pole, and under a ceiling light that
-        # downward-facing patch read as a dark goatee on every face.
-        y = y + 0.018 * k * front * _gauss(x0, z0, 0.0, -0.80, 0.30, 0.16)  # chin
+        # The chin stands under the lips, its front upright and a shallow
+        # hollow between: the ellipsoid alone slopes the lower face back toward
+        # its pole, and under a ceiling light that downward-facing patch read
+        # as a dark goatee on every face.
+        y = y + 0.030 * k * front * _gauss(x0, z0, 0.0, -0.84, 0.30, 0.12)  # chin
         return np.stack([x, y, z], axis=-1) + self.centre
 
     def at_face(self, x0: float, z0: float) -> np.ndarray:
@@ -407,8 +408,18 @@ def _head(look: PersonLook, body: Body, detail: Detail) -> GeomBuilder:
     b = GeomBuilder()
     hs = HeadShape(look, body)
     k = hs.k
-    rings, segs = (18, 24) if detail == "near" else (10, 12)
-    th = np.linspace(0.0, math.pi, rings + 1)
+    # Rings every 20 degrees over the crown (under the hair), 10 over the brow,
+    # eyes and nose, 5 from the mouth to under the chin (the hollow under the
+    # lip and the chin's front are a few degrees each).
+    if detail == "near":
+        th = np.radians(
+            np.concatenate(
+                [[0, 20, 40], np.arange(60, 115, 10), np.arange(115, 160, 5), [165, 180]]
+            )
+        )
+        segs = 24
+    else:
+        th, segs = np.linspace(0.0, math.pi, 11), 12
     ph = np.linspace(-math.pi, math.pi, segs + 1)
     tt, pp = np.meshgrid(th, ph, indexing="ij")
     pts = hs.point(tt, pp)
