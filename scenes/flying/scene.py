@@ -65,7 +65,7 @@ from palier.scenes.procedural import GeomBuilder, lit_shader
 log = logging.getLogger(__name__)
 
 PATIENT_X = {"aisle": -SEAT_X[0], "window": -SEAT_X[2]}  # the patient's seat (left side)
-TEMPLATES = 4  # distinct far passengers, copied into every other seat
+TEMPLATES = 12  # distinct far passengers, copied into every other seat
 BANDS = 10  # occupancy steps (a tenth of the seats each)
 NEAR_SEATS = ((0.5, 1), (-0.5, 2))  # (x, row): animated passengers close ahead
 BOARDING = (0.05, 3.4)  # where the boarding passenger stands in the aisle (x, y)
@@ -273,12 +273,23 @@ def passengers(seed: int) -> Cast:
         p.look_at(gaze)
         p.apply()
         p.phone_node.removeNode()
+    # The row just ahead of the patient is under a metre away: those seats
+    # get people of their own at full detail (posed once, like the copies).
+    close: dict[tuple[float, int], Person] = {}
+    for i, x in enumerate(SEAT_X):
+        p = Person(PersonLook.from_seed(seed * 100 + 51 + i), holder, pose="seated")
+        p.breathe(0.0)
+        p.look_at(gazes[i % len(gazes)])
+        p.apply()
+        p.phone_node.removeNode()
+        close[(-x, 1)] = p
     seats = _seats()
     ranks = rng.permutation(len(seats)) / len(seats)
     bands = holder.attachNewNode("passengers")
     band_nodes = [bands.attachNewNode(f"passengers-{b}") for b in range(BANDS)]
     for (sx, row), rank in zip(seats, ranks, strict=True):
         tpl = templates[int(rng.integers(0, TEMPLATES))]
+        tpl = close.get((sx, row), tpl)
         copy = tpl.root.copyTo(band_nodes[min(BANDS - 1, int(rank * BANDS))])
         copy.setPos(sx, row * PITCH + 0.02, 0.0)
         copy.setH(float(rng.normal(0.0, 4.0)))  # nobody sits quite square
