@@ -108,10 +108,8 @@ class LiveChart(QWidget):
         )
         """ERP: the urge to perform the compulsion, from the timeline's lines."""
         self.suds_view.addItem(self.urge_curve)
-        self.simulated_mark = pg.TextItem(anchor=(0, 0), color=ALERT)
-        """A visible mark on the plot itself: a screenshot keeps it."""
-        self.simulated_mark.setParentItem(pi.getViewBox())
-        self.simulated_mark.setPos(8, 4)
+        self.simulated_mark = ""
+        """The plot's title while the heart rate is simulated, else empty."""
         self.legend = pi.addLegend(offset=(-8, -8))  # bottom right, clear of the marks
         self.marks: list[pg.InfiniteLine] = []
         sensors.events.heart_rate.connect(lambda _s: self._redraw_hr())
@@ -210,7 +208,12 @@ class LiveChart(QWidget):
         self.status.setText(self.status_text())
         simulated = self.sensors.simulated
         self.status.setStyleSheet(f"color: {ALERT}; font-weight: 700;" if simulated else "")
-        self.simulated_mark.setText(_("SIMULATED", self.language.value) if simulated else "")
+        # On the plot itself (its title, above the marks' labels and the
+        # curves), so a screenshot of the chart alone keeps it.
+        mark = _("SIMULATED", self.language.value) if simulated else ""
+        if mark != self.simulated_mark:
+            self.simulated_mark = mark
+            self.plot.getPlotItem().setTitle(mark or None, color=ALERT, size="9pt", bold=True)
 
     def _redraw_suds(self) -> None:
         hist = self.ratings.history
