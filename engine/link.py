@@ -313,6 +313,8 @@ class EngineLink:
 
         self._own = own
         self._consoles_dir = consoles_dir
+        self._allow_stamp = _folder_stamp(consoles_dir)
+        """consoles/ as the ZAP handler last loaded it (see :meth:`_reload_allow_list`)."""
         self.pairing: PairingWindow | None = None
         """The latest pairing window (open or closed); see :meth:`open_pairing`."""
         self._pairing_shown: PairingWindow | None = None
@@ -394,6 +396,21 @@ class EngineLink:
             self.open_pairing()
         except (zmq.ZMQError, ValueError) as exc:
             log.error("pairing: cannot open a window on %s: %s", self.pairing_bind, exc)
+
+    def _reload_allow_list(self) -> None:
+        """consoles/ changed while the engine runs (`palier keys revoke`, or a
+        key copied in): the ZAP handler reloads it, so the next handshake is
+        judged by the folder as it is now. One stat a heartbeat, on this
+        thread. A console already connected keeps its connection: CURVE
+        judges handshakes, not messages."""
+        stamp = _folder_stamp(self._consoles_dir)
+        if stamp == self._allow_stamp:
+            return
+        self._allow_stamp = stamp
+        auth = self.auth
+        if auth is not None:
+            auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(self._consoles_dir))
+            log.info("link: %s changed; its console keys were reloaded", self._consoles_dir)
 
     def _on_paired(self, _public: bytes) -> None:
         # The pairing thread stored the key in consoles/: the ZAP handler
@@ -803,6 +820,7 @@ class EngineLink:
         now = time.monotonic()
         if now >= self._next_hb:
             self._next_hb = now + self.config.heartbeat_s
+            self._reload_allow_list()
             self._send_pub(
                 wire.EngineHeartbeat(
                     instance=self.instance,
@@ -1195,6 +1213,15 @@ _ROUTES: dict[type[wire.Message], _Route] = {
 }
 """The one command table: every message a console may send → how it is served.
 A kind not in it (one the engine sends) is refused with ``not_allowed``."""
+
+
+def _folder_stamp(folder: Path) -> int:
+    """The folder's modification time (ns; -1 when it cannot be read): adding
+    or deleting a file in it changes it."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def _unserved(msg: wire.Message) -> str:

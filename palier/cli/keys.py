@@ -49,6 +49,18 @@ def register(sub: Any) -> None:
     q.set_defaults(handler=run_allow)
 
     q = ksub.add_parser(
+        "revoke",
+        help="unpair: stop allowing a console (or, with --engine, trusting an engine)",
+        description="On an engine: remove a paired console's key (a lost or replaced "
+        "laptop); a running engine refuses its next connection. On a console: stop "
+        "trusting an engine with --engine. `palier keys show` lists the fingerprints.",
+    )
+    add_keys_dir(q)
+    q.add_argument("fingerprint", metavar="FINGERPRINT", help="as `palier keys show` prints it")
+    q.add_argument("--engine", action="store_true", help="an engine's key (on a console)")
+    q.set_defaults(handler=run_revoke)
+
+    q = ksub.add_parser(
         "pair",
         help="pair this console with an engine by its one-time code (no files)",
         description="On a console: type the code the engine shows (`palier engine --pair`, or "
@@ -114,6 +126,22 @@ def run_allow(args: argparse.Namespace) -> int:
     what = "engine trusted" if args.engine else "console allowed"
     print(f"{what}: fingerprint {fingerprint(public)} (check it with the other machine)")
     print(f"  stored as {dest}")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    # See _dir.
+    from palier.core.keys import revoke
+
+    for path in revoke(_dir(args), args.fingerprint, engine=args.engine):
+        print(f"removed {path}")
+    if args.engine:
+        print("this console no longer trusts that engine")
+    else:
+        print(
+            "that console is no longer allowed: a running engine refuses its next connection "
+            "(one open now stays open until it ends or the engine restarts)"
+        )
     return 0
 
 

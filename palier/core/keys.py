@@ -222,6 +222,38 @@ def trust_public_key(
     return dest
 
 
+def revoke(keys_dir: Path, which: str, *, engine: bool = False) -> list[Path]:
+    """Unpair: delete the key whose fingerprint (or file name) is ``which``
+    from ``consoles/`` (this engine stops allowing that console) or, with
+    ``engine``, from ``engines/`` (this console stops trusting that engine).
+    Returns the files removed. A running engine reloads ``consoles/`` when
+    it changes (``engine.link``), so the console's next handshake fails."""
+    folder = Path(keys_dir) / (ENGINES if engine else CONSOLES)
+    wanted = re.sub(r"[\s-]", "", which).upper()
+    removed = []
+    for path in sorted(folder.glob("*.key")) if folder.is_dir() else []:
+        try:
+            public = read_key_file(path)[0]
+        except KeysError:
+            continue
+        if fingerprint(public).replace("-", "") == wanted or path.stem == which:
+            path.unlink()
+            removed.append(path)
+    if not removed:
+        paired = ", ".join(fingerprint(k) for k in allowed_keys(folder)) if folder.is_dir() else ""
+        raise localized_error(
+            KeysError,
+            N_(
+                "no key with fingerprint {which} in {folder} (paired there: {paired}); "
+                "`palier keys show` lists them"
+            ),
+            which=which,
+            folder=folder,
+            paired=paired or "-",
+        )
+    return removed
+
+
 def pair_on_one_machine(
     engine_dir: Path, console_dir: Path, names: tuple[str | None, str | None] = (None, None)
 ) -> None:

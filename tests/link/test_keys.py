@@ -84,6 +84,30 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "--force" in capsys.readouterr().err
 
 
+def test_revoke_unpairs_one_machine_and_says_what_is_paired(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    eng, con, other = tmp_path / "e", tmp_path / "c", tmp_path / "o"
+    keys.pair_on_one_machine(eng, con)
+    keys.init_keys(other)
+    keys.allow(eng, other / keys.OWN_PUBLIC)
+    con_fp = keys.fingerprint(keys.load_own(con).public)
+    other_fp = keys.fingerprint(keys.load_own(other).public)
+    # As `palier keys show` prints it, or typed without dashes in lower case.
+    assert main(["keys", "revoke", "--keys", str(eng), con_fp.replace("-", "").lower()]) == 0
+    assert "no longer allowed" in capsys.readouterr().out
+    assert keys.allowed_keys(eng / keys.CONSOLES) == [keys.load_own(other).public]
+    # The console's side: it stops trusting the engine.
+    eng_fp = keys.fingerprint(keys.load_own(eng).public)
+    assert keys.revoke(con, eng_fp, engine=True) and keys.allowed_keys(con / keys.ENGINES) == []
+    # Unknown: a clear error listing what is paired, and nothing removed.
+    assert main(["keys", "revoke", "--keys", str(eng), con_fp]) == 2
+    err = capsys.readouterr().err
+    assert f"no key with fingerprint {con_fp}" in err and other_fp in err
+    assert "Traceback" not in err
+    assert keys.allowed_keys(eng / keys.CONSOLES) == [keys.load_own(other).public]
+
+
 def test_init_replaces_a_leftover_open_tmp_file(tmp_path: Path) -> None:
     # An interrupted earlier run left the temporary file behind, readable by all.
     tmp_path.chmod(0o700)

@@ -6,10 +6,19 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from palier.core import keys
 from palier.therapist_console.client import LinkState
-from tests.fixtures import REPO, ClientFactory, EngineFactory, Keys, wait_for
+from tests.fixtures import (
+    REPO,
+    ClientFactory,
+    EngineFactory,
+    EngineProc,
+    Keys,
+    start_engine,
+    wait_for,
+)
 
 
 def probe(endpoint: str, keys_dir: object, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -81,3 +90,32 @@ def test_probe_needs_keys(tmp_path: object) -> None:
     res = probe("tcp://127.0.0.1:9", tmp_path)
     assert res.returncode == 2 and "palier keys init" in res.stderr
     assert keys.OWN_SECRET  # the message names the command that fixes it
+
+
+def test_a_revoked_console_is_refused_at_its_next_handshake(
+    tmp_path: Path, client_factory: ClientFactory
+) -> None:
+    eng, con = tmp_path / "engine", tmp_path / "console"
+    keys.pair_on_one_machine(eng, con)
+    engine = start_engine(eng)
+    try:
+        first = client_factory(engine, keys_dir=con)
+        assert first.connected
+        # Unpaired on the engine PC while the engine runs (as the CLI does).
+        keys.revoke(eng, keys.fingerprint(keys.load_own(con).public))
+        wait_for(lambda: reloads(engine) == 1, 10, "the allow-list's reload")
+        again = client_factory(engine, keys_dir=con, connect=False)
+        wait_for(lambda: again.status.state is LinkState.REFUSED, 10, "refusal")
+        assert not again.connected
+        # Paired again by file, it connects, with no restart either.
+        keys.allow(eng, con / keys.OWN_PUBLIC)
+        wait_for(lambda: reloads(engine) == 2, 10, "the second reload")
+        assert client_factory(engine, keys_dir=con).connected
+        assert first.connected  # an open connection is not cut (docs/protocol.md)
+    finally:
+        engine.stop()
+
+
+def reloads(engine: EngineProc) -> int:
+    assert engine.log_path is not None
+    return engine.log_path.read_text(errors="replace").count("its console keys were reloaded")
