@@ -14,6 +14,7 @@ pavement from 22 to 26, then the next block. The grid repeats every 80 m.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -256,6 +257,41 @@ class Car:
 
 
 @dataclass(slots=True)
+class Lane:
+    """One lane's cars, which share its speed and direction: the lane's node
+    carries them all (one transform a frame, :meth:`place`), and a car's own
+    position changes only when it wraps round to the lane's far end."""
+
+    node: NodePath
+    axis: int
+    direction: float
+    speed: float
+    cars: list[Car]  # by s0, ascending
+    starts: list[float]  # their s0
+    wrapped_from: int = -1  # cars[wrapped_from:] sit one loop back (-1: not placed yet)
+
+    def place(self, t: float) -> None:
+        """Every car where :func:`car_position` says it is at ``t``."""
+        span = 2 * CAR_WRAP
+        o = (self.direction * self.speed * t) % span
+        self.node.setPos(o, 0.0, 0.0) if self.axis == 0 else self.node.setPos(0.0, o, 0.0)
+        # A car at s0 is at s0 + o along the lane, one loop back once past the end.
+        first = bisect.bisect_left(self.starts, CAR_WRAP - o)
+        was = self.wrapped_from
+        if first == was:
+            return
+        self.wrapped_from = first
+        lo, hi = (0, len(self.cars)) if was < 0 else (min(first, was), max(first, was))
+        for i in range(lo, hi):
+            car = self.cars[i]
+            along = car.s0 - span if i >= first else car.s0
+            if self.axis == 0:
+                car.node.setPos(along, 0.0, 0.0)
+            else:
+                car.node.setPos(0.0, along, 0.0)
+
+
+@dataclass(slots=True)
 class City:
     world: NodePath
     ground: NodePath
@@ -263,6 +299,7 @@ class City:
     sway: NodePath
     flag: NodePath
     cars: list[Car] = field(default_factory=list)
+    lanes: list[Lane] = field(default_factory=list)
     textures: list[Texture] = field(default_factory=list)
 
 
@@ -469,20 +506,30 @@ def build_city(parent: NodePath, seed: int) -> City:
     ]
     for axis, lane, direction, count in lanes:
         speed = float(crng.uniform(7.0, 12.0))
+        lane_np = world.attachNewNode(f"lane-{len(city.lanes)}")
+        # The lane's fixed coordinate on its own node; the cars move along it.
+        lane_np.setPos(0.0, lane, 0.0) if axis == 0 else lane_np.setPos(lane, 0.0, 0.0)
+        holder = lane_np.attachNewNode("cars")
+        cars = []
         for c in range(count):
             kind = int(crng.integers(0, 4))
             gn = GeomNode(f"car-{k}")
             gn.addGeom(geoms[kind])
-            node = world.attachNewNode(gn)
+            node = holder.attachNewNode(gn)
             node.setColorScale(*CAR_COLOURS[int(crng.integers(0, len(CAR_COLOURS)))])
             s0 = -CAR_WRAP + (2 * CAR_WRAP) * (c + float(crng.uniform(0.0, 0.6))) / count
             heading = (0.0 if direction > 0 else 180.0) + (90.0 if axis == 1 else 0.0)
             node.setH(heading)
-            city.cars.append(Car(node, axis, lane, direction, speed, s0))
+            cars.append(Car(node, axis, lane, direction, speed, s0))
             k += 1
+        city.cars.extend(cars)
+        cars.sort(key=lambda car: car.s0)
+        city.lanes.append(Lane(holder, axis, direction, speed, cars, [car.s0 for car in cars]))
     return city
 
 
 def car_position(car: Car, t: float) -> tuple[float, float]:
+    """Where ``car`` is at ``t`` (x, y in the city's frame): the reference
+    :meth:`Lane.place` follows."""
     s = (car.s0 + car.direction * car.speed * t + CAR_WRAP) % (2 * CAR_WRAP) - CAR_WRAP
     return (s, car.lane) if car.axis == 0 else (car.lane, s)

@@ -34,7 +34,7 @@ from palier.scenes import sound
 from palier.scenes.api import smoothstep
 from palier.scenes.base import Scene
 from palier.scenes.heights import audio
-from palier.scenes.heights.city import PAVEMENT_Z, City, build_city, car_position, slab_z
+from palier.scenes.heights.city import PAVEMENT_Z, City, build_city, slab_z
 from palier.scenes.heights.declaration import DECLARATION, MAX_FLOOR, MAX_WIND_MS, POSITIONS
 from palier.scenes.heights.home import (
     PLANTER_X,
@@ -475,9 +475,8 @@ class HeightsScene(Scene):
         return smoothstep(f / 0.2) * (1.0 - smoothstep((f - 0.45) / 0.55))
 
     def _update_cars(self, t: float) -> None:
-        for car in self.city.cars:
-            x, y = car_position(car, t)
-            car.node.setPos(x, y, 0.0)
+        for lane in self.city.lanes:
+            lane.place(t)
 
     def _update_people(self, t: float) -> None:
         parity = self._frame & 1

@@ -17,7 +17,7 @@ from palier.engine.shots import aim_head
 from palier.scenes import registry
 from palier.scenes.api import ParamKind
 from palier.scenes.heights import audio
-from palier.scenes.heights.city import PAVEMENT_Z, slab_z
+from palier.scenes.heights.city import CAR_WRAP, PAVEMENT_Z, car_position, slab_z
 from palier.scenes.heights.declaration import DECLARATION, MAX_FLOOR, POSITIONS
 from palier.scenes.heights.scene import PLACE_Y, HeightsScene
 
@@ -268,13 +268,37 @@ def test_a_gust_bends_the_plants_more(engine: Engine) -> None:
 def test_cars_drive_and_people_walk(engine: Engine) -> None:
     scene = load(engine)
     engine.simulate(0.1)
-    cars = [c.node.getPos() for c in scene.city.cars]
+    world = scene.city.world
+    cars = [c.node.getPos(world) for c in scene.city.cars]
     people = [w.person.root.getPos() for w in scene.walkers]
     engine.simulate(1.0)
     assert all(
-        (c.node.getPos() - p).length() > 5.0 for c, p in zip(scene.city.cars, cars, strict=True)
+        (c.node.getPos(world) - p).length() > 5.0
+        for c, p in zip(scene.city.cars, cars, strict=True)
     )
     assert all(
         0.8 < (w.person.root.getPos() - p).length() < 2.0
         for w, p in zip(scene.walkers, people, strict=True)
     )
+
+
+def test_each_lane_carries_its_cars_where_the_reference_puts_them(engine: Engine) -> None:
+    # The lanes move their cars with one transform and rewrite a car only
+    # when it wraps: over two loops of the slowest lane, at uneven steps,
+    # every car stays where car_position says.
+    scene = load(engine)
+    world = scene.city.world
+    loop_s = 2 * CAR_WRAP / min(lane.speed for lane in scene.city.lanes)
+    wrote = 0
+    for t in np.concatenate([np.linspace(0.0, 2.0 * loop_s, 97), [0.0, 1e-3, 5.0]]):
+        before = [lane.wrapped_from for lane in scene.city.lanes]
+        for lane in scene.city.lanes:
+            lane.place(float(t))
+        wrote += sum(
+            a != lane.wrapped_from for a, lane in zip(before, scene.city.lanes, strict=True)
+        )
+        for car in scene.city.cars:
+            x, y = car_position(car, float(t))
+            p = car.node.getPos(world)
+            assert (p.x, p.y, p.z) == pytest.approx((x, y, 0.0), abs=1e-3), (t, car.s0)
+    assert wrote > len(scene.city.lanes)  # the wraps were exercised
