@@ -408,9 +408,16 @@ class EngineLink:
             return
         self._allow_stamp = stamp
         auth = self.auth
-        if auth is not None:
+        if auth is None:
+            return
+        try:
             auth.configure_curve(domain=ZAP_DOMAIN.decode(), location=str(self._consoles_dir))
-            log.info("link: %s changed; its console keys were reloaded", self._consoles_dir)
+        except (OSError, ValueError) as exc:  # the folder removed or unreadable
+            log.error(
+                "link: cannot reload %s (%s); the keys loaded before stay", self._consoles_dir, exc
+            )
+            return
+        log.info("link: %s changed; its console keys were reloaded", self._consoles_dir)
 
     def _on_paired(self, _public: bytes) -> None:
         # The pairing thread stored the key in consoles/: the ZAP handler
@@ -820,7 +827,6 @@ class EngineLink:
         now = time.monotonic()
         if now >= self._next_hb:
             self._next_hb = now + self.config.heartbeat_s
-            self._reload_allow_list()
             self._send_pub(
                 wire.EngineHeartbeat(
                     instance=self.instance,
@@ -830,6 +836,7 @@ class EngineLink:
                     event_seq=self._event_seq,
                 )
             )
+            self._reload_allow_list()
         if now >= self._next_resend:
             self._next_resend = now + EVENT_RESEND_S
             with self._events_lock:
