@@ -230,17 +230,18 @@ def revoke(keys_dir: Path, which: str, *, engine: bool = False) -> list[Path]:
     it changes (``engine.link``), so the console's next handshake fails."""
     folder = Path(keys_dir) / (ENGINES if engine else CONSOLES)
     wanted = re.sub(r"[\s-]", "", which).upper()
-    removed = []
+    removed, paired = [], []
     for path in sorted(folder.glob("*.key")) if folder.is_dir() else []:
         try:
-            public = read_key_file(path)[0]
+            code = fingerprint(read_key_file(path)[0])
         except KeysError:
-            continue
-        if fingerprint(public).replace("-", "") == wanted or path.stem == which:
+            continue  # not a key: neither removed nor listed
+        if code.replace("-", "") == wanted or path.stem == which:
             path.unlink()
             removed.append(path)
+        else:
+            paired.append(code)
     if not removed:
-        paired = ", ".join(fingerprint(k) for k in allowed_keys(folder)) if folder.is_dir() else ""
         raise localized_error(
             KeysError,
             N_(
@@ -249,7 +250,7 @@ def revoke(keys_dir: Path, which: str, *, engine: bool = False) -> list[Path]:
             ),
             which=which,
             folder=folder,
-            paired=paired or "-",
+            paired=", ".join(paired) or "-",
         )
     return removed
 

@@ -26,6 +26,7 @@ out once (see the declaration's help).
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
 from typing import Any, NamedTuple
@@ -265,24 +266,21 @@ def passengers(seed: int) -> Cast:
         Person(PersonLook.from_seed(seed * 100 + 11 + i), holder, pose="seated", detail="far")
         for i in range(TEMPLATES)
     ]
-    # Each template holds its own pose (the copies share its skeleton): one
-    # looks ahead, one toward the window, one across the aisle, one down.
+    # The row just ahead of the patient is under a metre away: those seats
+    # get people of their own at full detail, still like the copies.
+    close = {
+        (-x, 1): Person(PersonLook.from_seed(seed * 100 + 51 + i), holder, pose="seated")
+        for i, x in enumerate(SEAT_X)
+    }
+    # Each still person holds its own pose (a template's copies share its
+    # skeleton): one looks ahead, one toward the window, one across the
+    # aisle, one down.
     gazes = ((0.0, 3.0, 1.1), (-1.5, 1.5, 1.0), (1.2, 1.2, 1.1), (0.1, 0.8, 0.5))
-    for p, gaze in zip(templates, gazes * TEMPLATES, strict=False):
+    for p, gaze in zip([*templates, *close.values()], itertools.cycle(gazes)):
         p.breathe(0.0)
         p.look_at(gaze)
         p.apply()
         p.phone_node.removeNode()
-    # The row just ahead of the patient is under a metre away: those seats
-    # get people of their own at full detail (posed once, like the copies).
-    close: dict[tuple[float, int], Person] = {}
-    for i, x in enumerate(SEAT_X):
-        p = Person(PersonLook.from_seed(seed * 100 + 51 + i), holder, pose="seated")
-        p.breathe(0.0)
-        p.look_at(gazes[i % len(gazes)])
-        p.apply()
-        p.phone_node.removeNode()
-        close[(-x, 1)] = p
     seats = _seats()
     ranks = rng.permutation(len(seats)) / len(seats)
     bands = holder.attachNewNode("passengers")
